@@ -1,0 +1,145 @@
+/* amap-cli.c: the headless command line (--list, --import, --export)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "amap-cli.h"
+#include "amap-export.h"
+#include "amap-import.h"
+
+static void
+append_field (GString    *line,
+              const char *text)
+{
+  if (text == NULL)
+    return;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\t' || *p == '\n' || *p == '\r')
+        g_string_append_c (line, ' ');
+      else
+        g_string_append_c (line, *p);
+    }
+}
+
+static void
+append_coordinate (GString *line,
+                   double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (line, g_ascii_formatd (buf, sizeof buf, "%.7f", value));
+}
+
+char *
+amap_cli_format_asset (AmapAsset *asset)
+{
+  GString *line;
+
+  g_return_val_if_fail (AMAP_IS_ASSET (asset), NULL);
+
+  line = g_string_new (NULL);
+  append_field (line, amap_asset_get_uuid (asset));
+  g_string_append_c (line, '\t');
+  append_field (line, amap_asset_get_name (asset));
+  g_string_append_c (line, '\t');
+  append_field (line, amap_asset_get_category (asset));
+  g_string_append_c (line, '\t');
+  if (amap_asset_get_has_location (asset))
+    {
+      append_coordinate (line, amap_asset_get_latitude (asset));
+      g_string_append_c (line, '\t');
+      append_coordinate (line, amap_asset_get_longitude (asset));
+    }
+  else
+    {
+      g_string_append_c (line, '\t');
+    }
+
+  return g_string_free (line, FALSE);
+}
+
+gboolean
+amap_cli_list (AmapStore  *store,
+               FILE       *out,
+               GError    **error)
+{
+  g_autoptr(GPtrArray) assets = NULL;
+
+  g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  assets = amap_store_list_assets (store, error);
+  if (assets == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      g_autofree char *line = amap_cli_format_asset (g_ptr_array_index (assets, i));
+
+      fputs (line, out);
+      fputc ('\n', out);
+    }
+
+  if (fflush (out) != 0)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                   _("Could not write the list: %s"), g_strerror (errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+amap_cli_import (AmapStore   *store,
+                 const char  *path,
+                 const char  *default_category,
+                 FILE        *out,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  file = g_file_new_for_commandline_arg (path);
+  report = amap_import_file (store, file, default_category, NULL, NULL, NULL, error);
+  if (report == NULL)
+    return FALSE;
+
+  text = amap_import_report_to_string (report);
+  fputs (text, out);
+  if (!g_str_has_suffix (text, "\n"))
+    fputc ('\n', out);
+  fflush (out);
+
+  return TRUE;
+}
+
+gboolean
+amap_cli_export (AmapStore   *store,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  file = g_file_new_for_commandline_arg (path);
+
+  return amap_export_file (store, NULL, file, NULL, error);
+}

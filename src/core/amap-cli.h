@@ -1,0 +1,39 @@
+/* amap-cli.h: the headless command line (--list, --import, --export)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <stdio.h>
+
+#include <gio/gio.h>
+
+#include "amap-store.h"
+
+G_BEGIN_DECLS
+
+/* One asset as a --list line, without the newline: uuid, name, category,
+ * latitude, longitude, separated by tabs. Coordinates use "%.7f" in the C
+ * locale and are empty without a location; tabs and line breaks in the
+ * name become spaces. */
+char     *amap_cli_format_asset       (AmapAsset   *asset);
+
+/* Prints every live asset of @store to @out, one a line. */
+gboolean  amap_cli_list               (AmapStore   *store,
+                                       FILE        *out,
+                                       GError     **error);
+
+/* Imports @path (.kml or .kmz) into @store and prints the report to @out. */
+gboolean  amap_cli_import             (AmapStore   *store,
+                                       const char  *path,
+                                       const char  *default_category,
+                                       FILE        *out,
+                                       GError     **error);
+
+/* Exports the whole map to @path (.kml or .kmz). */
+gboolean  amap_cli_export             (AmapStore   *store,
+                                       const char  *path,
+                                       GError     **error);
+
+G_END_DECLS

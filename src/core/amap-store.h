@@ -1,0 +1,186 @@
+/* amap-store.h: one map, one SQLite file. The only code that speaks SQL.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "amap-asset.h"
+#include "amap-category.h"
+
+G_BEGIN_DECLS
+
+#define AMAP_STORE_SCHEMA_VERSION 1
+/* The file extension of a map. */
+#define AMAP_STORE_SUFFIX ".assetmap"
+
+#define AMAP_TYPE_STORE (amap_store_get_type ())
+G_DECLARE_FINAL_TYPE (AmapStore, amap_store, AMAP, STORE, GObject)
+
+/*
+ * Threading: an AmapStore is used from one thread. Long work in a worker
+ * thread opens its own AmapStore on the same path (WAL lets both work);
+ * afterwards the main thread calls amap_store_refresh() to pick up what the
+ * other connection committed.
+ *
+ * Signals (all emitted after the change is committed):
+ *   "asset-added"    (AmapAsset *asset)    a copy of what is now stored
+ *   "asset-updated"  (AmapAsset *asset)    a copy of what is now stored
+ *   "asset-removed"  (const char *uuid)
+ *   "reset"          ()                    many things changed (an import,
+ *                                          another connection's commit):
+ *                                          reload everything
+ *   "categories-changed" ()
+ * Properties: "path", "read-only", "title", "can-undo", "can-redo",
+ *   "undo-label", "redo-label" (translated, e.g. "Undo Delete “Café Luna”").
+ */
+
+/* $XDG_DATA_HOME/asset-map/default.assetmap (the directory is created). */
+char          *amap_store_get_default_path   (void);
+
+/* Opens the map at @path, creating it (and running migrations) when
+ * missing. A file that is not ours fails with AMAP_ERROR_NOT_A_MAP and is
+ * left byte-identical; a newer schema fails with AMAP_ERROR_TOO_NEW. A file
+ * we may not write is opened read-only: check amap_store_get_read_only().
+ * Before a migration the file is copied to "PATH.backup-vN". */
+AmapStore     *amap_store_open               (const char  *path,
+                                              GError     **error);
+const char    *amap_store_get_path           (AmapStore   *self);
+gboolean       amap_store_get_read_only      (AmapStore   *self);
+/* Checks whether another connection committed since we last looked
+ * (PRAGMA data_version) and emits "reset" if so. Cheap; call it freely. */
+void           amap_store_refresh            (AmapStore   *self);
+
+/* Map metadata */
+const char    *amap_store_get_title          (AmapStore   *self);
+gboolean       amap_store_set_title          (AmapStore   *self,
+                                              const char  *title,
+                                              GError     **error);
+/* The school: FALSE when no home is set. @name may be NULL. */
+gboolean       amap_store_get_home           (AmapStore   *self,
+                                              double      *latitude,
+                                              double      *longitude,
+                                              const char **name);
+gboolean       amap_store_set_home           (AmapStore   *self,
+                                              const char  *name,
+                                              double       latitude,
+                                              double       longitude,
+                                              GError     **error);
+gboolean       amap_store_clear_home         (AmapStore   *self,
+                                              GError     **error);
+gint64         amap_store_get_created        (AmapStore   *self);
+gint64         amap_store_get_modified       (AmapStore   *self);
+
+/* Categories: a GListModel of AmapCategory, built-ins first. */
+GListModel    *amap_store_get_categories     (AmapStore   *self);
+AmapCategory  *amap_store_lookup_category    (AmapStore   *self,
+                                              const char  *key);
+/* Adds a user category; the key is derived from the name and returned
+ * in the new category. */
+AmapCategory  *amap_store_add_category       (AmapStore   *self,
+                                              const char  *name,
+                                              const char  *color,
+                                              const char  *icon_name,
+                                              GError     **error);
+gboolean       amap_store_remove_category    (AmapStore   *self,
+                                              const char  *key,
+                                              GError     **error);
+
+/* Assets. Add, update and delete validate first (name, coordinates,
+ * category) and change nothing on error. Each is one undo step. */
+gboolean       amap_store_add_asset          (AmapStore   *self,
+                                              AmapAsset   *asset,
+                                              GError     **error);
+gboolean       amap_store_update_asset       (AmapStore   *self,
+                                              AmapAsset   *asset,
+                                              GError     **error);
+/* Deleted assets are kept in the file (recoverable through undo or
+ * amap_store_restore_asset()); they are hidden from every query. */
+gboolean       amap_store_delete_asset       (AmapStore   *self,
+                                              const char  *uuid,
+                                              GError     **error);
+gboolean       amap_store_restore_asset      (AmapStore   *self,
+                                              const char  *uuid,
+                                              GError     **error);
+/* A fresh copy, or NULL with AMAP_ERROR_NOT_FOUND. */
+AmapAsset     *amap_store_get_asset          (AmapStore   *self,
+                                              const char  *uuid,
+                                              GError     **error);
+/* Every live asset, ordered by name (a new array of new refs). */
+GPtrArray     *amap_store_list_assets        (AmapStore   *self,
+                                              GError     **error);
+guint          amap_store_count_assets       (AmapStore   *self);
+/* Full-text search: prefix- and accent-insensitive over name, description,
+ * strengths, needs, address, tags and contact names. Returns uuids
+ * (char *), best match first. An empty query matches nothing. */
+GPtrArray     *amap_store_search             (AmapStore   *self,
+                                              const char  *text,
+                                              GError     **error);
+/* Uuids of the live assets whose location lies inside the box (R*Tree). */
+GPtrArray     *amap_store_query_box          (AmapStore   *self,
+                                              double       south,
+                                              double       west,
+                                              double       north,
+                                              double       east,
+                                              GError     **error);
+/* All tags in use, sorted. */
+GStrv          amap_store_list_tags          (AmapStore   *self,
+                                              GError     **error);
+
+/* Undo / redo of add, edit, move and delete; lasts the session. */
+gboolean       amap_store_get_can_undo       (AmapStore   *self);
+gboolean       amap_store_get_can_redo       (AmapStore   *self);
+const char    *amap_store_get_undo_label     (AmapStore   *self);
+const char    *amap_store_get_redo_label     (AmapStore   *self);
+gboolean       amap_store_undo               (AmapStore   *self,
+                                              GError     **error);
+gboolean       amap_store_redo               (AmapStore   *self,
+                                              GError     **error);
+
+/*
+ * Batches, for imports: one transaction, no undo steps, no per-asset
+ * signals; commit emits "reset" once. put() inserts the asset, or updates
+ * the live asset with the same uuid, else the same source-id.
+ */
+typedef struct _AmapStoreBatch AmapStoreBatch;
+
+AmapStoreBatch *amap_store_batch_begin       (AmapStore      *self,
+                                              GError        **error);
+gboolean       amap_store_batch_put          (AmapStoreBatch *batch,
+                                              AmapAsset      *asset,
+                                              gboolean       *updated,
+                                              GError        **error);
+gboolean       amap_store_batch_commit       (AmapStoreBatch *batch,
+                                              GError        **error);
+/* Rolls back and frees. */
+void           amap_store_batch_abort        (AmapStoreBatch *batch);
+
+/* Tours (ordered stops). A small API for now; the tour planner builds on it. */
+gint64         amap_store_add_tour           (AmapStore   *self,
+                                              const char  *name,
+                                              const char  *start_time,
+                                              GError     **error);
+gboolean       amap_store_rename_tour        (AmapStore   *self,
+                                              gint64       tour_id,
+                                              const char  *name,
+                                              GError     **error);
+gboolean       amap_store_delete_tour        (AmapStore   *self,
+                                              gint64       tour_id,
+                                              GError     **error);
+/* Replaces the stops: @uuids in order, @dwell_minutes and @notes parallel
+ * to it (@notes may be NULL). */
+gboolean       amap_store_set_tour_stops     (AmapStore   *self,
+                                              gint64       tour_id,
+                                              const char * const *uuids,
+                                              const int   *dwell_minutes,
+                                              const char * const *notes,
+                                              guint        n_stops,
+                                              GError     **error);
+/* The stops' uuids in order (a new array of char *). */
+GPtrArray     *amap_store_get_tour_stops     (AmapStore   *self,
+                                              gint64       tour_id,
+                                              GError     **error);
+
+G_END_DECLS
