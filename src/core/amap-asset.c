@@ -300,9 +300,9 @@ amap_asset_class_init (AmapAssetClass *klass)
     g_param_spec_boolean ("has-location", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LATITUDE] =
-    g_param_spec_double ("latitude", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, NAN, flags);
+    g_param_spec_double ("latitude", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags);
   properties[PROP_LONGITUDE] =
-    g_param_spec_double ("longitude", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, NAN, flags);
+    g_param_spec_double ("longitude", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, flags);
   properties[PROP_IS_HUB] =
     g_param_spec_boolean ("is-hub", NULL, NULL, FALSE, flags);
   properties[PROP_STAGE] =
@@ -734,7 +734,14 @@ amap_asset_set_modified (AmapAsset *self,
 const char * const *
 amap_asset_get_tags (AmapAsset *self)
 {
+  static const char * const no_tags[] = { NULL };
+
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
+
+  /* An empty array may not have allocated its terminator yet. */
+  if (self->tags->pdata == NULL)
+    return no_tags;
+
   return (const char * const *) self->tags->pdata;
 }
 

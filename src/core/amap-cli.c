@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "amap-cli.h"
+#include "amap-error.h"
 #include "amap-export.h"
 #include "amap-import.h"
 

@@ -1,0 +1,218 @@
+/* amap-cluster.c: grid clustering and hit testing of pins in screen space
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#define G_LOG_DOMAIN "amap-cluster"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amap-cluster.h"
+
+typedef struct
+{
+  gint64 row;
+  gint64 col;
+  guint  index;   /* into the input, to keep input order inside a cell */
+} CellEntry;
+
+static void
+cluster_free (gpointer data)
+{
+  AmapCluster *cluster = data;
+
+  if (cluster == NULL)
+    return;
+  g_free (cluster->members);
+  g_free (cluster);
+}
+
+static int
+cell_entry_compare (gconstpointer a,
+                    gconstpointer b)
+{
+  const CellEntry *ea = a;
+  const CellEntry *eb = b;
+
+  if (ea->row != eb->row)
+    return ea->row < eb->row ? -1 : 1;
+  if (ea->col != eb->col)
+    return ea->col < eb->col ? -1 : 1;
+  if (ea->index != eb->index)
+    return ea->index < eb->index ? -1 : 1;
+  return 0;
+}
+
+static int
+compare_by_size (gconstpointer a,
+                 gconstpointer b)
+{
+  const AmapCluster *ca = *(AmapCluster * const *) a;
+  const AmapCluster *cb = *(AmapCluster * const *) b;
+
+  if (ca->n_members != cb->n_members)
+    return ca->n_members > cb->n_members ? -1 : 1;
+  if (ca->y != cb->y)
+    return ca->y < cb->y ? -1 : 1;
+  if (ca->x != cb->x)
+    return ca->x < cb->x ? -1 : 1;
+  return 0;
+}
+
+/* A grid alone leaves two badges side by side when a crowd straddles a
+ * cell edge. The biggest clusters first take in every cluster whose
+ * centroid lies within @distance of their own (as gridded). */
+static GPtrArray *
+merge_neighbors (GPtrArray *clusters,
+                 double     distance)
+{
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (cluster_free);
+  g_autofree gboolean *absorbed = NULL;
+
+  g_ptr_array_sort (clusters, compare_by_size);
+  absorbed = g_new0 (gboolean, MAX (clusters->len, 1));
+
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, i);
+      double grid_x = cluster->x, grid_y = cluster->y;
+      double sum_x, sum_y;
+
+      if (absorbed[i])
+        continue;
+
+      sum_x = cluster->x * cluster->n_members;
+      sum_y = cluster->y * cluster->n_members;
+
+      for (guint j = i + 1; j < clusters->len; j++)
+        {
+          AmapCluster *other = g_ptr_array_index (clusters, j);
+
+          if (absorbed[j] || hypot (other->x - grid_x, other->y - grid_y) >= distance)
+            continue;
+
+          absorbed[j] = TRUE;
+          cluster->members = g_renew (guint, cluster->members,
+                                      cluster->n_members + other->n_members);
+          memcpy (cluster->members + cluster->n_members, other->members,
+                  other->n_members * sizeof (guint));
+          cluster->n_members += other->n_members;
+          sum_x += other->x * other->n_members;
+          sum_y += other->y * other->n_members;
+          cluster->min_x = MIN (cluster->min_x, other->min_x);
+          cluster->min_y = MIN (cluster->min_y, other->min_y);
+          cluster->max_x = MAX (cluster->max_x, other->max_x);
+          cluster->max_y = MAX (cluster->max_y, other->max_y);
+        }
+
+      cluster->x = sum_x / cluster->n_members;
+      cluster->y = sum_y / cluster->n_members;
+    }
+
+  /* Move the survivors over; the absorbed are freed with @clusters. */
+  for (guint i = 0; i < clusters->len; i++)
+    if (!absorbed[i])
+      {
+        g_ptr_array_add (merged, g_ptr_array_index (clusters, i));
+        clusters->pdata[i] = NULL;
+      }
+  g_ptr_array_unref (clusters);
+
+  return g_steal_pointer (&merged);
+}
+
+GPtrArray *
+amap_cluster_points (const AmapClusterPoint *points,
+                     guint                   n_points,
+                     double                  cell_size)
+{
+  g_autoptr(GPtrArray) clusters = g_ptr_array_new_with_free_func (cluster_free);
+  g_autofree CellEntry *entries = NULL;
+  guint n_entries = 0;
+  guint i = 0;
+
+  g_return_val_if_fail (points != NULL || n_points == 0, NULL);
+  g_return_val_if_fail (cell_size > 0, NULL);
+
+  /* Sorting by cell puts each cell's points next to each other: n log n,
+   * no hash table, and a stable order for the caller. */
+  entries = g_new (CellEntry, MAX (n_points, 1));
+  for (guint k = 0; k < n_points; k++)
+    {
+      if (!isfinite (points[k].x) || !isfinite (points[k].y))
+        continue;
+      entries[n_entries].row = (gint64) floor (points[k].y / cell_size);
+      entries[n_entries].col = (gint64) floor (points[k].x / cell_size);
+      entries[n_entries].index = k;
+      n_entries++;
+    }
+  qsort (entries, n_entries, sizeof (CellEntry), cell_entry_compare);
+
+  while (i < n_entries)
+    {
+      AmapCluster *cluster = g_new0 (AmapCluster, 1);
+      guint end = i;
+      double sum_x = 0, sum_y = 0;
+
+      while (end < n_entries
+             && entries[end].row == entries[i].row
+             && entries[end].col == entries[i].col)
+        end++;
+
+      cluster->n_members = end - i;
+      cluster->members = g_new (guint, cluster->n_members);
+      cluster->min_x = cluster->min_y = INFINITY;
+      cluster->max_x = cluster->max_y = -INFINITY;
+
+      for (guint k = i; k < end; k++)
+        {
+          const AmapClusterPoint *p = &points[entries[k].index];
+
+          cluster->members[k - i] = p->id;
+          sum_x += p->x;
+          sum_y += p->y;
+          cluster->min_x = MIN (cluster->min_x, p->x);
+          cluster->min_y = MIN (cluster->min_y, p->y);
+          cluster->max_x = MAX (cluster->max_x, p->x);
+          cluster->max_y = MAX (cluster->max_y, p->y);
+        }
+      cluster->x = sum_x / cluster->n_members;
+      cluster->y = sum_y / cluster->n_members;
+
+      g_ptr_array_add (clusters, cluster);
+      i = end;
+    }
+
+  return merge_neighbors (g_steal_pointer (&clusters), cell_size);
+}
+
+gboolean
+amap_cluster_hit_test (const AmapHitBox *boxes,
+                       guint             n_boxes,
+                       double            x,
+                       double            y,
+                       guint            *id)
+{
+  g_return_val_if_fail (boxes != NULL || n_boxes == 0, FALSE);
+
+  for (guint k = n_boxes; k > 0; k--)
+    {
+      const AmapHitBox *box = &boxes[k - 1];
+      double left = box->x - box->anchor_x;
+      double top = box->y - box->anchor_y;
+
+      if (x >= left && x <= left + box->width
+          && y >= top && y <= top + box->height)
+        {
+          if (id != NULL)
+            *id = box->id;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}

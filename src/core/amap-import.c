@@ -1,0 +1,647 @@
+/* amap-import.c: "reader, then store in one transaction"
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-import"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "amap-error.h"
+#include "amap-import.h"
+#include "amap-kml-reader.h"
+#include "amap-kmz.h"
+
+/*
+ * Styles after placemarks: a placemark whose category can only come from a
+ * style that is defined later in the file is stored at once with the
+ * fallback category, and its uuid and styleUrl are remembered (a short
+ * list: only such placemarks, two strings each). When the document has
+ * been read, each remembered styleUrl is resolved against all the styles;
+ * when it now gives a category, the asset is read back from the store
+ * inside the same transaction, given its category and put again. The file
+ * is read once, placemarks are never held in memory, and the whole import
+ * is still one transaction.
+ */
+
+typedef struct
+{
+  AmapImportMessageKind kind;
+  guint line;
+  char *text;
+} Message;
+
+struct _AmapImportReport
+{
+  GObject parent_instance;
+
+  char *file_name;
+  guint imported;
+  guint updated;
+  guint skipped;
+  guint unlocated;
+  GArray *messages;
+};
+
+G_DEFINE_FINAL_TYPE (AmapImportReport, amap_import_report, G_TYPE_OBJECT)
+
+typedef void (*ProgressSink) (double   fraction,
+                              gpointer data);
+
+typedef struct
+{
+  char *uuid;
+  char *style_url;
+} Pending;
+
+typedef struct
+{
+  AmapStore *store;
+  AmapStoreBatch *batch;
+  AmapImportReport *report;
+  GArray *pending;           /* Pending */
+  GCancellable *cancellable;
+  guint64 total_bytes;
+  ProgressSink progress;
+  gpointer progress_data;
+  int last_percent;
+  AmapKmlReader *reader;
+} ImportRun;
+
+/* The report */
+
+static void
+message_clear (gpointer data)
+{
+  Message *message = data;
+
+  g_free (message->text);
+}
+
+static void
+pending_clear (gpointer data)
+{
+  Pending *pending = data;
+
+  g_free (pending->uuid);
+  g_free (pending->style_url);
+}
+
+static void
+report_add_message (AmapImportReport      *self,
+                    AmapImportMessageKind  kind,
+                    guint                  line,
+                    const char            *text)
+{
+  Message message = { kind, line, g_strdup (text) };
+
+  g_array_append_val (self->messages, message);
+}
+
+static void
+amap_import_report_finalize (GObject *object)
+{
+  AmapImportReport *self = (AmapImportReport *) object;
+
+  g_free (self->file_name);
+  g_array_unref (self->messages);
+
+  G_OBJECT_CLASS (amap_import_report_parent_class)->finalize (object);
+}
+
+static void
+amap_import_report_class_init (AmapImportReportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = amap_import_report_finalize;
+}
+
+static void
+amap_import_report_init (AmapImportReport *self)
+{
+  self->messages = g_array_new (FALSE, TRUE, sizeof (Message));
+  g_array_set_clear_func (self->messages, message_clear);
+}
+
+AmapImportReport *
+amap_import_report_new (const char *file_name)
+{
+  AmapImportReport *self = g_object_new (AMAP_TYPE_IMPORT_REPORT, NULL);
+
+  self->file_name = g_strdup (file_name);
+  return self;
+}
+
+guint
+amap_import_report_get_imported (AmapImportReport *self)
+{
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), 0);
+  return self->imported;
+}
+
+guint
+amap_import_report_get_updated (AmapImportReport *self)
+{
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), 0);
+  return self->updated;
+}
+
+guint
+amap_import_report_get_skipped (AmapImportReport *self)
+{
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), 0);
+  return self->skipped;
+}
+
+guint
+amap_import_report_get_unlocated (AmapImportReport *self)
+{
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), 0);
+  return self->unlocated;
+}
+
+guint
+amap_import_report_get_n_messages (AmapImportReport *self)
+{
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), 0);
+  return self->messages->len;
+}
+
+void
+amap_import_report_get_message (AmapImportReport      *self,
+                                guint                  index,
+                                AmapImportMessageKind *kind,
+                                guint                 *line,
+                                const char           **text)
+{
+  Message *message;
+
+  g_return_if_fail (AMAP_IS_IMPORT_REPORT (self));
+  g_return_if_fail (index < self->messages->len);
+
+  message = &g_array_index (self->messages, Message, index);
+  if (kind != NULL)
+    *kind = message->kind;
+  if (line != NULL)
+    *line = message->line;
+  if (text != NULL)
+    *text = message->text;
+}
+
+char *
+amap_import_report_to_string (AmapImportReport *self)
+{
+  GString *str;
+  const char *name;
+
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), NULL);
+
+  name = self->file_name != NULL ? self->file_name : "";
+  str = g_string_new (NULL);
+  /* Translators: a summary, e.g. "map.kml: 12 imported, 3 updated, 1 skipped, 2 without a location" */
+  g_string_append_printf (str, _("%s: %u imported, %u updated, %u skipped, %u without a location"),
+                          name, self->imported, self->updated, self->skipped, self->unlocated);
+  g_string_append_c (str, '\n');
+
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      Message *message = &g_array_index (self->messages, Message, i);
+
+      if (message->line > 0)
+        g_string_append_printf (str, "%s:%u: %s\n", name, message->line, message->text);
+      else
+        g_string_append_printf (str, "%s: %s\n", name, message->text);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+/* Reader callbacks */
+
+static void
+report_progress (ImportRun *run,
+                 guint64    done)
+{
+  int percent;
+
+  if (run->progress == NULL || run->total_bytes == 0)
+    return;
+
+  percent = (int) (MIN (done, run->total_bytes) * 100 / run->total_bytes);
+  if (percent == run->last_percent)
+    return;
+  run->last_percent = percent;
+  run->progress (percent / 100.0, run->progress_data);
+}
+
+static void
+on_message (AmapKmlReader         *reader,
+            AmapImportMessageKind  kind,
+            guint                  line,
+            const char            *text,
+            gpointer               user_data)
+{
+  ImportRun *run = user_data;
+
+  if (kind == AMAP_IMPORT_MESSAGE_SKIPPED)
+    run->report->skipped++;
+  report_add_message (run->report, kind, line, text);
+}
+
+static gboolean
+on_placemark (AmapKmlReader              *reader,
+              AmapAsset                  *asset,
+              const AmapKmlPlacemarkInfo *info,
+              gpointer                    user_data,
+              GError                    **error)
+{
+  ImportRun *run = user_data;
+  g_autoptr(GError) local_error = NULL;
+  gboolean updated = FALSE;
+
+  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return FALSE;
+
+  if (!amap_store_batch_put (run->batch, asset, &updated, &local_error))
+    {
+      if (g_error_matches (local_error, AMAP_ERROR, AMAP_ERROR_INVALID) ||
+          g_error_matches (local_error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY))
+        {
+          g_autofree char *text = g_strdup_printf (_("Skipped “%s”: %s"),
+                                                   amap_asset_get_name (asset),
+                                                   local_error->message);
+          run->report->skipped++;
+          report_add_message (run->report, AMAP_IMPORT_MESSAGE_SKIPPED, info->line, text);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (updated)
+    run->report->updated++;
+  else
+    run->report->imported++;
+  if (!amap_asset_get_has_location (asset))
+    run->report->unlocated++;
+
+  if (info->category_pending && info->style_url != NULL && amap_asset_get_uuid (asset) != NULL)
+    {
+      Pending pending = { g_strdup (amap_asset_get_uuid (asset)), g_strdup (info->style_url) };
+      g_array_append_val (run->pending, pending);
+    }
+
+  if ((info->ordinal & 255) == 0)
+    report_progress (run, amap_kml_reader_get_bytes_read (reader));
+
+  return TRUE;
+}
+
+static void
+on_kmz_progress (guint64  consumed,
+                 gpointer user_data)
+{
+  report_progress (user_data, consumed);
+}
+
+/* Gives the placemarks whose style came after them their category. */
+static gboolean
+resolve_pending (ImportRun  *run,
+                 GError    **error)
+{
+  for (guint i = 0; i < run->pending->len; i++)
+    {
+      Pending *pending = &g_array_index (run->pending, Pending, i);
+      const char *category = amap_kml_reader_resolve_style (run->reader, pending->style_url);
+      g_autoptr(AmapAsset) asset = NULL;
+
+      if (category == NULL)
+        continue;
+
+      asset = amap_store_get_asset (run->store, pending->uuid, error);
+      if (asset == NULL)
+        return FALSE;
+      if (g_strcmp0 (amap_asset_get_category (asset), category) == 0)
+        continue;
+
+      amap_asset_set_category (asset, category);
+      if (!amap_store_batch_put (run->batch, asset, NULL, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Reads @file (KML or KMZ, by its first bytes) into the reader. */
+static gboolean
+read_file (ImportRun  *run,
+           GFile      *file,
+           GError    **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *buffer = NULL;
+  const gsize buffer_size = 256 * 1024;
+  gboolean first = TRUE;
+
+  stream = g_file_read (file, run->cancellable, error);
+  if (stream == NULL)
+    return FALSE;
+
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                         run->cancellable, NULL);
+  if (info != NULL)
+    run->total_bytes = (guint64) g_file_info_get_size (info);
+
+  buffer = g_malloc (buffer_size);
+  amap_kml_reader_begin (run->reader);
+
+  while (TRUE)
+    {
+      gsize n = 0;
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return FALSE;
+
+      /* read_all: the first chunk must hold the 4 bytes we sniff. */
+      if (!g_input_stream_read_all (G_INPUT_STREAM (stream), buffer, buffer_size, &n,
+                                    run->cancellable, error))
+        return FALSE;
+
+      if (first && amap_kmz_looks_like_zip ((const guint8 *) buffer, n))
+        {
+          g_autofree char *path = g_file_get_path (file);
+
+          g_input_stream_close (G_INPUT_STREAM (stream), NULL, NULL);
+          if (path != NULL)
+            return amap_kmz_read_file (path, run->reader, run->cancellable,
+                                       on_kmz_progress, run, error);
+          else
+            {
+              g_autoptr(GBytes) bytes = NULL;
+              g_autofree char *name = g_file_get_basename (file);
+
+              if (run->total_bytes > AMAP_KMZ_MAX_UNCOMPRESSED)
+                {
+                  g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNSAFE,
+                               _("%s is too large to import"), name);
+                  return FALSE;
+                }
+              bytes = g_file_load_bytes (file, run->cancellable, NULL, error);
+              if (bytes == NULL)
+                return FALSE;
+              return amap_kmz_read_bytes (bytes, name, run->reader, run->cancellable, error);
+            }
+        }
+      first = FALSE;
+
+      if (n == 0)
+        break;
+      if (!amap_kml_reader_feed (run->reader, buffer, n, error))
+        return FALSE;
+      report_progress (run, amap_kml_reader_get_bytes_read (run->reader));
+    }
+
+  return amap_kml_reader_end (run->reader, error);
+}
+
+static AmapImportReport *
+import_run (AmapStore     *store,
+            GFile         *file,
+            const char    *default_category,
+            GCancellable  *cancellable,
+            ProgressSink   progress,
+            gpointer       progress_data,
+            GError       **error)
+{
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(AmapKmlReader) reader = NULL;
+  g_autoptr(GArray) pending = NULL;
+  g_autofree char *display_name = NULL;
+  ImportRun run = { 0 };
+
+  display_name = g_file_get_basename (file);
+  if (display_name == NULL)
+    display_name = g_file_get_uri (file);
+
+  if (default_category != NULL)
+    {
+      g_autoptr(AmapCategory) category = amap_store_lookup_category (store, default_category);
+
+      if (category == NULL)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY,
+                       _("The category “%s” is not one of this map’s"), default_category);
+          return NULL;
+        }
+    }
+
+  report = amap_import_report_new (display_name);
+  reader = amap_kml_reader_new (display_name);
+  amap_kml_reader_set_default_category (reader, default_category);
+  amap_kml_reader_set_categories (reader, amap_store_get_categories (store));
+  pending = g_array_new (FALSE, TRUE, sizeof (Pending));
+  g_array_set_clear_func (pending, pending_clear);
+
+  run.store = store;
+  run.report = report;
+  run.pending = pending;
+  run.cancellable = cancellable;
+  run.progress = progress;
+  run.progress_data = progress_data;
+  run.last_percent = -1;
+  run.reader = reader;
+
+  amap_kml_reader_set_callbacks (reader, on_placemark, on_message, &run);
+
+  run.batch = amap_store_batch_begin (store, error);
+  if (run.batch == NULL)
+    return NULL;
+
+  if (!read_file (&run, file, error) ||
+      !resolve_pending (&run, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      amap_store_batch_abort (run.batch);
+      return NULL;
+    }
+
+  if (!amap_store_batch_commit (run.batch, error))
+    return NULL;
+
+  if (progress != NULL && run.last_percent != 100)
+    progress (1.0, progress_data);
+
+  return g_steal_pointer (&report);
+}
+
+/* Public API */
+
+AmapImportReport *
+amap_import_file (AmapStore         *store,
+                  GFile             *file,
+                  const char        *default_category,
+                  GCancellable      *cancellable,
+                  AmapProgressFunc   progress,
+                  gpointer           progress_data,
+                  GError           **error)
+{
+  g_return_val_if_fail (AMAP_IS_STORE (store), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return import_run (store, file, default_category, cancellable,
+                     progress, progress_data, error);
+}
+
+/* Async: a worker thread with its own connection */
+
+typedef struct
+{
+  char *store_path;
+  GFile *file;
+  char *default_category;
+  AmapProgressFunc progress;
+  gpointer progress_data;
+  GMainContext *context;
+  GTask *outer;
+} AsyncData;
+
+typedef struct
+{
+  AmapProgressFunc progress;
+  gpointer progress_data;
+  double fraction;
+} ProgressCall;
+
+static void
+async_data_free (AsyncData *data)
+{
+  g_free (data->store_path);
+  g_clear_object (&data->file);
+  g_free (data->default_category);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  g_free (data);
+}
+
+static gboolean
+deliver_progress (gpointer user_data)
+{
+  ProgressCall *call = user_data;
+
+  call->progress (call->fraction, call->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_to_context (double   fraction,
+                     gpointer user_data)
+{
+  AsyncData *data = user_data;
+  ProgressCall *call = g_new (ProgressCall, 1);
+
+  call->progress = data->progress;
+  call->progress_data = data->progress_data;
+  call->fraction = fraction;
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT,
+                              deliver_progress, call, g_free);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapImportReport *report;
+
+  store = amap_store_open (data->store_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  report = import_run (store, data->file, data->default_category, cancellable,
+                       data->progress != NULL ? progress_to_context : NULL, data,
+                       &error);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, g_object_unref);
+}
+
+static void
+on_import_thread_done (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *outer = user_data;
+  AmapStore *store = AMAP_STORE (source_object);
+  g_autoptr(GError) error = NULL;
+  AmapImportReport *report;
+
+  report = g_task_propagate_pointer (G_TASK (result), &error);
+  if (report == NULL)
+    g_task_return_error (outer, g_steal_pointer (&error));
+  else
+    {
+      /* Pick up what the worker's connection committed ("reset"). */
+      amap_store_refresh (store);
+      g_task_return_pointer (outer, report, g_object_unref);
+    }
+
+  g_object_unref (outer);
+}
+
+void
+amap_import_file_async (AmapStore           *store,
+                        GFile               *file,
+                        const char          *default_category,
+                        GCancellable        *cancellable,
+                        AmapProgressFunc     progress,
+                        gpointer             progress_data,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) inner = NULL;
+  GTask *outer;
+  AsyncData *data;
+
+  g_return_if_fail (AMAP_IS_STORE (store));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  outer = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, amap_import_file_async);
+
+  data = g_new0 (AsyncData, 1);
+  data->store_path = g_strdup (amap_store_get_path (store));
+  data->file = g_object_ref (file);
+  data->default_category = g_strdup (default_category);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->context = g_main_context_ref_thread_default ();
+
+  inner = g_task_new (store, cancellable, on_import_thread_done, outer);
+  g_task_set_source_tag (inner, amap_import_file_async);
+  g_task_set_task_data (inner, data, (GDestroyNotify) async_data_free);
+  g_task_run_in_thread (inner, import_thread);
+}
+
+AmapImportReport *
+amap_import_file_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == amap_import_file_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,3116 @@
+/* amap-kml-reader.c: KML bytes in, assets and messages out
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-kml-reader"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <math.h>
+#include <string.h>
+
+#include "amap-category.h"
+#include "amap-error.h"
+#include "amap-geometry.h"
+#include "amap-kml-reader.h"
+
+/* Caps. libxml2 itself caps nesting at 256 levels without XML_PARSE_HUGE. */
+#define DEFAULT_MAX_BYTES      (G_GUINT64_CONSTANT (2) * 1024 * 1024 * 1024)
+#define MAX_FIELD_TEXT         (4 * 1024 * 1024)
+#define MAX_COORDINATES_TEXT   (64 * 1024 * 1024)
+#define MAX_COORDS_PER_PLACEMARK 1000000
+#define MAX_EXTRA_FIELDS       1000
+#define MAX_STYLES             100000
+#define MAX_STYLE_HOPS         4
+/* Colors closer than this (RGB distance) to a category's color map to it.
+ * Tight on purpose: My Maps' default blue pin must not become a category. */
+#define MAX_COLOR_DISTANCE     40.0
+
+typedef enum
+{
+  NS_KML,
+  NS_GX,
+  NS_OTHER,
+} NsClass;
+
+typedef enum
+{
+  ROLE_ROOT,
+  ROLE_NONE,         /* not interpreted; feature containers inside are */
+  ROLE_SKIP,         /* the whole subtree is ignored */
+  ROLE_CONTAINER,    /* kml, Document */
+  ROLE_FOLDER,
+  ROLE_PLACEMARK,
+  ROLE_FIELD,        /* text collected; see Frame.field */
+  ROLE_DESCRIPTION,
+  ROLE_DESCRIPTION_CHILD,
+  ROLE_EXTENDED_DATA,
+  ROLE_DOC_EXTENDED_DATA,
+  ROLE_DATA,
+  ROLE_DOC_DATA,
+  ROLE_SCHEMA_DATA,
+  ROLE_FOREIGN_DATA,
+  ROLE_STYLE,
+  ROLE_STYLE_MAP,
+  ROLE_PAIR,
+  ROLE_ICON_STYLE,
+  ROLE_ICON,
+  ROLE_SCHEMA,
+  ROLE_GEOMETRY,     /* Point, LineString, LinearRing, gx:Track */
+  ROLE_POLYGON,
+  ROLE_BOUNDARY,
+  ROLE_MULTI,
+} Role;
+
+typedef enum
+{
+  FIELD_NONE,
+  FIELD_FOLDER_NAME,
+  FIELD_NAME,
+  FIELD_ADDRESS,
+  FIELD_PHONE,
+  FIELD_STYLE_URL,
+  FIELD_DATA_VALUE,
+  FIELD_DOC_DATA_VALUE,
+  FIELD_SIMPLE_DATA,
+  FIELD_ALIAS,
+  FIELD_PAIR_KEY,
+  FIELD_PAIR_STYLE_URL,
+  FIELD_ICON_HREF,
+  FIELD_ICON_COLOR,
+  FIELD_COORDINATES,
+  FIELD_GX_COORD,
+  FIELD_SCHEMA_NAME,
+  FIELD_SCHEMA_PARENT,
+} Field;
+
+typedef struct
+{
+  Role role;
+  Field field;
+} Frame;
+
+typedef struct _StyleInfo StyleInfo;
+struct _StyleInfo
+{
+  char *icon_href;
+  char *color;          /* "rrggbb", lower case */
+  char *normal_url;     /* StyleMap: the normal pair's styleUrl */
+  StyleInfo *normal_inline;
+};
+
+typedef enum
+{
+  BUILD_POINT,
+  BUILD_LINE,
+  BUILD_RING,
+  BUILD_TRACK,
+  BUILD_POLYGON,
+  BUILD_MULTI,
+} BuildKind;
+
+typedef struct
+{
+  BuildKind kind;
+  guint line;
+  AmapGeometry *geom;   /* POINT/LINE/RING/TRACK: coordinates; MULTI: children */
+  AmapGeometry *outer;  /* POLYGON */
+  GPtrArray *inners;    /* POLYGON */
+  gboolean in_outer;
+  gboolean in_inner;
+} GeomBuild;
+
+typedef struct
+{
+  guint line;
+  gboolean is_alias;
+  char *id;
+  char *name;
+  char *description_raw;
+  char *description_markup;
+  gboolean description_has_children;
+  char *address;
+  char *phone;
+  char *style_url;
+  StyleInfo *inline_style;
+  GPtrArray *fields;    /* alternating key, value: ExtendedData in order */
+  AmapGeometry *geometry;
+  guint n_coords;
+  guint n_bad_tuples;
+  gboolean has_model;
+  gboolean too_many_coords;
+  gboolean text_too_long;
+  guint n_dropped_parts;
+} Placemark;
+
+typedef struct
+{
+  char *key;
+  char *name_folded;
+  int r, g, b;
+  gboolean has_color;
+} CategoryInfo;
+
+struct _AmapKmlReader
+{
+  GObject parent_instance;
+
+  char *file_name;
+  char *default_category;
+  GArray *categories;            /* CategoryInfo */
+
+  AmapKmlPlacemarkFunc placemark_func;
+  AmapKmlMessageFunc message_func;
+  gpointer user_data;
+
+  guint64 max_bytes;
+  guint64 bytes_read;
+
+  xmlParserCtxtPtr ctxt;
+  GError *error;                 /* the first error, stops everything */
+  gboolean ended;
+  gboolean seen_root;
+
+  GArray *frames;                /* Frame */
+  GString *text;
+  gsize text_cap;
+  gboolean text_overflow;
+  GString *markup;               /* description with child elements */
+  guint description_depth;
+
+  GPtrArray *folders;            /* char *, NULL until the folder's <name> */
+  Placemark *placemark;
+  GPtrArray *builds;             /* GeomBuild * */
+
+  GHashTable *styles;            /* id -> StyleInfo */
+  char *cur_style_id;
+  StyleInfo *cur_style;          /* being filled */
+  gboolean cur_style_is_inline;  /* owned by a placemark or a pair */
+  StyleInfo *cur_map;            /* StyleMap being filled */
+  char *pair_key;
+  char *pair_url;
+  StyleInfo *pair_style;
+
+  char *data_name;               /* Data/@name or SimpleData/@name */
+  char *data_value;
+  char *schema_name;
+  char *schema_parent;
+  GHashTable *aliases;           /* old-style Schema names that are Placemarks */
+
+  gboolean is_own_file;
+  guint n_placemarks;
+  guint n_skipped;
+};
+
+G_DEFINE_FINAL_TYPE (AmapKmlReader, amap_kml_reader, G_TYPE_OBJECT)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlParserCtxt, xmlFreeParserCtxt)
+
+/* Words in folder names, style ids and icon hrefs, mapped to built-in
+ * categories. Matched case-insensitively as substrings; first match wins,
+ * so more specific words come first. */
+static const struct
+{
+  const char *word;
+  const char *category;
+} category_words[] = {
+  { "community center", AMAP_CATEGORY_HUB },
+  { "community centre", AMAP_CATEGORY_HUB },
+  { "hub", AMAP_CATEGORY_HUB },
+  { "nonprofit", AMAP_CATEGORY_NONPROFIT },
+  { "non-profit", AMAP_CATEGORY_NONPROFIT },
+  { "charit", AMAP_CATEGORY_NONPROFIT },
+  { "food bank", AMAP_CATEGORY_NONPROFIT },
+  { "shelter", AMAP_CATEGORY_NONPROFIT },
+  { "church", AMAP_CATEGORY_FAITH },
+  { "chapel", AMAP_CATEGORY_FAITH },
+  { "mosque", AMAP_CATEGORY_FAITH },
+  { "temple", AMAP_CATEGORY_FAITH },
+  { "synagogue", AMAP_CATEGORY_FAITH },
+  { "worship", AMAP_CATEGORY_FAITH },
+  { "faith", AMAP_CATEGORY_FAITH },
+  { "religio", AMAP_CATEGORY_FAITH },
+  { "parish", AMAP_CATEGORY_FAITH },
+  { "hospital", AMAP_CATEGORY_HEALTH },
+  { "clinic", AMAP_CATEGORY_HEALTH },
+  { "health", AMAP_CATEGORY_HEALTH },
+  { "medical", AMAP_CATEGORY_HEALTH },
+  { "pharmac", AMAP_CATEGORY_HEALTH },
+  { "dental", AMAP_CATEGORY_HEALTH },
+  { "library", AMAP_CATEGORY_LIBRARY },
+  { "librar", AMAP_CATEGORY_LIBRARY },
+  { "museum", AMAP_CATEGORY_LIBRARY },
+  { "theater", AMAP_CATEGORY_LIBRARY },
+  { "theatre", AMAP_CATEGORY_LIBRARY },
+  { "gallery", AMAP_CATEGORY_LIBRARY },
+  { "school", AMAP_CATEGORY_EDUCATION },
+  { "college", AMAP_CATEGORY_EDUCATION },
+  { "universit", AMAP_CATEGORY_EDUCATION },
+  { "education", AMAP_CATEGORY_EDUCATION },
+  { "academy", AMAP_CATEGORY_EDUCATION },
+  { "park", AMAP_CATEGORY_PARK },
+  { "playground", AMAP_CATEGORY_PARK },
+  { "recreation", AMAP_CATEGORY_PARK },
+  { "garden", AMAP_CATEGORY_PARK },
+  { "police", AMAP_CATEGORY_PUBLIC },
+  { "fire station", AMAP_CATEGORY_PUBLIC },
+  { "firedept", AMAP_CATEGORY_PUBLIC },
+  { "city hall", AMAP_CATEGORY_PUBLIC },
+  { "government", AMAP_CATEGORY_PUBLIC },
+  { "post office", AMAP_CATEGORY_PUBLIC },
+  { "agenc", AMAP_CATEGORY_PUBLIC },
+  { "business", AMAP_CATEGORY_BUSINESS },
+  { "shop", AMAP_CATEGORY_BUSINESS },
+  { "store", AMAP_CATEGORY_BUSINESS },
+  { "restaurant", AMAP_CATEGORY_BUSINESS },
+  { "dining", AMAP_CATEGORY_BUSINESS },
+  { "cafe", AMAP_CATEGORY_BUSINESS },
+  { "grocer", AMAP_CATEGORY_BUSINESS },
+  { "bank", AMAP_CATEGORY_BUSINESS },
+  { "market", AMAP_CATEGORY_BUSINESS },
+};
+
+/* ExtendedData names of our own files (shared with amap-kml-writer.c). */
+static const char * const own_field_names[] = {
+  "uuid", "category", "is_hub", "stage", "address", "phone", "email",
+  "website", "strengths", "needs", "description", "last_contacted",
+  "created", "modified", "tags", "contacts", "interactions", "source_id",
+  NULL
+};
+
+/* Helpers: small things */
+
+static void
+style_info_free (StyleInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->icon_href);
+  g_free (info->color);
+  g_free (info->normal_url);
+  style_info_free (info->normal_inline);
+  g_free (info);
+}
+
+static void
+geom_build_free (GeomBuild *build)
+{
+  g_clear_pointer (&build->geom, amap_geometry_free);
+  g_clear_pointer (&build->outer, amap_geometry_free);
+  g_clear_pointer (&build->inners, g_ptr_array_unref);
+  g_free (build);
+}
+
+static void
+placemark_free (Placemark *pm)
+{
+  if (pm == NULL)
+    return;
+  g_free (pm->id);
+  g_free (pm->name);
+  g_free (pm->description_raw);
+  g_free (pm->description_markup);
+  g_free (pm->address);
+  g_free (pm->phone);
+  g_free (pm->style_url);
+  style_info_free (pm->inline_style);
+  g_clear_pointer (&pm->fields, g_ptr_array_unref);
+  g_clear_pointer (&pm->geometry, amap_geometry_free);
+  g_free (pm);
+}
+
+static void
+category_info_clear (gpointer data)
+{
+  CategoryInfo *info = data;
+
+  g_free (info->key);
+  g_free (info->name_folded);
+}
+
+static NsClass
+classify_ns (const xmlChar *uri)
+{
+  const char *u = (const char *) uri;
+
+  if (u == NULL || *u == '\0')
+    return NS_KML;
+  if (g_str_has_prefix (u, "http://www.opengis.net/kml/") ||
+      g_str_has_prefix (u, "https://www.opengis.net/kml/") ||
+      g_str_has_prefix (u, "http://earth.google.com/kml/") ||
+      g_str_has_prefix (u, "https://earth.google.com/kml/"))
+    return NS_KML;
+  if (g_str_has_prefix (u, "http://www.google.com/kml/ext/") ||
+      g_str_has_prefix (u, "https://www.google.com/kml/ext/"))
+    return NS_GX;
+  return NS_OTHER;
+}
+
+/* Trims and turns "" into NULL; takes ownership. */
+static char *
+tidy (char *s)
+{
+  if (s == NULL)
+    return NULL;
+  g_strstrip (s);
+  if (*s == '\0')
+    {
+      g_free (s);
+      return NULL;
+    }
+  return s;
+}
+
+static gboolean
+parse_rgb (const char *hex,
+           int        *r,
+           int        *g,
+           int        *b)
+{
+  for (int i = 0; i < 6; i++)
+    if (!g_ascii_isxdigit (hex[i]))
+      return FALSE;
+
+  *r = g_ascii_xdigit_value (hex[0]) * 16 + g_ascii_xdigit_value (hex[1]);
+  *g = g_ascii_xdigit_value (hex[2]) * 16 + g_ascii_xdigit_value (hex[3]);
+  *b = g_ascii_xdigit_value (hex[4]) * 16 + g_ascii_xdigit_value (hex[5]);
+  return TRUE;
+}
+
+/* KML colors are "aabbggrr"; returns "rrggbb" or NULL. */
+static char *
+kml_color_to_rgb (const char *kml)
+{
+  gsize len = strlen (kml);
+
+  if (len != 8)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isxdigit (kml[i]))
+      return NULL;
+
+  return g_ascii_strdown ((char[]) { kml[6], kml[7], kml[4], kml[5], kml[2], kml[3], 0 }, -1);
+}
+
+/* Messages */
+
+static void
+emit_message (AmapKmlReader         *self,
+              AmapImportMessageKind  kind,
+              guint                  line,
+              const char            *format,
+              ...) G_GNUC_PRINTF (4, 5);
+
+static void
+emit_message (AmapKmlReader         *self,
+              AmapImportMessageKind  kind,
+              guint                  line,
+              const char            *format,
+              ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  if (self->message_func == NULL)
+    return;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  self->message_func (self, kind, line, text, self->user_data);
+}
+
+static guint
+current_line (AmapKmlReader *self)
+{
+  return self->ctxt != NULL ? (guint) MAX (xmlSAX2GetLineNumber (self->ctxt), 0) : 0;
+}
+
+/* Stops the parser with @error (the first one wins). */
+static void
+fail (AmapKmlReader *self,
+      GError        *error)
+{
+  if (self->error == NULL)
+    self->error = error;
+  else
+    g_error_free (error);
+
+  if (self->ctxt != NULL)
+    xmlStopParser (self->ctxt);
+}
+
+static const char *
+placemark_label (Placemark *pm)
+{
+  return pm->name != NULL ? pm->name : _("unnamed placemark");
+}
+
+/* Categories */
+
+static const char *
+category_known (AmapKmlReader *self,
+                const char    *key)
+{
+  if (key == NULL)
+    return NULL;
+
+  for (guint i = 0; i < self->categories->len; i++)
+    {
+      CategoryInfo *info = &g_array_index (self->categories, CategoryInfo, i);
+      if (g_str_equal (info->key, key))
+        return info->key;
+    }
+  return NULL;
+}
+
+static const char *
+category_from_words (AmapKmlReader *self,
+                     const char    *text)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  folded = g_utf8_casefold (text, -1);
+
+  /* A category's own name or key, e.g. a folder our writer made. */
+  for (guint i = 0; i < self->categories->len; i++)
+    {
+      CategoryInfo *info = &g_array_index (self->categories, CategoryInfo, i);
+
+      if (g_str_equal (folded, info->name_folded) || g_str_equal (folded, info->key))
+        return info->key;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (category_words); i++)
+    if (strstr (folded, category_words[i].word) != NULL &&
+        category_known (self, category_words[i].category) != NULL)
+      return category_words[i].category;
+
+  return NULL;
+}
+
+static const char *
+category_from_color (AmapKmlReader *self,
+                     const char    *rgb)
+{
+  const char *best = NULL;
+  double best_distance = MAX_COLOR_DISTANCE;
+  int r, g, b;
+
+  if (rgb == NULL || !parse_rgb (rgb, &r, &g, &b))
+    return NULL;
+
+  for (guint i = 0; i < self->categories->len; i++)
+    {
+      CategoryInfo *info = &g_array_index (self->categories, CategoryInfo, i);
+      double d;
+
+      if (!info->has_color)
+        continue;
+      d = sqrt ((double) (r - info->r) * (r - info->r) +
+                (double) (g - info->g) * (g - info->g) +
+                (double) (b - info->b) * (b - info->b));
+      if (d <= best_distance)
+        {
+          best_distance = d;
+          best = info->key;
+        }
+    }
+
+  return best;
+}
+
+/* "icon-1899-0288D1" (Google My Maps), possibly with "-normal",
+ * "-highlight" or "-nodesc" after it: the color part. */
+static char *
+my_maps_icon_color (const char *id)
+{
+  const char *p;
+
+  if (!g_str_has_prefix (id, "icon-"))
+    return NULL;
+  p = id + strlen ("icon-");
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (p == id + strlen ("icon-") || *p != '-')
+    return NULL;
+  p++;
+  if (strlen (p) < 6)
+    return NULL;
+  for (int i = 0; i < 6; i++)
+    if (!g_ascii_isxdigit (p[i]))
+      return NULL;
+  if (p[6] != '\0' && p[6] != '-')
+    return NULL;
+
+  return g_ascii_strdown (p, 6);
+}
+
+static const char *
+category_from_style_info (AmapKmlReader *self,
+                          StyleInfo     *info)
+{
+  const char *key;
+
+  if (info == NULL)
+    return NULL;
+  if ((key = category_from_words (self, info->icon_href)) != NULL)
+    return key;
+  return category_from_color (self, info->color);
+}
+
+/* What the id alone says (My Maps ids carry the icon color). */
+static const char *
+category_from_style_id (AmapKmlReader *self,
+                        const char    *id)
+{
+  g_autofree char *color = NULL;
+  const char *key;
+
+  if ((color = my_maps_icon_color (id)) != NULL &&
+      (key = category_from_color (self, color)) != NULL)
+    return key;
+
+  /* Style ids like "churchStyle" or "sn_school". Our own ids are
+   * "category-KEY" and are found by key. */
+  if (g_str_has_prefix (id, "category-") && (key = category_known (self, id + strlen ("category-"))) != NULL)
+    return key;
+
+  return category_from_words (self, id);
+}
+
+/* Resolves @url through styles and style maps. Sets @pending when a local
+ * style that is not defined (yet) is referenced. */
+static const char *
+category_from_style_url (AmapKmlReader *self,
+                         const char    *url,
+                         gboolean      *pending)
+{
+  const char *key = NULL;
+
+  for (int hop = 0; url != NULL && hop < MAX_STYLE_HOPS; hop++)
+    {
+      const char *hash = strchr (url, '#');
+      StyleInfo *info;
+
+      if (hash == NULL || hash != url)
+        {
+          /* A style in another file: never fetched; its name may still
+           * say something. */
+          return category_from_words (self, hash != NULL ? hash + 1 : url);
+        }
+
+      info = g_hash_table_lookup (self->styles, hash + 1);
+      if (info == NULL)
+        {
+          key = category_from_style_id (self, hash + 1);
+          if (key == NULL && pending != NULL)
+            *pending = TRUE;
+          return key;
+        }
+
+      if ((key = category_from_style_info (self, info)) != NULL)
+        return key;
+      if (info->normal_inline != NULL &&
+          (key = category_from_style_info (self, info->normal_inline)) != NULL)
+        return key;
+      if ((key = category_from_style_id (self, hash + 1)) != NULL)
+        return key;
+
+      url = info->normal_url;
+    }
+
+  return NULL;
+}
+
+/* Frames and text */
+
+static Frame *
+top_frame (AmapKmlReader *self)
+{
+  if (self->frames->len == 0)
+    return NULL;
+  return &g_array_index (self->frames, Frame, self->frames->len - 1);
+}
+
+static void
+push_frame (AmapKmlReader *self,
+            Role           role,
+            Field          field)
+{
+  Frame frame = { role, field };
+
+  g_array_append_val (self->frames, frame);
+}
+
+static void
+start_text (AmapKmlReader *self,
+            gsize          cap)
+{
+  g_string_truncate (self->text, 0);
+  self->text_cap = cap;
+  self->text_overflow = FALSE;
+}
+
+static void
+append_text (AmapKmlReader *self,
+             const char    *data,
+             gsize          len)
+{
+  if (self->text_overflow)
+    return;
+  if (self->text->len + len > self->text_cap)
+    {
+      self->text_overflow = TRUE;
+      return;
+    }
+  g_string_append_len (self->text, data, len);
+}
+
+static char *
+take_text (AmapKmlReader *self)
+{
+  if (self->text_overflow)
+    {
+      if (self->placemark != NULL)
+        self->placemark->text_too_long = TRUE;
+      else
+        emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, current_line (self),
+                      _("A text longer than %u bytes was ignored"),
+                      (guint) self->text_cap);
+      return NULL;
+    }
+  return tidy (g_strndup (self->text->str, self->text->len));
+}
+
+static void
+append_escaped (GString    *str,
+                const char *text,
+                gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      switch (text[i])
+        {
+        case '&': g_string_append (str, "&amp;"); break;
+        case '<': g_string_append (str, "&lt;"); break;
+        case '>': g_string_append (str, "&gt;"); break;
+        case '"': g_string_append (str, "&quot;"); break;
+        default: g_string_append_c (str, text[i]); break;
+        }
+    }
+}
+
+/* Coordinates */
+
+static gboolean
+parse_number_field (const char *field,
+                    gsize       len,
+                    double     *value)
+{
+  char buf[64];
+  char *end = NULL;
+
+  if (len == 0 || len >= sizeof buf)
+    return FALSE;
+  if (!(g_ascii_isdigit (field[0]) || field[0] == '-' || field[0] == '+' || field[0] == '.'))
+    return FALSE;
+
+  memcpy (buf, field, len);
+  buf[len] = '\0';
+  *value = g_ascii_strtod (buf, &end);
+
+  return end == buf + len && isfinite (*value) && strpbrk (buf, "xXnN") == NULL;
+}
+
+static gboolean
+add_coord_checked (AmapKmlReader *self,
+                   AmapGeometry  *into,
+                   double         lon,
+                   double         lat,
+                   double         alt)
+{
+  Placemark *pm = self->placemark;
+
+  if (pm->n_coords >= MAX_COORDS_PER_PLACEMARK)
+    {
+      pm->too_many_coords = TRUE;
+      return FALSE;
+    }
+  pm->n_coords++;
+  amap_geometry_add_coord (into, lon, lat, alt);
+  return TRUE;
+}
+
+/*
+ * "lon,lat[,alt]" tuples separated by whitespace; whitespace around commas
+ * is tolerated ("1, 2, 3"). A run of 3n values with no whitespace between
+ * tuples ("1,2,3,4,5,6", as Google Earth reads it) becomes n tuples; a
+ * fourth value is dropped. Longitude and latitude must be numbers; a bad
+ * altitude is dropped. Bad tuples are reported and left out.
+ */
+static void
+parse_coordinates (AmapKmlReader *self,
+                   const char    *text,
+                   AmapGeometry  *into,
+                   guint          line)
+{
+  const char *p = text;
+  gboolean warned_joined = FALSE, warned_extra = FALSE, warned_alt = FALSE;
+  guint n_bad = 0;
+  g_autofree char *first_bad = NULL;
+
+  while (TRUE)
+    {
+      const char *fields[64];
+      gsize lens[64];
+      guint n = 0;
+      gboolean too_many = FALSE;
+      const char *token_start;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+
+      token_start = p;
+      while (TRUE)
+        {
+          const char *start = p;
+          const char *q;
+
+          while (*p != '\0' && *p != ',' && !g_ascii_isspace (*p))
+            p++;
+          if (n < G_N_ELEMENTS (fields))
+            {
+              fields[n] = start;
+              lens[n] = p - start;
+              n++;
+            }
+          else
+            too_many = TRUE;
+
+          q = p;
+          while (g_ascii_isspace (*q))
+            q++;
+          if (*q == ',')
+            {
+              p = q + 1;
+              while (g_ascii_isspace (*p))
+                p++;
+              continue;
+            }
+          break;
+        }
+
+      if (!too_many && (n == 2 || n == 3 || n == 4 || (n > 4 && n % 3 == 0)))
+        {
+          guint step = (n > 4) ? 3 : n;
+
+          if (n > 4 && !warned_joined)
+            {
+              emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                            _("“%s”: coordinate tuples are not separated by spaces; read as groups of three"),
+                            placemark_label (self->placemark));
+              warned_joined = TRUE;
+            }
+          if (n == 4 && !warned_extra)
+            {
+              emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                            _("“%s”: a fourth coordinate value was ignored"),
+                            placemark_label (self->placemark));
+              warned_extra = TRUE;
+            }
+
+          for (guint i = 0; i + 1 < n; i += step)
+            {
+              double lon, lat, alt = NAN;
+
+              if (!parse_number_field (fields[i], lens[i], &lon) ||
+                  !parse_number_field (fields[i + 1], lens[i + 1], &lat))
+                {
+                  if (n_bad++ == 0)
+                    first_bad = g_strndup (token_start, MIN ((gsize) (p - token_start), 40));
+                  continue;
+                }
+              if (step >= 3 && i + 2 < n && !parse_number_field (fields[i + 2], lens[i + 2], &alt))
+                {
+                  alt = NAN;
+                  if (!warned_alt)
+                    {
+                      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                                    _("“%s”: an altitude that is not a number was ignored"),
+                                    placemark_label (self->placemark));
+                      warned_alt = TRUE;
+                    }
+                }
+              if (!add_coord_checked (self, into, lon, lat, alt))
+                return;
+            }
+        }
+      else
+        {
+          if (n_bad++ == 0)
+            first_bad = g_strndup (token_start, MIN ((gsize) (p - token_start), 40));
+        }
+    }
+
+  self->placemark->n_bad_tuples += n_bad;
+  if (n_bad > 0)
+    emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                  g_dngettext (GETTEXT_PACKAGE,
+                               "“%s”: %u coordinate tuple is not “longitude,latitude” and was left out (“%s”)",
+                               "“%s”: %u coordinate tuples are not “longitude,latitude” and were left out (first: “%s”)",
+                               n_bad),
+                  placemark_label (self->placemark), n_bad, first_bad);
+}
+
+/* gx:coord: "lon lat alt" separated by spaces. */
+static void
+parse_gx_coord (AmapKmlReader *self,
+                const char    *text,
+                AmapGeometry  *into,
+                guint          line)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, " \t\r\n", -1);
+  double v[3] = { NAN, NAN, NAN };
+  guint n = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0')
+        continue;
+      if (n >= 3 || !parse_number_field (parts[i], strlen (parts[i]), &v[n]))
+        {
+          if (n < 2)
+            {
+              emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                            _("“%s”: a track point that is not “longitude latitude altitude” was left out"),
+                            placemark_label (self->placemark));
+              return;
+            }
+          break;
+        }
+      n++;
+    }
+
+  if (n < 2)
+    {
+      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                    _("“%s”: a track point that is not “longitude latitude altitude” was left out"),
+                    placemark_label (self->placemark));
+      return;
+    }
+
+  add_coord_checked (self, into, v[0], v[1], v[2]);
+}
+
+/* Geometry building */
+
+static gboolean
+coords_equal_2d (const AmapCoord *a,
+                 const AmapCoord *b)
+{
+  return a->lon == b->lon && a->lat == b->lat;
+}
+
+/* Makes a LINE_STRING of 1 coordinate a POINT (Google Earth shows such a
+ * line as a point). Takes ownership. */
+static AmapGeometry *
+degrade_line (AmapKmlReader *self,
+              AmapGeometry  *line,
+              guint          line_no)
+{
+  guint n = amap_geometry_get_n_coords (line);
+
+  if (n == 0)
+    {
+      amap_geometry_free (line);
+      return NULL;
+    }
+  if (n == 1)
+    {
+      const AmapCoord *c = amap_geometry_get_coords (line);
+      AmapGeometry *point = amap_geometry_new_point (c->lon, c->lat, c->alt);
+
+      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line_no,
+                    _("“%s”: a line with a single point was read as a point"),
+                    placemark_label (self->placemark));
+      amap_geometry_free (line);
+      return point;
+    }
+  return line;
+}
+
+/* Closes a ring when needed. Returns NULL (and frees) when it cannot
+ * make a polygon boundary. */
+static AmapGeometry *
+fix_ring (AmapKmlReader *self,
+          AmapGeometry  *ring,
+          guint          line_no)
+{
+  guint n = amap_geometry_get_n_coords (ring);
+  const AmapCoord *c = amap_geometry_get_coords (ring);
+
+  if (n >= 3 && !coords_equal_2d (&c[0], &c[n - 1]))
+    {
+      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line_no,
+                    _("“%s”: a polygon boundary that did not end where it starts was closed"),
+                    placemark_label (self->placemark));
+      amap_geometry_add_coord (ring, c[0].lon, c[0].lat, c[0].alt);
+      n++;
+    }
+
+  if (n < 4)
+    {
+      amap_geometry_free (ring);
+      return NULL;
+    }
+  return ring;
+}
+
+static void attach_geometry (AmapKmlReader *self,
+                             AmapGeometry  *geom,
+                             gboolean       is_ring);
+
+static AmapGeometry *
+finish_polygon (AmapKmlReader *self,
+                GeomBuild     *build)
+{
+  AmapGeometry *outer = g_steal_pointer (&build->outer);
+  AmapGeometry *polygon;
+  guint n;
+
+  if (outer == NULL)
+    {
+      self->placemark->n_dropped_parts++;
+      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, build->line,
+                    _("“%s”: a polygon without an outer boundary was left out"),
+                    placemark_label (self->placemark));
+      return NULL;
+    }
+
+  n = amap_geometry_get_n_coords (outer);
+  if (n < 3 || (n == 3 && coords_equal_2d (&amap_geometry_get_coords (outer)[0],
+                                           &amap_geometry_get_coords (outer)[2])))
+    {
+      /* Too few points for an area: keep it as a line or point. */
+      if (n == 3)
+        {
+          AmapGeometry *line = amap_geometry_new (AMAP_GEOMETRY_LINE_STRING);
+          const AmapCoord *c = amap_geometry_get_coords (outer);
+
+          amap_geometry_add_coord (line, c[0].lon, c[0].lat, c[0].alt);
+          amap_geometry_add_coord (line, c[1].lon, c[1].lat, c[1].alt);
+          amap_geometry_free (outer);
+          outer = line;
+        }
+      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, build->line,
+                    _("“%s”: a polygon with fewer than three corners was read as a line or point"),
+                    placemark_label (self->placemark));
+      return degrade_line (self, outer, build->line);
+    }
+
+  outer = fix_ring (self, outer, build->line);
+  g_assert (outer != NULL);
+
+  polygon = amap_geometry_new (AMAP_GEOMETRY_POLYGON);
+  amap_geometry_add_child (polygon, outer);
+  for (guint i = 0; build->inners != NULL && i < build->inners->len; i++)
+    {
+      AmapGeometry *inner = g_ptr_array_steal_index (build->inners, i--);
+
+      inner = fix_ring (self, inner, build->line);
+      if (inner == NULL)
+        {
+          emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, build->line,
+                        _("“%s”: a hole with fewer than three corners was left out"),
+                        placemark_label (self->placemark));
+          continue;
+        }
+      amap_geometry_add_child (polygon, inner);
+    }
+
+  return polygon;
+}
+
+static void
+geom_start (AmapKmlReader *self,
+            BuildKind      kind)
+{
+  GeomBuild *build = g_new0 (GeomBuild, 1);
+
+  build->kind = kind;
+  build->line = current_line (self);
+  switch (kind)
+    {
+    case BUILD_POINT:
+      build->geom = amap_geometry_new (AMAP_GEOMETRY_POINT);
+      break;
+    case BUILD_LINE:
+    case BUILD_RING:
+    case BUILD_TRACK:
+      build->geom = amap_geometry_new (AMAP_GEOMETRY_LINE_STRING);
+      break;
+    case BUILD_POLYGON:
+      build->inners = g_ptr_array_new_with_free_func ((GDestroyNotify) amap_geometry_free);
+      break;
+    case BUILD_MULTI:
+      build->geom = amap_geometry_new (AMAP_GEOMETRY_COLLECTION);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_ptr_array_add (self->builds, build);
+}
+
+static void
+geom_end (AmapKmlReader *self)
+{
+  GeomBuild *build;
+  AmapGeometry *geom = NULL;
+  gboolean is_ring = FALSE;
+
+  g_assert (self->builds->len > 0);
+  build = g_ptr_array_steal_index (self->builds, self->builds->len - 1);
+
+  switch (build->kind)
+    {
+    case BUILD_POINT:
+      geom = g_steal_pointer (&build->geom);
+      if (amap_geometry_get_n_coords (geom) == 0)
+        {
+          g_clear_pointer (&geom, amap_geometry_free);
+        }
+      else if (amap_geometry_get_n_coords (geom) > 1)
+        {
+          const AmapCoord *c = amap_geometry_get_coords (geom);
+          AmapGeometry *point = amap_geometry_new_point (c->lon, c->lat, c->alt);
+
+          emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, build->line,
+                        _("“%s”: a point with several coordinates kept the first"),
+                        placemark_label (self->placemark));
+          amap_geometry_free (geom);
+          geom = point;
+        }
+      break;
+
+    case BUILD_RING:
+      if (self->builds->len > 0 &&
+          ((GeomBuild *) g_ptr_array_index (self->builds, self->builds->len - 1))->kind == BUILD_POLYGON)
+        {
+          geom = g_steal_pointer (&build->geom);
+          is_ring = TRUE;
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case BUILD_LINE:
+    case BUILD_TRACK:
+      geom = degrade_line (self, g_steal_pointer (&build->geom), build->line);
+      break;
+
+    case BUILD_POLYGON:
+      geom = finish_polygon (self, build);
+      break;
+
+    case BUILD_MULTI:
+      geom = g_steal_pointer (&build->geom);
+      if (amap_geometry_get_n_children (geom) == 0)
+        g_clear_pointer (&geom, amap_geometry_free);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  geom_build_free (build);
+
+  if (geom != NULL)
+    attach_geometry (self, geom, is_ring);
+}
+
+static void
+attach_geometry (AmapKmlReader *self,
+                 AmapGeometry  *geom,
+                 gboolean       is_ring)
+{
+  Placemark *pm = self->placemark;
+
+  if (self->builds->len > 0)
+    {
+      GeomBuild *parent = g_ptr_array_index (self->builds, self->builds->len - 1);
+
+      if (parent->kind == BUILD_POLYGON && is_ring)
+        {
+          if (parent->in_outer && parent->outer == NULL)
+            {
+              parent->outer = geom;
+              return;
+            }
+          if (parent->in_inner)
+            {
+              g_ptr_array_add (parent->inners, geom);
+              return;
+            }
+          amap_geometry_free (geom);
+          return;
+        }
+      if (parent->kind == BUILD_MULTI)
+        {
+          amap_geometry_add_child (parent->geom, geom);
+          return;
+        }
+      amap_geometry_free (geom);
+      return;
+    }
+
+  if (pm->geometry == NULL)
+    {
+      pm->geometry = geom;
+    }
+  else
+    {
+      /* Two geometries in one placemark (not valid KML): keep both. */
+      if (amap_geometry_get_kind (pm->geometry) != AMAP_GEOMETRY_COLLECTION)
+        {
+          AmapGeometry *collection = amap_geometry_new (AMAP_GEOMETRY_COLLECTION);
+
+          amap_geometry_add_child (collection, pm->geometry);
+          pm->geometry = collection;
+        }
+      amap_geometry_add_child (pm->geometry, geom);
+    }
+}
+
+/* Descriptions: HTML to readable text */
+
+static void
+append_entity (GString    *out,
+               const char *entity,
+               gsize       len)
+{
+  static const struct { const char *name; const char *text; } named[] = {
+    { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+    { "apos", "'" }, { "nbsp", " " },
+  };
+
+  if (len > 1 && entity[0] == '#')
+    {
+      gunichar c;
+      char *end;
+
+      if (entity[1] == 'x' || entity[1] == 'X')
+        c = (gunichar) g_ascii_strtoull (entity + 2, &end, 16);
+      else
+        c = (gunichar) g_ascii_strtoull (entity + 1, &end, 10);
+      if (end == entity + len && g_unichar_validate (c) && c != 0)
+        {
+          g_string_append_unichar (out, c);
+          return;
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (named); i++)
+        if (strlen (named[i].name) == len && strncmp (entity, named[i].name, len) == 0)
+          {
+            g_string_append (out, named[i].text);
+            return;
+          }
+    }
+
+  g_string_append_c (out, '&');
+  g_string_append_len (out, entity, len);
+  g_string_append_c (out, ';');
+}
+
+static gboolean
+is_block_tag (const char *name,
+              gsize       len)
+{
+  static const char * const blocks[] = {
+    "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "table", "hr", "dt", "dd", "blockquote",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
+    if (strlen (blocks[i]) == len && g_ascii_strncasecmp (name, blocks[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Strips tags, decodes entities, turns block elements into line breaks and
+ * collapses blanks. The result is plain text, never markup. */
+static char *
+html_to_text (const char *html)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = html;
+  gboolean pending_space = FALSE;
+  gboolean skipping = FALSE;   /* inside <script> or <style> */
+
+  while (*p != '\0')
+    {
+      if (*p == '<' && (g_ascii_isalpha (p[1]) || p[1] == '/' || p[1] == '!'))
+        {
+          const char *name = p + 1 + (p[1] == '/');
+          const char *end = strchr (p, '>');
+          gsize name_len = 0;
+
+          if (end == NULL)
+            break;
+          while (g_ascii_isalnum (name[name_len]))
+            name_len++;
+
+          if (name_len == 6 && g_ascii_strncasecmp (name, "script", 6) == 0)
+            skipping = p[1] != '/';
+          else if (name_len == 5 && g_ascii_strncasecmp (name, "style", 5) == 0)
+            skipping = p[1] != '/';
+          else if (is_block_tag (name, name_len))
+            {
+              while (out->len > 0 && out->str[out->len - 1] == ' ')
+                g_string_truncate (out, out->len - 1);
+              if (out->len > 0 && !(out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n'))
+                g_string_append_c (out, '\n');
+              pending_space = FALSE;
+            }
+          p = end + 1;
+          continue;
+        }
+
+      if (skipping)
+        {
+          p++;
+          continue;
+        }
+
+      if (g_ascii_isspace (*p))
+        {
+          pending_space = TRUE;
+          p++;
+          continue;
+        }
+
+      if (pending_space && out->len > 0 && out->str[out->len - 1] != '\n')
+        g_string_append_c (out, ' ');
+      pending_space = FALSE;
+
+      if (*p == '&')
+        {
+          const char *semi = p + 1;
+
+          while (*semi != '\0' && *semi != ';' && semi - p < 12 && (g_ascii_isalnum (*semi) || *semi == '#'))
+            semi++;
+          if (*semi == ';')
+            {
+              append_entity (out, p + 1, semi - p - 1);
+              p = semi + 1;
+              continue;
+            }
+        }
+
+      g_string_append_c (out, *p);
+      p++;
+    }
+
+  return tidy (g_string_free (out, FALSE));
+}
+
+static gboolean
+looks_like_html (const char *text)
+{
+  for (const char *p = strchr (text, '<'); p != NULL; p = strchr (p + 1, '<'))
+    if ((g_ascii_isalpha (p[1]) || (p[1] == '/' && g_ascii_isalpha (p[2]))) && strchr (p, '>') != NULL)
+      return TRUE;
+  return strstr (text, "&amp;") != NULL || strstr (text, "&nbsp;") != NULL || strstr (text, "&#") != NULL;
+}
+
+/* Own fields */
+
+static gboolean
+is_own_field (const char *name)
+{
+  return g_strv_contains (own_field_names, name);
+}
+
+static gboolean
+parse_bool (const char *value,
+            gboolean   *out)
+{
+  if (g_ascii_strcasecmp (value, "true") == 0 || g_str_equal (value, "1"))
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (value, "false") == 0 || g_str_equal (value, "0"))
+    *out = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_timestamp (const char *value,
+                 gint64     *out)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  dt = g_date_time_new_from_iso8601 (value, utc);
+  if (dt == NULL)
+    return FALSE;
+  *out = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+static JsonNode *
+parse_json_array (const char *value)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, value, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return NULL;
+  return json_node_copy (root);
+}
+
+static const char *
+json_member_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+apply_tags (AmapAsset  *asset,
+            const char *value)
+{
+  g_autoptr(JsonNode) root = parse_json_array (value);
+  g_autoptr(GPtrArray) tags = NULL;
+  JsonArray *array;
+
+  if (root == NULL)
+    return FALSE;
+  array = json_node_get_array (root);
+  tags = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return FALSE;
+      g_ptr_array_add (tags, (gpointer) json_node_get_string (node));
+    }
+  g_ptr_array_add (tags, NULL);
+  amap_asset_set_tags (asset, (const char * const *) tags->pdata);
+  return TRUE;
+}
+
+static gboolean
+apply_contacts (AmapAsset  *asset,
+                const char *value)
+{
+  g_autoptr(JsonNode) root = parse_json_array (value);
+  g_autoptr(GPtrArray) contacts = NULL;
+  JsonArray *array;
+
+  if (root == NULL)
+    return FALSE;
+  array = json_node_get_array (root);
+  contacts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object;
+      AmapContact *contact;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return FALSE;
+      object = json_node_get_object (node);
+      if (json_member_string (object, "name") == NULL)
+        return FALSE;
+
+      contact = amap_contact_new (json_member_string (object, "name"));
+      amap_contact_set_role (contact, json_member_string (object, "role"));
+      amap_contact_set_phone (contact, json_member_string (object, "phone"));
+      amap_contact_set_email (contact, json_member_string (object, "email"));
+      amap_contact_set_language (contact, json_member_string (object, "language"));
+      amap_contact_set_notes (contact, json_member_string (object, "notes"));
+      g_ptr_array_add (contacts, contact);
+    }
+
+  for (guint i = 0; i < contacts->len; i++)
+    amap_asset_add_contact (asset, g_ptr_array_index (contacts, i));
+  return TRUE;
+}
+
+static gboolean
+apply_interactions (AmapAsset  *asset,
+                    const char *value)
+{
+  g_autoptr(JsonNode) root = parse_json_array (value);
+  g_autoptr(GPtrArray) interactions = NULL;
+  JsonArray *array;
+
+  if (root == NULL)
+    return FALSE;
+  array = json_node_get_array (root);
+  interactions = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object;
+      AmapInteractionKind kind;
+      const char *date;
+      const char *kind_str;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return FALSE;
+      object = json_node_get_object (node);
+      date = json_member_string (object, "date");
+      kind_str = json_member_string (object, "kind");
+      if (date == NULL || !amap_date_is_valid (date) ||
+          kind_str == NULL || !amap_interaction_kind_from_string (kind_str, &kind))
+        return FALSE;
+
+      g_ptr_array_add (interactions,
+                       amap_interaction_new (date, kind, json_member_string (object, "notes")));
+    }
+
+  for (guint i = 0; i < interactions->len; i++)
+    amap_asset_add_interaction (asset, g_ptr_array_index (interactions, i));
+  return TRUE;
+}
+
+/* Applies one of our own fields; FALSE when the value is not valid (the
+ * caller keeps it as an extra field and warns). */
+static gboolean
+apply_own_field (AmapKmlReader *self,
+                 AmapAsset     *asset,
+                 const char    *name,
+                 const char    *value,
+                 const char   **category)
+{
+  if (g_str_equal (name, "uuid"))
+    {
+      if (!g_uuid_string_is_valid (value))
+        return FALSE;
+      amap_asset_set_uuid (asset, value);
+    }
+  else if (g_str_equal (name, "category"))
+    {
+      const char *key = category_known (self, value);
+      if (key == NULL)
+        return FALSE;
+      *category = key;
+    }
+  else if (g_str_equal (name, "is_hub"))
+    {
+      gboolean hub;
+      if (!parse_bool (value, &hub))
+        return FALSE;
+      amap_asset_set_is_hub (asset, hub);
+    }
+  else if (g_str_equal (name, "stage"))
+    {
+      AmapStage stage;
+      if (!amap_stage_from_string (value, &stage))
+        return FALSE;
+      amap_asset_set_stage (asset, stage);
+    }
+  else if (g_str_equal (name, "address"))
+    amap_asset_set_address (asset, value);
+  else if (g_str_equal (name, "phone"))
+    amap_asset_set_phone (asset, value);
+  else if (g_str_equal (name, "email"))
+    amap_asset_set_email (asset, value);
+  else if (g_str_equal (name, "website"))
+    amap_asset_set_website (asset, value);
+  else if (g_str_equal (name, "strengths"))
+    amap_asset_set_strengths (asset, value);
+  else if (g_str_equal (name, "needs"))
+    amap_asset_set_needs (asset, value);
+  else if (g_str_equal (name, "description"))
+    amap_asset_set_description (asset, value);
+  else if (g_str_equal (name, "last_contacted"))
+    {
+      if (!amap_date_is_valid (value))
+        return FALSE;
+      amap_asset_set_last_contacted (asset, value);
+    }
+  else if (g_str_equal (name, "created") || g_str_equal (name, "modified"))
+    {
+      gint64 t;
+      if (!parse_timestamp (value, &t))
+        return FALSE;
+      if (name[0] == 'c')
+        amap_asset_set_created (asset, t);
+      else
+        amap_asset_set_modified (asset, t);
+    }
+  else if (g_str_equal (name, "tags"))
+    return apply_tags (asset, value);
+  else if (g_str_equal (name, "contacts"))
+    return apply_contacts (asset, value);
+  else if (g_str_equal (name, "interactions"))
+    return apply_interactions (asset, value);
+  else if (g_str_equal (name, "source_id"))
+    amap_asset_set_source_id (asset, value);
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/* Placemarks */
+
+static void
+skip_placemark (AmapKmlReader *self,
+                Placemark     *pm,
+                const char    *reason)
+{
+  self->n_skipped++;
+  /* Translators: the first %s is a placemark name, the second a reason */
+  emit_message (self, AMAP_IMPORT_MESSAGE_SKIPPED, pm->line,
+                _("Skipped “%s”: %s"), placemark_label (pm), reason);
+}
+
+static char *
+folder_path (AmapKmlReader *self)
+{
+  GString *path = g_string_new (NULL);
+
+  for (guint i = 0; i < self->folders->len; i++)
+    {
+      const char *name = g_ptr_array_index (self->folders, i);
+
+      if (i > 0)
+        g_string_append_c (path, '/');
+      g_string_append (path, name != NULL ? name : "");
+    }
+  return g_string_free (path, FALSE);
+}
+
+static char *
+stable_source_id (AmapKmlReader *self,
+                  Placemark     *pm,
+                  AmapAsset     *asset)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *path = folder_path (self);
+  g_autofree char *basename = g_path_get_basename (self->file_name);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *shape = amap_asset_get_shape (asset);
+
+  g_checksum_update (sum, (const guchar *) path, -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, (const guchar *) (pm->name != NULL ? pm->name : ""), -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  if (shape != NULL)
+    g_checksum_update (sum, (const guchar *) shape, -1);
+  else if (amap_asset_get_has_location (asset))
+    {
+      g_checksum_update (sum, (const guchar *) g_ascii_dtostr (buf, sizeof buf, amap_asset_get_longitude (asset)), -1);
+      g_checksum_update (sum, (const guchar *) ",", 1);
+      g_checksum_update (sum, (const guchar *) g_ascii_dtostr (buf, sizeof buf, amap_asset_get_latitude (asset)), -1);
+    }
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, (const guchar *) (pm->address != NULL ? pm->address : ""), -1);
+
+  return g_strdup_printf ("%s#%.16s", basename, g_checksum_get_string (sum));
+}
+
+static gboolean
+geometry_in_range (const AmapGeometry *geom,
+                   double             *bad_lon,
+                   double             *bad_lat)
+{
+  guint n = amap_geometry_get_n_coords (geom);
+  const AmapCoord *c = amap_geometry_get_coords (geom);
+
+  for (guint i = 0; i < n; i++)
+    if (!amap_coordinates_are_valid (c[i].lat, c[i].lon))
+      {
+        *bad_lon = c[i].lon;
+        *bad_lat = c[i].lat;
+        return FALSE;
+      }
+
+  for (guint i = 0; i < amap_geometry_get_n_children (geom); i++)
+    if (!geometry_in_range (amap_geometry_get_child (geom, i), bad_lon, bad_lat))
+      return FALSE;
+
+  return TRUE;
+}
+
+static const char *
+category_from_folders (AmapKmlReader *self)
+{
+  for (guint i = self->folders->len; i > 0; i--)
+    {
+      const char *key = category_from_words (self, g_ptr_array_index (self->folders, i - 1));
+      if (key != NULL)
+        return key;
+    }
+  return NULL;
+}
+
+static gboolean
+has_address_field (Placemark *pm)
+{
+  for (guint i = 0; pm->fields != NULL && i + 1 < pm->fields->len; i += 2)
+    if (g_str_equal (g_ptr_array_index (pm->fields, i), "address") &&
+        g_ptr_array_index (pm->fields, i + 1) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+finish_placemark (AmapKmlReader *self)
+{
+  g_autoptr(AmapAsset) asset = NULL;
+  Placemark *pm = self->placemark;
+  AmapKmlPlacemarkInfo info = { 0 };
+  const char *category = NULL;
+  gboolean pending = FALSE;
+  gboolean has_own_description = FALSE;
+  gboolean unlocated = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  if (pm->too_many_coords)
+    {
+      skip_placemark (self, pm, _("it has more coordinates than can be imported"));
+      return;
+    }
+  if (pm->text_too_long)
+    {
+      skip_placemark (self, pm, _("one of its texts is too long"));
+      return;
+    }
+
+  if (pm->geometry == NULL && pm->address == NULL && !has_address_field (pm))
+    {
+      if (pm->has_model)
+        skip_placemark (self, pm, _("3D models are not imported"));
+      else if (pm->n_dropped_parts > 0 || pm->n_coords > 0 || pm->n_bad_tuples > 0)
+        skip_placemark (self, pm, _("its coordinates are not valid"));
+      else
+        skip_placemark (self, pm, _("no coordinates and no address"));
+      return;
+    }
+
+  if (pm->geometry != NULL)
+    {
+      double lon, lat;
+
+      if (!geometry_in_range (pm->geometry, &lon, &lat))
+        {
+          g_autofree char *reason = NULL;
+
+          if (!(lat >= -90 && lat <= 90))
+            reason = g_strdup_printf (_("latitude %g is out of range"), lat);
+          else
+            reason = g_strdup_printf (_("longitude %g is out of range"), lon);
+          skip_placemark (self, pm, reason);
+          return;
+        }
+    }
+
+  asset = amap_asset_new (pm->name != NULL ? pm->name : _("Unnamed placemark"));
+  if (pm->name == NULL)
+    emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
+                  _("A placemark without a name was imported as “%s”"),
+                  _("Unnamed placemark"));
+
+  if (pm->geometry != NULL)
+    {
+      if (amap_geometry_get_kind (pm->geometry) == AMAP_GEOMETRY_POINT)
+        {
+          const AmapCoord *c = amap_geometry_get_coords (pm->geometry);
+          amap_asset_set_location (asset, c->lat, c->lon);
+        }
+      else
+        {
+          g_autofree char *wkt = amap_geometry_to_wkt (pm->geometry);
+          double lon, lat;
+
+          amap_asset_set_shape (asset, wkt);
+          if (amap_geometry_get_representative_point (pm->geometry, &lon, &lat))
+            amap_asset_set_location (asset, lat, lon);
+        }
+    }
+  else
+    unlocated = TRUE;
+
+  amap_asset_set_address (asset, pm->address);
+  amap_asset_set_phone (asset, pm->phone);
+
+  /* ExtendedData: our own names map to columns, the rest are extras. */
+  for (guint i = 0; pm->fields != NULL && i + 1 < pm->fields->len; i += 2)
+    {
+      const char *name = g_ptr_array_index (pm->fields, i);
+      const char *value = g_ptr_array_index (pm->fields, i + 1);
+
+      if (is_own_field (name))
+        {
+          if (value == NULL)
+            continue;
+          if (apply_own_field (self, asset, name, value, &category))
+            {
+              if (g_str_equal (name, "description"))
+                has_own_description = TRUE;
+              continue;
+            }
+          if (!g_str_equal (name, "category"))
+            emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
+                          _("“%s”: the value of “%s” is not valid and was kept as an extra field"),
+                          placemark_label (pm), name);
+        }
+      amap_asset_set_extra (asset, name, value);
+    }
+
+  if (!has_own_description)
+    {
+      const char *html = pm->description_has_children ? pm->description_markup : pm->description_raw;
+
+      if (html != NULL && (pm->description_has_children || looks_like_html (html)))
+        {
+          g_autofree char *text = html_to_text (html);
+
+          amap_asset_set_description (asset, text);
+          if (g_strcmp0 (text, html) != 0)
+            amap_asset_set_extra (asset, "description_html", html);
+        }
+      else
+        amap_asset_set_description (asset, html);
+    }
+
+  /* Category */
+  if (category == NULL)
+    category = category_from_folders (self);
+  if (category == NULL && pm->inline_style != NULL)
+    category = category_from_style_info (self, pm->inline_style);
+  if (category == NULL && pm->style_url != NULL)
+    category = category_from_style_url (self, pm->style_url, &pending);
+  if (category == NULL)
+    category = self->default_category != NULL ? self->default_category : AMAP_CATEGORY_OTHER;
+  amap_asset_set_category (asset, category);
+
+  /* Where it came from, so that importing again updates it. */
+  if (amap_asset_get_source_id (asset) == NULL)
+    {
+      if (pm->id != NULL)
+        {
+          g_autofree char *basename = g_path_get_basename (self->file_name);
+          g_autofree char *source_id = g_strdup_printf ("%s#%s", basename, pm->id);
+
+          amap_asset_set_source_id (asset, source_id);
+        }
+      else
+        {
+          g_autofree char *source_id = stable_source_id (self, pm, asset);
+          amap_asset_set_source_id (asset, source_id);
+        }
+    }
+
+  if (unlocated)
+    emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
+                  _("“%s” has an address but no coordinates: imported without a location"),
+                  placemark_label (pm));
+
+  info.line = pm->line;
+  info.ordinal = self->n_placemarks++;
+  info.category_pending = pending;
+  info.style_url = pm->style_url;
+
+  if (self->placemark_func != NULL &&
+      !self->placemark_func (self, asset, &info, self->user_data, &error))
+    fail (self, g_steal_pointer (&error));
+}
+
+/* SAX callbacks */
+
+static void
+on_internal_subset (void          *user_data,
+                    const xmlChar *name,
+                    const xmlChar *external_id,
+                    const xmlChar *system_id)
+{
+  AmapKmlReader *self = user_data;
+
+  fail (self, g_error_new (AMAP_ERROR, AMAP_ERROR_UNSAFE,
+                           _("%s:%u: the file declares a document type (DOCTYPE); "
+                             "such files are refused because they can expand entities "
+                             "or read other files"),
+                           self->file_name, current_line (self)));
+}
+
+static void
+on_entity_decl (void          *user_data,
+                const xmlChar *name,
+                int            type,
+                const xmlChar *public_id,
+                const xmlChar *system_id,
+                xmlChar       *content)
+{
+  on_internal_subset (user_data, NULL, NULL, NULL);
+}
+
+static const char *
+attr_value (const xmlChar **attributes,
+            int             n_attributes,
+            const char     *name,
+            char          **owned)
+{
+  for (int i = 0; i < n_attributes; i++)
+    {
+      const xmlChar **a = attributes + i * 5;
+
+      if (a[2] == NULL && strcmp ((const char *) a[0], name) == 0)
+        {
+          *owned = g_strndup ((const char *) a[3], a[4] - a[3]);
+          return *owned;
+        }
+    }
+  return NULL;
+}
+
+static void
+description_start_child (AmapKmlReader  *self,
+                         const xmlChar  *localname,
+                         const xmlChar  *prefix,
+                         int             n_attributes,
+                         const xmlChar **attributes)
+{
+  g_string_append_c (self->markup, '<');
+  if (prefix != NULL)
+    {
+      g_string_append (self->markup, (const char *) prefix);
+      g_string_append_c (self->markup, ':');
+    }
+  g_string_append (self->markup, (const char *) localname);
+  for (int i = 0; i < n_attributes; i++)
+    {
+      const xmlChar **a = attributes + i * 5;
+
+      g_string_append_c (self->markup, ' ');
+      g_string_append (self->markup, (const char *) a[0]);
+      g_string_append (self->markup, "=\"");
+      append_escaped (self->markup, (const char *) a[3], a[4] - a[3]);
+      g_string_append_c (self->markup, '"');
+    }
+  g_string_append_c (self->markup, '>');
+}
+
+static void
+on_start_element (void           *user_data,
+                  const xmlChar  *localname,
+                  const xmlChar  *prefix,
+                  const xmlChar  *uri,
+                  int             n_namespaces,
+                  const xmlChar **namespaces,
+                  int             n_attributes,
+                  int             n_defaulted,
+                  const xmlChar **attributes)
+{
+  AmapKmlReader *self = user_data;
+  const char *name = (const char *) localname;
+  NsClass ns = classify_ns (uri);
+  gboolean kml = ns == NS_KML;
+  gboolean kml_or_gx = ns != NS_OTHER;
+  Frame *parent = top_frame (self);
+  Role parent_role = parent != NULL ? parent->role : ROLE_ROOT;
+  Placemark *pm = self->placemark;
+  g_autofree char *owned = NULL;
+
+  if (self->error != NULL)
+    return;
+
+  switch (parent_role)
+    {
+    case ROLE_SKIP:
+    case ROLE_FIELD:
+      push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_DESCRIPTION:
+    case ROLE_DESCRIPTION_CHILD:
+      pm->description_has_children = TRUE;
+      if (self->markup->len < MAX_FIELD_TEXT)
+        description_start_child (self, localname, prefix, n_attributes, attributes);
+      push_frame (self, ROLE_DESCRIPTION_CHILD, FIELD_NONE);
+      return;
+
+    case ROLE_ROOT:
+      if (!self->seen_root)
+        {
+          static const char * const roots[] = { "kml", "Document", "Folder", "Placemark", NULL };
+
+          self->seen_root = TRUE;
+          if (!kml || (uri == NULL && !g_strv_contains (roots, name)))
+            {
+              fail (self, g_error_new (AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                                       _("%s is not a KML file (its root element is “%s”)"),
+                                       self->file_name, name));
+              return;
+            }
+        }
+      G_GNUC_FALLTHROUGH;
+    case ROLE_CONTAINER:
+    case ROLE_FOLDER:
+    case ROLE_NONE:
+      if (kml && (g_str_equal (name, "kml") || g_str_equal (name, "Document")))
+        push_frame (self, ROLE_CONTAINER, FIELD_NONE);
+      else if (kml && g_str_equal (name, "Folder"))
+        {
+          g_ptr_array_add (self->folders, NULL);
+          push_frame (self, ROLE_FOLDER, FIELD_NONE);
+        }
+      else if (kml && (g_str_equal (name, "Placemark") || g_hash_table_contains (self->aliases, name)))
+        {
+          self->placemark = g_new0 (Placemark, 1);
+          self->placemark->line = current_line (self);
+          self->placemark->is_alias = !g_str_equal (name, "Placemark");
+          self->placemark->id = g_strdup (attr_value (attributes, n_attributes, "id", &owned));
+          push_frame (self, ROLE_PLACEMARK, FIELD_NONE);
+        }
+      else if (parent_role == ROLE_NONE || parent_role == ROLE_ROOT)
+        push_frame (self, ROLE_NONE, FIELD_NONE);
+      else if (kml && g_str_equal (name, "name") && parent_role == ROLE_FOLDER)
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_FOLDER_NAME);
+        }
+      else if (kml && g_str_equal (name, "Style"))
+        {
+          g_free (self->cur_style_id);
+          self->cur_style_id = g_strdup (attr_value (attributes, n_attributes, "id", &owned));
+          self->cur_style = g_new0 (StyleInfo, 1);
+          self->cur_style_is_inline = FALSE;
+          push_frame (self, ROLE_STYLE, FIELD_NONE);
+        }
+      else if (kml && g_str_equal (name, "StyleMap"))
+        {
+          g_free (self->cur_style_id);
+          self->cur_style_id = g_strdup (attr_value (attributes, n_attributes, "id", &owned));
+          self->cur_map = g_new0 (StyleInfo, 1);
+          push_frame (self, ROLE_STYLE_MAP, FIELD_NONE);
+        }
+      else if (kml && g_str_equal (name, "ExtendedData"))
+        push_frame (self, ROLE_DOC_EXTENDED_DATA, FIELD_NONE);
+      else if (kml && g_str_equal (name, "Schema"))
+        {
+          g_clear_pointer (&self->schema_name, g_free);
+          g_clear_pointer (&self->schema_parent, g_free);
+          self->schema_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
+          g_clear_pointer (&owned, g_free);
+          self->schema_parent = g_strdup (attr_value (attributes, n_attributes, "parent", &owned));
+          push_frame (self, ROLE_SCHEMA, FIELD_NONE);
+        }
+      else if (kml && g_str_equal (name, "NetworkLink"))
+        {
+          emit_message (self, AMAP_IMPORT_MESSAGE_NOTICE, current_line (self),
+                        _("A network link was not followed: only the places in this file are imported"));
+          push_frame (self, ROLE_SKIP, FIELD_NONE);
+        }
+      else if (kml && (g_str_equal (name, "GroundOverlay") ||
+                       g_str_equal (name, "ScreenOverlay") ||
+                       g_str_equal (name, "PhotoOverlay")))
+        {
+          emit_message (self, AMAP_IMPORT_MESSAGE_NOTICE, current_line (self),
+                        _("An image overlay (%s) was not imported"), name);
+          push_frame (self, ROLE_SKIP, FIELD_NONE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_PLACEMARK:
+      if (kml && g_str_equal (name, "name"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_NAME);
+        }
+      else if (kml && g_str_equal (name, "description"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          g_string_truncate (self->markup, 0);
+          push_frame (self, ROLE_DESCRIPTION, FIELD_NONE);
+        }
+      else if (kml && g_str_equal (name, "address"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_ADDRESS);
+        }
+      else if (kml && g_str_equal (name, "phoneNumber"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_PHONE);
+        }
+      else if (kml && g_str_equal (name, "styleUrl"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_STYLE_URL);
+        }
+      else if (kml && g_str_equal (name, "Style") && pm->inline_style == NULL)
+        {
+          self->cur_style = g_new0 (StyleInfo, 1);
+          self->cur_style_is_inline = TRUE;
+          push_frame (self, ROLE_STYLE, FIELD_NONE);
+        }
+      else if (kml && (g_str_equal (name, "ExtendedData") || g_str_equal (name, "Metadata")))
+        push_frame (self, ROLE_EXTENDED_DATA, FIELD_NONE);
+      else if (kml && g_str_equal (name, "Model"))
+        {
+          pm->has_model = TRUE;
+          push_frame (self, ROLE_SKIP, FIELD_NONE);
+        }
+      else if (pm->is_alias && kml && g_ascii_isalpha (name[0]) &&
+               !g_str_equal (name, "Point") && !g_str_equal (name, "LineString") &&
+               !g_str_equal (name, "LinearRing") && !g_str_equal (name, "Polygon") &&
+               !g_str_equal (name, "MultiGeometry") && !g_str_equal (name, "Snippet") &&
+               !g_str_equal (name, "visibility") && !g_str_equal (name, "open"))
+        {
+          g_free (self->data_name);
+          self->data_name = g_strdup (name);
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_ALIAS);
+        }
+      else
+        goto geometry;
+      return;
+
+    case ROLE_GEOMETRY:
+      if (kml && g_str_equal (name, "coordinates"))
+        {
+          start_text (self, MAX_COORDINATES_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_COORDINATES);
+        }
+      else if (kml_or_gx && g_str_equal (name, "coord"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_GX_COORD);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_POLYGON:
+      if (kml && (g_str_equal (name, "outerBoundaryIs") || g_str_equal (name, "innerBoundaryIs")))
+        {
+          GeomBuild *build = g_ptr_array_index (self->builds, self->builds->len - 1);
+
+          build->in_outer = name[0] == 'o';
+          build->in_inner = name[0] == 'i';
+          push_frame (self, ROLE_BOUNDARY, FIELD_NONE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_BOUNDARY:
+      if (kml && g_str_equal (name, "LinearRing"))
+        {
+          geom_start (self, BUILD_RING);
+          push_frame (self, ROLE_GEOMETRY, FIELD_NONE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_MULTI:
+      goto geometry;
+
+    case ROLE_EXTENDED_DATA:
+    case ROLE_SCHEMA_DATA:
+      if (kml && g_str_equal (name, "Data") && parent_role == ROLE_EXTENDED_DATA)
+        {
+          g_free (self->data_name);
+          self->data_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
+          g_clear_pointer (&self->data_value, g_free);
+          push_frame (self, ROLE_DATA, FIELD_NONE);
+        }
+      else if (kml && (g_str_equal (name, "SchemaData") || g_str_equal (name, "Schemadata")))
+        push_frame (self, ROLE_SCHEMA_DATA, FIELD_NONE);
+      else if (kml && g_str_equal (name, "SimpleData"))
+        {
+          g_free (self->data_name);
+          self->data_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_SIMPLE_DATA);
+        }
+      else if (ns == NS_OTHER && parent_role == ROLE_EXTENDED_DATA)
+        {
+          g_free (self->data_name);
+          self->data_name = prefix != NULL ? g_strdup_printf ("%s:%s", prefix, name) : g_strdup (name);
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FOREIGN_DATA, FIELD_NONE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_FOREIGN_DATA:
+      /* Nested foreign markup: only leaves with text become fields. */
+      g_free (self->data_name);
+      self->data_name = prefix != NULL ? g_strdup_printf ("%s:%s", prefix, name) : g_strdup (name);
+      start_text (self, MAX_FIELD_TEXT);
+      push_frame (self, ROLE_FOREIGN_DATA, FIELD_NONE);
+      return;
+
+    case ROLE_DATA:
+      if (kml && g_str_equal (name, "value"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_DATA_VALUE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_DOC_EXTENDED_DATA:
+      if (kml && g_str_equal (name, "Data"))
+        {
+          g_free (self->data_name);
+          self->data_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
+          push_frame (self, ROLE_DOC_DATA, FIELD_NONE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_DOC_DATA:
+      if (kml && g_str_equal (name, "value"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_DOC_DATA_VALUE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_STYLE:
+      if (kml && g_str_equal (name, "IconStyle"))
+        push_frame (self, ROLE_ICON_STYLE, FIELD_NONE);
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_ICON_STYLE:
+      if (kml && g_str_equal (name, "Icon"))
+        push_frame (self, ROLE_ICON, FIELD_NONE);
+      else if (kml && g_str_equal (name, "color"))
+        {
+          start_text (self, 64);
+          push_frame (self, ROLE_FIELD, FIELD_ICON_COLOR);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_ICON:
+      if (kml && g_str_equal (name, "href"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_ICON_HREF);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_STYLE_MAP:
+      if (kml && g_str_equal (name, "Pair"))
+        {
+          g_clear_pointer (&self->pair_key, g_free);
+          g_clear_pointer (&self->pair_url, g_free);
+          g_clear_pointer (&self->pair_style, style_info_free);
+          push_frame (self, ROLE_PAIR, FIELD_NONE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_PAIR:
+      if (kml && g_str_equal (name, "key"))
+        {
+          start_text (self, 256);
+          push_frame (self, ROLE_FIELD, FIELD_PAIR_KEY);
+        }
+      else if (kml && g_str_equal (name, "styleUrl"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_PAIR_STYLE_URL);
+        }
+      else if (kml && g_str_equal (name, "Style") && self->pair_style == NULL)
+        {
+          self->cur_style = g_new0 (StyleInfo, 1);
+          self->cur_style_is_inline = TRUE;
+          push_frame (self, ROLE_STYLE, FIELD_NONE);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    case ROLE_SCHEMA:
+      if (kml && g_str_equal (name, "name"))
+        {
+          start_text (self, 1024);
+          push_frame (self, ROLE_FIELD, FIELD_SCHEMA_NAME);
+        }
+      else if (kml && g_str_equal (name, "parent"))
+        {
+          start_text (self, 1024);
+          push_frame (self, ROLE_FIELD, FIELD_SCHEMA_PARENT);
+        }
+      else
+        push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+
+    default:
+      push_frame (self, ROLE_SKIP, FIELD_NONE);
+      return;
+    }
+
+geometry:
+  /* Geometry elements, in a placemark or a MultiGeometry. */
+  if (kml && g_str_equal (name, "Point"))
+    {
+      geom_start (self, BUILD_POINT);
+      push_frame (self, ROLE_GEOMETRY, FIELD_NONE);
+    }
+  else if (kml && g_str_equal (name, "LineString"))
+    {
+      geom_start (self, BUILD_LINE);
+      push_frame (self, ROLE_GEOMETRY, FIELD_NONE);
+    }
+  else if (kml && g_str_equal (name, "LinearRing"))
+    {
+      geom_start (self, BUILD_RING);
+      push_frame (self, ROLE_GEOMETRY, FIELD_NONE);
+    }
+  else if (kml && g_str_equal (name, "Polygon"))
+    {
+      geom_start (self, BUILD_POLYGON);
+      push_frame (self, ROLE_POLYGON, FIELD_NONE);
+    }
+  else if (kml_or_gx && g_str_equal (name, "Track"))
+    {
+      geom_start (self, BUILD_TRACK);
+      push_frame (self, ROLE_GEOMETRY, FIELD_NONE);
+    }
+  else if ((kml && (g_str_equal (name, "MultiGeometry") ||
+                    /* Not KML, but written by some tools (GDAL #4031). */
+                    g_str_equal (name, "MultiPolygon") ||
+                    g_str_equal (name, "MultiLineString") ||
+                    g_str_equal (name, "MultiPoint"))) ||
+           (kml_or_gx && g_str_equal (name, "MultiTrack")))
+    {
+      geom_start (self, BUILD_MULTI);
+      push_frame (self, ROLE_MULTI, FIELD_NONE);
+    }
+  else if (kml && g_str_equal (name, "Model") && pm != NULL)
+    {
+      pm->has_model = TRUE;
+      push_frame (self, ROLE_SKIP, FIELD_NONE);
+    }
+  else
+    push_frame (self, ROLE_SKIP, FIELD_NONE);
+}
+
+static void
+end_field (AmapKmlReader *self,
+           Field          field)
+{
+  Placemark *pm = self->placemark;
+  char *text;
+
+  if (field == FIELD_COORDINATES || field == FIELD_GX_COORD)
+    {
+      GeomBuild *build;
+
+      if (self->text_overflow)
+        {
+          pm->too_many_coords = TRUE;
+          return;
+        }
+      build = g_ptr_array_index (self->builds, self->builds->len - 1);
+      if (build->geom == NULL)
+        return;
+      if (field == FIELD_COORDINATES)
+        parse_coordinates (self, self->text->str, build->geom, current_line (self));
+      else
+        parse_gx_coord (self, self->text->str, build->geom, current_line (self));
+      return;
+    }
+
+  text = take_text (self);
+
+  switch (field)
+    {
+    case FIELD_FOLDER_NAME:
+      if (self->folders->len > 0)
+        {
+          g_free (g_ptr_array_index (self->folders, self->folders->len - 1));
+          g_ptr_array_index (self->folders, self->folders->len - 1) = text;
+          text = NULL;
+        }
+      break;
+    case FIELD_NAME:
+      g_free (pm->name);
+      pm->name = g_steal_pointer (&text);
+      break;
+    case FIELD_ADDRESS:
+      g_free (pm->address);
+      pm->address = g_steal_pointer (&text);
+      break;
+    case FIELD_PHONE:
+      g_free (pm->phone);
+      pm->phone = g_steal_pointer (&text);
+      break;
+    case FIELD_STYLE_URL:
+      g_free (pm->style_url);
+      pm->style_url = g_steal_pointer (&text);
+      break;
+    case FIELD_DATA_VALUE:
+      g_free (self->data_value);
+      self->data_value = g_steal_pointer (&text);
+      break;
+    case FIELD_SIMPLE_DATA:
+    case FIELD_ALIAS:
+      if (self->data_name != NULL && text != NULL)
+        {
+          if (pm->fields == NULL)
+            pm->fields = g_ptr_array_new_with_free_func (g_free);
+          if (pm->fields->len < 2 * MAX_EXTRA_FIELDS)
+            {
+              g_ptr_array_add (pm->fields, g_strdup (self->data_name));
+              g_ptr_array_add (pm->fields, g_steal_pointer (&text));
+            }
+        }
+      break;
+    case FIELD_DOC_DATA_VALUE:
+      if (g_strcmp0 (self->data_name, "asset_map_version") == 0)
+        self->is_own_file = TRUE;
+      break;
+    case FIELD_PAIR_KEY:
+      g_free (self->pair_key);
+      self->pair_key = g_steal_pointer (&text);
+      break;
+    case FIELD_PAIR_STYLE_URL:
+      g_free (self->pair_url);
+      self->pair_url = g_steal_pointer (&text);
+      break;
+    case FIELD_ICON_HREF:
+      if (self->cur_style != NULL)
+        {
+          g_free (self->cur_style->icon_href);
+          self->cur_style->icon_href = g_steal_pointer (&text);
+        }
+      break;
+    case FIELD_ICON_COLOR:
+      if (self->cur_style != NULL && text != NULL)
+        {
+          g_free (self->cur_style->color);
+          self->cur_style->color = kml_color_to_rgb (text);
+        }
+      break;
+    case FIELD_SCHEMA_NAME:
+      g_free (self->schema_name);
+      self->schema_name = g_steal_pointer (&text);
+      break;
+    case FIELD_SCHEMA_PARENT:
+      g_free (self->schema_parent);
+      self->schema_parent = g_steal_pointer (&text);
+      break;
+    case FIELD_NONE:
+    case FIELD_COORDINATES:
+    case FIELD_GX_COORD:
+    default:
+      break;
+    }
+
+  g_free (text);
+}
+
+static void
+add_field (Placemark  *pm,
+           const char *name,
+           char       *value)
+{
+  if (pm->fields == NULL)
+    pm->fields = g_ptr_array_new_with_free_func (g_free);
+  if (pm->fields->len >= 2 * MAX_EXTRA_FIELDS)
+    {
+      g_free (value);
+      return;
+    }
+  g_ptr_array_add (pm->fields, g_strdup (name));
+  g_ptr_array_add (pm->fields, value);
+}
+
+static void
+on_end_element (void          *user_data,
+                const xmlChar *localname,
+                const xmlChar *prefix,
+                const xmlChar *uri)
+{
+  AmapKmlReader *self = user_data;
+  Frame frame;
+
+  if (self->error != NULL || self->frames->len == 0)
+    return;
+
+  frame = g_array_index (self->frames, Frame, self->frames->len - 1);
+  g_array_set_size (self->frames, self->frames->len - 1);
+
+  switch (frame.role)
+    {
+    case ROLE_FIELD:
+      end_field (self, frame.field);
+      break;
+
+    case ROLE_FOLDER:
+      if (self->folders->len > 0)
+        {
+          g_free (g_ptr_array_index (self->folders, self->folders->len - 1));
+          g_ptr_array_set_size (self->folders, self->folders->len - 1);
+        }
+      break;
+
+    case ROLE_PLACEMARK:
+      /* Geometry left open can only happen after an error. */
+      while (self->builds->len > 0)
+        geom_build_free (g_ptr_array_steal_index (self->builds, self->builds->len - 1));
+      finish_placemark (self);
+      g_clear_pointer (&self->placemark, placemark_free);
+      break;
+
+    case ROLE_DESCRIPTION:
+      if (self->placemark != NULL)
+        {
+          Placemark *pm = self->placemark;
+
+          g_clear_pointer (&pm->description_raw, g_free);
+          g_clear_pointer (&pm->description_markup, g_free);
+          if (self->text_overflow)
+            {
+              /* Keep what fits rather than lose the place. */
+              emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
+                            _("“%s”: the description was too long and was cut"),
+                            placemark_label (pm));
+              self->text_overflow = FALSE;
+            }
+          pm->description_raw = take_text (self);
+          if (pm->description_has_children)
+            pm->description_markup = tidy (g_strndup (self->markup->str, self->markup->len));
+        }
+      break;
+
+    case ROLE_DESCRIPTION_CHILD:
+      if (self->markup->len < MAX_FIELD_TEXT)
+        {
+          g_string_append (self->markup, "</");
+          if (prefix != NULL)
+            {
+              g_string_append (self->markup, (const char *) prefix);
+              g_string_append_c (self->markup, ':');
+            }
+          g_string_append (self->markup, (const char *) localname);
+          g_string_append_c (self->markup, '>');
+        }
+      break;
+
+    case ROLE_DATA:
+      if (self->placemark != NULL && self->data_name != NULL)
+        add_field (self->placemark, self->data_name, g_steal_pointer (&self->data_value));
+      g_clear_pointer (&self->data_value, g_free);
+      break;
+
+    case ROLE_FOREIGN_DATA:
+      {
+        char *text = take_text (self);
+
+        if (text != NULL && self->placemark != NULL && self->data_name != NULL)
+          add_field (self->placemark, self->data_name, text);
+        else
+          g_free (text);
+        /* The parent's text is gone: it only keeps leaves. */
+        start_text (self, MAX_FIELD_TEXT);
+      }
+      break;
+
+    case ROLE_STYLE:
+      if (self->cur_style != NULL)
+        {
+          StyleInfo *style = g_steal_pointer (&self->cur_style);
+
+          if (self->cur_style_is_inline)
+            {
+              Frame *parent = top_frame (self);
+
+              if (parent != NULL && parent->role == ROLE_PAIR)
+                {
+                  style_info_free (self->pair_style);
+                  self->pair_style = style;
+                }
+              else if (self->placemark != NULL && self->placemark->inline_style == NULL)
+                self->placemark->inline_style = style;
+              else
+                style_info_free (style);
+            }
+          else if (self->cur_style_id != NULL &&
+                   g_hash_table_size (self->styles) < MAX_STYLES)
+            g_hash_table_replace (self->styles, g_steal_pointer (&self->cur_style_id), style);
+          else
+            style_info_free (style);
+        }
+      break;
+
+    case ROLE_PAIR:
+      if (self->cur_map != NULL && g_strcmp0 (self->pair_key, "normal") == 0)
+        {
+          g_free (self->cur_map->normal_url);
+          self->cur_map->normal_url = g_steal_pointer (&self->pair_url);
+          style_info_free (self->cur_map->normal_inline);
+          self->cur_map->normal_inline = g_steal_pointer (&self->pair_style);
+        }
+      g_clear_pointer (&self->pair_style, style_info_free);
+      break;
+
+    case ROLE_STYLE_MAP:
+      if (self->cur_map != NULL)
+        {
+          if (self->cur_style_id != NULL && g_hash_table_size (self->styles) < MAX_STYLES)
+            g_hash_table_replace (self->styles, g_steal_pointer (&self->cur_style_id),
+                                  g_steal_pointer (&self->cur_map));
+          else
+            g_clear_pointer (&self->cur_map, style_info_free);
+        }
+      break;
+
+    case ROLE_SCHEMA:
+      if (self->schema_name != NULL && self->schema_parent != NULL &&
+          g_str_equal (self->schema_parent, "Placemark") &&
+          g_hash_table_size (self->aliases) < 100)
+        g_hash_table_add (self->aliases, g_steal_pointer (&self->schema_name));
+      g_clear_pointer (&self->schema_name, g_free);
+      g_clear_pointer (&self->schema_parent, g_free);
+      break;
+
+    case ROLE_GEOMETRY:
+    case ROLE_POLYGON:
+    case ROLE_MULTI:
+      if (self->placemark != NULL && self->builds->len > 0)
+        geom_end (self);
+      break;
+
+    case ROLE_BOUNDARY:
+      if (self->builds->len > 0)
+        {
+          GeomBuild *build = g_ptr_array_index (self->builds, self->builds->len - 1);
+          build->in_outer = build->in_inner = FALSE;
+        }
+      break;
+
+    case ROLE_ROOT:
+    case ROLE_NONE:
+    case ROLE_SKIP:
+    case ROLE_CONTAINER:
+    case ROLE_EXTENDED_DATA:
+    case ROLE_DOC_EXTENDED_DATA:
+    case ROLE_DOC_DATA:
+    case ROLE_SCHEMA_DATA:
+    case ROLE_ICON_STYLE:
+    case ROLE_ICON:
+    default:
+      break;
+    }
+}
+
+static void
+on_characters (void          *user_data,
+               const xmlChar *ch,
+               int            len)
+{
+  AmapKmlReader *self = user_data;
+  Frame *frame = top_frame (self);
+
+  if (frame == NULL || self->error != NULL)
+    return;
+
+  switch (frame->role)
+    {
+    case ROLE_FIELD:
+    case ROLE_FOREIGN_DATA:
+      append_text (self, (const char *) ch, len);
+      break;
+    case ROLE_DESCRIPTION:
+    case ROLE_DESCRIPTION_CHILD:
+      append_text (self, (const char *) ch, len);
+      if (self->markup->len < MAX_FIELD_TEXT)
+        append_escaped (self->markup, (const char *) ch, len);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+on_cdata (void          *user_data,
+          const xmlChar *ch,
+          int            len)
+{
+  AmapKmlReader *self = user_data;
+  Frame *frame = top_frame (self);
+
+  if (frame == NULL || self->error != NULL)
+    return;
+
+  switch (frame->role)
+    {
+    case ROLE_FIELD:
+    case ROLE_FOREIGN_DATA:
+      append_text (self, (const char *) ch, len);
+      break;
+    case ROLE_DESCRIPTION:
+    case ROLE_DESCRIPTION_CHILD:
+      /* CDATA in a description holds markup meant as markup. */
+      append_text (self, (const char *) ch, len);
+      if (self->markup->len < MAX_FIELD_TEXT)
+        g_string_append_len (self->markup, (const char *) ch, len);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+on_structured_error (void        *user_data,
+                     xmlErrorPtr  error)
+{
+  AmapKmlReader *self = user_data;
+  g_autofree char *message = NULL;
+
+  if (error == NULL || error->level < XML_ERR_FATAL || self->error != NULL)
+    return;
+
+  message = g_strdup (error->message != NULL ? error->message : "");
+  g_strstrip (message);
+
+  /* Translators: FILE:LINE:COLUMN: libxml2's description (English) */
+  self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                             _("%s:%d:%d: %s"),
+                             self->file_name, error->line, error->int2, message);
+}
+
+/* The parser */
+
+static void
+reset_document_state (AmapKmlReader *self)
+{
+  g_clear_pointer (&self->ctxt, xmlFreeParserCtxt);
+  g_clear_error (&self->error);
+  self->ended = FALSE;
+  self->seen_root = FALSE;
+  self->bytes_read = 0;
+  g_array_set_size (self->frames, 0);
+  g_string_truncate (self->text, 0);
+  g_string_truncate (self->markup, 0);
+  g_ptr_array_set_size (self->folders, 0);
+  g_ptr_array_set_size (self->builds, 0);
+  g_clear_pointer (&self->placemark, placemark_free);
+  g_clear_pointer (&self->cur_style, style_info_free);
+  g_clear_pointer (&self->cur_map, style_info_free);
+  g_clear_pointer (&self->cur_style_id, g_free);
+  g_clear_pointer (&self->pair_key, g_free);
+  g_clear_pointer (&self->pair_url, g_free);
+  g_clear_pointer (&self->pair_style, style_info_free);
+  g_clear_pointer (&self->data_name, g_free);
+  g_clear_pointer (&self->data_value, g_free);
+  g_clear_pointer (&self->schema_name, g_free);
+  g_clear_pointer (&self->schema_parent, g_free);
+  self->n_placemarks = 0;
+  self->n_skipped = 0;
+}
+
+static xmlSAXHandler *
+get_sax_handler (void)
+{
+  static xmlSAXHandler sax;
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      memset (&sax, 0, sizeof sax);
+      sax.initialized = XML_SAX2_MAGIC;
+      sax.startElementNs = on_start_element;
+      sax.endElementNs = on_end_element;
+      sax.characters = on_characters;
+      sax.cdataBlock = on_cdata;
+      sax.internalSubset = on_internal_subset;
+      sax.externalSubset = on_internal_subset;
+      sax.entityDecl = on_entity_decl;
+      sax.serror = on_structured_error;
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return &sax;
+}
+
+static gboolean
+ensure_parser (AmapKmlReader *self)
+{
+  if (self->ctxt != NULL)
+    return TRUE;
+
+  self->ctxt = xmlCreatePushParserCtxt (get_sax_handler (), self, NULL, 0, self->file_name);
+  if (self->ctxt == NULL)
+    {
+      self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_FAILED,
+                                 _("Could not start reading %s"), self->file_name);
+      return FALSE;
+    }
+  xmlCtxtUseOptions (self->ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  return TRUE;
+}
+
+/* xmlParseChunk() also returns non-zero for recoverable (namespace)
+ * errors; only a document that is not well-formed is an error for us. */
+static void
+check_parse_result (AmapKmlReader *self,
+                    int            rc)
+{
+  xmlErrorPtr last;
+
+  if (rc == 0 || self->error != NULL || self->ctxt->wellFormed)
+    return;
+
+  last = xmlCtxtGetLastError (self->ctxt);
+  if (last != NULL && last->message != NULL)
+    {
+      g_autofree char *message = g_strstrip (g_strdup (last->message));
+
+      self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE, _("%s:%d:%d: %s"),
+                                 self->file_name, last->line, last->int2, message);
+    }
+  else
+    self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                               _("%s:%u: the file is not well-formed XML"),
+                               self->file_name, current_line (self));
+}
+
+/* GObject */
+
+static void
+amap_kml_reader_finalize (GObject *object)
+{
+  AmapKmlReader *self = (AmapKmlReader *) object;
+
+  reset_document_state (self);
+  g_free (self->file_name);
+  g_free (self->default_category);
+  g_array_unref (self->categories);
+  g_array_unref (self->frames);
+  g_string_free (self->text, TRUE);
+  g_string_free (self->markup, TRUE);
+  g_ptr_array_unref (self->folders);
+  g_ptr_array_unref (self->builds);
+  g_hash_table_unref (self->styles);
+  g_hash_table_unref (self->aliases);
+
+  G_OBJECT_CLASS (amap_kml_reader_parent_class)->finalize (object);
+}
+
+static void
+amap_kml_reader_class_init (AmapKmlReaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = amap_kml_reader_finalize;
+}
+
+static void
+amap_kml_reader_init (AmapKmlReader *self)
+{
+  self->max_bytes = DEFAULT_MAX_BYTES;
+  self->categories = g_array_new (FALSE, TRUE, sizeof (CategoryInfo));
+  g_array_set_clear_func (self->categories, category_info_clear);
+  self->frames = g_array_new (FALSE, FALSE, sizeof (Frame));
+  self->text = g_string_new (NULL);
+  self->markup = g_string_new (NULL);
+  self->folders = g_ptr_array_new_with_free_func (g_free);
+  self->builds = g_ptr_array_new_with_free_func ((GDestroyNotify) geom_build_free);
+  self->styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) style_info_free);
+  self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* Public API */
+
+static void
+add_category (AmapKmlReader *self,
+              AmapCategory  *category)
+{
+  CategoryInfo info = { 0 };
+  const char *color = amap_category_get_color (category);
+
+  info.key = g_strdup (amap_category_get_key (category));
+  info.name_folded = g_utf8_casefold (amap_category_get_name (category), -1);
+  if (color != NULL && color[0] == '#' && parse_rgb (color + 1, &info.r, &info.g, &info.b))
+    info.has_color = TRUE;
+  g_array_append_val (self->categories, info);
+}
+
+AmapKmlReader *
+amap_kml_reader_new (const char *file_name)
+{
+  AmapKmlReader *self = g_object_new (AMAP_TYPE_KML_READER, NULL);
+  g_autoptr(GPtrArray) builtin = amap_category_list_builtin ();
+
+  self->file_name = g_strdup (file_name != NULL ? file_name : "");
+  for (guint i = 0; i < builtin->len; i++)
+    add_category (self, g_ptr_array_index (builtin, i));
+
+  return self;
+}
+
+const char *
+amap_kml_reader_get_file_name (AmapKmlReader *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), NULL);
+
+  return self->file_name;
+}
+
+void
+amap_kml_reader_set_default_category (AmapKmlReader *self,
+                                      const char    *key)
+{
+  g_return_if_fail (AMAP_IS_KML_READER (self));
+
+  g_free (self->default_category);
+  self->default_category = g_strdup (key);
+}
+
+void
+amap_kml_reader_set_categories (AmapKmlReader *self,
+                                GListModel    *categories)
+{
+  g_return_if_fail (AMAP_IS_KML_READER (self));
+  g_return_if_fail (G_IS_LIST_MODEL (categories));
+
+  g_array_set_size (self->categories, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+      add_category (self, category);
+    }
+}
+
+void
+amap_kml_reader_set_callbacks (AmapKmlReader        *self,
+                               AmapKmlPlacemarkFunc  placemark_func,
+                               AmapKmlMessageFunc    message_func,
+                               gpointer              user_data)
+{
+  g_return_if_fail (AMAP_IS_KML_READER (self));
+
+  self->placemark_func = placemark_func;
+  self->message_func = message_func;
+  self->user_data = user_data;
+}
+
+void
+amap_kml_reader_set_max_bytes (AmapKmlReader *self,
+                               guint64        max_bytes)
+{
+  g_return_if_fail (AMAP_IS_KML_READER (self));
+
+  self->max_bytes = max_bytes;
+}
+
+void
+amap_kml_reader_begin (AmapKmlReader *self)
+{
+  g_return_if_fail (AMAP_IS_KML_READER (self));
+
+  reset_document_state (self);
+}
+
+gboolean
+amap_kml_reader_feed (AmapKmlReader  *self,
+                      const char     *data,
+                      gsize           len,
+                      GError        **error)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->error == NULL && self->ended)
+    self->error = g_error_new_literal (AMAP_ERROR, AMAP_ERROR_FAILED,
+                                       "amap_kml_reader_feed() after end()");
+
+  if (self->error == NULL && len > self->max_bytes - MIN (self->bytes_read, self->max_bytes))
+    self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSAFE,
+                               _("%s is larger than the %" G_GUINT64_FORMAT " MB that can be imported"),
+                               self->file_name, self->max_bytes / (1024 * 1024));
+
+  if (self->error == NULL && ensure_parser (self))
+    {
+      /* xmlParseChunk takes an int length. */
+      while (len > 0 && self->error == NULL)
+        {
+          int chunk = (int) MIN (len, 1 << 20);
+          int rc;
+
+          self->bytes_read += chunk;
+          rc = xmlParseChunk (self->ctxt, data, chunk, 0);
+          check_parse_result (self, rc);
+          data += chunk;
+          len -= chunk;
+        }
+    }
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+amap_kml_reader_end (AmapKmlReader  *self,
+                     GError        **error)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->error == NULL && !self->ended && ensure_parser (self))
+    {
+      int rc = xmlParseChunk (self->ctxt, NULL, 0, 1);
+
+      check_parse_result (self, rc);
+      if (self->error == NULL && !self->seen_root)
+        self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                                   _("%s: the file is empty"), self->file_name);
+    }
+  self->ended = TRUE;
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
+
+  if (self->n_placemarks == 0 && self->n_skipped == 0)
+    emit_message (self, AMAP_IMPORT_MESSAGE_NOTICE, 0,
+                  _("The file contains no placemarks"));
+
+  return TRUE;
+}
+
+guint64
+amap_kml_reader_get_bytes_read (AmapKmlReader *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), 0);
+
+  return self->bytes_read;
+}
+
+gboolean
+amap_kml_reader_read_stream (AmapKmlReader  *self,
+                             GInputStream   *stream,
+                             GCancellable   *cancellable,
+                             GError        **error)
+{
+  g_autofree char *buffer = NULL;
+  const gsize buffer_size = 256 * 1024;
+
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  amap_kml_reader_begin (self);
+  buffer = g_malloc (buffer_size);
+
+  while (TRUE)
+    {
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      n = g_input_stream_read (stream, buffer, buffer_size, cancellable, error);
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        break;
+      if (!amap_kml_reader_feed (self, buffer, n, error))
+        return FALSE;
+    }
+
+  return amap_kml_reader_end (self, error);
+}
+
+gboolean
+amap_kml_reader_read_bytes (AmapKmlReader  *self,
+                            GBytes         *bytes,
+                            GError        **error)
+{
+  gsize len;
+  const char *data;
+
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
+  g_return_val_if_fail (bytes != NULL, FALSE);
+
+  amap_kml_reader_begin (self);
+  data = g_bytes_get_data (bytes, &len);
+  if (len > 0 && !amap_kml_reader_feed (self, data, len, error))
+    return FALSE;
+  return amap_kml_reader_end (self, error);
+}
+
+const char *
+amap_kml_reader_resolve_style (AmapKmlReader *self,
+                               const char    *style_url)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), NULL);
+
+  if (style_url == NULL)
+    return NULL;
+  return category_from_style_url (self, style_url, NULL);
+}
+
+gboolean
+amap_kml_reader_get_is_own_file (AmapKmlReader *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
+
+  return self->is_own_file;
+}
+
+guint
+amap_kml_reader_get_n_placemarks (AmapKmlReader *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), 0);
+
+  return self->n_placemarks;
+}

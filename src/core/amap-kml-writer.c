@@ -1,0 +1,1221 @@
+/* amap-kml-writer.c: assets in, KML 2.2 bytes out
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-kml-writer"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libxml/xmlwriter.h>
+
+#include "amap-error.h"
+#include "amap-geometry.h"
+#include "amap-kml-writer.h"
+
+/*
+ * The file layout (element order follows ogckml22.xsd):
+ *
+ *   <kml xmlns="http://www.opengis.net/kml/2.2">
+ *     <Document>
+ *       <name>TITLE</name>
+ *       <Style id="cat-KEY">…</Style> <Style id="hub-KEY">…</Style> …
+ *       <ExtendedData><Data name="asset_map_version">…</Data></ExtendedData>
+ *       <Folder><name>CATEGORY NAME</name>
+ *         <Placemark id="asset-UUID">
+ *           name, address, phoneNumber, description (HTML card in CDATA),
+ *           styleUrl, ExtendedData, geometry
+ *         </Placemark> …
+ *       </Folder> …
+ *
+ * The geometry is a Point for a plain location. An asset with a shape gets
+ * the shape (LineString, Polygon or a MultiGeometry for a collection). When
+ * its pin is not where a reader would put it (the shape's representative
+ * point, amap_geometry_get_representative_point()), because the user moved
+ * it, pin and shape go into a MultiGeometry of exactly two members, the
+ * Point first and the shape second, so that the pin survives a round trip.
+ *
+ * ExtendedData names, shared with the reader (amap-kml-reader.c): uuid,
+ * category, is_hub, stage, address, phone, email, website, strengths,
+ * needs, description (the raw text; <description> holds the HTML card),
+ * last_contacted, created, modified (ISO 8601 UTC), tags, contacts,
+ * interactions (JSON), source_id, then each extra field under its own name.
+ * Unset values are omitted.
+ */
+
+#define KML_NAMESPACE "http://www.opengis.net/kml/2.2"
+
+#define REMOTE_ICON     "https://maps.google.com/mapfiles/kml/paddle/wht-blank.png"
+#define REMOTE_HUB_ICON "https://maps.google.com/mapfiles/kml/paddle/wht-stars.png"
+#define HUB_SCALE       "1.4"
+#define UNKNOWN_COLOR   "#9a9996"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlTextWriter, xmlFreeTextWriter)
+
+struct _AmapKmlWriter
+{
+  GObject parent_instance;
+
+  char         *title;
+  GPtrArray    *categories;       /* AmapCategory */
+  GPtrArray    *used_categories;  /* AmapCategory */
+  AmapKmlIcons  icons;
+};
+
+G_DEFINE_FINAL_TYPE (AmapKmlWriter, amap_kml_writer, G_TYPE_OBJECT)
+
+/* The names of our own fields in ExtendedData. An extra field with one of
+ * these names is not written (the reader would take it for ours). */
+static const char * const reserved_names[] = {
+  "uuid", "category", "is_hub", "stage", "address", "phone", "email",
+  "website", "strengths", "needs", "description", "last_contacted",
+  "created", "modified", "tags", "contacts", "interactions", "source_id",
+};
+
+/* One placemark to write, with what sorting needs. */
+typedef struct
+{
+  AmapAsset *asset;
+  guint      group;      /* index into used_categories */
+  char      *sort_name;  /* casefolded name */
+} Entry;
+
+/* The output: the xmlTextWriter over our GOutputStream, and the first
+ * failure. Every helper does nothing once something failed, so the code
+ * reads straight and checks once per placemark. */
+typedef struct
+{
+  GOutputStream    *stream;
+  GCancellable     *cancellable;
+  GError           *error;
+  xmlTextWriterPtr  xml;
+  gboolean          failed;
+  GString          *scratch;
+} Output;
+
+static void
+entry_clear (Entry *entry)
+{
+  g_clear_pointer (&entry->sort_name, g_free);
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const Entry *ea = a;
+  const Entry *eb = b;
+  int cmp;
+
+  if (ea->group != eb->group)
+    return ea->group < eb->group ? -1 : 1;
+
+  cmp = strcmp (ea->sort_name, eb->sort_name);
+  if (cmp != 0)
+    return cmp;
+
+  cmp = g_strcmp0 (amap_asset_get_name (ea->asset), amap_asset_get_name (eb->asset));
+  if (cmp != 0)
+    return cmp;
+
+  return g_strcmp0 (amap_asset_get_uuid (ea->asset), amap_asset_get_uuid (eb->asset));
+}
+
+/* Keeps [A-Za-z0-9.-] and writes any other byte as _XX, so that distinct
+ * keys give distinct ids and file names, all valid in XML ids and zips. */
+static void
+append_escaped_key (GString    *str,
+                    const char *key)
+{
+  for (const char *p = key; *p != '\0'; p++)
+    {
+      if (g_ascii_isalnum (*p) || *p == '.' || *p == '-')
+        g_string_append_c (str, *p);
+      else
+        g_string_append_printf (str, "_%02X", (guint) (guchar) *p);
+    }
+}
+
+static char *
+dup_style_id (const char *key,
+              gboolean    hub)
+{
+  GString *id = g_string_new (hub ? "hub-" : "cat-");
+
+  append_escaped_key (id, key);
+  return g_string_free (id, FALSE);
+}
+
+/* "#rrggbb" to KML's aabbggrr. */
+static char *
+dup_kml_color (const char *color,
+               const char *alpha)
+{
+  if (color == NULL || !amap_color_is_valid (color))
+    color = UNKNOWN_COLOR;
+
+  return g_strdup_printf ("%s%c%c%c%c%c%c", alpha,
+                          g_ascii_tolower (color[5]), g_ascii_tolower (color[6]),
+                          g_ascii_tolower (color[3]), g_ascii_tolower (color[4]),
+                          g_ascii_tolower (color[1]), g_ascii_tolower (color[2]));
+}
+
+static gboolean
+is_xml_char (gunichar c)
+{
+  return c == 0x9 || c == 0xA || c == 0xD
+         || (c >= 0x20 && c <= 0xD7FF)
+         || (c >= 0xE000 && c <= 0xFFFD)
+         || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* User text as XML 1.0 can carry it: valid UTF-8 without the control
+ * characters XML forbids. Returns @text itself when it is fine already
+ * (the usual case), else a cleaned copy in @out->scratch. */
+static const char *
+xml_text (Output     *out,
+          const char *text)
+{
+  const char *end;
+  gboolean clean = TRUE;
+
+  if (g_utf8_validate (text, -1, &end))
+    {
+      for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+        {
+          if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+            {
+              clean = FALSE;
+              break;
+            }
+          /* U+FFFE and U+FFFF: EF BF BE / EF BF BF */
+          if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+            {
+              clean = FALSE;
+              break;
+            }
+        }
+      if (clean)
+        return text;
+    }
+
+  {
+    g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+    g_string_truncate (out->scratch, 0);
+    for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        if (is_xml_char (c))
+          g_string_append_unichar (out->scratch, c);
+      }
+  }
+
+  return out->scratch->str;
+}
+
+/* Output helpers */
+
+static void
+check (Output *out,
+       int     rc)
+{
+  if (rc < 0)
+    out->failed = TRUE;
+}
+
+static void
+start (Output     *out,
+       const char *element)
+{
+  if (!out->failed)
+    check (out, xmlTextWriterStartElement (out->xml, (const xmlChar *) element));
+}
+
+static void
+end (Output *out)
+{
+  if (!out->failed)
+    check (out, xmlTextWriterEndElement (out->xml));
+}
+
+static void
+attribute (Output     *out,
+           const char *name,
+           const char *value)
+{
+  if (!out->failed)
+    check (out, xmlTextWriterWriteAttribute (out->xml, (const xmlChar *) name,
+                                             (const xmlChar *) xml_text (out, value)));
+}
+
+/* <element>text</element>, escaped; nothing when @text is NULL. */
+static void
+element (Output     *out,
+         const char *name,
+         const char *text)
+{
+  if (out->failed || text == NULL)
+    return;
+
+  check (out, xmlTextWriterWriteElement (out->xml, (const xmlChar *) name,
+                                         (const xmlChar *) xml_text (out, text)));
+}
+
+/* CDATA may not contain "]]>": end the section between "]]" and ">". */
+static void
+cdata (Output     *out,
+       const char *text)
+{
+  const char *rest = xml_text (out, text);
+  const char *split;
+
+  while (!out->failed && (split = strstr (rest, "]]>")) != NULL)
+    {
+      g_autofree char *part = g_strndup (rest, split + 2 - rest);
+
+      check (out, xmlTextWriterWriteCDATA (out->xml, (const xmlChar *) part));
+      rest = split + 2;
+    }
+
+  if (!out->failed)
+    check (out, xmlTextWriterWriteCDATA (out->xml, (const xmlChar *) rest));
+}
+
+static void
+data (Output     *out,
+      const char *name,
+      const char *value)
+{
+  if (value == NULL)
+    return;
+
+  start (out, "Data");
+  attribute (out, "name", name);
+  element (out, "value", value);
+  end (out);
+}
+
+/* xmlOutputBuffer callbacks */
+
+static int
+write_cb (void       *context,
+          const char *buffer,
+          int         len)
+{
+  Output *out = context;
+
+  if (out->error != NULL)
+    return -1;
+
+  if (!g_output_stream_write_all (out->stream, buffer, len, NULL,
+                                  out->cancellable, &out->error))
+    return -1;
+
+  return len;
+}
+
+static int
+close_cb (void *context)
+{
+  return 0;
+}
+
+/* Styles */
+
+static void
+write_style (Output       *out,
+             AmapKmlIcons  icons,
+             AmapCategory *category,
+             gboolean      hub)
+{
+  const char *key = amap_category_get_key (category);
+  const char *color = amap_category_get_color (category);
+  g_autofree char *id = dup_style_id (key, hub);
+  g_autofree char *icon_color = dup_kml_color (color, "ff");
+  g_autofree char *line_color = dup_kml_color (color, "ff");
+  g_autofree char *poly_color = dup_kml_color (color, "66");
+  g_autofree char *href = NULL;
+
+  if (icons == AMAP_KML_ICONS_PACKAGED)
+    href = amap_kml_writer_dup_icon_path (key);
+  else
+    href = g_strdup (hub ? REMOTE_HUB_ICON : REMOTE_ICON);
+
+  start (out, "Style");
+  attribute (out, "id", id);
+
+  start (out, "IconStyle");
+  /* The remote paddles are white and take the category color as a tint;
+   * our packaged icons are drawn in that color already, and a tint would
+   * darken them. */
+  if (icons == AMAP_KML_ICONS_REMOTE)
+    element (out, "color", icon_color);
+  if (hub)
+    element (out, "scale", HUB_SCALE);
+  start (out, "Icon");
+  element (out, "href", href);
+  end (out);
+  if (!out->failed)
+    {
+      if (icons == AMAP_KML_ICONS_PACKAGED)
+        {
+          /* A round pin: its middle is the spot. */
+          check (out, xmlTextWriterStartElement (out->xml, BAD_CAST "hotSpot"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST "0.5"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST "0.5"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "xunits", BAD_CAST "fraction"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "yunits", BAD_CAST "fraction"));
+          check (out, xmlTextWriterEndElement (out->xml));
+        }
+      else
+        {
+          /* The paddle's tip, bottom middle of a 64×64 image. */
+          check (out, xmlTextWriterStartElement (out->xml, BAD_CAST "hotSpot"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST "32"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST "1"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "xunits", BAD_CAST "pixels"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "yunits", BAD_CAST "pixels"));
+          check (out, xmlTextWriterEndElement (out->xml));
+        }
+    }
+  end (out); /* IconStyle */
+
+  /* Lines and polygons (an asset's shape) in the category color. */
+  start (out, "LineStyle");
+  element (out, "color", line_color);
+  element (out, "width", hub ? "4" : "3");
+  end (out);
+
+  start (out, "PolyStyle");
+  element (out, "color", poly_color);
+  end (out);
+
+  end (out); /* Style */
+}
+
+/* The HTML card */
+
+/* Escaped for HTML, line breaks kept. */
+static void
+append_html (GString    *html,
+             const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  for (const char *p = escaped; *p != '\0'; p++)
+    {
+      if (*p == '\r')
+        {
+          if (p[1] != '\n')
+            g_string_append (html, "<br>");
+        }
+      else if (*p == '\n')
+        g_string_append (html, "<br>");
+      else
+        g_string_append_c (html, *p);
+    }
+}
+
+static void
+append_labelled (GString    *html,
+                 const char *label,
+                 const char *text)
+{
+  if (text == NULL)
+    return;
+
+  g_string_append (html, "<p><b>");
+  append_html (html, label);
+  g_string_append (html, "</b> ");
+  append_html (html, text);
+  g_string_append (html, "</p>\n");
+}
+
+static gboolean
+is_web_link (const char *url)
+{
+  return g_ascii_strncasecmp (url, "http://", 7) == 0
+         || g_ascii_strncasecmp (url, "https://", 8) == 0;
+}
+
+static void
+append_link (GString    *html,
+             const char *scheme,
+             const char *target,
+             const char *text)
+{
+  g_string_append (html, "<a href=\"");
+  if (scheme != NULL)
+    g_string_append (html, scheme);
+  append_html (html, target);
+  g_string_append (html, "\">");
+  append_html (html, text);
+  g_string_append (html, "</a>");
+}
+
+static void
+append_contact (GString     *html,
+                AmapContact *contact)
+{
+  const char *name = amap_contact_get_name (contact);
+  const char *role = amap_contact_get_role (contact);
+  const char *phone = amap_contact_get_phone (contact);
+  const char *email = amap_contact_get_email (contact);
+  const char *language = amap_contact_get_language (contact);
+  const char *notes = amap_contact_get_notes (contact);
+
+  g_string_append (html, "<li>");
+  if (name != NULL)
+    {
+      g_string_append (html, "<b>");
+      append_html (html, name);
+      g_string_append (html, "</b>");
+    }
+  if (role != NULL)
+    {
+      if (name != NULL)
+        g_string_append (html, ", ");
+      append_html (html, role);
+    }
+  if (phone != NULL)
+    {
+      g_string_append (html, "<br>");
+      append_html (html, phone);
+    }
+  if (email != NULL)
+    {
+      g_string_append (html, "<br>");
+      append_link (html, "mailto:", email, email);
+    }
+  if (language != NULL)
+    {
+      g_string_append (html, "<br>");
+      /* Translators: the language a key leader prefers */
+      append_html (html, _("Language:"));
+      g_string_append_c (html, ' ');
+      append_html (html, language);
+    }
+  if (notes != NULL)
+    {
+      g_string_append (html, "<br><i>");
+      append_html (html, notes);
+      g_string_append (html, "</i>");
+    }
+  g_string_append (html, "</li>\n");
+}
+
+static char *
+build_card (AmapAsset    *asset,
+            AmapCategory *category)
+{
+  GString *html = g_string_new (NULL);
+  GPtrArray *contacts = amap_asset_get_contacts (asset);
+  const char * const *tags = amap_asset_get_tags (asset);
+  const char *website = amap_asset_get_website (asset);
+  const char *email = amap_asset_get_email (asset);
+  const char *address = amap_asset_get_address (asset);
+  const char *description = amap_asset_get_description (asset);
+
+  g_string_append (html, "<p><i>");
+  append_html (html, amap_category_get_name (category));
+  if (amap_asset_get_is_hub (asset))
+    {
+      g_string_append (html, " · ");
+      append_html (html, _("Community hub"));
+    }
+  g_string_append (html, "</i></p>\n");
+
+  if (address != NULL)
+    {
+      g_string_append (html, "<p>");
+      append_html (html, address);
+      g_string_append (html, "</p>\n");
+    }
+
+  append_labelled (html, _("Relationship:"),
+                   amap_stage_get_display_name (amap_asset_get_stage (asset)));
+  append_labelled (html, _("Last contacted:"), amap_asset_get_last_contacted (asset));
+  append_labelled (html, _("Strengths:"), amap_asset_get_strengths (asset));
+  append_labelled (html, _("Needs:"), amap_asset_get_needs (asset));
+
+  if (contacts != NULL && contacts->len > 0)
+    {
+      g_string_append (html, "<p><b>");
+      append_html (html, _("Key leaders:"));
+      g_string_append (html, "</b></p>\n<ul>\n");
+      for (guint i = 0; i < contacts->len; i++)
+        append_contact (html, g_ptr_array_index (contacts, i));
+      g_string_append (html, "</ul>\n");
+    }
+
+  if (description != NULL)
+    {
+      g_string_append (html, "<p>");
+      append_html (html, description);
+      g_string_append (html, "</p>\n");
+    }
+
+  append_labelled (html, _("Phone:"), amap_asset_get_phone (asset));
+
+  if (website != NULL)
+    {
+      g_string_append (html, "<p><b>");
+      append_html (html, _("Website:"));
+      g_string_append (html, "</b> ");
+      /* Only web links are live; anything else (javascript:…) stays text. */
+      if (is_web_link (website))
+        append_link (html, NULL, website, website);
+      else
+        append_html (html, website);
+      g_string_append (html, "</p>\n");
+    }
+
+  if (email != NULL)
+    {
+      g_string_append (html, "<p><b>");
+      append_html (html, _("Email:"));
+      g_string_append (html, "</b> ");
+      append_link (html, "mailto:", email, email);
+      g_string_append (html, "</p>\n");
+    }
+
+  if (tags != NULL && tags[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", (char **) tags);
+
+      append_labelled (html, _("Tags:"), joined);
+    }
+
+  return g_string_free (html, FALSE);
+}
+
+/* ExtendedData */
+
+static char *
+format_timestamp (gint64 unix_time)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (unix_time == 0)
+    return NULL;
+
+  dt = g_date_time_new_from_unix_utc (unix_time);
+  if (dt == NULL)
+    return NULL;
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static void
+add_member (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static char *
+to_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static char *
+tags_to_json (AmapAsset *asset)
+{
+  const char * const *tags = amap_asset_get_tags (asset);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (tags == NULL || tags[0] == NULL)
+    return NULL;
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; tags[i] != NULL; i++)
+    json_builder_add_string_value (builder, tags[i]);
+  json_builder_end_array (builder);
+
+  return to_json (builder);
+}
+
+static char *
+contacts_to_json (AmapAsset *asset)
+{
+  GPtrArray *contacts = amap_asset_get_contacts (asset);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (contacts == NULL || contacts->len == 0)
+    return NULL;
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      AmapContact *contact = g_ptr_array_index (contacts, i);
+
+      json_builder_begin_object (builder);
+      add_member (builder, "name", amap_contact_get_name (contact));
+      add_member (builder, "role", amap_contact_get_role (contact));
+      add_member (builder, "phone", amap_contact_get_phone (contact));
+      add_member (builder, "email", amap_contact_get_email (contact));
+      add_member (builder, "language", amap_contact_get_language (contact));
+      add_member (builder, "notes", amap_contact_get_notes (contact));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  return to_json (builder);
+}
+
+static char *
+interactions_to_json (AmapAsset *asset)
+{
+  GPtrArray *interactions = amap_asset_get_interactions (asset);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (interactions == NULL || interactions->len == 0)
+    return NULL;
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < interactions->len; i++)
+    {
+      AmapInteraction *interaction = g_ptr_array_index (interactions, i);
+      AmapInteractionKind kind = amap_interaction_get_kind (interaction);
+
+      json_builder_begin_object (builder);
+      add_member (builder, "date", amap_interaction_get_date (interaction));
+      add_member (builder, "kind", amap_interaction_kind_to_string (kind));
+      add_member (builder, "notes", amap_interaction_get_notes (interaction));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  return to_json (builder);
+}
+
+static gboolean
+is_reserved_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reserved_names); i++)
+    if (strcmp (name, reserved_names[i]) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+write_extended_data (Output    *out,
+                     AmapAsset *asset)
+{
+  g_autofree char *created = format_timestamp (amap_asset_get_created (asset));
+  g_autofree char *modified = format_timestamp (amap_asset_get_modified (asset));
+  g_autofree char *tags = tags_to_json (asset);
+  g_autofree char *contacts = contacts_to_json (asset);
+  g_autofree char *interactions = interactions_to_json (asset);
+  g_auto(GStrv) extra_keys = amap_asset_dup_extra_keys (asset);
+
+  start (out, "ExtendedData");
+  data (out, "uuid", amap_asset_get_uuid (asset));
+  data (out, "category", amap_asset_get_category (asset));
+  data (out, "is_hub", amap_asset_get_is_hub (asset) ? "true" : "false");
+  data (out, "stage", amap_stage_to_string (amap_asset_get_stage (asset)));
+  data (out, "address", amap_asset_get_address (asset));
+  data (out, "phone", amap_asset_get_phone (asset));
+  data (out, "email", amap_asset_get_email (asset));
+  data (out, "website", amap_asset_get_website (asset));
+  data (out, "strengths", amap_asset_get_strengths (asset));
+  data (out, "needs", amap_asset_get_needs (asset));
+  data (out, "description", amap_asset_get_description (asset));
+  data (out, "last_contacted", amap_asset_get_last_contacted (asset));
+  data (out, "created", created);
+  data (out, "modified", modified);
+  data (out, "tags", tags);
+  data (out, "contacts", contacts);
+  data (out, "interactions", interactions);
+  data (out, "source_id", amap_asset_get_source_id (asset));
+
+  for (guint i = 0; extra_keys != NULL && extra_keys[i] != NULL; i++)
+    {
+      if (is_reserved_name (extra_keys[i]))
+        {
+          g_debug ("Not writing extra field “%s” of %s: the name is ours",
+                   extra_keys[i], amap_asset_get_uuid (asset));
+          continue;
+        }
+      data (out, extra_keys[i], amap_asset_get_extra (asset, extra_keys[i]));
+    }
+  end (out);
+}
+
+/* Geometry */
+
+static void
+coordinates (Output             *out,
+             const AmapGeometry *geometry)
+{
+  g_autofree char *text = amap_geometry_format_kml_coordinates (geometry);
+
+  element (out, "coordinates", text);
+}
+
+static void
+write_geometry (Output             *out,
+                const AmapGeometry *geometry)
+{
+  switch (amap_geometry_get_kind (geometry))
+    {
+    case AMAP_GEOMETRY_POINT:
+      start (out, "Point");
+      coordinates (out, geometry);
+      end (out);
+      break;
+
+    case AMAP_GEOMETRY_LINE_STRING:
+      start (out, "LineString");
+      element (out, "tessellate", "1");
+      coordinates (out, geometry);
+      end (out);
+      break;
+
+    case AMAP_GEOMETRY_POLYGON:
+      start (out, "Polygon");
+      element (out, "tessellate", "1");
+      for (guint i = 0; i < amap_geometry_get_n_children (geometry); i++)
+        {
+          start (out, i == 0 ? "outerBoundaryIs" : "innerBoundaryIs");
+          start (out, "LinearRing");
+          coordinates (out, amap_geometry_get_child (geometry, i));
+          end (out);
+          end (out);
+        }
+      end (out);
+      break;
+
+    case AMAP_GEOMETRY_COLLECTION:
+      start (out, "MultiGeometry");
+      for (guint i = 0; i < amap_geometry_get_n_children (geometry); i++)
+        write_geometry (out, amap_geometry_get_child (geometry, i));
+      end (out);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The form we use for a pin beside a shape: a collection of two, the
+ * Point first. A shape of that form is always written with its pin. */
+static gboolean
+looks_like_pin_and_shape (const AmapGeometry *shape)
+{
+  return amap_geometry_get_kind (shape) == AMAP_GEOMETRY_COLLECTION
+         && amap_geometry_get_n_children (shape) == 2
+         && amap_geometry_get_kind (amap_geometry_get_child (shape, 0)) == AMAP_GEOMETRY_POINT;
+}
+
+static void
+write_asset_geometry (Output    *out,
+                      AmapAsset *asset)
+{
+  const char *wkt = amap_asset_get_shape (asset);
+  g_autoptr(AmapGeometry) shape = NULL;
+  g_autoptr(AmapGeometry) point = NULL;
+
+  if (wkt != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      shape = amap_geometry_from_wkt (wkt, &error);
+      if (shape == NULL)
+        g_warning ("Not writing the shape of “%s” (%s): %s",
+                   amap_asset_get_name (asset), amap_asset_get_uuid (asset),
+                   error->message);
+      else if (amap_geometry_is_empty (shape))
+        g_clear_pointer (&shape, amap_geometry_free);
+    }
+
+  if (amap_asset_get_has_location (asset))
+    point = amap_geometry_new_point (amap_asset_get_longitude (asset),
+                                     amap_asset_get_latitude (asset), NAN);
+
+  /* A pin where the reader would put it anyway needs no Point of its own:
+   * the plain shape is what other tools read best. */
+  if (point != NULL && shape != NULL && !looks_like_pin_and_shape (shape))
+    {
+      double lon, lat;
+
+      if (amap_geometry_get_representative_point (shape, &lon, &lat)
+          && lon == amap_asset_get_longitude (asset)
+          && lat == amap_asset_get_latitude (asset))
+        g_clear_pointer (&point, amap_geometry_free);
+    }
+
+  if (point != NULL && shape != NULL)
+    {
+      start (out, "MultiGeometry");
+      write_geometry (out, point);
+      write_geometry (out, shape);
+      end (out);
+    }
+  else if (point != NULL)
+    write_geometry (out, point);
+  else if (shape != NULL)
+    write_geometry (out, shape);
+}
+
+/* Placemarks */
+
+static void
+write_placemark (Output       *out,
+                 AmapAsset    *asset,
+                 AmapCategory *category)
+{
+  const char *uuid = amap_asset_get_uuid (asset);
+  g_autofree char *style_url = NULL;
+  g_autofree char *card = build_card (asset, category);
+
+  start (out, "Placemark");
+  if (uuid != NULL)
+    {
+      /* An XML id may not start with a digit, as most uuids do. */
+      GString *id = g_string_new ("asset-");
+
+      append_escaped_key (id, uuid);
+      attribute (out, "id", id->str);
+      g_string_free (id, TRUE);
+    }
+
+  element (out, "name", amap_asset_get_name (asset));
+  element (out, "address", amap_asset_get_address (asset));
+  element (out, "phoneNumber", amap_asset_get_phone (asset));
+
+  start (out, "description");
+  cdata (out, card);
+  end (out);
+
+  style_url = dup_style_id (amap_category_get_key (category), amap_asset_get_is_hub (asset));
+  if (!out->failed)
+    check (out, xmlTextWriterWriteFormatElement (out->xml, BAD_CAST "styleUrl",
+                                                 "#%s", style_url));
+
+  write_extended_data (out, asset);
+  write_asset_geometry (out, asset);
+
+  end (out); /* Placemark */
+}
+
+static AmapCategory *
+find_category (GPtrArray  *categories,
+               const char *key,
+               guint      *index)
+{
+  for (guint i = 0; i < categories->len; i++)
+    {
+      AmapCategory *category = g_ptr_array_index (categories, i);
+
+      if (g_strcmp0 (amap_category_get_key (category), key) == 0)
+        {
+          if (index != NULL)
+            *index = i;
+          return category;
+        }
+    }
+
+  return NULL;
+}
+
+static const char *
+asset_category_key (AmapAsset *asset)
+{
+  const char *key = amap_asset_get_category (asset);
+
+  return key != NULL ? key : AMAP_CATEGORY_OTHER;
+}
+
+static int
+compare_category_keys (gconstpointer a,
+                       gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Fills @self->used_categories (in file order) and returns the entries
+ * sorted for writing. */
+static GArray *
+plan (AmapKmlWriter *self,
+      GPtrArray     *assets)
+{
+  g_autoptr(GHashTable) unknown = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) unknown_keys = g_ptr_array_new ();
+  g_autofree gboolean *used = g_new0 (gboolean, self->categories->len + 1);
+  g_autofree guint *group_of = g_new0 (guint, self->categories->len + 1);
+  GArray *entries = g_array_sized_new (FALSE, TRUE, sizeof (Entry), assets->len);
+
+  g_array_set_clear_func (entries, (GDestroyNotify) entry_clear);
+  g_ptr_array_set_size (self->used_categories, 0);
+
+  /* Which categories are used, and the keys we do not know. */
+  for (guint i = 0; i < assets->len; i++)
+    {
+      const char *key = asset_category_key (g_ptr_array_index (assets, i));
+      guint index;
+
+      if (find_category (self->categories, key, &index) != NULL)
+        used[index] = TRUE;
+      else if (!g_hash_table_contains (unknown, key))
+        {
+          g_hash_table_add (unknown, (gpointer) key);
+          g_ptr_array_add (unknown_keys, (gpointer) key);
+        }
+    }
+  g_ptr_array_sort (unknown_keys, compare_category_keys);
+
+  for (guint i = 0; i < self->categories->len; i++)
+    if (used[i])
+      {
+        group_of[i] = self->used_categories->len;
+        g_ptr_array_add (self->used_categories,
+                         g_object_ref (g_ptr_array_index (self->categories, i)));
+      }
+
+  for (guint i = 0; i < unknown_keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (unknown_keys, i);
+
+      g_hash_table_insert (unknown, (gpointer) key,
+                           GUINT_TO_POINTER (self->used_categories->len));
+      g_ptr_array_add (self->used_categories,
+                       amap_category_new (key, key, UNKNOWN_COLOR,
+                                          "mark-location-symbolic", FALSE));
+    }
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (assets, i);
+      const char *key = asset_category_key (asset);
+      const char *name = amap_asset_get_name (asset);
+      Entry entry = { asset, 0, NULL };
+      guint index;
+
+      if (find_category (self->categories, key, &index) != NULL)
+        entry.group = group_of[index];
+      else
+        entry.group = GPOINTER_TO_UINT (g_hash_table_lookup (unknown, key));
+
+      entry.sort_name = g_utf8_casefold (name != NULL ? name : "", -1);
+      g_array_append_val (entries, entry);
+    }
+
+  g_array_sort (entries, compare_entries);
+
+  return entries;
+}
+
+static void
+amap_kml_writer_finalize (GObject *object)
+{
+  AmapKmlWriter *self = (AmapKmlWriter *) object;
+
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->categories, g_ptr_array_unref);
+  g_clear_pointer (&self->used_categories, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (amap_kml_writer_parent_class)->finalize (object);
+}
+
+static void
+amap_kml_writer_class_init (AmapKmlWriterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = amap_kml_writer_finalize;
+}
+
+static void
+amap_kml_writer_init (AmapKmlWriter *self)
+{
+  self->categories = amap_category_list_builtin ();
+  self->used_categories = g_ptr_array_new_with_free_func (g_object_unref);
+  self->icons = AMAP_KML_ICONS_REMOTE;
+}
+
+/**
+ * amap_kml_writer_new:
+ * @title: (nullable): the name of the Document (the map's title)
+ *
+ * Returns: (transfer full): a writer for the built-in categories and
+ *   remote icons, until told otherwise.
+ */
+AmapKmlWriter *
+amap_kml_writer_new (const char *title)
+{
+  AmapKmlWriter *self = g_object_new (AMAP_TYPE_KML_WRITER, NULL);
+
+  self->title = g_strdup (title);
+  return self;
+}
+
+void
+amap_kml_writer_set_categories (AmapKmlWriter *self,
+                                GListModel    *categories)
+{
+  guint n;
+
+  g_return_if_fail (AMAP_IS_KML_WRITER (self));
+  g_return_if_fail (G_IS_LIST_MODEL (categories));
+
+  n = g_list_model_get_n_items (categories);
+  g_ptr_array_set_size (self->categories, 0);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (self->categories, g_list_model_get_item (categories, i));
+}
+
+void
+amap_kml_writer_set_icons (AmapKmlWriter *self,
+                           AmapKmlIcons   icons)
+{
+  g_return_if_fail (AMAP_IS_KML_WRITER (self));
+
+  self->icons = icons;
+}
+
+GPtrArray *
+amap_kml_writer_get_used_categories (AmapKmlWriter *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), NULL);
+
+  return self->used_categories;
+}
+
+char *
+amap_kml_writer_dup_icon_path (const char *category_key)
+{
+  GString *path = g_string_new ("files/");
+
+  g_return_val_if_fail (category_key != NULL, NULL);
+
+  append_escaped_key (path, category_key);
+  g_string_append (path, ".png");
+  return g_string_free (path, FALSE);
+}
+
+gboolean
+amap_kml_writer_write (AmapKmlWriter *self,
+                       GPtrArray     *assets,
+                       GOutputStream *stream,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GArray) entries = NULL;
+  g_autoptr(xmlTextWriter) xml = NULL;
+  xmlOutputBufferPtr buffer;
+  Output out = { stream, cancellable, NULL, NULL, FALSE, NULL };
+  guint group = G_MAXUINT;
+  gboolean ok;
+
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
+  g_return_val_if_fail (assets != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  entries = plan (self, assets);
+
+  buffer = xmlOutputBufferCreateIO (write_cb, close_cb, &out, NULL);
+  xml = xmlNewTextWriter (buffer);
+  if (xml == NULL)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                           _("Could not start writing the KML file"));
+      return FALSE;
+    }
+  out.xml = xml;
+  out.scratch = g_string_new (NULL);
+
+  check (&out, xmlTextWriterSetIndent (xml, 1));
+  check (&out, xmlTextWriterSetIndentString (xml, BAD_CAST "  "));
+  check (&out, xmlTextWriterStartDocument (xml, "1.0", "UTF-8", NULL));
+  start (&out, "kml");
+  attribute (&out, "xmlns", KML_NAMESPACE);
+  start (&out, "Document");
+  element (&out, "name", self->title != NULL ? self->title : _("Asset Map"));
+  element (&out, "open", "1");
+
+  for (guint i = 0; i < self->used_categories->len; i++)
+    {
+      write_style (&out, self->icons, g_ptr_array_index (self->used_categories, i), FALSE);
+      write_style (&out, self->icons, g_ptr_array_index (self->used_categories, i), TRUE);
+    }
+
+  start (&out, "ExtendedData");
+  data (&out, "asset_map_version", PACKAGE_VERSION);
+  end (&out);
+
+  for (guint i = 0; i < entries->len && !out.failed; i++)
+    {
+      Entry *entry = &g_array_index (entries, Entry, i);
+      AmapCategory *category = g_ptr_array_index (self->used_categories, entry->group);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          out.failed = TRUE;
+          break;
+        }
+
+      if (entry->group != group)
+        {
+          if (group != G_MAXUINT)
+            end (&out); /* Folder */
+          group = entry->group;
+          start (&out, "Folder");
+          element (&out, "name", amap_category_get_name (category));
+        }
+
+      write_placemark (&out, entry->asset, category);
+    }
+
+  if (group != G_MAXUINT)
+    end (&out); /* Folder */
+
+  if (!out.failed)
+    check (&out, xmlTextWriterEndDocument (xml));
+  if (!out.failed)
+    check (&out, xmlTextWriterFlush (xml));
+
+  ok = !out.failed;
+  g_clear_pointer (&xml, xmlFreeTextWriter);
+  g_string_free (out.scratch, TRUE);
+
+  if (!ok)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        g_clear_error (&out.error);
+      else if (out.error != NULL)
+        g_propagate_error (error, g_steal_pointer (&out.error));
+      else
+        g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                             _("Could not write the KML file"));
+      return FALSE;
+    }
+
+  g_clear_error (&out.error);
+  return TRUE;
+}

@@ -1,0 +1,656 @@
+/* amap-application.c: app actions, accels and the headless command line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-application"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "amap-application.h"
+#include "amap-cli.h"
+#include "amap-error.h"
+#include "amap-preferences-window.h"
+#include "amap-store.h"
+#include "amap-window.h"
+
+#define MAX_RECENT_MAPS 8
+
+struct _AmapApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  /* The map named by --database, opened before the first window. */
+  AmapStore      *initial_store;
+};
+
+G_DEFINE_FINAL_TYPE (AmapApplication, amap_application, ADW_TYPE_APPLICATION)
+
+/* Helpers */
+
+static void
+print_error (const char *path,
+             GError     *error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  /* Translators: the first %s is a file name, the second says why. */
+  g_printerr (_("asset-map: Could not open “%s”: %s\n"), display, error->message);
+}
+
+static void
+show_error (GtkWindow  *parent,
+            const char *heading,
+            const char *body)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (parent, heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remember_map (AmapApplication *self,
+              const char      *path)
+{
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-maps");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT_MAPS; i++)
+    {
+      if (g_strcmp0 (old[i], path) == 0)
+        continue;
+      g_strv_builder_add (builder, old[i]);
+      n++;
+    }
+  recent = g_strv_builder_end (builder);
+
+  g_settings_set_strv (self->settings, "recent-maps", (const char * const *) recent);
+  g_settings_set_string (self->settings, "last-map", path);
+}
+
+static GtkWindow *
+present_store (AmapApplication *self,
+               AmapStore       *store)
+{
+  AmapWindow *window = amap_window_new (self, store);
+
+  remember_map (self, amap_store_get_path (store));
+  gtk_window_present (GTK_WINDOW (window));
+
+  return GTK_WINDOW (window);
+}
+
+static AmapStore *
+open_startup_store (AmapApplication  *self,
+                    GError          **error)
+{
+  g_autofree char *last = g_settings_get_string (self->settings, "last-map");
+  g_autofree char *default_path = NULL;
+
+  if (last[0] != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GError) local_error = NULL;
+      AmapStore *store = amap_store_open (last, &local_error);
+
+      if (store != NULL)
+        return store;
+      g_warning ("Could not reopen the last map %s: %s", last, local_error->message);
+    }
+
+  default_path = amap_store_get_default_path ();
+  return amap_store_open (default_path, error);
+}
+
+/* Actions */
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  AmapApplication *self = user_data;
+
+  g_autoptr(GList) copy = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Closing (not destroying) each window lets it save its state. */
+  for (GList *l = copy; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  AmapApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *developers[] = { _("The Asset Map developers"), NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "application-name", _("Asset Map"),
+                        "application-icon", APPLICATION_ID,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Map your neighborhood’s businesses, faith communities, "
+                                      "nonprofits, clinics, parks and libraries, the leaders "
+                                      "you know there, and how each relationship is going."),
+                        "website", PROJECT_URL,
+                        "issue-url", PROJECT_URL "/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: put your names here, one a line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  adw_about_window_add_legal_section (ADW_ABOUT_WINDOW (about),
+                                      _("Map Data"),
+                                      _("© OpenStreetMap contributors"),
+                                      GTK_LICENSE_CUSTOM,
+                                      _("Map tiles and data from OpenStreetMap, available under the "
+                                        "Open Database License."));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  AmapApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AmapStore *store = NULL;
+  GtkWindow *prefs;
+
+  if (AMAP_IS_WINDOW (parent))
+    store = amap_window_get_store (AMAP_WINDOW (parent));
+
+  prefs = GTK_WINDOW (amap_preferences_window_new (store));
+  gtk_window_set_transient_for (prefs, parent);
+  gtk_window_present (prefs);
+}
+
+static void
+add_filters (GtkFileChooser *chooser)
+{
+  g_autoptr(GtkFileFilter) maps = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (maps, _("Asset Maps"));
+  gtk_file_filter_add_suffix (maps, "assetmap");
+  gtk_file_chooser_add_filter (chooser, maps);
+
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (chooser, all);
+}
+
+static void
+open_map_response_cb (GtkNativeDialog *native,
+                      int              response,
+                      gpointer         user_data)
+{
+  AmapApplication *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      GtkWindow *parent = gtk_native_dialog_get_transient_for (native);
+
+      if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
+        gtk_window_close (parent);
+    }
+
+  g_object_unref (native);
+}
+
+static void
+open_map_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  AmapApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Open Map"), parent,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  add_filters (GTK_FILE_CHOOSER (native));
+  g_signal_connect (native, "response", G_CALLBACK (open_map_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+new_map_response_cb (GtkNativeDialog *native,
+                     int              response,
+                     gpointer         user_data)
+{
+  AmapApplication *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      GtkWindow *parent = gtk_native_dialog_get_transient_for (native);
+      g_autofree char *path = g_file_get_path (chosen);
+      g_autoptr(GFile) file = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        {
+          show_error (parent, _("Could Not Create the Map"),
+                      _("Maps can only be saved in local folders. Choose a folder on this computer."));
+          g_object_unref (native);
+          return;
+        }
+
+      if (!g_str_has_suffix (path, AMAP_STORE_SUFFIX))
+        {
+          char *with_suffix = g_strconcat (path, AMAP_STORE_SUFFIX, NULL);
+          g_free (path);
+          path = with_suffix;
+        }
+      file = g_file_new_for_path (path);
+
+      /* The file chooser already asked whether to replace it: move the old
+       * file to the trash rather than deleting it outright. */
+      if (g_file_query_exists (file, NULL) &&
+          !g_file_trash (file, NULL, &error) &&
+          !g_file_delete (file, NULL, NULL))
+        {
+          g_autofree char *body = g_strdup_printf (_("The existing file could not be replaced: %s"),
+                                                   error->message);
+          show_error (parent, _("Could Not Create the Map"), body);
+          g_object_unref (native);
+          return;
+        }
+
+      if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
+        gtk_window_close (parent);
+    }
+
+  g_object_unref (native);
+}
+
+static void
+new_map_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  AmapApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("New Map"), parent,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Create"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  /* Translators: the suggested file name of a new map. */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("Neighborhood.assetmap"));
+  add_filters (GTK_FILE_CHOOSER (native));
+  g_signal_connect (native, "response", G_CALLBACK (new_map_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+open_recent_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  AmapApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  if (parent != NULL && AMAP_IS_WINDOW (parent) &&
+      g_strcmp0 (amap_store_get_path (amap_window_get_store (AMAP_WINDOW (parent))),
+                 g_variant_get_string (parameter, NULL)) == 0)
+    return;
+
+  if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
+    gtk_window_close (parent);
+}
+
+static void
+startup_error_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           gpointer          user_data)
+{
+  if (g_strcmp0 (response, "open") == 0)
+    open_map_activated (NULL, NULL, user_data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+  { "preferences", preferences_activated },
+  { "new-map", new_map_activated },
+  { "open-map", open_map_activated },
+  { "open-recent", open_recent_activated, "s" },
+};
+
+/* Command line */
+
+static int
+run_headless (AmapApplication *self,
+              GVariantDict    *options,
+              const char      *database)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *import_path = NULL;
+  const char *export_path = NULL;
+  gboolean list = FALSE;
+
+  g_variant_dict_lookup (options, "import", "^&ay", &import_path);
+  g_variant_dict_lookup (options, "export", "^&ay", &export_path);
+  g_variant_dict_lookup (options, "list", "b", &list);
+
+  path = database != NULL ? g_strdup (database) : amap_store_get_default_path ();
+  store = amap_store_open (path, &error);
+  if (store == NULL)
+    {
+      print_error (path, error);
+      return 1;
+    }
+
+  if (import_path != NULL)
+    {
+      g_autofree char *category = g_settings_get_string (self->settings, "import-default-category");
+
+      if (!amap_cli_import (store, import_path, category, stdout, &error))
+        {
+          g_autofree char *display = g_filename_display_name (import_path);
+
+          /* Translators: the first %s is a file name, the second says why. */
+          g_printerr (_("asset-map: Could not import “%s”: %s\n"), display, error->message);
+          return 1;
+        }
+    }
+
+  if (export_path != NULL)
+    {
+      if (!amap_cli_export (store, export_path, &error))
+        {
+          g_autofree char *display = g_filename_display_name (export_path);
+
+          /* Translators: the first %s is a file name, the second says why. */
+          g_printerr (_("asset-map: Could not export to “%s”: %s\n"), display, error->message);
+          return 1;
+        }
+    }
+
+  if (list && !amap_cli_list (store, stdout, &error))
+    {
+      g_printerr (_("asset-map: Could not list the assets: %s\n"), error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+static int
+amap_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  AmapApplication *self = AMAP_APPLICATION (app);
+  const char *database = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("asset-map %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "database", "^&ay", &database);
+
+  if (g_variant_dict_contains (options, "list") ||
+      g_variant_dict_contains (options, "import") ||
+      g_variant_dict_contains (options, "export"))
+    return run_headless (self, options, database);
+
+  if (database != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Fail before any window when the named map cannot be opened. */
+      self->initial_store = amap_store_open (database, &error);
+      if (self->initial_store == NULL)
+        {
+          print_error (database, error);
+          return 1;
+        }
+    }
+
+  return G_APPLICATION_CLASS (amap_application_parent_class)->handle_local_options (app, options);
+}
+
+/* Overrides */
+
+static void
+load_css (const char *resource)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  if (!g_resources_get_info (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+    return;
+
+  gtk_css_provider_load_from_resource (provider, resource);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+amap_application_startup (GApplication *app)
+{
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.open-map", { "<Control>o", NULL } },
+    { "app.new-map", { "<Control><Shift>n", NULL } },
+    { "win.add-asset", { "<Control>n", NULL } },
+    { "win.import", { "<Control>i", NULL } },
+    { "win.export", { "<Control>e", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
+    { "win.toggle-sidebar", { "F9", NULL } },
+    { "win.close", { "<Control>w", NULL } },
+  };
+
+  G_APPLICATION_CLASS (amap_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
+                                           accels[i].accels);
+
+  load_css ("/io/github/assetmap/AssetMap/style.css");
+  load_css ("/io/github/assetmap/AssetMap/amap-map-view.css");
+}
+
+static void
+amap_application_activate (GApplication *app)
+{
+  AmapApplication *self = AMAP_APPLICATION (app);
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (self->initial_store != NULL)
+    store = g_steal_pointer (&self->initial_store);
+  else
+    store = open_startup_store (self, &error);
+
+  if (store == NULL)
+    {
+      GtkWidget *dialog;
+      g_autofree char *body = g_strdup_printf (_("%s\n\nUse “Open Map” to choose another map file."),
+                                               error->message);
+
+      dialog = adw_message_dialog_new (NULL, _("Could Not Open Your Map"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "quit", _("_Quit"),
+                                        "open", _("_Open Map…"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open",
+                                                  ADW_RESPONSE_SUGGESTED);
+      gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (app));
+      g_signal_connect_object (dialog, "response",
+                               G_CALLBACK (startup_error_response_cb), app, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  present_store (self, store);
+}
+
+static void
+amap_application_open (GApplication  *app,
+                       GFile        **files,
+                       int            n_files,
+                       const char    *hint)
+{
+  AmapApplication *self = AMAP_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *name = g_file_get_basename (files[i]);
+      g_autofree char *lower = g_utf8_strdown (name != NULL ? name : "", -1);
+
+      if (g_str_has_suffix (lower, AMAP_STORE_SUFFIX))
+        {
+          amap_application_open_map (self, files[i],
+                                     gtk_application_get_active_window (GTK_APPLICATION (app)));
+        }
+      else
+        {
+          GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+          if (window == NULL)
+            {
+              g_application_activate (app);
+              window = gtk_application_get_active_window (GTK_APPLICATION (app));
+            }
+          if (AMAP_IS_WINDOW (window))
+            amap_window_import_file (AMAP_WINDOW (window), files[i]);
+        }
+    }
+}
+
+static void
+amap_application_dispose (GObject *object)
+{
+  AmapApplication *self = AMAP_APPLICATION (object);
+
+  g_clear_object (&self->initial_store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (amap_application_parent_class)->dispose (object);
+}
+
+static void
+amap_application_class_init (AmapApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = amap_application_dispose;
+
+  app_class->handle_local_options = amap_application_handle_local_options;
+  app_class->startup = amap_application_startup;
+  app_class->activate = amap_application_activate;
+  app_class->open = amap_application_open;
+}
+
+static void
+amap_application_init (AmapApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Open or create the map in FILE"), N_("FILE") },
+    { "list", 'l', 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print every asset, one a line: uuid, name, category, latitude, longitude"), NULL },
+    { "import", 'i', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Import a KML or KMZ file into the map and print the report"), N_("FILE") },
+    { "export", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Export the whole map to a KML or KMZ file"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Map your neighborhood’s assets. FILE may be a map "
+                                              "(.assetmap) to open or a KML/KMZ file to import."));
+}
+
+/* Public API */
+
+AmapApplication *
+amap_application_new (void)
+{
+  return g_object_new (AMAP_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/assetmap/AssetMap",
+                       NULL);
+}
+
+GtkWindow *
+amap_application_open_map (AmapApplication *self,
+                           GFile           *file,
+                           GtkWindow       *parent)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (AMAP_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      show_error (parent, _("Could Not Open the Map"),
+                  _("Maps can only be opened from local folders. Copy the file to this computer first."));
+      return NULL;
+    }
+
+  store = amap_store_open (path, &error);
+  if (store == NULL)
+    {
+      show_error (parent, _("Could Not Open the Map"), error->message);
+      return NULL;
+    }
+
+  return present_store (self, store);
+}

@@ -1,0 +1,41 @@
+/* amap-asset-editor.h: the details and editing panel of one asset
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "amap-store.h"
+
+G_BEGIN_DECLS
+
+#define AMAP_TYPE_ASSET_EDITOR (amap_asset_editor_get_type ())
+G_DECLARE_FINAL_TYPE (AmapAssetEditor, amap_asset_editor, AMAP, ASSET_EDITOR, GtkWidget)
+
+/*
+ * The editor works on its own copy of an asset. Every field can be edited;
+ * "valid" is FALSE (and the reason shown inline) while a field holds
+ * something the store would refuse, and Save ("editor.save") is enabled
+ * only when the copy is "dirty" and "valid".
+ *
+ * Properties: "store" (construct-only), "uuid" (read-only, of the asset
+ * shown or NULL), "dirty" (read-only), "valid" (read-only).
+ * Signals:
+ *   "saved" (AmapAsset *asset): the changes were stored; @asset is the
+ *     stored copy.
+ */
+GtkWidget  *amap_asset_editor_new        (AmapStore        *store);
+/* Shows a copy of @asset (NULL: nothing) and forgets unsaved changes. */
+void        amap_asset_editor_set_asset  (AmapAssetEditor  *self,
+                                          AmapAsset        *asset);
+const char *amap_asset_editor_get_uuid   (AmapAssetEditor  *self);
+gboolean    amap_asset_editor_get_dirty  (AmapAssetEditor  *self);
+gboolean    amap_asset_editor_get_valid  (AmapAssetEditor  *self);
+/* Stores the changes. FALSE with @error when invalid or the store fails. */
+gboolean    amap_asset_editor_save       (AmapAssetEditor  *self,
+                                          GError          **error);
+void        amap_asset_editor_focus_name (AmapAssetEditor  *self);
+
+G_END_DECLS

@@ -1,0 +1,1226 @@
+/* amap-pin-layer.c: every asset's pin, drawn by one layer in one snapshot
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#define G_LOG_DOMAIN "amap-pin-layer"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "amap-category.h"
+#include "amap-cluster.h"
+#include "amap-pin-layer.h"
+#include "amap-projection.h"
+
+/* Pins closer than a grid cell (pixels) become one badge... */
+#define CELL_SIZE 52.0
+/* ...until street level, where every pin stands on its own. */
+#define CLUSTER_MAX_ZOOM 17.0
+
+/* Sizes in logical pixels. A pin is a disc (the head) above a tip that
+ * touches the map; textures get a margin for the outline and shadow. */
+#define PIN_HEAD 28.0
+#define PIN_HEIGHT 38.0
+#define HUB_HEAD 34.0
+#define HUB_HEIGHT 46.0
+#define SELECTED_SCALE 1.2
+#define TEXTURE_MARGIN 4.0
+#define HOME_SIZE 30.0
+
+#define FALLBACK_COLOR "#5e5c64"
+#define FALLBACK_ICON "mark-location-symbolic"
+#define MIXED_CLUSTER_COLOR "#3d3846"
+#define SELECTED_COLOR "#1c71d8"
+#define HOME_COLOR "#241f31"
+
+typedef struct
+{
+  AmapAsset *asset;
+  double     ux;          /* unit Web Mercator; NAN without location */
+  double     uy;
+} Pin;
+
+typedef enum
+{
+  ITEM_PIN,
+  ITEM_CLUSTER,
+} ItemKind;
+
+typedef struct
+{
+  ItemKind  kind;
+  double    x;            /* the anchor, in layer coordinates */
+  double    y;
+  Pin      *pin;          /* ITEM_PIN */
+  gboolean  selected;
+  guint     count;        /* ITEM_CLUSTER */
+  char     *color;        /* ITEM_CLUSTER: "#rrggbb" */
+  double    min_ux, min_uy, max_ux, max_uy;
+  double    diameter;
+} DrawnItem;
+
+struct _AmapPinLayer
+{
+  ShumateLayer  parent_instance;
+
+  GListModel   *model;
+  AmapStore    *store;
+  char         *selected_uuid;
+  GPtrArray    *pins;            /* Pin *, parallel to the model */
+  GPtrArray    *builtin_categories;
+
+  gboolean      has_home;
+  double        home_latitude;
+  double        home_longitude;
+
+  char         *drag_uuid;
+  double        drag_x;
+  double        drag_y;
+
+  /* What the last layout drew, bottom to top. */
+  gboolean      layout_valid;
+  GArray       *items;           /* DrawnItem */
+  GArray       *boxes;           /* AmapHitBox, parallel to items */
+  guint         n_visible_assets;
+  gboolean      home_visible;
+  double        home_x;
+  double        home_y;
+
+  GHashTable   *textures;        /* "key|hub|selected|scale" -> GdkTexture */
+};
+
+G_DEFINE_FINAL_TYPE (AmapPinLayer, amap_pin_layer, SHUMATE_TYPE_LAYER)
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_STORE,
+  PROP_SELECTED_UUID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+pin_free (gpointer data)
+{
+  Pin *pin = data;
+
+  g_clear_object (&pin->asset);
+  g_free (pin);
+}
+
+static Pin *
+pin_new (AmapAsset *asset)
+{
+  Pin *pin = g_new0 (Pin, 1);
+
+  pin->asset = g_object_ref (asset);
+  if (amap_asset_get_has_location (asset)
+      && amap_coordinates_are_valid (amap_asset_get_latitude (asset),
+                                     amap_asset_get_longitude (asset)))
+    amap_projection_location_to_unit (amap_asset_get_latitude (asset),
+                                      amap_asset_get_longitude (asset),
+                                      &pin->ux, &pin->uy);
+  else
+    pin->ux = pin->uy = NAN;
+
+  return pin;
+}
+
+static void
+drawn_item_clear (gpointer data)
+{
+  DrawnItem *item = data;
+
+  g_clear_pointer (&item->color, g_free);
+}
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+set_str (char       **field,
+         const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+invalidate_layout (AmapPinLayer *self)
+{
+  self->layout_valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Color and icon of a category key, from the store or the built-ins. */
+static void
+lookup_category (AmapPinLayer  *self,
+                 const char    *key,
+                 const char   **color,
+                 const char   **icon_name)
+{
+  AmapCategory *category = NULL;
+
+  *color = FALLBACK_COLOR;
+  *icon_name = FALLBACK_ICON;
+
+  if (key == NULL)
+    return;
+
+  if (self->store != NULL)
+    category = amap_store_lookup_category (self->store, key);
+
+  if (category == NULL)
+    {
+      if (self->builtin_categories == NULL)
+        self->builtin_categories = amap_category_list_builtin ();
+      for (guint i = 0; i < self->builtin_categories->len; i++)
+        {
+          AmapCategory *builtin = g_ptr_array_index (self->builtin_categories, i);
+
+          if (g_strcmp0 (amap_category_get_key (builtin), key) == 0)
+            category = builtin;
+        }
+    }
+
+  if (category == NULL)
+    return;
+
+  if (amap_color_is_valid (amap_category_get_color (category)))
+    *color = amap_category_get_color (category);
+  if (amap_category_get_icon_name (category) != NULL)
+    *icon_name = amap_category_get_icon_name (category);
+}
+
+static void
+pin_size (gboolean  hub,
+          gboolean  selected,
+          double   *head,
+          double   *height)
+{
+  double scale = selected ? SELECTED_SCALE : 1.0;
+
+  *head = (hub ? HUB_HEAD : PIN_HEAD) * scale;
+  *height = (hub ? HUB_HEIGHT : PIN_HEIGHT) * scale;
+}
+
+/* The teardrop: a disc of diameter @head whose two tangents meet at the
+ * tip, @height below the top. (cx, top) is the middle of the top edge. */
+static void
+pin_path (cairo_t *cr,
+          double   cx,
+          double   top,
+          double   head,
+          double   height)
+{
+  double r = head / 2;
+  double cy = top + r;
+  double d = height - r;      /* centre to tip */
+  double alpha = acos (r / d);
+
+  cairo_new_path (cr);
+  cairo_move_to (cr, cx, top + height);
+  cairo_arc (cr, cx, cy, r, G_PI / 2 + alpha, 2 * G_PI + G_PI / 2 - alpha);
+  cairo_close_path (cr);
+}
+
+static void
+draw_icon (GtkWidget  *widget,
+           cairo_t    *cr,
+           const char *icon_name,
+           double      x,
+           double      y,
+           double      size,
+           int         scale)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
+  g_autoptr(GtkIconPaintable) icon = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  const GdkRGBA white[4] = {
+    { 1, 1, 1, 1 }, { 1, 1, 1, 1 }, { 1, 1, 1, 1 }, { 1, 1, 1, 1 },
+  };
+
+  icon = gtk_icon_theme_lookup_icon (theme, icon_name, NULL, (int) size, scale,
+                                     GTK_TEXT_DIR_NONE, GTK_ICON_LOOKUP_FORCE_SYMBOLIC);
+  if (icon == NULL)
+    return;
+
+  gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon), snapshot,
+                                            size, size, white, G_N_ELEMENTS (white));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  gsk_render_node_draw (node, cr);
+  cairo_restore (cr);
+}
+
+static GdkTexture *
+texture_from_surface (cairo_surface_t *surface)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface)
+                       * cairo_image_surface_get_height (surface));
+
+  /* GDK_MEMORY_DEFAULT is cairo's ARGB32 in native byte order. */
+  return gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                 cairo_image_surface_get_height (surface),
+                                 GDK_MEMORY_DEFAULT, bytes,
+                                 cairo_image_surface_get_stride (surface));
+}
+
+static void
+texture_size (gboolean  hub,
+              gboolean  selected,
+              double   *width,
+              double   *height)
+{
+  double head, pin_height;
+
+  pin_size (hub, selected, &head, &pin_height);
+  *width = ceil (head + 2 * TEXTURE_MARGIN);
+  *height = ceil (pin_height + 2 * TEXTURE_MARGIN);
+}
+
+static GdkTexture *
+render_pin (AmapPinLayer *self,
+            const char   *color_str,
+            const char   *icon_name,
+            gboolean      hub,
+            gboolean      selected,
+            int           scale)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GdkRGBA color;
+  double head, height, width_px, height_px, cx, top;
+  GdkTexture *texture;
+
+  pin_size (hub, selected, &head, &height);
+  texture_size (hub, selected, &width_px, &height_px);
+  if (!gdk_rgba_parse (&color, color_str))
+    gdk_rgba_parse (&color, FALLBACK_COLOR);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                        (int) (width_px * scale), (int) (height_px * scale));
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+
+  cx = width_px / 2;
+  top = TEXTURE_MARGIN;
+
+  /* A soft shadow lifts the pin off busy tiles. */
+  cairo_save (cr);
+  cairo_translate (cr, 0, 1.5);
+  pin_path (cr, cx, top, head, height);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.28);
+  cairo_set_line_width (cr, 2.5);
+  cairo_stroke_preserve (cr);
+  cairo_fill (cr);
+  cairo_restore (cr);
+
+  pin_path (cr, cx, top, head, height);
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_fill_preserve (cr);
+  if (selected)
+    {
+      GdkRGBA accent;
+
+      gdk_rgba_parse (&accent, SELECTED_COLOR);
+      gdk_cairo_set_source_rgba (cr, &accent);
+      cairo_set_line_width (cr, 3.5);
+    }
+  else
+    {
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 2);
+    }
+  cairo_stroke (cr);
+
+  if (hub)
+    {
+      /* Hubs: a white ring inside the head, so they read as "centres". */
+      cairo_new_path (cr);
+      cairo_arc (cr, cx, top + head / 2, head / 2 - 4, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+    }
+
+  {
+    double icon_size = hub ? 18 : 16;
+
+    if (selected)
+      icon_size = round (icon_size * SELECTED_SCALE);
+    draw_icon (GTK_WIDGET (self), cr, icon_name,
+               cx - icon_size / 2, top + head / 2 - icon_size / 2, icon_size, scale);
+  }
+
+  cairo_destroy (cr);
+  texture = texture_from_surface (surface);
+  cairo_surface_destroy (surface);
+
+  return texture;
+}
+
+static GdkTexture *
+render_home (AmapPinLayer *self,
+             int           scale)
+{
+  double size = HOME_SIZE + 2 * TEXTURE_MARGIN;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GdkRGBA color;
+  GdkTexture *texture;
+  double x = TEXTURE_MARGIN, y = TEXTURE_MARGIN, r = 7;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                        (int) (size * scale), (int) (size * scale));
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+
+  /* A rounded square, unlike any pin: the school is where tours start. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      double dy = pass == 0 ? 1.5 : 0;
+
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x + HOME_SIZE - r, y + dy + r, r, -G_PI / 2, 0);
+      cairo_arc (cr, x + HOME_SIZE - r, y + dy + HOME_SIZE - r, r, 0, G_PI / 2);
+      cairo_arc (cr, x + r, y + dy + HOME_SIZE - r, r, G_PI / 2, G_PI);
+      cairo_arc (cr, x + r, y + dy + r, r, G_PI, 3 * G_PI / 2);
+      cairo_close_path (cr);
+      if (pass == 0)
+        {
+          cairo_set_source_rgba (cr, 0, 0, 0, 0.3);
+          cairo_fill (cr);
+        }
+    }
+  gdk_rgba_parse (&color, HOME_COLOR);
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+
+  draw_icon (GTK_WIDGET (self), cr, "go-home-symbolic",
+             x + HOME_SIZE / 2 - 9, y + HOME_SIZE / 2 - 9, 18, scale);
+
+  cairo_destroy (cr);
+  texture = texture_from_surface (surface);
+  cairo_surface_destroy (surface);
+
+  return texture;
+}
+
+static GdkTexture *
+get_pin_texture (AmapPinLayer *self,
+                 Pin          *pin,
+                 gboolean      selected)
+{
+  const char *key = amap_asset_get_category (pin->asset);
+  gboolean hub = amap_asset_get_is_hub (pin->asset);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  g_autofree char *cache_key = NULL;
+  GdkTexture *texture;
+
+  cache_key = g_strdup_printf ("%s|%d|%d|%d", key ? key : "", hub, selected, scale);
+  texture = g_hash_table_lookup (self->textures, cache_key);
+  if (texture == NULL)
+    {
+      const char *color, *icon_name;
+
+      lookup_category (self, key, &color, &icon_name);
+      texture = render_pin (self, color, icon_name, hub, selected, scale);
+      g_hash_table_insert (self->textures, g_steal_pointer (&cache_key), texture);
+    }
+
+  return texture;
+}
+
+static GdkTexture *
+get_home_texture (AmapPinLayer *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  g_autofree char *cache_key = g_strdup_printf ("home|%d", scale);
+  GdkTexture *texture = g_hash_table_lookup (self->textures, cache_key);
+
+  if (texture == NULL)
+    {
+      texture = render_home (self, scale);
+      g_hash_table_insert (self->textures, g_steal_pointer (&cache_key), texture);
+    }
+
+  return texture;
+}
+
+static int
+compare_items_by_y (gconstpointer a,
+                    gconstpointer b)
+{
+  const DrawnItem *ia = a;
+  const DrawnItem *ib = b;
+
+  /* The selected pin on top of everything; else southern pins in front. */
+  if (ia->selected != ib->selected)
+    return ia->selected ? 1 : -1;
+  if (ia->y != ib->y)
+    return ia->y < ib->y ? -1 : 1;
+  return ia->x < ib->x ? -1 : (ia->x > ib->x ? 1 : 0);
+}
+
+static double
+cluster_diameter (guint count)
+{
+  if (count < 10)
+    return 34;
+  if (count < 100)
+    return 40;
+  if (count < 1000)
+    return 46;
+  return 52;
+}
+
+static void
+add_pin_item (AmapPinLayer *self,
+              Pin          *pin,
+              double        x,
+              double        y)
+{
+  DrawnItem item = { 0 };
+
+  item.kind = ITEM_PIN;
+  item.pin = pin;
+  item.x = x;
+  item.y = y;
+  item.selected = self->selected_uuid != NULL
+                  && g_strcmp0 (amap_asset_get_uuid (pin->asset), self->selected_uuid) == 0;
+  g_array_append_val (self->items, item);
+}
+
+static void
+ensure_layout (AmapPinLayer *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double zoom, map_size, center_ux, center_uy, reach, margin;
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(GPtrArray) clusters = NULL;
+
+  if (self->layout_valid)
+    return;
+
+  self->layout_valid = TRUE;
+  g_array_set_size (self->items, 0);
+  g_array_set_size (self->boxes, 0);
+  self->n_visible_assets = 0;
+  self->home_visible = FALSE;
+
+  if (viewport == NULL || width <= 0 || height <= 0
+      || shumate_viewport_get_reference_map_source (viewport) == NULL)
+    return;
+
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  map_size = amap_projection_get_map_size (zoom);
+  amap_projection_location_to_unit (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                    shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                    &center_ux, &center_uy);
+
+  /* Anything within half the diagonal (the view may be rotated) plus a
+   * pin's size of the centre may show; the rest is never looked at again. */
+  margin = HUB_HEIGHT * SELECTED_SCALE + CELL_SIZE;
+  reach = (sqrt (width * width + height * height) / 2 + margin) / map_size;
+
+  points = g_array_new (FALSE, FALSE, sizeof (AmapClusterPoint));
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      Pin *pin = g_ptr_array_index (self->pins, i);
+      AmapClusterPoint point;
+      const char *uuid;
+
+      if (isnan (pin->ux)
+          || fabs (pin->ux - center_ux) > reach
+          || fabs (pin->uy - center_uy) > reach)
+        continue;
+
+      uuid = amap_asset_get_uuid (pin->asset);
+      /* The selected and the dragged pin never hide in a cluster. */
+      if (uuid != NULL
+          && (g_strcmp0 (uuid, self->selected_uuid) == 0
+              || g_strcmp0 (uuid, self->drag_uuid) == 0))
+        {
+          double x, y;
+
+          if (g_strcmp0 (uuid, self->drag_uuid) == 0)
+            {
+              x = self->drag_x;
+              y = self->drag_y;
+            }
+          else
+            shumate_viewport_location_to_widget_coords (viewport, widget,
+                                                        amap_asset_get_latitude (pin->asset),
+                                                        amap_asset_get_longitude (pin->asset),
+                                                        &x, &y);
+          add_pin_item (self, pin, x, y);
+          continue;
+        }
+
+      point.x = pin->ux * map_size;
+      point.y = pin->uy * map_size;
+      point.id = i;
+      g_array_append_val (points, point);
+    }
+
+  /* Cells in world pixels: the grid does not move as the map pans. */
+  clusters = amap_cluster_points ((AmapClusterPoint *) (void *) points->data, points->len,
+                                  zoom >= CLUSTER_MAX_ZOOM ? 1e-6 : CELL_SIZE);
+
+  for (guint c = 0; c < clusters->len; c++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, c);
+      double lat, lon, x, y;
+
+      amap_projection_pixels_to_location (cluster->x, cluster->y, zoom, &lat, &lon);
+      shumate_viewport_location_to_widget_coords (viewport, widget, lat, lon, &x, &y);
+
+      if (cluster->n_members == 1)
+        {
+          Pin *pin = g_ptr_array_index (self->pins, cluster->members[0]);
+
+          shumate_viewport_location_to_widget_coords (viewport, widget,
+                                                      amap_asset_get_latitude (pin->asset),
+                                                      amap_asset_get_longitude (pin->asset),
+                                                      &x, &y);
+          add_pin_item (self, pin, x, y);
+        }
+      else
+        {
+          DrawnItem item = { 0 };
+          const char *first_category = NULL;
+          gboolean mixed = FALSE;
+
+          item.kind = ITEM_CLUSTER;
+          item.x = x;
+          item.y = y;
+          item.count = cluster->n_members;
+          item.diameter = cluster_diameter (cluster->n_members);
+          item.min_ux = cluster->min_x / map_size;
+          item.min_uy = cluster->min_y / map_size;
+          item.max_ux = cluster->max_x / map_size;
+          item.max_uy = cluster->max_y / map_size;
+
+          for (guint k = 0; k < cluster->n_members && !mixed; k++)
+            {
+              Pin *pin = g_ptr_array_index (self->pins, cluster->members[k]);
+              const char *category = amap_asset_get_category (pin->asset);
+
+              if (k == 0)
+                first_category = category;
+              else if (g_strcmp0 (first_category, category) != 0)
+                mixed = TRUE;
+            }
+
+          if (mixed)
+            item.color = g_strdup (MIXED_CLUSTER_COLOR);
+          else
+            {
+              const char *color, *icon_name;
+
+              lookup_category (self, first_category, &color, &icon_name);
+              item.color = g_strdup (color);
+            }
+          g_array_append_val (self->items, item);
+        }
+    }
+
+  /* Keep what is in view, then stack it. */
+  for (guint i = self->items->len; i > 0; i--)
+    {
+      DrawnItem *item = &g_array_index (self->items, DrawnItem, i - 1);
+
+      if (item->x < -margin || item->x > width + margin
+          || item->y < -margin || item->y > height + margin)
+        g_array_remove_index_fast (self->items, i - 1);
+    }
+  g_array_sort (self->items, compare_items_by_y);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+      AmapHitBox box = { 0 };
+
+      box.x = item->x;
+      box.y = item->y;
+      box.id = i;
+      if (item->kind == ITEM_PIN)
+        {
+          double head, pin_height;
+
+          pin_size (amap_asset_get_is_hub (item->pin->asset), item->selected,
+                    &head, &pin_height);
+          box.width = head;
+          box.height = pin_height;
+          box.anchor_x = head / 2;
+          box.anchor_y = pin_height;
+          self->n_visible_assets++;
+        }
+      else
+        {
+          box.width = box.height = item->diameter;
+          box.anchor_x = box.anchor_y = item->diameter / 2;
+          self->n_visible_assets += item->count;
+        }
+      g_array_append_val (self->boxes, box);
+    }
+
+  if (self->has_home)
+    {
+      shumate_viewport_location_to_widget_coords (viewport, widget,
+                                                  self->home_latitude, self->home_longitude,
+                                                  &self->home_x, &self->home_y);
+      self->home_visible = self->home_x > -HOME_SIZE && self->home_x < width + HOME_SIZE
+                           && self->home_y > -HOME_SIZE && self->home_y < height + HOME_SIZE;
+    }
+}
+
+static void
+snapshot_cluster (AmapPinLayer *self,
+                  GtkSnapshot  *snapshot,
+                  DrawnItem    *item)
+{
+  GskRoundedRect outline;
+  graphene_rect_t rect;
+  GdkRGBA color, halo, white = { 1, 1, 1, 1 };
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *text = NULL;
+  int text_width, text_height;
+  double d = item->diameter;
+  const float border[4] = { 2.5, 2.5, 2.5, 2.5 };
+  const GdkRGBA border_colors[4] = { white, white, white, white };
+
+  if (!gdk_rgba_parse (&color, item->color))
+    gdk_rgba_parse (&color, MIXED_CLUSTER_COLOR);
+  halo = color;
+  halo.alpha = 0.3f;
+
+  /* A translucent halo says "more than one here". */
+  rect = GRAPHENE_RECT_INIT (item->x - d / 2 - 5, item->y - d / 2 - 5, d + 10, d + 10);
+  gsk_rounded_rect_init_from_rect (&outline, &rect, d / 2 + 5);
+  gtk_snapshot_push_rounded_clip (snapshot, &outline);
+  gtk_snapshot_append_color (snapshot, &halo, &rect);
+  gtk_snapshot_pop (snapshot);
+
+  rect = GRAPHENE_RECT_INIT (item->x - d / 2, item->y - d / 2, d, d);
+  gsk_rounded_rect_init_from_rect (&outline, &rect, d / 2);
+  gtk_snapshot_push_rounded_clip (snapshot, &outline);
+  gtk_snapshot_append_color (snapshot, &color, &rect);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_append_border (snapshot, &outline, border, border_colors);
+
+  text = g_strdup_printf ("%u", item->count);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  {
+    PangoAttrList *attrs = pango_attr_list_new ();
+
+    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+    pango_layout_set_attributes (layout, attrs);
+    pango_attr_list_unref (attrs);
+  }
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (round (item->x - text_width / 2.0),
+                                                round (item->y - text_height / 2.0)));
+  gtk_snapshot_append_layout (snapshot, layout, &white);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+amap_pin_layer_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (widget);
+
+  ensure_layout (self);
+
+  if (self->home_visible)
+    {
+      GdkTexture *texture = get_home_texture (self);
+      double size = HOME_SIZE + 2 * TEXTURE_MARGIN;
+
+      gtk_snapshot_append_texture (snapshot, texture,
+                                   &GRAPHENE_RECT_INIT (round (self->home_x - size / 2),
+                                                        round (self->home_y - size / 2),
+                                                        size, size));
+    }
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+
+      if (item->kind == ITEM_PIN)
+        {
+          gboolean hub = amap_asset_get_is_hub (item->pin->asset);
+          GdkTexture *texture = get_pin_texture (self, item->pin, item->selected);
+          double width, height;
+
+          texture_size (hub, item->selected, &width, &height);
+          /* The tip sits TEXTURE_MARGIN above the texture's bottom. */
+          gtk_snapshot_append_texture (snapshot, texture,
+                                       &GRAPHENE_RECT_INIT (round (item->x - width / 2),
+                                                            round (item->y - height + TEXTURE_MARGIN),
+                                                            width, height));
+        }
+      else
+        snapshot_cluster (self, snapshot, item);
+    }
+}
+
+static void
+amap_pin_layer_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (widget);
+
+  self->layout_valid = FALSE;
+
+  GTK_WIDGET_CLASS (amap_pin_layer_parent_class)->size_allocate (widget, width, height, baseline);
+}
+
+static void
+on_viewport_changed_cb (AmapPinLayer *self)
+{
+  invalidate_layout (self);
+}
+
+static void
+on_items_changed_cb (GListModel   *model,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     AmapPinLayer *self)
+{
+  g_autoptr(GPtrArray) new_pins = g_ptr_array_new ();
+
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (model, position + i);
+
+      g_ptr_array_add (new_pins, pin_new (asset));
+    }
+
+  g_ptr_array_remove_range (self->pins, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (self->pins, position + i, g_ptr_array_index (new_pins, i));
+
+  invalidate_layout (self);
+}
+
+static void
+on_categories_changed_cb (AmapPinLayer *self)
+{
+  g_hash_table_remove_all (self->textures);
+  invalidate_layout (self);
+}
+
+static void
+amap_pin_layer_css_changed (GtkWidget         *widget,
+                            GtkCssStyleChange *change)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (widget);
+
+  GTK_WIDGET_CLASS (amap_pin_layer_parent_class)->css_changed (widget, change);
+
+  /* The icon theme may have changed. */
+  g_hash_table_remove_all (self->textures);
+}
+
+static void
+amap_pin_layer_constructed (GObject *object)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (object);
+  ShumateViewport *viewport;
+
+  G_OBJECT_CLASS (amap_pin_layer_parent_class)->constructed (object);
+
+  viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  g_signal_connect_object (viewport, "notify::latitude",
+                           G_CALLBACK (on_viewport_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::longitude",
+                           G_CALLBACK (on_viewport_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::zoom-level",
+                           G_CALLBACK (on_viewport_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::rotation",
+                           G_CALLBACK (on_viewport_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+amap_pin_layer_dispose (GObject *object)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (object);
+
+  amap_pin_layer_set_model (self, NULL);
+  amap_pin_layer_set_store (self, NULL);
+  g_clear_pointer (&self->builtin_categories, g_ptr_array_unref);
+  g_clear_pointer (&self->textures, g_hash_table_unref);
+
+  G_OBJECT_CLASS (amap_pin_layer_parent_class)->dispose (object);
+}
+
+static void
+amap_pin_layer_finalize (GObject *object)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (object);
+
+  g_free (self->selected_uuid);
+  g_free (self->drag_uuid);
+  g_ptr_array_unref (self->pins);
+  g_array_unref (self->items);
+  g_array_unref (self->boxes);
+
+  G_OBJECT_CLASS (amap_pin_layer_parent_class)->finalize (object);
+}
+
+static void
+amap_pin_layer_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
+      break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SELECTED_UUID:
+      g_value_set_string (value, self->selected_uuid);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+amap_pin_layer_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  AmapPinLayer *self = AMAP_PIN_LAYER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      amap_pin_layer_set_model (self, g_value_get_object (value));
+      break;
+    case PROP_STORE:
+      amap_pin_layer_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_SELECTED_UUID:
+      amap_pin_layer_set_selected_uuid (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+amap_pin_layer_class_init (AmapPinLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = amap_pin_layer_constructed;
+  object_class->dispose = amap_pin_layer_dispose;
+  object_class->finalize = amap_pin_layer_finalize;
+  object_class->get_property = amap_pin_layer_get_property;
+  object_class->set_property = amap_pin_layer_set_property;
+
+  widget_class->snapshot = amap_pin_layer_snapshot;
+  widget_class->size_allocate = amap_pin_layer_size_allocate;
+  widget_class->css_changed = amap_pin_layer_css_changed;
+
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, AMAP_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_UUID] =
+    g_param_spec_string ("selected-uuid", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "amap-pin-layer");
+}
+
+static void
+amap_pin_layer_init (AmapPinLayer *self)
+{
+  self->pins = g_ptr_array_new_with_free_func (pin_free);
+  self->items = g_array_new (FALSE, TRUE, sizeof (DrawnItem));
+  g_array_set_clear_func (self->items, drawn_item_clear);
+  self->boxes = g_array_new (FALSE, TRUE, sizeof (AmapHitBox));
+  self->textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+AmapPinLayer *
+amap_pin_layer_new (ShumateViewport *viewport)
+{
+  g_return_val_if_fail (SHUMATE_IS_VIEWPORT (viewport), NULL);
+
+  return g_object_new (AMAP_TYPE_PIN_LAYER, "viewport", viewport, NULL);
+}
+
+GListModel *
+amap_pin_layer_get_model (AmapPinLayer *self)
+{
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), NULL);
+
+  return self->model;
+}
+
+void
+amap_pin_layer_set_model (AmapPinLayer *self,
+                          GListModel   *model)
+{
+  g_return_if_fail (AMAP_IS_PIN_LAYER (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  if (self->model == model)
+    return;
+
+  if (self->model != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->model, on_items_changed_cb, self);
+      g_ptr_array_set_size (self->pins, 0);
+    }
+
+  g_set_object (&self->model, model);
+
+  if (model != NULL)
+    {
+      g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+      on_items_changed_cb (model, 0, 0, g_list_model_get_n_items (model), self);
+    }
+
+  invalidate_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+AmapStore *
+amap_pin_layer_get_store (AmapPinLayer *self)
+{
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), NULL);
+
+  return self->store;
+}
+
+void
+amap_pin_layer_set_store (AmapPinLayer *self,
+                          AmapStore    *store)
+{
+  g_return_if_fail (AMAP_IS_PIN_LAYER (self));
+  g_return_if_fail (store == NULL || AMAP_IS_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_categories_changed_cb, self);
+
+  g_set_object (&self->store, store);
+
+  if (store != NULL)
+    g_signal_connect_swapped (store, "categories-changed",
+                              G_CALLBACK (on_categories_changed_cb), self);
+
+  if (self->textures != NULL)
+    on_categories_changed_cb (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+const char *
+amap_pin_layer_get_selected_uuid (AmapPinLayer *self)
+{
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), NULL);
+
+  return self->selected_uuid;
+}
+
+void
+amap_pin_layer_set_selected_uuid (AmapPinLayer *self,
+                                  const char   *uuid)
+{
+  g_return_if_fail (AMAP_IS_PIN_LAYER (self));
+
+  if (set_str (&self->selected_uuid, uuid))
+    {
+      invalidate_layout (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_UUID]);
+    }
+}
+
+void
+amap_pin_layer_set_home (AmapPinLayer *self,
+                         gboolean      has_home,
+                         double        latitude,
+                         double        longitude)
+{
+  g_return_if_fail (AMAP_IS_PIN_LAYER (self));
+
+  self->has_home = has_home && amap_coordinates_are_valid (latitude, longitude);
+  self->home_latitude = latitude;
+  self->home_longitude = longitude;
+  invalidate_layout (self);
+}
+
+AmapPinHit
+amap_pin_layer_hit_test (AmapPinLayer  *self,
+                         double         x,
+                         double         y,
+                         AmapAsset    **asset,
+                         guint         *count,
+                         double         bounds[4])
+{
+  guint index;
+  DrawnItem *item;
+
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), AMAP_PIN_HIT_NONE);
+
+  ensure_layout (self);
+
+  if (!amap_cluster_hit_test ((AmapHitBox *) (void *) self->boxes->data, self->boxes->len,
+                              x, y, &index))
+    {
+      if (self->home_visible
+          && fabs (x - self->home_x) <= HOME_SIZE / 2
+          && fabs (y - self->home_y) <= HOME_SIZE / 2)
+        return AMAP_PIN_HIT_HOME;
+      return AMAP_PIN_HIT_NONE;
+    }
+
+  item = &g_array_index (self->items, DrawnItem, index);
+  if (item->kind == ITEM_PIN)
+    {
+      if (asset != NULL)
+        *asset = item->pin->asset;
+      if (count != NULL)
+        *count = 1;
+      return AMAP_PIN_HIT_PIN;
+    }
+
+  if (count != NULL)
+    *count = item->count;
+  if (bounds != NULL)
+    {
+      double size = amap_projection_get_map_size (0);
+
+      /* Unit square back to degrees: south-west is (min_ux, max_uy). */
+      amap_projection_pixels_to_location (item->min_ux * size, item->max_uy * size, 0,
+                                          &bounds[0], &bounds[1]);
+      amap_projection_pixels_to_location (item->max_ux * size, item->min_uy * size, 0,
+                                          &bounds[2], &bounds[3]);
+    }
+  return AMAP_PIN_HIT_CLUSTER;
+}
+
+guint
+amap_pin_layer_get_n_visible_pins (AmapPinLayer *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), 0);
+
+  ensure_layout (self);
+  for (guint i = 0; i < self->items->len; i++)
+    if (g_array_index (self->items, DrawnItem, i).kind == ITEM_PIN)
+      n++;
+
+  return n;
+}
+
+guint
+amap_pin_layer_get_n_visible_clusters (AmapPinLayer *self)
+{
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), 0);
+
+  ensure_layout (self);
+  return self->items->len - amap_pin_layer_get_n_visible_pins (self);
+}
+
+guint
+amap_pin_layer_get_n_visible_assets (AmapPinLayer *self)
+{
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), 0);
+
+  ensure_layout (self);
+  return self->n_visible_assets;
+}
+
+gboolean
+amap_pin_layer_get_pin_position (AmapPinLayer *self,
+                                 const char   *uuid,
+                                 double       *x,
+                                 double       *y)
+{
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  ensure_layout (self);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+
+      if (item->kind == ITEM_PIN
+          && g_strcmp0 (amap_asset_get_uuid (item->pin->asset), uuid) == 0)
+        {
+          if (x != NULL)
+            *x = item->x;
+          if (y != NULL)
+            *y = item->y;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+void
+amap_pin_layer_set_drag (AmapPinLayer *self,
+                         const char   *uuid,
+                         double        x,
+                         double        y)
+{
+  g_return_if_fail (AMAP_IS_PIN_LAYER (self));
+
+  set_str (&self->drag_uuid, uuid);
+  self->drag_x = x;
+  self->drag_y = y;
+  invalidate_layout (self);
+}

@@ -1,0 +1,2043 @@
+/* amap-window.c: the main window: asset list, map and editor
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-window"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "amap-asset-editor.h"
+#include "amap-asset-list.h"
+#include "amap-asset-row.h"
+#include "amap-category-dot.h"
+#include "amap-error.h"
+#include "amap-export.h"
+#include "amap-import.h"
+#include "amap-window.h"
+
+#if defined(__has_include)
+# if __has_include("amap-map-view.h")
+#  include "amap-map-view.h"
+#  define HAVE_MAP_VIEW 1
+# endif
+#endif
+
+#define SAMPLE_RESOURCE "/io/github/assetmap/AssetMap/samples/fruitvale.kml"
+
+typedef enum
+{
+  SORT_NAME,
+  SORT_CATEGORY,
+  SORT_DISTANCE,
+  SORT_LAST_CONTACT,
+} SortMode;
+
+struct _AmapWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AmapStore            *store;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+
+  /* The list chain: store -> filter -> sort -> selection. */
+  AmapAssetList        *assets;
+  GtkCustomFilter      *filter;
+  GtkFilterListModel   *filter_model;
+  GtkCustomSorter      *sorter;
+  GtkSortListModel     *sort_model;
+  GtkSingleSelection   *selection;
+
+  /* Filter state. */
+  GHashTable           *hidden_categories;
+  GHashTable           *search_results;
+  char                 *tag_filter;
+  int                   stage_filter;
+  gboolean              hubs_only;
+  SortMode              sort_mode;
+  GStrv                 tags;
+
+  char                 *selected_uuid;
+  gboolean              placing_home;
+  gboolean              empty_dismissed;
+  gboolean              fit_after_import;
+
+  GCancellable         *import_cancellable;
+  GQueue                pending_imports;
+  gboolean              importing;
+
+  AmapAssetEditor      *editor;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkToggleButton      *sidebar_button;
+  GtkToggleButton      *add_button;
+  GtkToggleButton      *search_button;
+  GtkRevealer          *read_only_revealer;
+  GtkRevealer          *import_revealer;
+  GtkLabel             *import_label;
+  GtkProgressBar       *import_progress;
+  GtkStack             *main_stack;
+  GtkPaned             *paned;
+  GtkWidget            *sidebar;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  GtkFlowBox           *category_chips;
+  GtkDropDown          *stage_dropdown;
+  GtkDropDown          *tag_dropdown;
+  GtkToggleButton      *hubs_button;
+  GtkLabel             *count_label;
+  GtkDropDown          *sort_dropdown;
+  GtkStack             *list_stack;
+  GtkListView          *list_view;
+  GtkWidget            *editor_bin;
+  GtkWidget            *map_view;
+  GtkRevealer          *hint_revealer;
+  GtkLabel             *hint_label;
+  GMenu                *recent_menu;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_IMPORTING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (AmapWindow, amap_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void update_actions      (AmapWindow *self);
+static void start_next_import   (AmapWindow *self);
+static void select_uuid         (AmapWindow *self,
+                                 const char *uuid);
+
+/* Helpers */
+
+static void
+show_error (AmapWindow *self,
+            const char *heading,
+            const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+toast (AmapWindow *self,
+       const char *title)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+static gboolean
+map_has_property (AmapWindow *self,
+                  const char *name)
+{
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (self->map_view), name) != NULL;
+}
+
+static void
+map_set_adding (AmapWindow *self,
+                gboolean    adding)
+{
+  if (map_has_property (self, "adding"))
+    g_object_set (self->map_view, "adding", adding, NULL);
+  gtk_toggle_button_set_active (self->add_button, adding && !self->placing_home);
+}
+
+static void
+map_center_on (AmapWindow *self,
+               double      latitude,
+               double      longitude,
+               double      zoom)
+{
+#ifdef HAVE_MAP_VIEW
+  if (AMAP_IS_MAP_VIEW (self->map_view))
+    amap_map_view_center_on (AMAP_MAP_VIEW (self->map_view), latitude, longitude, zoom);
+#endif
+}
+
+static void
+map_get_view (AmapWindow *self,
+              double     *latitude,
+              double     *longitude,
+              double     *zoom)
+{
+  *latitude = g_settings_get_double (self->settings, "map-latitude");
+  *longitude = g_settings_get_double (self->settings, "map-longitude");
+  *zoom = g_settings_get_double (self->settings, "map-zoom");
+#ifdef HAVE_MAP_VIEW
+  if (AMAP_IS_MAP_VIEW (self->map_view))
+    amap_map_view_get_view (AMAP_MAP_VIEW (self->map_view), latitude, longitude, zoom);
+#endif
+}
+
+static void
+map_fit_assets (AmapWindow *self)
+{
+#ifdef HAVE_MAP_VIEW
+  if (AMAP_IS_MAP_VIEW (self->map_view))
+    amap_map_view_fit_assets (AMAP_MAP_VIEW (self->map_view));
+#endif
+}
+
+static void
+map_set_selected_uuid (AmapWindow *self,
+                       const char *uuid)
+{
+  g_autofree char *current = NULL;
+
+  if (!map_has_property (self, "selected-uuid"))
+    return;
+
+  g_object_get (self->map_view, "selected-uuid", &current, NULL);
+  if (g_strcmp0 (current, uuid) != 0)
+    g_object_set (self->map_view, "selected-uuid", uuid, NULL);
+}
+
+static gboolean
+find_position (AmapWindow *self,
+               const char *uuid,
+               guint      *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
+
+  if (uuid == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (G_LIST_MODEL (self->sort_model), i);
+
+      if (g_strcmp0 (amap_asset_get_uuid (asset), uuid) == 0)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static double
+distance_from_home (AmapWindow *self,
+                    AmapAsset  *asset)
+{
+  double home_lat, home_lon, lat1, lat2, dlat, dlon, a;
+
+  if (!amap_asset_get_has_location (asset) ||
+      !amap_store_get_home (self->store, &home_lat, &home_lon, NULL))
+    return INFINITY;
+
+  /* Haversine; the radius does not matter for ordering. */
+  lat1 = home_lat * G_PI / 180.0;
+  lat2 = amap_asset_get_latitude (asset) * G_PI / 180.0;
+  dlat = lat2 - lat1;
+  dlon = (amap_asset_get_longitude (asset) - home_lon) * G_PI / 180.0;
+  a = sin (dlat / 2) * sin (dlat / 2) + cos (lat1) * cos (lat2) * sin (dlon / 2) * sin (dlon / 2);
+
+  return 2 * atan2 (sqrt (a), sqrt (1 - a));
+}
+
+static const char *
+category_name (AmapWindow *self,
+               AmapAsset  *asset)
+{
+  AmapCategory *category = NULL;
+
+  if (amap_asset_get_category (asset) != NULL)
+    category = amap_store_lookup_category (self->store, amap_asset_get_category (asset));
+  return category != NULL ? amap_category_get_name (category) : "";
+}
+
+static char *
+display_title (AmapWindow *self)
+{
+  const char *title = amap_store_get_title (self->store);
+  g_autofree char *default_path = NULL;
+  g_autofree char *basename = NULL;
+
+  if (title != NULL && title[0] != '\0')
+    return g_strdup (title);
+
+  default_path = amap_store_get_default_path ();
+  if (g_strcmp0 (default_path, amap_store_get_path (self->store)) == 0)
+    return g_strdup (_("My Neighborhood"));
+
+  basename = g_path_get_basename (amap_store_get_path (self->store));
+  if (g_str_has_suffix (basename, AMAP_STORE_SUFFIX))
+    basename[strlen (basename) - strlen (AMAP_STORE_SUFFIX)] = '\0';
+  return g_steal_pointer (&basename);
+}
+
+static void
+update_title (AmapWindow *self)
+{
+  g_autofree char *title = display_title (self);
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title,
+                                 amap_store_get_read_only (self->store) ? _("Read-Only") : NULL);
+  gtk_revealer_set_reveal_child (self->read_only_revealer, amap_store_get_read_only (self->store));
+}
+
+static void
+update_count (AmapWindow *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->assets));
+  g_autofree char *text = NULL;
+
+  if (shown == total)
+    /* Translators: the number of assets in the list when nothing is filtered. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset", "%u assets", total), total);
+  else
+    /* Translators: "12 of 340 shown": assets left by the filters, of all. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u shown", "%u of %u shown", total),
+                            shown, total);
+
+  gtk_label_set_label (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->list_stack, shown > 0 || total == 0 ? "list" : "none");
+}
+
+static void
+update_main_page (AmapWindow *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->assets)) == 0 &&
+                   !amap_store_get_home (self->store, NULL, NULL, NULL) &&
+                   !self->empty_dismissed && !self->importing &&
+                   !amap_store_get_read_only (self->store);
+
+  gtk_stack_set_visible_child_name (self->main_stack, empty ? "empty" : "map");
+}
+
+static void
+refresh_search (AmapWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  g_clear_pointer (&self->search_results, g_hash_table_unref);
+
+  if (stripped[0] != '\0')
+    {
+      self->search_results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      uuids = amap_store_search (self->store, stripped, &error);
+      if (uuids == NULL)
+        g_debug ("Search for “%s” failed: %s", stripped, error->message);
+      for (guint i = 0; uuids != NULL && i < uuids->len; i++)
+        g_hash_table_add (self->search_results, g_strdup (g_ptr_array_index (uuids, i)));
+    }
+}
+
+static void
+refilter (AmapWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+refresh_tags (AmapWindow *self)
+{
+  g_auto(GStrv) tags = amap_store_list_tags (self->store, NULL);
+  g_autoptr(GtkStringList) list = NULL;
+  guint selected = 0;
+
+  if (tags == NULL)
+    tags = g_new0 (char *, 1);
+
+  if (self->tags != NULL && g_strv_equal ((const char * const *) tags, (const char * const *) self->tags))
+    return;
+
+  g_strfreev (self->tags);
+  self->tags = g_steal_pointer (&tags);
+
+  list = gtk_string_list_new (NULL);
+  gtk_string_list_append (list, _("All Tags"));
+  for (guint i = 0; self->tags[i] != NULL; i++)
+    {
+      gtk_string_list_append (list, self->tags[i]);
+      if (g_strcmp0 (self->tags[i], self->tag_filter) == 0)
+        selected = i + 1;
+    }
+
+  if (selected == 0 && self->tag_filter != NULL)
+    {
+      g_clear_pointer (&self->tag_filter, g_free);
+      refilter (self);
+    }
+
+  gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (self->tag_dropdown, selected);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tag_dropdown), self->tags[0] != NULL);
+}
+
+static void
+show_list (AmapWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
+}
+
+/* Saves what the editor holds before it shows something else. */
+static void
+commit_editor (AmapWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!amap_asset_editor_get_dirty (self->editor))
+    return;
+
+  if (amap_asset_editor_save (self->editor, &error))
+    return;
+
+  /* Translators: a toast; %s says why the changes could not be kept. */
+  message = g_strdup_printf (_("Changes not saved: %s"), error->message);
+  toast (self, message);
+}
+
+/* Filter and sort */
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  AmapWindow *self = user_data;
+  AmapAsset *asset = item;
+  const char *category = amap_asset_get_category (asset);
+
+  if (category != NULL && g_hash_table_contains (self->hidden_categories, category))
+    return FALSE;
+  if (self->stage_filter >= 0 && (int) amap_asset_get_stage (asset) != self->stage_filter)
+    return FALSE;
+  if (self->hubs_only && !amap_asset_get_is_hub (asset))
+    return FALSE;
+  if (self->tag_filter != NULL && !amap_asset_has_tag (asset, self->tag_filter))
+    return FALSE;
+  if (self->search_results != NULL &&
+      !g_hash_table_contains (self->search_results, amap_asset_get_uuid (asset)))
+    return FALSE;
+
+  return TRUE;
+}
+
+static int
+compare_names (AmapAsset *a,
+               AmapAsset *b)
+{
+  g_autofree char *ka = g_utf8_collate_key (amap_asset_get_name (a) ? amap_asset_get_name (a) : "", -1);
+  g_autofree char *kb = g_utf8_collate_key (amap_asset_get_name (b) ? amap_asset_get_name (b) : "", -1);
+
+  return strcmp (ka, kb);
+}
+
+static int
+sort_func (gconstpointer a,
+           gconstpointer b,
+           gpointer      user_data)
+{
+  AmapWindow *self = user_data;
+  AmapAsset *asset_a = (AmapAsset *) a;
+  AmapAsset *asset_b = (AmapAsset *) b;
+  int result = 0;
+
+  switch (self->sort_mode)
+    {
+    case SORT_CATEGORY:
+      result = g_utf8_collate (category_name (self, asset_a), category_name (self, asset_b));
+      break;
+    case SORT_DISTANCE:
+      {
+        double da = distance_from_home (self, asset_a);
+        double db = distance_from_home (self, asset_b);
+        result = da < db ? -1 : da > db ? 1 : 0;
+      }
+      break;
+    case SORT_LAST_CONTACT:
+      {
+        const char *la = amap_asset_get_last_contacted (asset_a);
+        const char *lb = amap_asset_get_last_contacted (asset_b);
+        /* Most recent first; never contacted last. */
+        if (la == NULL || lb == NULL)
+          result = (la == NULL) - (lb == NULL);
+        else
+          result = -strcmp (la, lb);
+      }
+      break;
+    case SORT_NAME:
+    default:
+      break;
+    }
+
+  return result != 0 ? result : compare_names (asset_a, asset_b);
+}
+
+/* Category chips */
+
+static void
+chip_toggled_cb (GtkToggleButton *chip,
+                 gpointer         user_data)
+{
+  AmapWindow *self = user_data;
+  const char *key = g_object_get_data (G_OBJECT (chip), "amap-category");
+  gboolean hidden = !gtk_toggle_button_get_active (chip);
+
+  if (hidden == g_hash_table_contains (self->hidden_categories, key))
+    return;
+
+  if (hidden)
+    g_hash_table_add (self->hidden_categories, g_strdup (key));
+  else
+    g_hash_table_remove (self->hidden_categories, key);
+
+  refilter (self);
+}
+
+static void
+rebuild_chips (AmapWindow *self)
+{
+  GListModel *categories = amap_store_get_categories (self->store);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->category_chips))) != NULL)
+    gtk_flow_box_remove (self->category_chips, child);
+
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+      GtkWidget *chip = gtk_toggle_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *dot = amap_category_dot_new ();
+      GtkWidget *label = gtk_label_new (amap_category_get_name (category));
+      g_autofree char *tooltip = NULL;
+
+      amap_category_dot_set_color (AMAP_CATEGORY_DOT (dot), amap_category_get_color (category));
+      gtk_widget_set_size_request (dot, 10, 10);
+      gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+      gtk_box_append (GTK_BOX (box), dot);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_button_set_child (GTK_BUTTON (chip), box);
+      gtk_widget_add_css_class (chip, "amap-chip");
+
+      /* Translators: tooltip of a category chip, the legend of the map. */
+      tooltip = g_strdup_printf (_("Show or hide %s"), amap_category_get_name (category));
+      gtk_widget_set_tooltip_text (chip, tooltip);
+
+      g_object_set_data_full (G_OBJECT (chip), "amap-category",
+                              g_strdup (amap_category_get_key (category)), g_free);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chip),
+                                    !g_hash_table_contains (self->hidden_categories,
+                                                            amap_category_get_key (category)));
+      g_signal_connect (chip, "toggled", G_CALLBACK (chip_toggled_cb), self);
+      gtk_flow_box_append (self->category_chips, chip);
+    }
+}
+
+static GtkToggleButton *
+find_chip (AmapWindow *self,
+           const char *key)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->category_chips));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *chip = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (chip), "amap-category"), key) == 0)
+        return GTK_TOGGLE_BUTTON (chip);
+    }
+
+  return NULL;
+}
+
+/* Recent maps */
+
+static void
+rebuild_recent_menu (AmapWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-maps");
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *basename = g_filename_display_basename (recent[i]);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (!g_file_test (recent[i], G_FILE_TEST_EXISTS))
+        continue;
+      if (g_str_has_suffix (basename, AMAP_STORE_SUFFIX))
+        basename[strlen (basename) - strlen (AMAP_STORE_SUFFIX)] = '\0';
+      item = g_menu_item_new (basename, NULL);
+      g_menu_item_set_action_and_target_value (item, "app.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+/* Selection */
+
+static void
+selection_changed_cb (AmapWindow *self)
+{
+  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+
+  if (asset == NULL)
+    {
+      guint position;
+
+      /* An update replaces the item with a fresh copy, which a
+       * GtkSingleSelection takes for a removal: select it again. */
+      if (self->selected_uuid != NULL && find_position (self, self->selected_uuid, &position))
+        {
+          gtk_single_selection_set_selected (self->selection, position);
+          return;
+        }
+
+      g_clear_pointer (&self->selected_uuid, g_free);
+      amap_asset_editor_set_asset (self->editor, NULL);
+      map_set_selected_uuid (self, NULL);
+      show_list (self);
+      update_actions (self);
+      return;
+    }
+
+  if (g_strcmp0 (amap_asset_get_uuid (asset), self->selected_uuid) == 0)
+    {
+      /* The same asset, changed in the store (a save, a drag, an undo). */
+      if (!amap_asset_editor_get_dirty (self->editor))
+        amap_asset_editor_set_asset (self->editor, asset);
+      return;
+    }
+
+  commit_editor (self);
+
+  g_free (self->selected_uuid);
+  self->selected_uuid = g_strdup (amap_asset_get_uuid (asset));
+  amap_asset_editor_set_asset (self->editor, asset);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  map_set_selected_uuid (self, self->selected_uuid);
+  if (amap_asset_get_has_location (asset))
+    map_center_on (self, amap_asset_get_latitude (asset), amap_asset_get_longitude (asset), -1);
+  update_actions (self);
+}
+
+static void
+select_uuid (AmapWindow *self,
+             const char *uuid)
+{
+  guint position;
+
+  if (uuid != NULL && find_position (self, uuid, &position))
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      return;
+    }
+
+  g_clear_pointer (&self->selected_uuid, g_free);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+static void
+map_selected_uuid_changed_cb (AmapWindow *self)
+{
+  g_autofree char *uuid = NULL;
+
+  g_object_get (self->map_view, "selected-uuid", &uuid, NULL);
+  if (g_strcmp0 (uuid, self->selected_uuid) == 0)
+    return;
+
+  select_uuid (self, uuid);
+  if (uuid != NULL)
+    {
+      guint position;
+
+      if (find_position (self, uuid, &position))
+        gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+    }
+}
+
+/* Creating assets and the home */
+
+static void
+set_home_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          user_data)
+{
+  AmapWindow *self = user_data;
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "amap-entry");
+  double *point = g_object_get_data (G_OBJECT (dialog), "amap-point");
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "set") != 0)
+    return;
+
+  name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  if (!amap_store_set_home (self->store, name[0] != '\0' ? name : NULL, point[0], point[1], &error))
+    {
+      show_error (self, _("Could Not Set the School’s Location"), error->message);
+      return;
+    }
+
+  map_center_on (self, point[0], point[1], 16);
+  toast (self, _("School location set"));
+  update_main_page (self);
+}
+
+static void
+ask_home_name (AmapWindow *self,
+               double      latitude,
+               double      longitude)
+{
+  GtkWidget *dialog;
+  GtkWidget *entry;
+  const char *current = NULL;
+  double *point = g_new (double, 2);
+
+  point[0] = latitude;
+  point[1] = longitude;
+  amap_store_get_home (self->store, NULL, NULL, &current);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Your School"),
+                                   _("The school is the center of your map: walking distances are measured from it."));
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("School name"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  if (current != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (entry), current);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "set", _("_Set Location"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
+  g_object_set_data (G_OBJECT (dialog), "amap-entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "amap-point", point, g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (set_home_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+clear_filters (AmapWindow *self)
+{
+  g_hash_table_remove_all (self->hidden_categories);
+  rebuild_chips (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_clear_pointer (&self->search_results, g_hash_table_unref);
+  gtk_drop_down_set_selected (self->stage_dropdown, 0);
+  gtk_drop_down_set_selected (self->tag_dropdown, 0);
+  gtk_toggle_button_set_active (self->hubs_button, FALSE);
+  self->stage_filter = -1;
+  self->hubs_only = FALSE;
+  g_clear_pointer (&self->tag_filter, g_free);
+  refilter (self);
+}
+
+static void
+create_asset_at (AmapWindow *self,
+                 double      latitude,
+                 double      longitude)
+{
+  g_autoptr(AmapAsset) asset = amap_asset_new (_("New Asset"));
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
+  amap_asset_set_location (asset, latitude, longitude);
+
+  commit_editor (self);
+  if (!amap_store_add_asset (self->store, asset, &error))
+    {
+      show_error (self, _("Could Not Add the Asset"), error->message);
+      return;
+    }
+
+  self->empty_dismissed = TRUE;
+  update_main_page (self);
+
+  if (!find_position (self, amap_asset_get_uuid (asset), &position))
+    {
+      clear_filters (self);
+      toast (self, _("Filters cleared to show the new asset"));
+    }
+
+  select_uuid (self, amap_asset_get_uuid (asset));
+  amap_asset_editor_focus_name (self->editor);
+}
+
+static void
+add_requested_cb (GtkWidget *map_view,
+                  double     latitude,
+                  double     longitude,
+                  gpointer   user_data)
+{
+  AmapWindow *self = user_data;
+
+  gtk_revealer_set_reveal_child (self->hint_revealer, FALSE);
+  gtk_toggle_button_set_active (self->add_button, FALSE);
+
+  if (self->placing_home)
+    {
+      self->placing_home = FALSE;
+      ask_home_name (self, latitude, longitude);
+      return;
+    }
+
+  create_asset_at (self, latitude, longitude);
+}
+
+static void
+asset_moved_cb (GtkWidget  *map_view,
+                const char *uuid,
+                double      latitude,
+                double      longitude,
+                gpointer    user_data)
+{
+  AmapWindow *self = user_data;
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  asset = amap_store_get_asset (self->store, uuid, &error);
+  if (asset != NULL)
+    {
+      amap_asset_set_location (asset, latitude, longitude);
+      if (amap_store_update_asset (self->store, asset, &error))
+        return;
+    }
+
+  show_error (self, _("Could Not Move the Asset"), error->message);
+}
+
+static void
+add_button_toggled_cb (AmapWindow *self)
+{
+  gboolean active = gtk_toggle_button_get_active (self->add_button);
+
+  if (active)
+    {
+      self->placing_home = FALSE;
+      self->empty_dismissed = TRUE;
+      update_main_page (self);
+      gtk_label_set_label (self->hint_label, _("Click on the map where the new asset is"));
+    }
+  if (map_has_property (self, "adding"))
+    g_object_set (self->map_view, "adding", active || self->placing_home, NULL);
+  gtk_revealer_set_reveal_child (self->hint_revealer, active || self->placing_home);
+}
+
+static void
+map_adding_changed_cb (AmapWindow *self)
+{
+  gboolean adding = FALSE;
+
+  g_object_get (self->map_view, "adding", &adding, NULL);
+  if (!adding)
+    {
+      self->placing_home = FALSE;
+      gtk_toggle_button_set_active (self->add_button, FALSE);
+      gtk_revealer_set_reveal_child (self->hint_revealer, FALSE);
+    }
+}
+
+/* Import */
+
+static void
+import_progress_cb (double   fraction,
+                    gpointer user_data)
+{
+  AmapWindow *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->import_progress, CLAMP (fraction, 0.0, 1.0));
+}
+
+static void
+set_importing (AmapWindow *self,
+               gboolean    importing)
+{
+  if (self->importing == importing)
+    return;
+
+  self->importing = importing;
+  gtk_revealer_set_reveal_child (self->import_revealer, importing);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IMPORTING]);
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(AmapWindow) self = user_data;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_object_steal_data (G_OBJECT (self), "amap-import-file");
+  g_autofree char *name = file != NULL ? g_file_get_basename (file) : g_strdup ("");
+
+  report = amap_import_file_finish (result, &error);
+  g_clear_object (&self->import_cancellable);
+
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  if (report == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          toast (self, _("Import cancelled: nothing was added"));
+        }
+      else
+        {
+          g_autofree char *heading = g_strdup_printf (_("Could Not Import “%s”"), name);
+          g_autofree char *body = g_strdup_printf (_("%s\n\nNothing was added to the map. Asset Map reads "
+                                                     "KML and KMZ files from Google My Maps, Google Earth, "
+                                                     "QGIS and GDAL."), error->message);
+          show_error (self, heading, body);
+        }
+    }
+  else
+    {
+      g_autofree char *text = amap_import_report_to_string (report);
+      g_autofree char *heading = g_strdup_printf (_("Imported “%s”"), name);
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+
+      amap_store_refresh (self->store);
+      if (self->fit_after_import)
+        map_fit_assets (self);
+    }
+
+  self->fit_after_import = FALSE;
+  set_importing (self, FALSE);
+  refresh_tags (self);
+  update_main_page (self);
+  start_next_import (self);
+}
+
+static void
+start_next_import (AmapWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *category = NULL;
+
+  if (self->importing)
+    return;
+
+  file = g_queue_pop_head (&self->pending_imports);
+  if (file == NULL)
+    return;
+
+  if (amap_store_get_read_only (self->store))
+    {
+      show_error (self, _("Could Not Import"),
+                  _("This map is read-only. Open or create a map you can change, then import again."));
+      g_queue_clear_full (&self->pending_imports, g_object_unref);
+      return;
+    }
+
+  name = g_file_get_basename (file);
+  /* Translators: %s is a file name. */
+  label = g_strdup_printf (_("Importing “%s”…"), name);
+  gtk_label_set_label (self->import_label, label);
+  gtk_progress_bar_set_fraction (self->import_progress, 0.0);
+
+  self->fit_after_import = g_list_model_get_n_items (G_LIST_MODEL (self->assets)) == 0;
+  self->import_cancellable = g_cancellable_new ();
+  category = g_settings_get_string (self->settings, "import-default-category");
+  g_object_set_data_full (G_OBJECT (self), "amap-import-file", g_object_ref (file), g_object_unref);
+
+  commit_editor (self);
+  set_importing (self, TRUE);
+  update_main_page (self);
+  amap_import_file_async (self->store, file, category[0] != '\0' ? category : NULL,
+                          self->import_cancellable, import_progress_cb, self,
+                          import_done_cb, g_object_ref (self));
+}
+
+static gboolean
+is_kml_file (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *lower = g_utf8_strdown (basename != NULL ? basename : "", -1);
+
+  return g_str_has_suffix (lower, ".kml") || g_str_has_suffix (lower, ".kmz");
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         gpointer       user_data)
+{
+  AmapWindow *self = user_data;
+  GSList *files;
+  gboolean any = FALSE;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      GFile *file = l->data;
+
+      if (is_kml_file (file))
+        {
+          amap_window_import_file (self, file);
+          any = TRUE;
+        }
+      else
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("“%s” is not a KML or KMZ file, so it was not imported"), name);
+          toast (self, message);
+        }
+    }
+  g_slist_free (files);
+
+  return any;
+}
+
+/* File choosers */
+
+static void
+add_kml_filters (GtkFileChooser *chooser)
+{
+  g_autoptr(GtkFileFilter) kml = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (kml, _("KML and KMZ Files"));
+  gtk_file_filter_add_suffix (kml, "kml");
+  gtk_file_filter_add_suffix (kml, "kmz");
+  gtk_file_filter_add_mime_type (kml, "application/vnd.google-earth.kml+xml");
+  gtk_file_filter_add_mime_type (kml, "application/vnd.google-earth.kmz");
+  gtk_file_chooser_add_filter (chooser, kml);
+
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (chooser, all);
+}
+
+static void
+import_response_cb (GtkNativeDialog *native,
+                    int              response,
+                    gpointer         user_data)
+{
+  AmapWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+          amap_window_import_file (self, file);
+        }
+    }
+
+  g_object_unref (native);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(AmapWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_object_steal_data (G_OBJECT (self), "amap-export-file");
+  g_autofree char *name = file != NULL ? g_file_get_basename (file) : g_strdup ("");
+  guint count = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self), "amap-export-count"));
+
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  if (!amap_export_file_finish (result, &error))
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could Not Export to “%s”"), name);
+      g_autofree char *body = g_strdup_printf (_("%s\n\nAny file that was already there is unchanged. "
+                                                 "Try another folder or file name."), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, heading, body);
+      return;
+    }
+
+  {
+    /* Translators: a toast after an export; %u is a count, %s a file name. */
+    g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "Exported %u asset to “%s”",
+                                                             "Exported %u assets to “%s”", count),
+                                                count, name);
+    toast (self, message);
+  }
+}
+
+static void
+export_response_cb (GtkNativeDialog *native,
+                    int              response,
+                    gpointer         user_data)
+{
+  AmapWindow *self = user_data;
+  GPtrArray *assets = g_object_get_data (G_OBJECT (native), "amap-assets");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      guint count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
+
+      g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
+      g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
+      amap_export_file_async (self->store, assets, file, self->cancellable,
+                              export_done_cb, g_object_ref (self));
+    }
+
+  g_object_unref (native);
+}
+
+static void
+export_assets (AmapWindow *self,
+               GPtrArray  *assets)
+{
+  GtkFileChooserNative *native;
+  g_autofree char *title = display_title (self);
+  g_autofree char *suggested = NULL;
+
+  native = gtk_file_chooser_native_new (_("Export to KML or KMZ"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  if (assets != NULL && assets->len == 1)
+    suggested = g_strdup_printf ("%s.kml", amap_asset_get_name (g_ptr_array_index (assets, 0)));
+  else
+    suggested = g_strdup_printf ("%s.kml", title);
+  g_strdelimit (suggested, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested);
+  add_kml_filters (GTK_FILE_CHOOSER (native));
+  if (assets != NULL)
+    g_object_set_data_full (G_OBJECT (native), "amap-assets", g_ptr_array_ref (assets),
+                            (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect (native, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* Actions */
+
+static void
+update_actions (AmapWindow *self)
+{
+  gboolean writable = !amap_store_get_read_only (self->store);
+  gboolean selected = self->selected_uuid != NULL;
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "win.add-asset", writable);
+  gtk_widget_action_set_enabled (widget, "win.set-home", writable);
+  gtk_widget_action_set_enabled (widget, "win.rename-map", writable);
+  gtk_widget_action_set_enabled (widget, "win.import", writable);
+  gtk_widget_action_set_enabled (widget, "win.open-sample", writable);
+  gtk_widget_action_set_enabled (widget, "win.cancel-import", self->importing);
+  gtk_widget_action_set_enabled (widget, "win.undo", writable && amap_store_get_can_undo (self->store));
+  gtk_widget_action_set_enabled (widget, "win.redo", writable && amap_store_get_can_redo (self->store));
+  gtk_widget_action_set_enabled (widget, "win.delete", writable && selected);
+  gtk_widget_action_set_enabled (widget, "win.export-selected", selected);
+  gtk_widget_action_set_enabled (widget, "win.export-shown",
+                                 g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0);
+  gtk_widget_action_set_enabled (widget, "win.close-details", selected);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), writable);
+}
+
+static void
+add_asset_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  double lat, lon, zoom;
+
+  map_get_view (self, &lat, &lon, &zoom);
+  create_asset_at (self, lat, lon);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Import KML or KMZ"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
+  add_kml_filters (GTK_FILE_CHOOSER (native));
+  g_signal_connect (native, "response", G_CALLBACK (import_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+cancel_import_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+
+  g_queue_clear_full (&self->pending_imports, g_object_unref);
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  export_assets (AMAP_WINDOW (widget), NULL);
+}
+
+static void
+export_shown_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model = G_LIST_MODEL (self->sort_model);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (assets, g_list_model_get_item (model, i));
+
+  export_assets (self, assets);
+}
+
+static void
+export_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
+  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+
+  if (asset == NULL)
+    return;
+
+  g_ptr_array_add (assets, g_object_ref (asset));
+  export_assets (self, assets);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->sidebar_button, TRUE);
+  self->empty_dismissed = TRUE;
+  update_main_page (self);
+  commit_editor (self);
+  show_list (self);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = g_strdup (amap_store_get_undo_label (self->store));
+
+  if (!amap_store_get_can_undo (self->store))
+    return;
+
+  if (!amap_store_undo (self->store, &error))
+    show_error (self, _("Could Not Undo"), error->message);
+  else if (label != NULL)
+    toast (self, label);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = g_strdup (amap_store_get_redo_label (self->store));
+
+  if (!amap_store_get_can_redo (self->store))
+    return;
+
+  if (!amap_store_redo (self->store, &error))
+    show_error (self, _("Could Not Redo"), error->message);
+  else if (label != NULL)
+    toast (self, label);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = g_strdup (self->selected_uuid);
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+  AmapAsset *asset;
+  AdwToast *undo_toast;
+
+  if (uuid == NULL)
+    return;
+
+  asset = amap_asset_list_find (self->assets, uuid, NULL);
+  name = g_strdup (asset != NULL ? amap_asset_get_name (asset) : "");
+
+  /* Unsaved edits of an asset being deleted go with it. */
+  amap_asset_editor_set_asset (self->editor, NULL);
+  g_clear_pointer (&self->selected_uuid, g_free);
+
+  if (!amap_store_delete_asset (self->store, uuid, &error))
+    {
+      show_error (self, _("Could Not Delete the Asset"), error->message);
+      select_uuid (self, uuid);
+      return;
+    }
+
+  /* Translators: a toast with an Undo button; %s is the asset's name. */
+  title = g_strdup_printf (_("“%s” deleted"), name);
+  undo_toast = adw_toast_new (title);
+  adw_toast_set_button_label (undo_toast, _("_Undo"));
+  adw_toast_set_action_name (undo_toast, "win.undo");
+  adw_toast_set_priority (undo_toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, undo_toast);
+
+  select_uuid (self, NULL);
+  show_list (self);
+}
+
+static void
+close_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+
+  commit_editor (self);
+  select_uuid (self, NULL);
+  show_list (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+escape_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+
+  if (gtk_revealer_get_reveal_child (self->hint_revealer))
+    {
+      self->placing_home = FALSE;
+      map_set_adding (self, FALSE);
+      gtk_revealer_set_reveal_child (self->hint_revealer, FALSE);
+      return;
+    }
+
+  if (self->selected_uuid != NULL)
+    {
+      close_details_action (widget, NULL, NULL);
+      return;
+    }
+
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+toggle_sidebar_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->sidebar_button,
+                                !gtk_toggle_button_get_active (self->sidebar_button));
+}
+
+static void
+toggle_category_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  GtkToggleButton *chip = find_chip (self, g_variant_get_string (parameter, NULL));
+
+  if (chip != NULL)
+    gtk_toggle_button_set_active (chip, !gtk_toggle_button_get_active (chip));
+}
+
+static void
+set_home_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+
+  self->empty_dismissed = TRUE;
+  update_main_page (self);
+  gtk_toggle_button_set_active (self->add_button, FALSE);
+  self->placing_home = TRUE;
+  gtk_label_set_label (self->hint_label, _("Click on the map where your school is"));
+  gtk_revealer_set_reveal_child (self->hint_revealer, TRUE);
+  if (map_has_property (self, "adding"))
+    g_object_set (self->map_view, "adding", TRUE, NULL);
+}
+
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "asset-map", NULL);
+  g_autofree char *path = g_build_filename (dir, "fruitvale.kml", NULL);
+  g_autoptr(GFile) file = NULL;
+
+  /* The reader wants a real file; the sample ships in our resources. */
+  bytes = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes == NULL ||
+      g_mkdir_with_parents (dir, 0755) != 0 ||
+      !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
+    {
+      show_error (self, _("Could Not Open the Sample"),
+                  error != NULL ? error->message : g_strerror (errno));
+      return;
+    }
+
+  file = g_file_new_for_path (path);
+  amap_window_import_file (self, file);
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  AmapWindow *self = user_data;
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "amap-entry");
+  g_autofree char *title = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "rename") != 0)
+    return;
+
+  title = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  if (!amap_store_set_title (self->store, title[0] != '\0' ? title : NULL, &error))
+    show_error (self, _("Could Not Rename the Map"), error->message);
+  update_title (self);
+}
+
+static void
+rename_map_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autofree char *title = display_title (self);
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Rename Map"),
+                                   _("The name is shown in the title bar and in exported files."));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), title);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "rename", _("_Rename"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  g_object_set_data (G_OBJECT (dialog), "amap-entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Store and widget callbacks */
+
+static void
+store_changed_cb (AmapWindow *self)
+{
+  if (self->search_results != NULL)
+    {
+      refresh_search (self);
+      refilter (self);
+    }
+  refresh_tags (self);
+  update_main_page (self);
+  update_actions (self);
+}
+
+static void
+search_changed_cb (AmapWindow *self)
+{
+  refresh_search (self);
+  refilter (self);
+}
+
+static void
+stage_selected_cb (AmapWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->stage_dropdown);
+
+  self->stage_filter = selected == 0 || selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected - 1;
+  refilter (self);
+}
+
+static void
+tag_selected_cb (AmapWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->tag_dropdown);
+  const char *tag = NULL;
+
+  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION && self->tags != NULL &&
+      selected - 1 < g_strv_length (self->tags))
+    tag = self->tags[selected - 1];
+
+  if (g_strcmp0 (tag, self->tag_filter) == 0)
+    return;
+
+  g_free (self->tag_filter);
+  self->tag_filter = g_strdup (tag);
+  refilter (self);
+}
+
+static void
+hubs_toggled_cb (AmapWindow *self)
+{
+  self->hubs_only = gtk_toggle_button_get_active (self->hubs_button);
+  refilter (self);
+}
+
+static void
+sort_selected_cb (AmapWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->sort_dropdown);
+
+  self->sort_mode = selected == GTK_INVALID_LIST_POSITION ? SORT_NAME : (SortMode) selected;
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+static void
+filtered_items_changed_cb (AmapWindow *self)
+{
+  update_count (self);
+  update_actions (self);
+}
+
+static void
+list_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  AmapWindow *self = user_data;
+
+  gtk_list_item_set_child (item, amap_asset_row_new (self->store));
+}
+
+static void
+list_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  amap_asset_row_set_item (AMAP_ASSET_ROW (gtk_list_item_get_child (item)),
+                           gtk_list_item_get_item (item));
+}
+
+static void
+list_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  amap_asset_row_set_item (AMAP_ASSET_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+list_activate_cb (GtkListView *list_view,
+                  guint        position,
+                  gpointer     user_data)
+{
+  AmapWindow *self = user_data;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+}
+
+static void
+save_window_state (AmapWindow *self)
+{
+  int width, height;
+  double lat, lon, zoom;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_boolean (self->settings, "sidebar-visible", gtk_toggle_button_get_active (self->sidebar_button));
+  if (gtk_toggle_button_get_active (self->sidebar_button))
+    g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->paned));
+#ifdef HAVE_MAP_VIEW
+  if (AMAP_IS_MAP_VIEW (self->map_view))
+    {
+      map_get_view (self, &lat, &lon, &zoom);
+      if (isfinite (lat) && isfinite (lon) && isfinite (zoom))
+        {
+          g_settings_set_double (self->settings, "map-latitude", lat);
+          g_settings_set_double (self->settings, "map-longitude", lon);
+          g_settings_set_double (self->settings, "map-zoom", CLAMP (zoom, 1, 20));
+        }
+    }
+#else
+  (void) lat; (void) lon; (void) zoom;
+#endif
+  g_settings_apply (self->settings);
+}
+
+/* Overrides */
+
+static gboolean
+amap_window_close_request (GtkWindow *window)
+{
+  AmapWindow *self = AMAP_WINDOW (window);
+
+  commit_editor (self);
+  save_window_state (self);
+
+  return GTK_WINDOW_CLASS (amap_window_parent_class)->close_request (window);
+}
+
+static void
+amap_window_constructed (GObject *object)
+{
+  AmapWindow *self = AMAP_WINDOW (object);
+  g_autoptr(GtkStringList) stages = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) sorts = gtk_string_list_new (NULL);
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autofree char *last_map = NULL;
+  GtkDropTarget *drop;
+
+  G_OBJECT_CLASS (amap_window_parent_class)->constructed (object);
+
+  g_assert (AMAP_IS_STORE (self->store));
+
+  /* The list chain. */
+  self->assets = amap_asset_list_new (self->store);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->assets)),
+                                                  g_object_ref (GTK_FILTER (self->filter)));
+  self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                                              g_object_ref (GTK_SORTER (self->sorter)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (list_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (list_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (list_unbind_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (list_activate_cb), self);
+
+  g_signal_connect_object (self->selection, "notify::selected",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (filtered_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->assets, "items-changed",
+                           G_CALLBACK (filtered_items_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* The editor. */
+  self->editor = AMAP_ASSET_EDITOR (amap_asset_editor_new (self->store));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->editor), TRUE);
+  gtk_box_append (GTK_BOX (self->editor_bin), GTK_WIDGET (self->editor));
+
+  /* Filters and sorting. */
+  gtk_string_list_append (stages, _("All Stages"));
+  for (int stage = AMAP_STAGE_IDENTIFIED; stage <= AMAP_STAGE_INACTIVE; stage++)
+    gtk_string_list_append (stages, amap_stage_get_display_name (stage));
+  gtk_drop_down_set_model (self->stage_dropdown, G_LIST_MODEL (stages));
+
+  gtk_string_list_append (sorts, _("By Name"));
+  gtk_string_list_append (sorts, _("By Category"));
+  gtk_string_list_append (sorts, _("By Distance from School"));
+  gtk_string_list_append (sorts, _("By Last Contact"));
+  gtk_drop_down_set_model (self->sort_dropdown, G_LIST_MODEL (sorts));
+
+  g_signal_connect_swapped (self->stage_dropdown, "notify::selected", G_CALLBACK (stage_selected_cb), self);
+  g_signal_connect_swapped (self->tag_dropdown, "notify::selected", G_CALLBACK (tag_selected_cb), self);
+  g_signal_connect_swapped (self->sort_dropdown, "notify::selected", G_CALLBACK (sort_selected_cb), self);
+  g_signal_connect_swapped (self->hubs_button, "toggled", G_CALLBACK (hubs_toggled_cb), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
+
+  rebuild_chips (self);
+  refresh_tags (self);
+
+  /* The store. */
+  g_signal_connect_object (self->store, "asset-added", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "asset-updated", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "asset-removed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "reset", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "categories-changed", G_CALLBACK (rebuild_chips), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::title", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::read-only", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::can-undo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::can-redo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+  /* The map view. */
+  if (map_has_property (self, "store"))
+    g_object_set (self->map_view, "store", self->store, NULL);
+  if (map_has_property (self, "model"))
+    g_object_set (self->map_view, "model", self->filter_model, NULL);
+  if (map_has_property (self, "selected-uuid"))
+    g_signal_connect_object (self->map_view, "notify::selected-uuid",
+                             G_CALLBACK (map_selected_uuid_changed_cb), self, G_CONNECT_SWAPPED);
+  if (map_has_property (self, "adding"))
+    g_signal_connect_object (self->map_view, "notify::adding",
+                             G_CALLBACK (map_adding_changed_cb), self, G_CONNECT_SWAPPED);
+  if (g_signal_lookup ("add-requested", G_OBJECT_TYPE (self->map_view)) != 0)
+    g_signal_connect_object (self->map_view, "add-requested", G_CALLBACK (add_requested_cb), self, 0);
+  if (g_signal_lookup ("asset-moved", G_OBJECT_TYPE (self->map_view)) != 0)
+    g_signal_connect_object (self->map_view, "asset-moved", G_CALLBACK (asset_moved_cb), self, 0);
+  g_signal_connect_swapped (self->add_button, "toggled", G_CALLBACK (add_button_toggled_cb), self);
+
+  /* Window state. */
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+  gtk_toggle_button_set_active (self->sidebar_button,
+                                g_settings_get_boolean (self->settings, "sidebar-visible"));
+
+  last_map = g_settings_get_string (self->settings, "last-map");
+  if (g_strcmp0 (last_map, amap_store_get_path (self->store)) == 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->assets)) == 0)
+    {
+      double home_lat, home_lon;
+
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->assets)) == 0 &&
+          amap_store_get_home (self->store, &home_lat, &home_lon, NULL))
+        map_center_on (self, home_lat, home_lon, 15);
+      else
+        map_center_on (self,
+                       g_settings_get_double (self->settings, "map-latitude"),
+                       g_settings_get_double (self->settings, "map-longitude"),
+                       g_settings_get_double (self->settings, "map-zoom"));
+    }
+  else
+    {
+      map_fit_assets (self);
+    }
+
+  /* Recent maps. */
+  rebuild_recent_menu (self);
+  g_signal_connect_object (self->settings, "changed::recent-maps",
+                           G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
+
+  /* Drag and drop of KML files. */
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  update_title (self);
+  update_count (self);
+  update_main_page (self);
+  update_actions (self);
+}
+
+static void
+amap_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  AmapWindow *self = AMAP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_IMPORTING:
+      g_value_set_boolean (value, self->importing);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+amap_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  AmapWindow *self = AMAP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+amap_window_dispose (GObject *object)
+{
+  AmapWindow *self = AMAP_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+  g_queue_clear_full (&self->pending_imports, g_object_unref);
+
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  if (self->map_view != NULL && map_has_property (self, "model"))
+    g_object_set (self->map_view, "model", NULL, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->sorter);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->assets);
+  g_clear_object (&self->import_cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (amap_window_parent_class)->dispose (object);
+}
+
+static void
+amap_window_finalize (GObject *object)
+{
+  AmapWindow *self = AMAP_WINDOW (object);
+
+  g_clear_pointer (&self->hidden_categories, g_hash_table_unref);
+  g_clear_pointer (&self->search_results, g_hash_table_unref);
+  g_clear_pointer (&self->tags, g_strfreev);
+  g_free (self->tag_filter);
+  g_free (self->selected_uuid);
+
+  G_OBJECT_CLASS (amap_window_parent_class)->finalize (object);
+}
+
+static void
+amap_window_class_init (AmapWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = amap_window_constructed;
+  object_class->get_property = amap_window_get_property;
+  object_class->set_property = amap_window_set_property;
+  object_class->dispose = amap_window_dispose;
+  object_class->finalize = amap_window_finalize;
+
+  window_class->close_request = amap_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, AMAP_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IMPORTING] =
+    g_param_spec_boolean ("importing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+#ifdef HAVE_MAP_VIEW
+  g_type_ensure (AMAP_TYPE_MAP_VIEW);
+#endif
+  g_type_ensure (AMAP_TYPE_CATEGORY_DOT);
+  g_type_ensure (AMAP_TYPE_ASSET_EDITOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/assetmap/AssetMap/amap-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, add_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, read_only_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_progress);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, category_chips);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, stage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, hubs_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, editor_bin);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, map_view);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, hint_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, recent_menu);
+
+  gtk_widget_class_install_action (widget_class, "win.add-asset", NULL, add_asset_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-shown", NULL, export_shown_action);
+  gtk_widget_class_install_action (widget_class, "win.export-selected", NULL, export_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "win.close-details", NULL, close_details_action);
+  gtk_widget_class_install_action (widget_class, "win.escape", NULL, escape_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-category", "s", toggle_category_action);
+  gtk_widget_class_install_action (widget_class, "win.set-home", NULL, set_home_action);
+  gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.rename-map", NULL, rename_map_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-asset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+}
+
+static void
+amap_window_init (AmapWindow *self)
+{
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
+  self->hidden_categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->stage_filter = -1;
+  g_queue_init (&self->pending_imports);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* Public API */
+
+AmapWindow *
+amap_window_new (AmapApplication *application,
+                 AmapStore       *store)
+{
+  g_return_val_if_fail (application == NULL || AMAP_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (AMAP_IS_STORE (store), NULL);
+
+  return g_object_new (AMAP_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       NULL);
+}
+
+AmapStore *
+amap_window_get_store (AmapWindow *self)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+void
+amap_window_import_file (AmapWindow *self,
+                         GFile      *file)
+{
+  g_return_if_fail (AMAP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_queue_push_tail (&self->pending_imports, g_object_ref (file));
+  start_next_import (self);
+}
+
+gboolean
+amap_window_get_importing (AmapWindow *self)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), FALSE);
+
+  return self->importing;
+}
+
+GListModel *
+amap_window_get_asset_model (AmapWindow *self)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->selection);
+}
+
+GtkWidget *
+amap_window_get_map_view (AmapWindow *self)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
+
+  return self->map_view;
+}

@@ -1,0 +1,35 @@
+/* amap-window.h: the main window: asset list, map and editor
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "amap-application.h"
+#include "amap-store.h"
+
+G_BEGIN_DECLS
+
+#define AMAP_TYPE_WINDOW (amap_window_get_type ())
+G_DECLARE_FINAL_TYPE (AmapWindow, amap_window, AMAP, WINDOW, AdwApplicationWindow)
+
+/*
+ * Properties: "store" (AmapStore, construct-only: the map this window
+ * shows), "importing" (boolean, read-only: an import is running).
+ */
+AmapWindow *amap_window_new              (AmapApplication *application,
+                                          AmapStore       *store);
+AmapStore  *amap_window_get_store        (AmapWindow      *self);
+/* Imports a .kml or .kmz in the background with progress and a report;
+ * queued behind an import that is already running. */
+void        amap_window_import_file      (AmapWindow      *self,
+                                          GFile           *file);
+gboolean    amap_window_get_importing    (AmapWindow      *self);
+/* The assets the list shows, in list order (a GtkSingleSelection). */
+GListModel *amap_window_get_asset_model  (AmapWindow      *self);
+/* The map view (an AmapMapView once it exists). */
+GtkWidget  *amap_window_get_map_view     (AmapWindow      *self);
+
+G_END_DECLS

@@ -1,0 +1,228 @@
+/* test-cluster.c: pins crowd into clusters; a click finds the pin on top
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "amap-cluster.h"
+#include "amap-projection.h"
+
+/* A pin like the map draws: 28 x 38 pixels, its tip (the anchor) at the
+ * middle of the bottom edge. */
+#define PIN_W 28.0
+#define PIN_H 38.0
+
+static AmapHitBox
+pin_box (double x,
+         double y,
+         guint  id)
+{
+  AmapHitBox box = { x, y, PIN_W, PIN_H, PIN_W / 2, PIN_H, id };
+  return box;
+}
+
+static void
+test_hit_topmost (void)
+{
+  /* Two pins overlapping: 2 is drawn after 1, so it is on top. */
+  AmapHitBox boxes[] = {
+    pin_box (100, 100, 1),
+    pin_box (110, 105, 2),
+    pin_box (300, 300, 3),
+  };
+  guint id = 0;
+
+  /* In the overlap: the one on top. */
+  g_assert_true (amap_cluster_hit_test (boxes, G_N_ELEMENTS (boxes), 105, 90, &id));
+  g_assert_cmpuint (id, ==, 2);
+  /* Only under pin 1 (left of pin 2's box). */
+  g_assert_true (amap_cluster_hit_test (boxes, G_N_ELEMENTS (boxes), 88, 80, &id));
+  g_assert_cmpuint (id, ==, 1);
+  /* The tip itself. */
+  g_assert_true (amap_cluster_hit_test (boxes, G_N_ELEMENTS (boxes), 300, 300, &id));
+  g_assert_cmpuint (id, ==, 3);
+  /* The head's top edge. */
+  g_assert_true (amap_cluster_hit_test (boxes, G_N_ELEMENTS (boxes), 300, 300 - PIN_H, &id));
+  g_assert_cmpuint (id, ==, 3);
+}
+
+static void
+test_hit_just_outside (void)
+{
+  AmapHitBox boxes[] = { pin_box (300, 300, 3) };
+  guint id = 42;
+
+  /* Just below the tip, above the head, left and right of the box. */
+  g_assert_false (amap_cluster_hit_test (boxes, 1, 300, 300.5, &id));
+  g_assert_false (amap_cluster_hit_test (boxes, 1, 300, 300 - PIN_H - 0.5, &id));
+  g_assert_false (amap_cluster_hit_test (boxes, 1, 300 - PIN_W / 2 - 0.5, 290, &id));
+  g_assert_false (amap_cluster_hit_test (boxes, 1, 300 + PIN_W / 2 + 0.5, 290, &id));
+  g_assert_cmpuint (id, ==, 42);
+  /* Nothing drawn, nothing hit. */
+  g_assert_false (amap_cluster_hit_test (NULL, 0, 300, 290, &id));
+}
+
+static guint
+total_members (GPtrArray *clusters)
+{
+  guint total = 0;
+
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, i);
+      g_assert_cmpuint (cluster->n_members, >, 0);
+      total += cluster->n_members;
+    }
+  return total;
+}
+
+static void
+test_cluster_counts_add_up (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261123);
+  g_autofree AmapClusterPoint *points = g_new (AmapClusterPoint, 1000);
+  g_autofree gboolean *seen = g_new0 (gboolean, 1000);
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      points[i].x = g_rand_double_range (rand, -2000, 2000);
+      points[i].y = g_rand_double_range (rand, -2000, 2000);
+      points[i].id = i;
+    }
+
+  for (double cell = 10; cell <= 1000; cell *= 3)
+    {
+      g_autoptr(GPtrArray) clusters = amap_cluster_points (points, 1000, cell);
+
+      g_assert_cmpuint (total_members (clusters), ==, 1000);
+      /* Every point in exactly one cluster, inside its cluster's box. */
+      memset (seen, 0, 1000 * sizeof (gboolean));
+      for (guint i = 0; i < clusters->len; i++)
+        {
+          AmapCluster *cluster = g_ptr_array_index (clusters, i);
+
+          for (guint k = 0; k < cluster->n_members; k++)
+            {
+              guint id = cluster->members[k];
+
+              g_assert_false (seen[id]);
+              seen[id] = TRUE;
+              g_assert_cmpfloat (points[id].x, >=, cluster->min_x);
+              g_assert_cmpfloat (points[id].x, <=, cluster->max_x);
+            }
+          g_assert_cmpfloat (cluster->x, >=, cluster->min_x);
+          g_assert_cmpfloat (cluster->x, <=, cluster->max_x);
+        }
+    }
+}
+
+static void
+test_cluster_close_points_merge (void)
+{
+  AmapClusterPoint points[] = {
+    { 10, 10, 0 }, { 20, 30, 1 }, { 45, 5, 2 },   /* one 50 px cell */
+    { 260, 10, 3 },                                /* alone */
+    { NAN, 10, 4 },                                /* not drawable */
+  };
+  g_autoptr(GPtrArray) clusters = amap_cluster_points (points, G_N_ELEMENTS (points), 50);
+  AmapCluster *first;
+
+  g_assert_cmpuint (clusters->len, ==, 2);
+  first = g_ptr_array_index (clusters, 0);
+  g_assert_cmpuint (first->n_members, ==, 3);
+  g_assert_cmpfloat_with_epsilon (first->x, 25, 1e-9);
+  g_assert_cmpfloat_with_epsilon (first->y, 15, 1e-9);
+  g_assert_cmpuint (((AmapCluster *) g_ptr_array_index (clusters, 1))->n_members, ==, 1);
+}
+
+static void
+test_cluster_straddling_cell_edge (void)
+{
+  /* Two pins 4 px apart on either side of a cell edge: one badge, not
+   * two badges drawn on top of each other. */
+  AmapClusterPoint points[] = { { 48, 10, 0 }, { 52, 10, 1 }, { 200, 10, 2 } };
+  g_autoptr(GPtrArray) clusters = amap_cluster_points (points, G_N_ELEMENTS (points), 50);
+  AmapCluster *first;
+
+  g_assert_cmpuint (clusters->len, ==, 2);
+  first = g_ptr_array_index (clusters, 0);
+  g_assert_cmpuint (first->n_members, ==, 2);
+  g_assert_cmpfloat_with_epsilon (first->x, 50, 1e-9);
+  g_assert_cmpfloat (first->min_x, ==, 48);
+  g_assert_cmpfloat (first->max_x, ==, 52);
+}
+
+static guint
+count_clusters_at_zoom (const double (*places)[2],
+                        guint         n_places,
+                        double        zoom,
+                        guint        *largest)
+{
+  g_autofree AmapClusterPoint *points = g_new (AmapClusterPoint, n_places);
+  g_autoptr(GPtrArray) clusters = NULL;
+
+  for (guint i = 0; i < n_places; i++)
+    {
+      amap_projection_location_to_pixels (places[i][0], places[i][1], zoom,
+                                          &points[i].x, &points[i].y);
+      points[i].id = i;
+    }
+  clusters = amap_cluster_points (points, n_places, 60);
+  g_assert_cmpuint (total_members (clusters), ==, n_places);
+
+  *largest = 0;
+  for (guint i = 0; i < clusters->len; i++)
+    *largest = MAX (*largest, ((AmapCluster *) g_ptr_array_index (clusters, i))->n_members);
+
+  return clusters->len;
+}
+
+static void
+test_cluster_splits_when_zooming_in (void)
+{
+  /* Five places on one block of Fruitvale, about 100 m apart. */
+  static const double places[][2] = {
+    { 37.7750, -122.2240 },
+    { 37.7758, -122.2232 },
+    { 37.7742, -122.2226 },
+    { 37.7765, -122.2250 },
+    { 37.7736, -122.2244 },
+  };
+  guint largest, n_clusters;
+  guint previous = 0;
+
+  /* City view: one badge for all five. */
+  n_clusters = count_clusters_at_zoom (places, G_N_ELEMENTS (places), 11, &largest);
+  g_assert_cmpuint (n_clusters, ==, 1);
+  g_assert_cmpuint (largest, ==, 5);
+
+  /* Zooming in never merges, and at street level every pin stands alone. */
+  for (double zoom = 11; zoom <= 19; zoom += 1)
+    {
+      n_clusters = count_clusters_at_zoom (places, G_N_ELEMENTS (places), zoom, &largest);
+      g_assert_cmpuint (n_clusters, >=, previous);
+      previous = n_clusters;
+    }
+  g_assert_cmpuint (n_clusters, ==, 5);
+  g_assert_cmpuint (largest, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/cluster/hit-test/topmost", test_hit_topmost);
+  g_test_add_func ("/cluster/hit-test/just-outside", test_hit_just_outside);
+  g_test_add_func ("/cluster/counts-add-up", test_cluster_counts_add_up);
+  g_test_add_func ("/cluster/close-points-merge", test_cluster_close_points_merge);
+  g_test_add_func ("/cluster/straddling-cell-edge", test_cluster_straddling_cell_edge);
+  g_test_add_func ("/cluster/splits-when-zooming-in", test_cluster_splits_when_zooming_in);
+
+  return g_test_run ();
+}

@@ -1,0 +1,513 @@
+/* test-export.c: exporting a map to .kml/.kmz, and the round trip through
+ * our own import
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib/gstdio.h>
+
+#include "amap-error.h"
+#include "amap-export.h"
+#include "amap-import.h"
+#include "amap-store.h"
+#include "writer-fixtures.h"
+
+#define TITLE "Lincoln Elementary & <friends> ]]> — 北京 — مدرسة"
+
+typedef struct
+{
+  char      *dir;
+  AmapStore *store;
+  GPtrArray *stored;  /* AmapAsset, as the store lists them */
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_chmod (path, 0755);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static AmapStore *
+open_store (const char *dir,
+            const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  AmapStore *store = amap_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) assets = fixture_store_assets_new ();
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-export-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  fixture->store = open_store (fixture->dir, "map" AMAP_STORE_SUFFIX);
+  g_assert_true (amap_store_set_title (fixture->store, TITLE, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      g_assert_true (amap_store_add_asset (fixture->store, g_ptr_array_index (assets, i), &error));
+      g_assert_no_error (error);
+    }
+
+  fixture->stored = amap_store_list_assets (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->stored->len, ==, assets->len);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_clear_pointer (&fixture->stored, g_ptr_array_unref);
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+static char *
+export_path (Fixture    *fixture,
+             const char *name,
+             GPtrArray  *assets)
+{
+  char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (amap_export_file (fixture->store, assets, file, NULL, &error));
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+static guint
+count (const char *haystack,
+       const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = haystack; (p = strstr (p, needle)) != NULL; p++)
+    n++;
+
+  return n;
+}
+
+/* Only our files: the export leaves no temporary file behind. */
+static void
+assert_dir_holds (const char         *dir_path,
+                  const char * const *names)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      /* The store's own companions (WAL, shared memory) are fine. */
+      if (g_str_has_prefix (name, "map" AMAP_STORE_SUFFIX) || g_str_has_prefix (name, "copy" AMAP_STORE_SUFFIX))
+        continue;
+      if (!g_strv_contains (names, name))
+        g_error ("Unexpected file “%s” in %s", name, dir_path);
+    }
+}
+
+static void
+test_kml (Fixture       *fixture,
+          gconstpointer  user_data)
+{
+  g_autofree char *path = export_path (fixture, "map.kml", NULL);
+  g_autofree char *again = export_path (fixture, "again.kml", NULL);
+  g_autoptr(GBytes) bytes = read_bytes (path);
+  g_autoptr(GBytes) bytes_again = read_bytes (again);
+  g_autoptr(GPtrArray) features = NULL;
+  const char *text = g_bytes_get_data (bytes, NULL);
+  const char * const names[] = { "map.kml", "again.kml", NULL };
+
+  fixture_assert_validates (path);
+
+  /* The whole map, named after it, and nothing that changes between two
+   * exports. */
+  g_assert_cmpuint (count (text, "<Placemark "), ==, fixture->stored->len);
+  g_assert_nonnull (strstr (text, "<name>Lincoln Elementary &amp; &lt;friends&gt; ]]&gt;"));
+  g_assert_true (g_bytes_equal (bytes, bytes_again));
+
+  assert_dir_holds (fixture->dir, names);
+
+  if (fixture_have_program ("ogrinfo"))
+    {
+      features = fixture_ogrinfo_features (path);
+      g_assert_cmpuint (features->len, ==, fixture->stored->len);
+    }
+}
+
+static void
+test_kmz (Fixture       *fixture,
+          gconstpointer  user_data)
+{
+  /* The suffix decides, in any case. */
+  g_autofree char *path = export_path (fixture, "Map.KMZ", NULL);
+  g_autofree char *again = export_path (fixture, "again.kmz", NULL);
+  g_autoptr(GBytes) bytes = read_bytes (path);
+  g_autoptr(GBytes) bytes_again = read_bytes (again);
+  struct archive *archive = archive_read_new ();
+  struct archive_entry *entry;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_bytes_equal (bytes, bytes_again));
+
+  archive_read_support_format_zip (archive);
+  g_assert_cmpint (archive_read_open_memory (archive, g_bytes_get_data (bytes, NULL),
+                                             g_bytes_get_size (bytes)), ==, ARCHIVE_OK);
+  while (archive_read_next_header (archive, &entry) == ARCHIVE_OK)
+    {
+      g_ptr_array_add (names, g_strdup (archive_entry_pathname (entry)));
+      archive_read_data_skip (archive);
+    }
+  archive_read_free (archive);
+
+  /* doc.kml, then one icon per category in use (business, faith,
+   * nonprofit, park). */
+  g_assert_cmpuint (names->len, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "doc.kml");
+  g_assert_cmpstr (g_ptr_array_index (names, 1), ==, "files/business.png");
+  g_assert_cmpstr (g_ptr_array_index (names, 4), ==, "files/park.png");
+
+  if (fixture_have_program ("ogrinfo"))
+    {
+      g_autoptr(GPtrArray) features = fixture_ogrinfo_features (path);
+
+      g_assert_cmpuint (features->len, ==, fixture->stored->len);
+    }
+}
+
+/* The filtered list or the selection: only those. */
+static void
+test_subset (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) some = g_ptr_array_new ();
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *text;
+
+  g_ptr_array_add (some, g_ptr_array_index (fixture->stored, 0));
+  g_ptr_array_add (some, g_ptr_array_index (fixture->stored, 2));
+  path = export_path (fixture, "some.kml", some);
+  bytes = read_bytes (path);
+  text = g_bytes_get_data (bytes, NULL);
+
+  g_assert_cmpuint (count (text, "<Placemark "), ==, 2);
+  for (guint i = 0; i < fixture->stored->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (fixture->stored, i);
+      g_autofree char *id = g_strdup_printf ("id=\"asset-%s\"", amap_asset_get_uuid (asset));
+
+      if (i == 0 || i == 2)
+        g_assert_nonnull (strstr (text, id));
+      else
+        g_assert_null (strstr (text, id));
+    }
+  fixture_assert_validates (path);
+}
+
+static void
+write_precious (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "precious bytes\n", -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_precious (const char *path)
+{
+  g_autoptr(GBytes) bytes = read_bytes (path);
+
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   "precious bytes\n", strlen ("precious bytes\n"));
+}
+
+static void
+test_cancelled_keeps_file (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  const char *names[] = { "map.kml", "map.kmz", NULL };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GError) error = NULL;
+
+      write_precious (path);
+      g_cancellable_cancel (cancellable);
+      g_assert_false (amap_export_file (fixture->store, NULL, file, cancellable, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      assert_precious (path);
+    }
+
+  assert_dir_holds (fixture->dir, names);
+}
+
+static void
+on_export_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_true (AMAP_IS_STORE (source));
+  amap_export_file_finish (result, error);
+  if (*error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "success");
+}
+
+static GError *
+export_async (Fixture      *fixture,
+              GPtrArray    *assets,
+              GFile        *file,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  amap_export_file_async (fixture->store, assets, file, cancellable, on_export_done, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* on_export_done turns success into G_IO_ERROR_EXISTS "success" */
+  return error;
+}
+
+static void
+test_async (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autofree char *sync_path = export_path (fixture, "sync.kml", NULL);
+  g_autofree char *path = g_build_filename (fixture->dir, "async.kml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GBytes) sync_bytes = NULL;
+  g_autoptr(GBytes) async_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* The caller's assets may change once the call returned: the export
+   * works on copies. */
+  for (guint i = 0; i < fixture->stored->len; i++)
+    g_ptr_array_add (copy, amap_asset_copy (g_ptr_array_index (fixture->stored, i)));
+
+  amap_export_file_async (fixture->store, copy, file, NULL, on_export_done, &error);
+  amap_asset_set_name (g_ptr_array_index (copy, 0), "Renamed too late");
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  sync_bytes = read_bytes (sync_path);
+  async_bytes = read_bytes (path);
+  g_assert_true (g_bytes_equal (sync_bytes, async_bytes));
+
+  /* Cancelled: the earlier file stays as it was. */
+  write_precious (path);
+  g_cancellable_cancel (cancellable);
+  error = export_async (fixture, NULL, file, cancellable);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_precious (path);
+}
+
+static void
+test_unwritable_directory (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *sub = g_build_filename (fixture->dir, "locked", NULL);
+  g_autofree char *path = g_build_filename (sub, "map.kml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  const char * const names[] = { "map.kml", NULL };
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("Running as root: permissions do not stop writes");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  write_precious (path);
+  g_assert_cmpint (g_chmod (sub, 0555), ==, 0);
+
+  g_assert_false (amap_export_file (fixture->store, NULL, file, NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_IO);
+  /* The message names the file. */
+  g_assert_nonnull (strstr (error->message, "map.kml"));
+
+  g_chmod (sub, 0755);
+  assert_precious (path);
+  assert_dir_holds (sub, names);
+}
+
+/* A target that cannot be replaced (a directory of that name) fails and
+ * leaves no temporary file. Works for root too. */
+static void
+test_failed_move (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "taken.kml", NULL);
+  g_autofree char *inside = g_build_filename (path, "keep.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  const char * const names[] = { "taken.kml", NULL };
+
+  g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
+  write_precious (inside);
+
+  g_assert_false (amap_export_file (fixture->store, NULL, file, NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_IO);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+  assert_precious (inside);
+  assert_dir_holds (fixture->dir, names);
+}
+
+/* The round trip: export, import into a new map, the same assets field by
+ * field, and the new map exports to the same bytes. */
+static void
+round_trip (Fixture    *fixture,
+            const char *name)
+{
+  g_autofree char *path = export_path (fixture, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AmapStore) copy = open_store (fixture->dir, "copy" AMAP_STORE_SUFFIX);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GPtrArray) imported = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *again_name = g_strconcat ("again-", name, NULL);
+  g_autofree char *again = g_build_filename (fixture->dir, again_name, NULL);
+  g_autoptr(GFile) again_file = g_file_new_for_path (again);
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+
+  report = amap_import_file (copy, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, fixture->stored->len);
+  g_assert_cmpuint (amap_import_report_get_skipped (report), ==, 0);
+  g_assert_cmpuint (amap_import_report_get_unlocated (report), ==, 1);
+
+  imported = amap_store_list_assets (copy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported->len, ==, fixture->stored->len);
+
+  for (guint i = 0; i < fixture->stored->len; i++)
+    {
+      AmapAsset *original = g_ptr_array_index (fixture->stored, i);
+      g_autoptr(AmapAsset) back = amap_store_get_asset (copy, amap_asset_get_uuid (original), &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (back);
+      /* Named checks first, so a failure says which field. */
+      g_assert_cmpstr (amap_asset_get_name (back), ==, amap_asset_get_name (original));
+      g_assert_cmpstr (amap_asset_get_category (back), ==, amap_asset_get_category (original));
+      g_assert_cmpstr (amap_asset_get_shape (back), ==, amap_asset_get_shape (original));
+      g_assert_cmpstr (amap_asset_get_description (back), ==, amap_asset_get_description (original));
+      g_assert_cmpstr (amap_asset_get_source_id (back), ==, amap_asset_get_source_id (original));
+      g_assert_cmpint (amap_asset_get_has_location (back), ==, amap_asset_get_has_location (original));
+      if (amap_asset_get_has_location (original))
+        {
+          g_assert_cmpfloat (amap_asset_get_latitude (back), ==, amap_asset_get_latitude (original));
+          g_assert_cmpfloat (amap_asset_get_longitude (back), ==, amap_asset_get_longitude (original));
+        }
+      g_assert_cmpint (amap_asset_get_created (back), ==, amap_asset_get_created (original));
+      g_assert_cmpint (amap_asset_get_modified (back), ==, amap_asset_get_modified (original));
+      g_assert_true (amap_asset_equal (back, original));
+    }
+
+  g_assert_true (amap_store_set_title (copy, amap_store_get_title (fixture->store), &error));
+  g_assert_no_error (error);
+  g_assert_true (amap_export_file (copy, NULL, again_file, NULL, &error));
+  g_assert_no_error (error);
+
+  first = read_bytes (path);
+  second = read_bytes (again);
+  g_assert_true (g_bytes_equal (first, second));
+}
+
+static void
+test_round_trip_kml (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  round_trip (fixture, "trip.kml");
+}
+
+static void
+test_round_trip_kmz (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  round_trip (fixture, "trip.kmz");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/export/kml", test_kml);
+  ADD ("/export/kmz", test_kmz);
+  ADD ("/export/subset", test_subset);
+  ADD ("/export/cancelled-keeps-file", test_cancelled_keeps_file);
+  ADD ("/export/async", test_async);
+  ADD ("/export/unwritable-directory", test_unwritable_directory);
+  ADD ("/export/failed-move", test_failed_move);
+  ADD ("/export/round-trip-kml", test_round_trip_kml);
+  ADD ("/export/round-trip-kmz", test_round_trip_kmz);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,1489 @@
+/* test-store.c: the map file, its tables, queries, undo and batches
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "amap-error.h"
+#include "amap-store.h"
+#include "amap-store-private.h"
+
+/* Helpers */
+
+static char *
+temp_map_path (const char *name)
+{
+  /* G_TEST_OPTION_ISOLATE_DIRS gives every test its own data dir. */
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "maps", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return g_build_filename (dir, name, NULL);
+}
+
+static AmapStore *
+open_new_store (const char *name)
+{
+  g_autofree char *path = temp_map_path (name);
+  g_autoptr(GError) error = NULL;
+  AmapStore *store = amap_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_false (amap_store_get_read_only (store));
+  return store;
+}
+
+static AmapAsset *
+make_asset (const char *name,
+            double      latitude,
+            double      longitude)
+{
+  AmapAsset *asset = amap_asset_new (name);
+
+  amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+  if (!isnan (latitude))
+    amap_asset_set_location (asset, latitude, longitude);
+  return asset;
+}
+
+static char *
+add_asset (AmapStore  *store,
+           const char *name,
+           double      latitude,
+           double      longitude)
+{
+  g_autoptr(AmapAsset) asset = make_asset (name, latitude, longitude);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (amap_store_add_asset (store, asset, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (amap_asset_get_uuid (asset));
+  return g_strdup (amap_asset_get_uuid (asset));
+}
+
+static gint64
+sqlite_pragma (const char *path,
+               const char *pragma)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA %s", pragma);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return value;
+}
+
+static void
+sqlite_exec (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static gboolean
+ptr_array_has_string (GPtrArray  *array,
+                      const char *str)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (array, i), str) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_uuids (GPtrArray          *got,
+              const char * const *expected)
+{
+  guint n = expected ? g_strv_length ((char **) expected) : 0;
+
+  for (guint i = 0; i < n; i++)
+    if (!ptr_array_has_string (got, expected[i]))
+      g_error ("Expected %s in the result", expected[i]);
+  g_assert_cmpuint (got->len, ==, n);
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+/* For signals with one argument, like "notify" or "asset-added". */
+static void
+count1_cb (gpointer  instance,
+           gpointer  arg,
+           guint    *count)
+{
+  (*count)++;
+}
+
+/* A fully populated asset, every field set. */
+static AmapAsset *
+make_full_asset (void)
+{
+  AmapAsset *asset = amap_asset_new ("Café Luna");
+  g_autoptr(AmapContact) rosa = amap_contact_new ("Rosa Díaz");
+  g_autoptr(AmapContact) tom = amap_contact_new ("Tom Okafor");
+  g_autoptr(AmapInteraction) visit = amap_interaction_new ("2024-03-02", AMAP_INTERACTION_VISIT,
+                                                           "Met the owner");
+  g_autoptr(AmapInteraction) call = amap_interaction_new ("2024-05-17", AMAP_INTERACTION_CALL,
+                                                          NULL);
+  const char *tags[] = { "food", "Spanish", "after-school", NULL };
+
+  amap_asset_set_source_id (asset, "placemark-17");
+  amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+  amap_asset_set_location (asset, 41.8781, -87.6298);
+  amap_asset_set_shape (asset, "POLYGON ((-87.63 41.87, -87.62 41.87, -87.62 41.88, -87.63 41.87))");
+  amap_asset_set_address (asset, "1200 W Main St");
+  amap_asset_set_description (asset, "Family café on the corner");
+  amap_asset_set_strengths (asset, "Meeting room, bilingual staff");
+  amap_asset_set_needs (asset, "Volunteers for events");
+  amap_asset_set_website (asset, "https://example.org/luna");
+  amap_asset_set_phone (asset, "+1 312 555 0100");
+  amap_asset_set_email (asset, "hello@example.org");
+  amap_asset_set_is_hub (asset, TRUE);
+  amap_asset_set_stage (asset, AMAP_STAGE_MET);
+  amap_asset_set_tags (asset, tags);
+  amap_asset_set_extra (asset, "Hours", "7–15");
+  amap_asset_set_extra (asset, "Seats", "40");
+
+  amap_contact_set_role (rosa, "Owner");
+  amap_contact_set_phone (rosa, "555-0101");
+  amap_contact_set_email (rosa, "rosa@example.org");
+  amap_contact_set_language (rosa, "Spanish");
+  amap_contact_set_notes (rosa, "Prefers mornings");
+  amap_contact_set_role (tom, "Manager");
+  amap_asset_add_contact (asset, rosa);
+  amap_asset_add_contact (asset, tom);
+  amap_asset_add_interaction (asset, call);
+  amap_asset_add_interaction (asset, visit);
+
+  return asset;
+}
+
+/* Tests: opening */
+
+static void
+test_new_file (void)
+{
+  g_autofree char *default_path = amap_store_get_default_path ();
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "asset-map",
+                                                "default.assetmap", NULL);
+  g_autofree char *dir = g_path_get_dirname (default_path);
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) builtin = amap_category_list_builtin ();
+  GListModel *categories;
+
+  g_assert_cmpstr (default_path, ==, expected);
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  g_assert_false (g_file_test (default_path, G_FILE_TEST_EXISTS));
+
+  store = amap_store_open (default_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (default_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (amap_store_get_path (store), ==, default_path);
+  g_assert_false (amap_store_get_read_only (store));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 0);
+  g_assert_null (amap_store_get_title (store));
+  g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+  g_assert_cmpint (amap_store_get_created (store), >, 0);
+
+  /* Built-in categories, in order, with distinct colors. */
+  categories = amap_store_get_categories (store);
+  g_assert_cmpuint (g_list_model_get_n_items (categories), ==, 10);
+  g_assert_cmpuint (builtin->len, ==, 10);
+  for (guint i = 0; i < builtin->len; i++)
+    {
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+      AmapCategory *expected_category = g_ptr_array_index (builtin, i);
+
+      g_assert_cmpstr (amap_category_get_key (category), ==,
+                       amap_category_get_key (expected_category));
+      g_assert_cmpstr (amap_category_get_name (category), ==,
+                       amap_category_get_name (expected_category));
+      g_assert_true (amap_color_is_valid (amap_category_get_color (category)));
+      g_assert_true (g_str_has_suffix (amap_category_get_icon_name (category), "-symbolic"));
+      g_assert_true (amap_category_get_builtin (category));
+
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (amap_category_get_color (category), !=,
+                         amap_category_get_color (g_ptr_array_index (builtin, j)));
+    }
+  {
+    g_autoptr(AmapCategory) business = amap_store_lookup_category (store, "business");
+
+    g_assert_cmpstr (amap_category_get_name (business), ==, "Business");
+    g_assert_cmpstr (amap_category_get_color (business), ==, "#e66100");
+  }
+
+  g_clear_object (&store);
+
+  /* The file says it is ours, at schema version 1. */
+  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 1);
+  g_assert_cmpint (sqlite_pragma (default_path, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
+  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 1);
+
+  /* Reopening an existing map works and makes no backup. */
+  store = amap_store_open (default_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (amap_store_get_categories (store)), ==, 10);
+  {
+    g_autofree char *backup = g_strdup_printf ("%s.backup-v0", default_path);
+    g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_empty_file_is_new (void)
+{
+  g_autofree char *path = temp_map_path ("empty.assetmap");
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (amap_store_get_categories (store)), ==, 10);
+}
+
+static void
+test_metadata (void)
+{
+  g_autofree char *path = temp_map_path ("meta.assetmap");
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  double lat = 0, lon = 0;
+  const char *name = NULL;
+  guint notified = 0;
+
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (store, "notify::title", G_CALLBACK (count1_cb), &notified);
+
+  g_assert_true (amap_store_set_title (store, "Lincoln Elementary Neighborhood", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_title (store), ==, "Lincoln Elementary Neighborhood");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_true (amap_store_set_title (store, "Lincoln Elementary Neighborhood", &error));
+  g_assert_cmpuint (notified, ==, 1);
+
+  g_assert_true (amap_store_set_home (store, "Lincoln Elementary", 41.9, -87.7, &error));
+  g_assert_no_error (error);
+
+  /* A home off the planet is refused and changes nothing. */
+  g_assert_false (amap_store_set_home (store, "Nowhere", 95.0, 0.0, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (amap_store_set_home (store, "Nowhere", NAN, 0.0, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_clear_object (&store);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_title (store), ==, "Lincoln Elementary Neighborhood");
+  g_assert_true (amap_store_get_home (store, &lat, &lon, &name));
+  g_assert_cmpfloat (lat, ==, 41.9);
+  g_assert_cmpfloat (lon, ==, -87.7);
+  g_assert_cmpstr (name, ==, "Lincoln Elementary");
+  g_assert_cmpint (amap_store_get_modified (store), >=, amap_store_get_created (store));
+
+  g_assert_true (amap_store_set_title (store, "", &error));
+  g_assert_no_error (error);
+  g_assert_null (amap_store_get_title (store));
+  g_assert_true (amap_store_clear_home (store, &error));
+  g_assert_no_error (error);
+  g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+
+  g_clear_object (&store);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_null (amap_store_get_title (store));
+  g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+}
+
+static void
+test_categories (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("categories.assetmap");
+  g_autoptr(AmapCategory) garden = NULL;
+  g_autoptr(AmapCategory) garden2 = NULL;
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (amap_store_get_path (store));
+  guint changed = 0;
+
+  g_signal_connect (store, "categories-changed", G_CALLBACK (count_cb), &changed);
+
+  garden = amap_store_add_category (store, "Community Gardens", "#33d17a", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_category_get_key (garden), ==, "community-gardens");
+  g_assert_cmpstr (amap_category_get_name (garden), ==, "Community Gardens");
+  g_assert_false (amap_category_get_builtin (garden));
+  g_assert_nonnull (amap_category_get_icon_name (garden));
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (amap_store_get_categories (store)), ==, 11);
+
+  /* Same name again: a distinct key. */
+  garden2 = amap_store_add_category (store, "Community Gardens", "#2ec27e", "emoji-nature-symbolic", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_category_get_key (garden2), !=, "community-gardens");
+
+  /* Bad names and colors change nothing. */
+  g_assert_null (amap_store_add_category (store, "  ", "#33d17a", NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (amap_store_add_category (store, "Blue", "blue", NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (amap_store_get_categories (store)), ==, 12);
+
+  asset = make_asset ("Eastside Garden", 41.0, -87.0);
+  amap_asset_set_category (asset, "community-gardens");
+  g_assert_true (amap_store_add_asset (store, asset, &error));
+  g_assert_no_error (error);
+
+  /* Categories persist. */
+  g_clear_object (&store);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&garden);
+  garden = amap_store_lookup_category (store, "community-gardens");
+  g_assert_nonnull (garden);
+  g_assert_cmpstr (amap_category_get_color (garden), ==, "#33d17a");
+
+  /* Built-ins stay. */
+  g_assert_false (amap_store_remove_category (store, AMAP_CATEGORY_PARK, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (amap_store_remove_category (store, "no-such-thing", &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Removing a used category moves its assets to "Other". */
+  g_assert_true (amap_store_remove_category (store, "community-gardens", &error));
+  g_assert_no_error (error);
+  g_assert_null (amap_store_lookup_category (store, "community-gardens"));
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (asset), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_asset_get_category (stored), ==, AMAP_CATEGORY_OTHER);
+}
+
+/* Tests: assets */
+
+static void
+test_asset_round_trip (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("assets.assetmap");
+  g_autofree char *path = g_strdup (amap_store_get_path (store));
+  g_autoptr(AmapAsset) asset = make_full_asset ();
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(AmapAsset) edited = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapInteraction) meeting = NULL;
+  g_auto(GStrv) keys = NULL;
+  g_auto(GStrv) tags = NULL;
+  const char *new_tags[] = { "food", "partner", NULL };
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (amap_store_add_asset (store, asset, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (amap_asset_get_uuid (asset));
+  g_assert_cmpint (amap_asset_get_created (asset), >=, before);
+  g_assert_cmpint (amap_asset_get_modified (asset), ==, amap_asset_get_created (asset));
+  /* last-contacted follows the newest interaction. */
+  g_assert_cmpstr (amap_asset_get_last_contacted (asset), ==, "2024-05-17");
+
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (asset), &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_asset_equal (stored, asset));
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "Café Luna");
+  g_assert_cmpstr (amap_asset_get_source_id (stored), ==, "placemark-17");
+  g_assert_cmpfloat (amap_asset_get_latitude (stored), ==, 41.8781);
+  g_assert_cmpfloat (amap_asset_get_longitude (stored), ==, -87.6298);
+  g_assert_true (amap_asset_get_is_hub (stored));
+  g_assert_cmpint (amap_asset_get_stage (stored), ==, AMAP_STAGE_MET);
+  g_assert_cmpstr (amap_asset_get_extra (stored, "Hours"), ==, "7–15");
+  keys = amap_asset_dup_extra_keys (stored);
+  g_assert_cmpuint (g_strv_length (keys), ==, 2);
+  g_assert_cmpstr (keys[0], ==, "Hours");
+  g_assert_cmpstr (keys[1], ==, "Seats");
+  g_assert_cmpuint (g_strv_length ((char **) amap_asset_get_tags (stored)), ==, 3);
+  g_assert_true (amap_asset_has_tag (stored, "Spanish"));
+  g_assert_cmpuint (amap_asset_get_contacts (stored)->len, ==, 2);
+  g_assert_cmpstr (amap_contact_get_name (g_ptr_array_index (amap_asset_get_contacts (stored), 0)),
+                   ==, "Rosa Díaz");
+  g_assert_cmpstr (amap_contact_get_language (g_ptr_array_index (amap_asset_get_contacts (stored), 0)),
+                   ==, "Spanish");
+  g_assert_cmpint (amap_contact_get_id (g_ptr_array_index (amap_asset_get_contacts (stored), 0)), >, 0);
+  g_assert_cmpuint (amap_asset_get_interactions (stored)->len, ==, 2);
+  g_assert_cmpstr (amap_interaction_get_date (g_ptr_array_index (amap_asset_get_interactions (stored), 0)),
+                   ==, "2024-03-02");
+
+  tags = amap_store_list_tags (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (tags), ==, 3);
+  g_assert_cmpstr (tags[0], ==, "Spanish");
+  g_assert_cmpstr (tags[1], ==, "after-school");
+  g_assert_cmpstr (tags[2], ==, "food");
+
+  /* Update every kind of field. */
+  edited = amap_asset_copy (stored);
+  amap_asset_set_name (edited, "Café Luna & Bakery");
+  amap_asset_set_source_id (edited, NULL);
+  amap_asset_set_category (edited, AMAP_CATEGORY_HUB);
+  amap_asset_clear_location (edited);
+  amap_asset_set_shape (edited, NULL);
+  amap_asset_set_address (edited, "1202 W Main St");
+  amap_asset_set_description (edited, NULL);
+  amap_asset_set_strengths (edited, "Kitchen");
+  amap_asset_set_needs (edited, "");
+  amap_asset_set_website (edited, "https://example.org/bakery");
+  amap_asset_set_phone (edited, NULL);
+  amap_asset_set_email (edited, "bakery@example.org");
+  amap_asset_set_is_hub (edited, FALSE);
+  amap_asset_set_stage (edited, AMAP_STAGE_PARTNER);
+  amap_asset_set_tags (edited, new_tags);
+  amap_asset_set_extra (edited, "Seats", NULL);
+  amap_asset_set_extra (edited, "Owner since", "2019");
+  amap_contact_set_role (g_ptr_array_index (amap_asset_get_contacts (edited), 0), "Co-owner");
+  amap_asset_remove_contact (edited, g_ptr_array_index (amap_asset_get_contacts (edited), 1));
+  meeting = amap_interaction_new ("2024-09-30", AMAP_INTERACTION_MEETING, "Signed up for fair");
+  amap_asset_add_interaction (edited, meeting);
+
+  g_assert_true (amap_store_update_asset (store, edited, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_asset_get_last_contacted (edited), ==, "2024-09-30");
+
+  /* Read back through a new connection. */
+  g_clear_object (&store);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (asset), &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_asset_equal (stored, edited));
+  g_assert_false (amap_asset_get_has_location (stored));
+  g_assert_null (amap_asset_get_needs (stored));
+  g_assert_null (amap_asset_get_extra (stored, "Seats"));
+  g_assert_cmpstr (amap_asset_get_extra (stored, "Owner since"), ==, "2019");
+  g_assert_cmpuint (amap_asset_get_contacts (stored)->len, ==, 1);
+  g_assert_cmpstr (amap_contact_get_role (g_ptr_array_index (amap_asset_get_contacts (stored), 0)),
+                   ==, "Co-owner");
+  g_assert_cmpuint (amap_asset_get_interactions (stored)->len, ==, 3);
+  g_assert_cmpint (amap_asset_get_created (stored), ==, amap_asset_get_created (asset));
+
+  g_strfreev (tags);
+  tags = amap_store_list_tags (store, &error);
+  g_assert_cmpuint (g_strv_length (tags), ==, 2);
+  g_assert_cmpstr (tags[0], ==, "food");
+  g_assert_cmpstr (tags[1], ==, "partner");
+
+  /* Listing. */
+  g_free (add_asset (store, "Aardvark Books", 41.0, -87.0));
+  g_free (add_asset (store, "zebra Park", 41.0, -87.0));
+  all = amap_store_list_assets (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 3);
+  g_assert_cmpstr (amap_asset_get_name (g_ptr_array_index (all, 0)), ==, "Aardvark Books");
+  g_assert_cmpstr (amap_asset_get_name (g_ptr_array_index (all, 1)), ==, "Café Luna & Bakery");
+  g_assert_cmpstr (amap_asset_get_name (g_ptr_array_index (all, 2)), ==, "zebra Park");
+  g_assert_true (amap_asset_equal (g_ptr_array_index (all, 1), stored));
+
+  /* Delete: gone from every query, but kept in the file. */
+  g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (asset), &error));
+  g_assert_no_error (error);
+  g_assert_null (amap_store_get_asset (store, amap_asset_get_uuid (asset), &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
+  g_clear_pointer (&all, g_ptr_array_unref);
+  all = amap_store_list_assets (store, &error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_strfreev (tags);
+  tags = amap_store_list_tags (store, &error);
+  g_assert_cmpuint (g_strv_length (tags), ==, 0);
+  g_assert_false (amap_store_delete_asset (store, amap_asset_get_uuid (asset), &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (amap_store_update_asset (store, stored, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Restore brings it back whole. */
+  g_assert_true (amap_store_restore_asset (store, amap_asset_get_uuid (asset), &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) restored = amap_store_get_asset (store, amap_asset_get_uuid (asset), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (amap_asset_get_contacts (restored)->len, ==, 1);
+    g_assert_cmpuint (amap_asset_get_interactions (restored)->len, ==, 3);
+  }
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 3);
+}
+
+static void
+test_tours (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("tours.assetmap");
+  g_autofree char *path = g_strdup (amap_store_get_path (store));
+  g_autofree char *a = add_asset (store, "Library", 41.0, -87.0);
+  g_autofree char *b = add_asset (store, "Clinic", 41.1, -87.1);
+  g_autofree char *c = add_asset (store, "Church", 41.2, -87.2);
+  g_autoptr(GPtrArray) stops = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *order[] = { c, a, b };
+  const int dwell[] = { 20, 15, 0 };
+  const char *notes[] = { "Meet Pastor Lee", NULL, "" };
+  const char *bad_order[] = { a, "no-such-uuid" };
+  const int bad_dwell[] = { 10, -5 };
+  gint64 tour;
+  gint64 other;
+
+  tour = amap_store_add_tour (store, "New teacher bus tour", "2024-08-20T09:00", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tour, >, 0);
+  other = amap_store_add_tour (store, "Parent walk", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (other, !=, tour);
+  g_assert_cmpint (amap_store_add_tour (store, " ", NULL, &error), ==, 0);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (amap_store_set_tour_stops (store, tour, order, dwell, notes, 3, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&store);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+
+  stops = amap_store_get_tour_stops (store, tour, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stops->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, c);
+  g_assert_cmpstr (g_ptr_array_index (stops, 1), ==, a);
+  g_assert_cmpstr (g_ptr_array_index (stops, 2), ==, b);
+  g_clear_pointer (&stops, g_ptr_array_unref);
+
+  /* A bad stop list changes nothing. */
+  g_assert_false (amap_store_set_tour_stops (store, tour, bad_order, dwell, NULL, 2, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (amap_store_set_tour_stops (store, tour, order, bad_dwell, NULL, 2, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  stops = amap_store_get_tour_stops (store, tour, &error);
+  g_assert_cmpuint (stops->len, ==, 3);
+  g_clear_pointer (&stops, g_ptr_array_unref);
+
+  /* A deleted asset drops out of the tour. */
+  g_assert_true (amap_store_delete_asset (store, a, &error));
+  stops = amap_store_get_tour_stops (store, tour, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stops->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, c);
+  g_assert_cmpstr (g_ptr_array_index (stops, 1), ==, b);
+  g_clear_pointer (&stops, g_ptr_array_unref);
+
+  g_assert_true (amap_store_rename_tour (store, tour, "Fall bus tour", &error));
+  g_assert_no_error (error);
+  g_assert_false (amap_store_rename_tour (store, 9999, "Nope", &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Replacing with fewer stops. */
+  g_assert_true (amap_store_set_tour_stops (store, other, order + 2, dwell, NULL, 1, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (amap_store_delete_tour (store, tour, &error));
+  g_assert_no_error (error);
+  g_assert_null (amap_store_get_tour_stops (store, tour, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (amap_store_delete_tour (store, tour, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (amap_store_set_tour_stops (store, tour, order, dwell, NULL, 1, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The other tour is untouched. */
+  stops = amap_store_get_tour_stops (store, other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stops->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, b);
+}
+
+/* Tests: bad input */
+
+typedef void (*Spoil) (AmapAsset *asset);
+
+static void spoil_empty_name (AmapAsset *asset) { amap_asset_set_name (asset, NULL); }
+static void spoil_blank_name (AmapAsset *asset) { amap_asset_set_name (asset, " \t\n"); }
+static void spoil_lat_high (AmapAsset *asset) { amap_asset_set_location (asset, 90.0001, 0); }
+static void spoil_lat_low (AmapAsset *asset) { amap_asset_set_location (asset, -91, 0); }
+static void spoil_lon_high (AmapAsset *asset) { amap_asset_set_location (asset, 0, 180.5); }
+static void spoil_lon_low (AmapAsset *asset) { amap_asset_set_location (asset, 0, -181); }
+static void spoil_lat_nan (AmapAsset *asset) { amap_asset_set_location (asset, NAN, 10); }
+static void spoil_lon_nan (AmapAsset *asset) { amap_asset_set_location (asset, 10, NAN); }
+static void spoil_lat_inf (AmapAsset *asset) { amap_asset_set_location (asset, INFINITY, 10); }
+static void spoil_lon_inf (AmapAsset *asset) { amap_asset_set_location (asset, 10, -INFINITY); }
+static void spoil_category (AmapAsset *asset) { amap_asset_set_category (asset, "bakery"); }
+static void spoil_last_contacted (AmapAsset *asset) { amap_asset_set_last_contacted (asset, "2023-02-29"); }
+static void spoil_last_contacted_format (AmapAsset *asset) { amap_asset_set_last_contacted (asset, "5/17/2024"); }
+
+static void
+spoil_interaction_date (AmapAsset *asset)
+{
+  g_autoptr(AmapInteraction) interaction =
+    amap_interaction_new ("2024-13-01", AMAP_INTERACTION_CALL, NULL);
+
+  amap_asset_add_interaction (asset, interaction);
+}
+
+static void
+spoil_interaction_no_date (AmapAsset *asset)
+{
+  g_autoptr(AmapInteraction) interaction =
+    amap_interaction_new (NULL, AMAP_INTERACTION_CALL, NULL);
+
+  amap_asset_add_interaction (asset, interaction);
+}
+
+static const struct {
+  const char *what;
+  Spoil       spoil;
+  int         code;
+} spoilers[] = {
+  { "no name", spoil_empty_name, AMAP_ERROR_INVALID },
+  { "blank name", spoil_blank_name, AMAP_ERROR_INVALID },
+  { "latitude > 90", spoil_lat_high, AMAP_ERROR_INVALID },
+  { "latitude < -90", spoil_lat_low, AMAP_ERROR_INVALID },
+  { "longitude > 180", spoil_lon_high, AMAP_ERROR_INVALID },
+  { "longitude < -180", spoil_lon_low, AMAP_ERROR_INVALID },
+  { "NaN latitude", spoil_lat_nan, AMAP_ERROR_INVALID },
+  { "NaN longitude", spoil_lon_nan, AMAP_ERROR_INVALID },
+  { "infinite latitude", spoil_lat_inf, AMAP_ERROR_INVALID },
+  { "infinite longitude", spoil_lon_inf, AMAP_ERROR_INVALID },
+  { "unknown category", spoil_category, AMAP_ERROR_UNKNOWN_CATEGORY },
+  { "29 February 2023", spoil_last_contacted, AMAP_ERROR_INVALID },
+  { "US date", spoil_last_contacted_format, AMAP_ERROR_INVALID },
+  { "month 13", spoil_interaction_date, AMAP_ERROR_INVALID },
+  { "no interaction date", spoil_interaction_no_date, AMAP_ERROR_INVALID },
+};
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("bad.assetmap");
+  g_autoptr(AmapAsset) good = make_full_asset ();
+  g_autoptr(GError) error = NULL;
+  guint signals = 0;
+
+  g_assert_true (amap_store_add_asset (store, good, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) stored = amap_store_get_asset (store, amap_asset_get_uuid (good), &error);
+
+    g_assert_no_error (error);
+    g_clear_object (&good);
+    good = g_steal_pointer (&stored);
+  }
+
+  g_signal_connect (store, "asset-added", G_CALLBACK (count1_cb), &signals);
+  g_signal_connect (store, "asset-updated", G_CALLBACK (count1_cb), &signals);
+
+  for (guint i = 0; i < G_N_ELEMENTS (spoilers); i++)
+    {
+      g_autoptr(AmapAsset) fresh = make_asset ("Fresh", 41.0, -87.0);
+      g_autoptr(AmapAsset) edit = amap_asset_copy (good);
+      g_autoptr(AmapAsset) after = NULL;
+      g_autoptr(AmapStoreBatch) batch = NULL;
+
+      g_test_message ("Bad input: %s", spoilers[i].what);
+
+      spoilers[i].spoil (fresh);
+      g_assert_false (amap_store_add_asset (store, fresh, &error));
+      g_assert_error (error, AMAP_ERROR, spoilers[i].code);
+      g_assert_cmpuint (strlen (error->message), >, 20);
+      g_clear_error (&error);
+      g_assert_null (amap_asset_get_uuid (fresh));
+      g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+
+      spoilers[i].spoil (edit);
+      g_assert_false (amap_store_update_asset (store, edit, &error));
+      g_assert_error (error, AMAP_ERROR, spoilers[i].code);
+      g_clear_error (&error);
+      after = amap_store_get_asset (store, amap_asset_get_uuid (good), &error);
+      g_assert_no_error (error);
+      g_assert_true (amap_asset_equal (after, good));
+
+      batch = amap_store_batch_begin (store, &error);
+      g_assert_no_error (error);
+      g_assert_false (amap_store_batch_put (batch, fresh, NULL, &error));
+      g_assert_error (error, AMAP_ERROR, spoilers[i].code);
+      g_clear_error (&error);
+      g_assert_true (amap_store_batch_commit (g_steal_pointer (&batch), &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+    }
+
+  g_assert_cmpuint (signals, ==, 0);
+  g_assert_false (amap_store_get_can_redo (store));
+  /* Only the first add is on the undo stack. */
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_false (amap_store_get_can_undo (store));
+}
+
+static void
+test_not_a_map (void)
+{
+  g_autofree char *random_path = temp_map_path ("random.assetmap");
+  g_autofree char *foreign_path = temp_map_path ("foreign.sqlite");
+  g_autofree char *text_path = temp_map_path ("notes.txt");
+  const char *paths[] = { random_path, foreign_path, text_path };
+  guint8 noise[4096];
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = (guint8) g_rand_int_range (rand, 0, 256);
+  g_rand_free (rand);
+  g_assert_true (g_file_set_contents (random_path, (const char *) noise, sizeof noise, NULL));
+  g_assert_true (g_file_set_contents (text_path, "Shopping list\nmilk\n", -1, NULL));
+
+  /* A real SQLite database of some other program, in WAL mode. */
+  sqlite_exec (foreign_path,
+               "PRAGMA journal_mode = WAL;"
+               "CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT);"
+               "INSERT INTO recipes (title) VALUES ('Soup');");
+  sqlite_exec (foreign_path, "PRAGMA wal_checkpoint(TRUNCATE);");
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GBytes) before = read_bytes (paths[i]);
+      g_autoptr(GBytes) after = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AmapStore) store = NULL;
+      g_autofree char *journal = g_strconcat (paths[i], "-journal", NULL);
+      g_autofree char *wal = g_strconcat (paths[i], "-wal", NULL);
+      gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+      GStatBuf st_before, st_after;
+
+      g_assert_cmpint (g_stat (paths[i], &st_before), ==, 0);
+
+      store = amap_store_open (paths[i], &error);
+      g_assert_null (store);
+      g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_A_MAP);
+      g_assert_nonnull (strstr (error->message, "Asset Map"));
+
+      after = read_bytes (paths[i]);
+      g_assert_true (g_bytes_equal (before, after));
+      g_assert_cmpint (g_stat (paths[i], &st_after), ==, 0);
+      g_assert_cmpint (st_before.st_mtime, ==, st_after.st_mtime);
+      g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+      if (!had_wal)
+        {
+          GStatBuf st_wal;
+
+          /* SQLite may leave an empty -wal behind a WAL-mode reader, but it
+           * never writes pages into it. */
+          if (g_stat (wal, &st_wal) == 0)
+            g_assert_cmpint (st_wal.st_size, ==, 0);
+        }
+    }
+
+  /* A directory is not a map either. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AmapStore) store = amap_store_open (g_get_user_data_dir (), &error);
+
+    g_assert_null (store);
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_A_MAP);
+  }
+}
+
+static void
+test_too_new (void)
+{
+  g_autofree char *path = temp_map_path ("future.assetmap");
+  g_autoptr(AmapStore) store = open_new_store ("future.assetmap");
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (add_asset (store, "Library", 41, -87));
+  g_clear_object (&store);
+
+  sqlite_exec (path, "PRAGMA user_version = 7; PRAGMA wal_checkpoint(TRUNCATE);");
+  before = read_bytes (path);
+
+  store = amap_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "7"));
+  g_assert_nonnull (strstr (error->message, "1"));
+
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+static void
+assert_writes_refused (AmapStore  *store,
+                       const char *uuid)
+{
+  g_autoptr(AmapAsset) asset = make_asset ("New", 41, -87);
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *stop[] = { uuid };
+  const int dwell[] = { 5 };
+
+  g_assert_true (amap_store_get_read_only (store));
+
+  g_assert_false (amap_store_add_asset (store, asset, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  stored = amap_store_get_asset (store, uuid, &error);
+  g_assert_no_error (error);
+  amap_asset_set_name (stored, "Renamed");
+  g_assert_false (amap_store_update_asset (store, stored, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  g_assert_false (amap_store_delete_asset (store, uuid, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  g_assert_false (amap_store_set_title (store, "Other", &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  g_assert_null (amap_store_add_category (store, "Shops", "#ff0000", NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  g_assert_cmpint (amap_store_add_tour (store, "Tour", NULL, &error), ==, 0);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  g_assert_false (amap_store_set_tour_stops (store, 1, stop, dwell, NULL, 1, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  g_assert_null (amap_store_batch_begin (store, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  /* Reading still works. */
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+  g_assert_cmpstr (amap_store_get_title (store), ==, "Read me");
+}
+
+static void
+test_read_only (void)
+{
+  g_autofree char *path = temp_map_path ("locked.assetmap");
+  g_autoptr(AmapStore) store = open_new_store ("locked.assetmap");
+  g_autofree char *uuid = add_asset (store, "Library", 41, -87);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  g_assert_true (amap_store_set_title (store, "Read me", &error));
+  g_assert_true (amap_store_add_tour (store, "Tour", NULL, &error) == 1);
+  g_clear_object (&store);
+  sqlite_exec (path, "PRAGMA wal_checkpoint(TRUNCATE);");
+  before = read_bytes (path);
+
+  /* A file the user may not write. */
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  fd = g_open (path, O_WRONLY, 0);
+  if (fd >= 0)
+    {
+      close (fd);
+      g_test_message ("Running as a user who may write read-only files (root?): "
+                      "the chmod part is skipped, the forced read-only part runs");
+    }
+  else
+    {
+      store = amap_store_open (path, &error);
+      g_assert_no_error (error);
+      assert_writes_refused (store, uuid);
+      g_clear_object (&store);
+    }
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  /* The same refusal when the store opens read-only on purpose. */
+  store = amap_store_open_full (path, TRUE, &error);
+  g_assert_no_error (error);
+  assert_writes_refused (store, uuid);
+  g_clear_object (&store);
+
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+
+  if (fd >= 0)
+    g_test_incomplete ("chmod 0444 cannot stop this user (root); only the forced read-only path was tested");
+}
+
+static void
+test_disk_full (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("full.assetmap");
+  g_autofree char *path = g_strdup (amap_store_get_path (store));
+  g_autofree char *uuid = add_asset (store, "Library", 41, -87);
+  g_autoptr(AmapAsset) big = make_full_asset ();
+  g_autoptr(AmapAsset) edit = NULL;
+  g_autoptr(AmapAsset) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapStoreBatch) batch = NULL;
+  g_autofree char *huge = g_strnfill (256 * 1024, 'x');
+  guint signals = 0;
+  gint64 pages;
+
+  g_signal_connect (store, "asset-added", G_CALLBACK (count1_cb), &signals);
+  g_signal_connect (store, "asset-updated", G_CALLBACK (count1_cb), &signals);
+  g_signal_connect (store, "reset", G_CALLBACK (count_cb), &signals);
+
+  pages = amap_store_set_max_page_count_for_testing (store, 0);
+  g_assert_cmpint (pages, >, 0);
+  amap_store_set_max_page_count_for_testing (store, pages);
+
+  amap_asset_set_description (big, huge);
+  g_assert_false (amap_store_add_asset (store, big, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_clear_error (&error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+
+  edit = amap_store_get_asset (store, uuid, &error);
+  amap_asset_set_needs (edit, huge);
+  g_assert_false (amap_store_update_asset (store, edit, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE);
+  g_clear_error (&error);
+  after = amap_store_get_asset (store, uuid, &error);
+  g_assert_null (amap_asset_get_needs (after));
+
+  batch = amap_store_batch_begin (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50 && error == NULL; i++)
+    {
+      g_autoptr(AmapAsset) asset = make_full_asset ();
+
+      amap_asset_set_description (asset, huge);
+      amap_store_batch_put (batch, asset, NULL, &error);
+    }
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE);
+  g_clear_error (&error);
+  amap_store_batch_abort (g_steal_pointer (&batch));
+
+  g_assert_cmpuint (signals, ==, 0);
+  g_assert_false (amap_store_get_can_redo (store));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+
+  /* With room again, the same write works. */
+  amap_store_set_max_page_count_for_testing (store, 1 << 30);
+  g_assert_true (amap_store_add_asset (store, big, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
+
+  g_clear_object (&store);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
+}
+
+/* Tests: queries */
+
+static void
+test_box_query (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("box.assetmap");
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapAsset) unplaced = amap_asset_new ("No address yet");
+  /* The box: 41.80 .. 41.90 north, -87.70 .. -87.60 east. */
+  g_autofree char *center = add_asset (store, "Center", 41.85, -87.65);
+  g_autofree char *sw_corner = add_asset (store, "SW corner", 41.80, -87.70);
+  g_autofree char *ne_corner = add_asset (store, "NE corner", 41.90, -87.60);
+  g_autofree char *south_in = add_asset (store, "South edge in", 41.8000001, -87.65);
+  g_autofree char *south_out = add_asset (store, "South edge out", 41.7999999, -87.65);
+  g_autofree char *north_in = add_asset (store, "North edge in", 41.8999999, -87.65);
+  g_autofree char *north_out = add_asset (store, "North edge out", 41.9000001, -87.65);
+  g_autofree char *west_in = add_asset (store, "West edge in", 41.85, -87.6999999);
+  g_autofree char *west_out = add_asset (store, "West edge out", 41.85, -87.7000001);
+  g_autofree char *east_in = add_asset (store, "East edge in", 41.85, -87.6000001);
+  g_autofree char *east_out = add_asset (store, "East edge out", 41.85, -87.5999999);
+  g_autofree char *far = add_asset (store, "Far away", -33.9, 151.2);
+  g_autofree char *deleted = add_asset (store, "Deleted", 41.86, -87.66);
+  g_autofree char *moved_in = add_asset (store, "Moved in", 10, 10);
+  const char *expected[] = { center, sw_corner, ne_corner, south_in, north_in, west_in,
+                             east_in, moved_in, NULL };
+
+  amap_asset_set_category (unplaced, AMAP_CATEGORY_PARK);
+  g_assert_true (amap_store_add_asset (store, unplaced, &error));
+  g_assert_true (amap_store_delete_asset (store, deleted, &error));
+  {
+    g_autoptr(AmapAsset) moved = amap_store_get_asset (store, moved_in, &error);
+
+    amap_asset_set_location (moved, 41.81, -87.61);
+    g_assert_true (amap_store_update_asset (store, moved, &error));
+    g_assert_no_error (error);
+  }
+
+  hits = amap_store_query_box (store, 41.80, -87.70, 41.90, -87.60, &error);
+  g_assert_no_error (error);
+  assert_uuids (hits, expected);
+  (void) south_out; (void) north_out; (void) west_out; (void) east_out; (void) far;
+
+  /* An empty box, and one across the antimeridian. */
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = amap_store_query_box (store, 0, 0, 1, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  {
+    g_autofree char *fiji = add_asset (store, "Fiji", -17.7, 178.0);
+    g_autofree char *samoa = add_asset (store, "Samoa", -13.8, -172.0);
+    const char *pacific[] = { fiji, samoa, NULL };
+
+    hits = amap_store_query_box (store, -20, 170, -10, -170, &error);
+    g_assert_no_error (error);
+    assert_uuids (hits, pacific);
+  }
+
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  g_assert_null (amap_store_query_box (store, NAN, 0, 1, 1, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+}
+
+static void
+test_search (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("search.assetmap");
+  g_autoptr(AmapAsset) luna = make_asset ("Cafe Luna", 41, -87);
+  g_autoptr(AmapAsset) jose = make_asset ("Biblioteca San José", 41, -87);
+  g_autoptr(AmapAsset) gone = make_asset ("Cafeteria Deleted", 41, -87);
+  g_autoptr(AmapAsset) clinic = make_asset ("Westside Clinic", 41, -87);
+  g_autoptr(AmapContact) leader = amap_contact_new ("Marisol Ñúñez");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  static const char *empty[] = { NULL };
+
+  amap_asset_set_description (jose, "Bilingual story time");
+  amap_asset_add_tag (clinic, "vaccines");
+  amap_asset_add_contact (clinic, leader);
+  amap_asset_set_needs (clinic, "Translators \"urgent\"");
+  g_assert_true (amap_store_add_asset (store, luna, &error));
+  g_assert_true (amap_store_add_asset (store, jose, &error));
+  g_assert_true (amap_store_add_asset (store, gone, &error));
+  g_assert_true (amap_store_add_asset (store, clinic, &error));
+  g_assert_no_error (error);
+  g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (gone), &error));
+
+#define SEARCH(text, ...)                                               \
+  G_STMT_START {                                                        \
+    const char *expect[] = { __VA_ARGS__ };                             \
+    g_test_message ("Searching for “%s”", text);                        \
+    g_clear_pointer (&hits, g_ptr_array_unref);                         \
+    hits = amap_store_search (store, text, &error);                     \
+    g_assert_no_error (error);                                          \
+    assert_uuids (hits, expect);                                        \
+  } G_STMT_END
+
+  SEARCH ("caf", amap_asset_get_uuid (luna), NULL);
+  SEARCH ("café", amap_asset_get_uuid (luna), NULL);
+  SEARCH ("CAFE LU", amap_asset_get_uuid (luna), NULL);
+  SEARCH ("jose", amap_asset_get_uuid (jose), NULL);
+  SEARCH ("josé", amap_asset_get_uuid (jose), NULL);
+  SEARCH ("bilingual", amap_asset_get_uuid (jose), NULL);
+  SEARCH ("vacc", amap_asset_get_uuid (clinic), NULL);
+  SEARCH ("nunez", amap_asset_get_uuid (clinic), NULL);
+  SEARCH ("marisol", amap_asset_get_uuid (clinic), NULL);
+  SEARCH ("\"urgent", amap_asset_get_uuid (clinic), NULL);
+  SEARCH ("luna clinic", NULL);
+  SEARCH ("deleted", NULL);
+  SEARCH ("", NULL);
+  SEARCH ("  *  ", NULL);
+  SEARCH ("NEAR(a b) OR", NULL);
+  (void) empty;
+
+  /* Edits, tags and contacts are searchable right away. */
+  {
+    g_autoptr(AmapAsset) edit = amap_store_get_asset (store, amap_asset_get_uuid (luna), &error);
+    g_autoptr(AmapContact) owner = amap_contact_new ("Óscar Peña");
+
+    amap_asset_set_name (edit, "Luna Coffee");
+    amap_asset_add_tag (edit, "wifi");
+    amap_asset_add_contact (edit, owner);
+    g_assert_true (amap_store_update_asset (store, edit, &error));
+    g_assert_no_error (error);
+  }
+  SEARCH ("caf", NULL);
+  SEARCH ("coff", amap_asset_get_uuid (luna), NULL);
+  SEARCH ("wifi", amap_asset_get_uuid (luna), NULL);
+  SEARCH ("pena oscar", amap_asset_get_uuid (luna), NULL);
+
+  /* Undoing the delete brings it back into search. */
+  g_assert_true (amap_store_undo (store, &error));   /* the edit */
+  g_assert_true (amap_store_undo (store, &error));   /* the delete */
+  g_assert_no_error (error);
+  SEARCH ("cafeteria", amap_asset_get_uuid (gone), NULL);
+  SEARCH ("caf", amap_asset_get_uuid (luna), amap_asset_get_uuid (gone), NULL);
+
+#undef SEARCH
+}
+
+/* Tests: undo */
+
+static void
+test_undo_redo (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("undo.assetmap");
+  g_autoptr(AmapAsset) asset = make_full_asset ();
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(AmapAsset) edit = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *uuid;
+  guint notify_can_undo = 0;
+  guint notify_undo_label = 0;
+  guint added = 0, updated = 0, removed = 0;
+
+  g_signal_connect (store, "notify::can-undo", G_CALLBACK (count1_cb), &notify_can_undo);
+  g_signal_connect (store, "notify::undo-label", G_CALLBACK (count1_cb), &notify_undo_label);
+  g_signal_connect (store, "asset-added", G_CALLBACK (count1_cb), &added);
+  g_signal_connect (store, "asset-updated", G_CALLBACK (count1_cb), &updated);
+  g_signal_connect (store, "asset-removed", G_CALLBACK (count1_cb), &removed);
+
+  g_assert_false (amap_store_get_can_undo (store));
+  g_assert_false (amap_store_get_can_redo (store));
+  g_assert_null (amap_store_get_undo_label (store));
+  g_assert_false (amap_store_undo (store, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Add */
+  g_assert_true (amap_store_add_asset (store, asset, &error));
+  uuid = amap_asset_get_uuid (asset);
+  g_assert_true (amap_store_get_can_undo (store));
+  g_assert_cmpuint (notify_can_undo, ==, 1);
+  g_assert_cmpuint (notify_undo_label, ==, 1);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add “Café Luna”");
+  g_assert_cmpuint (added, ==, 1);
+
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 0);
+  g_assert_cmpuint (removed, ==, 1);
+  g_assert_false (amap_store_get_can_undo (store));
+  g_assert_true (amap_store_get_can_redo (store));
+  g_assert_cmpstr (amap_store_get_redo_label (store), ==, "Redo Add “Café Luna”");
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 2);
+  stored = amap_store_get_asset (store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_asset_get_contacts (stored)->len, ==, 2);
+  g_assert_false (amap_store_get_can_redo (store));
+
+  /* Edit */
+  edit = amap_asset_copy (stored);
+  amap_asset_set_name (edit, "Luna Café");
+  amap_asset_set_stage (edit, AMAP_STAGE_PARTNER);
+  g_assert_true (amap_store_update_asset (store, edit, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Edit “Luna Café”");
+  g_assert_cmpuint (updated, ==, 1);
+
+  /* An update that changes nothing is no step. */
+  g_assert_true (amap_store_update_asset (store, edit, &error));
+  g_assert_cmpuint (updated, ==, 1);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Edit “Luna Café”");
+
+  /* Move */
+  amap_asset_set_location (edit, 41.5, -87.5);
+  g_assert_true (amap_store_update_asset (store, edit, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Move “Luna Café”");
+
+  g_assert_true (amap_store_undo (store, &error));
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, uuid, &error);
+  g_assert_cmpfloat (amap_asset_get_latitude (stored), ==, 41.8781);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "Luna Café");
+  g_assert_cmpstr (amap_store_get_redo_label (store), ==, "Redo Move “Luna Café”");
+
+  g_assert_true (amap_store_undo (store, &error));
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, uuid, &error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "Café Luna");
+  g_assert_cmpint (amap_asset_get_stage (stored), ==, AMAP_STAGE_MET);
+  g_assert_cmpstr (amap_store_get_redo_label (store), ==, "Redo Edit “Luna Café”");
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, uuid, &error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "Luna Café");
+  g_assert_cmpfloat (amap_asset_get_latitude (stored), ==, 41.8781);
+  g_assert_true (amap_store_get_can_redo (store));
+
+  /* A new action clears redo. */
+  amap_asset_set_phone (stored, "555-0199");
+  g_assert_true (amap_store_update_asset (store, stored, &error));
+  g_assert_false (amap_store_get_can_redo (store));
+  g_assert_null (amap_store_get_redo_label (store));
+
+  /* Delete keeps contacts and log through undo. */
+  g_assert_true (amap_store_delete_asset (store, uuid, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete “Luna Café”");
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 0);
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_asset_get_contacts (stored)->len, ==, 2);
+  g_assert_cmpstr (amap_contact_get_name (g_ptr_array_index (amap_asset_get_contacts (stored), 1)),
+                   ==, "Tom Okafor");
+  g_assert_cmpuint (amap_asset_get_interactions (stored)->len, ==, 2);
+  g_assert_cmpstr (amap_asset_get_phone (stored), ==, "555-0199");
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 0);
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+}
+
+/* Tests: connections and batches */
+
+static void
+test_two_connections (void)
+{
+  g_autoptr(AmapStore) main_store = open_new_store ("shared.assetmap");
+  g_autoptr(AmapStore) worker = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  guint resets = 0;
+
+  worker = amap_store_open (amap_store_get_path (main_store), &error);
+  g_assert_no_error (error);
+  g_signal_connect (main_store, "reset", G_CALLBACK (count_cb), &resets);
+
+  /* Nothing happened yet. */
+  amap_store_refresh (main_store);
+  g_assert_cmpuint (resets, ==, 0);
+
+  /* Our own commits are not "another connection". */
+  g_free (add_asset (main_store, "Ours", 1, 1));
+  amap_store_refresh (main_store);
+  g_assert_cmpuint (resets, ==, 0);
+
+  uuid = add_asset (worker, "From the worker", 41, -87);
+  g_assert_true (amap_store_set_title (worker, "Shared", &error));
+  amap_store_refresh (main_store);
+  g_assert_cmpuint (resets, ==, 1);
+  g_assert_cmpuint (amap_store_count_assets (main_store), ==, 2);
+  g_assert_cmpstr (amap_store_get_title (main_store), ==, "Shared");
+  {
+    g_autoptr(AmapAsset) seen = amap_store_get_asset (main_store, uuid, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (amap_asset_get_name (seen), ==, "From the worker");
+  }
+
+  amap_store_refresh (main_store);
+  g_assert_cmpuint (resets, ==, 1);
+
+  /* And the other way round, through a batch. */
+  {
+    g_autoptr(AmapAsset) asset = make_asset ("Batch", 2, 2);
+    AmapStoreBatch *batch = amap_store_batch_begin (main_store, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+    g_assert_true (amap_store_batch_commit (batch, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (resets, ==, 2);
+  g_assert_cmpuint (amap_store_count_assets (worker), ==, 3);
+}
+
+static void
+test_batch (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("batch.assetmap");
+  g_autoptr(AmapAsset) first = make_asset ("School Pantry", 41, -87);
+  g_autoptr(AmapAsset) again = NULL;
+  g_autoptr(AmapAsset) by_source = NULL;
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapStoreBatch *batch;
+  gboolean updated = TRUE;
+  guint resets = 0, added = 0;
+  g_autofree char *uuid = NULL;
+
+  g_signal_connect (store, "reset", G_CALLBACK (count_cb), &resets);
+  g_signal_connect (store, "asset-added", G_CALLBACK (count1_cb), &added);
+
+  amap_asset_set_source_id (first, "pm-1");
+  amap_asset_add_tag (first, "food");
+
+  batch = amap_store_batch_begin (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_store_batch_put (batch, first, &updated, &error));
+  g_assert_no_error (error);
+  g_assert_false (updated);
+  uuid = g_strdup (amap_asset_get_uuid (first));
+  g_assert_nonnull (uuid);
+
+  /* A single edit while the import runs is refused, not interleaved. */
+  {
+    g_autoptr(AmapAsset) other = make_asset ("Other", 1, 1);
+
+    g_assert_false (amap_store_add_asset (store, other, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Asset %u", i);
+      g_autofree char *source_id = g_strdup_printf ("bulk-%u", i);
+      g_autoptr(AmapAsset) asset = make_asset (name, 41 + i * 0.001, -87);
+
+      amap_asset_set_source_id (asset, source_id);
+      g_assert_true (amap_store_batch_put (batch, asset, &updated, &error));
+      g_assert_false (updated);
+    }
+  g_assert_cmpuint (resets, ==, 0);
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resets, ==, 1);
+  g_assert_cmpuint (added, ==, 0);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1001);
+  /* Imports are not undo steps. */
+  g_assert_false (amap_store_get_can_undo (store));
+
+  /* Same uuid: update, not a duplicate. */
+  again = make_asset ("School Pantry (renamed)", 41.5, -87.5);
+  amap_asset_set_uuid (again, uuid);
+  /* Same source id, no uuid: update too. */
+  by_source = make_asset ("Bulk five, renamed", 40, -80);
+  amap_asset_set_source_id (by_source, "bulk-5");
+
+  batch = amap_store_batch_begin (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_store_batch_put (batch, again, &updated, &error));
+  g_assert_true (updated);
+  g_assert_true (amap_store_batch_put (batch, by_source, &updated, &error));
+  g_assert_true (updated);
+  g_assert_nonnull (amap_asset_get_uuid (by_source));
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resets, ==, 2);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1001);
+
+  stored = amap_store_get_asset (store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "School Pantry (renamed)");
+  g_assert_cmpfloat (amap_asset_get_latitude (stored), ==, 41.5);
+  g_assert_false (amap_asset_has_tag (stored, "food"));
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (by_source), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "Bulk five, renamed");
+  g_assert_cmpstr (amap_asset_get_source_id (stored), ==, "bulk-5");
+
+  /* An aborted batch leaves nothing behind and emits nothing. */
+  batch = amap_store_batch_begin (store, &error);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(AmapAsset) asset = make_asset ("Aborted", 1, 1);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+    }
+  amap_store_batch_abort (batch);
+  g_assert_cmpuint (resets, ==, 2);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1001);
+  {
+    g_autoptr(GPtrArray) hits = amap_store_search (store, "aborted", &error);
+    g_assert_cmpuint (hits->len, ==, 0);
+  }
+
+  /* A deleted asset's source id is free again: a re-import adds it back. */
+  g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (by_source), &error));
+  {
+    g_autoptr(AmapAsset) reimport = make_asset ("Bulk five", 40, -80);
+
+    amap_asset_set_source_id (reimport, "bulk-5");
+    batch = amap_store_batch_begin (store, &error);
+    g_assert_true (amap_store_batch_put (batch, reimport, &updated, &error));
+    g_assert_false (updated);
+    g_assert_true (amap_store_batch_commit (batch, &error));
+    g_assert_cmpuint (amap_store_count_assets (store), ==, 1001);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/store/open/new-file", test_new_file);
+  g_test_add_func ("/store/open/empty-file", test_empty_file_is_new);
+  g_test_add_func ("/store/open/not-a-map", test_not_a_map);
+  g_test_add_func ("/store/open/too-new", test_too_new);
+  g_test_add_func ("/store/open/read-only", test_read_only);
+  g_test_add_func ("/store/metadata", test_metadata);
+  g_test_add_func ("/store/categories", test_categories);
+  g_test_add_func ("/store/assets/round-trip", test_asset_round_trip);
+  g_test_add_func ("/store/assets/bad-input", test_bad_input);
+  g_test_add_func ("/store/assets/disk-full", test_disk_full);
+  g_test_add_func ("/store/tours", test_tours);
+  g_test_add_func ("/store/query/box", test_box_query);
+  g_test_add_func ("/store/query/search", test_search);
+  g_test_add_func ("/store/undo-redo", test_undo_redo);
+  g_test_add_func ("/store/two-connections", test_two_connections);
+  g_test_add_func ("/store/batch", test_batch);
+
+  return g_test_run ();
+}
