@@ -633,6 +633,7 @@ check_png (const char *dir,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *expected = NULL;
+  g_autofree char *lower = NULL;
   int status;
 
   if (!fixture_have_program ("python3"))
@@ -653,8 +654,8 @@ check_png (const char *dir,
     g_error ("%s is not a valid PNG: %s", name, err);
 
   /* Opaque category color in the middle, transparent corners. */
-  expected = g_strdup_printf ("%d %d %sff 00000000\n", AMAP_KMZ_ICON_SIZE, AMAP_KMZ_ICON_SIZE,
-                              g_ascii_strdown (color + 1, -1));
+  lower = g_ascii_strdown (color + 1, -1);
+  expected = g_strdup_printf ("%d %d %sff 00000000\n", AMAP_KMZ_ICON_SIZE, AMAP_KMZ_ICON_SIZE, lower);
   g_assert_cmpstr (out, ==, expected);
 }
 

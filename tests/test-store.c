@@ -9,6 +9,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -806,7 +807,7 @@ test_not_a_map (void)
       g_autoptr(AmapStore) store = NULL;
       g_autofree char *journal = g_strconcat (paths[i], "-journal", NULL);
       g_autofree char *wal = g_strconcat (paths[i], "-wal", NULL);
-      gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+      g_autofree char *shm = g_strconcat (paths[i], "-shm", NULL);
       GStatBuf st_before, st_after;
 
       g_assert_cmpint (g_stat (paths[i], &st_before), ==, 0);
@@ -821,15 +822,8 @@ test_not_a_map (void)
       g_assert_cmpint (g_stat (paths[i], &st_after), ==, 0);
       g_assert_cmpint (st_before.st_mtime, ==, st_after.st_mtime);
       g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
-      if (!had_wal)
-        {
-          GStatBuf st_wal;
-
-          /* SQLite may leave an empty -wal behind a WAL-mode reader, but it
-           * never writes pages into it. */
-          if (g_stat (wal, &st_wal) == 0)
-            g_assert_cmpint (st_wal.st_size, ==, 0);
-        }
+      g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
     }
 
   /* A directory is not a map either. */
@@ -919,39 +913,99 @@ assert_writes_refused (AmapStore  *store,
   g_assert_cmpstr (amap_store_get_title (store), ==, "Read me");
 }
 
+/* Makes a map with one asset, titled "Read me", in @dir; returns its path
+ * and the asset's uuid. Everything is checkpointed into the main file. */
+static char *
+make_finished_map (const char  *dir,
+                   char       **uuid)
+{
+  g_autofree char *path = g_build_filename (dir, "locked.assetmap", NULL);
+  g_autoptr(AmapStore) store = NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GError) error = NULL;
+
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  *uuid = add_asset (store, "Library", 41, -87);
+  g_assert_true (amap_store_set_title (store, "Read me", &error));
+  g_assert_cmpint (amap_store_add_tour (store, "Tour", NULL, &error), ==, 1);
+  g_clear_object (&store);
+
+  /* The last connection to close removes the -wal and -shm files. */
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  return g_steal_pointer (&path);
+}
+
+static void
+check_chmod_read_only (const char *path,
+                       const char *uuid)
+{
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_access (path, W_OK), !=, 0);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  assert_writes_refused (store, uuid);
+}
+
 static void
 test_read_only (void)
 {
-  g_autofree char *path = temp_map_path ("locked.assetmap");
-  g_autoptr(AmapStore) store = open_new_store ("locked.assetmap");
-  g_autofree char *uuid = add_asset (store, "Library", 41, -87);
+  g_autofree char *uuid = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
+  g_autoptr(AmapStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  int fd;
 
-  g_assert_true (amap_store_set_title (store, "Read me", &error));
-  g_assert_true (amap_store_add_tour (store, "Tour", NULL, &error) == 1);
-  g_clear_object (&store);
-  sqlite_exec (path, "PRAGMA wal_checkpoint(TRUNCATE);");
-  before = read_bytes (path);
-
-  /* A file the user may not write. */
-  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
-  fd = g_open (path, O_WRONLY, 0);
-  if (fd >= 0)
+  if (geteuid () != 0)
     {
-      close (fd);
-      g_test_message ("Running as a user who may write read-only files (root?): "
-                      "the chmod part is skipped, the forced read-only part runs");
+      dir = g_build_filename (g_get_user_data_dir (), "maps", NULL);
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      path = make_finished_map (dir, &uuid);
+      before = read_bytes (path);
+
+      g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+      check_chmod_read_only (path, uuid);
     }
   else
     {
-      store = amap_store_open (path, &error);
+      int status = 0;
+      pid_t pid;
+
+      /* Root may write any file whatever its mode, so the check runs in a
+       * child that has become an ordinary user ("nobody"), in a folder that
+       * user owns, on a root-owned file with mode 0444. */
+      dir = g_dir_make_tmp ("amap-read-only-XXXXXX", &error);
       g_assert_no_error (error);
-      assert_writes_refused (store, uuid);
-      g_clear_object (&store);
+      path = make_finished_map (dir, &uuid);
+      before = read_bytes (path);
+      g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+      g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+
+      pid = fork ();
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        {
+          /* 77: this sandbox does not let root become another user. */
+          if (chown (dir, 65534, 65534) != 0 || setgid (65534) != 0 || setuid (65534) != 0)
+            _exit (77);
+          check_chmod_read_only (path, uuid);
+          _exit (0);
+        }
+
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFEXITED (status));
+      if (WEXITSTATUS (status) == 77)
+        g_test_message ("Cannot switch to an unprivileged user here; "
+                        "only the forced read-only part runs");
+      else
+        g_assert_cmpint (WEXITSTATUS (status), ==, 0);
     }
+
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
 
   /* The same refusal when the store opens read-only on purpose. */
@@ -963,8 +1017,24 @@ test_read_only (void)
   after = read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));
 
-  if (fd >= 0)
-    g_test_incomplete ("chmod 0444 cannot stop this user (root); only the forced read-only path was tested");
+  /* Writable again: writes work. */
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (amap_store_get_read_only (store));
+  g_assert_true (amap_store_set_title (store, "Written", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  if (geteuid () == 0)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_remove (wal);
+      g_remove (shm);
+      g_remove (path);
+      g_rmdir (dir);
+    }
 }
 
 static void

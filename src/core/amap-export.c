@@ -202,6 +202,18 @@ export_data_run (ExportData    *data,
   if (ok && g_cancellable_set_error_if_cancelled (cancellable, &local_error))
     ok = FALSE;
 
+  /* Replacing a file keeps who may read it: contacts are personal data. */
+  if (ok)
+    {
+      g_autoptr(GFileInfo) info = g_file_query_info (data->file, G_FILE_ATTRIBUTE_UNIX_MODE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+      if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_MODE))
+        g_file_set_attribute_uint32 (tmp, G_FILE_ATTRIBUTE_UNIX_MODE,
+                                     g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_MODE) & 07777,
+                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+    }
+
   if (ok)
     ok = g_file_move (tmp, data->file,
                       G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,

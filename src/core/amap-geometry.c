@@ -418,7 +418,7 @@ append_wkt (GString            *str,
   };
 
   g_string_append (str, names[self->kind]);
-  if (with_z && self->kind != AMAP_GEOMETRY_COLLECTION)
+  if (with_z)
     g_string_append (str, " Z");
 
   if (amap_geometry_is_empty (self))
@@ -586,18 +586,27 @@ static gboolean
 read_number (WktParser *wp,
              double    *value)
 {
+  char buf[64];
   char *end = NULL;
+  gsize span;
 
   skip_space (wp);
   /* g_ascii_strtod also accepts "nan", "inf" and hex; WKT wants decimals. */
   if (!(g_ascii_isdigit (*wp->p) || *wp->p == '-' || *wp->p == '+' || *wp->p == '.'))
     return wkt_fail (wp, _("expected a number"));
 
-  *value = g_ascii_strtod (wp->p, &end);
-  if (end == wp->p || !isfinite (*value))
+  /* Only decimal notation: no hex, no "nan" or "inf". */
+  span = strspn (wp->p, "0123456789+-.eE");
+  if (span == 0 || span >= sizeof buf)
+    return wkt_fail (wp, _("expected a number"));
+  memcpy (buf, wp->p, span);
+  buf[span] = '\0';
+
+  *value = g_ascii_strtod (buf, &end);
+  if (end == buf || !isfinite (*value))
     return wkt_fail (wp, _("expected a number"));
 
-  wp->p = end;
+  wp->p += end - buf;
   return TRUE;
 }
 

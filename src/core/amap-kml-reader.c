@@ -94,6 +94,8 @@ typedef struct
 {
   Role role;
   Field field;
+  const char *name;  /* interned in the parser's dictionary */
+  guint line;
 } Frame;
 
 typedef struct _StyleInfo StyleInfo;
@@ -175,7 +177,9 @@ struct _AmapKmlReader
   xmlParserCtxtPtr ctxt;
   GError *error;                 /* the first error, stops everything */
   gboolean ended;
+  gboolean ended_input;
   gboolean seen_root;
+  const char *cur_element;       /* local name of the element being opened */
 
   GArray *frames;                /* Frame */
   GString *text;
@@ -271,6 +275,7 @@ static const struct
   { "restaurant", AMAP_CATEGORY_BUSINESS },
   { "dining", AMAP_CATEGORY_BUSINESS },
   { "cafe", AMAP_CATEGORY_BUSINESS },
+  { "café", AMAP_CATEGORY_BUSINESS },
   { "grocer", AMAP_CATEGORY_BUSINESS },
   { "bank", AMAP_CATEGORY_BUSINESS },
   { "market", AMAP_CATEGORY_BUSINESS },
@@ -471,6 +476,18 @@ category_known (AmapKmlReader *self,
   return NULL;
 }
 
+/* @word occurs in @text at the start of a word ("park" in "parking",
+ * not "hub" in "github"). */
+static gboolean
+contains_word_start (const char *text,
+                     const char *word)
+{
+  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
+    if (p == text || !(g_ascii_isalnum (p[-1]) || (guchar) p[-1] >= 0x80))
+      return TRUE;
+  return FALSE;
+}
+
 static const char *
 category_from_words (AmapKmlReader *self,
                      const char    *text)
@@ -492,7 +509,7 @@ category_from_words (AmapKmlReader *self,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (category_words); i++)
-    if (strstr (folded, category_words[i].word) != NULL &&
+    if (contains_word_start (folded, category_words[i].word) &&
         category_known (self, category_words[i].category) != NULL)
       return category_words[i].category;
 
@@ -648,7 +665,7 @@ push_frame (AmapKmlReader *self,
             Role           role,
             Field          field)
 {
-  Frame frame = { role, field };
+  Frame frame = { role, field, self->cur_element, current_line (self) };
 
   g_array_append_val (self->frames, frame);
 }
@@ -1277,7 +1294,8 @@ html_to_text (const char *html)
             skipping = p[1] != '/';
           else if (name_len == 5 && g_ascii_strncasecmp (name, "style", 5) == 0)
             skipping = p[1] != '/';
-          else if (is_block_tag (name, name_len))
+          else if (is_block_tag (name, name_len) &&
+                   !(p[1] == '/' && name_len == 2 && g_ascii_strncasecmp (name, "br", 2) == 0))
             {
               while (out->len > 0 && out->str[out->len - 1] == ' ')
                 g_string_truncate (out, out->len - 1);
@@ -1942,6 +1960,8 @@ on_start_element (void           *user_data,
   if (self->error != NULL)
     return;
 
+  self->cur_element = name;
+
   switch (parent_role)
     {
     case ROLE_SKIP:
@@ -2487,10 +2507,7 @@ on_end_element (void          *user_data,
 
     case ROLE_FOLDER:
       if (self->folders->len > 0)
-        {
-          g_free (g_ptr_array_index (self->folders, self->folders->len - 1));
-          g_ptr_array_set_size (self->folders, self->folders->len - 1);
-        }
+        g_ptr_array_set_size (self->folders, self->folders->len - 1);
       break;
 
     case ROLE_PLACEMARK:
@@ -2700,6 +2717,28 @@ on_cdata (void          *user_data,
     }
 }
 
+/* At the end of input with elements still open, libxml2 says "Extra
+ * content at the end of the document"; say what really happened. */
+static gboolean
+set_truncated_error (AmapKmlReader *self,
+                     xmlErrorPtr    last)
+{
+  Frame *open;
+
+  if (!self->ended_input || self->frames->len == 0 ||
+      !(last->code == XML_ERR_DOCUMENT_END || last->code == XML_ERR_TAG_NOT_FINISHED))
+    return FALSE;
+
+  open = top_frame (self);
+  g_clear_error (&self->error);
+  self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                             _("%s:%d:%d: the file ends inside <%s> (opened on line %u): "
+                               "it is incomplete, perhaps cut short"),
+                             self->file_name, last->line, last->int2,
+                             open->name != NULL ? open->name : "?", open->line);
+  return TRUE;
+}
+
 static void
 on_structured_error (void        *user_data,
                      xmlErrorPtr  error)
@@ -2708,6 +2747,8 @@ on_structured_error (void        *user_data,
   g_autofree char *message = NULL;
 
   if (error == NULL || error->level < XML_ERR_FATAL || self->error != NULL)
+    return;
+  if (set_truncated_error (self, error))
     return;
 
   message = g_strdup (error->message != NULL ? error->message : "");
@@ -2727,7 +2768,9 @@ reset_document_state (AmapKmlReader *self)
   g_clear_pointer (&self->ctxt, xmlFreeParserCtxt);
   g_clear_error (&self->error);
   self->ended = FALSE;
+  self->ended_input = FALSE;
   self->seen_root = FALSE;
+  self->cur_element = NULL;
   self->bytes_read = 0;
   g_array_set_size (self->frames, 0);
   g_string_truncate (self->text, 0);
@@ -2802,6 +2845,9 @@ check_parse_result (AmapKmlReader *self,
     return;
 
   last = xmlCtxtGetLastError (self->ctxt);
+  if (last != NULL && set_truncated_error (self, last))
+    return;
+
   if (last != NULL && last->message != NULL)
     {
       g_autofree char *message = g_strstrip (g_strdup (last->message));
@@ -3005,7 +3051,10 @@ amap_kml_reader_end (AmapKmlReader  *self,
 
   if (self->error == NULL && !self->ended && ensure_parser (self))
     {
-      int rc = xmlParseChunk (self->ctxt, NULL, 0, 1);
+      int rc;
+
+      self->ended_input = TRUE;
+      rc = xmlParseChunk (self->ctxt, NULL, 0, 1);
 
       check_parse_result (self, rc);
       if (self->error == NULL && !self->seen_root)

@@ -296,10 +296,17 @@ data (Output     *out,
   if (value == NULL)
     return;
 
+  /* One line per field: <Data name="…"><value>…</value></Data>. */
   start (out, "Data");
   attribute (out, "name", name);
+  if (!out->failed)
+    check (out, xmlTextWriterSetIndent (out->xml, 0));
   element (out, "value", value);
   end (out);
+  if (!out->failed)
+    check (out, xmlTextWriterWriteRaw (out->xml, BAD_CAST "\n"));
+  if (!out->failed)
+    check (out, xmlTextWriterSetIndent (out->xml, 1));
 }
 
 /* xmlOutputBuffer callbacks */

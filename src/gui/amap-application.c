@@ -464,14 +464,9 @@ amap_application_startup (GApplication *app)
     { "app.preferences", { "<Control>comma", NULL } },
     { "app.open-map", { "<Control>o", NULL } },
     { "app.new-map", { "<Control><Shift>n", NULL } },
-    { "win.add-asset", { "<Control>n", NULL } },
-    { "win.import", { "<Control>i", NULL } },
-    { "win.export", { "<Control>e", NULL } },
-    { "win.search", { "<Control>f", NULL } },
-    { "win.undo", { "<Control>z", NULL } },
-    { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
-    { "win.toggle-sidebar", { "F9", NULL } },
-    { "win.close", { "<Control>w", NULL } },
+    /* The window's own shortcuts (Ctrl+N, Ctrl+Z, Delete…) are bindings of
+     * the window class, so that text entries keep theirs. */
+    { "window.close", { "<Control>w", NULL } },
   };
 
   G_APPLICATION_CLASS (amap_application_parent_class)->startup (app);

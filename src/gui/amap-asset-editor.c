@@ -881,7 +881,11 @@ amap_asset_editor_dispose (GObject *object)
 {
   AmapAssetEditor *self = AMAP_ASSET_EDITOR (object);
 
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_ASSET_EDITOR);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->asset);
   g_clear_object (&self->store);
 

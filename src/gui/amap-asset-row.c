@@ -121,7 +121,11 @@ amap_asset_row_dispose (GObject *object)
 {
   AmapAssetRow *self = AMAP_ASSET_ROW (object);
 
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_ASSET_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->item);
   g_clear_object (&self->store);
 

@@ -31,6 +31,8 @@ enum {
 #define FIT_PADDING 64.0
 #define DRAG_THRESHOLD 4.0
 #define GO_TO_MS 400
+/* Offline, how often one tile is tried to see whether we are back. */
+#define PROBE_SECONDS 60
 
 struct _AmapMapView
 {
@@ -47,6 +49,8 @@ struct _AmapMapView
   GtkWidget        *popover;
   GSettings        *settings;
   AmapTileSource   *tile_source;
+  guint             probe_id;
+  guint             reload_id;
 
   AmapStore        *store;
   GListModel       *model;
@@ -104,10 +108,72 @@ set_offline (AmapMapView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE]);
 }
 
+static void update_base_map (AmapMapView *self);
+
+static void
+on_probe_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  /* Success shows up as the source's "offline" going FALSE. */
+  bytes = shumate_data_source_get_tile_data_finish (SHUMATE_DATA_SOURCE (source), result, NULL);
+}
+
+static gboolean
+probe_cb (gpointer user_data)
+{
+  AmapMapView *self = user_data;
+  ShumateViewport *viewport = get_viewport (self);
+  int zoom = (int) shumate_viewport_get_zoom_level (viewport);
+  double x, y;
+
+  /* The tile under the centre of the view, as the map would ask for it. */
+  amap_projection_location_to_pixels (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                      shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                      zoom, &x, &y);
+  shumate_data_source_get_tile_data_async (SHUMATE_DATA_SOURCE (self->tile_source),
+                                           (int) (x / AMAP_PROJECTION_TILE_SIZE),
+                                           (int) (y / AMAP_PROJECTION_TILE_SIZE),
+                                           zoom, NULL, on_probe_done_cb, NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  AmapMapView *self = user_data;
+
+  self->reload_id = 0;
+  update_base_map (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_tile_source_offline_cb (AmapMapView *self)
 {
-  set_offline (self, amap_tile_source_get_offline (self->tile_source));
+  gboolean was_offline = self->offline;
+  gboolean offline = amap_tile_source_get_offline (self->tile_source);
+
+  set_offline (self, offline);
+
+  if (offline)
+    {
+      if (self->probe_id == 0)
+        self->probe_id = g_timeout_add_seconds (PROBE_SECONDS, probe_cb, self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->probe_id, g_source_remove);
+      /* Back online: a fresh base layer asks again for the tiles that
+       * failed (the rest come from the disk cache). Not from inside the
+       * old source's own notification. */
+      if (was_offline && self->reload_id == 0)
+        self->reload_id = g_idle_add (reload_cb, self);
+    }
 }
 
 static char *
@@ -148,6 +214,7 @@ update_base_map (AmapMapView *self)
   if (self->tile_source != NULL)
     g_signal_handlers_disconnect_by_func (self->tile_source, on_tile_source_offline_cb, self);
   g_clear_object (&self->tile_source);
+  g_clear_handle_id (&self->probe_id, g_source_remove);
 
   switch (base_map)
     {
@@ -552,6 +619,8 @@ amap_map_view_dispose (GObject *object)
   if (self->tile_source != NULL)
     g_signal_handlers_disconnect_by_func (self->tile_source, on_tile_source_offline_cb, self);
   g_clear_object (&self->tile_source);
+  g_clear_handle_id (&self->probe_id, g_source_remove);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_MAP_VIEW);
@@ -712,6 +781,9 @@ amap_map_view_init (AmapMapView *self)
   GtkEventController *motion;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Map"),
+                                  -1);
 
   self->settings = g_settings_new (APPLICATION_ID);
   viewport = get_viewport (self);

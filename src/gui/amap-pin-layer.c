@@ -17,7 +17,7 @@
 #include "amap-projection.h"
 
 /* Pins closer than a grid cell (pixels) become one badge... */
-#define CELL_SIZE 52.0
+#define CELL_SIZE 44.0
 /* ...until street level, where every pin stands on its own. */
 #define CLUSTER_MAX_ZOOM 17.0
 
@@ -72,6 +72,7 @@ struct _AmapPinLayer
   char         *selected_uuid;
   GPtrArray    *pins;            /* Pin *, parallel to the model */
   GPtrArray    *builtin_categories;
+  GHashTable   *categories;      /* key -> AmapCategory */
 
   gboolean      has_home;
   double        home_latitude;
@@ -160,7 +161,41 @@ invalidate_layout (AmapPinLayer *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* Color and icon of a category key, from the store or the built-ins. */
+/* The category of @key (transfer none): from the store, else a built-in,
+ * kept until the categories change. */
+static AmapCategory *
+find_category (AmapPinLayer *self,
+               const char   *key)
+{
+  AmapCategory *category;
+
+  category = g_hash_table_lookup (self->categories, key);
+  if (category != NULL)
+    return category;
+
+  if (self->store != NULL)
+    category = amap_store_lookup_category (self->store, key);   /* transfer full */
+
+  if (category == NULL)
+    {
+      if (self->builtin_categories == NULL)
+        self->builtin_categories = amap_category_list_builtin ();
+      for (guint i = 0; i < self->builtin_categories->len && category == NULL; i++)
+        {
+          AmapCategory *builtin = g_ptr_array_index (self->builtin_categories, i);
+
+          if (g_strcmp0 (amap_category_get_key (builtin), key) == 0)
+            category = g_object_ref (builtin);
+        }
+    }
+
+  if (category != NULL)
+    g_hash_table_insert (self->categories, g_strdup (key), category);
+
+  return category;
+}
+
+/* Color and icon of a category key; a gray location pin when unknown. */
 static void
 lookup_category (AmapPinLayer  *self,
                  const char    *key,
@@ -172,25 +207,8 @@ lookup_category (AmapPinLayer  *self,
   *color = FALLBACK_COLOR;
   *icon_name = FALLBACK_ICON;
 
-  if (key == NULL)
-    return;
-
-  if (self->store != NULL)
-    category = amap_store_lookup_category (self->store, key);
-
-  if (category == NULL)
-    {
-      if (self->builtin_categories == NULL)
-        self->builtin_categories = amap_category_list_builtin ();
-      for (guint i = 0; i < self->builtin_categories->len; i++)
-        {
-          AmapCategory *builtin = g_ptr_array_index (self->builtin_categories, i);
-
-          if (g_strcmp0 (amap_category_get_key (builtin), key) == 0)
-            category = builtin;
-        }
-    }
-
+  if (key != NULL)
+    category = find_category (self, key);
   if (category == NULL)
     return;
 
@@ -487,12 +505,12 @@ static double
 cluster_diameter (guint count)
 {
   if (count < 10)
-    return 34;
+    return 30;
   if (count < 100)
-    return 40;
+    return 36;
   if (count < 1000)
-    return 46;
-  return 52;
+    return 42;
+  return 48;
 }
 
 static void
@@ -838,6 +856,7 @@ on_items_changed_cb (GListModel   *model,
 static void
 on_categories_changed_cb (AmapPinLayer *self)
 {
+  g_hash_table_remove_all (self->categories);
   g_hash_table_remove_all (self->textures);
   invalidate_layout (self);
 }
@@ -882,6 +901,7 @@ amap_pin_layer_dispose (GObject *object)
   amap_pin_layer_set_store (self, NULL);
   g_clear_pointer (&self->builtin_categories, g_ptr_array_unref);
   g_clear_pointer (&self->textures, g_hash_table_unref);
+  g_clear_pointer (&self->categories, g_hash_table_unref);
 
   G_OBJECT_CLASS (amap_pin_layer_parent_class)->dispose (object);
 }
@@ -987,6 +1007,7 @@ amap_pin_layer_init (AmapPinLayer *self)
   g_array_set_clear_func (self->items, drawn_item_clear);
   self->boxes = g_array_new (FALSE, TRUE, sizeof (AmapHitBox));
   self->textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 AmapPinLayer *

@@ -43,7 +43,7 @@ struct _AmapShapeLayer
   GListModel   *model;
   AmapStore    *store;
   GPtrArray    *shapes;     /* Shape * or NULL, parallel to the model */
-  GPtrArray    *builtin_categories;
+  GHashTable   *colors;     /* category key -> "#rrggbb" */
 
   gboolean      has_home;
   double        home_latitude;
@@ -168,35 +168,46 @@ shape_new (AmapAsset *asset)
   return shape;
 }
 
+/* A category's color, kept until the categories change. */
 static const char *
 lookup_color (AmapShapeLayer *self,
               const char     *key)
 {
+  const char *color;
   AmapCategory *category = NULL;
 
   if (key == NULL)
     return FALLBACK_COLOR;
 
+  color = g_hash_table_lookup (self->colors, key);
+  if (color != NULL)
+    return color;
+
   if (self->store != NULL)
-    category = amap_store_lookup_category (self->store, key);
+    category = amap_store_lookup_category (self->store, key);   /* transfer full */
 
   if (category == NULL)
     {
-      if (self->builtin_categories == NULL)
-        self->builtin_categories = amap_category_list_builtin ();
-      for (guint i = 0; i < self->builtin_categories->len; i++)
+      g_autoptr(GPtrArray) builtins = amap_category_list_builtin ();
+
+      for (guint i = 0; i < builtins->len && category == NULL; i++)
         {
-          AmapCategory *builtin = g_ptr_array_index (self->builtin_categories, i);
+          AmapCategory *builtin = g_ptr_array_index (builtins, i);
 
           if (g_strcmp0 (amap_category_get_key (builtin), key) == 0)
-            category = builtin;
+            category = g_object_ref (builtin);
         }
     }
 
   if (category != NULL && amap_color_is_valid (amap_category_get_color (category)))
-    return amap_category_get_color (category);
+    color = amap_category_get_color (category);
+  else
+    color = FALLBACK_COLOR;
 
-  return FALLBACK_COLOR;
+  g_hash_table_insert (self->colors, g_strdup (key), g_strdup (color));
+  g_clear_object (&category);
+
+  return g_hash_table_lookup (self->colors, key);
 }
 
 static const char *
@@ -352,6 +363,13 @@ amap_shape_layer_snapshot (GtkWidget   *widget,
 }
 
 static void
+on_categories_changed_cb (AmapShapeLayer *self)
+{
+  g_hash_table_remove_all (self->colors);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
 on_viewport_changed_cb (AmapShapeLayer *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -401,7 +419,6 @@ amap_shape_layer_dispose (GObject *object)
 
   amap_shape_layer_set_model (self, NULL);
   amap_shape_layer_set_store (self, NULL);
-  g_clear_pointer (&self->builtin_categories, g_ptr_array_unref);
 
   G_OBJECT_CLASS (amap_shape_layer_parent_class)->dispose (object);
 }
@@ -413,6 +430,7 @@ amap_shape_layer_finalize (GObject *object)
 
   g_ptr_array_unref (self->shapes);
   g_array_unref (self->ring_miles);
+  g_hash_table_unref (self->colors);
 
   G_OBJECT_CLASS (amap_shape_layer_parent_class)->finalize (object);
 }
@@ -437,6 +455,7 @@ amap_shape_layer_init (AmapShapeLayer *self)
 {
   self->shapes = g_ptr_array_new_with_free_func (shape_free);
   self->ring_miles = g_array_new (FALSE, FALSE, sizeof (double));
+  self->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
 
@@ -486,15 +505,15 @@ amap_shape_layer_set_store (AmapShapeLayer *self,
     return;
 
   if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, gtk_widget_queue_draw, self);
+    g_signal_handlers_disconnect_by_func (self->store, on_categories_changed_cb, self);
 
   g_set_object (&self->store, store);
 
   if (store != NULL)
     g_signal_connect_swapped (store, "categories-changed",
-                              G_CALLBACK (gtk_widget_queue_draw), self);
+                              G_CALLBACK (on_categories_changed_cb), self);
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  on_categories_changed_cb (self);
 }
 
 void

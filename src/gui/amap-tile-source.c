@@ -32,6 +32,7 @@ struct _AmapTileSource
   gboolean           failure_logged;
   gint64             retry_after;      /* monotonic µs; 0: go ahead */
   guint              backoff_seconds;
+  gboolean           probing;          /* offline: one download is trying */
 };
 
 G_DEFINE_FINAL_TYPE (AmapTileSource, amap_tile_source, SHUMATE_TYPE_DATA_SOURCE)
@@ -167,6 +168,7 @@ on_tile_downloaded_cb (GObject      *source,
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   url = g_uri_to_string (soup_message_get_uri (message));
+  self->probing = FALSE;
 
   if (body == NULL)
     {
@@ -225,7 +227,10 @@ download_tile (AmapTileSource *self,
   g_autofree char *url = NULL;
   g_autoptr(SoupMessage) message = NULL;
 
-  if (g_get_monotonic_time () < self->retry_after)
+  /* Offline, one download at a time finds out whether we are back; the
+   * rest come from the cache or fail at once. */
+  if (g_get_monotonic_time () < self->retry_after
+      || (self->offline && self->probing))
     {
       return_cached_or_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
                                                          _("Map tiles can’t be loaded right now.")));
@@ -243,6 +248,9 @@ download_tile (AmapTileSource *self,
       g_object_unref (task);
       return;
     }
+
+  if (self->offline)
+    self->probing = TRUE;
 
   if (request->etag != NULL)
     soup_message_headers_append (soup_message_get_request_headers (message),

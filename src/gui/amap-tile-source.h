@@ -31,8 +31,8 @@ G_DECLARE_FINAL_TYPE (AmapTileSource, amap_tile_source, AMAP, TILE_SOURCE, Shuma
  *
  * Without network it never blocks and never hammers: after a failure,
  * requests fail at once (or come from the disk cache) for a while, the
- * pause doubling up to five minutes, then one download is tried again.
- * Only the first failure is logged, at debug level.
+ * pause doubling up to five minutes; then, while offline, one download at
+ * a time is tried. Only the first failure is logged, at debug level.
  */
 AmapTileSource *amap_tile_source_new         (const char     *url_template,
                                               const char     *cache_key);

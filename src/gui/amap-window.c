@@ -119,6 +119,7 @@ G_DEFINE_FINAL_TYPE (AmapWindow, amap_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_actions      (AmapWindow *self);
 static void start_next_import   (AmapWindow *self);
+static void set_sample_home     (AmapWindow *self);
 static void select_uuid         (AmapWindow *self,
                                  const char *uuid);
 
@@ -322,7 +323,18 @@ update_main_page (AmapWindow *self)
                    !self->empty_dismissed && !self->importing &&
                    !amap_store_get_read_only (self->store);
 
-  gtk_stack_set_visible_child_name (self->main_stack, empty ? "empty" : "map");
+  if (!empty && g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "map") != 0)
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "map");
+      gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+    }
+  else if (empty)
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "empty");
+    }
+  /* The list and search make no sense over the welcome page. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar_button), !empty);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), !empty);
 }
 
 static void
@@ -531,7 +543,9 @@ rebuild_chips (AmapWindow *self)
       gtk_widget_set_size_request (dot, 10, 10);
       gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
       gtk_box_append (GTK_BOX (box), dot);
       gtk_box_append (GTK_BOX (box), label);
       gtk_button_set_child (GTK_BUTTON (chip), box);
@@ -842,6 +856,20 @@ add_button_toggled_cb (AmapWindow *self)
   gtk_revealer_set_reveal_child (self->hint_revealer, active || self->placing_home);
 }
 
+static gboolean
+forget_placing_home_cb (gpointer user_data)
+{
+  AmapWindow *self = user_data;
+  gboolean adding = FALSE;
+
+  if (self->map_view != NULL && map_has_property (self, "adding"))
+    g_object_get (self->map_view, "adding", &adding, NULL);
+  if (!adding)
+    self->placing_home = FALSE;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 map_adding_changed_cb (AmapWindow *self)
 {
@@ -850,7 +878,9 @@ map_adding_changed_cb (AmapWindow *self)
   g_object_get (self->map_view, "adding", &adding, NULL);
   if (!adding)
     {
-      self->placing_home = FALSE;
+      /* The view leaves add mode just before it emits "add-requested":
+       * forget about placing the home only after that. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, forget_placing_home_cb, g_object_ref (self), g_object_unref);
       gtk_toggle_button_set_active (self->add_button, FALSE);
       gtk_revealer_set_reveal_child (self->hint_revealer, FALSE);
     }
@@ -922,6 +952,8 @@ import_done_cb (GObject      *source,
       gtk_window_present (GTK_WINDOW (dialog));
 
       amap_store_refresh (self->store);
+      if (g_object_get_data (G_OBJECT (file), "amap-sample") != NULL)
+        set_sample_home (self);
       if (self->fit_after_import)
         map_fit_assets (self);
     }
@@ -931,6 +963,35 @@ import_done_cb (GObject      *source,
   refresh_tags (self);
   update_main_page (self);
   start_next_import (self);
+}
+
+/* The sample marks its school with the tag "our school": make it the home
+ * when the map has none, so the walking rings show. */
+static void
+set_sample_home (AmapWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->assets));
+
+  if (amap_store_get_title (self->store) == NULL)
+    amap_store_set_title (self->store, _("Fruitvale Sample Neighborhood"), NULL);
+
+  if (amap_store_get_home (self->store, NULL, NULL, NULL))
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (G_LIST_MODEL (self->assets), i);
+      g_autoptr(GError) error = NULL;
+
+      if (!amap_asset_has_tag (asset, "our school") || !amap_asset_get_has_location (asset))
+        continue;
+
+      if (!amap_store_set_home (self->store, amap_asset_get_name (asset),
+                                amap_asset_get_latitude (asset), amap_asset_get_longitude (asset),
+                                &error))
+        g_warning ("Could not set the sample's home: %s", error->message);
+      return;
+    }
 }
 
 static void
@@ -1446,6 +1507,7 @@ open_sample_action (GtkWidget  *widget,
     }
 
   file = g_file_new_for_path (path);
+  g_object_set_data (G_OBJECT (file), "amap-sample", GINT_TO_POINTER (TRUE));
   amap_window_import_file (self, file);
 }
 

@@ -1,0 +1,356 @@
+/* test-cli.c: the headless command line, run as a real process
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "amap-cli.h"
+#include "amap-store.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("amap-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "test.assetmap", NULL);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir, name, NULL);
+      g_unlink (child);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  remove_dir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+/* Runs the real asset-map with no display at all. */
+static gboolean
+run_binary (const char * const  *args,
+            char               **out,
+            char               **err,
+            int                 *exit_status)
+{
+  const char *binary = g_getenv ("AMAP_BINARY");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+    return FALSE;
+
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+  envp = g_environ_setenv (envp, "LANGUAGE", "C", TRUE);
+
+  g_ptr_array_add (argv, (char *) binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (g_spawn_check_wait_status (wait_status, &error))
+    *exit_status = 0;
+  else if (g_error_matches (error, G_SPAWN_EXIT_ERROR, error->code))
+    *exit_status = error->code;
+  else
+    g_assert_no_error (error);  /* killed by a signal */
+
+  return TRUE;
+}
+
+static char *
+add_asset (AmapStore  *store,
+           const char *name,
+           const char *category,
+           double      latitude,
+           double      longitude)
+{
+  g_autoptr(AmapAsset) asset = amap_asset_new (name);
+  g_autoptr(GError) error = NULL;
+
+  amap_asset_set_category (asset, category);
+  if (!isnan (latitude))
+    amap_asset_set_location (asset, latitude, longitude);
+  amap_store_add_asset (store, asset, &error);
+  g_assert_no_error (error);
+
+  return g_strdup (amap_asset_get_uuid (asset));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static GPtrArray *
+sorted_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_ptr_array_add (result, g_strdup (lines[i]));
+  g_ptr_array_sort (result, compare_strings);
+
+  return result;
+}
+
+static void
+test_list_non_ascii (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autofree char *cafe = NULL;
+  g_autofree char *books = NULL;
+  g_autofree char *mosque = NULL;
+  g_autofree char *garden = NULL;
+  g_autofree char *tabbed = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *args[] = { "--database", fixture->path, "--list", NULL };
+  int status = -1;
+
+  store = amap_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  cafe = add_asset (store, "Café Luna", "business", 37.7749, -122.2194);
+  books = add_asset (store, "中文书店", "library-arts", 37.77501, -122.22);
+  mosque = add_asset (store, "مسجد العربية", "faith", -33.8688, 151.2093);
+  garden = add_asset (store, "Huerta Comunitaria", "park", NAN, NAN);
+  tabbed = add_asset (store, "Tab\tand\nnewline", "other", 1.5, -0.25);
+  g_clear_object (&store);
+
+  g_ptr_array_add (expected, g_strdup_printf ("%s\tCafé Luna\tbusiness\t37.7749000\t-122.2194000", cafe));
+  g_ptr_array_add (expected, g_strdup_printf ("%s\t中文书店\tlibrary-arts\t37.7750100\t-122.2200000", books));
+  g_ptr_array_add (expected, g_strdup_printf ("%s\tمسجد العربية\tfaith\t-33.8688000\t151.2093000", mosque));
+  g_ptr_array_add (expected, g_strdup_printf ("%s\tHuerta Comunitaria\tpark\t\t", garden));
+  g_ptr_array_add (expected, g_strdup_printf ("%s\tTab and newline\tother\t1.5000000\t-0.2500000", tabbed));
+  g_ptr_array_sort (expected, compare_strings);
+
+  if (!run_binary (args, &out, &err, &status))
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_true (g_str_has_suffix (out, "\n"));
+
+  got = sorted_lines (out);
+  g_assert_cmpuint (got->len, ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (got, i), ==, g_ptr_array_index (expected, i));
+}
+
+static void
+test_format_asset (void)
+{
+  g_autoptr(AmapAsset) asset = amap_asset_new ("Iglesia\tSan José");
+  g_autofree char *line = NULL;
+  g_autofree char *unlocated = NULL;
+
+  amap_asset_set_uuid (asset, "11111111-2222-3333-4444-555555555555");
+  amap_asset_set_category (asset, "faith");
+  amap_asset_set_location (asset, 37.77, -122.2);
+  line = amap_cli_format_asset (asset);
+  g_assert_cmpstr (line, ==, "11111111-2222-3333-4444-555555555555\tIglesia San José\tfaith\t37.7700000\t-122.2000000");
+
+  amap_asset_clear_location (asset);
+  unlocated = amap_cli_format_asset (asset);
+  g_assert_cmpstr (unlocated, ==, "11111111-2222-3333-4444-555555555555\tIglesia San José\tfaith\t\t");
+}
+
+static void
+test_version (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = g_strdup_printf ("asset-map %s\n", PACKAGE_VERSION);
+  const char *args[] = { "--version", NULL };
+  int status = -1;
+
+  if (!run_binary (args, &out, &err, &status))
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, expected);
+}
+
+static void
+test_not_a_database (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char contents[] = "Meeting notes, not a map.\nPastor Ruiz: call Tuesday.\n\x01\x02\x03";
+  const char *list_args[] = { "--database", fixture->path, "--list", NULL };
+  const char *gui_args[] = { "--database", fixture->path, NULL };
+  const char * const *runs[] = { list_args, gui_args };
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (fixture->path, contents, sizeof contents - 1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *after = NULL;
+      gsize length = 0;
+      int status = -1;
+
+      if (!run_binary (runs[i], &out, &err, &status))
+        {
+          g_test_skip ("AMAP_BINARY is not set or not built");
+          return;
+        }
+
+      /* A sentence naming the file, on stderr; nothing on stdout. */
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, "asset-map: Could not open “"));
+      g_assert_nonnull (strstr (err, "test.assetmap"));
+      g_assert_true (g_str_has_suffix (err, "\n"));
+      g_assert_cmpuint (strlen (err), >, strlen ("asset-map: Could not open “”: \n") + strlen (fixture->path));
+
+      /* The file is untouched and nothing was created beside it. */
+      g_file_get_contents (fixture->path, &after, &length, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (after, length, contents, sizeof contents - 1);
+    }
+}
+
+static void
+test_import_export (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *srcdir = g_strdup (g_getenv ("G_TEST_SRCDIR"));
+  g_autofree char *sample = NULL;
+  g_autofree char *exported = g_build_filename (fixture->dir, "out.kml", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.kml", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *kml = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (srcdir == NULL)
+    {
+      g_test_skip ("G_TEST_SRCDIR is not set");
+      return;
+    }
+  sample = g_build_filename (srcdir, "..", "data", "samples", "fruitvale.kml", NULL);
+  if (!g_file_test (sample, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The sample neighborhood is missing");
+      return;
+    }
+
+  {
+    const char *args[] = { "--database", fixture->path, "--import", sample, NULL };
+
+    if (!run_binary (args, &out, &err, &status))
+      {
+        g_test_skip ("AMAP_BINARY is not set or not built");
+        return;
+      }
+    g_assert_cmpint (status, ==, 0);
+    /* The report names the file. */
+    g_assert_nonnull (strstr (out, "fruitvale.kml"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  {
+    const char *args[] = { "--database", fixture->path, "--list", NULL };
+
+    run_binary (args, &listing, &err, &status);
+    g_assert_cmpint (status, ==, 0);
+    lines = sorted_lines (listing);
+    g_assert_cmpuint (lines->len, ==, 18);
+    g_assert_nonnull (strstr (listing, "\tFruitvale Community Elementary\teducation\t37.7772000\t-122.2236000\n"));
+    g_clear_pointer (&err, g_free);
+  }
+
+  {
+    const char *args[] = { "--database", fixture->path, "--export", exported, NULL };
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_file_get_contents (exported, &kml, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (kml, "Fruitvale Community Elementary"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  {
+    const char *args[] = { "--database", fixture->path, "--import", missing, NULL };
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_true (g_str_has_prefix (err, "asset-map: Could not import “"));
+    g_assert_nonnull (strstr (err, "missing.kml"));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/cli/format-asset", test_format_asset);
+  g_test_add ("/cli/list-non-ascii", Fixture, NULL, fixture_setup, test_list_non_ascii, fixture_teardown);
+  g_test_add ("/cli/version", Fixture, NULL, fixture_setup, test_version, fixture_teardown);
+  g_test_add ("/cli/import-export", Fixture, NULL, fixture_setup, test_import_export, fixture_teardown);
+  g_test_add ("/cli/not-a-database", Fixture, NULL, fixture_setup, test_not_a_database, fixture_teardown);
+
+  return g_test_run ();
+}

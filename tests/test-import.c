@@ -1,0 +1,438 @@
+/* test-import.c: KML/KMZ files into a real store, in one transaction
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "amap-error.h"
+#include "amap-import.h"
+#include "amap-store.h"
+
+typedef struct
+{
+  char *dir;
+  AmapStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "map" AMAP_STORE_SUFFIX, NULL);
+  fixture->store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  g_free (fixture->dir);
+}
+
+static GFile *
+data_file (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  return g_file_new_for_path (path);
+}
+
+static AmapAsset *
+find_by_name (AmapStore  *store,
+              const char *name)
+{
+  g_autoptr(GPtrArray) assets = amap_store_list_assets (store, NULL);
+
+  for (guint i = 0; i < assets->len; i++)
+    if (g_strcmp0 (amap_asset_get_name (g_ptr_array_index (assets, i)), name) == 0)
+      return g_object_ref (g_ptr_array_index (assets, i));
+  g_error ("no asset named “%s” in the store", name);
+  return NULL;
+}
+
+/* Writes a My Maps-shaped file of @n placemarks, styles after the folders. */
+static GFile *
+write_generated (const char *dir,
+                 guint       n)
+{
+  g_autofree char *path = g_strdup_printf ("%s/generated-%u.kml", dir, n);
+  g_autoptr(GString) kml = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_string_append (kml,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n"
+                   "<name>Generated</name>\n<Folder>\n<name>Untitled layer</name>\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (kml,
+                            "<Placemark>\n<name>Place %u</name>\n"
+                            "<description><![CDATA[Row %u<br>of the test]]></description>\n"
+                            "<styleUrl>#s%u</styleUrl>\n"
+                            "<ExtendedData><Data name=\"Row\"><value>%u</value></Data></ExtendedData>\n"
+                            "<Point><coordinates>%.6f,%.6f,0</coordinates></Point>\n"
+                            "</Placemark>\n",
+                            i, i, i % 2, i,
+                            -122.3 + (i % 1000) * 0.0001, 37.7 + (i / 1000) * 0.0001);
+  g_string_append (kml, "</Folder>\n"
+                        "<Style id=\"s0\"><IconStyle><Icon><href>https://example.com/school.png</href></Icon></IconStyle></Style>\n"
+                        "<Style id=\"s1\"><IconStyle><Icon><href>https://example.com/dot.png</href></Icon></IconStyle></Style>\n"
+                        "</Document>\n</kml>\n");
+
+  g_assert_true (g_file_set_contents (path, kml->str, kml->len, &error));
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+static void
+test_counts_and_styles_after (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GFile) file = data_file ("mymaps-styles-after.kml");
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(AmapAsset) clinic = NULL;
+  g_autoptr(AmapAsset) park = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 5);
+  g_assert_cmpuint (amap_import_report_get_updated (report), ==, 0);
+  g_assert_cmpuint (amap_import_report_get_skipped (report), ==, 0);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 5);
+
+  /* Its style comes after it in the file; it still gets its category. */
+  clinic = find_by_name (fixture->store, "Eastside Clinic");
+  g_assert_cmpstr (amap_asset_get_category (clinic), ==, "health");
+  park = find_by_name (fixture->store, "Lincoln Park");
+  g_assert_cmpstr (amap_asset_get_category (park), ==, "park");
+  g_assert_true (g_str_has_prefix (amap_asset_get_shape (park), "POLYGON Z (("));
+  g_assert_cmpstr (amap_asset_get_extra (park, "Acres"), ==, "12");
+
+  text = amap_import_report_to_string (report);
+  g_assert_true (g_str_has_prefix (text, "mymaps-styles-after.kml: 5 imported, 0 updated, 0 skipped"));
+}
+
+static void
+test_reimport_updates (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GFile) file = data_file ("mymaps-styles-after.kml");
+  g_autoptr(GFile) own = data_file ("own-fields.kml");
+  g_autoptr(AmapImportReport) first = NULL;
+  g_autoptr(AmapImportReport) second = NULL;
+  g_autoptr(AmapAsset) before = NULL;
+  g_autoptr(AmapAsset) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  before = find_by_name (fixture->store, "Corner Bakery");
+
+  second = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (second), ==, 0);
+  g_assert_cmpuint (amap_import_report_get_updated (second), ==, 5);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 5);
+  after = find_by_name (fixture->store, "Corner Bakery");
+  g_assert_cmpstr (amap_asset_get_uuid (before), ==, amap_asset_get_uuid (after));
+
+  /* Our own file: matched by uuid, twice. */
+  g_clear_object (&first);
+  first = amap_import_file (fixture->store, own, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (first), ==, 1);
+  g_clear_object (&second);
+  second = amap_import_file (fixture->store, own, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_updated (second), ==, 1);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
+  g_clear_object (&after);
+  after = amap_store_get_asset (fixture->store, "3f0c6a4e-8d5b-4b7e-9a51-2c1e7f0d9b11", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_asset_get_category (after), ==, "faith");
+  g_assert_cmpuint (amap_asset_get_contacts (after)->len, ==, 1);
+}
+
+static void
+test_unlocated (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GFile) file = data_file ("address-only.kml");
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapImportMessageKind kind;
+  const char *text;
+  guint line;
+  gboolean found = FALSE;
+
+  report = amap_import_file (fixture->store, file, "nonprofit", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 1);
+  g_assert_cmpuint (amap_import_report_get_unlocated (report), ==, 1);
+  g_assert_cmpuint (amap_import_report_get_skipped (report), ==, 1);
+
+  for (guint i = 0; i < amap_import_report_get_n_messages (report); i++)
+    {
+      amap_import_report_get_message (report, i, &kind, &line, &text);
+      if (kind == AMAP_IMPORT_MESSAGE_SKIPPED)
+        {
+          g_assert_cmpuint (line, ==, 11);
+          g_assert_nonnull (strstr (text, "Nowhere"));
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+
+  {
+    g_autoptr(AmapAsset) asset = find_by_name (fixture->store, "Family Resource Center");
+    g_assert_false (amap_asset_get_has_location (asset));
+    /* The default category chosen for the import. */
+    g_assert_cmpstr (amap_asset_get_category (asset), ==, "nonprofit");
+  }
+
+  /* A default category the map does not have is refused up front. */
+  g_clear_object (&report);
+  report = amap_import_file (fixture->store, file, "no-such-category", NULL, NULL, NULL, &error);
+  g_assert_null (report);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY);
+}
+
+static void
+test_truncated_imports_nothing (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GFile) good = data_file ("mymaps-styles-after.kml");
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "cut.kml", NULL);
+  g_autoptr(GFile) cut = NULL;
+  const char *at;
+
+  /* The first three placemarks are complete; the file stops in the
+   * fourth's description. */
+  g_assert_true (g_file_get_contents (g_file_peek_path (good), &contents, NULL, NULL));
+  at = strstr (contents, "Fresh bread");
+  g_assert_nonnull (at);
+  g_assert_true (g_file_set_contents (path, contents, at - contents, NULL));
+  cut = g_file_new_for_path (path);
+
+  report = amap_import_file (fixture->store, cut, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (report);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);
+  /* "cut.kml:55:COLUMN: the file ends inside <description> (opened on line 55)…" */
+  g_assert_true (g_str_has_prefix (error->message, "cut.kml:55:"));
+  g_assert_nonnull (strstr (error->message, "<description> (opened on line 55)"));
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  double last;
+  guint n_calls;
+} ProgressState;
+
+static void
+on_progress_cancel (double   fraction,
+                    gpointer user_data)
+{
+  ProgressState *state = user_data;
+
+  g_assert_cmpfloat (fraction, >=, state->last);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  state->last = fraction;
+  state->n_calls++;
+  if (fraction >= 0.3 && state->cancellable != NULL)
+    g_cancellable_cancel (state->cancellable);
+}
+
+static void
+test_cancel_leaves_store_unchanged (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GFile) small = data_file ("mymaps-styles-after.kml");
+  g_autoptr(GFile) big = write_generated (fixture->dir, 20000);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  ProgressState state = { cancellable, 0, 0 };
+
+  report = amap_import_file (fixture->store, small, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&report);
+
+  report = amap_import_file (fixture->store, big, NULL, cancellable,
+                             on_progress_cancel, &state, &error);
+  g_assert_null (report);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpfloat (state.last, <, 1.0);
+  /* What was there is there; nothing of the cancelled import. */
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 5);
+}
+
+static void
+test_large_file (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapAsset) school = NULL;
+  g_autoptr(AmapAsset) dot = NULL;
+  ProgressState state = { NULL, 0, 0 };
+
+  if (!g_test_slow () && g_getenv ("AMAP_TEST_QUICK") != NULL)
+    {
+      g_test_skip ("AMAP_TEST_QUICK is set");
+      return;
+    }
+
+  file = write_generated (fixture->dir, 100000);
+  report = amap_import_file (fixture->store, file, NULL, NULL, on_progress_cancel, &state, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 100000);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 100000);
+  g_assert_cmpfloat (state.last, ==, 1.0);
+  g_assert_cmpuint (state.n_calls, >, 10);
+
+  /* Every other placemark's style (defined at the end) names a school. */
+  school = find_by_name (fixture->store, "Place 99998");
+  g_assert_cmpstr (amap_asset_get_category (school), ==, "education");
+  dot = find_by_name (fixture->store, "Place 99999");
+  g_assert_cmpstr (amap_asset_get_category (dot), ==, "other");
+  g_assert_cmpstr (amap_asset_get_extra (dot, "Row"), ==, "99999");
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  AmapImportReport *report;
+  GError *error;
+  guint n_resets;
+  guint n_progress;
+} AsyncState;
+
+static void
+on_async_progress (double   fraction,
+                   gpointer user_data)
+{
+  AsyncState *state = user_data;
+
+  state->n_progress++;
+}
+
+static void
+on_reset (AmapStore *store,
+          gpointer   user_data)
+{
+  AsyncState *state = user_data;
+
+  state->n_resets++;
+}
+
+static void
+on_import_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AsyncState *state = user_data;
+
+  state->report = amap_import_file_finish (result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+test_async (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GFile) file = data_file ("mymaps-styles-after.kml");
+  AsyncState state = { 0 };
+
+  state.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (fixture->store, "reset", G_CALLBACK (on_reset), &state);
+
+  amap_import_file_async (fixture->store, file, NULL, NULL,
+                          on_async_progress, &state, on_import_done, &state);
+  g_main_loop_run (state.loop);
+
+  g_assert_no_error (state.error);
+  g_assert_nonnull (state.report);
+  g_assert_cmpuint (amap_import_report_get_imported (state.report), ==, 5);
+  /* The main connection sees the worker's commit, and said so. */
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 5);
+  g_assert_cmpuint (state.n_resets, >=, 1);
+  g_assert_cmpuint (state.n_progress, >=, 1);
+
+  g_signal_handlers_disconnect_by_data (fixture->store, &state);
+  g_clear_object (&state.report);
+  g_main_loop_unref (state.loop);
+}
+
+static void
+test_kmz_and_errors (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *corpus = g_getenv ("AMAP_KML_CORPUS");
+  g_autofree char *nokml = NULL;
+  g_autofree char *laughs = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (corpus == NULL || !g_file_test (corpus, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("KML corpus not found (AMAP_KML_CORPUS)");
+      return;
+    }
+
+  nokml = g_build_filename (corpus, "libkml", "nokml.kmz", NULL);
+  file = g_file_new_for_path (nokml);
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (report);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "nokml.kmz"));
+  g_clear_error (&error);
+  g_clear_object (&file);
+
+  laughs = g_build_filename (corpus, "libkml", "billion_laughs.kml", NULL);
+  file = g_file_new_for_path (laughs);
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (report);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSAFE);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/import/counts-and-styles-after", test_counts_and_styles_after);
+  ADD ("/import/reimport-updates", test_reimport_updates);
+  ADD ("/import/unlocated", test_unlocated);
+  ADD ("/import/truncated", test_truncated_imports_nothing);
+  ADD ("/import/cancel", test_cancel_leaves_store_unchanged);
+  ADD ("/import/large", test_large_file);
+  ADD ("/import/async", test_async);
+  ADD ("/import/kmz-and-errors", test_kmz_and_errors);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,392 @@
+/* test-map-view.c: pins on the map follow the model; clicks select
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <gtk/gtk.h>
+
+#include "amap-map-view.h"
+#include "amap-pin-layer.h"
+#include "amap-store.h"
+
+#define CENTER_LAT 37.7749
+#define CENTER_LON -122.2194
+#define ZOOM 15.0
+
+typedef struct
+{
+  AmapStore   *store;
+  GListStore  *model;
+  GtkWidget   *window;
+  AmapMapView *view;
+  AmapPinLayer *layer;
+} Fixture;
+
+static AmapAsset *
+make_asset (const char *uuid,
+            const char *category,
+            double      latitude,
+            double      longitude)
+{
+  AmapAsset *asset = amap_asset_new (uuid);
+
+  amap_asset_set_uuid (asset, uuid);
+  amap_asset_set_category (asset, category);
+  if (!isnan (latitude))
+    amap_asset_set_location (asset, latitude, longitude);
+
+  return asset;
+}
+
+static void
+append (Fixture    *fixture,
+        const char *uuid,
+        const char *category,
+        double      latitude,
+        double      longitude)
+{
+  g_autoptr(AmapAsset) asset = make_asset (uuid, category, latitude, longitude);
+
+  g_list_store_append (fixture->model, asset);
+}
+
+static void
+wait_for_allocation (Fixture *fixture)
+{
+  /* Until the layer has its size: no timing involved, the frame clock
+   * drives it. */
+  while (gtk_widget_get_width (GTK_WIDGET (fixture->layer)) == 0
+         || gtk_widget_get_height (GTK_WIDGET (fixture->layer)) == 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "test.assetmap", NULL);
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  fixture->store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+
+  fixture->model = g_list_store_new (AMAP_TYPE_ASSET);
+
+  /* Six places about 120 px apart at zoom 15: six single pins. */
+  append (fixture, "north-west", "business", CENTER_LAT + 0.004, CENTER_LON - 0.006);
+  append (fixture, "north", "faith", CENTER_LAT + 0.004, CENTER_LON);
+  append (fixture, "north-east", "park", CENTER_LAT + 0.004, CENTER_LON + 0.006);
+  append (fixture, "south-west", "health", CENTER_LAT - 0.004, CENTER_LON - 0.006);
+  append (fixture, "south", "library-arts", CENTER_LAT - 0.004, CENTER_LON);
+  append (fixture, "south-east", "nonprofit", CENTER_LAT - 0.004, CENTER_LON + 0.006);
+  /* Three on one corner, a few meters apart: one badge. */
+  append (fixture, "corner-1", "business", CENTER_LAT, CENTER_LON - 0.003);
+  append (fixture, "corner-2", "business", CENTER_LAT + 0.00004, CENTER_LON - 0.00303);
+  append (fixture, "corner-3", "faith", CENTER_LAT - 0.00004, CENTER_LON - 0.00297);
+  /* Listed but not drawn: no location; and far out of view. */
+  append (fixture, "no-location", "other", NAN, NAN);
+  append (fixture, "far-away", "other", 40.7128, -74.0060);
+
+  fixture->view = AMAP_MAP_VIEW (amap_map_view_new ());
+  fixture->layer = amap_map_view_get_pin_layer (fixture->view);
+  amap_map_view_set_store (fixture->view, fixture->store);
+  amap_map_view_set_model (fixture->view, G_LIST_MODEL (fixture->model));
+  /* Before the window is shown: no animation, the view is there at once. */
+  amap_map_view_center_on (fixture->view, CENTER_LAT, CENTER_LON, ZOOM);
+
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->view));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  wait_for_allocation (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->model);
+  g_clear_object (&fixture->store);
+}
+
+static void
+test_visible_pins (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  double x, y;
+
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_pins (fixture->layer), ==, 6);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_clusters (fixture->layer), ==, 1);
+  /* Six pins and a badge of three; not the unlocated one nor New York. */
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 9);
+
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north", &x, &y));
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "no-location", NULL, NULL));
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "far-away", NULL, NULL));
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "corner-1", NULL, NULL));
+
+  /* North of the centre is above it on screen; the centre is the middle. */
+  g_assert_cmpfloat (y, <, gtk_widget_get_height (GTK_WIDGET (fixture->layer)) / 2.0);
+  g_assert_cmpfloat (fabs (x - gtk_widget_get_width (GTK_WIDGET (fixture->layer)) / 2.0), <, 1.0);
+}
+
+static void
+test_remove_item_removes_pin (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "south", NULL, NULL));
+
+  /* "south" is the fifth item. */
+  g_list_store_remove (fixture->model, 4);
+
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "south", NULL, NULL));
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_pins (fixture->layer), ==, 5);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 8);
+
+  /* Removing one of the three on the corner (now item 5) leaves a badge
+   * of two. */
+  g_list_store_remove (fixture->model, 5);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_clusters (fixture->layer), ==, 1);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 7);
+
+  /* An empty model: an empty map. */
+  g_list_store_remove_all (fixture->model);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 0);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_click_selects (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  AmapAsset *hit = NULL;
+  double x, y;
+  guint notified = 0;
+
+  g_signal_connect (fixture->view, "notify::selected-uuid", G_CALLBACK (count_notify), &notified);
+  g_assert_null (amap_map_view_get_selected_uuid (fixture->view));
+
+  /* A click on the head of the pin, above its tip. */
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north-east", &x, &y));
+  g_assert_cmpint (amap_pin_layer_hit_test (fixture->layer, x, y - 20, &hit, NULL, NULL),
+                   ==, AMAP_PIN_HIT_PIN);
+  g_assert_cmpstr (amap_asset_get_uuid (hit), ==, "north-east");
+
+  amap_map_view_click_at (fixture->view, x, y - 20);
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (fixture->view), ==, "north-east");
+  g_assert_cmpstr (amap_pin_layer_get_selected_uuid (fixture->layer), ==, "north-east");
+  g_assert_cmpuint (notified, ==, 1);
+
+  /* Another pin. */
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "south-west", &x, &y));
+  amap_map_view_click_at (fixture->view, x, y - 20);
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (fixture->view), ==, "south-west");
+  g_assert_cmpuint (notified, ==, 2);
+
+  /* Just below the tip there is only map: the selection goes. */
+  amap_map_view_click_at (fixture->view, x, y + 4);
+  g_assert_null (amap_map_view_get_selected_uuid (fixture->view));
+  g_assert_cmpuint (notified, ==, 3);
+}
+
+static void
+test_selected_leaves_cluster (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  double x, y;
+
+  /* Selecting from the list a pin that sits in a badge draws it alone. */
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "corner-2", NULL, NULL));
+  amap_map_view_set_selected_uuid (fixture->view, "corner-2");
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "corner-2", &x, &y));
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_pins (fixture->layer), ==, 7);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_clusters (fixture->layer), ==, 1);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 9);
+
+  /* It is drawn on top: a click on it finds it, not the badge below. */
+  amap_map_view_click_at (fixture->view, x, y - 20);
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (fixture->view), ==, "corner-2");
+}
+
+static void
+on_add_requested (AmapMapView *view,
+                  double       latitude,
+                  double       longitude,
+                  double      *where)
+{
+  where[0] = latitude;
+  where[1] = longitude;
+}
+
+static void
+test_add_mode (Fixture       *fixture,
+               gconstpointer  data)
+{
+  double where[2] = { NAN, NAN };
+  double width = gtk_widget_get_width (GTK_WIDGET (fixture->layer));
+  double height = gtk_widget_get_height (GTK_WIDGET (fixture->layer));
+
+  g_signal_connect (fixture->view, "add-requested", G_CALLBACK (on_add_requested), where);
+
+  /* Outside add mode, a click on empty map adds nothing. */
+  amap_map_view_click_at (fixture->view, width / 2, height / 2);
+  g_assert_true (isnan (where[0]));
+
+  /* In add mode, a click at the middle asks for an asset at the centre... */
+  amap_map_view_set_adding (fixture->view, TRUE);
+  amap_map_view_click_at (fixture->view, width / 2, height / 2);
+  g_assert_cmpfloat_with_epsilon (where[0], CENTER_LAT, 1e-4);
+  g_assert_cmpfloat_with_epsilon (where[1], CENTER_LON, 1e-4);
+  /* ...and add mode ends. */
+  g_assert_false (amap_map_view_get_adding (fixture->view));
+  g_assert_null (amap_map_view_get_selected_uuid (fixture->view));
+}
+
+static void
+test_home_marker (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  double x, y;
+
+  /* The school between the pins: its own marker, not a pin. */
+  amap_store_set_home (fixture->store, "Fruitvale Elementary", CENTER_LAT - 0.002, CENTER_LON + 0.003, &error);
+  g_assert_no_error (error);
+  /* The store has no "home" signal of its own; the view also listens to
+   * "reset", which a reload emits. */
+  g_signal_emit_by_name (fixture->store, "reset");
+
+  shumate_viewport_location_to_widget_coords (shumate_layer_get_viewport (SHUMATE_LAYER (fixture->layer)),
+                                              GTK_WIDGET (fixture->layer),
+                                              CENTER_LAT - 0.002, CENTER_LON + 0.003, &x, &y);
+  g_assert_cmpint (amap_pin_layer_hit_test (fixture->layer, x, y, NULL, NULL, NULL),
+                   ==, AMAP_PIN_HIT_HOME);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_pins (fixture->layer), ==, 6);
+
+  /* Clicking the home selects nothing. */
+  amap_map_view_click_at (fixture->view, x, y);
+  g_assert_null (amap_map_view_get_selected_uuid (fixture->view));
+}
+
+static void
+test_base_map_switch (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *map = gtk_widget_get_parent (GTK_WIDGET (fixture->layer));
+  guint n_base_layers = 0;
+
+  /* "No base map", then a custom server, then OpenStreetMap again. */
+  g_settings_set_string (settings, "base-map", "none");
+  g_assert_false (amap_map_view_get_offline (fixture->view));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (fixture->view), "no-base-map"));
+  g_settings_set_string (settings, "tile-url-template", "https://tiles.example.org/{z}/{x}/{y}.png");
+  g_settings_set_string (settings, "base-map", "custom");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (fixture->view), "no-base-map"));
+  g_settings_set_string (settings, "base-map", "openstreetmap");
+
+  /* One base layer, at the bottom; the pins still on top and all there. */
+  for (GtkWidget *child = gtk_widget_get_first_child (map);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (SHUMATE_IS_MAP_LAYER (child))
+      n_base_layers++;
+  g_assert_cmpuint (n_base_layers, ==, 1);
+  g_assert_true (SHUMATE_IS_MAP_LAYER (gtk_widget_get_first_child (map)));
+  g_assert_true (gtk_widget_get_last_child (map) == GTK_WIDGET (fixture->layer));
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 9);
+}
+
+static gboolean
+keep_waking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_fit_assets (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  double latitude, longitude, zoom;
+  guint wake;
+
+  /* Without New York, the six pins fit at a neighborhood zoom. */
+  g_list_store_remove (fixture->model, 10);
+  amap_map_view_fit_assets (fixture->view);
+
+  /* The view animates while mapped: wait for the map to get there (the
+   * timeout only keeps the loop waking up; the bound is generous). */
+  wake = g_timeout_add (20, keep_waking, NULL);
+  for (guint i = 0; i < 5000; i++)
+    {
+      amap_map_view_get_view (fixture->view, &latitude, &longitude, &zoom);
+      if (fabs (latitude - CENTER_LAT) < 1e-5 && fabs (longitude - CENTER_LON) < 1e-5 && zoom > 14)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+
+  g_assert_cmpfloat_with_epsilon (latitude, CENTER_LAT, 1e-4);
+  g_assert_cmpfloat_with_epsilon (longitude, CENTER_LON, 1e-4);
+  g_assert_cmpfloat (zoom, >, 14);
+  g_assert_cmpfloat (zoom, <=, 17);
+  /* Everything with a location is in view (the badge of three included). */
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 9);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char * const *data_dirs = g_get_system_data_dirs ();
+  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
+  g_auto(GStrv) mime_dirs_strv = NULL;
+
+  /* Isolated data dirs hide the MIME database, without which no SVG icon
+   * (libshumate's compass, the category icons) loads; and the system
+   * proxy settings, which the tile downloader's session would look up. */
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
+
+      g_strv_builder_add (mime_dirs, dir);
+    }
+  mime_dirs_strv = g_strv_builder_end (mime_dirs);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
+  gtk_init ();
+
+  g_test_add ("/map-view/visible-pins", Fixture, NULL,
+              fixture_set_up, test_visible_pins, fixture_tear_down);
+  g_test_add ("/map-view/remove-item-removes-pin", Fixture, NULL,
+              fixture_set_up, test_remove_item_removes_pin, fixture_tear_down);
+  g_test_add ("/map-view/click-selects", Fixture, NULL,
+              fixture_set_up, test_click_selects, fixture_tear_down);
+  g_test_add ("/map-view/selected-leaves-cluster", Fixture, NULL,
+              fixture_set_up, test_selected_leaves_cluster, fixture_tear_down);
+  g_test_add ("/map-view/add-mode", Fixture, NULL,
+              fixture_set_up, test_add_mode, fixture_tear_down);
+  g_test_add ("/map-view/home-marker", Fixture, NULL,
+              fixture_set_up, test_home_marker, fixture_tear_down);
+  g_test_add ("/map-view/base-map-switch", Fixture, NULL,
+              fixture_set_up, test_base_map_switch, fixture_tear_down);
+  g_test_add ("/map-view/fit-assets", Fixture, NULL,
+              fixture_set_up, test_fit_assets, fixture_tear_down);
+
+  return g_test_run ();
+}

@@ -1,0 +1,391 @@
+/* test-window.c: the main window, driven through its actions (Xvfb)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "amap-asset-editor.h"
+#include "amap-map-view.h"
+#include "amap-store.h"
+#include "amap-window.h"
+
+typedef struct
+{
+  char       *dir;
+  AmapStore  *store;
+  AmapWindow *window;
+} Fixture;
+
+static void
+spin (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+add_asset (AmapStore  *store,
+           const char *name,
+           const char *category,
+           double      latitude,
+           double      longitude)
+{
+  g_autoptr(AmapAsset) asset = amap_asset_new (name);
+  g_autoptr(GError) error = NULL;
+
+  amap_asset_set_category (asset, category);
+  if (!isnan (latitude))
+    amap_asset_set_location (asset, latitude, longitude);
+  amap_store_add_asset (store, asset, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("amap-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
+  fixture->store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+
+  add_asset (fixture->store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
+  add_asset (fixture->store, "Cesar Chavez Park", "park", 37.7766, -122.2190);
+  add_asset (fixture->store, "Peralta Hacienda Park", "park", 37.7849, -122.2168);
+  add_asset (fixture->store, "La Clínica de la Raza", "health", 37.7745, -122.2240);
+  add_asset (fixture->store, "Mi Tienda Market", "business", 37.7730, -122.2220);
+  add_asset (fixture->store, "Mobile Food Pantry", "nonprofit", NAN, NAN);
+
+  fixture->window = amap_window_new (NULL, fixture->store);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin ();
+  g_clear_object (&fixture->store);
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (fixture->dir, name, NULL);
+      g_unlink (child);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gboolean
+model_has_name (GListModel *model,
+                const char *name,
+                guint      *position)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (amap_asset_get_name (asset), name) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static guint
+map_model_count (AmapWindow *window)
+{
+  GtkWidget *map_view = amap_window_get_map_view (window);
+  GListModel *model;
+
+  g_assert_true (AMAP_IS_MAP_VIEW (map_view));
+  model = amap_map_view_get_model (AMAP_MAP_VIEW (map_view));
+  g_assert_nonnull (model);
+
+  return g_list_model_get_n_items (model);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_lists_assets (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  g_assert_true (model_has_name (model, "La Clínica de la Raza", NULL));
+  g_assert_true (model_has_name (model, "Mobile Food Pantry", NULL));
+  /* Sorted by name. */
+  {
+    g_autoptr(AmapAsset) first = g_list_model_get_item (model, 0);
+    g_assert_cmpstr (amap_asset_get_name (first), ==, "Cesar Chavez Park");
+  }
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "test");
+  g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
+}
+
+static void
+test_filter_category (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_false (model_has_name (model, "Cesar Chavez Park", NULL));
+  g_assert_false (model_has_name (model, "Peralta Hacienda Park", NULL));
+  g_assert_cmpuint (map_model_count (fixture->window), ==, 4);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
+}
+
+static void
+test_selection_follows_map (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  g_autoptr(AmapAsset) library = NULL;
+  g_autoptr(AmapAsset) market = NULL;
+  guint library_pos, market_pos;
+
+  g_assert_true (model_has_name (model, "Fruitvale Library", &library_pos));
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &market_pos));
+  library = g_list_model_get_item (model, library_pos);
+  market = g_list_model_get_item (model, market_pos);
+
+  /* List -> map */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), library_pos);
+  spin ();
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (library));
+
+  /* Map -> list */
+  amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
+  spin ();
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, market_pos);
+
+  /* Escape closes the details and clears both. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
+  spin ();
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==,
+                    GTK_INVALID_LIST_POSITION);
+  g_assert_null (amap_map_view_get_selected_uuid (map_view));
+}
+
+static void
+test_add_at_map_point (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  GtkWidget *map_view = amap_window_get_map_view (fixture->window);
+  AmapAsset *selected;
+
+  g_signal_emit_by_name (map_view, "add-requested", 37.7801, -122.2155);
+  spin ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 7);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  g_assert_nonnull (selected);
+  g_assert_true (amap_asset_get_has_location (selected));
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (selected), 37.7801, 1e-9);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (selected), -122.2155, 1e-9);
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (AMAP_MAP_VIEW (map_view)), ==,
+                   amap_asset_get_uuid (selected));
+}
+
+static void
+test_delete_and_undo (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(AmapAsset) clinic = NULL;
+  g_autoptr(AmapAsset) back = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_assert_true (model_has_name (model, "La Clínica de la Raza", &position));
+  clinic = g_list_model_get_item (model, position);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  spin ();
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete", NULL);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  g_assert_false (model_has_name (model, "La Clínica de la Raza", NULL));
+  g_assert_null (amap_store_get_asset (fixture->store, amap_asset_get_uuid (clinic), NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  g_assert_true (model_has_name (model, "La Clínica de la Raza", NULL));
+  back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (clinic), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_asset_get_name (back), ==, "La Clínica de la Raza");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.redo", NULL);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+}
+
+static void
+test_editor_flags_invalid (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapAssetEditor *editor;
+  GtkWidget *row;
+  guint position;
+
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  spin ();
+
+  editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
+  g_assert_nonnull (editor);
+  g_assert_nonnull (amap_asset_editor_get_uuid (editor));
+  g_assert_true (amap_asset_editor_get_valid (editor));
+  g_assert_false (amap_asset_editor_get_dirty (editor));
+
+  /* The first entry row is the name: empty it. */
+  row = find_descendant (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), "   ");
+  spin ();
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+  g_assert_false (amap_asset_editor_get_valid (editor));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  /* A valid name saves, and the list shows it. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "Mi Tienda Market & Deli");
+  spin ();
+  g_assert_true (amap_asset_editor_get_valid (editor));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  spin ();
+  g_assert_false (amap_asset_editor_get_dirty (editor));
+  g_assert_true (model_has_name (model, "Mi Tienda Market & Deli", NULL));
+  /* Still selected after the store replaced the item. */
+  g_assert_nonnull (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model)));
+}
+
+static void
+test_import_corpus (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *corpus = g_getenv ("AMAP_KML_CORPUS");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  GtkWindow *report = NULL;
+  GList *toplevels;
+
+  if (corpus == NULL)
+    {
+      g_test_skip ("AMAP_KML_CORPUS is not set");
+      return;
+    }
+  path = g_build_filename (corpus, "google_samples", "KML_Samples.kml", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The KML corpus is not available");
+      return;
+    }
+
+  file = g_file_new_for_path (path);
+  amap_window_import_file (fixture->window, file);
+  g_assert_true (amap_window_get_importing (fixture->window));
+  while (amap_window_get_importing (fixture->window))
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 6);
+  g_assert_true (model_has_name (model, "Simple placemark", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, amap_store_count_assets (fixture->store));
+
+  /* The report is shown in the window. */
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (fixture->window))
+      report = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (report);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (report)), "KML_Samples.kml"));
+  gtk_window_destroy (report);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char * const *data_dirs = g_get_system_data_dirs ();
+  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
+  g_auto(GStrv) mime_dirs_strv = NULL;
+
+  /* Isolated data dirs hide the MIME database, without which no SVG icon
+   * loads; keep the system's. */
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
+      g_strv_builder_add (mime_dirs, dir);
+    }
+  mime_dirs_strv = g_strv_builder_end (mime_dirs);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/window/lists-assets", Fixture, NULL, fixture_setup, test_lists_assets, fixture_teardown);
+  g_test_add ("/window/filter-category", Fixture, NULL, fixture_setup, test_filter_category, fixture_teardown);
+  g_test_add ("/window/selection-follows-map", Fixture, NULL, fixture_setup, test_selection_follows_map, fixture_teardown);
+  g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
+  g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);
+  g_test_add ("/window/editor-flags-invalid", Fixture, NULL, fixture_setup, test_editor_flags_invalid, fixture_teardown);
+  g_test_add ("/window/import-corpus", Fixture, NULL, fixture_setup, test_import_corpus, fixture_teardown);
+
+  return g_test_run ();
+}
