@@ -1066,14 +1066,17 @@ write_children (AmapStore  *self,
 /*
  * Writes @asset (already validated) to row @id, or to a new row when @id is
  * 0 (a uuid is made up when it has none). Keeps the stored "created" of an
- * existing row and sets "modified" to @now. Must run inside a transaction.
- * Returns the row id, 0 on error.
+ * existing row; a new row gets the asset's, or @now when it has none.
+ * "modified" becomes @now, unless @keep_modified and the asset has one (an
+ * import of an exported map keeps its dates). Must run inside a
+ * transaction. Returns the row id, 0 on error.
  */
 static gint64
 write_asset (AmapStore  *self,
              AmapAsset  *asset,
              gint64      id,
              gint64      now,
+             gboolean    keep_modified,
              GError    **error)
 {
   gboolean is_new = id == 0;
@@ -1090,7 +1093,8 @@ write_asset (AmapStore  *self,
 
   if (amap_asset_get_created (asset) == 0)
     amap_asset_set_created (asset, now);
-  amap_asset_set_modified (asset, now);
+  if (!keep_modified || amap_asset_get_modified (asset) == 0)
+    amap_asset_set_modified (asset, now);
 
   if (!(stmt = get_stmt (self, id ? STMT_UPDATE_ASSET : STMT_INSERT_ASSET, error)))
     return 0;
@@ -1116,7 +1120,7 @@ write_asset (AmapStore  *self,
   bind_text (stmt, 16, amap_stage_to_string (amap_asset_get_stage (asset)));
   bind_text (stmt, 17, amap_asset_get_last_contacted (asset));
   sqlite3_bind_int64 (stmt, 18, amap_asset_get_created (asset));
-  sqlite3_bind_int64 (stmt, 19, now);
+  sqlite3_bind_int64 (stmt, 19, amap_asset_get_modified (asset));
   if (id)
     sqlite3_bind_int64 (stmt, 20, id);
 
@@ -2398,7 +2402,7 @@ save_asset (AmapStore  *self,
   if (!begin (self, error))
     return 0;
 
-  id = write_asset (self, asset, id, now, error);
+  id = write_asset (self, asset, id, now, FALSE, error);
   if (id == 0 || !touch_map (self, now, error) || !commit (self, error))
     {
       rollback (self);
@@ -2990,7 +2994,7 @@ apply_state (AmapStore  *self,
     {
       g_autoptr(AmapAsset) copy = amap_asset_copy (target);
 
-      if (!write_asset (self, copy, id, now, error))
+      if (!write_asset (self, copy, id, now, FALSE, error))
         goto failed;
     }
 
@@ -3107,7 +3111,9 @@ amap_store_batch_begin (AmapStore  *self,
  *   added
  *
  * Validates and writes @asset. On a validation error nothing is written
- * and the batch goes on. The asset gets its uuid and dates.
+ * and the batch goes on. The asset gets its uuid and dates: an updated
+ * asset keeps its stored uuid and "created"; "created" and "modified" the
+ * asset already carries (an exported map coming back) are kept.
  */
 gboolean
 amap_store_batch_put (AmapStoreBatch  *batch,
@@ -3161,15 +3167,14 @@ amap_store_batch_put (AmapStoreBatch  *batch,
 
   if (id == 0)
     {
-      amap_asset_set_created (asset, 0);
-      if (!(id = write_asset (self, asset, 0, now, error)))
+      if (!(id = write_asset (self, asset, 0, now, TRUE, error)))
         return FALSE;
     }
   else
     {
       /* It is that asset: it keeps its uuid and creation date. */
       if (!read_identity (self, id, asset, error) ||
-          !write_asset (self, asset, id, now, error))
+          !write_asset (self, asset, id, now, TRUE, error))
         return FALSE;
       existed = TRUE;
       if (updated != NULL)

@@ -65,6 +65,9 @@ struct _AmapWindow
   GStrv                 tags;
 
   char                 *selected_uuid;
+  /* The list item the editor was last loaded from. */
+  AmapAsset            *shown_item;
+  gboolean              committing;
   gboolean              placing_home;
   gboolean              empty_dismissed;
   gboolean              fit_after_import;
@@ -413,11 +416,18 @@ commit_editor (AmapWindow *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (!amap_asset_editor_get_dirty (self->editor))
+  if (self->committing || !amap_asset_editor_get_dirty (self->editor))
     return;
 
+  /* Saving replaces the item in the list, which comes back here through
+   * the selection's signals. */
+  self->committing = TRUE;
   if (amap_asset_editor_save (self->editor, &error))
-    return;
+    {
+      self->committing = FALSE;
+      return;
+    }
+  self->committing = FALSE;
 
   /* Translators: a toast; %s says why the changes could not be kept. */
   message = g_strdup_printf (_("Changes not saved: %s"), error->message);
@@ -611,6 +621,9 @@ selection_changed_cb (AmapWindow *self)
 {
   AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
 
+  if (self->committing)
+    return;
+
   if (asset == NULL)
     {
       guint position;
@@ -624,6 +637,7 @@ selection_changed_cb (AmapWindow *self)
         }
 
       g_clear_pointer (&self->selected_uuid, g_free);
+      g_clear_object (&self->shown_item);
       amap_asset_editor_set_asset (self->editor, NULL);
       map_set_selected_uuid (self, NULL);
       show_list (self);
@@ -634,15 +648,23 @@ selection_changed_cb (AmapWindow *self)
   if (g_strcmp0 (amap_asset_get_uuid (asset), self->selected_uuid) == 0)
     {
       /* The same asset, changed in the store (a save, a drag, an undo). */
-      if (!amap_asset_editor_get_dirty (self->editor))
-        amap_asset_editor_set_asset (self->editor, asset);
+      if (asset != self->shown_item && !amap_asset_editor_get_dirty (self->editor))
+        {
+          g_set_object (&self->shown_item, asset);
+          amap_asset_editor_set_asset (self->editor, asset);
+        }
       return;
     }
 
   commit_editor (self);
+  /* Saving may have replaced the items: look again. */
+  asset = gtk_single_selection_get_selected_item (self->selection);
+  if (asset == NULL)
+    return;
 
   g_free (self->selected_uuid);
   self->selected_uuid = g_strdup (amap_asset_get_uuid (asset));
+  g_set_object (&self->shown_item, asset);
   amap_asset_editor_set_asset (self->editor, asset);
   gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
   map_set_selected_uuid (self, self->selected_uuid);
@@ -1916,6 +1938,7 @@ amap_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_WINDOW);
 
+  g_clear_object (&self->shown_item);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->sorter);
