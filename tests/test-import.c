@@ -293,12 +293,6 @@ test_large_file (Fixture       *fixture,
   g_autoptr(AmapAsset) dot = NULL;
   ProgressState state = { NULL, 0, 0 };
 
-  if (!g_test_slow () && g_getenv ("AMAP_TEST_QUICK") != NULL)
-    {
-      g_test_skip ("AMAP_TEST_QUICK is set");
-      return;
-    }
-
   file = write_generated (fixture->dir, 100000);
   report = amap_import_file (fixture->store, file, NULL, NULL, on_progress_cancel, &state, &error);
   g_assert_no_error (error);

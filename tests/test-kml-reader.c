@@ -728,6 +728,45 @@ test_fixture_own_round_trip (void)
 }
 
 static void
+test_own_pin_and_shape (void)
+{
+  static const char kml[] =
+    "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><name>Ours</name>"
+    "<Style id=\"cat-park\"><IconStyle><color>ff69a226</color></IconStyle></Style>"
+    "<ExtendedData><Data name=\"asset_map_version\"><value>0.1.0</value></Data></ExtendedData>"
+    "<Folder><name>Park / Recreation</name>"
+    "<Placemark id=\"asset-0b9a3c2e-4f3e-4a8e-9a0e-1c2d3e4f5a6b\"><name>Moved pin</name>"
+    "<description><![CDATA[<p>A card, not the description</p>]]></description>"
+    "<styleUrl>#cat-park</styleUrl>"
+    "<ExtendedData><Data name=\"uuid\"><value>0b9a3c2e-4f3e-4a8e-9a0e-1c2d3e4f5a6b</value></Data>"
+    "</ExtendedData>"
+    "<MultiGeometry><Point><coordinates>5,5</coordinates></Point>"
+    "<Polygon><outerBoundaryIs><LinearRing><coordinates>0,0 4,0 4,4 0,4 0,0</coordinates>"
+    "</LinearRing></outerBoundaryIs></Polygon></MultiGeometry>"
+    "</Placemark></Folder></Document></kml>";
+  g_autoptr(GError) error = NULL;
+  AmapAsset *asset;
+  Result r;
+
+  g_assert_true (read_string ("ours.kml", kml, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r.assets->len, ==, 1);
+  asset = g_ptr_array_index (r.assets, 0);
+  /* The pin where the user put it, the shape apart. */
+  g_assert_cmpfloat (amap_asset_get_longitude (asset), ==, 5.0);
+  g_assert_cmpfloat (amap_asset_get_latitude (asset), ==, 5.0);
+  g_assert_cmpstr (amap_asset_get_shape (asset), ==, "POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0))");
+  /* The HTML card is not read back as a description. */
+  g_assert_null (amap_asset_get_description (asset));
+  g_assert_null (amap_asset_get_extra (asset, "description_html"));
+  /* Matched by uuid: no made-up source id. */
+  g_assert_null (amap_asset_get_source_id (asset));
+  /* Category from the folder named after it ("Park / Recreation"). */
+  g_assert_cmpstr (amap_asset_get_category (asset), ==, "park");
+  result_clear (&r);
+}
+
+static void
 test_not_well_formed (void)
 {
   g_autoptr(GError) error = NULL;
@@ -1017,6 +1056,7 @@ main (int   argc,
   g_test_add_func ("/kml-reader/namespaces", test_fixture_namespaces);
   g_test_add_func ("/kml-reader/address-only", test_fixture_address_only);
   g_test_add_func ("/kml-reader/own-round-trip", test_fixture_own_round_trip);
+  g_test_add_func ("/kml-reader/own-pin-and-shape", test_own_pin_and_shape);
   g_test_add_func ("/kml-reader/not-well-formed", test_not_well_formed);
   g_test_add_func ("/kml-reader/source-ids", test_source_ids_stable);
   g_test_add_func ("/kml-reader/caps", test_caps);

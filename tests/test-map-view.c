@@ -221,6 +221,97 @@ test_selected_leaves_cluster (Fixture       *fixture,
   g_assert_cmpstr (amap_map_view_get_selected_uuid (fixture->view), ==, "corner-2");
 }
 
+typedef struct
+{
+  char   *uuid;
+  double  latitude;
+  double  longitude;
+  guint   count;
+} Moved;
+
+static void
+on_asset_moved (AmapMapView *view,
+                const char  *uuid,
+                double       latitude,
+                double       longitude,
+                Moved       *moved)
+{
+  g_free (moved->uuid);
+  moved->uuid = g_strdup (uuid);
+  moved->latitude = latitude;
+  moved->longitude = longitude;
+  moved->count++;
+}
+
+static GtkGesture *
+find_drag_gesture (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        return GTK_GESTURE (controller);
+    }
+
+  return NULL;
+}
+
+static void
+test_drag_selected_pin (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkGesture *drag = find_drag_gesture (GTK_WIDGET (fixture->layer));
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (fixture->layer));
+  Moved moved = { 0 };
+  double x, y, dx, dy, expected_lat, expected_lon;
+
+  g_assert_nonnull (drag);
+  g_signal_connect (fixture->view, "asset-moved", G_CALLBACK (on_asset_moved), &moved);
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north", &x, &y));
+
+  /* The gesture's own signals, as GTK would emit them for a drag. A pin
+   * that is not selected does not move: the drag pans the map instead. */
+  g_signal_emit_by_name (drag, "drag-begin", x, y - 20);
+  g_signal_emit_by_name (drag, "drag-update", 60.0, 40.0);
+  g_signal_emit_by_name (drag, "drag-end", 60.0, 40.0);
+  g_assert_cmpuint (moved.count, ==, 0);
+
+  /* The selected pin follows the pointer, then asks to be saved there. */
+  amap_map_view_set_selected_uuid (fixture->view, "north");
+  g_signal_emit_by_name (drag, "drag-begin", x, y - 20);
+  g_signal_emit_by_name (drag, "drag-update", 60.0, 40.0);
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north", &dx, &dy));
+  g_assert_cmpfloat_with_epsilon (dx, x + 60, 1e-6);
+  g_assert_cmpfloat_with_epsilon (dy, y + 40, 1e-6);
+  g_signal_emit_by_name (drag, "drag-end", 60.0, 40.0);
+
+  g_assert_cmpuint (moved.count, ==, 1);
+  g_assert_cmpstr (moved.uuid, ==, "north");
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (fixture->layer),
+                                              x + 60, y + 40, &expected_lat, &expected_lon);
+  g_assert_cmpfloat_with_epsilon (moved.latitude, expected_lat, 1e-9);
+  g_assert_cmpfloat_with_epsilon (moved.longitude, expected_lon, 1e-9);
+  /* South-east of where it was. */
+  g_assert_cmpfloat (moved.latitude, <, CENTER_LAT + 0.004);
+  g_assert_cmpfloat (moved.longitude, >, CENTER_LON);
+
+  /* Nothing is saved by the map: until the model changes, the pin is
+   * drawn at the asset's location again. */
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north", &dx, &dy));
+  g_assert_cmpfloat_with_epsilon (dx, x, 1e-6);
+
+  /* A click (no movement) on the selected pin moves nothing. */
+  g_signal_emit_by_name (drag, "drag-begin", x, y - 20);
+  g_signal_emit_by_name (drag, "drag-update", 1.0, 1.0);
+  g_signal_emit_by_name (drag, "drag-end", 1.0, 1.0);
+  g_assert_cmpuint (moved.count, ==, 1);
+
+  g_free (moved.uuid);
+}
+
 static void
 on_add_requested (AmapMapView *view,
                   double       latitude,
@@ -265,8 +356,8 @@ test_home_marker (Fixture       *fixture,
   /* The school between the pins: its own marker, not a pin. */
   amap_store_set_home (fixture->store, "Fruitvale Elementary", CENTER_LAT - 0.002, CENTER_LON + 0.003, &error);
   g_assert_no_error (error);
-  /* The store has no "home" signal of its own; the view also listens to
-   * "reset", which a reload emits. */
+  /* amap_store_set_home() emits nothing yet; the view also listens to
+   * "reset" (and to "home-changed" once the store has it). */
   g_signal_emit_by_name (fixture->store, "reset");
 
   shumate_viewport_location_to_widget_coords (shumate_layer_get_viewport (SHUMATE_LAYER (fixture->layer)),
@@ -314,6 +405,44 @@ static gboolean
 keep_waking (gpointer data)
 {
   return G_SOURCE_CONTINUE;
+}
+
+static void
+test_click_cluster_zooms_in (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (fixture->layer));
+  double x, y, latitude, longitude, zoom = 0;
+  guint count = 0;
+  guint wake;
+
+  /* The badge of three sits where the three are. */
+  shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (fixture->layer),
+                                              CENTER_LAT, CENTER_LON - 0.003, &x, &y);
+  g_assert_cmpint (amap_pin_layer_hit_test (fixture->layer, x, y, NULL, &count, NULL),
+                   ==, AMAP_PIN_HIT_CLUSTER);
+  g_assert_cmpuint (count, ==, 3);
+
+  amap_map_view_click_at (fixture->view, x, y);
+  g_assert_null (amap_map_view_get_selected_uuid (fixture->view));
+
+  wake = g_timeout_add (20, keep_waking, NULL);
+  for (guint i = 0; i < 5000; i++)
+    {
+      amap_map_view_get_view (fixture->view, &latitude, &longitude, &zoom);
+      if (zoom >= 18 && fabs (longitude - (CENTER_LON - 0.003)) < 1e-4)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+
+  /* Close enough that the three stand apart, and nothing else is in view. */
+  g_assert_cmpfloat (zoom, >=, 18);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_clusters (fixture->layer), ==, 0);
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "corner-1", NULL, NULL));
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "corner-2", NULL, NULL));
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "corner-3", NULL, NULL));
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 3);
 }
 
 static void
@@ -379,12 +508,16 @@ main (int   argc,
               fixture_set_up, test_click_selects, fixture_tear_down);
   g_test_add ("/map-view/selected-leaves-cluster", Fixture, NULL,
               fixture_set_up, test_selected_leaves_cluster, fixture_tear_down);
+  g_test_add ("/map-view/drag-selected-pin", Fixture, NULL,
+              fixture_set_up, test_drag_selected_pin, fixture_tear_down);
   g_test_add ("/map-view/add-mode", Fixture, NULL,
               fixture_set_up, test_add_mode, fixture_tear_down);
   g_test_add ("/map-view/home-marker", Fixture, NULL,
               fixture_set_up, test_home_marker, fixture_tear_down);
   g_test_add ("/map-view/base-map-switch", Fixture, NULL,
               fixture_set_up, test_base_map_switch, fixture_tear_down);
+  g_test_add ("/map-view/click-cluster-zooms-in", Fixture, NULL,
+              fixture_set_up, test_click_cluster_zooms_in, fixture_tear_down);
   g_test_add ("/map-view/fit-assets", Fixture, NULL,
               fixture_set_up, test_fit_assets, fixture_tear_down);
 

@@ -247,7 +247,7 @@ test_new_file (void)
                          amap_category_get_color (g_ptr_array_index (builtin, j)));
     }
   {
-    g_autoptr(AmapCategory) business = amap_store_lookup_category (store, "business");
+    AmapCategory *business = amap_store_lookup_category (store, "business");
 
     g_assert_cmpstr (amap_category_get_name (business), ==, "Business");
     g_assert_cmpstr (amap_category_get_color (business), ==, "#e66100");
@@ -292,10 +292,12 @@ test_metadata (void)
   double lat = 0, lon = 0;
   const char *name = NULL;
   guint notified = 0;
+  guint home_changed = 0;
 
   store = amap_store_open (path, &error);
   g_assert_no_error (error);
   g_signal_connect (store, "notify::title", G_CALLBACK (count1_cb), &notified);
+  g_signal_connect (store, "home-changed", G_CALLBACK (count_cb), &home_changed);
 
   g_assert_true (amap_store_set_title (store, "Lincoln Elementary Neighborhood", &error));
   g_assert_no_error (error);
@@ -306,6 +308,11 @@ test_metadata (void)
 
   g_assert_true (amap_store_set_home (store, "Lincoln Elementary", 41.9, -87.7, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (home_changed, ==, 1);
+  /* Setting the title does not move the home. */
+  g_assert_true (amap_store_set_title (store, "Lincoln Neighborhood", &error));
+  g_assert_true (amap_store_set_title (store, "Lincoln Elementary Neighborhood", &error));
+  g_assert_cmpuint (home_changed, ==, 1);
 
   /* A home off the planet is refused and changes nothing. */
   g_assert_false (amap_store_set_home (store, "Nowhere", 95.0, 0.0, &error));
@@ -314,6 +321,7 @@ test_metadata (void)
   g_assert_false (amap_store_set_home (store, "Nowhere", NAN, 0.0, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
   g_clear_error (&error);
+  g_assert_cmpuint (home_changed, ==, 1);
 
   g_clear_object (&store);
   store = amap_store_open (path, &error);
@@ -328,9 +336,12 @@ test_metadata (void)
   g_assert_true (amap_store_set_title (store, "", &error));
   g_assert_no_error (error);
   g_assert_null (amap_store_get_title (store));
+  g_signal_connect (store, "home-changed", G_CALLBACK (count_cb), &home_changed);
+  home_changed = 0;
   g_assert_true (amap_store_clear_home (store, &error));
   g_assert_no_error (error);
   g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+  g_assert_cmpuint (home_changed, ==, 1);
 
   g_clear_object (&store);
   store = amap_store_open (path, &error);
@@ -386,8 +397,7 @@ test_categories (void)
   store = amap_store_open (path, &error);
   g_assert_no_error (error);
   g_clear_object (&garden);
-  garden = amap_store_lookup_category (store, "community-gardens");
-  g_assert_nonnull (garden);
+  garden = g_object_ref (amap_store_lookup_category (store, "community-gardens"));
   g_assert_cmpstr (amap_category_get_color (garden), ==, "#33d17a");
 
   /* Built-ins stay. */
@@ -659,19 +669,83 @@ test_tours (void)
 
 typedef void (*Spoil) (AmapAsset *asset);
 
-static void spoil_empty_name (AmapAsset *asset) { amap_asset_set_name (asset, NULL); }
-static void spoil_blank_name (AmapAsset *asset) { amap_asset_set_name (asset, " \t\n"); }
-static void spoil_lat_high (AmapAsset *asset) { amap_asset_set_location (asset, 90.0001, 0); }
-static void spoil_lat_low (AmapAsset *asset) { amap_asset_set_location (asset, -91, 0); }
-static void spoil_lon_high (AmapAsset *asset) { amap_asset_set_location (asset, 0, 180.5); }
-static void spoil_lon_low (AmapAsset *asset) { amap_asset_set_location (asset, 0, -181); }
-static void spoil_lat_nan (AmapAsset *asset) { amap_asset_set_location (asset, NAN, 10); }
-static void spoil_lon_nan (AmapAsset *asset) { amap_asset_set_location (asset, 10, NAN); }
-static void spoil_lat_inf (AmapAsset *asset) { amap_asset_set_location (asset, INFINITY, 10); }
-static void spoil_lon_inf (AmapAsset *asset) { amap_asset_set_location (asset, 10, -INFINITY); }
-static void spoil_category (AmapAsset *asset) { amap_asset_set_category (asset, "bakery"); }
-static void spoil_last_contacted (AmapAsset *asset) { amap_asset_set_last_contacted (asset, "2023-02-29"); }
-static void spoil_last_contacted_format (AmapAsset *asset) { amap_asset_set_last_contacted (asset, "5/17/2024"); }
+static void
+spoil_empty_name (AmapAsset *asset)
+{
+  amap_asset_set_name (asset, NULL);
+}
+
+static void
+spoil_blank_name (AmapAsset *asset)
+{
+  amap_asset_set_name (asset, " \t\n");
+}
+
+static void
+spoil_lat_high (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, 90.0001, 0);
+}
+
+static void
+spoil_lat_low (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, -91, 0);
+}
+
+static void
+spoil_lon_high (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, 0, 180.5);
+}
+
+static void
+spoil_lon_low (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, 0, -181);
+}
+
+static void
+spoil_lat_nan (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, NAN, 10);
+}
+
+static void
+spoil_lon_nan (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, 10, NAN);
+}
+
+static void
+spoil_lat_inf (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, INFINITY, 10);
+}
+
+static void
+spoil_lon_inf (AmapAsset *asset)
+{
+  amap_asset_set_location (asset, 10, -INFINITY);
+}
+
+static void
+spoil_category (AmapAsset *asset)
+{
+  amap_asset_set_category (asset, "bakery");
+}
+
+static void
+spoil_last_contacted (AmapAsset *asset)
+{
+  amap_asset_set_last_contacted (asset, "2023-02-29");
+}
+
+static void
+spoil_last_contacted_format (AmapAsset *asset)
+{
+  amap_asset_set_last_contacted (asset, "5/17/2024");
+}
 
 static void
 spoil_interaction_date (AmapAsset *asset)
@@ -1146,7 +1220,6 @@ test_box_query (void)
   hits = amap_store_query_box (store, 41.80, -87.70, 41.90, -87.60, &error);
   g_assert_no_error (error);
   assert_uuids (hits, expected);
-  (void) south_out; (void) north_out; (void) west_out; (void) east_out; (void) far;
 
   /* An empty box, and one across the antimeridian. */
   g_clear_pointer (&hits, g_ptr_array_unref);
@@ -1180,7 +1253,6 @@ test_search (void)
   g_autoptr(AmapContact) leader = amap_contact_new ("Marisol Ñúñez");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) hits = NULL;
-  static const char *empty[] = { NULL };
 
   amap_asset_set_description (jose, "Bilingual story time");
   amap_asset_add_tag (clinic, "vaccines");
@@ -1218,7 +1290,6 @@ test_search (void)
   SEARCH ("", NULL);
   SEARCH ("  *  ", NULL);
   SEARCH ("NEAR(a b) OR", NULL);
-  (void) empty;
 
   /* Edits, tags and contacts are searchable right away. */
   {

@@ -73,23 +73,28 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   spin ();
   g_clear_object (&fixture->store);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (fixture->dir, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (fixture->dir);
+  remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -311,6 +316,148 @@ test_editor_flags_invalid (Fixture       *fixture,
 }
 
 static void
+test_switching_keeps_edits (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapAssetEditor *editor;
+  g_autoptr(AmapAsset) park = NULL;
+  g_autoptr(AmapAsset) stored = NULL;
+  AmapAsset *selected;
+  GtkWidget *row;
+  guint position;
+
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", &position));
+  park = g_list_model_get_item (model, position);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  spin ();
+
+  editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
+  row = find_descendant (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (row), "César Chávez Park");
+  spin ();
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+
+  /* Another asset, picked on the map: the edit is kept, one undo step. */
+  g_assert_true (model_has_name (model, "Fruitvale Library", &position));
+  {
+    g_autoptr(AmapAsset) library = g_list_model_get_item (model, position);
+    amap_map_view_set_selected_uuid (AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window)),
+                                     amap_asset_get_uuid (library));
+  }
+  spin ();
+
+  stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (park), NULL);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "César Chávez Park");
+  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (amap_asset_get_name (selected), ==, "Fruitvale Library");
+  g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (selected));
+  g_assert_false (amap_asset_editor_get_dirty (editor));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+}
+
+static void
+close_reports (AmapWindow *window)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
+      gtk_window_destroy (l->data);
+  g_list_free (toplevels);
+}
+
+static void
+test_open_sample (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("amap-sample-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "empty.assetmap", NULL);
+  g_autoptr(AmapStore) store = NULL;
+  AmapWindow *window;
+  GListModel *model;
+  double lat = 0, lon = 0;
+  const char *home_name = NULL;
+
+  g_assert_no_error (error);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+
+  window = g_object_ref_sink (amap_window_new (NULL, store));
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  model = amap_window_get_asset_model (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL);
+  while (amap_window_get_importing (window))
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+
+  /* Every category is there, hubs included, and the school is home. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 10);
+  g_assert_true (model_has_name (model, "Fruitvale Community Elementary", NULL));
+  g_assert_true (amap_store_get_home (store, &lat, &lon, &home_name));
+  g_assert_cmpstr (home_name, ==, "Fruitvale Community Elementary");
+  g_assert_cmpfloat_with_epsilon (lat, 37.7772, 1e-6);
+  g_assert_cmpfloat_with_epsilon (lon, -122.2236, 1e-6);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Fruitvale Sample Neighborhood");
+
+  close_reports (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  spin ();
+
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
+static void
+test_remembers_layout (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("amap-layout-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "layout.assetmap", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(AmapStore) store = NULL;
+  AmapWindow *window;
+  GtkPaned *paned;
+
+  g_assert_no_error (error);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  add_asset (store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
+
+  g_settings_set_int (settings, "sidebar-width", 380);
+  window = g_object_ref_sink (amap_window_new (NULL, store));
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+
+  paned = GTK_PANED (find_descendant (GTK_WIDGET (window), GTK_TYPE_PANED));
+  g_assert_cmpint (gtk_paned_get_position (paned), ==, 380);
+  gtk_paned_set_position (paned, 420);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  spin ();
+
+  gtk_window_close (GTK_WINDOW (window));
+  spin ();
+  g_assert_cmpint (g_settings_get_int (settings, "sidebar-width"), ==, 420);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
+  g_assert_true (g_settings_get_boolean (settings, "sidebar-visible"));
+
+  g_object_unref (window);
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
+static void
 test_import_corpus (Fixture       *fixture,
                     gconstpointer  data)
 {
@@ -385,6 +532,9 @@ main (int   argc,
   g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);
   g_test_add ("/window/editor-flags-invalid", Fixture, NULL, fixture_setup, test_editor_flags_invalid, fixture_teardown);
+  g_test_add ("/window/switching-keeps-edits", Fixture, NULL, fixture_setup, test_switching_keeps_edits, fixture_teardown);
+  g_test_add_func ("/window/open-sample", test_open_sample);
+  g_test_add_func ("/window/remembers-layout", test_remembers_layout);
   g_test_add ("/window/import-corpus", Fixture, NULL, fixture_setup, test_import_corpus, fixture_teardown);
 
   return g_test_run ();

@@ -17,8 +17,8 @@
 /*
  * Styles after placemarks: a placemark whose category can only come from a
  * style that is defined later in the file is stored at once with the
- * fallback category, and its uuid and styleUrl are remembered (a short
- * list: only such placemarks, two strings each). When the document has
+ * fallback category, and its uuid is remembered under its styleUrl (only
+ * such placemarks, one uuid each; each styleUrl once). When the document has
  * been read, each remembered styleUrl is resolved against all the styles;
  * when it now gives a category, the asset is read back from the store
  * inside the same transaction, given its category and put again. The file
@@ -52,16 +52,10 @@ typedef void (*ProgressSink) (double   fraction,
 
 typedef struct
 {
-  char *uuid;
-  char *style_url;
-} Pending;
-
-typedef struct
-{
   AmapStore *store;
   AmapStoreBatch *batch;
   AmapImportReport *report;
-  GArray *pending;           /* Pending */
+  GHashTable *pending;       /* styleUrl -> GPtrArray of uuids */
   GCancellable *cancellable;
   guint64 total_bytes;
   ProgressSink progress;
@@ -78,15 +72,6 @@ message_clear (gpointer data)
   Message *message = data;
 
   g_free (message->text);
-}
-
-static void
-pending_clear (gpointer data)
-{
-  Pending *pending = data;
-
-  g_free (pending->uuid);
-  g_free (pending->style_url);
 }
 
 static void
@@ -290,8 +275,14 @@ on_placemark (AmapKmlReader              *reader,
 
   if (info->category_pending && info->style_url != NULL && amap_asset_get_uuid (asset) != NULL)
     {
-      Pending pending = { g_strdup (amap_asset_get_uuid (asset)), g_strdup (info->style_url) };
-      g_array_append_val (run->pending, pending);
+      GPtrArray *uuids = g_hash_table_lookup (run->pending, info->style_url);
+
+      if (uuids == NULL)
+        {
+          uuids = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (run->pending, g_strdup (info->style_url), uuids);
+        }
+      g_ptr_array_add (uuids, g_strdup (amap_asset_get_uuid (asset)));
     }
 
   if ((info->ordinal & 255) == 0)
@@ -312,24 +303,36 @@ static gboolean
 resolve_pending (ImportRun  *run,
                  GError    **error)
 {
-  for (guint i = 0; i < run->pending->len; i++)
-    {
-      Pending *pending = &g_array_index (run->pending, Pending, i);
-      const char *category = amap_kml_reader_resolve_style (run->reader, pending->style_url);
-      g_autoptr(AmapAsset) asset = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
 
+  g_hash_table_iter_init (&iter, run->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *category = amap_kml_reader_resolve_style (run->reader, key);
+      GPtrArray *uuids = value;
+
+      /* A style that never came, or says nothing: the fallback stays. */
       if (category == NULL)
         continue;
 
-      asset = amap_store_get_asset (run->store, pending->uuid, error);
-      if (asset == NULL)
-        return FALSE;
-      if (g_strcmp0 (amap_asset_get_category (asset), category) == 0)
-        continue;
+      for (guint i = 0; i < uuids->len; i++)
+        {
+          g_autoptr(AmapAsset) asset = NULL;
 
-      amap_asset_set_category (asset, category);
-      if (!amap_store_batch_put (run->batch, asset, NULL, error))
-        return FALSE;
+          if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+            return FALSE;
+
+          asset = amap_store_get_asset (run->store, g_ptr_array_index (uuids, i), error);
+          if (asset == NULL)
+            return FALSE;
+          if (g_strcmp0 (amap_asset_get_category (asset), category) == 0)
+            continue;
+
+          amap_asset_set_category (asset, category);
+          if (!amap_store_batch_put (run->batch, asset, NULL, error))
+            return FALSE;
+        }
     }
 
   return TRUE;
@@ -419,7 +422,7 @@ import_run (AmapStore     *store,
 {
   g_autoptr(AmapImportReport) report = NULL;
   g_autoptr(AmapKmlReader) reader = NULL;
-  g_autoptr(GArray) pending = NULL;
+  g_autoptr(GHashTable) pending = NULL;
   g_autofree char *display_name = NULL;
   ImportRun run = { 0 };
 
@@ -429,7 +432,7 @@ import_run (AmapStore     *store,
 
   if (default_category != NULL)
     {
-      g_autoptr(AmapCategory) category = amap_store_lookup_category (store, default_category);
+      AmapCategory *category = amap_store_lookup_category (store, default_category);
 
       if (category == NULL)
         {
@@ -443,8 +446,8 @@ import_run (AmapStore     *store,
   reader = amap_kml_reader_new (display_name);
   amap_kml_reader_set_default_category (reader, default_category);
   amap_kml_reader_set_categories (reader, amap_store_get_categories (store));
-  pending = g_array_new (FALSE, TRUE, sizeof (Pending));
-  g_array_set_clear_func (pending, pending_clear);
+  pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) g_ptr_array_unref);
 
   run.store = store;
   run.report = report;
@@ -508,7 +511,6 @@ typedef struct
   AmapProgressFunc progress;
   gpointer progress_data;
   GMainContext *context;
-  GTask *outer;
 } AsyncData;
 
 typedef struct

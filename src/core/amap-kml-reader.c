@@ -148,6 +148,7 @@ typedef struct
   gboolean has_model;
   gboolean too_many_coords;
   gboolean text_too_long;
+  gboolean too_many_fields;
   guint n_dropped_parts;
 } Placemark;
 
@@ -599,8 +600,10 @@ category_from_style_id (AmapKmlReader *self,
     return key;
 
   /* Style ids like "churchStyle" or "sn_school". Our own ids are
-   * "category-KEY" and are found by key. */
-  if (g_str_has_prefix (id, "category-") && (key = category_known (self, id + strlen ("category-"))) != NULL)
+   * "cat-KEY" and "hub-KEY" and are found by key. */
+  if (g_str_has_prefix (id, "cat-") && (key = category_known (self, id + strlen ("cat-"))) != NULL)
+    return key;
+  if (g_str_has_prefix (id, "hub-") && (key = category_known (self, id + strlen ("hub-"))) != NULL)
     return key;
 
   return category_from_words (self, id);
@@ -1758,9 +1761,30 @@ finish_placemark (AmapKmlReader *self)
 
   if (pm->geometry != NULL)
     {
+      AmapGeometry *first = NULL, *second = NULL;
+
+      if (amap_geometry_get_kind (pm->geometry) == AMAP_GEOMETRY_COLLECTION &&
+          amap_geometry_get_n_children (pm->geometry) == 2)
+        {
+          first = amap_geometry_get_child (pm->geometry, 0);
+          second = amap_geometry_get_child (pm->geometry, 1);
+        }
+
       if (amap_geometry_get_kind (pm->geometry) == AMAP_GEOMETRY_POINT)
         {
           const AmapCoord *c = amap_geometry_get_coords (pm->geometry);
+          amap_asset_set_location (asset, c->lat, c->lon);
+        }
+      else if (first != NULL && amap_geometry_get_kind (first) == AMAP_GEOMETRY_POINT &&
+               amap_geometry_get_kind (second) != AMAP_GEOMETRY_POINT)
+        {
+          /* A MultiGeometry of a Point and a shape: the point is the pin
+           * (our writer does this when the user moved the pin; others use
+           * it for a label position). */
+          const AmapCoord *c = amap_geometry_get_coords (first);
+          g_autofree char *wkt = amap_geometry_to_wkt (second);
+
+          amap_asset_set_shape (asset, wkt);
           amap_asset_set_location (asset, c->lat, c->lon);
         }
       else
@@ -1803,7 +1827,9 @@ finish_placemark (AmapKmlReader *self)
       amap_asset_set_extra (asset, name, value);
     }
 
-  if (!has_own_description)
+  /* In our own files <description> is a card made from the other fields:
+   * never read it back as the description. */
+  if (!has_own_description && !self->is_own_file)
     {
       const char *html = pm->description_has_children ? pm->description_markup : pm->description_raw;
 
@@ -1831,7 +1857,7 @@ finish_placemark (AmapKmlReader *self)
   amap_asset_set_category (asset, category);
 
   /* Where it came from, so that importing again updates it. */
-  if (amap_asset_get_source_id (asset) == NULL)
+  if (amap_asset_get_source_id (asset) == NULL && amap_asset_get_uuid (asset) == NULL)
     {
       if (pm->id != NULL)
         {
@@ -1846,6 +1872,11 @@ finish_placemark (AmapKmlReader *self)
           amap_asset_set_source_id (asset, source_id);
         }
     }
+
+  if (pm->too_many_fields)
+    emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
+                  _("“%s”: only the first %d data fields were kept"),
+                  placemark_label (pm), MAX_EXTRA_FIELDS);
 
   if (unlocated)
     emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
@@ -2422,6 +2453,8 @@ end_field (AmapKmlReader *self,
               g_ptr_array_add (pm->fields, g_strdup (self->data_name));
               g_ptr_array_add (pm->fields, g_steal_pointer (&text));
             }
+          else
+            pm->too_many_fields = TRUE;
         }
       break;
     case FIELD_DOC_DATA_VALUE:
@@ -2477,6 +2510,7 @@ add_field (Placemark  *pm,
     pm->fields = g_ptr_array_new_with_free_func (g_free);
   if (pm->fields->len >= 2 * MAX_EXTRA_FIELDS)
     {
+      pm->too_many_fields = TRUE;
       g_free (value);
       return;
     }
@@ -2889,6 +2923,9 @@ amap_kml_reader_class_init (AmapKmlReaderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = amap_kml_reader_finalize;
+
+  /* libxml2 wants this once, before any parsing in any thread. */
+  xmlInitParser ();
 }
 
 static void

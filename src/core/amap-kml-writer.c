@@ -55,6 +55,13 @@
 #define HUB_SCALE       "1.4"
 #define UNKNOWN_COLOR   "#9a9996"
 
+/* Where the Data lines go in the indented file, and the end tag of their
+ * ExtendedData. */
+#define DOCUMENT_DATA_INDENT  "      "
+#define DOCUMENT_DATA_END     "\n    "
+#define PLACEMARK_DATA_INDENT "          "
+#define PLACEMARK_DATA_END    "\n        "
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlTextWriter, xmlFreeTextWriter)
 
 struct _AmapKmlWriter
@@ -96,6 +103,7 @@ typedef struct
   xmlTextWriterPtr  xml;
   gboolean          failed;
   GString          *scratch;
+  GString          *line;
 } Output;
 
 static void
@@ -288,25 +296,72 @@ cdata (Output     *out,
     check (out, xmlTextWriterWriteCDATA (out->xml, (const xmlChar *) rest));
 }
 
+/* Escaped for XML text or, with @attribute, for an attribute value in
+ * double quotes (where line breaks and tabs must be character references
+ * to survive). */
+static void
+append_xml_escaped (GString    *str,
+                    const char *text,
+                    gboolean    attribute)
+{
+  const char *run = text;
+  const char *p;
+
+  for (p = text; *p != '\0'; p++)
+    {
+      const char *entity = NULL;
+
+      switch (*p)
+        {
+        case '&': entity = "&amp;"; break;
+        case '<': entity = "&lt;"; break;
+        case '>': entity = "&gt;"; break;
+        case '\r': entity = "&#13;"; break;
+        case '"': entity = attribute ? "&quot;" : NULL; break;
+        case '\n': entity = attribute ? "&#10;" : NULL; break;
+        case '\t': entity = attribute ? "&#9;" : NULL; break;
+        default: break;
+        }
+
+      if (entity != NULL)
+        {
+          g_string_append_len (str, run, p - run);
+          g_string_append (str, entity);
+          run = p + 1;
+        }
+    }
+  g_string_append_len (str, run, p - run);
+}
+
+static void
+raw (Output     *out,
+     const char *text)
+{
+  if (!out->failed)
+    check (out, xmlTextWriterWriteRaw (out->xml, BAD_CAST text));
+}
+
+/* One line per field, <Data name="…"><value>…</value></Data>, written
+ * directly: the ExtendedData is most of the file, and xmlTextWriter's
+ * element bookkeeping was most of the time spent on it. */
 static void
 data (Output     *out,
+      const char *indent,
       const char *name,
       const char *value)
 {
-  if (value == NULL)
+  if (value == NULL || out->failed)
     return;
 
-  /* One line per field: <Data name="…"><value>…</value></Data>. */
-  start (out, "Data");
-  attribute (out, "name", name);
-  if (!out->failed)
-    check (out, xmlTextWriterSetIndent (out->xml, 0));
-  element (out, "value", value);
-  end (out);
-  if (!out->failed)
-    check (out, xmlTextWriterWriteRaw (out->xml, BAD_CAST "\n"));
-  if (!out->failed)
-    check (out, xmlTextWriterSetIndent (out->xml, 1));
+  g_string_assign (out->line, "\n");
+  g_string_append (out->line, indent);
+  g_string_append (out->line, "<Data name=\"");
+  append_xml_escaped (out->line, xml_text (out, name), TRUE);
+  g_string_append (out->line, "\"><value>");
+  append_xml_escaped (out->line, xml_text (out, value), FALSE);
+  g_string_append (out->line, "</value></Data>");
+
+  check (out, xmlTextWriterWriteRawLen (out->xml, BAD_CAST out->line->str, out->line->len));
 }
 
 /* xmlOutputBuffer callbacks */
@@ -738,24 +793,24 @@ write_extended_data (Output    *out,
   g_auto(GStrv) extra_keys = amap_asset_dup_extra_keys (asset);
 
   start (out, "ExtendedData");
-  data (out, "uuid", amap_asset_get_uuid (asset));
-  data (out, "category", amap_asset_get_category (asset));
-  data (out, "is_hub", amap_asset_get_is_hub (asset) ? "true" : "false");
-  data (out, "stage", amap_stage_to_string (amap_asset_get_stage (asset)));
-  data (out, "address", amap_asset_get_address (asset));
-  data (out, "phone", amap_asset_get_phone (asset));
-  data (out, "email", amap_asset_get_email (asset));
-  data (out, "website", amap_asset_get_website (asset));
-  data (out, "strengths", amap_asset_get_strengths (asset));
-  data (out, "needs", amap_asset_get_needs (asset));
-  data (out, "description", amap_asset_get_description (asset));
-  data (out, "last_contacted", amap_asset_get_last_contacted (asset));
-  data (out, "created", created);
-  data (out, "modified", modified);
-  data (out, "tags", tags);
-  data (out, "contacts", contacts);
-  data (out, "interactions", interactions);
-  data (out, "source_id", amap_asset_get_source_id (asset));
+  data (out, PLACEMARK_DATA_INDENT, "uuid", amap_asset_get_uuid (asset));
+  data (out, PLACEMARK_DATA_INDENT, "category", amap_asset_get_category (asset));
+  data (out, PLACEMARK_DATA_INDENT, "is_hub", amap_asset_get_is_hub (asset) ? "true" : "false");
+  data (out, PLACEMARK_DATA_INDENT, "stage", amap_stage_to_string (amap_asset_get_stage (asset)));
+  data (out, PLACEMARK_DATA_INDENT, "address", amap_asset_get_address (asset));
+  data (out, PLACEMARK_DATA_INDENT, "phone", amap_asset_get_phone (asset));
+  data (out, PLACEMARK_DATA_INDENT, "email", amap_asset_get_email (asset));
+  data (out, PLACEMARK_DATA_INDENT, "website", amap_asset_get_website (asset));
+  data (out, PLACEMARK_DATA_INDENT, "strengths", amap_asset_get_strengths (asset));
+  data (out, PLACEMARK_DATA_INDENT, "needs", amap_asset_get_needs (asset));
+  data (out, PLACEMARK_DATA_INDENT, "description", amap_asset_get_description (asset));
+  data (out, PLACEMARK_DATA_INDENT, "last_contacted", amap_asset_get_last_contacted (asset));
+  data (out, PLACEMARK_DATA_INDENT, "created", created);
+  data (out, PLACEMARK_DATA_INDENT, "modified", modified);
+  data (out, PLACEMARK_DATA_INDENT, "tags", tags);
+  data (out, PLACEMARK_DATA_INDENT, "contacts", contacts);
+  data (out, PLACEMARK_DATA_INDENT, "interactions", interactions);
+  data (out, PLACEMARK_DATA_INDENT, "source_id", amap_asset_get_source_id (asset));
 
   for (guint i = 0; extra_keys != NULL && extra_keys[i] != NULL; i++)
     {
@@ -765,8 +820,9 @@ write_extended_data (Output    *out,
                    extra_keys[i], amap_asset_get_uuid (asset));
           continue;
         }
-      data (out, extra_keys[i], amap_asset_get_extra (asset, extra_keys[i]));
+      data (out, PLACEMARK_DATA_INDENT, extra_keys[i], amap_asset_get_extra (asset, extra_keys[i]));
     }
+  raw (out, PLACEMARK_DATA_END);
   end (out);
 }
 
@@ -1132,7 +1188,7 @@ amap_kml_writer_write (AmapKmlWriter *self,
   g_autoptr(GArray) entries = NULL;
   g_autoptr(xmlTextWriter) xml = NULL;
   xmlOutputBufferPtr buffer;
-  Output out = { stream, cancellable, NULL, NULL, FALSE, NULL };
+  Output out = { stream, cancellable, NULL, NULL, FALSE, NULL, NULL };
   guint group = G_MAXUINT;
   gboolean ok;
 
@@ -1156,6 +1212,7 @@ amap_kml_writer_write (AmapKmlWriter *self,
     }
   out.xml = xml;
   out.scratch = g_string_new (NULL);
+  out.line = g_string_new (NULL);
 
   check (&out, xmlTextWriterSetIndent (xml, 1));
   check (&out, xmlTextWriterSetIndentString (xml, BAD_CAST "  "));
@@ -1173,7 +1230,8 @@ amap_kml_writer_write (AmapKmlWriter *self,
     }
 
   start (&out, "ExtendedData");
-  data (&out, "asset_map_version", PACKAGE_VERSION);
+  data (&out, DOCUMENT_DATA_INDENT, "asset_map_version", PACKAGE_VERSION);
+  raw (&out, DOCUMENT_DATA_END);
   end (&out);
 
   for (guint i = 0; i < entries->len && !out.failed; i++)
@@ -1210,6 +1268,7 @@ amap_kml_writer_write (AmapKmlWriter *self,
   ok = !out.failed;
   g_clear_pointer (&xml, xmlFreeTextWriter);
   g_string_free (out.scratch, TRUE);
+  g_string_free (out.line, TRUE);
 
   if (!ok)
     {

@@ -206,14 +206,12 @@ static const char drop_index_triggers[] =
   "DROP TRIGGER contacts_fts_update;"
   "DROP TRIGGER contacts_fts_delete;";
 
-/* Refills both indexes for the rows a batch wrote (temp.batch_ids). The
- * R*Tree is filled in spatial order, which keeps its nodes compact. */
+/* Refills both indexes for the rows a batch wrote (temp.batch_ids). */
 static const char refill_indexes[] =
   "DELETE FROM asset_rtree WHERE id IN (SELECT id FROM temp.batch_ids WHERE existed);"
   "INSERT INTO asset_rtree SELECT a.id, a.lat, a.lat, a.lon, a.lon"
   "  FROM temp.batch_ids b JOIN assets a ON a.id = b.id"
-  "  WHERE a.lat IS NOT NULL AND a.lon IS NOT NULL AND a.deleted = 0"
-  "  ORDER BY a.lon, a.lat;"
+  "  WHERE a.lat IS NOT NULL AND a.lon IS NOT NULL AND a.deleted = 0;"
   "DELETE FROM asset_fts WHERE rowid IN (SELECT id FROM temp.batch_ids WHERE existed);"
   "INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
   "  SELECT s.* FROM temp.batch_ids b JOIN asset_fts_source s ON s.id = b.id;"
@@ -398,6 +396,7 @@ enum {
   ASSET_REMOVED,
   RESET,
   CATEGORIES_CHANGED,
+  HOME_CHANGED,
   N_SIGNALS
 };
 
@@ -894,7 +893,7 @@ check_category (AmapStore  *self,
                 GError    **error)
 {
   const char *key = amap_asset_get_category (asset);
-  g_autoptr(AmapCategory) category = NULL;
+  AmapCategory *category;
 
   if (key == NULL)
     {
@@ -1352,6 +1351,10 @@ load_metadata (AmapStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *old_title = g_steal_pointer (&self->title);
+  g_autofree char *old_home_name = g_steal_pointer (&self->home_name);
+  double old_latitude = self->home_latitude;
+  double old_longitude = self->home_longitude;
+  gboolean home_changed;
   int rc;
 
   stmt = prepare (self, "SELECT title, home_name, home_lat, home_lon, created, modified "
@@ -1359,7 +1362,6 @@ load_metadata (AmapStore  *self,
   if (stmt == NULL)
     return FALSE;
 
-  g_clear_pointer (&self->home_name, g_free);
   self->home_latitude = NAN;
   self->home_longitude = NAN;
 
@@ -1376,8 +1378,16 @@ load_metadata (AmapStore  *self,
   else if (rc != SQLITE_DONE)
     return set_sqlite_error (self, rc, error);
 
+  /* NAN != NAN, so compare "has a home" first. */
+  home_changed = g_strcmp0 (old_home_name, self->home_name) != 0 ||
+                 isnan (old_latitude) != isnan (self->home_latitude) ||
+                 (!isnan (self->home_latitude) &&
+                  (old_latitude != self->home_latitude || old_longitude != self->home_longitude));
+
   if (g_strcmp0 (old_title, self->title) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  if (home_changed)
+    g_signal_emit (self, signals[HOME_CHANGED], 0);
 
   return TRUE;
 }
@@ -1819,6 +1829,16 @@ amap_store_class_init (AmapStoreClass *klass)
   signals[CATEGORIES_CHANGED] =
     g_signal_new ("categories-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AmapStore::home-changed:
+   *
+   * The school's location or name was set or cleared (by this connection,
+   * or by another one, seen at amap_store_refresh()).
+   */
+  signals[HOME_CHANGED] =
+    g_signal_new ("home-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -2169,7 +2189,8 @@ amap_store_get_categories (AmapStore *self)
 /**
  * amap_store_lookup_category:
  *
- * Returns: (transfer full) (nullable): the category with @key
+ * Returns: (transfer none) (nullable): the category with @key, owned by
+ *   the store's category model (valid until the categories change)
  */
 AmapCategory *
 amap_store_lookup_category (AmapStore  *self,
@@ -2187,10 +2208,11 @@ amap_store_lookup_category (AmapStore  *self,
   n = g_list_model_get_n_items (model);
   for (guint i = 0; i < n; i++)
     {
+      /* The list store keeps its own reference. */
       g_autoptr(AmapCategory) category = g_list_model_get_item (model, i);
 
       if (g_strcmp0 (amap_category_get_key (category), key) == 0)
-        return g_steal_pointer (&category);
+        return category;
     }
 
   return NULL;
@@ -2223,9 +2245,7 @@ make_category_key (AmapStore  *self,
   for (guint i = 1; ; i++)
     {
       g_autofree char *candidate = i == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, i);
-      g_autoptr(AmapCategory) existing = amap_store_lookup_category (self, candidate);
-
-      if (existing == NULL)
+      if (amap_store_lookup_category (self, candidate) == NULL)
         return g_steal_pointer (&candidate);
     }
 }
@@ -2287,7 +2307,7 @@ amap_store_add_category (AmapStore   *self,
 
   g_signal_emit (self, signals[CATEGORIES_CHANGED], 0);
 
-  return amap_store_lookup_category (self, key);
+  return g_object_ref (amap_store_lookup_category (self, key));
 }
 
 /**
@@ -2301,7 +2321,7 @@ amap_store_remove_category (AmapStore   *self,
                             const char  *key,
                             GError     **error)
 {
-  g_autoptr(AmapCategory) category = NULL;
+  AmapCategory *category;
   g_autoptr(sqlite3_stmt) move = NULL;
   g_autoptr(sqlite3_stmt) remove = NULL;
   gboolean moved_live = FALSE;

@@ -33,6 +33,8 @@ G_DECLARE_FINAL_TYPE (AmapStore, amap_store, AMAP, STORE, GObject)
  *                                          another connection's commit):
  *                                          reload everything
  *   "categories-changed" ()
+ *   "home-changed"   ()                    the school's location was set
+ *                                          or cleared
  * Properties: "path", "read-only", "title", "can-undo", "can-redo",
  *   "undo-label", "redo-label" (translated, e.g. "Undo Delete “Café Luna”").
  */
@@ -75,10 +77,12 @@ gint64         amap_store_get_modified       (AmapStore   *self);
 
 /* Categories: a GListModel of AmapCategory, built-ins first. */
 GListModel    *amap_store_get_categories     (AmapStore   *self);
+/* Transfer none: the category is owned by the store's category model and
+ * stays valid until "categories-changed". NULL for an unknown key. */
 AmapCategory  *amap_store_lookup_category    (AmapStore   *self,
                                               const char  *key);
 /* Adds a user category; the key is derived from the name and returned
- * in the new category. */
+ * in the new category (transfer full). */
 AmapCategory  *amap_store_add_category       (AmapStore   *self,
                                               const char  *name,
                                               const char  *color,

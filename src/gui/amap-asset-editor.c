@@ -1079,7 +1079,7 @@ amap_asset_editor_save (AmapAssetEditor  *self,
 
   g_return_val_if_fail (AMAP_IS_ASSET_EDITOR (self), FALSE);
 
-  if (self->asset == NULL)
+  if (self->asset == NULL || !self->dirty)
     return TRUE;
 
   validate (self);

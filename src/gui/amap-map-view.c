@@ -868,9 +868,12 @@ amap_map_view_set_store (AmapMapView *self,
 
   if (store != NULL)
     {
-      /* The home has no signal of its own: any of these may move it. */
+      /* Any of these may move the home ("home-changed" when the store
+       * has such a signal). */
       g_signal_connect_swapped (store, "reset", G_CALLBACK (on_home_changed_cb), self);
       g_signal_connect_swapped (store, "notify", G_CALLBACK (on_home_changed_cb), self);
+      if (g_signal_lookup ("home-changed", AMAP_TYPE_STORE) != 0)
+        g_signal_connect_swapped (store, "home-changed", G_CALLBACK (on_home_changed_cb), self);
     }
 
   amap_pin_layer_set_store (self->pin_layer, store);

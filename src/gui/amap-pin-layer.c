@@ -9,8 +9,6 @@
 
 #include <math.h>
 
-#include <glib/gi18n.h>
-
 #include "amap-category.h"
 #include "amap-cluster.h"
 #include "amap-pin-layer.h"
@@ -174,7 +172,9 @@ find_category (AmapPinLayer *self,
     return category;
 
   if (self->store != NULL)
-    category = amap_store_lookup_category (self->store, key);   /* transfer full */
+    category = amap_store_lookup_category (self->store, key);
+  if (category != NULL)
+    g_object_ref (category);
 
   if (category == NULL)
     {

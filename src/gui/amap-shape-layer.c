@@ -184,7 +184,9 @@ lookup_color (AmapShapeLayer *self,
     return color;
 
   if (self->store != NULL)
-    category = amap_store_lookup_category (self->store, key);   /* transfer full */
+    category = amap_store_lookup_category (self->store, key);
+  if (category != NULL)
+    g_object_ref (category);
 
   if (category == NULL)
     {
@@ -258,7 +260,7 @@ draw_rings (AmapShapeLayer *self,
 
       cairo_new_path (cr);
       cairo_arc (cr, cx, cy, radius, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.04);
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.03);
       cairo_fill_preserve (cr);
       cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.6);
       cairo_set_line_width (cr, 1.5);

@@ -656,11 +656,23 @@ selection_changed_cb (AmapWindow *self)
       return;
     }
 
-  commit_editor (self);
-  /* Saving may have replaced the items: look again. */
-  asset = gtk_single_selection_get_selected_item (self->selection);
-  if (asset == NULL)
-    return;
+  if (amap_asset_editor_get_dirty (self->editor))
+    {
+      g_autofree char *target = g_strdup (amap_asset_get_uuid (asset));
+      guint position;
+
+      commit_editor (self);
+
+      /* Saving replaced an item, which may have moved the selection:
+       * select the asset asked for, again. */
+      asset = gtk_single_selection_get_selected_item (self->selection);
+      if (asset == NULL || g_strcmp0 (amap_asset_get_uuid (asset), target) != 0)
+        {
+          if (find_position (self, target, &position))
+            gtk_single_selection_set_selected (self->selection, position);
+          return;
+        }
+    }
 
   g_free (self->selected_uuid);
   self->selected_uuid = g_strdup (amap_asset_get_uuid (asset));
