@@ -400,6 +400,17 @@ test_kmz_and_errors (Fixture       *fixture,
   g_clear_error (&error);
   g_clear_object (&file);
 
+  /* A file that is not there. */
+  {
+    g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/places.kml");
+
+    report = amap_import_file (fixture->store, missing, NULL, NULL, NULL, NULL, &error);
+    g_assert_null (report);
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_IO);
+    g_assert_nonnull (strstr (error->message, "places.kml"));
+    g_clear_error (&error);
+  }
+
   laughs = g_build_filename (corpus, "libkml", "billion_laughs.kml", NULL);
   file = g_file_new_for_path (laughs);
   report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);

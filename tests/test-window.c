@@ -457,6 +457,77 @@ test_remembers_layout (void)
   remove_dir (dir);
 }
 
+static AdwMessageDialog *
+find_report (AmapWindow *window)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (window))
+      found = l->data;
+  g_list_free (toplevels);
+
+  return found;
+}
+
+static void
+test_bad_import_is_shown (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "minutes.kml", NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AdwMessageDialog *dialog;
+
+  g_file_set_contents (path, "Minutes of the PTA meeting, not a KML file.\n", -1, &error);
+  g_assert_no_error (error);
+
+  file = g_file_new_for_path (path);
+  amap_window_import_file (fixture->window, file);
+  while (amap_window_get_importing (fixture->window))
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+
+  /* Nothing added, and the window says so: not only stderr. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  dialog = find_report (fixture->window);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "Could Not Import"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "minutes.kml"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Nothing was added"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_pin_moved (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  GtkWidget *map_view = amap_window_get_map_view (fixture->window);
+  g_autoptr(AmapAsset) market = NULL;
+  g_autoptr(AmapAsset) moved = NULL;
+  g_autoptr(AmapAsset) back = NULL;
+  guint position;
+
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  market = g_list_model_get_item (model, position);
+
+  g_signal_emit_by_name (map_view, "asset-moved", amap_asset_get_uuid (market), 37.7701, -122.2301);
+  spin ();
+  moved = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (moved), 37.7701, 1e-9);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (moved), -122.2301, 1e-9);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (back), 37.7730, 1e-9);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (back), -122.2220, 1e-9);
+}
+
 static void
 test_import_corpus (Fixture       *fixture,
                     gconstpointer  data)
@@ -533,6 +604,8 @@ main (int   argc,
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);
   g_test_add ("/window/editor-flags-invalid", Fixture, NULL, fixture_setup, test_editor_flags_invalid, fixture_teardown);
   g_test_add ("/window/switching-keeps-edits", Fixture, NULL, fixture_setup, test_switching_keeps_edits, fixture_teardown);
+  g_test_add ("/window/pin-moved", Fixture, NULL, fixture_setup, test_pin_moved, fixture_teardown);
+  g_test_add ("/window/bad-import-is-shown", Fixture, NULL, fixture_setup, test_bad_import_is_shown, fixture_teardown);
   g_test_add_func ("/window/open-sample", test_open_sample);
   g_test_add_func ("/window/remembers-layout", test_remembers_layout);
   g_test_add ("/window/import-corpus", Fixture, NULL, fixture_setup, test_import_corpus, fixture_teardown);

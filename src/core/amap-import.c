@@ -346,13 +346,23 @@ read_file (ImportRun  *run,
 {
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *buffer = NULL;
   const gsize buffer_size = 256 * 1024;
   gboolean first = TRUE;
 
-  stream = g_file_read (file, run->cancellable, error);
+  stream = g_file_read (file, run->cancellable, &local_error);
   if (stream == NULL)
-    return FALSE;
+    {
+      g_autofree char *name = g_file_get_basename (file);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                     _("Could not read %s: %s"), name, local_error->message);
+      return FALSE;
+    }
 
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                          run->cancellable, NULL);

@@ -66,6 +66,7 @@ typedef enum
   ROLE_POLYGON,
   ROLE_BOUNDARY,
   ROLE_MULTI,
+  ROLE_XAL,          /* inside xal:AddressDetails */
 } Role;
 
 typedef enum
@@ -88,6 +89,7 @@ typedef enum
   FIELD_GX_COORD,
   FIELD_SCHEMA_NAME,
   FIELD_SCHEMA_PARENT,
+  FIELD_XAL_ADDRESS,
 } Field;
 
 typedef struct
@@ -138,6 +140,7 @@ typedef struct
   char *description_markup;
   gboolean description_has_children;
   char *address;
+  char *xal_address;
   char *phone;
   char *style_url;
   StyleInfo *inline_style;
@@ -323,6 +326,7 @@ placemark_free (Placemark *pm)
   g_free (pm->description_raw);
   g_free (pm->description_markup);
   g_free (pm->address);
+  g_free (pm->xal_address);
   g_free (pm->phone);
   g_free (pm->style_url);
   style_info_free (pm->inline_style);
@@ -837,21 +841,6 @@ parse_coordinates (AmapKmlReader *self,
         {
           guint step = (n > 4) ? 3 : n;
 
-          if (n > 4 && !warned_joined)
-            {
-              emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
-                            _("“%s”: coordinate tuples are not separated by spaces; read as groups of three"),
-                            placemark_label (self->placemark));
-              warned_joined = TRUE;
-            }
-          if (n == 4 && !warned_extra)
-            {
-              emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
-                            _("“%s”: a fourth coordinate value was ignored"),
-                            placemark_label (self->placemark));
-              warned_extra = TRUE;
-            }
-
           for (guint i = 0; i + 1 < n; i += step)
             {
               double lon, lat, alt = NAN;
@@ -862,6 +851,20 @@ parse_coordinates (AmapKmlReader *self,
                   if (n_bad++ == 0)
                     first_bad = g_strndup (token_start, MIN ((gsize) (p - token_start), 40));
                   continue;
+                }
+              if (n > 4 && !warned_joined)
+                {
+                  emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                                _("“%s”: coordinate tuples are not separated by spaces; read as groups of three"),
+                                placemark_label (self->placemark));
+                  warned_joined = TRUE;
+                }
+              if (n == 4 && !warned_extra)
+                {
+                  emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, line,
+                                _("“%s”: a fourth coordinate value was ignored"),
+                                placemark_label (self->placemark));
+                  warned_extra = TRUE;
                 }
               if (step >= 3 && i + 2 < n && !parse_number_field (fields[i + 2], lens[i + 2], &alt))
                 {
@@ -1714,6 +1717,9 @@ finish_placemark (AmapKmlReader *self)
   gboolean unlocated = FALSE;
   g_autoptr(GError) error = NULL;
 
+  if (pm->address == NULL && pm->xal_address != NULL)
+    pm->address = g_steal_pointer (&pm->xal_address);
+
   if (pm->too_many_coords)
     {
       skip_placemark (self, pm, _("it has more coordinates than can be imported"));
@@ -2127,6 +2133,8 @@ on_start_element (void           *user_data,
         }
       else if (kml && (g_str_equal (name, "ExtendedData") || g_str_equal (name, "Metadata")))
         push_frame (self, ROLE_EXTENDED_DATA, FIELD_NONE);
+      else if (ns == NS_OTHER && g_str_equal (name, "AddressDetails"))
+        push_frame (self, ROLE_XAL, FIELD_NONE);
       else if (kml && g_str_equal (name, "Model"))
         {
           pm->has_model = TRUE;
@@ -2187,6 +2195,17 @@ on_start_element (void           *user_data,
 
     case ROLE_MULTI:
       goto geometry;
+
+    case ROLE_XAL:
+      /* xAL's free-form <Address>, used when there is no <address>. */
+      if (g_str_equal (name, "Address"))
+        {
+          start_text (self, MAX_FIELD_TEXT);
+          push_frame (self, ROLE_FIELD, FIELD_XAL_ADDRESS);
+        }
+      else
+        push_frame (self, ROLE_XAL, FIELD_NONE);
+      return;
 
     case ROLE_EXTENDED_DATA:
     case ROLE_SCHEMA_DATA:
@@ -2429,6 +2448,10 @@ end_field (AmapKmlReader *self,
     case FIELD_ADDRESS:
       g_free (pm->address);
       pm->address = g_steal_pointer (&text);
+      break;
+    case FIELD_XAL_ADDRESS:
+      if (pm->xal_address == NULL)
+        pm->xal_address = g_steal_pointer (&text);
       break;
     case FIELD_PHONE:
       g_free (pm->phone);
@@ -2689,6 +2712,7 @@ on_end_element (void          *user_data,
     case ROLE_SCHEMA_DATA:
     case ROLE_ICON_STYLE:
     case ROLE_ICON:
+    case ROLE_XAL:
     default:
       break;
     }
@@ -2850,11 +2874,23 @@ get_sax_handler (void)
   return &sax;
 }
 
+static void
+ignore_generic_error (void       *ctx,
+                      const char *msg,
+                      ...)
+{
+}
+
 static gboolean
 ensure_parser (AmapKmlReader *self)
 {
   if (self->ctxt != NULL)
     return TRUE;
+
+  /* Encoding errors also go to libxml2's generic handler, which prints
+   * to stderr; we report them through the structured error instead.
+   * (The handler is per thread.) */
+  xmlSetGenericErrorFunc (NULL, ignore_generic_error);
 
   self->ctxt = xmlCreatePushParserCtxt (get_sax_handler (), self, NULL, 0, self->file_name);
   if (self->ctxt == NULL)

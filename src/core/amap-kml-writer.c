@@ -464,25 +464,36 @@ write_style (Output       *out,
 
 /* The HTML card */
 
-/* Escaped for HTML, line breaks kept. */
+/* Escaped for HTML (as g_markup_escape_text() does for the characters
+ * XML may carry), line breaks kept as <br>. */
 static void
 append_html (GString    *html,
              const char *text)
 {
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  const char *run = text;
+  const char *p;
 
-  for (const char *p = escaped; *p != '\0'; p++)
+  for (p = text; *p != '\0'; p++)
     {
-      if (*p == '\r')
+      const char *replacement;
+
+      switch (*p)
         {
-          if (p[1] != '\n')
-            g_string_append (html, "<br>");
+        case '&': replacement = "&amp;"; break;
+        case '<': replacement = "&lt;"; break;
+        case '>': replacement = "&gt;"; break;
+        case '"': replacement = "&quot;"; break;
+        case '\'': replacement = "&#39;"; break;
+        case '\n': replacement = "<br>"; break;
+        case '\r': replacement = p[1] == '\n' ? "" : "<br>"; break;
+        default: continue;
         }
-      else if (*p == '\n')
-        g_string_append (html, "<br>");
-      else
-        g_string_append_c (html, *p);
+
+      g_string_append_len (html, run, p - run);
+      g_string_append (html, replacement);
+      run = p + 1;
     }
+  g_string_append_len (html, run, p - run);
 }
 
 static void

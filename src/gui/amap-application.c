@@ -14,6 +14,7 @@
 #include "amap-application.h"
 #include "amap-cli.h"
 #include "amap-error.h"
+#include "amap-file-chooser.h"
 #include "amap-preferences-window.h"
 #include "amap-store.h"
 #include "amap-window.h"
@@ -182,37 +183,19 @@ preferences_activated (GSimpleAction *action,
 }
 
 static void
-add_filters (GtkFileChooser *chooser)
+open_map_chosen_cb (GObject    *owner,
+                    GListModel *files)
 {
-  g_autoptr(GtkFileFilter) maps = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  AmapApplication *self = AMAP_APPLICATION (owner);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) file = NULL;
 
-  gtk_file_filter_set_name (maps, _("Asset Maps"));
-  gtk_file_filter_add_suffix (maps, "assetmap");
-  gtk_file_chooser_add_filter (chooser, maps);
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
 
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (chooser, all);
-}
-
-static void
-open_map_response_cb (GtkNativeDialog *native,
-                      int              response,
-                      gpointer         user_data)
-{
-  AmapApplication *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      GtkWindow *parent = gtk_native_dialog_get_transient_for (native);
-
-      if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
-        gtk_window_close (parent);
-    }
-
-  g_object_unref (native);
+  file = g_list_model_get_item (files, 0);
+  if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
+    gtk_window_close (parent);
 }
 
 static void
@@ -222,66 +205,56 @@ open_map_activated (GSimpleAction *action,
 {
   AmapApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkFileChooserNative *native;
 
-  native = gtk_file_chooser_native_new (_("Open Map"), parent,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  add_filters (GTK_FILE_CHOOSER (native));
-  g_signal_connect (native, "response", G_CALLBACK (open_map_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  amap_file_chooser_open (parent, _("Open Map"), _("_Open"), AMAP_FILE_KIND_MAP, FALSE,
+                          G_OBJECT (self), open_map_chosen_cb);
 }
 
 static void
-new_map_response_cb (GtkNativeDialog *native,
-                     int              response,
-                     gpointer         user_data)
+new_map_chosen_cb (GObject    *owner,
+                   GListModel *files)
 {
-  AmapApplication *self = user_data;
+  AmapApplication *self = AMAP_APPLICATION (owner);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) chosen = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
+
+  chosen = g_list_model_get_item (files, 0);
+  path = g_file_get_path (chosen);
+  if (path == NULL)
     {
-      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      GtkWindow *parent = gtk_native_dialog_get_transient_for (native);
-      g_autofree char *path = g_file_get_path (chosen);
-      g_autoptr(GFile) file = NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL)
-        {
-          show_error (parent, _("Could Not Create the Map"),
-                      _("Maps can only be saved in local folders. Choose a folder on this computer."));
-          g_object_unref (native);
-          return;
-        }
-
-      if (!g_str_has_suffix (path, AMAP_STORE_SUFFIX))
-        {
-          char *with_suffix = g_strconcat (path, AMAP_STORE_SUFFIX, NULL);
-          g_free (path);
-          path = with_suffix;
-        }
-      file = g_file_new_for_path (path);
-
-      /* The file chooser already asked whether to replace it: move the old
-       * file to the trash rather than deleting it outright. */
-      if (g_file_query_exists (file, NULL) &&
-          !g_file_trash (file, NULL, &error) &&
-          !g_file_delete (file, NULL, NULL))
-        {
-          g_autofree char *body = g_strdup_printf (_("The existing file could not be replaced: %s"),
-                                                   error->message);
-          show_error (parent, _("Could Not Create the Map"), body);
-          g_object_unref (native);
-          return;
-        }
-
-      if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
-        gtk_window_close (parent);
+      show_error (parent, _("Could Not Create the Map"),
+                  _("Maps can only be saved in local folders. Choose a folder on this computer."));
+      return;
     }
 
-  g_object_unref (native);
+  if (!g_str_has_suffix (path, AMAP_STORE_SUFFIX))
+    {
+      char *with_suffix = g_strconcat (path, AMAP_STORE_SUFFIX, NULL);
+      g_free (path);
+      path = with_suffix;
+    }
+  file = g_file_new_for_path (path);
+
+  /* The file chooser already asked whether to replace it: move the old
+   * file to the trash rather than deleting it outright. */
+  if (g_file_query_exists (file, NULL) &&
+      !g_file_trash (file, NULL, &error) &&
+      !g_file_delete (file, NULL, NULL))
+    {
+      g_autofree char *body = g_strdup_printf (_("The existing file could not be replaced: %s"),
+                                               error->message);
+      show_error (parent, _("Could Not Create the Map"), body);
+      return;
+    }
+
+  if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
+    gtk_window_close (parent);
 }
 
 static void
@@ -291,17 +264,11 @@ new_map_activated (GSimpleAction *action,
 {
   AmapApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkFileChooserNative *native;
 
-  native = gtk_file_chooser_native_new (_("New Map"), parent,
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Create"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  /* Translators: the suggested file name of a new map. */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), _("Neighborhood.assetmap"));
-  add_filters (GTK_FILE_CHOOSER (native));
-  g_signal_connect (native, "response", G_CALLBACK (new_map_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  amap_file_chooser_save (parent, _("New Map"), _("_Create"), AMAP_FILE_KIND_MAP,
+                          /* Translators: the suggested file name of a new map. */
+                          _("Neighborhood.assetmap"),
+                          G_OBJECT (self), new_map_chosen_cb);
 }
 
 static void

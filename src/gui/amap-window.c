@@ -19,6 +19,7 @@
 #include "amap-category-dot.h"
 #include "amap-error.h"
 #include "amap-export.h"
+#include "amap-file-chooser.h"
 #include "amap-import.h"
 #include "amap-window.h"
 
@@ -68,6 +69,9 @@ struct _AmapWindow
   /* The list item the editor was last loaded from. */
   AmapAsset            *shown_item;
   gboolean              committing;
+  /* A click on the map or a new asset opens the details; moving through
+   * the list with the keyboard only selects. */
+  gboolean              details_on_select;
   gboolean              placing_home;
   gboolean              empty_dismissed;
   gboolean              fit_after_import;
@@ -678,7 +682,9 @@ selection_changed_cb (AmapWindow *self)
   self->selected_uuid = g_strdup (amap_asset_get_uuid (asset));
   g_set_object (&self->shown_item, asset);
   amap_asset_editor_set_asset (self->editor, asset);
-  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  if (self->details_on_select)
+    gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  self->details_on_select = FALSE;
   map_set_selected_uuid (self, self->selected_uuid);
   if (amap_asset_get_has_location (asset))
     map_center_on (self, amap_asset_get_latitude (asset), amap_asset_get_longitude (asset), -1);
@@ -710,7 +716,9 @@ map_selected_uuid_changed_cb (AmapWindow *self)
   if (g_strcmp0 (uuid, self->selected_uuid) == 0)
     return;
 
+  self->details_on_select = uuid != NULL;
   select_uuid (self, uuid);
+  self->details_on_select = FALSE;
   if (uuid != NULL)
     {
       guint position;
@@ -826,7 +834,10 @@ create_asset_at (AmapWindow *self,
       toast (self, _("Filters cleared to show the new asset"));
     }
 
+  self->details_on_select = TRUE;
   select_uuid (self, amap_asset_get_uuid (asset));
+  self->details_on_select = FALSE;
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
   amap_asset_editor_focus_name (self->editor);
 }
 
@@ -980,7 +991,32 @@ import_done_cb (GObject      *source,
     {
       g_autofree char *text = amap_import_report_to_string (report);
       g_autofree char *heading = g_strdup_printf (_("Imported “%s”"), name);
-      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
+      char *details = strchr (g_strstrip (text), '\n');
+      GtkWidget *dialog;
+
+      /* The summary is the body; the messages, one a line, scroll below. */
+      if (details != NULL)
+        *details++ = '\0';
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
+      if (details != NULL && details[0] != '\0')
+        {
+          GtkWidget *scrolled = gtk_scrolled_window_new ();
+          GtkWidget *label = gtk_label_new (details);
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_yalign (GTK_LABEL (label), 0);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+          gtk_widget_add_css_class (label, "caption");
+          gtk_widget_add_css_class (label, "amap-report");
+          gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+          gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 240);
+          gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+          gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+          gtk_widget_add_css_class (scrolled, "card");
+          adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+        }
 
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));
@@ -1118,42 +1154,16 @@ drop_cb (GtkDropTarget *target,
 /* File choosers */
 
 static void
-add_kml_filters (GtkFileChooser *chooser)
+import_chosen_cb (GObject    *owner,
+                  GListModel *files)
 {
-  g_autoptr(GtkFileFilter) kml = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  AmapWindow *self = AMAP_WINDOW (owner);
 
-  gtk_file_filter_set_name (kml, _("KML and KMZ Files"));
-  gtk_file_filter_add_suffix (kml, "kml");
-  gtk_file_filter_add_suffix (kml, "kmz");
-  gtk_file_filter_add_mime_type (kml, "application/vnd.google-earth.kml+xml");
-  gtk_file_filter_add_mime_type (kml, "application/vnd.google-earth.kmz");
-  gtk_file_chooser_add_filter (chooser, kml);
-
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (chooser, all);
-}
-
-static void
-import_response_cb (GtkNativeDialog *native,
-                    int              response,
-                    gpointer         user_data)
-{
-  AmapWindow *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
     {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-          amap_window_import_file (self, file);
-        }
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      amap_window_import_file (self, file);
     }
-
-  g_object_unref (native);
 }
 
 static void
@@ -1192,51 +1202,43 @@ export_done_cb (GObject      *source,
 }
 
 static void
-export_response_cb (GtkNativeDialog *native,
-                    int              response,
-                    gpointer         user_data)
+export_chosen_cb (GObject    *owner,
+                  GListModel *files)
 {
-  AmapWindow *self = user_data;
-  GPtrArray *assets = g_object_get_data (G_OBJECT (native), "amap-assets");
+  AmapWindow *self = AMAP_WINDOW (owner);
+  g_autoptr(GPtrArray) assets = g_object_steal_data (G_OBJECT (self), "amap-export-assets");
+  g_autoptr(GFile) file = NULL;
+  guint count;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      guint count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
 
-      g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
-      g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
-      amap_export_file_async (self->store, assets, file, self->cancellable,
-                              export_done_cb, g_object_ref (self));
-    }
-
-  g_object_unref (native);
+  file = g_list_model_get_item (files, 0);
+  count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
+  g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
+  g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
+  amap_export_file_async (self->store, assets, file, self->cancellable,
+                          export_done_cb, g_object_ref (self));
 }
 
 static void
 export_assets (AmapWindow *self,
                GPtrArray  *assets)
 {
-  GtkFileChooserNative *native;
   g_autofree char *title = display_title (self);
   g_autofree char *suggested = NULL;
 
-  native = gtk_file_chooser_native_new (_("Export to KML or KMZ"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   if (assets != NULL && assets->len == 1)
     suggested = g_strdup_printf ("%s.kml", amap_asset_get_name (g_ptr_array_index (assets, 0)));
   else
     suggested = g_strdup_printf ("%s.kml", title);
   g_strdelimit (suggested, "/\\", '-');
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested);
-  add_kml_filters (GTK_FILE_CHOOSER (native));
-  if (assets != NULL)
-    g_object_set_data_full (G_OBJECT (native), "amap-assets", g_ptr_array_ref (assets),
-                            (GDestroyNotify) g_ptr_array_unref);
-  g_signal_connect (native, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+
+  g_object_set_data_full (G_OBJECT (self), "amap-export-assets",
+                          assets != NULL ? g_ptr_array_ref (assets) : NULL,
+                          assets != NULL ? (GDestroyNotify) g_ptr_array_unref : NULL);
+  amap_file_chooser_save (GTK_WINDOW (self), _("Export to KML or KMZ"), _("_Export"),
+                          AMAP_FILE_KIND_KML, suggested, G_OBJECT (self), export_chosen_cb);
 }
 
 /* Actions */
@@ -1281,17 +1283,8 @@ import_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  AmapWindow *self = AMAP_WINDOW (widget);
-  GtkFileChooserNative *native;
-
-  native = gtk_file_chooser_native_new (_("Import KML or KMZ"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Import"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
-  add_kml_filters (GTK_FILE_CHOOSER (native));
-  g_signal_connect (native, "response", G_CALLBACK (import_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  amap_file_chooser_open (GTK_WINDOW (widget), _("Import KML or KMZ"), _("_Import"),
+                          AMAP_FILE_KIND_KML, TRUE, G_OBJECT (widget), import_chosen_cb);
 }
 
 static void
@@ -1701,6 +1694,46 @@ list_activate_cb (GtkListView *list_view,
   gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
 }
 
+static gboolean
+show_details_if_selected_cb (gpointer user_data)
+{
+  AmapWindow *self = user_data;
+
+  if (self->selection != NULL && gtk_single_selection_get_selected_item (self->selection) != NULL)
+    gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A click on a row opens its details (the row is selected by then, or
+ * right after). */
+static void
+list_click_released_cb (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        gpointer         user_data)
+{
+  AmapWindow *self = user_data;
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+
+  for (; picked != NULL && picked != GTK_WIDGET (self->list_view); picked = gtk_widget_get_parent (picked))
+    {
+      if (AMAP_IS_ASSET_ROW (picked))
+        {
+          g_idle_add_full (G_PRIORITY_DEFAULT, show_details_if_selected_cb,
+                           g_object_ref (self), g_object_unref);
+          return;
+        }
+      if (AMAP_IS_ASSET_ROW (gtk_widget_get_first_child (picked)))
+        {
+          g_idle_add_full (G_PRIORITY_DEFAULT, show_details_if_selected_cb,
+                           g_object_ref (self), g_object_unref);
+          return;
+        }
+    }
+}
+
 static void
 save_window_state (AmapWindow *self)
 {
@@ -1756,6 +1789,7 @@ amap_window_constructed (GObject *object)
   g_autoptr(GtkStringList) sorts = gtk_string_list_new (NULL);
   g_autoptr(GtkListItemFactory) factory = NULL;
   g_autofree char *last_map = NULL;
+  GtkGesture *click;
   GtkDropTarget *drop;
 
   G_OBJECT_CLASS (amap_window_parent_class)->constructed (object);
@@ -1782,6 +1816,11 @@ amap_window_constructed (GObject *object)
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->list_view, "activate", G_CALLBACK (list_activate_cb), self);
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "released", G_CALLBACK (list_click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
 
   g_signal_connect_object (self->selection, "notify::selected",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);

@@ -1,0 +1,41 @@
+/* amap-file-chooser.h: open and save dialogs on every supported GTK
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AMAP_FILE_KIND_KML,  /* .kml and .kmz */
+  AMAP_FILE_KIND_MAP,  /* .assetmap */
+} AmapFileKind;
+
+/* @files: a GListModel of GFile, or NULL when the person cancelled. */
+typedef void (*AmapFilesChosenFunc) (GObject    *owner,
+                                     GListModel *files);
+
+/*
+ * GtkFileDialog on GTK 4.10 and later, GtkFileChooserNative before. @owner
+ * is kept alive until @callback runs (with @owner as its first argument).
+ */
+void amap_file_chooser_open (GtkWindow           *parent,
+                             const char          *title,
+                             const char          *accept_label,
+                             AmapFileKind         kind,
+                             gboolean             multiple,
+                             GObject             *owner,
+                             AmapFilesChosenFunc  callback);
+void amap_file_chooser_save (GtkWindow           *parent,
+                             const char          *title,
+                             const char          *accept_label,
+                             AmapFileKind         kind,
+                             const char          *initial_name,
+                             GObject             *owner,
+                             AmapFilesChosenFunc  callback);
+
+G_END_DECLS
