@@ -39,6 +39,20 @@ test_wkt_round_trip (void)
                          "GEOMETRYCOLLECTION (POINT (5 6)))");
   assert_wkt_round_trip ("GEOMETRYCOLLECTION Z (POINT Z (1 2 0), LINESTRING Z (1 2 3, 3 4 5))");
   assert_wkt_round_trip ("LINESTRING EMPTY");
+
+  /* 2D and 3D members mixed (found by the fuzzer): written all 3D, the
+   * missing altitude as 0, and stable from then on. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AmapGeometry) mixed = amap_geometry_from_wkt (
+      "GEOMETRYCOLLECTION Z (POINT (1 23), POLYGON Z ((0 0 0, 4 0 0, 4 51 0)))", &error);
+    g_autofree char *wkt = NULL;
+
+    g_assert_no_error (error);
+    wkt = amap_geometry_to_wkt (mixed);
+    g_assert_cmpstr (wkt, ==, "GEOMETRYCOLLECTION Z (POINT Z (1 23 0), POLYGON Z ((0 0 0, 4 0 0, 4 51 0)))");
+    assert_wkt_round_trip (wkt);
+  }
   /* Doubles survive exactly, in their shortest form. */
   assert_wkt_round_trip ("POINT (0.1 0.30000000000000004)");
   assert_wkt_round_trip ("POINT (-122.0822035425683 37.42228990140251)");

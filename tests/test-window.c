@@ -529,6 +529,41 @@ test_pin_moved (Fixture       *fixture,
 }
 
 static void
+test_set_home (Fixture       *fixture,
+               gconstpointer  data)
+{
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  double lat = 0, lon = 0;
+  const char *name = NULL;
+
+  g_assert_false (amap_store_get_home (fixture->store, NULL, NULL, NULL));
+
+  /* The map asks for a click; the click names the school. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.set-home", NULL);
+  spin ();
+  g_assert_true (amap_map_view_get_adding (map_view));
+  g_signal_emit_by_name (map_view, "add-requested", 37.7772, -122.2236);
+  spin ();
+
+  dialog = find_report (fixture->window);
+  g_assert_nonnull (dialog);
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Fruitvale Elementary");
+  adw_message_dialog_response (dialog, "set");
+  spin ();
+
+  g_assert_true (amap_store_get_home (fixture->store, &lat, &lon, &name));
+  g_assert_cmpstr (name, ==, "Fruitvale Elementary");
+  g_assert_cmpfloat_with_epsilon (lat, 37.7772, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, -122.2236, 1e-9);
+  /* No asset was created on the way. */
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
+}
+
+static void
 test_import_corpus (Fixture       *fixture,
                     gconstpointer  data)
 {
@@ -606,6 +641,7 @@ main (int   argc,
   g_test_add ("/window/switching-keeps-edits", Fixture, NULL, fixture_setup, test_switching_keeps_edits, fixture_teardown);
   g_test_add ("/window/pin-moved", Fixture, NULL, fixture_setup, test_pin_moved, fixture_teardown);
   g_test_add ("/window/bad-import-is-shown", Fixture, NULL, fixture_setup, test_bad_import_is_shown, fixture_teardown);
+  g_test_add ("/window/set-home", Fixture, NULL, fixture_setup, test_set_home, fixture_teardown);
   g_test_add_func ("/window/open-sample", test_open_sample);
   g_test_add_func ("/window/remembers-layout", test_remembers_layout);
   g_test_add ("/window/import-corpus", Fixture, NULL, fixture_setup, test_import_corpus, fixture_teardown);

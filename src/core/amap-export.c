@@ -15,12 +15,14 @@
 #include "amap-kmz-writer.h"
 
 /* What an export needs, read from the store up front so that a worker
- * thread never touches it. */
+ * thread never touches it. A synchronous export of the whole map streams
+ * the assets from @store instead (@assets is NULL), one at a time. */
 typedef struct
 {
   char       *title;
   GListModel *categories;
   GPtrArray  *assets;
+  AmapStore  *store;
   GFile      *file;
 } ExportData;
 
@@ -30,6 +32,7 @@ export_data_free (ExportData *data)
   g_clear_pointer (&data->title, g_free);
   g_clear_object (&data->categories);
   g_clear_pointer (&data->assets, g_ptr_array_unref);
+  g_clear_object (&data->store);
   g_clear_object (&data->file);
   g_free (data);
 }
@@ -98,11 +101,58 @@ create_temporary (GFile   *file,
   return NULL;
 }
 
+typedef struct
+{
+  AmapKmlWriter *writer;
+  GOutputStream *stream;
+  GCancellable  *cancellable;
+} StreamState;
+
+static gboolean
+on_categories (const char * const *keys,
+               gpointer            user_data,
+               GError            **error)
+{
+  StreamState *state = user_data;
+
+  return amap_kml_writer_begin (state->writer, keys, state->stream, state->cancellable, error);
+}
+
+static gboolean
+on_asset (AmapAsset *asset,
+          gpointer   user_data,
+          GError   **error)
+{
+  StreamState *state = user_data;
+
+  return amap_kml_writer_add (state->writer, asset, error);
+}
+
+/* The KML document, from @data->assets or streamed from @data->store. */
+static gboolean
+write_document (ExportData    *data,
+                AmapKmlWriter *writer,
+                GOutputStream *stream,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  StreamState state = { writer, stream, cancellable };
+
+  if (data->assets != NULL)
+    return amap_kml_writer_write (writer, data->assets, stream, cancellable, error);
+
+  /* On failure a writer left begun is cleaned up when it is finalized;
+   * the temporary file is removed either way. */
+  return amap_store_foreach_asset (data->store, on_categories, on_asset, &state,
+                                   cancellable, error)
+         && amap_kml_writer_end (writer, error);
+}
+
 /* The document for a KMZ goes to a spool file first: the zip entry needs
  * its size up front, and memory should not grow with the map. */
 static gboolean
-write_kmz (AmapKmlWriter *writer,
-           GPtrArray     *assets,
+write_kmz (ExportData    *data,
+           AmapKmlWriter *writer,
            GOutputStream *stream,
            GCancellable  *cancellable,
            GError       **error)
@@ -126,7 +176,7 @@ write_kmz (AmapKmlWriter *writer,
   g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (spool_out), FALSE);
 
   amap_kml_writer_set_icons (writer, AMAP_KML_ICONS_PACKAGED);
-  ok = amap_kml_writer_write (writer, assets, spool_out, cancellable, error)
+  ok = write_document (data, writer, spool_out, cancellable, error)
        && g_output_stream_flush (spool_out, cancellable, error);
   if (!ok)
     return FALSE;
@@ -190,9 +240,9 @@ export_data_run (ExportData    *data,
   stream = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (file_stream), 64 * 1024);
 
   if (is_kmz (data->file))
-    ok = write_kmz (writer, data->assets, stream, cancellable, &local_error);
+    ok = write_kmz (data, writer, stream, cancellable, &local_error);
   else
-    ok = amap_kml_writer_write (writer, data->assets, stream, cancellable, &local_error);
+    ok = write_document (data, writer, stream, cancellable, &local_error);
 
   /* Close even after a failure, so the descriptor is released before the
    * temporary file is removed; report the first error. */
@@ -255,7 +305,12 @@ export_data_new (AmapStore  *store,
   data->title = g_strdup (amap_store_get_title (store));
   data->file = g_object_ref (file);
 
-  if (assets == NULL)
+  if (assets == NULL && !copy)
+    {
+      /* Streamed in export_data_run(), on the caller's thread. */
+      data->store = g_object_ref (store);
+    }
+  else if (assets == NULL)
     {
       data->assets = amap_store_list_assets (store, error);
       if (data->assets == NULL)

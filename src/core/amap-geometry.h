@@ -86,7 +86,9 @@ gboolean          amap_geometry_validate         (const AmapGeometry *self,
  * allowed). Z forms ("POINT Z (…)") are written when any coordinate has an
  * altitude (missing ones then become 0). Numbers are written in the
  * shortest form that reads back to the same double, so
- * from_wkt (to_wkt (g)) equals g.
+ * from_wkt (to_wkt (g)) equals g when all of g's coordinates have an
+ * altitude or none has; to_wkt (from_wkt (to_wkt (g))) always equals
+ * to_wkt (g).
  * from_wkt also accepts MULTIPOINT, MULTILINESTRING and MULTIPOLYGON (read
  * as a COLLECTION) and "EMPTY"; it fails with AMAP_ERROR_INVALID.
  */

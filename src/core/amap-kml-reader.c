@@ -197,6 +197,8 @@ struct _AmapKmlReader
   GPtrArray *builds;             /* GeomBuild * */
 
   GHashTable *styles;            /* id -> StyleInfo */
+  GHashTable *style_cache;       /* styleUrl -> category key, or a marker */
+  GPtrArray *folder_keys;        /* parallel to folders: category or NULL */
   char *cur_style_id;
   StyleInfo *cur_style;          /* being filled */
   gboolean cur_style_is_inline;  /* owned by a placemark or a pair */
@@ -655,6 +657,36 @@ category_from_style_url (AmapKmlReader *self,
     }
 
   return NULL;
+}
+
+/* Placemarks by the thousand share a few styleUrls: remember what each
+ * resolves to until a style is added. */
+static const char cache_none[] = "none";
+static const char cache_pending[] = "pending";
+
+static const char *
+category_from_style_url_cached (AmapKmlReader *self,
+                                const char    *url,
+                                gboolean      *pending)
+{
+  const char *cached = g_hash_table_lookup (self->style_cache, url);
+  const char *key;
+  gboolean is_pending = FALSE;
+
+  if (cached == NULL)
+    {
+      key = category_from_style_url (self, url, &is_pending);
+      cached = key != NULL ? key : (is_pending ? cache_pending : cache_none);
+      if (g_hash_table_size (self->style_cache) < 10000)
+        g_hash_table_insert (self->style_cache, g_strdup (url), (gpointer) cached);
+    }
+
+  if (cached == cache_pending)
+    {
+      *pending = TRUE;
+      return NULL;
+    }
+  return cached == cache_none ? NULL : cached;
 }
 
 /* Frames and text */
@@ -1686,9 +1718,9 @@ geometry_in_range (const AmapGeometry *geom,
 static const char *
 category_from_folders (AmapKmlReader *self)
 {
-  for (guint i = self->folders->len; i > 0; i--)
+  for (guint i = self->folder_keys->len; i > 0; i--)
     {
-      const char *key = category_from_words (self, g_ptr_array_index (self->folders, i - 1));
+      const char *key = g_ptr_array_index (self->folder_keys, i - 1);
       if (key != NULL)
         return key;
     }
@@ -1857,7 +1889,7 @@ finish_placemark (AmapKmlReader *self)
   if (category == NULL && pm->inline_style != NULL)
     category = category_from_style_info (self, pm->inline_style);
   if (category == NULL && pm->style_url != NULL)
-    category = category_from_style_url (self, pm->style_url, &pending);
+    category = category_from_style_url_cached (self, pm->style_url, &pending);
   if (category == NULL)
     category = self->default_category != NULL ? self->default_category : AMAP_CATEGORY_OTHER;
   amap_asset_set_category (asset, category);
@@ -1927,6 +1959,28 @@ on_entity_decl (void          *user_data,
   on_internal_subset (user_data, NULL, NULL, NULL);
 }
 
+/* Without entity substitution, libxml2 hands an attribute's '&' over as
+ * "&#38;" (for its tree builder to decode); decode it. */
+static char *
+dup_attr_text (const xmlChar *begin,
+               const xmlChar *end)
+{
+  GString *out = g_string_sized_new (end - begin);
+  const char *p = (const char *) begin;
+
+  while (p < (const char *) end)
+    {
+      if ((const char *) end - p >= 5 && strncmp (p, "&#38;", 5) == 0)
+        {
+          g_string_append_c (out, '&');
+          p += 5;
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static const char *
 attr_value (const xmlChar **attributes,
             int             n_attributes,
@@ -1939,7 +1993,7 @@ attr_value (const xmlChar **attributes,
 
       if (a[2] == NULL && strcmp ((const char *) a[0], name) == 0)
         {
-          *owned = g_strndup ((const char *) a[3], a[4] - a[3]);
+          *owned = dup_attr_text (a[3], a[4]);
           return *owned;
         }
     }
@@ -1963,11 +2017,12 @@ description_start_child (AmapKmlReader  *self,
   for (int i = 0; i < n_attributes; i++)
     {
       const xmlChar **a = attributes + i * 5;
+      g_autofree char *value = dup_attr_text (a[3], a[4]);
 
       g_string_append_c (self->markup, ' ');
       g_string_append (self->markup, (const char *) a[0]);
       g_string_append (self->markup, "=\"");
-      append_escaped (self->markup, (const char *) a[3], a[4] - a[3]);
+      append_escaped (self->markup, value, strlen (value));
       g_string_append_c (self->markup, '"');
     }
   g_string_append_c (self->markup, '>');
@@ -2037,6 +2092,7 @@ on_start_element (void           *user_data,
       else if (kml && g_str_equal (name, "Folder"))
         {
           g_ptr_array_add (self->folders, NULL);
+          g_ptr_array_add (self->folder_keys, NULL);
           push_frame (self, ROLE_FOLDER, FIELD_NONE);
         }
       else if (kml && (g_str_equal (name, "Placemark") || g_hash_table_contains (self->aliases, name)))
@@ -2436,6 +2492,8 @@ end_field (AmapKmlReader *self,
     case FIELD_FOLDER_NAME:
       if (self->folders->len > 0)
         {
+          g_ptr_array_index (self->folder_keys, self->folder_keys->len - 1) =
+            (gpointer) category_from_words (self, text);
           g_free (g_ptr_array_index (self->folders, self->folders->len - 1));
           g_ptr_array_index (self->folders, self->folders->len - 1) = text;
           text = NULL;
@@ -2564,7 +2622,10 @@ on_end_element (void          *user_data,
 
     case ROLE_FOLDER:
       if (self->folders->len > 0)
-        g_ptr_array_set_size (self->folders, self->folders->len - 1);
+        {
+          g_ptr_array_set_size (self->folders, self->folders->len - 1);
+          g_ptr_array_set_size (self->folder_keys, self->folder_keys->len - 1);
+        }
       break;
 
     case ROLE_PLACEMARK:
@@ -2650,7 +2711,10 @@ on_end_element (void          *user_data,
             }
           else if (self->cur_style_id != NULL &&
                    g_hash_table_size (self->styles) < MAX_STYLES)
-            g_hash_table_replace (self->styles, g_steal_pointer (&self->cur_style_id), style);
+            {
+              g_hash_table_replace (self->styles, g_steal_pointer (&self->cur_style_id), style);
+              g_hash_table_remove_all (self->style_cache);
+            }
           else
             style_info_free (style);
         }
@@ -2671,8 +2735,11 @@ on_end_element (void          *user_data,
       if (self->cur_map != NULL)
         {
           if (self->cur_style_id != NULL && g_hash_table_size (self->styles) < MAX_STYLES)
-            g_hash_table_replace (self->styles, g_steal_pointer (&self->cur_style_id),
-                                  g_steal_pointer (&self->cur_map));
+            {
+              g_hash_table_replace (self->styles, g_steal_pointer (&self->cur_style_id),
+                                    g_steal_pointer (&self->cur_map));
+              g_hash_table_remove_all (self->style_cache);
+            }
           else
             g_clear_pointer (&self->cur_map, style_info_free);
         }
@@ -2834,6 +2901,8 @@ reset_document_state (AmapKmlReader *self)
   g_string_truncate (self->text, 0);
   g_string_truncate (self->markup, 0);
   g_ptr_array_set_size (self->folders, 0);
+  g_ptr_array_set_size (self->folder_keys, 0);
+  g_hash_table_remove_all (self->style_cache);
   g_ptr_array_set_size (self->builds, 0);
   g_clear_pointer (&self->placemark, placemark_free);
   g_clear_pointer (&self->cur_style, style_info_free);
@@ -2946,6 +3015,8 @@ amap_kml_reader_finalize (GObject *object)
   g_string_free (self->text, TRUE);
   g_string_free (self->markup, TRUE);
   g_ptr_array_unref (self->folders);
+  g_ptr_array_unref (self->folder_keys);
+  g_hash_table_unref (self->style_cache);
   g_ptr_array_unref (self->builds);
   g_hash_table_unref (self->styles);
   g_hash_table_unref (self->aliases);
@@ -2974,6 +3045,8 @@ amap_kml_reader_init (AmapKmlReader *self)
   self->text = g_string_new (NULL);
   self->markup = g_string_new (NULL);
   self->folders = g_ptr_array_new_with_free_func (g_free);
+  self->folder_keys = g_ptr_array_new ();
+  self->style_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->builds = g_ptr_array_new_with_free_func ((GDestroyNotify) geom_build_free);
   self->styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) style_info_free);
@@ -3035,6 +3108,7 @@ amap_kml_reader_set_categories (AmapKmlReader *self,
   g_return_if_fail (G_IS_LIST_MODEL (categories));
 
   g_array_set_size (self->categories, 0);
+  g_hash_table_remove_all (self->style_cache);
   for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
     {
       g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);

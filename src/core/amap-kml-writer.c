@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -64,6 +65,8 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlTextWriter, xmlFreeTextWriter)
 
+typedef struct _Output Output;
+
 struct _AmapKmlWriter
 {
   GObject parent_instance;
@@ -71,7 +74,12 @@ struct _AmapKmlWriter
   char         *title;
   GPtrArray    *categories;       /* AmapCategory */
   GPtrArray    *used_categories;  /* AmapCategory */
+  GHashTable   *used_groups;      /* key -> index in used_categories + 1 */
   AmapKmlIcons  icons;
+
+  /* Between amap_kml_writer_begin() and _end() */
+  Output       *out;
+  guint         group;            /* of the open Folder, G_MAXUINT: none */
 };
 
 G_DEFINE_FINAL_TYPE (AmapKmlWriter, amap_kml_writer, G_TYPE_OBJECT)
@@ -95,7 +103,7 @@ typedef struct
 /* The output: the xmlTextWriter over our GOutputStream, and the first
  * failure. Every helper does nothing once something failed, so the code
  * reads straight and checks once per placemark. */
-typedef struct
+struct _Output
 {
   GOutputStream    *stream;
   GCancellable     *cancellable;
@@ -104,7 +112,9 @@ typedef struct
   gboolean          failed;
   GString          *scratch;
   GString          *line;
-} Output;
+  GString          *card;   /* reused for each placemark's HTML card */
+  GString          *id;     /* and its id */
+};
 
 static void
 entry_clear (Entry *entry)
@@ -584,17 +594,20 @@ append_contact (GString     *html,
   g_string_append (html, "</li>\n");
 }
 
-static char *
-build_card (AmapAsset    *asset,
+/* Fills @html (emptied first) with the card of @asset. */
+static void
+build_card (GString      *html,
+            AmapAsset    *asset,
             AmapCategory *category)
 {
-  GString *html = g_string_new (NULL);
   GPtrArray *contacts = amap_asset_get_contacts (asset);
   const char * const *tags = amap_asset_get_tags (asset);
   const char *website = amap_asset_get_website (asset);
   const char *email = amap_asset_get_email (asset);
   const char *address = amap_asset_get_address (asset);
   const char *description = amap_asset_get_description (asset);
+
+  g_string_truncate (html, 0);
 
   g_string_append (html, "<p><i>");
   append_html (html, amap_category_get_name (category));
@@ -666,24 +679,28 @@ build_card (AmapAsset    *asset,
       append_labelled (html, _("Tags:"), joined);
     }
 
-  return g_string_free (html, FALSE);
 }
 
 /* ExtendedData */
 
-static char *
-format_timestamp (gint64 unix_time)
+/* ISO 8601 UTC into @buffer, or NULL for 0 and for dates GDateTime
+ * cannot hold (before year 1, after 9999). */
+static const char *
+format_timestamp (gint64 unix_time,
+                  char   buffer[32])
 {
-  g_autoptr(GDateTime) dt = NULL;
+  time_t t = (time_t) unix_time;
+  struct tm tm;
 
-  if (unix_time == 0)
+  if (unix_time == 0 || (gint64) t != unix_time || gmtime_r (&t, &tm) == NULL)
+    return NULL;
+  if (tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
     return NULL;
 
-  dt = g_date_time_new_from_unix_utc (unix_time);
-  if (dt == NULL)
-    return NULL;
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  g_snprintf (buffer, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+              tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buffer;
 }
 
 static void
@@ -796,8 +813,9 @@ static void
 write_extended_data (Output    *out,
                      AmapAsset *asset)
 {
-  g_autofree char *created = format_timestamp (amap_asset_get_created (asset));
-  g_autofree char *modified = format_timestamp (amap_asset_get_modified (asset));
+  char created_buffer[32], modified_buffer[32];
+  const char *created = format_timestamp (amap_asset_get_created (asset), created_buffer);
+  const char *modified = format_timestamp (amap_asset_get_modified (asset), modified_buffer);
   g_autofree char *tags = tags_to_json (asset);
   g_autofree char *contacts = contacts_to_json (asset);
   g_autofree char *interactions = interactions_to_json (asset);
@@ -962,25 +980,23 @@ write_placemark (Output       *out,
 {
   const char *uuid = amap_asset_get_uuid (asset);
   g_autofree char *style_url = NULL;
-  g_autofree char *card = build_card (asset, category);
 
   start (out, "Placemark");
   if (uuid != NULL)
     {
       /* An XML id may not start with a digit, as most uuids do. */
-      GString *id = g_string_new ("asset-");
-
-      append_escaped_key (id, uuid);
-      attribute (out, "id", id->str);
-      g_string_free (id, TRUE);
+      g_string_assign (out->id, "asset-");
+      append_escaped_key (out->id, uuid);
+      attribute (out, "id", out->id->str);
     }
 
   element (out, "name", amap_asset_get_name (asset));
   element (out, "address", amap_asset_get_address (asset));
   element (out, "phoneNumber", amap_asset_get_phone (asset));
 
+  build_card (out->card, asset, category);
   start (out, "description");
-  cdata (out, card);
+  cdata (out, out->card->str);
   end (out);
 
   style_url = dup_style_id (amap_category_get_key (category), amap_asset_get_is_hub (asset));
@@ -1029,69 +1045,89 @@ compare_category_keys (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* Fills @self->used_categories (in file order) and returns the entries
- * sorted for writing. */
-static GArray *
-plan (AmapKmlWriter *self,
-      GPtrArray     *assets)
+/* Fills @self->used_categories (in file order) and @self->used_groups
+ * from the category keys the placemarks use (no duplicates): known
+ * categories in their order, then unknown keys sorted. */
+static void
+set_used_categories (AmapKmlWriter *self,
+                     GPtrArray     *keys)
 {
-  g_autoptr(GHashTable) unknown = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) unknown_keys = g_ptr_array_new ();
   g_autofree gboolean *used = g_new0 (gboolean, self->categories->len + 1);
-  g_autofree guint *group_of = g_new0 (guint, self->categories->len + 1);
-  GArray *entries = g_array_sized_new (FALSE, TRUE, sizeof (Entry), assets->len);
 
-  g_array_set_clear_func (entries, (GDestroyNotify) entry_clear);
   g_ptr_array_set_size (self->used_categories, 0);
+  g_hash_table_remove_all (self->used_groups);
 
-  /* Which categories are used, and the keys we do not know. */
-  for (guint i = 0; i < assets->len; i++)
+  for (guint i = 0; i < keys->len; i++)
     {
-      const char *key = asset_category_key (g_ptr_array_index (assets, i));
+      const char *key = g_ptr_array_index (keys, i);
       guint index;
 
       if (find_category (self->categories, key, &index) != NULL)
         used[index] = TRUE;
-      else if (!g_hash_table_contains (unknown, key))
-        {
-          g_hash_table_add (unknown, (gpointer) key);
-          g_ptr_array_add (unknown_keys, (gpointer) key);
-        }
+      else
+        g_ptr_array_add (unknown_keys, (gpointer) key);
     }
   g_ptr_array_sort (unknown_keys, compare_category_keys);
 
   for (guint i = 0; i < self->categories->len; i++)
     if (used[i])
       {
-        group_of[i] = self->used_categories->len;
-        g_ptr_array_add (self->used_categories,
-                         g_object_ref (g_ptr_array_index (self->categories, i)));
+        AmapCategory *category = g_ptr_array_index (self->categories, i);
+
+        g_ptr_array_add (self->used_categories, g_object_ref (category));
+        g_hash_table_insert (self->used_groups, g_strdup (amap_category_get_key (category)),
+                             GUINT_TO_POINTER (self->used_categories->len));
       }
 
   for (guint i = 0; i < unknown_keys->len; i++)
     {
       const char *key = g_ptr_array_index (unknown_keys, i);
 
-      g_hash_table_insert (unknown, (gpointer) key,
-                           GUINT_TO_POINTER (self->used_categories->len));
       g_ptr_array_add (self->used_categories,
                        amap_category_new (key, key, UNKNOWN_COLOR,
                                           "mark-location-symbolic", FALSE));
+      g_hash_table_insert (self->used_groups, g_strdup (key),
+                           GUINT_TO_POINTER (self->used_categories->len));
     }
+}
+
+/* The index of @key in @self->used_categories, G_MAXUINT if not used. */
+static guint
+lookup_group (AmapKmlWriter *self,
+              const char    *key)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->used_groups, key)) - 1;
+}
+
+/* Fills @self->used_categories and returns the entries sorted for
+ * writing. */
+static GArray *
+plan (AmapKmlWriter *self,
+      GPtrArray     *assets)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  GArray *entries = g_array_sized_new (FALSE, TRUE, sizeof (Entry), assets->len);
+
+  g_array_set_clear_func (entries, (GDestroyNotify) entry_clear);
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      const char *key = asset_category_key (g_ptr_array_index (assets, i));
+
+      if (g_hash_table_add (seen, (gpointer) key))
+        g_ptr_array_add (keys, (gpointer) key);
+    }
+  set_used_categories (self, keys);
 
   for (guint i = 0; i < assets->len; i++)
     {
       AmapAsset *asset = g_ptr_array_index (assets, i);
-      const char *key = asset_category_key (asset);
       const char *name = amap_asset_get_name (asset);
       Entry entry = { asset, 0, NULL };
-      guint index;
 
-      if (find_category (self->categories, key, &index) != NULL)
-        entry.group = group_of[index];
-      else
-        entry.group = GPOINTER_TO_UINT (g_hash_table_lookup (unknown, key));
-
+      entry.group = lookup_group (self, asset_category_key (asset));
       entry.sort_name = g_utf8_casefold (name != NULL ? name : "", -1);
       g_array_append_val (entries, entry);
     }
@@ -1099,6 +1135,41 @@ plan (AmapKmlWriter *self,
   g_array_sort (entries, compare_entries);
 
   return entries;
+}
+
+/* Frees @self->out; FALSE with its error if something failed. */
+static gboolean
+finish_output (AmapKmlWriter  *self,
+               gboolean        ok,
+               GError        **error)
+{
+  Output *out = self->out;
+
+  self->out = NULL;
+  ok = ok && !out->failed;
+  g_clear_pointer (&out->xml, xmlFreeTextWriter);
+  g_string_free (out->scratch, TRUE);
+  g_string_free (out->card, TRUE);
+  g_string_free (out->id, TRUE);
+  g_string_free (out->line, TRUE);
+
+  if (!ok)
+    {
+      if (g_cancellable_set_error_if_cancelled (out->cancellable, error))
+        g_clear_error (&out->error);
+      else if (out->error != NULL)
+        g_propagate_error (error, g_steal_pointer (&out->error));
+      else
+        g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                             _("Could not write the KML file"));
+    }
+
+  g_clear_error (&out->error);
+  g_clear_object (&out->cancellable);
+  g_clear_object (&out->stream);
+  g_free (out);
+
+  return ok;
 }
 
 static void
@@ -1109,6 +1180,9 @@ amap_kml_writer_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->categories, g_ptr_array_unref);
   g_clear_pointer (&self->used_categories, g_ptr_array_unref);
+  g_clear_pointer (&self->used_groups, g_hash_table_unref);
+  if (self->out != NULL)
+    finish_output (self, FALSE, NULL);
 
   G_OBJECT_CLASS (amap_kml_writer_parent_class)->finalize (object);
 }
@@ -1126,6 +1200,8 @@ amap_kml_writer_init (AmapKmlWriter *self)
 {
   self->categories = amap_category_list_builtin ();
   self->used_categories = g_ptr_array_new_with_free_func (g_object_unref);
+  self->used_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->group = G_MAXUINT;
   self->icons = AMAP_KML_ICONS_REMOTE;
 }
 
@@ -1189,6 +1265,102 @@ amap_kml_writer_dup_icon_path (const char *category_key)
   return g_string_free (path, FALSE);
 }
 
+/* Starts the document: header, styles of the used categories, the map's
+ * ExtendedData. */
+static gboolean
+begin_output (AmapKmlWriter  *self,
+              GOutputStream  *stream,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  xmlOutputBufferPtr buffer;
+  Output *out;
+
+  out = g_new0 (Output, 1);
+  out->stream = g_object_ref (stream);
+  out->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  out->scratch = g_string_new (NULL);
+  out->card = g_string_new (NULL);
+  out->id = g_string_new (NULL);
+  out->line = g_string_new (NULL);
+  self->out = out;
+  self->group = G_MAXUINT;
+
+  buffer = xmlOutputBufferCreateIO (write_cb, close_cb, out, NULL);
+  out->xml = xmlNewTextWriter (buffer);
+  if (out->xml == NULL)
+    {
+      finish_output (self, TRUE, NULL);
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                           _("Could not start writing the KML file"));
+      return FALSE;
+    }
+
+  check (out, xmlTextWriterSetIndent (out->xml, 1));
+  check (out, xmlTextWriterSetIndentString (out->xml, BAD_CAST "  "));
+  check (out, xmlTextWriterStartDocument (out->xml, "1.0", "UTF-8", NULL));
+  start (out, "kml");
+  attribute (out, "xmlns", KML_NAMESPACE);
+  start (out, "Document");
+  element (out, "name", self->title != NULL ? self->title : _("Asset Map"));
+  element (out, "open", "1");
+
+  for (guint i = 0; i < self->used_categories->len; i++)
+    {
+      write_style (out, self->icons, g_ptr_array_index (self->used_categories, i), FALSE);
+      write_style (out, self->icons, g_ptr_array_index (self->used_categories, i), TRUE);
+    }
+
+  start (out, "ExtendedData");
+  data (out, DOCUMENT_DATA_INDENT, "asset_map_version", PACKAGE_VERSION);
+  raw (out, DOCUMENT_DATA_END);
+  end (out);
+
+  if (out->failed)
+    return finish_output (self, FALSE, error);
+
+  return TRUE;
+}
+
+/* One placemark, in its category's Folder. */
+static void
+add_placemark (AmapKmlWriter *self,
+               AmapAsset     *asset,
+               guint          group)
+{
+  Output *out = self->out;
+  AmapCategory *category = g_ptr_array_index (self->used_categories, group);
+
+  if (group != self->group)
+    {
+      if (self->group != G_MAXUINT)
+        end (out); /* Folder */
+      self->group = group;
+      start (out, "Folder");
+      element (out, "name", amap_category_get_name (category));
+    }
+
+  write_placemark (out, asset, category);
+}
+
+static gboolean
+end_output (AmapKmlWriter  *self,
+            GError        **error)
+{
+  Output *out = self->out;
+
+  if (self->group != G_MAXUINT)
+    end (out); /* Folder */
+  self->group = G_MAXUINT;
+
+  if (!out->failed)
+    check (out, xmlTextWriterEndDocument (out->xml));
+  if (!out->failed)
+    check (out, xmlTextWriterFlush (out->xml));
+
+  return finish_output (self, TRUE, error);
+}
+
 gboolean
 amap_kml_writer_write (AmapKmlWriter *self,
                        GPtrArray     *assets,
@@ -1197,15 +1369,11 @@ amap_kml_writer_write (AmapKmlWriter *self,
                        GError       **error)
 {
   g_autoptr(GArray) entries = NULL;
-  g_autoptr(xmlTextWriter) xml = NULL;
-  xmlOutputBufferPtr buffer;
-  Output out = { stream, cancellable, NULL, NULL, FALSE, NULL, NULL };
-  guint group = G_MAXUINT;
-  gboolean ok;
 
   g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
   g_return_val_if_fail (assets != NULL, FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (self->out == NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -1213,86 +1381,97 @@ amap_kml_writer_write (AmapKmlWriter *self,
 
   entries = plan (self, assets);
 
-  buffer = xmlOutputBufferCreateIO (write_cb, close_cb, &out, NULL);
-  xml = xmlNewTextWriter (buffer);
-  if (xml == NULL)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED,
-                           _("Could not start writing the KML file"));
-      return FALSE;
-    }
-  out.xml = xml;
-  out.scratch = g_string_new (NULL);
-  out.line = g_string_new (NULL);
+  if (!begin_output (self, stream, cancellable, error))
+    return FALSE;
 
-  check (&out, xmlTextWriterSetIndent (xml, 1));
-  check (&out, xmlTextWriterSetIndentString (xml, BAD_CAST "  "));
-  check (&out, xmlTextWriterStartDocument (xml, "1.0", "UTF-8", NULL));
-  start (&out, "kml");
-  attribute (&out, "xmlns", KML_NAMESPACE);
-  start (&out, "Document");
-  element (&out, "name", self->title != NULL ? self->title : _("Asset Map"));
-  element (&out, "open", "1");
-
-  for (guint i = 0; i < self->used_categories->len; i++)
-    {
-      write_style (&out, self->icons, g_ptr_array_index (self->used_categories, i), FALSE);
-      write_style (&out, self->icons, g_ptr_array_index (self->used_categories, i), TRUE);
-    }
-
-  start (&out, "ExtendedData");
-  data (&out, DOCUMENT_DATA_INDENT, "asset_map_version", PACKAGE_VERSION);
-  raw (&out, DOCUMENT_DATA_END);
-  end (&out);
-
-  for (guint i = 0; i < entries->len && !out.failed; i++)
+  for (guint i = 0; i < entries->len && !self->out->failed; i++)
     {
       Entry *entry = &g_array_index (entries, Entry, i);
-      AmapCategory *category = g_ptr_array_index (self->used_categories, entry->group);
 
       if (g_cancellable_is_cancelled (cancellable))
-        {
-          out.failed = TRUE;
-          break;
-        }
+        return finish_output (self, FALSE, error);
 
-      if (entry->group != group)
-        {
-          if (group != G_MAXUINT)
-            end (&out); /* Folder */
-          group = entry->group;
-          start (&out, "Folder");
-          element (&out, "name", amap_category_get_name (category));
-        }
-
-      write_placemark (&out, entry->asset, category);
+      add_placemark (self, entry->asset, entry->group);
     }
 
-  if (group != G_MAXUINT)
-    end (&out); /* Folder */
+  return end_output (self, error);
+}
 
-  if (!out.failed)
-    check (&out, xmlTextWriterEndDocument (xml));
-  if (!out.failed)
-    check (&out, xmlTextWriterFlush (xml));
+/**
+ * amap_kml_writer_begin:
+ * @category_keys: the category keys of the assets that will be added, each
+ *   once, in any order
+ *
+ * Starts a streamed write: the header and the styles go out now, then
+ * each amap_kml_writer_add() writes one placemark, and
+ * amap_kml_writer_end() finishes the document. The caller adds the assets
+ * in the order amap_kml_writer_write() would write them (by category in
+ * the order of the categories, then by casefolded name, name and uuid):
+ * the bytes are then the same. On error the write is over.
+ */
+gboolean
+amap_kml_writer_begin (AmapKmlWriter      *self,
+                       const char * const *category_keys,
+                       GOutputStream      *stream,
+                       GCancellable       *cancellable,
+                       GError            **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
 
-  ok = !out.failed;
-  g_clear_pointer (&xml, xmlFreeTextWriter);
-  g_string_free (out.scratch, TRUE);
-  g_string_free (out.line, TRUE);
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (self->out == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!ok)
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  for (guint i = 0; category_keys != NULL && category_keys[i] != NULL; i++)
+    g_ptr_array_add (keys, (gpointer) category_keys[i]);
+  set_used_categories (self, keys);
+
+  return begin_output (self, stream, cancellable, error);
+}
+
+/* Writes @asset after the ones added before; see amap_kml_writer_begin(). */
+gboolean
+amap_kml_writer_add (AmapKmlWriter  *self,
+                     AmapAsset      *asset,
+                     GError        **error)
+{
+  guint group;
+
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
+  g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
+  g_return_val_if_fail (self->out != NULL, FALSE);
+
+  group = lookup_group (self, asset_category_key (asset));
+  if (group == G_MAXUINT)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        g_clear_error (&out.error);
-      else if (out.error != NULL)
-        g_propagate_error (error, g_steal_pointer (&out.error));
-      else
-        g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED,
-                             _("Could not write the KML file"));
+      finish_output (self, FALSE, NULL);
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                   _("Could not write “%s”: its category “%s” was not announced"),
+                   amap_asset_get_name (asset), asset_category_key (asset));
       return FALSE;
     }
 
-  g_clear_error (&out.error);
+  if (g_cancellable_is_cancelled (self->out->cancellable))
+    return finish_output (self, FALSE, error);
+
+  add_placemark (self, asset, group);
+
+  if (self->out->failed)
+    return finish_output (self, FALSE, error);
+
   return TRUE;
+}
+
+gboolean
+amap_kml_writer_end (AmapKmlWriter  *self,
+                     GError        **error)
+{
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
+  g_return_val_if_fail (self->out != NULL, FALSE);
+
+  return end_output (self, error);
 }

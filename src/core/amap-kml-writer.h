@@ -52,6 +52,23 @@ gboolean       amap_kml_writer_write          (AmapKmlWriter *self,
                                                GCancellable  *cancellable,
                                                GError       **error);
 
+/* A streamed write, for more assets than should be in memory at once:
+ * begin() with the category keys the assets use, add() each asset in the
+ * order write() would use (by category in the order of the categories,
+ * then by casefolded name, name and uuid), then end(). Gives the bytes
+ * write() would give for the same assets. After an error the write is
+ * over; do not call end(). */
+gboolean       amap_kml_writer_begin          (AmapKmlWriter      *self,
+                                               const char * const *category_keys,
+                                               GOutputStream      *stream,
+                                               GCancellable       *cancellable,
+                                               GError            **error);
+gboolean       amap_kml_writer_add            (AmapKmlWriter      *self,
+                                               AmapAsset          *asset,
+                                               GError            **error);
+gboolean       amap_kml_writer_end            (AmapKmlWriter      *self,
+                                               GError            **error);
+
 /* After a successful write: the categories that got a folder, in file
  * order (AmapCategory, owned by @self). A key without a category of the
  * map gets a stand-in category with a grey color. */

@@ -23,8 +23,15 @@
  * Layout of a map file (schema v1). Every asset row stays in the file when
  * the user deletes it (deleted = 1), so undo and amap_store_restore_asset()
  * can bring it back with its contacts and log. Two indexes follow the
- * assets through triggers: an R*Tree over the locations of live assets and
- * an FTS5 table over the searchable text (including tags and contact names).
+ * assets: an R*Tree over the locations of live assets and an FTS5 table
+ * over the searchable text (including tags and contact names). Both are
+ * kept up to date by write_asset() and set_deleted() from the values in
+ * hand, not by triggers: a trigger would re-read the asset, its tags and
+ * its contacts after every row, which was most of the time of an import.
+ *
+ * An asset's extra fields (the columns of someone else's spreadsheet) are
+ * one BLOB in its row: "key\0value\0key\0value\0…", keys sorted. Nothing
+ * queries them one by one, and one row per field cost an INSERT each.
  */
 static const char schema_v1[] =
   "CREATE TABLE map ("
@@ -65,15 +72,10 @@ static const char schema_v1[] =
   "  last_contacted TEXT,"
   "  created INTEGER NOT NULL,"
   "  modified INTEGER NOT NULL,"
+  "  extras BLOB,"
   "  deleted INTEGER NOT NULL DEFAULT 0);"
-  "CREATE INDEX assets_source_id ON assets (source_id);"
+  "CREATE INDEX assets_source_id ON assets (source_id) WHERE source_id IS NOT NULL;"
   "CREATE INDEX assets_category ON assets (category);"
-
-  "CREATE TABLE asset_extra ("
-  "  asset_id INTEGER NOT NULL REFERENCES assets (id) ON DELETE CASCADE,"
-  "  key TEXT NOT NULL,"
-  "  value TEXT NOT NULL,"
-  "  PRIMARY KEY (asset_id, key)) WITHOUT ROWID;"
 
   "CREATE TABLE contacts ("
   "  id INTEGER PRIMARY KEY,"
@@ -121,108 +123,20 @@ static const char schema_v1[] =
   /* Only live assets with a location are in the R*Tree. */
   "CREATE VIRTUAL TABLE asset_rtree USING rtree (id, min_lat, max_lat, min_lon, max_lon);"
 
-  /* The FTS row of an asset is rebuilt from its columns, tags and contact
-   * names whenever one of them changes. Queries join back to assets to
-   * drop deleted ones. */
+  /* Row id = the asset's id; tags and contacts are the names joined by
+   * spaces (see write_fts()). Contentless: the text is in assets already,
+   * and searches only need the row ids. Deleted assets keep their row;
+   * queries join back to assets to drop them. */
   "CREATE VIRTUAL TABLE asset_fts USING fts5 ("
   "  name, description, strengths, needs, address, tags, contacts,"
-  "  tokenize = 'unicode61 remove_diacritics 2');"
-  "CREATE VIEW asset_fts_source AS SELECT a.id AS id, a.name, a.description,"
-  "  a.strengths, a.needs, a.address,"
-  "  (SELECT group_concat (t.name, ' ') FROM asset_tags x JOIN tags t ON t.id = x.tag_id"
-  "    WHERE x.asset_id = a.id) AS tags,"
-  "  (SELECT group_concat (c.name, ' ') FROM contacts c WHERE c.asset_id = a.id) AS contacts"
-  "  FROM assets a;";
+  "  content = '', tokenize = 'unicode61 remove_diacritics 2');";
 
-/*
- * The triggers that keep asset_rtree and asset_fts in step with assets,
- * asset_tags and contacts. A batch drops them inside its transaction and
- * refills both indexes in bulk before it re-creates them and commits, which
- * is several times faster for an import; a later schema version that
- * changes a trigger changes it here too.
- */
-static const char index_triggers[] =
-  "CREATE TRIGGER assets_rtree_insert AFTER INSERT ON assets"
-  "  WHEN new.lat IS NOT NULL AND new.lon IS NOT NULL AND new.deleted = 0 BEGIN"
-  "  INSERT INTO asset_rtree VALUES (new.id, new.lat, new.lat, new.lon, new.lon);"
-  "END;"
-  "CREATE TRIGGER assets_rtree_update AFTER UPDATE OF lat, lon, deleted ON assets BEGIN"
-  "  DELETE FROM asset_rtree WHERE id = old.id;"
-  "  INSERT INTO asset_rtree SELECT new.id, new.lat, new.lat, new.lon, new.lon"
-  "    WHERE new.lat IS NOT NULL AND new.lon IS NOT NULL AND new.deleted = 0;"
-  "END;"
-  "CREATE TRIGGER assets_rtree_delete AFTER DELETE ON assets BEGIN"
-  "  DELETE FROM asset_rtree WHERE id = old.id;"
-  "END;"
-  "CREATE TRIGGER assets_fts_insert AFTER INSERT ON assets BEGIN"
-  "  INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "    SELECT * FROM asset_fts_source WHERE id = new.id;"
-  "END;"
-  "CREATE TRIGGER assets_fts_update AFTER UPDATE OF name, description, strengths, needs, address"
-  "  ON assets BEGIN"
-  "  DELETE FROM asset_fts WHERE rowid = old.id;"
-  "  INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "    SELECT * FROM asset_fts_source WHERE id = new.id;"
-  "END;"
-  "CREATE TRIGGER assets_fts_delete AFTER DELETE ON assets BEGIN"
-  "  DELETE FROM asset_fts WHERE rowid = old.id;"
-  "END;"
-  "CREATE TRIGGER asset_tags_fts_insert AFTER INSERT ON asset_tags BEGIN"
-  "  DELETE FROM asset_fts WHERE rowid = new.asset_id;"
-  "  INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "    SELECT * FROM asset_fts_source WHERE id = new.asset_id;"
-  "END;"
-  "CREATE TRIGGER asset_tags_fts_delete AFTER DELETE ON asset_tags BEGIN"
-  "  DELETE FROM asset_fts WHERE rowid = old.asset_id;"
-  "  INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "    SELECT * FROM asset_fts_source WHERE id = old.asset_id;"
-  "END;"
-  "CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN"
-  "  DELETE FROM asset_fts WHERE rowid = new.asset_id;"
-  "  INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "    SELECT * FROM asset_fts_source WHERE id = new.asset_id;"
-  "END;"
-  "CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name, asset_id ON contacts BEGIN"
-  "  DELETE FROM asset_fts WHERE rowid IN (old.asset_id, new.asset_id);"
-  "  INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "    SELECT * FROM asset_fts_source WHERE id IN (old.asset_id, new.asset_id);"
-  "END;"
-  "CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN"
-  "  DELETE FROM asset_fts WHERE rowid = old.asset_id;"
-  "  INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "    SELECT * FROM asset_fts_source WHERE id = old.asset_id;"
-  "END;";
-
-static const char drop_index_triggers[] =
-  "DROP TRIGGER assets_rtree_insert;"
-  "DROP TRIGGER assets_rtree_update;"
-  "DROP TRIGGER assets_rtree_delete;"
-  "DROP TRIGGER assets_fts_insert;"
-  "DROP TRIGGER assets_fts_update;"
-  "DROP TRIGGER assets_fts_delete;"
-  "DROP TRIGGER asset_tags_fts_insert;"
-  "DROP TRIGGER asset_tags_fts_delete;"
-  "DROP TRIGGER contacts_fts_insert;"
-  "DROP TRIGGER contacts_fts_update;"
-  "DROP TRIGGER contacts_fts_delete;";
-
-/* Refills both indexes for the rows a batch wrote (temp.batch_ids). */
-static const char refill_indexes[] =
-  "DELETE FROM asset_rtree WHERE id IN (SELECT id FROM temp.batch_ids WHERE existed);"
-  "INSERT INTO asset_rtree SELECT a.id, a.lat, a.lat, a.lon, a.lon"
-  "  FROM temp.batch_ids b JOIN assets a ON a.id = b.id"
-  "  WHERE a.lat IS NOT NULL AND a.lon IS NOT NULL AND a.deleted = 0;"
-  "DELETE FROM asset_fts WHERE rowid IN (SELECT id FROM temp.batch_ids WHERE existed);"
-  "INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts)"
-  "  SELECT s.* FROM temp.batch_ids b JOIN asset_fts_source s ON s.id = b.id;"
-  "DELETE FROM temp.batch_ids;";
-
-/* The columns of an asset, in the order of the ?1..?19 parameters of
- * STMT_INSERT_ASSET / STMT_UPDATE_ASSET and of the SELECT columns 2..20. */
+/* The columns of an asset, in the order of the ?1..?20 parameters of
+ * STMT_INSERT_ASSET / STMT_UPDATE_ASSET and of the SELECT columns 2..21. */
 #define ASSET_COLUMNS \
   "uuid, source_id, name, category, lat, lon, shape, address, description, " \
   "strengths, needs, website, phone, email, is_hub, stage, last_contacted, " \
-  "created, modified"
+  "created, modified, extras"
 #define SELECT_ASSET "SELECT id, deleted, " ASSET_COLUMNS " FROM assets "
 
 enum {
@@ -247,6 +161,7 @@ enum {
   COL_LAST_CONTACTED,
   COL_CREATED,
   COL_MODIFIED,
+  COL_EXTRAS,
 };
 
 /* Statements that run often are prepared once, persistently. */
@@ -262,21 +177,22 @@ typedef enum {
   STMT_INSERT_ASSET,
   STMT_UPDATE_ASSET,
   STMT_SET_DELETED,
-  STMT_DELETE_EXTRAS,
   STMT_DELETE_TAGS,
   STMT_DELETE_CONTACTS,
   STMT_DELETE_INTERACTIONS,
-  STMT_INSERT_EXTRA,
   STMT_INSERT_TAG,
   STMT_INSERT_ASSET_TAG,
   STMT_INSERT_CONTACT,
   STMT_INSERT_INTERACTION,
   STMT_SELECT_ASSET,
-  STMT_SELECT_EXTRAS,
   STMT_SELECT_TAGS,
   STMT_SELECT_CONTACTS,
   STMT_SELECT_INTERACTIONS,
-  STMT_BATCH_ID,
+  STMT_FTS_DELETE,
+  STMT_FTS_INSERT,
+  STMT_RTREE_DELETE,
+  STMT_RTREE_INSERT,
+  STMT_RTREE_RESTORE,
   N_STMTS
 } StmtId;
 
@@ -292,19 +208,17 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_IDENTITY] = "SELECT uuid, created FROM assets WHERE id = ?1",
   [STMT_INSERT_ASSET] =
     "INSERT INTO assets (" ASSET_COLUMNS ") VALUES "
-    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
   [STMT_UPDATE_ASSET] =
     "UPDATE assets SET uuid = ?1, source_id = ?2, name = ?3, category = ?4, lat = ?5, "
     "lon = ?6, shape = ?7, address = ?8, description = ?9, strengths = ?10, needs = ?11, "
     "website = ?12, phone = ?13, email = ?14, is_hub = ?15, stage = ?16, "
     "last_contacted = ?17, created = CASE WHEN created > 0 THEN created ELSE ?18 END, "
-    "modified = ?19, deleted = 0 WHERE id = ?20",
+    "modified = ?19, extras = ?20, deleted = 0 WHERE id = ?21",
   [STMT_SET_DELETED] = "UPDATE assets SET deleted = ?2, modified = ?3 WHERE id = ?1",
-  [STMT_DELETE_EXTRAS] = "DELETE FROM asset_extra WHERE asset_id = ?1",
   [STMT_DELETE_TAGS] = "DELETE FROM asset_tags WHERE asset_id = ?1",
   [STMT_DELETE_CONTACTS] = "DELETE FROM contacts WHERE asset_id = ?1",
   [STMT_DELETE_INTERACTIONS] = "DELETE FROM interactions WHERE asset_id = ?1",
-  [STMT_INSERT_EXTRA] = "INSERT INTO asset_extra (asset_id, key, value) VALUES (?1, ?2, ?3)",
   [STMT_INSERT_TAG] = "INSERT INTO tags (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
   [STMT_INSERT_ASSET_TAG] =
     "INSERT OR IGNORE INTO asset_tags (asset_id, tag_id) SELECT ?1, id FROM tags WHERE name = ?2",
@@ -314,7 +228,6 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_INTERACTION] =
     "INSERT INTO interactions (id, asset_id, date, kind, notes) VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_SELECT_ASSET] = SELECT_ASSET "WHERE id = ?1",
-  [STMT_SELECT_EXTRAS] = "SELECT asset_id, key, value FROM asset_extra WHERE asset_id = ?1",
   [STMT_SELECT_TAGS] =
     "SELECT x.asset_id, t.name FROM asset_tags x JOIN tags t ON t.id = x.tag_id "
     "WHERE x.asset_id = ?1",
@@ -324,7 +237,19 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_SELECT_INTERACTIONS] =
     "SELECT asset_id, id, date, kind, notes FROM interactions "
     "WHERE asset_id = ?1 ORDER BY date, id",
-  [STMT_BATCH_ID] = "INSERT OR IGNORE INTO temp.batch_ids (id, existed) VALUES (?1, ?2)",
+  /* asset_fts keeps no copy of the text (content = ''): removing a row
+   * takes the values that were indexed. */
+  [STMT_FTS_DELETE] =
+    "INSERT INTO asset_fts (asset_fts, rowid, name, description, strengths, needs, address, "
+    "tags, contacts) VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_FTS_INSERT] =
+    "INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  [STMT_RTREE_DELETE] = "DELETE FROM asset_rtree WHERE id = ?1",
+  [STMT_RTREE_INSERT] = "INSERT INTO asset_rtree VALUES (?1, ?2, ?2, ?3, ?3)",
+  [STMT_RTREE_RESTORE] =
+    "INSERT OR REPLACE INTO asset_rtree SELECT id, lat, lat, lon, lon FROM assets "
+    "WHERE id = ?1 AND lat IS NOT NULL AND lon IS NOT NULL",
 };
 
 typedef enum {
@@ -342,11 +267,31 @@ typedef struct {
   AmapAsset *after;
 } UndoStep;
 
+/* A location that goes into the R*Tree when the batch commits. */
+typedef struct
+{
+  guint64 order;  /* Morton code of the location, see morton_code() */
+  gint64  id;
+  guint   sequence;
+  double  latitude;  /* NAN: the asset has no location (any more) */
+  double  longitude;
+} BatchPoint;
+
 struct _AmapStoreBatch
 {
   AmapStore *store;
   guint      n_puts;
+  GArray    *points;  /* BatchPoint, one for each write of the batch */
 };
+
+/* Reused buffers for the values write_asset() builds, so that a batch of
+ * many puts allocates nothing per asset. */
+typedef struct
+{
+  GString *extras;
+  GString *tags;
+  GString *contacts;
+} WriteBuffers;
 
 struct _AmapStore
 {
@@ -374,6 +319,7 @@ struct _AmapStore
   char           *redo_label;
 
   AmapStoreBatch *batch;
+  WriteBuffers    buffers;
 };
 
 G_DEFINE_FINAL_TYPE (AmapStore, amap_store, G_TYPE_OBJECT)
@@ -601,7 +547,9 @@ bind_text (sqlite3_stmt *stmt,
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
   else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+    /* Every caller steps the statement before @text goes away, and the
+     * next use of a cached statement clears its bindings first. */
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
 }
 
 static void
@@ -680,6 +628,55 @@ touch_map (AmapStore  *self,
   return TRUE;
 }
 
+/* Extra fields */
+
+/* @buffer gets "key\0value\0…" for @asset's extras, keys sorted; empty
+ * when it has none. */
+static void
+encode_extras (AmapAsset *asset,
+               GString   *buffer)
+{
+  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
+
+  g_string_truncate (buffer, 0);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const char *value = amap_asset_get_extra (asset, keys[i]);
+
+      g_string_append_len (buffer, keys[i], strlen (keys[i]) + 1);
+      g_string_append_len (buffer, value, strlen (value) + 1);
+    }
+}
+
+/* The reverse of encode_extras(). A damaged value (no final NUL) loses
+ * its last, incomplete pair rather than reading past the end. */
+static void
+decode_extras (AmapAsset  *asset,
+               const void *data,
+               int         size)
+{
+  const char *p = data;
+  const char *end = p + MAX (size, 0);
+
+  while (p < end)
+    {
+      const char *key = p;
+      const char *key_end = memchr (key, '\0', end - key);
+      const char *value, *value_end;
+
+      if (key_end == NULL)
+        break;
+      value = key_end + 1;
+      value_end = value < end ? memchr (value, '\0', end - value) : NULL;
+      if (value_end == NULL)
+        break;
+
+      if (*key != '\0')
+        amap_asset_set_extra (asset, key, value);
+      p = value_end + 1;
+    }
+}
+
 /* Reading assets */
 
 static AmapAsset *
@@ -708,18 +705,13 @@ asset_from_row (sqlite3_stmt *stmt)
   amap_asset_set_last_contacted (asset, column_text (stmt, COL_LAST_CONTACTED));
   amap_asset_set_created (asset, sqlite3_column_int64 (stmt, COL_CREATED));
   amap_asset_set_modified (asset, sqlite3_column_int64 (stmt, COL_MODIFIED));
+  decode_extras (asset, sqlite3_column_blob (stmt, COL_EXTRAS),
+                 sqlite3_column_bytes (stmt, COL_EXTRAS));
 
   return asset;
 }
 
 /* Child rows start with the asset id in column 0. */
-static void
-add_extra_from_row (AmapAsset    *asset,
-                    sqlite3_stmt *stmt)
-{
-  amap_asset_set_extra (asset, column_text (stmt, 1), column_text (stmt, 2));
-}
-
 static void
 add_tag_from_row (AmapAsset    *asset,
                   sqlite3_stmt *stmt)
@@ -763,8 +755,6 @@ static const struct {
   ChildRowFunc func;
   const char  *all_sql;
 } child_readers[] = {
-  { STMT_SELECT_EXTRAS, add_extra_from_row,
-    "SELECT asset_id, key, value FROM asset_extra" },
   { STMT_SELECT_TAGS, add_tag_from_row,
     "SELECT x.asset_id, t.name FROM asset_tags x JOIN tags t ON t.id = x.tag_id" },
   { STMT_SELECT_CONTACTS, add_contact_from_row,
@@ -949,10 +939,9 @@ write_children (AmapStore  *self,
                 GError    **error)
 {
   static const StmtId clear[] = {
-    STMT_DELETE_EXTRAS, STMT_DELETE_TAGS, STMT_DELETE_CONTACTS, STMT_DELETE_INTERACTIONS,
+    STMT_DELETE_TAGS, STMT_DELETE_CONTACTS, STMT_DELETE_INTERACTIONS,
   };
   const char * const *tags = amap_asset_get_tags (asset);
-  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
   GPtrArray *contacts = amap_asset_get_contacts (asset);
   GPtrArray *interactions = amap_asset_get_interactions (asset);
   sqlite3_stmt *stmt;
@@ -962,17 +951,6 @@ write_children (AmapStore  *self,
       if (!(stmt = get_stmt (self, clear[i], error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  for (guint i = 0; keys[i] != NULL; i++)
-    {
-      if (!(stmt = get_stmt (self, STMT_INSERT_EXTRA, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      bind_text (stmt, 2, keys[i]);
-      bind_text (stmt, 3, amap_asset_get_extra (asset, keys[i]));
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -1062,6 +1040,200 @@ write_children (AmapStore  *self,
   return TRUE;
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Joins @words (skipping NULLs, and repeats when @unique) with spaces
+ * into @buffer; NULL when there is no word, as group_concat() would give. */
+static const char *
+join_words (GString            *buffer,
+            const char * const *words,
+            guint               n_words,
+            gboolean            unique)
+{
+  const char *last = NULL;
+
+  g_string_truncate (buffer, 0);
+  for (guint i = 0; i < n_words; i++)
+    {
+      if (words[i] == NULL || (unique && last != NULL && strcmp (words[i], last) == 0))
+        continue;
+      if (buffer->len > 0)
+        g_string_append_c (buffer, ' ');
+      g_string_append (buffer, words[i]);
+      last = words[i];
+    }
+
+  return buffer->len > 0 ? buffer->str : NULL;
+}
+
+/*
+ * Adds (STMT_FTS_INSERT) or removes (STMT_FTS_DELETE) the FTS row @id of
+ * @asset. A removal must pass exactly the values that were added, so they
+ * depend only on what is stored: tags sorted without repeats (they are
+ * read back in another order), contact names in their order.
+ */
+static gboolean
+write_fts (AmapStore  *self,
+           StmtId      which,
+           gint64      id,
+           AmapAsset  *asset,
+           GError    **error)
+{
+  WriteBuffers *buffers = &self->buffers;
+  const char * const *tags = amap_asset_get_tags (asset);
+  guint n_tags = tags != NULL ? g_strv_length ((char **) tags) : 0;
+  GPtrArray *contacts = amap_asset_get_contacts (asset);
+  const char *words[64];
+  g_autofree const char **many_words = NULL;
+  const char **list = words;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = get_stmt (self, which, error)))
+    return FALSE;
+
+  if (MAX (n_tags, contacts->len) > G_N_ELEMENTS (words))
+    list = many_words = g_new (const char *, MAX (n_tags, contacts->len));
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  bind_text (stmt, 2, amap_asset_get_name (asset));
+  bind_text (stmt, 3, amap_asset_get_description (asset));
+  bind_text (stmt, 4, amap_asset_get_strengths (asset));
+  bind_text (stmt, 5, amap_asset_get_needs (asset));
+  bind_text (stmt, 6, amap_asset_get_address (asset));
+
+  for (guint i = 0; i < n_tags; i++)
+    list[i] = tags[i];
+  qsort (list, n_tags, sizeof (const char *), compare_strings);
+  bind_text (stmt, 7, join_words (buffers->tags, list, n_tags, TRUE));
+
+  for (guint i = 0; i < contacts->len; i++)
+    list[i] = amap_contact_get_name (g_ptr_array_index (contacts, i));
+  bind_text (stmt, 8, join_words (buffers->contacts, list, contacts->len, FALSE));
+
+  return step_done (self, stmt, error);
+}
+
+/* Removes the FTS row of the stored asset @id, before it is overwritten. */
+static gboolean
+remove_fts (AmapStore  *self,
+            gint64      id,
+            GError    **error)
+{
+  g_autoptr(AmapAsset) stored = read_asset (self, id, NULL, error);
+
+  return stored != NULL && write_fts (self, STMT_FTS_DELETE, id, stored, error);
+}
+
+/* Spreads the low 32 bits of @x over the even bits of the result. */
+static guint64
+spread_bits (guint64 x)
+{
+  x &= 0xffffffff;
+  x = (x | (x << 16)) & G_GUINT64_CONSTANT (0x0000ffff0000ffff);
+  x = (x | (x << 8)) & G_GUINT64_CONSTANT (0x00ff00ff00ff00ff);
+  x = (x | (x << 4)) & G_GUINT64_CONSTANT (0x0f0f0f0f0f0f0f0f);
+  x = (x | (x << 2)) & G_GUINT64_CONSTANT (0x3333333333333333);
+  x = (x | (x << 1)) & G_GUINT64_CONSTANT (0x5555555555555555);
+  return x;
+}
+
+/* Interleaves the bits of latitude and longitude (scaled to 32 bits
+ * each): sorting by it keeps nearby points together (Z-order). */
+static guint64
+morton_code (double latitude,
+             double longitude)
+{
+  guint64 y = (guint64) ((CLAMP (latitude, -90.0, 90.0) + 90.0) / 180.0 * 4294967295.0);
+  guint64 x = (guint64) ((CLAMP (longitude, -180.0, 180.0) + 180.0) / 360.0 * 4294967295.0);
+
+  return spread_bits (x) | (spread_bits (y) << 1);
+}
+
+static int
+compare_batch_point_ids (gconstpointer a,
+                         gconstpointer b)
+{
+  const BatchPoint *pa = a;
+  const BatchPoint *pb = b;
+
+  if (pa->id != pb->id)
+    return pa->id < pb->id ? -1 : 1;
+  return pa->sequence < pb->sequence ? -1 : pa->sequence > pb->sequence;
+}
+
+static int
+compare_batch_points (gconstpointer a,
+                      gconstpointer b)
+{
+  const BatchPoint *pa = a;
+  const BatchPoint *pb = b;
+
+  if (pa->order != pb->order)
+    return pa->order < pb->order ? -1 : 1;
+  return pa->id < pb->id ? -1 : pa->id > pb->id;
+}
+
+/* Adds the FTS row and the R*Tree entry of the live asset at @id (whose
+ * old FTS row, if any, remove_fts() removed). */
+static gboolean
+write_indexes (AmapStore  *self,
+               AmapAsset  *asset,
+               gint64      id,
+               gboolean    is_new,
+               GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!is_new)
+    {
+      if (!(stmt = get_stmt (self, STMT_RTREE_DELETE, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (!write_fts (self, STMT_FTS_INSERT, id, asset, error))
+    return FALSE;
+
+  /* A batch fills the R*Tree at commit, in Z-order, which is faster
+   * than one by one in file order. The last write of an asset wins. */
+  if (self->batch != NULL)
+    {
+      BatchPoint point = { 0, id, self->batch->points->len, NAN, NAN };
+
+      if (amap_asset_get_has_location (asset))
+        {
+          point.latitude = amap_asset_get_latitude (asset);
+          point.longitude = amap_asset_get_longitude (asset);
+          if (!isnan (point.latitude) && !isnan (point.longitude))
+            point.order = morton_code (point.latitude, point.longitude);
+        }
+      g_array_append_val (self->batch->points, point);
+      return TRUE;
+    }
+
+  if (amap_asset_get_has_location (asset) &&
+      !isnan (amap_asset_get_latitude (asset)) &&
+      !isnan (amap_asset_get_longitude (asset)))
+    {
+      if (!(stmt = get_stmt (self, STMT_RTREE_INSERT, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
+      sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /*
  * Writes @asset (already validated) to row @id, or to a new row when @id is
  * 0 (a uuid is made up when it has none). Keeps the stored "created" of an
@@ -1095,6 +1267,9 @@ write_asset (AmapStore  *self,
   if (!keep_modified || amap_asset_get_modified (asset) == 0)
     amap_asset_set_modified (asset, now);
 
+  if (id != 0 && !remove_fts (self, id, error))
+    return 0;
+
   if (!(stmt = get_stmt (self, id ? STMT_UPDATE_ASSET : STMT_INSERT_ASSET, error)))
     return 0;
 
@@ -1120,8 +1295,12 @@ write_asset (AmapStore  *self,
   bind_text (stmt, 17, amap_asset_get_last_contacted (asset));
   sqlite3_bind_int64 (stmt, 18, amap_asset_get_created (asset));
   sqlite3_bind_int64 (stmt, 19, amap_asset_get_modified (asset));
+  encode_extras (asset, self->buffers.extras);
+  if (self->buffers.extras->len > 0)
+    sqlite3_bind_blob (stmt, 20, self->buffers.extras->str,
+                       (int) self->buffers.extras->len, SQLITE_STATIC);
   if (id)
-    sqlite3_bind_int64 (stmt, 20, id);
+    sqlite3_bind_int64 (stmt, 21, id);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1134,7 +1313,8 @@ write_asset (AmapStore  *self,
   if (id == 0)
     id = sqlite3_last_insert_rowid (self->db);
 
-  if (!write_children (self, asset, id, !is_new, error))
+  if (!write_children (self, asset, id, !is_new, error) ||
+      !write_indexes (self, asset, id, is_new, error))
     return 0;
 
   return id;
@@ -1182,6 +1362,14 @@ set_deleted (AmapStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int (stmt, 2, deleted ? 1 : 0);
   sqlite3_bind_int64 (stmt, 3, now);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  /* Only live assets are in the R*Tree; the FTS row stays (searches join
+   * back to assets and skip deleted ones). */
+  if (!(stmt = get_stmt (self, deleted ? STMT_RTREE_DELETE : STMT_RTREE_RESTORE, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
 
   return step_done (self, stmt, error);
 }
@@ -1411,8 +1599,7 @@ migrate_to_v1 (AmapStore  *self,
 
   g_assert (builtin->len == G_N_ELEMENTS (english_names));
 
-  if (!exec_sql (self, schema_v1, error) ||
-      !exec_sql (self, index_triggers, error))
+  if (!exec_sql (self, schema_v1, error))
     return FALSE;
 
   pragma = g_strdup_printf ("PRAGMA application_id = %d", AMAP_STORE_APPLICATION_ID);
@@ -1718,6 +1905,9 @@ amap_store_finalize (GObject *object)
   g_free (self->home_name);
   g_free (self->undo_label);
   g_free (self->redo_label);
+  g_string_free (self->buffers.extras, TRUE);
+  g_string_free (self->buffers.tags, TRUE);
+  g_string_free (self->buffers.contacts, TRUE);
 
   G_OBJECT_CLASS (amap_store_parent_class)->finalize (object);
 }
@@ -1849,6 +2039,9 @@ amap_store_init (AmapStore *self)
   self->categories = g_list_store_new (AMAP_TYPE_CATEGORY);
   self->undo_stack = g_ptr_array_new_with_free_func (undo_step_free);
   self->redo_stack = g_ptr_array_new_with_free_func (undo_step_free);
+  self->buffers.extras = g_string_new (NULL);
+  self->buffers.tags = g_string_new (NULL);
+  self->buffers.contacts = g_string_new (NULL);
 }
 
 static gboolean
@@ -2653,7 +2846,7 @@ compare_sort_entries (gconstpointer a,
   return strcmp (ea->sort_key, eb->sort_key);
 }
 
-/* Reads every live asset with its children, in four queries per table
+/* Reads every live asset with its children, in one query per table
  * rather than four per asset. */
 static GPtrArray *
 read_all_assets (AmapStore  *self,
@@ -2758,6 +2951,282 @@ amap_store_list_assets (AmapStore  *self,
     exec_sql (self, "COMMIT", NULL);
 
   return result;
+}
+
+/* One live asset in export order, see amap_store_foreach_asset(). */
+typedef struct
+{
+  gint64  id;
+  guint   group;      /* index of its category in the categories model */
+  char   *sort_name;  /* casefolded name */
+  char   *name;
+  char   *uuid;
+} ExportEntry;
+
+static void
+export_entry_clear (ExportEntry *entry)
+{
+  g_free (entry->sort_name);
+  g_free (entry->name);
+  g_free (entry->uuid);
+}
+
+/* The order of amap_kml_writer_write(). */
+static int
+compare_export_entries (gconstpointer a,
+                        gconstpointer b)
+{
+  const ExportEntry *ea = a;
+  const ExportEntry *eb = b;
+  int cmp;
+
+  if (ea->group != eb->group)
+    return ea->group < eb->group ? -1 : 1;
+  if ((cmp = strcmp (ea->sort_name, eb->sort_name)) != 0)
+    return cmp;
+  if ((cmp = strcmp (ea->name, eb->name)) != 0)
+    return cmp;
+  return strcmp (ea->uuid, eb->uuid);
+}
+
+/* The ids of the assets that have a row in @table (asset_id column). */
+static GHashTable *
+ids_with_rows (AmapStore   *self,
+               const char  *table,
+               GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT DISTINCT asset_id FROM %s", table);
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
+  g_autoptr(GHashTable) ids = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (ids, id);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+/* Reads the asset row @id and the children the @has_* sets say it has. */
+static AmapAsset *
+read_export_asset (AmapStore   *self,
+                   gint64       id,
+                   GHashTable  *has_children[],
+                   GError     **error)
+{
+  g_autoptr(AmapAsset) asset = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = get_stmt (self, STMT_SELECT_ASSET, error)))
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+      return NULL;
+    }
+  asset = asset_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+    {
+      if (!g_hash_table_contains (has_children[i], &id))
+        continue;
+
+      if (!(stmt = get_stmt (self, child_readers[i].stmt, error)))
+        return NULL;
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        child_readers[i].func (asset, stmt);
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, rc, error);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&asset);
+}
+
+static gboolean
+foreach_asset (AmapStore                *self,
+               AmapStoreCategoriesFunc   categories_func,
+               AmapStoreAssetFunc        asset_func,
+               gpointer                  user_data,
+               GCancellable             *cancellable,
+               GError                  **error)
+{
+  static const char * const child_tables[] = { "asset_tags", "contacts", "interactions" };
+  GListModel *categories = G_LIST_MODEL (self->categories);
+  guint n_categories = g_list_model_get_n_items (categories);
+  g_autoptr(GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree gboolean *used = g_new0 (gboolean, n_categories + 1);
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ExportEntry));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GHashTable *has_children[G_N_ELEMENTS (child_readers)] = { NULL, };
+  gboolean ok = FALSE;
+  int rc;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (child_tables) == G_N_ELEMENTS (child_readers));
+
+  g_array_set_clear_func (entries, (GDestroyNotify) export_entry_clear);
+
+  for (guint i = 0; i < n_categories; i++)
+    {
+      /* The model keeps its own reference. */
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+      g_hash_table_insert (groups, (gpointer) amap_category_get_key (category),
+                           GUINT_TO_POINTER (i + 1));
+    }
+
+  /* First the order: id, category, name and uuid of every live asset. */
+  if (!(stmt = prepare (self, "SELECT id, category, name, uuid FROM assets WHERE deleted = 0",
+                        error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ExportEntry entry;
+      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, column_text (stmt, 1)));
+
+      /* Every stored category is in the model (a foreign key); a stranger
+       * would go last. */
+      entry.group = group > 0 ? group - 1 : n_categories;
+      used[entry.group] = TRUE;
+      entry.id = sqlite3_column_int64 (stmt, 0);
+      entry.name = g_strdup (column_text (stmt, 2));
+      entry.sort_name = g_utf8_casefold (entry.name, -1);
+      entry.uuid = g_strdup (column_text (stmt, 3));
+      g_array_append_val (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  g_array_sort (entries, compare_export_entries);
+
+  if (categories_func != NULL)
+    {
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_null_terminated (n_categories, NULL, TRUE);
+      g_autoptr(GPtrArray) strays = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+
+      for (guint i = 0; i < n_categories; i++)
+        if (used[i])
+          {
+            g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+            g_ptr_array_add (keys, (gpointer) amap_category_get_key (category));
+          }
+
+      if (used[n_categories])
+        {
+          /* Not expected (see above); read their keys for the caller. */
+          g_autoptr(sqlite3_stmt) keys_stmt = prepare (self, "SELECT DISTINCT category "
+                                                             "FROM assets WHERE deleted = 0 "
+                                                             "ORDER BY category", error);
+
+          if (keys_stmt == NULL)
+            return FALSE;
+          while (sqlite3_step (keys_stmt) == SQLITE_ROW)
+            if (!g_hash_table_contains (groups, column_text (keys_stmt, 0)))
+              {
+                g_ptr_array_add (strays, g_strdup (column_text (keys_stmt, 0)));
+                g_ptr_array_add (keys, g_ptr_array_index (strays, strays->len - 1));
+              }
+        }
+
+      if (!categories_func ((const char * const *) keys->pdata, user_data, error))
+        return FALSE;
+    }
+
+  /* Most maps have few assets with tags, contacts or a log: ask the
+   * child tables only for those. */
+  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+    if (!(has_children[i] = ids_with_rows (self, child_tables[i], error)))
+      goto out;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ExportEntry *entry = &g_array_index (entries, ExportEntry, i);
+      g_autoptr(AmapAsset) asset = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      if (!(asset = read_export_asset (self, entry->id, has_children, error)) ||
+          !asset_func (asset, user_data, error))
+        goto out;
+
+      /* What was written is not needed again. */
+      export_entry_clear (entry);
+      memset (entry, 0, sizeof *entry);
+    }
+
+  ok = TRUE;
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+    g_clear_pointer (&has_children[i], g_hash_table_unref);
+
+  return ok;
+}
+
+/**
+ * amap_store_foreach_asset:
+ * @categories_func: (nullable) (scope call): called first, with the keys
+ *   of the categories in use
+ * @asset_func: (scope call): called for each live asset, in export order
+ *
+ * Returns: FALSE with the first error of a callback or of the database,
+ *   or when cancelled
+ */
+gboolean
+amap_store_foreach_asset (AmapStore                *self,
+                          AmapStoreCategoriesFunc   categories_func,
+                          AmapStoreAssetFunc        asset_func,
+                          gpointer                  user_data,
+                          GCancellable             *cancellable,
+                          GError                  **error)
+{
+  gboolean own_transaction;
+  gboolean ok;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (asset_func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !exec_sql (self, "BEGIN", error))
+    return FALSE;
+
+  ok = foreach_asset (self, categories_func, asset_func, user_data, cancellable, error);
+
+  if (own_transaction)
+    exec_sql (self, "COMMIT", NULL);
+
+  return ok;
 }
 
 guint
@@ -3101,25 +3570,15 @@ amap_store_batch_begin (AmapStore  *self,
     return NULL;
 
   /* A big import must not spill dirty pages into the log mid-way. */
-  if (!exec_sql (self,
-                 "PRAGMA cache_size = -131072;"
-                 "CREATE TEMP TABLE IF NOT EXISTS batch_ids ("
-                 "  id INTEGER PRIMARY KEY, existed INTEGER NOT NULL);",
-                 error))
+  if (!exec_sql (self, "PRAGMA cache_size = -131072;", error))
     return NULL;
 
   if (!begin (self, error))
     return NULL;
 
-  /* See index_triggers: the indexes are refilled in bulk on commit. */
-  if (!exec_sql (self, drop_index_triggers, error))
-    {
-      rollback (self);
-      return NULL;
-    }
-
   batch = g_new0 (AmapStoreBatch, 1);
   batch->store = g_object_ref (self);
+  batch->points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
   self->batch = batch;
 
   return batch;
@@ -3144,7 +3603,6 @@ amap_store_batch_put (AmapStoreBatch  *batch,
   AmapStore *self;
   sqlite3_stmt *stmt;
   gboolean deleted = FALSE;
-  gboolean existed = FALSE;
   gint64 id = 0;
   gint64 now;
 
@@ -3196,19 +3654,53 @@ amap_store_batch_put (AmapStoreBatch  *batch,
       if (!read_identity (self, id, asset, error) ||
           !write_asset (self, asset, id, now, TRUE, error))
         return FALSE;
-      existed = TRUE;
       if (updated != NULL)
         *updated = !deleted;
     }
 
-  if (!(stmt = get_stmt (self, STMT_BATCH_ID, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int (stmt, 2, existed);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
   batch->n_puts++;
+  return TRUE;
+}
+
+/* The R*Tree entries of the rows the batch added, in Z-order. */
+static gboolean
+insert_batch_points (AmapStoreBatch  *batch,
+                     GError         **error)
+{
+  AmapStore *self = batch->store;
+  guint n = 0;
+
+  /* Keep the last write of each asset, and only those with a location. */
+  g_array_sort (batch->points, compare_batch_point_ids);
+  for (guint i = 0; i < batch->points->len; i++)
+    {
+      BatchPoint *point = &g_array_index (batch->points, BatchPoint, i);
+
+      if (i + 1 < batch->points->len &&
+          g_array_index (batch->points, BatchPoint, i + 1).id == point->id)
+        continue;
+      if (isnan (point->latitude) || isnan (point->longitude))
+        continue;
+      g_array_index (batch->points, BatchPoint, n++) = *point;
+    }
+  g_array_set_size (batch->points, n);
+  g_array_sort (batch->points, compare_batch_points);
+
+  for (guint i = 0; i < batch->points->len; i++)
+    {
+      BatchPoint *point = &g_array_index (batch->points, BatchPoint, i);
+      sqlite3_stmt *stmt = get_stmt (self, STMT_RTREE_INSERT, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, point->id);
+      sqlite3_bind_double (stmt, 2, point->latitude);
+      sqlite3_bind_double (stmt, 3, point->longitude);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  g_array_set_size (batch->points, 0);
   return TRUE;
 }
 
@@ -3218,6 +3710,7 @@ batch_free (AmapStoreBatch *batch)
   if (batch->store->batch == batch)
     batch->store->batch = NULL;
   exec_sql (batch->store, "PRAGMA cache_size = -2000", NULL);
+  g_array_unref (batch->points);
   g_object_unref (batch->store);
   g_free (batch);
 }
@@ -3240,8 +3733,7 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
   self = g_object_ref (batch->store);
   n_puts = batch->n_puts;
 
-  if (!exec_sql (self, refill_indexes, error) ||
-      !exec_sql (self, index_triggers, error) ||
+  if (!insert_batch_points (batch, error) ||
       (n_puts > 0 && !touch_map (self, now_seconds (), error)) ||
       !commit (self, error))
     {

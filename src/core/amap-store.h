@@ -116,6 +116,26 @@ AmapAsset     *amap_store_get_asset          (AmapStore   *self,
 GPtrArray     *amap_store_list_assets        (AmapStore   *self,
                                               GError     **error);
 guint          amap_store_count_assets       (AmapStore   *self);
+/* Streaming every live asset, for exports of maps too big to hold at once.
+ * @categories_func (optional) is called first, once, with the keys of the
+ * categories the live assets use, in the order of the categories model.
+ * Then @asset_func gets each live asset (children included; it may keep a
+ * reference) ordered as a KML export writes them: by category in the
+ * order of the categories model, then by casefolded name, name and uuid.
+ * All of it is one read transaction, so one snapshot. Stops at the first
+ * callback that returns FALSE (its error is returned) or on cancel. */
+typedef gboolean (*AmapStoreCategoriesFunc) (const char * const *keys,
+                                             gpointer            user_data,
+                                             GError            **error);
+typedef gboolean (*AmapStoreAssetFunc)      (AmapAsset          *asset,
+                                             gpointer            user_data,
+                                             GError            **error);
+gboolean       amap_store_foreach_asset      (AmapStore               *self,
+                                              AmapStoreCategoriesFunc  categories_func,
+                                              AmapStoreAssetFunc       asset_func,
+                                              gpointer                 user_data,
+                                              GCancellable            *cancellable,
+                                              GError                 **error);
 /* Full-text search: prefix- and accent-insensitive over name, description,
  * strengths, needs, address, tags and contact names. Returns uuids
  * (char *), best match first. An empty query matches nothing. */

@@ -27,6 +27,7 @@ struct _AmapAssetEditor
   gboolean         dirty;
   gboolean         valid;
 
+  GtkWidget       *back_button;
   AmapCategoryDot *header_dot;
   GtkLabel        *title_label;
   AdwEntryRow     *name_row;
@@ -924,6 +925,7 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
   g_type_ensure (AMAP_TYPE_CATEGORY_DOT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assetmap/AssetMap/amap-asset-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, back_button);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, header_dot);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, title_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, name_row);
@@ -1109,4 +1111,13 @@ amap_asset_editor_focus_name (AmapAssetEditor *self)
 
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
   gtk_editable_select_region (GTK_EDITABLE (self->name_row), 0, -1);
+}
+
+/* Focus somewhere harmless, so that a stray key press edits nothing. */
+void
+amap_asset_editor_focus_header (AmapAssetEditor *self)
+{
+  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
+
+  gtk_widget_grab_focus (self->back_button);
 }

@@ -37,5 +37,6 @@ gboolean    amap_asset_editor_get_valid  (AmapAssetEditor  *self);
 gboolean    amap_asset_editor_save       (AmapAssetEditor  *self,
                                           GError          **error);
 void        amap_asset_editor_focus_name (AmapAssetEditor  *self);
+void        amap_asset_editor_focus_header (AmapAssetEditor *self);
 
 G_END_DECLS

@@ -360,6 +360,48 @@ emit_add_requested (AmapMapView *self,
   g_signal_emit (self, signals[ADD_REQUESTED], 0, latitude, longitude);
 }
 
+/* Input controllers sit on the map view itself, in the capture phase: in
+ * libshumate 1.0 ShumateMap never picks its layers (gtk_widget_contains()
+ * is FALSE for them), so controllers on the pin layer would never see an
+ * event, and in the capture phase we see a press before the map's own pan
+ * gesture claims it. The pin layer's API speaks its own coordinates. */
+static void
+view_to_layer (AmapMapView *self,
+               double      *x,
+               double      *y)
+{
+  double lx, ly;
+
+  if (gtk_widget_translate_coordinates (GTK_WIDGET (self), GTK_WIDGET (self->pin_layer),
+                                        *x, *y, &lx, &ly))
+    {
+      *x = lx;
+      *y = ly;
+    }
+}
+
+/* TRUE when an event at (@x, @y) in the view's coordinates is meant for
+ * the map: not for the zoom buttons, the banner or the context menu, which
+ * are the view's children too and so pass through its capture phase. */
+static gboolean
+event_is_on_map (AmapMapView        *self,
+                 GtkEventController *controller,
+                 double              x,
+                 double              y)
+{
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  GdkEvent *event = gtk_event_controller_get_current_event (controller);
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GtkWidget *target;
+
+  if (event != NULL && native != NULL &&
+      gdk_event_get_surface (event) != gtk_native_get_surface (native))
+    return FALSE;
+
+  target = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  return target == map || (target != NULL && gtk_widget_is_ancestor (target, map));
+}
+
 static void
 update_cursor (AmapMapView *self,
                double       x,
@@ -377,8 +419,10 @@ update_cursor (AmapMapView *self,
         cursor = "pointer";
     }
 
-  /* NULL: the map's own "grab" hand shows through. */
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->pin_layer), cursor);
+  /* The cursor goes on the ShumateMap: that is the widget under the
+   * pointer, layers are never picked. Its own cursor is the "grab" hand. */
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (shumate_simple_map_get_map (self->map)),
+                                   cursor != NULL ? cursor : "grab");
 }
 
 static void
@@ -387,6 +431,9 @@ on_motion_cb (GtkEventControllerMotion *controller,
               double                    y,
               AmapMapView              *self)
 {
+  if (!event_is_on_map (self, GTK_EVENT_CONTROLLER (controller), x, y))
+    return;
+  view_to_layer (self, &x, &y);
   if (self->drag_uuid == NULL)
     update_cursor (self, x, y);
 }
@@ -403,10 +450,13 @@ on_query_tooltip_cb (GtkWidget   *widget,
   guint count = 0;
   const char *home_name = NULL;
 
+  double lx = x, ly = y;
+
   if (keyboard_mode || self->drag_uuid != NULL)
     return FALSE;
 
-  switch (amap_pin_layer_hit_test (self->pin_layer, x, y, &asset, &count, NULL))
+  view_to_layer (self, &lx, &ly);
+  switch (amap_pin_layer_hit_test (self->pin_layer, lx, ly, &asset, &count, NULL))
     {
     case AMAP_PIN_HIT_PIN:
       gtk_tooltip_set_text (tooltip, amap_asset_get_name (asset));
@@ -442,9 +492,10 @@ on_click_released_cb (GtkGestureClick *gesture,
                       double           y,
                       AmapMapView     *self)
 {
-  if (n_press != 1)
+  if (n_press != 1 || !event_is_on_map (self, GTK_EVENT_CONTROLLER (gesture), x, y))
     return;
 
+  view_to_layer (self, &x, &y);
   amap_map_view_click_at (self, x, y);
 }
 
@@ -457,6 +508,10 @@ on_context_pressed_cb (GtkGestureClick *gesture,
 {
   double vx, vy;
 
+  if (!event_is_on_map (self, GTK_EVENT_CONTROLLER (gesture), x, y))
+    return;
+
+  view_to_layer (self, &x, &y);
   shumate_viewport_widget_coords_to_location (get_viewport (self),
                                               GTK_WIDGET (self->pin_layer), x, y,
                                               &self->context_latitude,
@@ -481,6 +536,13 @@ on_drag_begin_cb (GtkGestureDrag *gesture,
   AmapAsset *asset = NULL;
   double pin_x, pin_y;
 
+  if (!event_is_on_map (self, GTK_EVENT_CONTROLLER (gesture), x, y))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  view_to_layer (self, &x, &y);
+
   /* Only the selected pin moves; any other drag pans the map. */
   if (self->adding
       || self->selected_uuid == NULL
@@ -500,7 +562,7 @@ on_drag_begin_cb (GtkGestureDrag *gesture,
   self->drag_offset_x = pin_x - x;
   self->drag_offset_y = pin_y - y;
   self->drag_moved = FALSE;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->pin_layer), "grabbing");
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (shumate_simple_map_get_map (self->map)), "grabbing");
 }
 
 static void
@@ -535,7 +597,7 @@ on_drag_end_cb (GtkGestureDrag *gesture,
     return;
 
   amap_pin_layer_set_drag (self->pin_layer, NULL, 0, 0);
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->pin_layer), "pointer");
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (shumate_simple_map_get_map (self->map)), "pointer");
 
   if (!self->drag_moved)
     return;
@@ -804,17 +866,19 @@ amap_map_view_init (AmapMapView *self)
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self);
   update_home (self);
 
-  /* Input reaches the pin layer first (it is on top), then bubbles to the
-   * map, which pans and zooms with what we leave alone. */
+  /* See view_to_layer(): we see input first, the map pans and zooms with
+   * what we leave alone. */
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "released", G_CALLBACK (on_click_released_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->pin_layer), GTK_EVENT_CONTROLLER (click));
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   context = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (context), GDK_BUTTON_SECONDARY);
   g_signal_connect (context, "pressed", G_CALLBACK (on_context_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->pin_layer), GTK_EVENT_CONTROLLER (context));
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (context), GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (context));
 
   drag = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
@@ -822,14 +886,16 @@ amap_map_view_init (AmapMapView *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update_cb), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end_cb), self);
   g_signal_connect (drag, "cancel", G_CALLBACK (on_drag_cancel_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->pin_layer), GTK_EVENT_CONTROLLER (drag));
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->pin_layer), motion);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->pin_layer), TRUE);
-  g_signal_connect (self->pin_layer, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), self);
 
   self->popover = gtk_popover_menu_new_from_model (self->context_menu);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), FALSE);
@@ -950,7 +1016,8 @@ amap_map_view_set_adding (AmapMapView *self,
     return;
 
   self->adding = adding;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->pin_layer), adding ? "crosshair" : NULL);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (shumate_simple_map_get_map (self->map)),
+                                   adding ? "crosshair" : "grab");
   if (adding)
     gtk_widget_add_css_class (GTK_WIDGET (self), "adding");
   else

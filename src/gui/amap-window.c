@@ -408,6 +408,16 @@ refresh_tags (AmapWindow *self)
 }
 
 static void
+show_details (AmapWindow *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->sidebar_stack), "details") == 0)
+    return;
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  amap_asset_editor_focus_header (self->editor);
+}
+
+static void
 show_list (AmapWindow *self)
 {
   gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
@@ -683,7 +693,7 @@ selection_changed_cb (AmapWindow *self)
   g_set_object (&self->shown_item, asset);
   amap_asset_editor_set_asset (self->editor, asset);
   if (self->details_on_select)
-    gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+    show_details (self);
   self->details_on_select = FALSE;
   map_set_selected_uuid (self, self->selected_uuid);
   if (amap_asset_get_has_location (asset))
@@ -1510,6 +1520,28 @@ set_home_action (GtkWidget  *widget,
     g_object_set (self->map_view, "adding", TRUE, NULL);
 }
 
+/* The keyboard way to place the school or a new asset: the center of
+ * the map. */
+static void
+place_at_center_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  gboolean placing_home = self->placing_home;
+  double lat, lon, zoom;
+
+  map_get_view (self, &lat, &lon, &zoom);
+  self->placing_home = FALSE;
+  map_set_adding (self, FALSE);
+  gtk_revealer_set_reveal_child (self->hint_revealer, FALSE);
+
+  if (placing_home)
+    ask_home_name (self, lat, lon);
+  else
+    create_asset_at (self, lat, lon);
+}
+
 static void
 open_sample_action (GtkWidget  *widget,
                     const char *action_name,
@@ -1691,7 +1723,7 @@ list_activate_cb (GtkListView *list_view,
   AmapWindow *self = user_data;
 
   gtk_single_selection_set_selected (self->selection, position);
-  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  show_details (self);
 }
 
 static gboolean
@@ -1700,7 +1732,7 @@ show_details_if_selected_cb (gpointer user_data)
   AmapWindow *self = user_data;
 
   if (self->selection != NULL && gtk_single_selection_get_selected_item (self->selection) != NULL)
-    gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+    show_details (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -2093,6 +2125,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-category", "s", toggle_category_action);
   gtk_widget_class_install_action (widget_class, "win.set-home", NULL, set_home_action);
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.place-at-center", NULL, place_at_center_action);
   gtk_widget_class_install_action (widget_class, "win.rename-map", NULL, rename_map_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-asset", NULL);
