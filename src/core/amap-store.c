@@ -270,7 +270,6 @@ typedef struct {
 /* A location that goes into the R*Tree when the batch commits. */
 typedef struct
 {
-  guint64 order;  /* Morton code of the location, see morton_code() */
   gint64  id;
   guint   sequence;
   double  latitude;  /* NAN: the asset has no location (any more) */
@@ -1129,31 +1128,6 @@ remove_fts (AmapStore  *self,
   return stored != NULL && write_fts (self, STMT_FTS_DELETE, id, stored, error);
 }
 
-/* Spreads the low 32 bits of @x over the even bits of the result. */
-static guint64
-spread_bits (guint64 x)
-{
-  x &= 0xffffffff;
-  x = (x | (x << 16)) & G_GUINT64_CONSTANT (0x0000ffff0000ffff);
-  x = (x | (x << 8)) & G_GUINT64_CONSTANT (0x00ff00ff00ff00ff);
-  x = (x | (x << 4)) & G_GUINT64_CONSTANT (0x0f0f0f0f0f0f0f0f);
-  x = (x | (x << 2)) & G_GUINT64_CONSTANT (0x3333333333333333);
-  x = (x | (x << 1)) & G_GUINT64_CONSTANT (0x5555555555555555);
-  return x;
-}
-
-/* Interleaves the bits of latitude and longitude (scaled to 32 bits
- * each): sorting by it keeps nearby points together (Z-order). */
-static guint64
-morton_code (double latitude,
-             double longitude)
-{
-  guint64 y = (guint64) ((CLAMP (latitude, -90.0, 90.0) + 90.0) / 180.0 * 4294967295.0);
-  guint64 x = (guint64) ((CLAMP (longitude, -180.0, 180.0) + 180.0) / 360.0 * 4294967295.0);
-
-  return spread_bits (x) | (spread_bits (y) << 1);
-}
-
 static int
 compare_batch_point_ids (gconstpointer a,
                          gconstpointer b)
@@ -1164,18 +1138,6 @@ compare_batch_point_ids (gconstpointer a,
   if (pa->id != pb->id)
     return pa->id < pb->id ? -1 : 1;
   return pa->sequence < pb->sequence ? -1 : pa->sequence > pb->sequence;
-}
-
-static int
-compare_batch_points (gconstpointer a,
-                      gconstpointer b)
-{
-  const BatchPoint *pa = a;
-  const BatchPoint *pb = b;
-
-  if (pa->order != pb->order)
-    return pa->order < pb->order ? -1 : 1;
-  return pa->id < pb->id ? -1 : pa->id > pb->id;
 }
 
 /* Adds the FTS row and the R*Tree entry of the live asset at @id (whose
@@ -1201,18 +1163,18 @@ write_indexes (AmapStore  *self,
   if (!write_fts (self, STMT_FTS_INSERT, id, asset, error))
     return FALSE;
 
-  /* A batch fills the R*Tree at commit, in Z-order, which is faster
-   * than one by one in file order. The last write of an asset wins. */
+  /* A batch fills the R*Tree at commit, where its pages are not
+   * competing with the other tables' for the cache: about a fifth faster.
+   * The last write of an asset wins. (Inserting in Z-order was slower
+   * than in file order: the R*Tree splits worse.) */
   if (self->batch != NULL)
     {
-      BatchPoint point = { 0, id, self->batch->points->len, NAN, NAN };
+      BatchPoint point = { id, self->batch->points->len, NAN, NAN };
 
       if (amap_asset_get_has_location (asset))
         {
           point.latitude = amap_asset_get_latitude (asset);
           point.longitude = amap_asset_get_longitude (asset);
-          if (!isnan (point.latitude) && !isnan (point.longitude))
-            point.order = morton_code (point.latitude, point.longitude);
         }
       g_array_append_val (self->batch->points, point);
       return TRUE;
@@ -3662,7 +3624,7 @@ amap_store_batch_put (AmapStoreBatch  *batch,
   return TRUE;
 }
 
-/* The R*Tree entries of the rows the batch added, in Z-order. */
+/* The R*Tree entries of the rows the batch wrote, in row order. */
 static gboolean
 insert_batch_points (AmapStoreBatch  *batch,
                      GError         **error)
@@ -3684,7 +3646,6 @@ insert_batch_points (AmapStoreBatch  *batch,
       g_array_index (batch->points, BatchPoint, n++) = *point;
     }
   g_array_set_size (batch->points, n);
-  g_array_sort (batch->points, compare_batch_points);
 
   for (guint i = 0; i < batch->points->len; i++)
     {
