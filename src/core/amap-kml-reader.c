@@ -2785,12 +2785,14 @@ on_end_element (void          *user_data,
     }
 }
 
+/* Text and CDATA differ only in a description: there CDATA holds markup
+ * meant as markup, while plain text is escaped so it stays text. */
 static void
-on_characters (void          *user_data,
-               const xmlChar *ch,
-               int            len)
+collect_text (AmapKmlReader *self,
+              const char    *text,
+              int            len,
+              gboolean       is_cdata)
 {
-  AmapKmlReader *self = user_data;
   Frame *frame = top_frame (self);
 
   if (frame == NULL || self->error != NULL)
@@ -2800,13 +2802,17 @@ on_characters (void          *user_data,
     {
     case ROLE_FIELD:
     case ROLE_FOREIGN_DATA:
-      append_text (self, (const char *) ch, len);
+      append_text (self, text, len);
       break;
     case ROLE_DESCRIPTION:
     case ROLE_DESCRIPTION_CHILD:
-      append_text (self, (const char *) ch, len);
-      if (self->markup->len < MAX_FIELD_TEXT)
-        append_escaped (self->markup, (const char *) ch, len);
+      append_text (self, text, len);
+      if (self->markup->len >= MAX_FIELD_TEXT)
+        break;
+      if (is_cdata)
+        g_string_append_len (self->markup, text, len);
+      else
+        append_escaped (self->markup, text, len);
       break;
     default:
       break;
@@ -2814,32 +2820,19 @@ on_characters (void          *user_data,
 }
 
 static void
+on_characters (void          *user_data,
+               const xmlChar *ch,
+               int            len)
+{
+  collect_text (user_data, (const char *) ch, len, FALSE);
+}
+
+static void
 on_cdata (void          *user_data,
           const xmlChar *ch,
           int            len)
 {
-  AmapKmlReader *self = user_data;
-  Frame *frame = top_frame (self);
-
-  if (frame == NULL || self->error != NULL)
-    return;
-
-  switch (frame->role)
-    {
-    case ROLE_FIELD:
-    case ROLE_FOREIGN_DATA:
-      append_text (self, (const char *) ch, len);
-      break;
-    case ROLE_DESCRIPTION:
-    case ROLE_DESCRIPTION_CHILD:
-      /* CDATA in a description holds markup meant as markup. */
-      append_text (self, (const char *) ch, len);
-      if (self->markup->len < MAX_FIELD_TEXT)
-        g_string_append_len (self->markup, (const char *) ch, len);
-      break;
-    default:
-      break;
-    }
+  collect_text (user_data, (const char *) ch, len, TRUE);
 }
 
 /* At the end of input with elements still open, libxml2 says "Extra
