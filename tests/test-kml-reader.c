@@ -800,6 +800,44 @@ test_attribute_ampersand (void)
 }
 
 static void
+test_foreign_columns (void)
+{
+  /* A My Maps layer made from a spreadsheet: its columns arrive as Data. */
+  static const char kml[] =
+    "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>"
+    "<Placemark><name>Corner Store</name><ExtendedData>"
+    "<Data name=\"Street Address\"><value>12 Main St</value></Data>"
+    "<Data name=\"Phone Number\"><value>(510) 555-0100</value></Data>"
+    "<Data name=\"E-mail\"><value>shop@example.org</value></Data>"
+    "<Data name=\"URL\"><value>https://example.org</value></Data>"
+    "<Data name=\"Hours\"><value>7–3</value></Data>"
+    "</ExtendedData><Point><coordinates>1,2</coordinates></Point></Placemark>"
+    "<Placemark><name>Clinic</name><address>1 Health Way</address><ExtendedData>"
+    "<Data name=\"Address\"><value>PO Box 9</value></Data>"
+    "</ExtendedData><Point><coordinates>1,2</coordinates></Point></Placemark>"
+    "</Document></kml>";
+  g_autoptr(GError) error = NULL;
+  AmapAsset *store, *clinic;
+  Result r;
+
+  g_assert_true (read_string ("sheet.kml", kml, &r, &error));
+  g_assert_no_error (error);
+  store = find_asset (&r, "Corner Store");
+  g_assert_cmpstr (amap_asset_get_address (store), ==, "12 Main St");
+  g_assert_cmpstr (amap_asset_get_phone (store), ==, "(510) 555-0100");
+  g_assert_cmpstr (amap_asset_get_email (store), ==, "shop@example.org");
+  g_assert_cmpstr (amap_asset_get_website (store), ==, "https://example.org");
+  g_assert_null (amap_asset_get_extra (store, "Phone Number"));
+  /* Other columns stay extra fields. */
+  g_assert_cmpstr (amap_asset_get_extra (store, "Hours"), ==, "7–3");
+  /* <address> wins; the column is kept, not lost. */
+  clinic = find_asset (&r, "Clinic");
+  g_assert_cmpstr (amap_asset_get_address (clinic), ==, "1 Health Way");
+  g_assert_cmpstr (amap_asset_get_extra (clinic, "Address"), ==, "PO Box 9");
+  result_clear (&r);
+}
+
+static void
 test_not_well_formed (void)
 {
   g_autoptr(GError) error = NULL;
@@ -1113,6 +1151,7 @@ main (int   argc,
   g_test_add_func ("/kml-reader/own-round-trip", test_fixture_own_round_trip);
   g_test_add_func ("/kml-reader/own-pin-and-shape", test_own_pin_and_shape);
   g_test_add_func ("/kml-reader/attribute-ampersand", test_attribute_ampersand);
+  g_test_add_func ("/kml-reader/foreign-columns", test_foreign_columns);
   g_test_add_func ("/kml-reader/not-well-formed", test_not_well_formed);
   g_test_add_func ("/kml-reader/source-ids", test_source_ids_stable);
   g_test_add_func ("/kml-reader/caps", test_caps);

@@ -1727,6 +1727,49 @@ category_from_folders (AmapKmlReader *self)
   return NULL;
 }
 
+/* Spreadsheet-style columns of other tools' files (Google My Maps layers
+ * imported from a sheet, GIS exports) that mean one of our fields. Compared
+ * without case, spaces, '-' or '_': "Phone Number", "E-mail", "Street
+ * Address". */
+static const struct {
+  const char *column;
+  const char *field;
+} foreign_columns[] = {
+  { "address", "address" }, { "streetaddress", "address" }, { "fulladdress", "address" },
+  { "phone", "phone" }, { "phonenumber", "phone" }, { "telephone", "phone" }, { "tel", "phone" },
+  { "email", "email" }, { "emailaddress", "email" },
+  { "website", "website" }, { "web", "website" }, { "url", "website" }, { "homepage", "website" },
+};
+
+static const char *
+foreign_column_field (const char *name)
+{
+  g_autoptr(GString) folded = g_string_new (NULL);
+
+  for (const char *p = name; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (folded, g_ascii_tolower (*p));
+
+  for (guint i = 0; i < G_N_ELEMENTS (foreign_columns); i++)
+    if (g_str_equal (folded->str, foreign_columns[i].column))
+      return foreign_columns[i].field;
+  return NULL;
+}
+
+/* The value of one of the asset's text fields that foreign columns fill. */
+static const char *
+get_contact_field (AmapAsset  *asset,
+                   const char *field)
+{
+  if (g_str_equal (field, "address"))
+    return amap_asset_get_address (asset);
+  if (g_str_equal (field, "phone"))
+    return amap_asset_get_phone (asset);
+  if (g_str_equal (field, "email"))
+    return amap_asset_get_email (asset);
+  return amap_asset_get_website (asset);
+}
+
 static gboolean
 has_address_field (Placemark *pm)
 {
@@ -1846,6 +1889,18 @@ finish_placemark (AmapKmlReader *self)
     {
       const char *name = g_ptr_array_index (pm->fields, i);
       const char *value = g_ptr_array_index (pm->fields, i + 1);
+
+      /* Another tool's "Phone Number" column fills our phone field, so it
+       * shows in the editor and search finds it; a field the placemark
+       * already set (<address>, <phoneNumber>) wins. */
+      if (!self->is_own_file && value != NULL && !is_own_field (name))
+        {
+          const char *field = foreign_column_field (name);
+
+          if (field != NULL && get_contact_field (asset, field) == NULL &&
+              apply_own_field (self, asset, field, value, &category))
+            continue;
+        }
 
       if (is_own_field (name))
         {
