@@ -8,6 +8,9 @@
 #include <math.h>
 
 #include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "amap-map-view.h"
 #include "amap-pin-layer.h"
@@ -351,6 +354,117 @@ test_add_mode (Fixture       *fixture,
   g_assert_null (amap_map_view_get_selected_uuid (fixture->view));
 }
 
+#ifdef GDK_WINDOWING_X11
+/* Moves the real pointer with xdotool to (@x, @y) of the pin layer and
+ * clicks @button, through the X server like a person would. */
+static void
+real_click (Fixture *fixture,
+            double   x,
+            double   y,
+            int      button)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *sbutton = NULL;
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (fixture->view));
+  double wx, wy, tx, ty;
+  int status = -1;
+
+  g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (fixture->layer),
+                                                   GTK_WIDGET (native), x, y, &wx, &wy));
+  /* Window coordinates to the X window's: add the client-side shadow. */
+  gtk_native_get_surface_transform (native, &tx, &ty);
+
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+  sx = g_strdup_printf ("%d", (int) round (wx + tx));
+  sy = g_strdup_printf ("%d", (int) round (wy + ty));
+  sbutton = g_strdup_printf ("%d", button);
+  {
+    const char *argv[] = { "xdotool", "mousemove", "--sync", "--window", xid, sx, sy,
+                           "click", sbutton, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                  NULL, NULL, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Runs the main loop until @done is TRUE. The deadline only keeps a broken
+ * build from hanging CI; nothing here measures time. */
+static void
+iterate_until (gboolean *done)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!*done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+on_selected_notify (AmapMapView *view,
+                    GParamSpec  *pspec,
+                    gboolean    *done)
+{
+  *done = amap_map_view_get_selected_uuid (view) != NULL;
+}
+
+static void
+on_real_add_requested (AmapMapView *view,
+                       double       latitude,
+                       double       longitude,
+                       gboolean    *done)
+{
+  *done = TRUE;
+}
+#endif
+
+/* The tests above call the view's handlers; this one goes through the X
+ * server, so it fails if the controllers never see real events (as they
+ * did while they sat on a layer, which libshumate 1.0 never picks). */
+static void
+test_real_pointer (Fixture       *fixture,
+                   gconstpointer  data)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  gboolean selected = FALSE, added = FALSE;
+  double x, y;
+
+  if (!GDK_IS_X11_DISPLAY (gtk_widget_get_display (fixture->window)))
+    {
+      g_test_skip ("Real pointer events need an X11 display (Xvfb)");
+      return;
+    }
+  if (xdotool == NULL)
+    {
+      g_test_skip ("Real pointer events need xdotool (apt-get install xdotool)");
+      return;
+    }
+
+  /* Let the window reach the screen before pointing at it. */
+  while (!gtk_widget_get_mapped (fixture->window))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* A click on a pin's head selects it. */
+  g_signal_connect (fixture->view, "notify::selected-uuid", G_CALLBACK (on_selected_notify), &selected);
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north", &x, &y));
+  real_click (fixture, x, y - 20, 1);
+  iterate_until (&selected);
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (fixture->view), ==, "north");
+
+  /* In add mode a click on empty map asks for an asset there. */
+  g_signal_connect (fixture->view, "add-requested", G_CALLBACK (on_real_add_requested), &added);
+  amap_map_view_set_adding (fixture->view, TRUE);
+  real_click (fixture, gtk_widget_get_width (GTK_WIDGET (fixture->layer)) / 2.0,
+              gtk_widget_get_height (GTK_WIDGET (fixture->layer)) / 2.0 + 60, 1);
+  iterate_until (&added);
+  g_assert_true (added);
+  g_assert_false (amap_map_view_get_adding (fixture->view));
+#else
+  g_test_skip ("Real pointer events are tested on X11 only");
+#endif
+}
+
 static void
 test_home_marker (Fixture       *fixture,
                   gconstpointer  data)
@@ -517,6 +631,8 @@ main (int   argc,
               fixture_set_up, test_drag_selected_pin, fixture_tear_down);
   g_test_add ("/map-view/add-mode", Fixture, NULL,
               fixture_set_up, test_add_mode, fixture_tear_down);
+  g_test_add ("/map-view/real-pointer", Fixture, NULL,
+              fixture_set_up, test_real_pointer, fixture_tear_down);
   g_test_add ("/map-view/home-marker", Fixture, NULL,
               fixture_set_up, test_home_marker, fixture_tear_down);
   g_test_add ("/map-view/base-map-switch", Fixture, NULL,
