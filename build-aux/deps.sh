@@ -10,7 +10,7 @@ AMAP_BUILD_PACKAGES=(
 )
 
 AMAP_TEST_PACKAGES=(
-  xvfb xauth gdal-bin gpsbabel libxml2-utils sqlite3 time
+  xvfb xauth xdotool gdal-bin gpsbabel libxml2-utils sqlite3 time
   clang libclang-rt-14-dev
 )
 
