@@ -1220,6 +1220,14 @@ test_box_query (void)
   hits = amap_store_query_box (store, 41.80, -87.70, 41.90, -87.60, &error);
   g_assert_no_error (error);
   assert_uuids (hits, expected);
+  /* A ten-millionth of a degree outside is outside; so is the deleted one. */
+  {
+    const char *outside[] = { south_out, north_out, west_out, east_out, far, deleted };
+
+    for (guint i = 0; i < G_N_ELEMENTS (outside); i++)
+      for (guint j = 0; j < hits->len; j++)
+        g_assert_cmpstr (g_ptr_array_index (hits, j), !=, outside[i]);
+  }
 
   /* An empty box, and one across the antimeridian. */
   g_clear_pointer (&hits, g_ptr_array_unref);
