@@ -54,7 +54,7 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-/* Runs the real asset-map with no display at all. */
+/* Runs the real asset-map with no display and no settings schema. */
 static gboolean
 run_binary (const char * const  *args,
             char               **out,
@@ -72,6 +72,9 @@ run_binary (const char * const  *args,
 
   envp = g_environ_unsetenv (envp, "DISPLAY");
   envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+  /* Nor our settings schema: the headless commands must not need it (the
+   * isolated XDG directories hide the system's schemas too). */
+  envp = g_environ_unsetenv (envp, "GSETTINGS_SCHEMA_DIR");
   envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
   envp = g_environ_setenv (envp, "LANGUAGE", "C", TRUE);
 

@@ -32,6 +32,31 @@ struct _AmapApplication
 
 G_DEFINE_FINAL_TYPE (AmapApplication, amap_application, ADW_TYPE_APPLICATION)
 
+/* Settings are made when first needed: the headless commands must work
+ * where the schema is not installed (a build tree, a script). */
+static GSettings *
+get_settings (AmapApplication *self)
+{
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APPLICATION_ID);
+  return self->settings;
+}
+
+/* The Preferences' category for imported places that have none, when the
+ * schema is there; NULL (meaning "other") when it is not. */
+static char *
+headless_default_category (AmapApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+  return g_settings_get_string (get_settings (self), "import-default-category");
+}
+
 /* Helpers */
 
 static void
@@ -60,7 +85,7 @@ static void
 remember_map (AmapApplication *self,
               const char      *path)
 {
-  g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-maps");
+  g_auto(GStrv) old = g_settings_get_strv (get_settings (self), "recent-maps");
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) recent = NULL;
   guint n = 1;
@@ -75,8 +100,8 @@ remember_map (AmapApplication *self,
     }
   recent = g_strv_builder_end (builder);
 
-  g_settings_set_strv (self->settings, "recent-maps", (const char * const *) recent);
-  g_settings_set_string (self->settings, "last-map", path);
+  g_settings_set_strv (get_settings (self), "recent-maps", (const char * const *) recent);
+  g_settings_set_string (get_settings (self), "last-map", path);
 }
 
 static GtkWindow *
@@ -95,7 +120,7 @@ static AmapStore *
 open_startup_store (AmapApplication  *self,
                     GError          **error)
 {
-  g_autofree char *last = g_settings_get_string (self->settings, "last-map");
+  g_autofree char *last = g_settings_get_string (get_settings (self), "last-map");
   g_autofree char *default_path = NULL;
 
   if (last[0] != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
@@ -335,7 +360,7 @@ run_headless (AmapApplication *self,
 
   if (import_path != NULL)
     {
-      g_autofree char *category = g_settings_get_string (self->settings, "import-default-category");
+      g_autofree char *category = headless_default_category (self);
 
       if (!amap_cli_import (store, import_path, category, stdout, &error))
         {
@@ -565,8 +590,6 @@ amap_application_init (AmapApplication *self)
       N_("Print the version and exit"), NULL },
     { NULL }
   };
-
-  self->settings = g_settings_new (APPLICATION_ID);
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[FILE…]"));
