@@ -763,6 +763,42 @@ static const struct {
     "SELECT asset_id, id, date, kind, notes FROM interactions ORDER BY asset_id, date, id" },
 };
 
+/* Reads the tags, contacts and log of the asset with row @id into @asset.
+ * @has_children, when given, holds per child table the ids that have rows
+ * there, so that assets without any skip the query. */
+static gboolean
+read_children (AmapStore   *self,
+               AmapAsset   *asset,
+               gint64       id,
+               GHashTable  *has_children[],
+               GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+    {
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (has_children != NULL && !g_hash_table_contains (has_children[i], &id))
+        continue;
+
+      if (!(stmt = get_stmt (self, child_readers[i].stmt, error)))
+        return FALSE;
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        child_readers[i].func (asset, stmt);
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, rc, error);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /* Reads the asset with row id @id, children included, deleted or not. */
 static AmapAsset *
 read_asset (AmapStore  *self,
@@ -795,22 +831,8 @@ read_asset (AmapStore  *self,
     *deleted = sqlite3_column_int (stmt, COL_DELETED) != 0;
   sqlite3_reset (stmt);
 
-  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
-    {
-      if (!(stmt = get_stmt (self, child_readers[i].stmt, error)))
-        return NULL;
-
-      sqlite3_bind_int64 (stmt, 1, id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        child_readers[i].func (asset, stmt);
-      sqlite3_reset (stmt);
-
-      if (rc != SQLITE_DONE)
-        {
-          set_sqlite_error (self, rc, error);
-          return NULL;
-        }
-    }
+  if (!read_children (self, asset, id, NULL, error))
+    return NULL;
 
   return g_steal_pointer (&asset);
 }
@@ -3008,25 +3030,8 @@ read_export_asset (AmapStore   *self,
   asset = asset_from_row (stmt);
   sqlite3_reset (stmt);
 
-  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
-    {
-      if (!g_hash_table_contains (has_children[i], &id))
-        continue;
-
-      if (!(stmt = get_stmt (self, child_readers[i].stmt, error)))
-        return NULL;
-
-      sqlite3_bind_int64 (stmt, 1, id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        child_readers[i].func (asset, stmt);
-      sqlite3_reset (stmt);
-
-      if (rc != SQLITE_DONE)
-        {
-          set_sqlite_error (self, rc, error);
-          return NULL;
-        }
-    }
+  if (!read_children (self, asset, id, has_children, error))
+    return NULL;
 
   return g_steal_pointer (&asset);
 }
