@@ -246,6 +246,11 @@ test_new_file (void)
         g_assert_cmpstr (amap_category_get_color (category), !=,
                          amap_category_get_color (g_ptr_array_index (builtin, j)));
     }
+  /* Without a store, the same built-ins by key. */
+  g_assert_cmpstr (amap_category_get_color (amap_category_lookup_builtin (AMAP_CATEGORY_BUSINESS)), ==, "#e66100");
+  g_assert_true (amap_category_get_builtin (amap_category_lookup_builtin (AMAP_CATEGORY_PARK)));
+  g_assert_null (amap_category_lookup_builtin ("community-gardens"));
+  g_assert_null (amap_category_lookup_builtin (NULL));
   {
     AmapCategory *business = amap_store_lookup_category (store, "business");
 

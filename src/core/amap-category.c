@@ -232,6 +232,25 @@ amap_category_list_builtin (void)
   return list;
 }
 
+AmapCategory *
+amap_category_lookup_builtin (const char *key)
+{
+  static GPtrArray *list;
+
+  if (g_once_init_enter (&list))
+    g_once_init_leave (&list, amap_category_list_builtin ());
+
+  for (guint i = 0; key != NULL && i < list->len; i++)
+    {
+      AmapCategory *category = g_ptr_array_index (list, i);
+
+      if (g_str_equal (amap_category_get_key (category), key))
+        return category;
+    }
+
+  return NULL;
+}
+
 gboolean
 amap_color_is_valid (const char *color)
 {

@@ -42,6 +42,10 @@ gboolean      amap_category_get_builtin   (AmapCategory *self);
 /* The built-in set, in display order (a new array of new refs). */
 GPtrArray    *amap_category_list_builtin  (void);
 
+/* The built-in category with @key, or NULL (transfer none: made once and
+ * kept for the process). For code that has no store at hand. */
+AmapCategory *amap_category_lookup_builtin (const char   *key);
+
 /* TRUE for "#rrggbb" (case-insensitive). */
 gboolean      amap_color_is_valid         (const char   *color);
 

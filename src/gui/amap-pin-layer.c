@@ -69,7 +69,6 @@ struct _AmapPinLayer
   AmapStore    *store;
   char         *selected_uuid;
   GPtrArray    *pins;            /* Pin *, parallel to the model */
-  GPtrArray    *builtin_categories;
   GHashTable   *categories;      /* key -> AmapCategory */
 
   gboolean      has_home;
@@ -173,24 +172,12 @@ find_category (AmapPinLayer *self,
 
   if (self->store != NULL)
     category = amap_store_lookup_category (self->store, key);
-  if (category != NULL)
-    g_object_ref (category);
-
   if (category == NULL)
-    {
-      if (self->builtin_categories == NULL)
-        self->builtin_categories = amap_category_list_builtin ();
-      for (guint i = 0; i < self->builtin_categories->len && category == NULL; i++)
-        {
-          AmapCategory *builtin = g_ptr_array_index (self->builtin_categories, i);
+    category = amap_category_lookup_builtin (key);
 
-          if (g_strcmp0 (amap_category_get_key (builtin), key) == 0)
-            category = g_object_ref (builtin);
-        }
-    }
-
+  /* A reference: the store's own may go when its categories change. */
   if (category != NULL)
-    g_hash_table_insert (self->categories, g_strdup (key), category);
+    g_hash_table_insert (self->categories, g_strdup (key), g_object_ref (category));
 
   return category;
 }
@@ -899,7 +886,6 @@ amap_pin_layer_dispose (GObject *object)
 
   amap_pin_layer_set_model (self, NULL);
   amap_pin_layer_set_store (self, NULL);
-  g_clear_pointer (&self->builtin_categories, g_ptr_array_unref);
   g_clear_pointer (&self->textures, g_hash_table_unref);
   g_clear_pointer (&self->categories, g_hash_table_unref);
 

@@ -185,21 +185,8 @@ lookup_color (AmapShapeLayer *self,
 
   if (self->store != NULL)
     category = amap_store_lookup_category (self->store, key);
-  if (category != NULL)
-    g_object_ref (category);
-
   if (category == NULL)
-    {
-      g_autoptr(GPtrArray) builtins = amap_category_list_builtin ();
-
-      for (guint i = 0; i < builtins->len && category == NULL; i++)
-        {
-          AmapCategory *builtin = g_ptr_array_index (builtins, i);
-
-          if (g_strcmp0 (amap_category_get_key (builtin), key) == 0)
-            category = g_object_ref (builtin);
-        }
-    }
+    category = amap_category_lookup_builtin (key);
 
   if (category != NULL && amap_color_is_valid (amap_category_get_color (category)))
     color = amap_category_get_color (category);
@@ -207,7 +194,6 @@ lookup_color (AmapShapeLayer *self,
     color = FALLBACK_COLOR;
 
   g_hash_table_insert (self->colors, g_strdup (key), g_strdup (color));
-  g_clear_object (&category);
 
   return g_hash_table_lookup (self->colors, key);
 }
