@@ -46,6 +46,8 @@ struct _AmapMapView
 
   AmapPinLayer     *pin_layer;
   AmapShapeLayer   *shape_layer;
+  AmapTourLayer    *legs_layer;
+  AmapTourLayer    *stops_layer;
   GtkWidget        *popover;
   GSettings        *settings;
   AmapTileSource   *tile_source;
@@ -57,6 +59,7 @@ struct _AmapMapView
   char             *selected_uuid;
   gboolean          adding;
   gboolean          offline;
+  gboolean          picking;
 
   double            context_latitude;
   double            context_longitude;
@@ -79,12 +82,14 @@ enum {
   PROP_SELECTED_UUID,
   PROP_ADDING,
   PROP_OFFLINE,
+  PROP_PICKING,
   N_PROPS
 };
 
 enum {
   ADD_REQUESTED,
   ASSET_MOVED,
+  ASSET_PICKED,
   N_SIGNALS
 };
 
@@ -544,7 +549,7 @@ on_drag_begin_cb (GtkGestureDrag *gesture,
   view_to_layer (self, &x, &y);
 
   /* Only the selected pin moves; any other drag pans the map. */
-  if (self->adding
+  if (self->adding || self->picking
       || self->selected_uuid == NULL
       || amap_pin_layer_hit_test (self->pin_layer, x, y, &asset, NULL, NULL) != AMAP_PIN_HIT_PIN
       || g_strcmp0 (amap_asset_get_uuid (asset), self->selected_uuid) != 0
@@ -726,6 +731,9 @@ amap_map_view_get_property (GObject    *object,
     case PROP_OFFLINE:
       g_value_set_boolean (value, self->offline);
       break;
+    case PROP_PICKING:
+      g_value_set_boolean (value, self->picking);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -752,6 +760,9 @@ amap_map_view_set_property (GObject      *object,
       break;
     case PROP_ADDING:
       amap_map_view_set_adding (self, g_value_get_boolean (value));
+      break;
+    case PROP_PICKING:
+      amap_map_view_set_picking (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -787,6 +798,9 @@ amap_map_view_class_init (AmapMapViewClass *klass)
   properties[PROP_OFFLINE] =
     g_param_spec_boolean ("offline", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PICKING] =
+    g_param_spec_boolean ("picking", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -820,6 +834,19 @@ amap_map_view_class_init (AmapMapViewClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
+  /**
+   * AmapMapView::asset-picked:
+   * @uuid: the asset whose pin was clicked
+   *
+   * A click on a pin in picking mode; the pin is not selected.
+   */
+  signals[ASSET_PICKED] =
+    g_signal_new ("asset-picked",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
 
@@ -860,8 +887,13 @@ amap_map_view_init (AmapMapView *self)
 
   self->shape_layer = amap_shape_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->shape_layer));
+  self->legs_layer = amap_tour_layer_new (viewport, AMAP_TOUR_LAYER_LEGS);
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->legs_layer));
   self->pin_layer = amap_pin_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->pin_layer));
+  self->stops_layer = amap_tour_layer_new (viewport, AMAP_TOUR_LAYER_STOPS);
+  amap_tour_layer_set_pin_layer (self->stops_layer, self->pin_layer);
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->stops_layer));
 
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self);
   update_home (self);
@@ -993,6 +1025,7 @@ amap_map_view_set_selected_uuid (AmapMapView *self,
   g_free (self->selected_uuid);
   self->selected_uuid = g_strdup (uuid);
   amap_pin_layer_set_selected_uuid (self->pin_layer, uuid);
+  amap_tour_layer_set_selected_uuid (self->stops_layer, uuid);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_UUID]);
 }
@@ -1143,7 +1176,10 @@ amap_map_view_click_at (AmapMapView *self,
   switch (amap_pin_layer_hit_test (self->pin_layer, x, y, &asset, NULL, bounds))
     {
     case AMAP_PIN_HIT_PIN:
-      amap_map_view_set_selected_uuid (self, amap_asset_get_uuid (asset));
+      if (self->picking)
+        g_signal_emit (self, signals[ASSET_PICKED], 0, amap_asset_get_uuid (asset));
+      else
+        amap_map_view_set_selected_uuid (self, amap_asset_get_uuid (asset));
       break;
 
     case AMAP_PIN_HIT_CLUSTER:
@@ -1157,7 +1193,8 @@ amap_map_view_click_at (AmapMapView *self,
 
     case AMAP_PIN_HIT_NONE:
     default:
-      amap_map_view_set_selected_uuid (self, NULL);
+      if (!self->picking)
+        amap_map_view_set_selected_uuid (self, NULL);
       break;
     }
 }
@@ -1168,4 +1205,49 @@ amap_map_view_get_pin_layer (AmapMapView *self)
   g_return_val_if_fail (AMAP_IS_MAP_VIEW (self), NULL);
 
   return self->pin_layer;
+}
+
+void
+amap_map_view_set_tour_plan (AmapMapView  *self,
+                             AmapTourPlan *plan)
+{
+  g_return_if_fail (AMAP_IS_MAP_VIEW (self));
+
+  amap_tour_layer_set_plan (self->legs_layer, plan);
+  amap_tour_layer_set_plan (self->stops_layer, plan);
+}
+
+AmapTourLayer *
+amap_map_view_get_tour_layer (AmapMapView *self)
+{
+  g_return_val_if_fail (AMAP_IS_MAP_VIEW (self), NULL);
+
+  return self->stops_layer;
+}
+
+gboolean
+amap_map_view_get_picking (AmapMapView *self)
+{
+  g_return_val_if_fail (AMAP_IS_MAP_VIEW (self), FALSE);
+
+  return self->picking;
+}
+
+void
+amap_map_view_set_picking (AmapMapView *self,
+                           gboolean     picking)
+{
+  g_return_if_fail (AMAP_IS_MAP_VIEW (self));
+
+  picking = !!picking;
+  if (self->picking == picking)
+    return;
+
+  self->picking = picking;
+  if (picking)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "picking");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "picking");
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKING]);
 }

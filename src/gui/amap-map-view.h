@@ -9,6 +9,7 @@
 
 #include "amap-pin-layer.h"
 #include "amap-store.h"
+#include "amap-tour-layer.h"
 
 G_BEGIN_DECLS
 
@@ -23,12 +24,16 @@ G_DECLARE_FINAL_TYPE (AmapMapView, amap_map_view, AMAP, MAP_VIEW, GtkWidget)
  *   "adding"         boolean: the next click on the map asks for a new
  *                    asset there (crosshair cursor), then add mode ends
  *   "offline"        boolean, read-only: map tiles could not be loaded
+ *   "picking"        boolean: a click on a pin emits "asset-picked" instead
+ *                    of selecting it (the tour panel's Pick Stops mode)
  *
  * Signals:
  *   "add-requested" (double latitude, double longitude)
  *       A click in add mode, or "Add Asset Here" from the context menu.
  *   "asset-moved" (const char *uuid, double latitude, double longitude)
  *       The selected pin was dragged there; nothing is saved by the view.
+ *   "asset-picked" (const char *uuid)
+ *       A click on a pin in picking mode.
  *
  * Settings (io.github.assetmap.AssetMap): base-map, tile-url-template,
  * walking-rings, show-walking-rings.
@@ -70,5 +75,13 @@ void          amap_map_view_click_at          (AmapMapView *self,
 
 /* For tests and the window's own overlays. */
 AmapPinLayer *amap_map_view_get_pin_layer     (AmapMapView *self);
+
+/* The tour drawn on the map (NULL: none), and its stops' layer. */
+void          amap_map_view_set_tour_plan     (AmapMapView  *self,
+                                               AmapTourPlan *plan);
+AmapTourLayer *amap_map_view_get_tour_layer   (AmapMapView *self);
+gboolean      amap_map_view_get_picking       (AmapMapView *self);
+void          amap_map_view_set_picking       (AmapMapView *self,
+                                               gboolean     picking);
 
 G_END_DECLS

@@ -21,7 +21,9 @@
 #include "amap-export.h"
 #include "amap-file-chooser.h"
 #include "amap-import.h"
+#include "amap-tour-panel.h"
 #include "amap-window.h"
+#include "amap-window-tours.h"
 
 #if defined(__has_include)
 # if __has_include("amap-map-view.h")
@@ -97,6 +99,8 @@ struct _AmapWindow
   GtkWidget            *sidebar;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
+  AdwViewStack         *sidebar_pages;
+  GtkWidget            *tour_panel;
   GtkStack             *sidebar_stack;
   GtkFlowBox           *category_chips;
   GtkDropDown          *stage_dropdown;
@@ -1462,6 +1466,12 @@ escape_action (GtkWidget  *widget,
 {
   AmapWindow *self = AMAP_WINDOW (widget);
 
+  if (self->tour_panel != NULL && amap_tour_panel_get_picking (AMAP_TOUR_PANEL (self->tour_panel)))
+    {
+      amap_tour_panel_set_picking (AMAP_TOUR_PANEL (self->tour_panel), FALSE);
+      return;
+    }
+
   if (gtk_revealer_get_reveal_child (self->hint_revealer))
     {
       self->placing_home = FALSE;
@@ -1918,6 +1928,9 @@ amap_window_constructed (GObject *object)
   if (g_signal_lookup ("asset-moved", G_OBJECT_TYPE (self->map_view)) != 0)
     g_signal_connect_object (self->map_view, "asset-moved", G_CALLBACK (asset_moved_cb), self, 0);
   g_signal_connect_swapped (self->add_button, "toggled", G_CALLBACK (add_button_toggled_cb), self);
+#ifdef HAVE_MAP_VIEW
+  self->tour_panel = amap_window_tours_setup (self, self->sidebar_pages);
+#endif
 
   /* Window state. */
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -2094,6 +2107,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_pages);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, category_chips);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, stage_dropdown);
@@ -2139,6 +2153,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  amap_window_tours_class_init (widget_class);
 }
 
 static void
@@ -2209,4 +2224,12 @@ amap_window_get_map_view (AmapWindow *self)
   g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
 
   return self->map_view;
+}
+
+GtkWidget *
+amap_window_get_tour_panel (AmapWindow *self)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
+
+  return self->tour_panel;
 }

@@ -31,5 +31,7 @@ gboolean    amap_window_get_importing    (AmapWindow      *self);
 GListModel *amap_window_get_asset_model  (AmapWindow      *self);
 /* The map view (an AmapMapView once it exists). */
 GtkWidget  *amap_window_get_map_view     (AmapWindow      *self);
+/* The Tours page (an AmapTourPanel). */
+GtkWidget  *amap_window_get_tour_panel   (AmapWindow      *self);
 
 G_END_DECLS
