@@ -69,8 +69,8 @@ amap_store_add_tour (AmapStore   *self,
   if (!check_tour_name (name, error) || !_amap_store_check_writable (self, error))
     return 0;
 
-  if (!(stmt = _amap_store_prepare (self, "INSERT INTO tours (name, start_time, created) "
-                              "VALUES (?1, ?2, ?3)", error)))
+  if (!(stmt = _amap_store_prepare (self, "INSERT INTO tours (name, departure, created, modified) "
+                              "VALUES (?1, ?2, ?3, ?3)", error)))
     return 0;
 
   _amap_store_bind_text (stmt, 1, name);

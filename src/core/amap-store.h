@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define AMAP_STORE_SCHEMA_VERSION 1
+#define AMAP_STORE_SCHEMA_VERSION 2
 /* The file extension of a map. */
 #define AMAP_STORE_SUFFIX ".assetmap"
 
