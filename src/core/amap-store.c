@@ -1113,6 +1113,8 @@ amap_store_class_init (AmapStoreClass *klass)
   amap_store_signals[HOME_CHANGED] =
     g_signal_new ("home-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  _amap_store_tours_class_init (klass);
 }
 
 static void
