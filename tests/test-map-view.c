@@ -516,7 +516,9 @@ test_base_map_switch (Fixture       *fixture,
       n_base_layers++;
   g_assert_cmpuint (n_base_layers, ==, 1);
   g_assert_true (SHUMATE_IS_MAP_LAYER (gtk_widget_get_first_child (map)));
-  g_assert_true (gtk_widget_get_last_child (map) == GTK_WIDGET (fixture->layer));
+  /* Only the tour's stop numbers go over the pins. */
+  g_assert_true (gtk_widget_get_last_child (map) == GTK_WIDGET (amap_map_view_get_tour_layer (fixture->view)));
+  g_assert_true (gtk_widget_get_prev_sibling (gtk_widget_get_last_child (map)) == GTK_WIDGET (fixture->layer));
   g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 9);
 }
 

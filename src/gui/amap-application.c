@@ -471,6 +471,7 @@ amap_application_startup (GApplication *app)
 
   load_css ("/io/github/assetmap/AssetMap/style.css");
   load_css ("/io/github/assetmap/AssetMap/amap-map-view.css");
+  load_css ("/io/github/assetmap/AssetMap/amap-tour-panel.css");
 }
 
 static void

@@ -28,6 +28,8 @@ struct _AmapPreferencesWindow
   GtkSwitch            *rings_switch;
   AdwEntryRow          *rings_row;
   AdwComboRow          *import_category_row;
+  AdwEntryRow          *routing_url_row;
+  GtkSpinButton        *detour_spin;
   GtkLabel             *error_label;
 };
 
@@ -81,6 +83,28 @@ tile_url_apply_cb (AmapPreferencesWindow *self)
 
   show_problem (self, GTK_WIDGET (self->tile_url_row), NULL);
   g_settings_set_string (self->settings, "tile-url-template", text);
+}
+
+static void
+routing_url_apply_cb (AmapPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->routing_url_row))));
+  g_autoptr(GUri) uri = NULL;
+
+  if (text[0] != '\0')
+    uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  if (text[0] != '\0' &&
+      (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+       (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)))
+    {
+      show_problem (self, GTK_WIDGET (self->routing_url_row),
+                    _("A routing server’s address starts with https:// or http://, like "
+                      "https://osrm.example.org"));
+      return;
+    }
+
+  show_problem (self, GTK_WIDGET (self->routing_url_row), NULL);
+  g_settings_set_string (self->settings, "routing-url", text);
 }
 
 static char *
@@ -151,6 +175,7 @@ amap_preferences_window_constructed (GObject *object)
   g_autofree char *url = NULL;
   g_autofree char *rings = NULL;
   g_autofree char *import_category = NULL;
+  g_autofree char *routing_url = NULL;
   guint n;
 
   G_OBJECT_CLASS (amap_preferences_window_parent_class)->constructed (object);
@@ -195,6 +220,10 @@ amap_preferences_window_constructed (GObject *object)
   g_signal_connect_swapped (self->base_map_row, "notify::selected", G_CALLBACK (base_map_changed_cb), self);
   g_signal_connect_swapped (self->tile_url_row, "apply", G_CALLBACK (tile_url_apply_cb), self);
   g_signal_connect_swapped (self->rings_row, "apply", G_CALLBACK (rings_apply_cb), self);
+  routing_url = g_settings_get_string (self->settings, "routing-url");
+  gtk_editable_set_text (GTK_EDITABLE (self->routing_url_row), routing_url);
+  g_signal_connect_swapped (self->routing_url_row, "apply", G_CALLBACK (routing_url_apply_cb), self);
+  g_settings_bind (self->settings, "routing-detour-factor", self->detour_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (self->import_category_row, "notify::selected",
                             G_CALLBACK (import_category_changed_cb), self);
 }
@@ -272,6 +301,8 @@ amap_preferences_window_class_init (AmapPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, rings_row);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, import_category_row);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, routing_url_row);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, detour_spin);
 }
 
 static void

@@ -516,7 +516,9 @@ on_route_done_cb (GObject      *source,
       g_autoptr(GError) store_error = NULL;
 
       /* Stored in the map, so the tour shows and prints offline. */
-      if (!amap_store_put_route_legs (self->store, self->routed_legs, &store_error))
+      g_autofree char *url = routing_url (self);
+
+      if (!amap_store_put_route_legs_full (self->store, self->routed_legs, url, &store_error))
         {
           g_debug ("Could not store the route: %s", store_error->message);
           set_routing_state (self, ROUTING_FAILED, store_error->message);
@@ -2060,16 +2062,13 @@ new_response_cb (AdwMessageDialog *dialog,
                                                             g_date_time_get_month (tomorrow),
                                                             g_date_time_get_day_of_month (tomorrow),
                                                             DEFAULT_DEPARTURE_HOUR, 0, 0);
-    gint64 id;
-
     amap_tour_set_departure (tour, departure);
-    id = amap_store_add_tour (self->store, tour, &error);
-    if (id == 0)
+    if (!amap_store_add_tour (self->store, tour, &error))
       {
         show_error (self, _("Could Not Make the Tour"), error->message);
         return;
       }
-    amap_tour_panel_set_tour_id (self, id);
+    amap_tour_panel_set_tour_id (self, amap_tour_get_id (tour));
   }
 }
 
@@ -2125,19 +2124,19 @@ duplicate_action (GtkWidget  *widget,
 {
   AmapTourPanel *self = AMAP_TOUR_PANEL (widget);
   g_autoptr(GError) error = NULL;
-  gint64 id;
+  g_autoptr(AmapTour) copy = NULL;
 
   if (self->tour == NULL)
     return;
 
-  id = amap_store_duplicate_tour (self->store, self->tour_id, &error);
-  if (id == 0)
+  copy = amap_store_duplicate_tour (self->store, self->tour_id, &error);
+  if (copy == NULL)
     {
       show_error (self, _("Could Not Duplicate the Tour"), error->message);
       return;
     }
 
-  amap_tour_panel_set_tour_id (self, id);
+  amap_tour_panel_set_tour_id (self, amap_tour_get_id (copy));
   toast (self, _("Tour duplicated"), TRUE);
 }
 
@@ -2742,14 +2741,13 @@ amap_tour_panel_add_stops (AmapTourPanel      *self,
     {
       g_autofree char *name = unique_tour_name (self, _("Staff Tour"));
       g_autoptr(AmapTour) tour = amap_tour_new (name);
-      gint64 id = amap_store_add_tour (self->store, tour, &error);
 
-      if (id == 0)
+      if (!amap_store_add_tour (self->store, tour, &error))
         {
           show_error (self, _("Could Not Make the Tour"), error->message);
           return 0;
         }
-      amap_tour_panel_set_tour_id (self, id);
+      amap_tour_panel_set_tour_id (self, amap_tour_get_id (tour));
       if (self->tour == NULL)
         return 0;
     }

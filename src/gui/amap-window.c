@@ -21,6 +21,7 @@
 #include "amap-export.h"
 #include "amap-file-chooser.h"
 #include "amap-import.h"
+#include "amap-sample-tour.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
 #include "amap-window-tours.h"
@@ -1037,7 +1038,13 @@ import_done_cb (GObject      *source,
 
       amap_store_refresh (self->store);
       if (g_object_get_data (G_OBJECT (file), "amap-sample") != NULL)
-        set_sample_home (self);
+        {
+          g_autoptr(GError) tour_error = NULL;
+
+          set_sample_home (self);
+          if (!amap_sample_tour_add (self->store, &tour_error))
+            g_warning ("Could not add the sample's tour: %s", tour_error->message);
+        }
       if (self->fit_after_import)
         map_fit_assets (self);
     }
