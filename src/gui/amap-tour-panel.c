@@ -1208,7 +1208,7 @@ stop_times (AmapTourPanel *self,
 {
   AmapSchedule *schedule;
   const AmapScheduleStop *times;
-  g_autofree char *arrival = NULL, *departure = NULL, *drive = NULL, *distance = NULL;
+  g_autofree char *arrival = NULL, *departure = NULL, *drive = NULL;
 
   if (position < 0 || self->plan == NULL)
     return g_strdup (_("Not on the route: it has no place on the map"));
@@ -1220,11 +1220,41 @@ stop_times (AmapTourPanel *self,
   times = amap_schedule_get_stop (schedule, position);
   arrival = format_time (times->arrival, day);
   departure = format_time (times->departure, day);
-  drive = format_duration (times->leg_duration_s);
-  distance = format_distance (times->leg_distance_m);
+  drive = format_duration (g_date_time_difference (times->departure, times->arrival) / (double) G_USEC_PER_SEC);
 
-  /* Translators: a stop's times and the drive there: "09:12–09:27 · 4 min, 1.2 km". */
-  return g_strdup_printf (_("%s–%s · %s, %s drive"), arrival, departure, drive, distance);
+  /* Translators: a stop's times and the time there: "09:12–09:27 · 15 min here". */
+  return g_strdup_printf (_("%s–%s · %s here"), arrival, departure, drive);
+}
+
+/* The drive to the stop and its talking points, for the row's tooltip. */
+static char *
+stop_tooltip (AmapTourPanel *self,
+              guint          bus,
+              int            position,
+              AmapTourStop  *stop)
+{
+  AmapSchedule *schedule = self->plan != NULL ? amap_tour_plan_get_schedule (self->plan, bus) : NULL;
+  const char *note = amap_tour_stop_get_note (stop);
+  GString *text = g_string_new (NULL);
+
+  if (schedule != NULL && position >= 0 && (guint) position < amap_schedule_get_n_stops (schedule))
+    {
+      const AmapScheduleStop *times = amap_schedule_get_stop (schedule, position);
+      g_autofree char *drive = format_duration (times->leg_duration_s);
+      g_autofree char *distance = format_distance (times->leg_distance_m);
+
+      /* Translators: the drive to a stop: "4 min, 1.2 km from the last stop". */
+      g_string_append_printf (text, position == 0 ? _("%s, %s from the start") : _("%s, %s from the last stop"),
+                              drive, distance);
+    }
+  if (note != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, "\n\n");
+      g_string_append (text, note);
+    }
+
+  return g_string_free (text, text->len == 0);
 }
 
 /* Same stops on the same buses in the same order: rows can stay. */
@@ -1435,9 +1465,10 @@ update_rows (AmapTourPanel *self,
       int position = g_array_index (positions, int, i);
       g_autofree char *times = stop_times (self, amap_tour_stop_get_bus (stop), position, day);
       g_autofree char *name = dup_asset_name (self, amap_tour_stop_get_asset_uuid (stop));
+      g_autofree char *tooltip = stop_tooltip (self, amap_tour_stop_get_bus (stop), position, stop);
 
       amap_tour_stop_row_update (row, stop, i, position >= 0 ? (guint) position + 1 : 0, n_buses,
-                                 name, times);
+                                 name, times, tooltip);
     }
 
   for (guint bus = 0; bus < self->lists->len; bus++)
@@ -2435,7 +2466,10 @@ amap_tour_panel_dispose (GObject *object)
   g_ptr_array_set_size (self->lists, 0);
   if (self->map_hint != NULL && gtk_widget_get_parent (GTK_WIDGET (self->map_hint)) != NULL)
     gtk_widget_unparent (GTK_WIDGET (self->map_hint));
+  g_clear_object (&self->map_hint);
 
+  /* AdwBin's own pointer to the template's child goes first. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_TOUR_PANEL);
 
   g_clear_object (&self->plan);

@@ -21,7 +21,6 @@ struct _AmapTourStopRow
   AdwActionRow    parent_instance;
 
   GtkDrawingArea *badge;
-  GtkImage       *note_icon;
   GtkMenuButton  *edit_button;
   GtkPopover     *edit_popover;
   GtkLabel       *heading_label;
@@ -82,7 +81,6 @@ commit_note (AmapTourStopRow *self)
 
   g_free (self->note);
   self->note = g_strdup (text);
-  gtk_widget_set_visible (GTK_WIDGET (self->note_icon), self->note != NULL);
   g_signal_emit (self, signals[NOTE_CHANGED], 0, text);
 }
 
@@ -266,7 +264,6 @@ amap_tour_stop_row_class_init (AmapTourStopRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assetmap/AssetMap/amap-tour-stop-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AmapTourStopRow, badge);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourStopRow, note_icon);
   gtk_widget_class_bind_template_child (widget_class, AmapTourStopRow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, AmapTourStopRow, edit_popover);
   gtk_widget_class_bind_template_child (widget_class, AmapTourStopRow, heading_label);
@@ -309,7 +306,8 @@ amap_tour_stop_row_update (AmapTourStopRow *self,
                            guint            number,
                            guint            n_buses,
                            const char      *name,
-                           const char      *times)
+                           const char      *times,
+                           const char      *tooltip)
 {
   g_autofree char *edit_tooltip = NULL;
   gboolean editing;
@@ -367,8 +365,7 @@ amap_tour_stop_row_update (AmapTourStopRow *self,
       if (g_strcmp0 (current, note) != 0)
         gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), note ? note : "", -1);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->note_icon), self->note != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->note);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
 
   self->updating = FALSE;
 }

@@ -28,15 +28,17 @@ G_DECLARE_FINAL_TYPE (AmapTourStopRow, amap_tour_stop_row, AMAP, TOUR_STOP_ROW, 
 GtkWidget  *amap_tour_stop_row_new            (void);
 
 /* @index is the stop's index in the tour, @number its number on its bus
- * (from 1); @times a line like "Arrive 09:12 · leave 09:27". The note is
- * only replaced while the user is not editing it. */
+ * (from 1); @times a line like "09:12–09:27 · 15 min here"; @tooltip
+ * the drive there and the talking points. The note is only replaced while
+ * the user is not editing it. */
 void        amap_tour_stop_row_update         (AmapTourStopRow *self,
                                                AmapTourStop    *stop,
                                                guint            index,
                                                guint            number,
                                                guint            n_buses,
                                                const char      *name,
-                                               const char      *times);
+                                               const char      *times,
+                                               const char      *tooltip);
 guint       amap_tour_stop_row_get_index      (AmapTourStopRow *self);
 guint       amap_tour_stop_row_get_bus        (AmapTourStopRow *self);
 const char *amap_tour_stop_row_get_uuid       (AmapTourStopRow *self);
