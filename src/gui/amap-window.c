@@ -1936,7 +1936,7 @@ amap_window_constructed (GObject *object)
     g_signal_connect_object (self->map_view, "asset-moved", G_CALLBACK (asset_moved_cb), self, 0);
   g_signal_connect_swapped (self->add_button, "toggled", G_CALLBACK (add_button_toggled_cb), self);
 #ifdef HAVE_MAP_VIEW
-  if (!g_getenv ("H7_NOPANEL")) self->tour_panel = amap_window_tours_setup (self, self->sidebar_pages);
+  self->tour_panel = amap_window_tours_setup (self, self->sidebar_pages);
 #endif
 
   /* Window state. */
