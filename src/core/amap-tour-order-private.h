@@ -17,4 +17,10 @@ double amap_tour_order_optimize_heuristic (const double *matrix,
                                            guint         n,
                                            guint        *order);
 
+/* 2-opt and Or-opt alone, from @order, until no move improves: what a
+ * random-restart search repeats (the benchmark's yardstick). */
+double amap_tour_order_local_search       (const double *matrix,
+                                           guint         n,
+                                           guint        *order);
+
 G_END_DECLS

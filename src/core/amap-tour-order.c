@@ -430,7 +430,7 @@ n_kicks (guint n)
   if (n < 8)
     return 0;
   if (n <= 150)
-    return 60;
+    return 80;
   if (n <= 400)
     return 20;
   return 0;
@@ -687,6 +687,33 @@ amap_tour_order_optimize_heuristic (const double *matrix,
   path[n + 1] = n + 1;
 
   optimize_heuristic (&p, path);
+  memcpy (order, path + 1, n * sizeof (guint));
+
+  return amap_tour_order_length (matrix, n, order);
+}
+
+double
+amap_tour_order_local_search (const double *matrix,
+                              guint         n,
+                              guint        *order)
+{
+  Problem p;
+  g_autofree guint *path = NULL;
+  Search s;
+
+  g_return_val_if_fail (matrix != NULL, 0.0);
+  g_return_val_if_fail (n == 0 || order != NULL, 0.0);
+  g_return_val_if_fail (is_permutation (order, n), 0.0);
+
+  problem_init (&p, matrix, n);
+  path = g_new (guint, n + 2);
+  path[0] = n;
+  memcpy (path + 1, order, n * sizeof (guint));
+  path[n + 1] = n + 1;
+
+  search_init (&s, &p, path, n + 2);
+  local_search (&s);
+  search_clear (&s);
   memcpy (order, path + 1, n * sizeof (guint));
 
   return amap_tour_order_length (matrix, n, order);
