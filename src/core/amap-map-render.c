@@ -767,6 +767,70 @@ amap_map_render_add_place (AmapMapRender      *self,
   g_array_append_val (self->places, place);
 }
 
+static gboolean
+same_place (double latitude1,
+            double longitude1,
+            double latitude2,
+            double longitude2)
+{
+  return fabs (latitude1 - latitude2) < 1e-6 && fabs (longitude1 - longitude2) < 1e-6;
+}
+
+void
+amap_map_render_add_tour (AmapMapRender *self,
+                          AmapTourPlan  *plan,
+                          int            bus)
+{
+  AmapTour *tour;
+  double start_lat, start_lon, end_lat, end_lon;
+  guint n_buses;
+
+  g_return_if_fail (AMAP_IS_MAP_RENDER (self));
+  g_return_if_fail (AMAP_IS_TOUR_PLAN (plan));
+
+  tour = amap_tour_plan_get_tour (plan);
+  n_buses = amap_tour_plan_get_n_buses (plan);
+  amap_tour_plan_get_start (plan, &start_lat, &start_lon, NULL);
+  amap_tour_plan_get_end (plan, &end_lat, &end_lon, NULL);
+
+  for (guint b = 0; b < n_buses; b++)
+    {
+      const char *color = amap_map_render_get_bus_color (b);
+      guint n_stops;
+
+      if (bus >= 0 && (guint) bus != b)
+        continue;
+
+      n_stops = amap_tour_plan_get_n_stops (plan, b);
+      for (guint i = 0; i <= n_stops; i++)
+        {
+          AmapRouteLeg *leg = amap_tour_plan_get_leg (plan, b, i);
+
+          if (leg != NULL && leg->points != NULL && leg->points->len >= 4)
+            amap_map_render_add_line (self, (const double *) leg->points->data,
+                                      leg->points->len / 2, color);
+        }
+
+      for (guint i = 0; i < n_stops; i++)
+        {
+          AmapAsset *asset = amap_tour_plan_get_stop_asset (plan, b, i);
+          char label[16];
+
+          g_snprintf (label, sizeof label, "%u", i + 1);
+          amap_map_render_add_stop (self, amap_asset_get_latitude (asset),
+                                    amap_asset_get_longitude (asset), label, color);
+        }
+    }
+
+  amap_map_render_add_place (self, start_lat, start_lon,
+                             amap_tour_get_start (tour, NULL, NULL, NULL) == AMAP_TOUR_PLACE_HOME
+                             ? AMAP_MAP_RENDER_PLACE_HOME : AMAP_MAP_RENDER_PLACE_START);
+  if (!same_place (start_lat, start_lon, end_lat, end_lon))
+    amap_map_render_add_place (self, end_lat, end_lon,
+                               amap_tour_get_end (tour, NULL, NULL, NULL) == AMAP_TOUR_PLACE_HOME
+                               ? AMAP_MAP_RENDER_PLACE_HOME : AMAP_MAP_RENDER_PLACE_END);
+}
+
 void
 amap_map_render_clear (AmapMapRender *self)
 {

@@ -10,6 +10,8 @@
 #include <cairo.h>
 #include <gio/gio.h>
 
+#include "amap-tour-plan.h"
+
 G_BEGIN_DECLS
 
 /* What a place marker shows. */
@@ -68,6 +70,13 @@ void           amap_map_render_add_place        (AmapMapRender      *self,
                                                  double              latitude,
                                                  double              longitude,
                                                  AmapMapRenderPlace  kind);
+/* A tour's route as amap-tour-plan.h has it: the legs of @bus (or of every
+ * bus when @bus is -1) as lines in the bus's color, its stops numbered
+ * from 1, the start (the home marker when the tour starts at the map's
+ * home, else a flag) and the end when it is elsewhere. */
+void           amap_map_render_add_tour         (AmapMapRender *self,
+                                                 AmapTourPlan  *plan,
+                                                 int            bus);
 /* Removes everything added (not the settings). */
 void           amap_map_render_clear            (AmapMapRender *self);
 
