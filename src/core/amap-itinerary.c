@@ -124,6 +124,8 @@ typedef struct
    * lines after the head, move to the next page together. */
   gboolean     block_start;
   guint        block_head;     /* items in the head of the block */
+  /* A heading: on the same page as the first line of the next item. */
+  gboolean     keep_with_next;
   /* A text item beside this one's first line: a time in the table. */
   PangoLayout *aside;
   double       aside_x;
@@ -515,7 +517,7 @@ add_heading (AmapItinerary *self,
   g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"600\">%s</span>",
                                                      DIM_COLOR, upper);
 
-  add_text (self, bus, markup, 7.5, PANGO_WEIGHT_BOLD, x, space_before);
+  add_text (self, bus, markup, 7.5, PANGO_WEIGHT_BOLD, x, space_before)->keep_with_next = TRUE;
 }
 
 /* Line boundaries of a text item, for splitting it between pages. */
@@ -1020,6 +1022,26 @@ paginate (AmapItinerary *self)
           page = new_page (self, item->bus);
           y = top;
           space = 0;
+        }
+
+      /* A heading goes with the first line of what it heads. */
+      if (item->keep_with_next && !at_top && i + 1 < self->items->len)
+        {
+          Item *next = g_ptr_array_index (self->items, i + 1);
+          double next_h = next->kind == ITEM_TEXT && next->n_lines > 0 && next->box_fill == NULL
+                          ? next->line_y[1] : item_height (next);
+
+          if (y + space + item_height (item) + next->space_before + next_h > bottom)
+            {
+              page = new_page (self, item->bus);
+              y = top;
+              space = 0;
+              if (block != NULL)
+                {
+                  place (page, block, y, -1, -1);
+                  y += layout_height (block->continued) + 6;
+                }
+            }
         }
 
       /* A rule at the bottom of a page is not needed. */

@@ -360,6 +360,59 @@ create_label (cairo_t    *cr,
 
 /* Markers */
 
+/* A chevron halfway along @line, pointing the way the bus goes. */
+static void
+draw_arrow (cairo_t    *cr,
+            const View *view,
+            const Line *line)
+{
+  guint n = line->points->len / 2;
+  double total = 0, half, walked = 0;
+  g_autofree double *xy = g_new (double, 2 * n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      to_view (view, g_array_index (line->points, double, 2 * i),
+               g_array_index (line->points, double, 2 * i + 1), &xy[2 * i], &xy[2 * i + 1]);
+      if (i > 0)
+        total += hypot (xy[2 * i] - xy[2 * i - 2], xy[2 * i + 1] - xy[2 * i - 1]);
+    }
+
+  /* Too short to hold an arrow between its stops' circles. */
+  if (total < 4 * STOP_RADIUS + 12)
+    return;
+
+  half = total / 2;
+  for (guint i = 1; i < n; i++)
+    {
+      double dx = xy[2 * i] - xy[2 * i - 2];
+      double dy = xy[2 * i + 1] - xy[2 * i - 1];
+      double len = hypot (dx, dy);
+
+      if (len > 0 && walked + len >= half)
+        {
+          double t = (half - walked) / len;
+          double x = xy[2 * i - 2] + dx * t;
+          double y = xy[2 * i - 1] + dy * t;
+          double ux = dx / len, uy = dy / len;
+          double size = 4.5;
+
+          cairo_save (cr);
+          cairo_new_path (cr);
+          cairo_move_to (cr, x - ux * size - uy * size, y - uy * size + ux * size);
+          cairo_line_to (cr, x + ux * size * 0.6, y + uy * size * 0.6);
+          cairo_line_to (cr, x - ux * size + uy * size, y - uy * size - ux * size);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_set_line_width (cr, 1.6);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+          cairo_stroke (cr);
+          cairo_restore (cr);
+          return;
+        }
+      walked += len;
+    }
+}
+
 static void
 draw_lines (AmapMapRender *self,
             cairo_t       *cr,
@@ -398,6 +451,9 @@ draw_lines (AmapMapRender *self,
             cairo_set_line_width (cr, LINE_WIDTH);
           }
         cairo_stroke (cr);
+
+        if (pass == 1)
+          draw_arrow (cr, view, line);
       }
 }
 
