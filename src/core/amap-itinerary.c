@@ -1521,84 +1521,51 @@ write_pdf_cb (void                *closure,
 
 gboolean
 amap_itinerary_write_pdf (AmapItinerary *self,
-                          GFile         *file,
+                          GOutputStream *stream,
                           double         width,
                           double         height,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(GFileOutputStream) file_stream = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
-  PdfOutput out = { NULL, cancellable, NULL };
+  PdfOutput out = { stream, cancellable, NULL };
   cairo_surface_t *surface;
   cairo_status_t status;
-  gboolean ok;
   cairo_t *cr;
   guint n_pages;
 
   g_return_val_if_fail (AMAP_IS_ITINERARY (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (width <= 0 || height <= 0)
     amap_itinerary_get_default_page_size (&width, &height);
 
-  /* g_file_replace() writes beside the file and renames it into place on
-   * a successful close. */
-  file_stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, &out.error);
-  if (file_stream != NULL)
+  n_pages = amap_itinerary_paginate (self, width, height);
+  surface = cairo_pdf_surface_create_for_stream (write_pdf_cb, &out, width, height);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->name);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Asset Map " PACKAGE_VERSION);
+  cr = cairo_create (surface);
+  for (guint i = 0; i < n_pages && out.error == NULL; i++)
     {
-      stream = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (file_stream), 64 * 1024);
-      out.stream = stream;
-
-      n_pages = amap_itinerary_paginate (self, width, height);
-      surface = cairo_pdf_surface_create_for_stream (write_pdf_cb, &out, width, height);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->name);
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Asset Map " PACKAGE_VERSION);
-      cr = cairo_create (surface);
-      for (guint i = 0; i < n_pages && out.error == NULL; i++)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, &out.error))
-            break;
-          amap_itinerary_draw_page (self, cr, i);
-          cairo_show_page (cr);
-        }
-      cairo_destroy (cr);
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-      cairo_surface_destroy (surface);
-
-      if (out.error == NULL && status != CAIRO_STATUS_SUCCESS)
-        g_set_error_literal (&out.error, AMAP_ERROR, AMAP_ERROR_FAILED, cairo_status_to_string (status));
-
-      ok = out.error == NULL;
-      if (ok)
-        ok = g_output_stream_close (stream, cancellable, &out.error);
-      else
-        {
-          /* Closing with a cancelled cancellable leaves the old file. */
-          g_autoptr(GCancellable) abort = g_cancellable_new ();
-
-          g_cancellable_cancel (abort);
-          g_output_stream_close (stream, abort, NULL);
-        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, &out.error))
+        break;
+      amap_itinerary_draw_page (self, cr, i);
+      cairo_show_page (cr);
     }
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
 
   if (out.error != NULL)
     {
-      g_autofree char *name = g_file_get_parse_name (file);
-
-      if (g_error_matches (out.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, out.error);
-          return FALSE;
-        }
-      g_set_error (error, AMAP_ERROR,
-                   g_error_matches (out.error, G_IO_ERROR, G_IO_ERROR_NO_SPACE)
-                   ? AMAP_ERROR_NO_SPACE : AMAP_ERROR_IO,
-                   /* Translators: the first %s is a file name, the second says why */
-                   _("Could not save the itinerary as “%s”: %s"), name, out.error->message);
-      g_error_free (out.error);
+      g_propagate_error (error, out.error);
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                   _("The itinerary could not be drawn: %s"), cairo_status_to_string (status));
       return FALSE;
     }
 

@@ -64,10 +64,10 @@ void           amap_itinerary_draw_page         (AmapItinerary *self,
                                                  guint          page);
 
 /* The whole itinerary as a PDF on pages of @width × @height points (<= 0:
- * the default page size), written beside @file and renamed into place, so
- * a failure leaves an existing file untouched. */
+ * the default page size) to @stream (not closed). For a file, use
+ * amap_tour_export_file(), which writes beside it and renames. */
 gboolean       amap_itinerary_write_pdf         (AmapItinerary *self,
-                                                 GFile         *file,
+                                                 GOutputStream *stream,
                                                  double         width,
                                                  double         height,
                                                  GCancellable  *cancellable,
