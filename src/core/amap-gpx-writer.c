@@ -44,6 +44,31 @@ write_point (AmapXmlOutput *out,
   amap_xml_output_coordinate_attribute (out, "lon", longitude);
 }
 
+/* The uuid of the start or end when it is an asset. */
+static const char *
+place_uuid (AmapTour *tour,
+            gboolean  end)
+{
+  const char *uuid = NULL;
+  AmapTourPlaceKind kind = end ? amap_tour_get_end (tour, &uuid, NULL, NULL)
+                               : amap_tour_get_start (tour, &uuid, NULL, NULL);
+
+  if (kind == AMAP_TOUR_PLACE_START)
+    kind = amap_tour_get_start (tour, &uuid, NULL, NULL);
+  return kind == AMAP_TOUR_PLACE_ASSET ? uuid : NULL;
+}
+
+static void
+write_place_uuid (AmapXmlOutput *out,
+                  const char    *uuid)
+{
+  if (uuid == NULL)
+    return;
+  amap_xml_output_start (out, "extensions");
+  amap_xml_output_element (out, "amap:uuid", uuid);
+  amap_xml_output_end (out);
+}
+
 static void
 write_route (AmapXmlOutput *out,
              AmapTourPlan  *plan,
@@ -64,6 +89,7 @@ write_route (AmapXmlOutput *out,
   write_point (out, "rtept", latitude, longitude);
   amap_xml_output_element (out, "name", place);
   amap_xml_output_element (out, "type", "start");
+  write_place_uuid (out, place_uuid (amap_tour_plan_get_tour (plan), FALSE));
   amap_xml_output_end (out);
 
   for (guint i = 0; i < n_stops; i++)
@@ -89,6 +115,7 @@ write_route (AmapXmlOutput *out,
   write_point (out, "rtept", latitude, longitude);
   amap_xml_output_element (out, "name", place);
   amap_xml_output_element (out, "type", "end");
+  write_place_uuid (out, place_uuid (amap_tour_plan_get_tour (plan), TRUE));
   amap_xml_output_end (out);
 
   amap_xml_output_end (out);  /* rte */

@@ -106,7 +106,8 @@ write_place (AmapXmlOutput *out,
              const char    *label,
              double         latitude,
              double         longitude,
-             const char    *place)
+             const char    *place,
+             const char    *uuid)
 {
   g_autofree char *name = g_strdup_printf ("%s: %s", label, place != NULL ? place : "");
 
@@ -116,6 +117,7 @@ write_place (AmapXmlOutput *out,
   amap_xml_output_start (out, "ExtendedData");
   write_data (out, "tour_role", role);
   write_data (out, "asset_name", place);
+  write_data (out, "uuid", uuid);
   amap_xml_output_end (out);
   write_point (out, latitude, longitude);
   amap_xml_output_end (out);
@@ -171,7 +173,9 @@ write_bus (AmapXmlOutput *out,
            AmapTourPlan  *plan,
            guint          bus)
 {
-  const char *tour_name = amap_tour_get_name (amap_tour_plan_get_tour (plan));
+  AmapTour *tour = amap_tour_plan_get_tour (plan);
+  const char *tour_name = amap_tour_get_name (tour);
+  const char *uuid = NULL;
   AmapSchedule *schedule = amap_tour_plan_get_schedule (plan, bus);
   g_autofree char *folder = NULL;
   g_autofree char *style = g_strdup_printf ("#stop-%u", bus + 1);
@@ -191,8 +195,10 @@ write_bus (AmapXmlOutput *out,
   write_route_line (out, plan, bus, folder);
 
   amap_tour_plan_get_start (plan, &latitude, &longitude, &place);
+  if (amap_tour_get_start (tour, &uuid, NULL, NULL) != AMAP_TOUR_PLACE_ASSET)
+    uuid = NULL;
   /* Translators: the name of a tour's first placemark, "Start: School" */
-  write_place (out, "start", _("Start"), latitude, longitude, place);
+  write_place (out, "start", _("Start"), latitude, longitude, place, uuid);
 
   for (guint i = 0; i < n_stops; i++)
     {
@@ -240,8 +246,22 @@ write_bus (AmapXmlOutput *out,
     }
 
   amap_tour_plan_get_end (plan, &latitude, &longitude, &place);
+  switch (amap_tour_get_end (tour, &uuid, NULL, NULL))
+    {
+    case AMAP_TOUR_PLACE_ASSET:
+      break;
+    case AMAP_TOUR_PLACE_START:
+      if (amap_tour_get_start (tour, &uuid, NULL, NULL) != AMAP_TOUR_PLACE_ASSET)
+        uuid = NULL;
+      break;
+    case AMAP_TOUR_PLACE_HOME:
+    case AMAP_TOUR_PLACE_POINT:
+    default:
+      uuid = NULL;
+      break;
+    }
   /* Translators: the name of a tour's last placemark, "End: School" */
-  write_place (out, "end", _("End"), latitude, longitude, place);
+  write_place (out, "end", _("End"), latitude, longitude, place, uuid);
 
   amap_xml_output_end (out);  /* Folder */
 }
