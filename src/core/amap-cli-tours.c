@@ -216,3 +216,82 @@ amap_cli_export_tour (AmapStore   *store,
 
   return amap_tour_export_file (plan, file, format, NULL, NULL, error);
 }
+
+gboolean
+amap_cli_tours_requested (GVariantDict *options)
+{
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  return g_variant_dict_contains (options, "list-tours")
+         || g_variant_dict_contains (options, "itinerary")
+         || g_variant_dict_contains (options, "export-tour");
+}
+
+int
+amap_cli_tours_run (AmapStore          *store,
+                    GVariantDict       *options,
+                    const char * const *files)
+{
+  const char *itinerary = NULL;
+  const char *export_tour = NULL;
+  gboolean list = FALSE;
+  guint next_file = 0;
+  guint n_files = files != NULL ? g_strv_length ((char **) files) : 0;
+
+  g_return_val_if_fail (AMAP_IS_STORE (store), 1);
+  g_return_val_if_fail (options != NULL, 1);
+
+  g_variant_dict_lookup (options, "itinerary", "&s", &itinerary);
+  g_variant_dict_lookup (options, "export-tour", "&s", &export_tour);
+  g_variant_dict_lookup (options, "list-tours", "b", &list);
+
+  if (itinerary != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *path = next_file < n_files ? files[next_file++] : NULL;
+
+      if (path == NULL)
+        {
+          g_printerr (_("asset-map: --itinerary needs the PDF file to write after the tour’s name, "
+                        "for example: --itinerary \"%s\" itinerary.pdf\n"), itinerary);
+          return 2;
+        }
+      if (!amap_cli_itinerary (store, itinerary, path, &error))
+        {
+          g_printerr ("asset-map: %s\n", error->message);
+          return 1;
+        }
+    }
+
+  if (export_tour != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *path = next_file < n_files ? files[next_file++] : NULL;
+
+      if (path == NULL)
+        {
+          g_printerr (_("asset-map: --export-tour needs the .kml or .gpx file to write after "
+                        "the tour’s name, for example: --export-tour \"%s\" tour.gpx\n"),
+                      export_tour);
+          return 2;
+        }
+      if (!amap_cli_export_tour (store, export_tour, path, &error))
+        {
+          g_printerr ("asset-map: %s\n", error->message);
+          return 1;
+        }
+    }
+
+  if (list)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!amap_cli_list_tours (store, stdout, &error))
+        {
+          g_printerr (_("asset-map: Could not list the tours: %s\n"), error->message);
+          return 1;
+        }
+    }
+
+  return 0;
+}

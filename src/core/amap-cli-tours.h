@@ -38,4 +38,16 @@ gboolean  amap_cli_export_tour        (AmapStore   *store,
                                        const char  *path,
                                        GError     **error);
 
+/* TRUE when @options (of the command line) ask for a tour command. */
+gboolean  amap_cli_tours_requested    (GVariantDict *options);
+
+/* Runs the tour commands @options ask for: --list-tours, --itinerary NAME
+ * and --export-tour NAME, the last two writing the files named by @files
+ * (the arguments that are not options, in order: the itinerary's first).
+ * Prints what went wrong to stderr, one sentence naming the file or the
+ * tour. Returns the exit status. */
+int       amap_cli_tours_run          (AmapStore          *store,
+                                       GVariantDict       *options,
+                                       const char * const *files);
+
 G_END_DECLS
