@@ -122,6 +122,11 @@ test_page_api (void)
       g_assert_cmpint (pdf_pages, ==, 4);
       /* Bus 1 makes stops 1, 3, 5; bus 2 stops 2, 4, 6, numbered from 1. */
       g_assert_nonnull (strstr (bus1, "Bus 1 of 2"));
+      /* Each bus's pages are numbered on their own. */
+      g_assert_true (tour_fixture_in_order (bus1, (const char * const[]) {
+        "Page 1 of 2", "Page 2 of 2", NULL }));
+      g_assert_true (tour_fixture_in_order (bus2, (const char * const[]) {
+        "Page 1 of 2", "Page 2 of 2", NULL }));
       g_assert_true (tour_fixture_in_order (bus1, (const char * const[]) {
         fixture.names[0], fixture.names[2], fixture.names[4], NULL }));
       g_assert_null (strstr (bus1, fixture.names[1]));

@@ -1291,11 +1291,24 @@ draw_footer (AmapItinerary *self,
   g_autoptr(PangoLayout) right_layout = NULL;
   double width = content_width (self);
   double y = self->height - FOOTER_OFFSET;
+  guint number = 0, count = 0;
   int right_width;
+
+  /* Each bus's pages are handed out on that bus: numbered on their own. */
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      Page *other = g_ptr_array_index (self->pages, i);
+
+      if (other->bus != page->bus)
+        continue;
+      count++;
+      if (i <= index)
+        number++;
+    }
 
   left = label != NULL ? g_strdup_printf ("%s · %s", self->name, label) : g_strdup (self->name);
   /* Translators: the page number and the number of pages */
-  right = g_strdup_printf (_("Page %u of %u"), index + 1, self->pages->len);
+  right = g_strdup_printf (_("Page %u of %u"), number, count);
 
   right_layout = new_layout (self, right, 8, PANGO_WEIGHT_NORMAL, -1);
   pango_layout_get_size (right_layout, &right_width, NULL);
