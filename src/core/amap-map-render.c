@@ -395,7 +395,7 @@ draw_arrow (cairo_t    *cr,
           double x = xy[2 * i - 2] + dx * t;
           double y = xy[2 * i - 1] + dy * t;
           double ux = dx / len, uy = dy / len;
-          double size = 4.5;
+          double size = 5;
 
           cairo_save (cr);
           cairo_new_path (cr);
@@ -403,7 +403,7 @@ draw_arrow (cairo_t    *cr,
           cairo_line_to (cr, x + ux * size * 0.6, y + uy * size * 0.6);
           cairo_line_to (cr, x - ux * size + uy * size, y - uy * size - ux * size);
           cairo_set_source_rgb (cr, 1, 1, 1);
-          cairo_set_line_width (cr, 1.6);
+          cairo_set_line_width (cr, 1.8);
           cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
           cairo_stroke (cr);
           cairo_restore (cr);
@@ -657,7 +657,7 @@ draw_scale_bar (cairo_t    *cr,
   cairo_line_to (cr, x + width, y - 5);
   cairo_stroke (cr);
 
-  cairo_move_to (cr, x, y - 4 - logical.height);
+  cairo_move_to (cr, x + 3, y - 4 - logical.height);
   pango_cairo_show_layout (cr, layout);
 }
 
