@@ -176,6 +176,49 @@ test_new_map (gconstpointer data)
   tour_fixture_teardown (&fixture);
 }
 
+/* The buses of one tour come back as one tour, each stop on its bus. */
+static void
+test_buses (gconstpointer data)
+{
+  AmapTourFormat format = GPOINTER_TO_INT (data);
+  TourFixture fixture;
+  g_autoptr(AmapStore) other = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapTour *tour;
+
+  tour_fixture_setup (&fixture, 6, 2);
+  path = export_tour (&fixture, format == AMAP_TOUR_FORMAT_GPX ? "buses.gpx" : "buses.kml", format);
+
+  other = open_other_map (&fixture, "other.assetmap");
+  tours = import (other, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tours->len, ==, 1);
+  tour = g_ptr_array_index (tours, 0);
+  g_assert_cmpstr (amap_tour_get_name (tour), ==, TOUR_FIXTURE_NAME);
+  g_assert_cmpuint (amap_tour_get_n_buses (tour), ==, 2);
+
+  /* Bus 1 made stops 1, 3, 5 and bus 2 stops 2, 4, 6. */
+  for (guint bus = 0; bus < 2; bus++)
+    {
+      g_autoptr(GArray) stops = amap_tour_get_bus_stops (tour, bus);
+
+      g_assert_cmpuint (stops->len, ==, 3);
+      for (guint i = 0; i < 3; i++)
+        {
+          AmapTourStop *stop = amap_tour_get_stop (tour, g_array_index (stops, guint, i));
+          g_autofree char *name = asset_name (other, amap_tour_stop_get_asset_uuid (stop));
+
+          g_assert_cmpstr (name, ==, fixture.names[bus + 2 * i]);
+        }
+    }
+  /* One school, six stops. */
+  g_assert_cmpuint (amap_store_count_assets (other), ==, 7);
+
+  tour_fixture_teardown (&fixture);
+}
+
 static char *
 data_path (const char *name)
 {
@@ -339,6 +382,8 @@ main (int   argc,
   g_test_add_func ("/tour-import/kml-same-map", test_kml_same_map);
   g_test_add_data_func ("/tour-import/kml-new-map", GINT_TO_POINTER (AMAP_TOUR_FORMAT_KML), test_new_map);
   g_test_add_data_func ("/tour-import/gpx-new-map", GINT_TO_POINTER (AMAP_TOUR_FORMAT_GPX), test_new_map);
+  g_test_add_data_func ("/tour-import/kml-buses", GINT_TO_POINTER (AMAP_TOUR_FORMAT_KML), test_buses);
+  g_test_add_data_func ("/tour-import/gpx-buses", GINT_TO_POINTER (AMAP_TOUR_FORMAT_GPX), test_buses);
   g_test_add_func ("/tour-import/mymaps-directions", test_mymaps_directions);
   g_test_add_func ("/tour-import/gpx-foreign", test_gpx_foreign);
   g_test_add_func ("/tour-import/refused", test_refused);

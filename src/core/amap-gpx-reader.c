@@ -32,6 +32,8 @@ typedef enum
   FIELD_TYPE,
   FIELD_UUID,
   FIELD_DWELL,
+  FIELD_ROUTE_TOUR,
+  FIELD_ROUTE_BUS,
 } Field;
 
 typedef struct
@@ -50,6 +52,7 @@ typedef struct
   gboolean          point_valid;
   guint             point_depth;
   gboolean          in_extensions;
+  gboolean          in_route_extensions;
   guint             skip_depth;      /* inside <trk> or an unknown element: ignored */
 
   Field             field;
@@ -79,6 +82,7 @@ route_free (gpointer data)
   AmapGpxRoute *route = data;
 
   g_free (route->name);
+  g_free (route->tour);
   g_ptr_array_unref (route->points);
   g_free (route);
 }
@@ -204,6 +208,19 @@ on_start_element (void           *user_data,
       return;
     }
 
+  /* Ours, inside a route's <extensions>. */
+  if (self->in_route_extensions)
+    {
+      if (uri != NULL && g_str_equal ((const char *) uri, AMAP_GPX_NAMESPACE))
+        {
+          if (g_str_equal (name, "tour"))
+            begin_field (self, FIELD_ROUTE_TOUR);
+          else if (g_str_equal (name, "bus"))
+            begin_field (self, FIELD_ROUTE_BUS);
+        }
+      return;
+    }
+
   /* Our own extensions, inside a point's <extensions>. */
   if (self->in_extensions)
     {
@@ -261,6 +278,8 @@ on_start_element (void           *user_data,
     {
       if (g_str_equal (name, "name") && self->depth == self->gpx_depth + 2)
         begin_field (self, FIELD_ROUTE_NAME);
+      else if (g_str_equal (name, "extensions") && self->depth == self->gpx_depth + 2)
+        self->in_route_extensions = TRUE;
       else
         self->skip_depth = self->depth;
       return;
@@ -271,6 +290,7 @@ on_start_element (void           *user_data,
       self->route = g_new0 (AmapGpxRoute, 1);
       self->route->points = g_ptr_array_new_with_free_func (point_free);
       self->route->line = current_line (self);
+      self->route->bus = -1;
       return;
     }
 
@@ -363,6 +383,17 @@ finish_field (Reader *self)
           self->point->dwell_minutes = (int) minutes;
       }
       break;
+    case FIELD_ROUTE_TOUR:
+      replace (&self->route->tour, g_steal_pointer (&text));
+      break;
+    case FIELD_ROUTE_BUS:
+      {
+        gint64 bus;
+
+        if (text != NULL && g_ascii_string_to_signed (text, 10, 1, 1000, &bus, NULL))
+          self->route->bus = (int) bus;
+      }
+      break;
     case FIELD_NONE:
     default:
       break;
@@ -396,6 +427,13 @@ on_end_element (void          *user_data,
     {
       if (depth == self->point_depth + 1)
         self->in_extensions = FALSE;
+      return;
+    }
+
+  if (self->in_route_extensions)
+    {
+      if (depth == self->gpx_depth + 2)
+        self->in_route_extensions = FALSE;
       return;
     }
 

@@ -43,6 +43,8 @@ typedef struct
   char      *name;
   GPtrArray *points;    /* AmapGpxPoint */
   guint      line;
+  char      *tour;      /* our extension: the tour it is a bus of */
+  int        bus;       /* our extension: the bus, from 1; -1 when unset */
 } AmapGpxRoute;
 
 typedef struct

@@ -84,6 +84,10 @@ write_route (AmapXmlOutput *out,
   amap_xml_output_element (out, "name", name);
   g_snprintf (number, sizeof number, "%u", bus + 1);
   amap_xml_output_element (out, "number", number);
+  amap_xml_output_start (out, "extensions");
+  amap_xml_output_element (out, "amap:tour", amap_tour_get_name (amap_tour_plan_get_tour (plan)));
+  amap_xml_output_element (out, "amap:bus", number);
+  amap_xml_output_end (out);
 
   amap_tour_plan_get_start (plan, &latitude, &longitude, &place);
   write_point (out, "rtept", latitude, longitude);

@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * Each rtept has the place's name, the stop's note (cmt), the address
  * (desc) and a type: "start", "stop" or "end"; stops carry
  * <extensions><amap:uuid>…</amap:uuid><amap:dwell>MINUTES</amap:dwell>
- * </extensions>. With several buses, rte and trk are named
+ * </extensions>; each rte has <amap:tour>NAME</amap:tour> and
+ * <amap:bus>N</amap:bus>, so that the buses come back as one tour. With several buses, rte and trk are named
  * "TOUR — Bus N" and numbered from 1.
  */
 gboolean amap_gpx_writer_write (AmapTourPlan   *plan,

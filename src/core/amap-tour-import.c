@@ -48,6 +48,9 @@ typedef struct
   GPtrArray *waypoints;   /* Waypoint */
   guint      n_lines;
   guint      n_other;     /* polygons and other shapes: not a route */
+  /* Ours: the tour this is a bus of, and the bus (from 1; 0: unknown). */
+  char      *tour_name;
+  guint      bus;
 } Route;
 
 static void
@@ -67,6 +70,7 @@ route_free (gpointer data)
   Route *route = data;
 
   g_free (route->name);
+  g_free (route->tour_name);
   g_ptr_array_unref (route->waypoints);
   g_free (route);
 }
@@ -133,7 +137,16 @@ on_placemark (AmapKmlReader              *reader,
 
   if (is_line (shape) || g_strcmp0 (role, ROLE_ROUTE) == 0)
     {
+      const char *bus = amap_asset_get_extra (asset, "tour_bus");
+      guint64 number;
+
       route->n_lines++;
+      if (g_strcmp0 (role, ROLE_ROUTE) == 0 && route->tour_name == NULL
+          && bus != NULL && g_ascii_string_to_unsigned (bus, 10, 1, AMAP_TOUR_MAX_BUSES, &number, NULL))
+        {
+          route->tour_name = g_strdup (amap_asset_get_extra (asset, "tour_name"));
+          route->bus = route->tour_name != NULL ? (guint) number : 0;
+        }
       return TRUE;
     }
   if (shape != NULL || !amap_asset_get_has_location (asset))
@@ -286,6 +299,11 @@ read_gpx (GFile         *file,
         }
 
       route = route_new (rte->name != NULL ? rte->name : document->name);
+      if (rte->tour != NULL && rte->bus >= 1 && rte->bus <= AMAP_TOUR_MAX_BUSES)
+        {
+          route->tour_name = g_strdup (rte->tour);
+          route->bus = (guint) rte->bus;
+        }
       for (guint j = 0; j < rte->points->len; j++)
         {
           AmapGpxPoint *point = g_ptr_array_index (rte->points, j);
@@ -402,10 +420,57 @@ near (AmapAsset *asset,
                      latitude, longitude) <= SAME_PLACE_M;
 }
 
+/* The waypoints of @route that are stops: [*first, *last). Ours say
+ * which are the start and the end; otherwise they are the first and the
+ * last, as in a directions layer. */
+static void
+split_route (Route     *route,
+             Waypoint **start,
+             Waypoint **end,
+             guint     *first,
+             guint     *last)
+{
+  gboolean has_roles = FALSE;
+
+  *start = *end = NULL;
+  *first = 0;
+  *last = route->waypoints->len;
+
+  for (guint i = 0; i < route->waypoints->len; i++)
+    if (((Waypoint *) g_ptr_array_index (route->waypoints, i))->role != NULL)
+      has_roles = TRUE;
+
+  if (has_roles)
+    {
+      Waypoint *w0 = g_ptr_array_index (route->waypoints, 0);
+      Waypoint *wn = g_ptr_array_index (route->waypoints, route->waypoints->len - 1);
+
+      if (g_strcmp0 (w0->role, ROLE_START) == 0)
+        {
+          *start = w0;
+          *first = 1;
+        }
+      if (g_strcmp0 (wn->role, ROLE_END) == 0 && *last > *first)
+        {
+          *end = wn;
+          (*last)--;
+        }
+    }
+  else
+    {
+      *start = g_ptr_array_index (route->waypoints, 0);
+      *end = g_ptr_array_index (route->waypoints, route->waypoints->len - 1);
+      *first = 1;
+      (*last)--;
+    }
+}
+
+/* One tour from @routes: one route, or the buses of one of our tours
+ * (the start and the end are the first bus's). */
 static AmapTour *
 build_tour (AmapStore       *store,
             AmapStoreBatch  *batch,
-            Route           *route,
+            GPtrArray       *routes,
             const char      *name,
             GHashTable      *done,
             GError         **error)
@@ -414,38 +479,14 @@ build_tour (AmapStore       *store,
   double home_lat = NAN, home_lon = NAN;
   gboolean has_home = amap_store_get_home (store, &home_lat, &home_lon, NULL);
   Waypoint *start = NULL, *end = NULL;
-  guint first = 0, last = route->waypoints->len;
-  gboolean has_roles = FALSE;
+  guint first, last;
+  guint n_buses = 1;
 
-  for (guint i = 0; i < route->waypoints->len; i++)
-    if (((Waypoint *) g_ptr_array_index (route->waypoints, i))->role != NULL)
-      has_roles = TRUE;
+  for (guint r = 0; r < routes->len; r++)
+    n_buses = MAX (n_buses, ((Route *) g_ptr_array_index (routes, r))->bus);
+  amap_tour_set_n_buses (tour, MIN (n_buses, AMAP_TOUR_MAX_BUSES));
 
-  /* Which points are the start and the end: ours say so; otherwise the
-   * first and the last, as in a directions layer. */
-  if (has_roles)
-    {
-      Waypoint *w0 = g_ptr_array_index (route->waypoints, 0);
-      Waypoint *wn = g_ptr_array_index (route->waypoints, route->waypoints->len - 1);
-
-      if (g_strcmp0 (w0->role, ROLE_START) == 0)
-        {
-          start = w0;
-          first = 1;
-        }
-      if (g_strcmp0 (wn->role, ROLE_END) == 0 && last > first)
-        {
-          end = wn;
-          last--;
-        }
-    }
-  else
-    {
-      start = g_ptr_array_index (route->waypoints, 0);
-      end = g_ptr_array_index (route->waypoints, route->waypoints->len - 1);
-      first = 1;
-      last--;
-    }
+  split_route (g_ptr_array_index (routes, 0), &start, &end, &first, &last);
 
   if (start != NULL && has_home && near (start->asset, home_lat, home_lon))
     amap_tour_set_start (tour, AMAP_TOUR_PLACE_HOME, NULL, NAN, NAN);
@@ -468,25 +509,88 @@ build_tour (AmapStore       *store,
       amap_tour_set_end (tour, AMAP_TOUR_PLACE_ASSET, amap_asset_get_uuid (end->asset), NAN, NAN);
     }
 
-  for (guint i = first; i < last; i++)
+  for (guint r = 0; r < routes->len; r++)
     {
-      Waypoint *waypoint = g_ptr_array_index (route->waypoints, i);
-      g_autoptr(AmapTourStop) stop = NULL;
+      Route *route = g_ptr_array_index (routes, r);
+      Waypoint *route_start, *route_end;
 
-      if (!resolve_asset (store, batch, waypoint, done, error))
-        return NULL;
+      if (r > 0)
+        split_route (route, &route_start, &route_end, &first, &last);
 
-      stop = amap_tour_stop_new (amap_asset_get_uuid (waypoint->asset));
-      if (waypoint->dwell_minutes >= 0)
-        amap_tour_stop_set_dwell_minutes (stop, waypoint->dwell_minutes);
-      amap_tour_stop_set_note (stop, waypoint->note);
-      amap_tour_insert_stop (tour, amap_tour_get_n_stops (tour), stop);
+      for (guint i = first; i < last; i++)
+        {
+          Waypoint *waypoint = g_ptr_array_index (route->waypoints, i);
+          g_autoptr(AmapTourStop) stop = NULL;
+
+          if (!resolve_asset (store, batch, waypoint, done, error))
+            return NULL;
+
+          stop = amap_tour_stop_new (amap_asset_get_uuid (waypoint->asset));
+          if (waypoint->dwell_minutes >= 0)
+            amap_tour_stop_set_dwell_minutes (stop, waypoint->dwell_minutes);
+          amap_tour_stop_set_note (stop, waypoint->note);
+          amap_tour_stop_set_bus (stop, MIN (MAX (route->bus, 1), AMAP_TOUR_MAX_BUSES) - 1);
+          amap_tour_insert_stop (tour, amap_tour_get_n_stops (tour), stop);
+        }
     }
 
   if (!amap_store_batch_add_tour (batch, tour, error))
     return NULL;
 
   return g_steal_pointer (&tour);
+}
+
+/* The routes grouped into tours: the buses of one of our tours together,
+ * in file order; any other route alone. */
+static GPtrArray *
+group_routes (GPtrArray *routes)
+{
+  GPtrArray *groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+
+  for (guint i = 0; i < routes->len; i++)
+    {
+      Route *route = g_ptr_array_index (routes, i);
+      GPtrArray *group = NULL;
+
+      for (guint g = 0; route->bus > 0 && g < groups->len && group == NULL; g++)
+        {
+          GPtrArray *candidate = g_ptr_array_index (groups, g);
+          Route *head = g_ptr_array_index (candidate, 0);
+          gboolean taken = FALSE;
+
+          if (head->bus == 0 || g_strcmp0 (head->tour_name, route->tour_name) != 0)
+            continue;
+          for (guint k = 0; k < candidate->len; k++)
+            if (((Route *) g_ptr_array_index (candidate, k))->bus == route->bus)
+              taken = TRUE;
+          if (!taken)
+            group = candidate;
+        }
+
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_ptr_array_add (groups, group);
+        }
+      g_ptr_array_add (group, route);
+    }
+
+  /* The first bus first: its start and end are the tour's. */
+  for (guint g = 0; g < groups->len; g++)
+    {
+      GPtrArray *group = g_ptr_array_index (groups, g);
+
+      for (guint k = 1; k < group->len; k++)
+        if (((Route *) g_ptr_array_index (group, k))->bus < ((Route *) g_ptr_array_index (group, 0))->bus)
+          {
+            gpointer tmp = group->pdata[0];
+
+            group->pdata[0] = group->pdata[k];
+            group->pdata[k] = tmp;
+          }
+    }
+
+  return groups;
 }
 
 static gboolean
@@ -508,6 +612,7 @@ amap_tour_import_file (AmapStore     *store,
   g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func (route_free);
   g_autoptr(GPtrArray) tours = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *basename = NULL;
   g_autofree char *display = NULL;
@@ -546,21 +651,24 @@ amap_tour_import_file (AmapStore     *store,
   if (batch == NULL)
     return NULL;
 
-  for (guint i = 0; i < routes->len; i++)
+  groups = group_routes (routes);
+  for (guint i = 0; i < groups->len; i++)
     {
-      Route *route = g_ptr_array_index (routes, i);
+      GPtrArray *group = g_ptr_array_index (groups, i);
+      Route *route = g_ptr_array_index (group, 0);
+      const char *wanted = route->bus > 0 ? route->tour_name : route->name;
       g_autofree char *fallback = NULL;
       g_autofree char *name = NULL;
       AmapTour *tour;
 
-      if (route->name == NULL)
+      if (wanted == NULL)
         {
           fallback = g_strdup (basename);
           if (strrchr (fallback, '.') != NULL)
             *strrchr (fallback, '.') = '\0';
         }
-      name = unique_tour_name (store, names, route->name != NULL ? route->name : fallback);
-      tour = build_tour (store, batch, route, name, done, error);
+      name = unique_tour_name (store, names, wanted != NULL ? wanted : fallback);
+      tour = build_tour (store, batch, group, name, done, error);
       if (tour == NULL)
         {
           amap_store_batch_abort (batch);

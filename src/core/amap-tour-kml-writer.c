@@ -131,6 +131,7 @@ write_route_line (AmapXmlOutput *out,
 {
   g_autoptr(GString) coordinates = g_string_new ("\n");
   g_autofree char *style = g_strdup_printf ("#route-%u", bus + 1);
+  g_autofree char *bus_number = g_strdup_printf ("%u", bus + 1);
   guint n_stops = amap_tour_plan_get_n_stops (plan, bus);
   double last_lat = NAN, last_lon = NAN;
 
@@ -160,6 +161,8 @@ write_route_line (AmapXmlOutput *out,
   amap_xml_output_element (out, "styleUrl", style);
   amap_xml_output_start (out, "ExtendedData");
   write_data (out, "tour_role", "route");
+  write_data (out, "tour_name", amap_tour_get_name (amap_tour_plan_get_tour (plan)));
+  write_data (out, "tour_bus", bus_number);
   amap_xml_output_end (out);
   amap_xml_output_start (out, "LineString");
   amap_xml_output_element (out, "tessellate", "1");
