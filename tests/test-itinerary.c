@@ -343,6 +343,27 @@ test_map_without_and_with_tiles (void)
   tour_fixture_teardown (&fixture);
 }
 
+/* The paper of the locale: A4 in C, US Letter in en_US. */
+static void
+test_default_page_size (void)
+{
+  double width, height;
+
+  amap_itinerary_get_default_page_size (&width, &height);
+  g_assert_cmpfloat_with_epsilon (width, 210 * 72 / 25.4, 0.01);
+  g_assert_cmpfloat_with_epsilon (height, 297 * 72 / 25.4, 0.01);
+
+  if (setlocale (LC_PAPER, "en_US.UTF-8") == NULL)
+    {
+      g_test_skip ("The en_US.UTF-8 locale is not installed");
+      return;
+    }
+  amap_itinerary_get_default_page_size (&width, &height);
+  setlocale (LC_PAPER, "C.UTF-8");
+  g_assert_cmpfloat (width, ==, 612);
+  g_assert_cmpfloat (height, ==, 792);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,6 +377,7 @@ main (int   argc,
   g_test_add_func ("/itinerary/long-note-flows", test_long_note_flows);
   g_test_add_func ("/itinerary/late-warning", test_late_warning);
   g_test_add_func ("/itinerary/map-tiles", test_map_without_and_with_tiles);
+  g_test_add_func ("/itinerary/default-page-size", test_default_page_size);
 
   return g_test_run ();
 }

@@ -9,7 +9,6 @@
 
 #include <langinfo.h>
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
@@ -258,7 +257,7 @@ locale_uses_12_hours (void)
 static gboolean
 locale_uses_miles (void)
 {
-#ifdef _NL_MEASUREMENT_MEASUREMENT
+#ifdef __GLIBC__
   const char *measurement = nl_langinfo (_NL_MEASUREMENT_MEASUREMENT);
 
   return measurement != NULL && measurement[0] == 2;
@@ -290,6 +289,10 @@ static char *
 format_duration (double seconds)
 {
   int minutes = (int) floor (seconds / 60 + 0.5);
+
+  /* A short drive is still a drive. */
+  if (minutes == 0 && seconds > 0)
+    minutes = 1;
 
   if (minutes < 60)
     /* Translators: a duration under an hour */
@@ -1417,16 +1420,19 @@ amap_itinerary_get_default_page_size (double *width,
 {
   double width_mm = 210, height_mm = 297;
 
-#ifdef _NL_PAPER_WIDTH
+#ifdef __GLIBC__
   {
-    /* glibc answers these two with a number in the pointer. */
-    intptr_t w = (intptr_t) nl_langinfo (_NL_PAPER_WIDTH);
-    intptr_t h = (intptr_t) nl_langinfo (_NL_PAPER_HEIGHT);
+    /* glibc answers these two with a 32-bit number in the pointer (as GTK
+     * reads them); the rest of the pointer is not set. */
+    union { char *string; unsigned int word; } w, h;
 
-    if (w > 50 && w < 2000 && h > 50 && h < 2000)
+    w.string = nl_langinfo (_NL_PAPER_WIDTH);
+    h.string = nl_langinfo (_NL_PAPER_HEIGHT);
+
+    if (w.word > 50 && w.word < 2000 && h.word > 50 && h.word < 2000)
       {
-        width_mm = w;
-        height_mm = h;
+        width_mm = w.word;
+        height_mm = h.word;
       }
   }
 #endif

@@ -555,7 +555,7 @@ draw_stop (cairo_t    *cr,
 static gboolean
 locale_uses_miles (void)
 {
-#ifdef _NL_MEASUREMENT_MEASUREMENT
+#ifdef __GLIBC__
   const char *measurement = nl_langinfo (_NL_MEASUREMENT_MEASUREMENT);
 
   /* 1: metric, 2: US customary. */
