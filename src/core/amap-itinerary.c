@@ -37,7 +37,7 @@
 #define INDENT          34.0   /* stop details, right of the number */
 #define NUMBER_RADIUS   11.0
 #define ROW_NUMBER_RADIUS 7.5
-#define TIME_COLUMN     92.0   /* width of the time in the schedule table */
+#define MIN_MAP_HEIGHT  200.0
 #define TOTALS_HEIGHT   48.0
 #define BOX_PADDING     8.0
 /* A stop's head (time, name, address) and this many lines of what follows
@@ -276,6 +276,29 @@ format_time (GDateTime *time)
   return g_date_time_format (time, locale_uses_12_hours () ? _("%-l:%M %p")
                                                           /* Translators: a time of day on the 24-hour clock */
                                                           : _("%H:%M"));
+}
+
+/* "9:12 – 9:27 AM" when both are in the morning, else both in full. */
+static char *
+format_time_range (GDateTime *from,
+                   GDateTime *to)
+{
+  g_autofree char *start = NULL;
+  g_autofree char *end = format_time (to);
+
+  if (from != NULL && to != NULL && locale_uses_12_hours ())
+    {
+      g_autofree char *from_ampm = g_date_time_format (from, "%p");
+      g_autofree char *to_ampm = g_date_time_format (to, "%p");
+
+      if (g_strcmp0 (from_ampm, to_ampm) == 0)
+        /* Translators: the start of a time range on the 12-hour clock, without AM/PM */
+        start = g_date_time_format (from, _("%-l:%M"));
+    }
+  if (start == NULL)
+    start = format_time (from);
+
+  return g_strdup_printf ("%s – %s", start, end);
 }
 
 static char *
@@ -532,6 +555,7 @@ measure_lines (Item *item)
   int i = 0;
 
   item->n_lines = n;
+  g_free (item->line_y);
   item->line_y = g_new0 (double, n + 1);
 
   iter = pango_layout_get_iter (item->layout);
@@ -551,6 +575,8 @@ measure_lines (Item *item)
   item->line_y[n] = MAX (item->line_y[n], layout_height (item->layout));
 }
 
+static double item_height (Item *item);
+
 /* The flow */
 
 static void
@@ -561,7 +587,11 @@ build_overview (AmapItinerary *self,
   g_autofree char *departs = format_time (bus->departure);
   g_autofree char *back = format_time (bus->back);
   g_autoptr(GString) line = g_string_new (NULL);
+  guint first_item = self->items->len;
+  guint first_row;
+  double time_column = 0;
   Item *item;
+  Item *map;
 
   /* The overline: what this is, and which bus. */
   {
@@ -597,9 +627,8 @@ build_overview (AmapItinerary *self,
     add_text (self, bus, markup, 11, PANGO_WEIGHT_NORMAL, 0, 4);
   }
 
-  item = add_item (self, ITEM_MAP, bus);
-  item->space_before = 14;
-  item->height = MIN (content_width (self) * 0.62, (self->height - MARGIN_TOP - MARGIN_BOTTOM) * 0.42);
+  map = add_item (self, ITEM_MAP, bus);
+  map->space_before = 14;
 
   item = add_item (self, ITEM_TOTALS, bus);
   item->space_before = 12;
@@ -685,8 +714,10 @@ build_overview (AmapItinerary *self,
       item->box_fill = WARN_FILL;
     }
 
-  /* The schedule at a glance. */
+  /* The schedule at a glance: the times in a column as wide as the
+   * widest of them. */
   add_heading (self, bus, _("Schedule"), 0, 18);
+  first_row = self->items->len;
   for (guint i = 0; i <= bus->stops->len + 1; i++)
     {
       g_autofree char *time = NULL;
@@ -708,19 +739,22 @@ build_overview (AmapItinerary *self,
       else
         {
           Stop *stop = &g_array_index (bus->stops, Stop, i - 1);
-          g_autofree char *arrival = format_time (stop->arrival);
-          g_autofree char *departure = format_time (stop->departure);
-
-          time = g_strdup_printf ("%s – %s", arrival, departure);
+          time = format_time_range (stop->arrival, stop->departure);
           name = g_markup_escape_text (stop->name != NULL ? stop->name : "", -1);
         }
 
       item = add_text (self, bus, name, 10, i == 0 || i == bus->stops->len + 1
                                                 ? PANGO_WEIGHT_NORMAL : PANGO_WEIGHT_BOLD,
-                       2 * ROW_NUMBER_RADIUS + 8 + TIME_COLUMN, i == 0 ? 6 : 5);
+                       2 * ROW_NUMBER_RADIUS + 8, i == 0 ? 6 : 5);
       time_markup = g_markup_escape_text (time, -1);
-      item->aside = new_layout (self, time_markup, 10, PANGO_WEIGHT_NORMAL, TIME_COLUMN - 6);
+      item->aside = new_layout (self, time_markup, 10, PANGO_WEIGHT_NORMAL, -1);
       item->aside_x = 2 * ROW_NUMBER_RADIUS + 8;
+      {
+        int width;
+
+        pango_layout_get_size (item->aside, &width, NULL);
+        time_column = MAX (time_column, (double) width / PANGO_SCALE);
+      }
       if (i >= 1 && i <= bus->stops->len)
         {
           item->decoration = DECO_ROW_NUMBER;
@@ -728,6 +762,34 @@ build_overview (AmapItinerary *self,
           item->color = bus->color;
         }
     }
+
+  for (guint i = first_row; i < self->items->len; i++)
+    {
+      Item *row = g_ptr_array_index (self->items, i);
+
+      row->x = 2 * ROW_NUMBER_RADIUS + 8 + time_column + 14;
+      pango_layout_set_width (row->layout, (int) ((content_width (self) - row->x) * PANGO_SCALE));
+    }
+
+  /* The map takes the room the rest of the page leaves, so that a
+   * schedule that can fit on page one does. */
+  {
+    double others = 0;
+    double room = self->height - MARGIN_TOP - MARGIN_BOTTOM;
+
+    for (guint i = first_item; i < self->items->len; i++)
+      {
+        Item *other = g_ptr_array_index (self->items, i);
+
+        if (other == map)
+          continue;
+        if (other->kind == ITEM_TEXT)
+          measure_lines (other);
+        others += (i > first_item ? other->space_before : 0) + item_height (other);
+      }
+    map->height = CLAMP (room - others - map->space_before - 2, MIN_MAP_HEIGHT,
+                         content_width (self) * 0.62);
+  }
 }
 
 static void
@@ -752,8 +814,7 @@ build_stop (AmapItinerary *self,
             guint          index)
 {
   Stop *stop = &g_array_index (bus->stops, Stop, index);
-  g_autofree char *arrival = format_time (stop->arrival);
-  g_autofree char *departure = format_time (stop->departure);
+  g_autofree char *range = format_time_range (stop->arrival, stop->departure);
   g_autofree char *dwell = format_duration (stop->dwell_minutes * 60.0);
   g_autofree char *drive = format_duration (stop->leg_duration_s);
   g_autofree char *distance = format_distance (stop->leg_distance_m);
@@ -773,9 +834,9 @@ build_stop (AmapItinerary *self,
 
   /* Translators: arrival and departure times, how long the stop lasts, and
    * the drive there: "9:12 AM – 9:27 AM · 15 min here · 4 min drive, 1.2 km" */
-  times = g_markup_printf_escaped (_("<span foreground=\"%s\"><b>%s – %s</b></span>"
+  times = g_markup_printf_escaped (_("<span foreground=\"%s\"><b>%s</b></span>"
                                      "<span foreground=\"%s\">  ·  %s here  ·  %s drive, %s</span>"),
-                                   bus->color, arrival, departure, DIM_COLOR, dwell, drive, distance);
+                                   bus->color, range, DIM_COLOR, dwell, drive, distance);
   first = add_text (self, bus, times, 10, PANGO_WEIGHT_NORMAL, INDENT, index > 0 ? 12 : 0);
   first->block_start = TRUE;
   first->decoration = DECO_NUMBER;
@@ -896,7 +957,7 @@ build_flow (AmapItinerary *self)
     {
       Item *item = g_ptr_array_index (self->items, i);
 
-      if (item->kind == ITEM_TEXT)
+      if (item->kind == ITEM_TEXT && item->line_y == NULL)
         measure_lines (item);
     }
 }
@@ -1019,9 +1080,14 @@ paginate (AmapItinerary *self)
       at_top = page->pieces->len == 0;
       space = at_top ? 0 : item->space_before;
 
-      /* A stop starts on a new page unless its head fits. */
+      /* A stop starts on a new page unless its head fits; the rule that
+       * would have separated it stays behind. */
       if (item->block_start && !at_top && y + space + keep_height (self, i) > bottom)
         {
+          Piece *last = &g_array_index (page->pieces, Piece, page->pieces->len - 1);
+
+          if (last->item->kind == ITEM_RULE)
+            g_array_set_size (page->pieces, page->pieces->len - 1);
           page = new_page (self, item->bus);
           y = top;
           space = 0;
