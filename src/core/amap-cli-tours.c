@@ -15,11 +15,9 @@
 #include "amap-cli-tours.h"
 #include "amap-error.h"
 #include "amap-map-render.h"
+#include "amap-routing.h"
 #include "amap-tour-export.h"
 #include "amap-tour-plan.h"
-
-/* AMAP_ROUTING_DEFAULT_DETOUR_FACTOR (amap-routing.h, which needs libsoup). */
-#define DEFAULT_DETOUR_FACTOR 1.3
 
 /* Our settings, when the schema is installed (the headless commands must
  * work without it: a build tree, a script). */
@@ -43,7 +41,7 @@ detour_factor (void)
   g_autoptr(GSettings) settings = lookup_settings ("detour-factor");
   double factor = settings != NULL ? g_settings_get_double (settings, "detour-factor") : 0;
 
-  return factor >= 1 ? factor : DEFAULT_DETOUR_FACTOR;
+  return factor >= 1 ? factor : AMAP_ROUTING_DEFAULT_DETOUR_FACTOR;
 }
 
 /* The tile cache of the base map the window shows (amap-map-view.c). */
