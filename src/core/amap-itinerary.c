@@ -164,8 +164,6 @@ struct _AmapItinerary
   char         *date;
   GPtrArray    *buses;       /* Bus */
   GPtrArray    *warnings;    /* char * */
-  char         *tile_dir;
-  char         *attribution;
 
   /* From amap_itinerary_paginate() */
   double        width;
@@ -1406,8 +1404,6 @@ amap_itinerary_finalize (GObject *object)
   g_clear_pointer (&self->date, g_free);
   g_clear_pointer (&self->buses, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
-  g_clear_pointer (&self->tile_dir, g_free);
-  g_clear_pointer (&self->attribution, g_free);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_object (&self->context);
