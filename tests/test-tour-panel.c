@@ -75,7 +75,7 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
 
   g_settings_set_string (settings, "routing-url", "");
-  g_settings_set_double (settings, "routing-detour-factor", 1.3);
+  g_settings_set_double (settings, "detour-factor", 1.3);
   /* No tiles from the network in tests. */
   g_settings_set_string (settings, "base-map", "none");
 

@@ -223,7 +223,7 @@ amap_preferences_window_constructed (GObject *object)
   routing_url = g_settings_get_string (self->settings, "routing-url");
   gtk_editable_set_text (GTK_EDITABLE (self->routing_url_row), routing_url);
   g_signal_connect_swapped (self->routing_url_row, "apply", G_CALLBACK (routing_url_apply_cb), self);
-  g_settings_bind (self->settings, "routing-detour-factor", self->detour_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "detour-factor", self->detour_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (self->import_category_row, "notify::selected",
                             G_CALLBACK (import_category_changed_cb), self);
 }

@@ -284,7 +284,7 @@ show_error (AmapTourPanel *self,
 static double
 detour_factor (AmapTourPanel *self)
 {
-  double factor = g_settings_get_double (self->settings, "routing-detour-factor");
+  double factor = g_settings_get_double (self->settings, "detour-factor");
 
   return isfinite (factor) && factor >= 1.0 ? factor : AMAP_ROUTING_DEFAULT_DETOUR_FACTOR;
 }
@@ -2053,7 +2053,7 @@ on_settings_changed_cb (AmapTourPanel *self,
       set_routing_state (self, ROUTING_STRAIGHT, NULL);
       replan (self);
     }
-  else if (g_strcmp0 (key, "routing-detour-factor") == 0)
+  else if (g_strcmp0 (key, "detour-factor") == 0)
     {
       replan (self);
     }

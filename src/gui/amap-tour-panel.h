@@ -31,7 +31,7 @@ G_DECLARE_FINAL_TYPE (AmapTourPanel, amap_tour_panel, AMAP, TOUR_PANEL, AdwBin)
  * stop-picking, optimize, reverse, split, move-up (Alt+Up), move-down
  * (Alt+Down), remove-stop (Delete), print, export.
  *
- * Settings: routing-url, routing-detour-factor.
+ * Settings: routing-url, detour-factor.
  */
 GtkWidget    *amap_tour_panel_new             (AmapStore     *store,
                                                AmapMapView   *map_view);
