@@ -21,6 +21,8 @@ typedef struct
   char       *dir;
   AmapStore  *store;
   AmapWindow *window;
+  /* The test took a reference to the window (it closes it). */
+  gboolean    window_ref;
 } Fixture;
 
 static void
@@ -28,6 +30,21 @@ spin (void)
 {
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
+}
+
+/* Runs the main loop for @ms milliseconds: a button activated from the
+ * keyboard clicks only after a short press animation. */
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+    }
+  spin ();
 }
 
 static void
@@ -92,6 +109,8 @@ fixture_teardown (Fixture       *fixture,
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   spin ();
+  if (fixture->window_ref)
+    g_object_unref (fixture->window);
   g_clear_object (&fixture->store);
 
   remove_dir (fixture->dir);
@@ -609,6 +628,286 @@ test_import_corpus (Fixture       *fixture,
   gtk_window_destroy (report);
 }
 
+/* The editor, through the widgets a person uses */
+
+static GtkWidget *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static AmapAssetEditor *
+get_editor (AmapWindow *window)
+{
+  return AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (window), AMAP_TYPE_ASSET_EDITOR));
+}
+
+/* The description is the first text view of the editor. */
+static GtkTextBuffer *
+description_buffer (AmapWindow *window)
+{
+  GtkWidget *view = find_descendant (GTK_WIDGET (get_editor (window)), GTK_TYPE_TEXT_VIEW);
+
+  g_assert_nonnull (view);
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Opens the market's details as a click on its pin does, then types a
+ * description and, when @longitude is not NULL, a longitude. */
+static AmapAsset *
+edit_market (Fixture    *fixture,
+             const char *description,
+             const char *longitude)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  AmapAsset *market;
+  guint position;
+
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  market = g_list_model_get_item (model, position);
+  amap_map_view_set_selected_uuid (AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window)),
+                                   amap_asset_get_uuid (market));
+  spin ();
+  g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
+
+  gtk_text_buffer_set_text (description_buffer (fixture->window), description, -1);
+  if (longitude != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Longitude")), longitude);
+  spin ();
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+
+  return market;
+}
+
+/* As a click on a response button does: the response, then the dialog
+ * closes. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin ();
+}
+
+/* The edit is still in the editor, the bad field flagged. */
+static void
+assert_edit_kept (Fixture    *fixture,
+                  AmapAsset  *market,
+                  const char *description)
+{
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  GtkWidget *longitude = find_entry_row (GTK_WIDGET (editor), "Longitude");
+  g_autofree char *text = buffer_text (description_buffer (fixture->window));
+  g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+
+  g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+  g_assert_cmpstr (text, ==, description);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (longitude)), ==, "500");
+  g_assert_true (gtk_widget_has_css_class (longitude, "error"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
+  /* Nothing stored yet. */
+  g_assert_null (amap_asset_get_description (stored));
+}
+
+/* ...and the window asks. */
+static AdwMessageDialog *
+assert_asks (Fixture *fixture)
+{
+  AdwMessageDialog *dialog = find_report (fixture->window);
+
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Some Changes Can’t Be Saved");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "longitude 500"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+
+  return dialog;
+}
+
+static void
+test_back_keeps_valid_edits (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  const char *description = "Open late on Fridays; the owner hosts the block party.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, "500");
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(AmapAsset) undone = NULL;
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *back;
+
+  /* The Back button of the details. */
+  back = find_action_button (GTK_WIDGET (editor), "win.close-details");
+  g_assert_nonnull (back);
+  g_assert_true (gtk_widget_is_sensitive (back));
+  gtk_widget_activate (back);
+  spin_for (400);
+  assert_edit_kept (fixture, market, description);
+  dialog = assert_asks (fixture);
+
+  /* Save the Rest: the description is stored, the longitude stays. */
+  respond (dialog, "save-rest");
+  g_assert_null (find_report (fixture->window));
+  stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (stored), -122.2220, 1e-9);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (stored), 37.7730, 1e-9);
+  /* ...and Back went on to the list. */
+  g_assert_null (amap_asset_editor_get_uuid (editor));
+
+  /* The toast's Undo brings the whole edit back, 500 included. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.restore-draft", NULL);
+  spin ();
+  undone = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_null (amap_asset_get_description (undone));
+  g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+  g_assert_false (amap_asset_editor_get_valid (editor));
+  text = buffer_text (description_buffer (fixture->window));
+  g_assert_cmpstr (text, ==, description);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Longitude"))),
+                   ==, "500");
+}
+
+static void
+test_escape_keeps_valid_edits (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  const char *description = "Sponsors the soccer team.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, "500");
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  GtkWidget *longitude = find_entry_row (GTK_WIDGET (editor), "Longitude");
+  AdwMessageDialog *dialog;
+  GtkWidget *focus;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
+  spin ();
+  assert_edit_kept (fixture, market, description);
+  dialog = assert_asks (fixture);
+
+  /* Keep Editing: nothing changes, and the longitude has the focus. */
+  respond (dialog, "keep");
+  assert_edit_kept (fixture, market, description);
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == longitude || gtk_widget_is_ancestor (focus, longitude));
+
+  /* Another pin clicked: still the market's edit, and the map says so. */
+  g_assert_true (model_has_name (amap_window_get_asset_model (fixture->window), "Fruitvale Library", NULL));
+  {
+    GListModel *model = amap_window_get_asset_model (fixture->window);
+    AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+    g_autoptr(AmapAsset) library = NULL;
+    guint position;
+
+    model_has_name (model, "Fruitvale Library", &position);
+    library = g_list_model_get_item (model, position);
+    amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (library));
+    spin ();
+    assert_edit_kept (fixture, market, description);
+    g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (market));
+    dialog = assert_asks (fixture);
+
+    /* Save the Rest goes on to the library. */
+    respond (dialog, "save-rest");
+    g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (library));
+    g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (library));
+  }
+  {
+    g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+    g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+  }
+}
+
+static void
+test_close_keeps_edits (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *description = "Closed on Sundays.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, NULL);
+  g_autoptr(AmapAsset) stored = NULL;
+
+  g_object_ref (fixture->window);
+  fixture->window_ref = TRUE;
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  spin ();
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+}
+
+static void
+test_close_asks_for_invalid_edits (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  const char *description = "Closed on Sundays.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, "500");
+  g_autoptr(AmapAsset) stored = NULL;
+  AdwMessageDialog *dialog;
+
+  g_object_ref (fixture->window);
+  fixture->window_ref = TRUE;
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  spin ();
+
+  /* Still open, with the edit. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  assert_edit_kept (fixture, market, description);
+  dialog = assert_asks (fixture);
+
+  /* Save the Rest, then the window closes. */
+  respond (dialog, "save-rest");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (stored), -122.2220, 1e-9);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,6 +941,10 @@ main (int   argc,
   g_test_add ("/window/pin-moved", Fixture, NULL, fixture_setup, test_pin_moved, fixture_teardown);
   g_test_add ("/window/bad-import-is-shown", Fixture, NULL, fixture_setup, test_bad_import_is_shown, fixture_teardown);
   g_test_add ("/window/set-home", Fixture, NULL, fixture_setup, test_set_home, fixture_teardown);
+  g_test_add ("/window/back-keeps-valid-edits", Fixture, NULL, fixture_setup, test_back_keeps_valid_edits, fixture_teardown);
+  g_test_add ("/window/escape-keeps-valid-edits", Fixture, NULL, fixture_setup, test_escape_keeps_valid_edits, fixture_teardown);
+  g_test_add ("/window/close-keeps-edits", Fixture, NULL, fixture_setup, test_close_keeps_edits, fixture_teardown);
+  g_test_add ("/window/close-asks-for-invalid-edits", Fixture, NULL, fixture_setup, test_close_asks_for_invalid_edits, fixture_teardown);
   g_test_add_func ("/window/open-sample", test_open_sample);
   g_test_add_func ("/window/remembers-layout", test_remembers_layout);
   g_test_add ("/window/import-corpus", Fixture, NULL, fixture_setup, test_import_corpus, fixture_teardown);

@@ -137,6 +137,18 @@ open_startup_store (AmapApplication  *self,
   return amap_store_open (default_path, error);
 }
 
+/* Before @parent shows another map: TRUE when its edits are saved. When
+ * not, @parent asks, and opens @path once the person has chosen. */
+static gboolean
+leave_for_map (GtkWindow  *parent,
+               const char *path)
+{
+  if (!AMAP_IS_WINDOW (parent))
+    return TRUE;
+  return amap_window_leave_editor (AMAP_WINDOW (parent), "app.open-recent",
+                                   g_variant_new_string (path));
+}
+
 /* Actions */
 
 static void
@@ -147,6 +159,12 @@ quit_activated (GSimpleAction *action,
   AmapApplication *self = user_data;
 
   g_autoptr(GList) copy = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* An edit that cannot be saved whole stops the quit: its window asks,
+   * and quits again once the person has chosen. */
+  for (GList *l = copy; l != NULL; l = l->next)
+    if (AMAP_IS_WINDOW (l->data) && !amap_window_leave_editor (l->data, "app.quit", NULL))
+      return;
 
   /* Closing (not destroying) each window lets it save its state. */
   for (GList *l = copy; l != NULL; l = l->next)
@@ -214,11 +232,15 @@ open_map_chosen_cb (GObject    *owner,
   AmapApplication *self = AMAP_APPLICATION (owner);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
 
   if (files == NULL || g_list_model_get_n_items (files) == 0)
     return;
 
   file = g_list_model_get_item (files, 0);
+  path = g_file_get_path (file);
+  if (path != NULL && !leave_for_map (parent, path))
+    return;
   if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
     gtk_window_close (parent);
 }
@@ -278,6 +300,11 @@ new_map_chosen_cb (GObject    *owner,
       return;
     }
 
+  /* After the trash: once the edit is dealt with, opening the path
+   * creates the new map. */
+  if (!leave_for_map (parent, path))
+    return;
+
   if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
     gtk_window_close (parent);
 }
@@ -308,6 +335,8 @@ open_recent_activated (GSimpleAction *action,
   if (parent != NULL && AMAP_IS_WINDOW (parent) &&
       g_strcmp0 (amap_store_get_path (amap_window_get_store (AMAP_WINDOW (parent))),
                  g_variant_get_string (parameter, NULL)) == 0)
+    return;
+  if (!leave_for_map (parent, g_variant_get_string (parameter, NULL)))
     return;
 
   if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)

@@ -81,6 +81,15 @@ struct _AmapWindow
   gboolean              importing;
 
   AmapAssetEditor      *editor;
+  /* The dialog asking what to do with an edit that cannot be saved whole,
+   * and what to do once it is answered (an action and its target). */
+  AdwMessageDialog     *leave_dialog;
+  char                 *leave_action;
+  GVariant             *leave_target;
+  /* What "Save the Rest" did not keep, for its toast's Undo. */
+  char                 *draft_undo_label;
+  AmapAsset            *draft;
+  GHashTable           *draft_typed;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -423,29 +432,190 @@ show_list (AmapWindow *self)
   gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
 }
 
-/* Saves what the editor holds before it shows something else. */
+/* A save while the selection's signals were ignored replaced the item
+ * in the list, which a GtkSingleSelection takes for a removal: select the
+ * asset shown again. */
 static void
-commit_editor (AmapWindow *self)
+resync_selection (AmapWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
+  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+  guint position;
 
-  if (self->committing || !amap_asset_editor_get_dirty (self->editor))
+  if (self->selected_uuid == NULL ||
+      (asset != NULL && g_strcmp0 (amap_asset_get_uuid (asset), self->selected_uuid) == 0))
     return;
 
-  /* Saving replaces the item in the list, which comes back here through
-   * the selection's signals. */
-  self->committing = TRUE;
-  if (amap_asset_editor_save (self->editor, &error))
-    {
-      self->committing = FALSE;
-      return;
-    }
-  self->committing = FALSE;
+  if (find_position (self, self->selected_uuid, &position))
+    gtk_single_selection_set_selected (self->selection, position);
+}
 
-  /* Translators: a toast; %s says why the changes could not be kept. */
-  message = g_strdup_printf (_("Changes not saved: %s"), error->message);
-  toast (self, message);
+static void
+clear_leave (AmapWindow *self)
+{
+  g_clear_pointer (&self->leave_action, g_free);
+  g_clear_pointer (&self->leave_target, g_variant_unref);
+}
+
+static void
+clear_draft (AmapWindow *self)
+{
+  g_clear_pointer (&self->draft_undo_label, g_free);
+  g_clear_pointer (&self->draft_typed, g_hash_table_unref);
+  g_clear_object (&self->draft);
+}
+
+/* Does what the person asked for before the editor was in the way. */
+static void
+run_leave_action (AmapWindow *self)
+{
+  g_autofree char *action = g_steal_pointer (&self->leave_action);
+  g_autoptr(GVariant) target = g_steal_pointer (&self->leave_target);
+
+  if (action != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (self), action, target);
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   gpointer          user_data)
+{
+  AmapWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "save-rest") == 0)
+    {
+      g_autofree char *not_kept = NULL;
+      g_autoptr(AmapAsset) draft = NULL;
+      g_autoptr(GHashTable) typed = NULL;
+      gboolean saved;
+
+      self->committing = TRUE;
+      saved = amap_asset_editor_save_valid (self->editor, &not_kept, &draft, &typed, &error);
+      self->committing = FALSE;
+      resync_selection (self);
+      if (!saved)
+        {
+          clear_leave (self);
+          show_error (self, _("Could Not Save the Changes"), error->message);
+          amap_asset_editor_focus_invalid (self->editor);
+          return;
+        }
+
+      clear_draft (self);
+      if (not_kept != NULL)
+        {
+          AdwToast *undo_toast = adw_toast_new (not_kept);
+
+          self->draft = g_steal_pointer (&draft);
+          self->draft_typed = g_steal_pointer (&typed);
+          self->draft_undo_label = g_strdup (amap_store_get_undo_label (self->store));
+          adw_toast_set_button_label (undo_toast, _("_Undo"));
+          adw_toast_set_action_name (undo_toast, "win.restore-draft");
+          adw_toast_set_priority (undo_toast, ADW_TOAST_PRIORITY_HIGH);
+          adw_toast_set_timeout (undo_toast, 10);
+          adw_toast_overlay_add_toast (self->toast_overlay, undo_toast);
+        }
+      update_actions (self);
+      run_leave_action (self);
+    }
+  else if (g_strcmp0 (response, "discard") == 0)
+    {
+      g_autoptr(AmapAsset) stored = NULL;
+
+      if (amap_asset_editor_get_uuid (self->editor) != NULL)
+        stored = amap_store_get_asset (self->store, amap_asset_editor_get_uuid (self->editor), NULL);
+      amap_asset_editor_set_asset (self->editor, stored);
+      run_leave_action (self);
+    }
+  else
+    {
+      clear_leave (self);
+      amap_asset_editor_focus_invalid (self->editor);
+    }
+}
+
+/*
+ * Saves what the editor holds before it shows something else, or the
+ * window closes. Returns TRUE when nothing unsaved is left. Otherwise
+ * nothing is dropped: the editor stays open with the field at fault
+ * flagged and focused, and a dialog asks whether to keep editing or save
+ * the rest (or, when the store refused, to discard); once answered,
+ * @then_action runs again with @then_target (a floating reference is
+ * taken), so that the person need not ask twice.
+ */
+static gboolean
+leave_editor (AmapWindow *self,
+              const char *then_action,
+              GVariant   *then_target)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) target = then_target != NULL ? g_variant_ref_sink (then_target) : NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  gboolean saved;
+
+  if (self->committing || !amap_asset_editor_get_dirty (self->editor))
+    return TRUE;
+
+  if (self->leave_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->leave_dialog));
+      return FALSE;
+    }
+
+  if (amap_asset_editor_get_valid (self->editor))
+    {
+      /* Saving replaces the item in the list, which comes back here
+       * through the selection's signals. */
+      self->committing = TRUE;
+      saved = amap_asset_editor_save (self->editor, &error);
+      self->committing = FALSE;
+      resync_selection (self);
+      if (saved)
+        return TRUE;
+    }
+
+  clear_leave (self);
+  self->leave_action = g_strdup (then_action);
+  self->leave_target = g_steal_pointer (&target);
+
+  gtk_toggle_button_set_active (self->sidebar_button, TRUE);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  amap_asset_editor_focus_invalid (self->editor);
+
+  if (error == NULL)
+    {
+      body = g_strdup_printf (_("%s\n\nKeep editing to correct it, or save the other changes "
+                                "and leave this field as it was."),
+                              amap_asset_editor_get_problem (self->editor));
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Some Changes Can’t Be Saved"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep Editing"),
+                                        "save-rest", _("_Save the Rest"),
+                                        NULL);
+    }
+  else
+    {
+      body = g_strdup_printf (_("%s\n\nKeep editing to try again, or discard the changes."),
+                              error->message);
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Changes Could Not Be Saved"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep Editing"),
+                                        "discard", _("_Discard Changes"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+    }
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "keep", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (leave_response_cb), self, 0);
+  self->leave_dialog = ADW_MESSAGE_DIALOG (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->leave_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return FALSE;
 }
 
 /* Filter and sort */
@@ -650,6 +820,11 @@ selection_changed_cb (AmapWindow *self)
           return;
         }
 
+      /* The asset left the list (a filter, an undo): its edit stays
+       * unless it can be saved. */
+      if (!leave_editor (self, NULL, NULL))
+        return;
+
       g_clear_pointer (&self->selected_uuid, g_free);
       g_clear_object (&self->shown_item);
       amap_asset_editor_set_asset (self->editor, NULL);
@@ -675,7 +850,19 @@ selection_changed_cb (AmapWindow *self)
       g_autofree char *target = g_strdup (amap_asset_get_uuid (asset));
       guint position;
 
-      commit_editor (self);
+      if (!leave_editor (self, "win.select-asset", g_variant_new_string (target)))
+        {
+          /* Stay on the asset being edited, in the list and on the map. */
+          self->committing = TRUE;
+          if (find_position (self, self->selected_uuid, &position))
+            gtk_single_selection_set_selected (self->selection, position);
+          else
+            gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+          self->committing = FALSE;
+          self->details_on_select = FALSE;
+          map_set_selected_uuid (self, self->selected_uuid);
+          return;
+        }
 
       /* Saving replaced an item, which may have moved the selection:
        * select the asset asked for, again. */
@@ -714,7 +901,11 @@ select_uuid (AmapWindow *self,
     }
 
   g_clear_pointer (&self->selected_uuid, g_free);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+    /* Nothing to notify, but the details may still show the asset. */
+    selection_changed_cb (self);
+  else
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -828,7 +1019,8 @@ create_asset_at (AmapWindow *self,
   amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
   amap_asset_set_location (asset, latitude, longitude);
 
-  commit_editor (self);
+  if (!leave_editor (self, "win.add-at", g_variant_new ("(dd)", latitude, longitude)))
+    return;
   if (!amap_store_add_asset (self->store, asset, &error))
     {
       show_error (self, _("Could Not Add the Asset"), error->message);
@@ -1108,7 +1300,10 @@ start_next_import (AmapWindow *self)
   category = g_settings_get_string (self->settings, "import-default-category");
   g_object_set_data_full (G_OBJECT (self), "amap-import-file", g_object_ref (file), g_object_unref);
 
-  commit_editor (self);
+  /* The map takes no other write while it imports: save the edit first
+   * when it can be saved; an edit that cannot stays in the editor. */
+  if (amap_asset_editor_get_valid (self->editor))
+    leave_editor (self, NULL, NULL);
   set_importing (self, TRUE);
   update_main_page (self);
   amap_import_file_async (self->store, file, category[0] != '\0' ? category : NULL,
@@ -1273,6 +1468,7 @@ update_actions (AmapWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export-shown",
                                  g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0);
   gtk_widget_action_set_enabled (widget, "win.close-details", selected);
+  gtk_widget_action_set_enabled (widget, "win.restore-draft", writable && self->draft != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), writable);
 }
 
@@ -1358,7 +1554,8 @@ search_action (GtkWidget  *widget,
   gtk_toggle_button_set_active (self->sidebar_button, TRUE);
   self->empty_dismissed = TRUE;
   update_main_page (self);
-  commit_editor (self);
+  if (!leave_editor (self, "win.search", NULL))
+    return;
   show_list (self);
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
@@ -1449,7 +1646,8 @@ close_details_action (GtkWidget  *widget,
 {
   AmapWindow *self = AMAP_WINDOW (widget);
 
-  commit_editor (self);
+  if (!leave_editor (self, "win.close-details", NULL))
+    return;
   select_uuid (self, NULL);
   show_list (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
@@ -1478,6 +1676,77 @@ escape_action (GtkWidget  *widget,
 
   if (gtk_search_bar_get_search_mode (self->search_bar))
     gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+/* The continuation of a click on another asset while the editor could
+ * not be left. */
+static void
+select_asset_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  guint position;
+
+  self->details_on_select = TRUE;
+  select_uuid (self, uuid);
+  self->details_on_select = FALSE;
+  if (find_position (self, uuid, &position))
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+static void
+add_at_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  double latitude, longitude;
+
+  g_variant_get (parameter, "(dd)", &latitude, &longitude);
+  create_asset_at (AMAP_WINDOW (widget), latitude, longitude);
+}
+
+/* The Undo of "Save the Rest": the save is undone and the editor holds
+ * the whole edit again, what could not be saved included. */
+static void
+restore_draft_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapAsset) draft = NULL;
+  g_autoptr(GHashTable) typed = NULL;
+  guint position;
+
+  if (self->draft == NULL || !leave_editor (self, NULL, NULL))
+    return;
+
+  if (amap_store_get_can_undo (self->store) &&
+      g_strcmp0 (amap_store_get_undo_label (self->store), self->draft_undo_label) == 0 &&
+      !amap_store_undo (self->store, &error))
+    {
+      show_error (self, _("Could Not Undo"), error->message);
+      return;
+    }
+
+  draft = g_steal_pointer (&self->draft);
+  typed = g_hash_table_ref (self->draft_typed);
+  clear_draft (self);
+
+  if (!find_position (self, amap_asset_get_uuid (draft), &position))
+    clear_filters (self);
+  self->details_on_select = TRUE;
+  select_uuid (self, amap_asset_get_uuid (draft));
+  self->details_on_select = FALSE;
+  if (g_strcmp0 (self->selected_uuid, amap_asset_get_uuid (draft)) != 0)
+    return;
+
+  amap_asset_editor_set_draft (self->editor, draft, typed);
+  show_details (self);
+  amap_asset_editor_focus_invalid (self->editor);
+  update_actions (self);
 }
 
 static void
@@ -1807,7 +2076,9 @@ amap_window_close_request (GtkWindow *window)
 {
   AmapWindow *self = AMAP_WINDOW (window);
 
-  commit_editor (self);
+  /* Unsaved edits are saved, or the window stays open and asks. */
+  if (!leave_editor (self, "window.close", NULL))
+    return TRUE;
   save_window_state (self);
 
   return GTK_WINDOW_CLASS (amap_window_parent_class)->close_request (window);
@@ -2021,6 +2292,10 @@ amap_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_WINDOW);
 
+  if (self->leave_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->leave_dialog));
+  clear_leave (self);
+  clear_draft (self);
   g_clear_object (&self->shown_item);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
@@ -2127,6 +2402,9 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "win.place-at-center", NULL, place_at_center_action);
   gtk_widget_class_install_action (widget_class, "win.rename-map", NULL, rename_map_action);
+  gtk_widget_class_install_action (widget_class, "win.select-asset", "s", select_asset_action);
+  gtk_widget_class_install_action (widget_class, "win.add-at", "(dd)", add_at_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-draft", NULL, restore_draft_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-asset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
@@ -2209,4 +2487,14 @@ amap_window_get_map_view (AmapWindow *self)
   g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
 
   return self->map_view;
+}
+
+gboolean
+amap_window_leave_editor (AmapWindow *self,
+                          const char *then_action,
+                          GVariant   *then_target)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), FALSE);
+
+  return leave_editor (self, then_action, then_target);
 }
