@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "amap-application.h"
 #include "amap-asset-editor.h"
 #include "amap-map-view.h"
 #include "amap-store.h"
@@ -392,43 +393,96 @@ close_reports (AmapWindow *window)
   g_list_free (toplevels);
 }
 
+static AmapWindow *
+other_window (GtkApplication *application,
+              AmapWindow     *window)
+{
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (AMAP_IS_WINDOW (l->data) && l->data != (gpointer) window)
+      return l->data;
+  return NULL;
+}
+
 static void
 test_open_sample (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("amap-sample-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "empty.assetmap", NULL);
+  g_autofree char *path = g_build_filename (dir, "school.assetmap", NULL);
+  g_autofree char *sample_path = g_build_filename (g_get_user_data_dir (), "asset-map",
+                                                   "Fruitvale Sample.assetmap", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(AmapApplication) application = amap_application_new ();
   g_autoptr(AmapStore) store = NULL;
+  g_auto(GStrv) recent = NULL;
   AmapWindow *window;
+  AmapWindow *sample;
+  AmapStore *sample_store;
   GListModel *model;
+  guint n_sample;
   double lat = 0, lon = 0;
   const char *home_name = NULL;
 
   g_assert_no_error (error);
-  store = amap_store_open (path, &error);
+  g_application_register (G_APPLICATION (application), NULL, &error);
   g_assert_no_error (error);
 
-  window = g_object_ref_sink (amap_window_new (NULL, store));
+  /* The user's own map: one asset and a title. */
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  add_asset (store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
+  amap_store_set_title (store, "Our School", &error);
+  g_assert_no_error (error);
+
+  window = g_object_ref (amap_window_new (application, store));
   gtk_window_present (GTK_WINDOW (window));
   spin ();
-  model = amap_window_get_asset_model (window);
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL);
-  while (amap_window_get_importing (window))
-    g_main_context_iteration (NULL, TRUE);
   spin ();
 
-  /* Every category is there, hubs included, and the school is home. */
-  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 10);
+  /* The sample opens as its own map, in its own window... */
+  sample = other_window (GTK_APPLICATION (application), window);
+  g_assert_nonnull (sample);
+  while (amap_window_get_importing (sample))
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+  sample_store = amap_window_get_store (sample);
+  g_assert_cmpstr (amap_store_get_path (sample_store), ==, sample_path);
+  g_assert_true (g_file_test (sample_path, G_FILE_TEST_IS_REGULAR));
+
+  /* ...with every category, hubs included, and the school as home... */
+  model = amap_window_get_asset_model (sample);
+  n_sample = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n_sample, >=, 10);
   g_assert_true (model_has_name (model, "Fruitvale Community Elementary", NULL));
-  g_assert_true (amap_store_get_home (store, &lat, &lon, &home_name));
+  g_assert_true (amap_store_get_home (sample_store, &lat, &lon, &home_name));
   g_assert_cmpstr (home_name, ==, "Fruitvale Community Elementary");
   g_assert_cmpfloat_with_epsilon (lat, 37.7772, 1e-6);
   g_assert_cmpfloat_with_epsilon (lon, -122.2236, 1e-6);
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Fruitvale Sample Neighborhood");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (sample)), ==, "Fruitvale Sample Neighborhood");
 
-  close_reports (window);
+  /* ...among the recent maps. */
+  recent = g_settings_get_strv (settings, "recent-maps");
+  g_assert_nonnull (recent[0]);
+  g_assert_cmpstr (recent[0], ==, sample_path);
+
+  /* The user's map is untouched, and its window made way. */
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+  g_assert_cmpstr (amap_store_get_title (store), ==, "Our School");
+  g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Opening the sample again from the sample is the same map, not a
+   * second import into it. */
+  close_reports (sample);
+  gtk_widget_activate_action (GTK_WIDGET (sample), "win.open-sample", NULL);
+  spin ();
+  g_assert_false (amap_window_get_importing (sample));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_sample);
+
+  close_reports (sample);
+  gtk_window_destroy (GTK_WINDOW (sample));
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   spin ();

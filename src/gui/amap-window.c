@@ -1158,6 +1158,44 @@ set_importing (AmapWindow *self,
 }
 
 static void
+show_import_report (AmapWindow       *self,
+                    const char       *name,
+                    AmapImportReport *report)
+{
+  g_autofree char *text = amap_import_report_to_string (report);
+  g_autofree char *heading = g_strdup_printf (_("Imported “%s”"), name);
+  char *details = strchr (g_strstrip (text), '\n');
+  GtkWidget *dialog;
+
+  /* The summary is the body; the messages, one a line, scroll below. */
+  if (details != NULL)
+    *details++ = '\0';
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
+  if (details != NULL && details[0] != '\0')
+    {
+      GtkWidget *scrolled = gtk_scrolled_window_new ();
+      GtkWidget *label = gtk_label_new (details);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_yalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "amap-report");
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 240);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+      gtk_widget_add_css_class (scrolled, "card");
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+    }
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 import_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -1191,40 +1229,14 @@ import_done_cb (GObject      *source,
     }
   else
     {
-      g_autofree char *text = amap_import_report_to_string (report);
-      g_autofree char *heading = g_strdup_printf (_("Imported “%s”"), name);
-      char *details = strchr (g_strstrip (text), '\n');
-      GtkWidget *dialog;
+      gboolean sample = file != NULL && g_object_get_data (G_OBJECT (file), "amap-sample") != NULL;
 
-      /* The summary is the body; the messages, one a line, scroll below. */
-      if (details != NULL)
-        *details++ = '\0';
-      dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
-      if (details != NULL && details[0] != '\0')
-        {
-          GtkWidget *scrolled = gtk_scrolled_window_new ();
-          GtkWidget *label = gtk_label_new (details);
-
-          gtk_label_set_xalign (GTK_LABEL (label), 0);
-          gtk_label_set_yalign (GTK_LABEL (label), 0);
-          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-          gtk_widget_add_css_class (label, "caption");
-          gtk_widget_add_css_class (label, "amap-report");
-          gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-          gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 240);
-          gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-          gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
-          gtk_widget_add_css_class (scrolled, "card");
-          adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
-        }
-
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      /* The sample needs no report: its map shows what it holds. */
+      if (!sample)
+        show_import_report (self, name, report);
 
       amap_store_refresh (self->store);
-      if (g_object_get_data (G_OBJECT (file), "amap-sample") != NULL)
+      if (sample)
         set_sample_home (self);
       if (self->fit_after_import)
         map_fit_assets (self);
@@ -1459,7 +1471,6 @@ update_actions (AmapWindow *self)
   gtk_widget_action_set_enabled (widget, "win.set-home", writable);
   gtk_widget_action_set_enabled (widget, "win.rename-map", writable);
   gtk_widget_action_set_enabled (widget, "win.import", writable);
-  gtk_widget_action_set_enabled (widget, "win.open-sample", writable);
   gtk_widget_action_set_enabled (widget, "win.cancel-import", self->importing);
   gtk_widget_action_set_enabled (widget, "win.undo", writable && amap_store_get_can_undo (self->store));
   gtk_widget_action_set_enabled (widget, "win.redo", writable && amap_store_get_can_redo (self->store));
@@ -1811,12 +1822,10 @@ place_at_center_action (GtkWidget  *widget,
     create_asset_at (self, lat, lon);
 }
 
+/* Imports the sample into @self, the sample's own map, in the background. */
 static void
-open_sample_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+import_sample (AmapWindow *self)
 {
-  AmapWindow *self = AMAP_WINDOW (widget);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "asset-map", NULL);
@@ -1826,7 +1835,7 @@ open_sample_action (GtkWidget  *widget,
   /* The reader wants a real file; the sample ships in our resources. */
   bytes = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == NULL ||
-      g_mkdir_with_parents (dir, 0755) != 0 ||
+      g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     {
       show_error (self, _("Could Not Open the Sample"),
@@ -1837,6 +1846,73 @@ open_sample_action (GtkWidget  *widget,
   file = g_file_new_for_path (path);
   g_object_set_data (G_OBJECT (file), "amap-sample", GINT_TO_POINTER (TRUE));
   amap_window_import_file (self, file);
+}
+
+/*
+ * The sample is a map of its own, beside the user's maps in the data
+ * folder, and never goes into the map that is open. Opening it again
+ * opens the same file, with whatever was tried there, rather than adding
+ * another copy to the folder and to Recent Maps each time; it is filled
+ * (again) only when it holds no assets, as after a cancelled import.
+ */
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "asset-map", NULL);
+  g_autofree char *path = g_build_filename (dir, "Fruitvale Sample" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  AmapWindow *window;
+
+  if (g_strcmp0 (path, amap_store_get_path (self->store)) == 0)
+    {
+      if (amap_store_count_assets (self->store) == 0 && !self->importing)
+        import_sample (self);
+      return;
+    }
+
+  if (!leave_editor (self, "win.open-sample", NULL))
+    return;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (dir);
+      g_autofree char *body = g_strdup_printf (_("The folder “%s” could not be created: %s."),
+                                               display, g_strerror (saved_errno));
+
+      show_error (self, _("Could Not Open the Sample"), body);
+      return;
+    }
+
+  if (AMAP_IS_APPLICATION (application))
+    {
+      /* Remembered as a recent map, like any map opened. */
+      window = AMAP_WINDOW (amap_application_open_map (AMAP_APPLICATION (application), file,
+                                                       GTK_WINDOW (self)));
+      if (window == NULL)
+        return;
+    }
+  else
+    {
+      g_autoptr(AmapStore) store = amap_store_open (path, &error);
+
+      if (store == NULL)
+        {
+          show_error (self, _("Could Not Open the Sample"), error->message);
+          return;
+        }
+      window = amap_window_new (NULL, store);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
+  if (amap_store_count_assets (window->store) == 0)
+    import_sample (window);
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
