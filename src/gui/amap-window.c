@@ -464,15 +464,25 @@ clear_draft (AmapWindow *self)
   g_clear_object (&self->draft);
 }
 
-/* Does what the person asked for before the editor was in the way. */
-static void
-run_leave_action (AmapWindow *self)
+static gboolean
+run_leave_action_cb (gpointer user_data)
 {
+  AmapWindow *self = user_data;
   g_autofree char *action = g_steal_pointer (&self->leave_action);
   g_autoptr(GVariant) target = g_steal_pointer (&self->leave_target);
 
-  if (action != NULL)
+  if (action != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
     gtk_widget_activate_action_variant (GTK_WIDGET (self), action, target);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Does what the person asked for before the editor was in the way, once
+ * the dialog is gone: the action may close the window. */
+static void
+run_leave_action (AmapWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, run_leave_action_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
