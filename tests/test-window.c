@@ -13,6 +13,7 @@
 
 #include "amap-application.h"
 #include "amap-asset-editor.h"
+#include "amap-error.h"
 #include "amap-map-view.h"
 #include "amap-store.h"
 #include "amap-window.h"
@@ -962,6 +963,99 @@ test_close_asks_for_invalid_edits (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (stored), -122.2220, 1e-9);
 }
 
+static GtkWindow *
+find_file_chooser (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_FILE_CHOOSER (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+
+  return found;
+}
+
+/* A real map cut in half, as a copy interrupted part way leaves it. */
+static void
+write_truncated_map (const char *path)
+{
+  g_autofree char *whole_path = g_strconcat (path, ".whole.assetmap", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  {
+    g_autoptr(AmapStore) store = amap_store_open (whole_path, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 200; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("Corner Store %u", i);
+        add_asset (store, name, "business", 37.77 + i * 1e-4, -122.22);
+      }
+  }
+  g_file_get_contents (whole_path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 8192);
+  g_file_set_contents (path, contents, length / 2, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_damaged_map_offers_backup (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "school.assetmap", NULL);
+  g_autoptr(AmapApplication) application = amap_application_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWindow *chooser;
+
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+  write_truncated_map (path);
+
+  /* What the window offers follows what the store tells. */
+  {
+    g_autoptr(AmapStore) store = amap_store_open (path, &error);
+
+    g_assert_null (store);
+    if (!g_error_matches (error, AMAP_ERROR, AMAP_ERROR_DAMAGED))
+      {
+        g_test_skip_printf ("The store does not call a truncated map damaged yet: %s", error->message);
+        return;
+      }
+    g_clear_error (&error);
+  }
+
+  g_assert_null (amap_application_open_map (application, file, GTK_WINDOW (fixture->window)));
+  spin ();
+
+  /* The store's sentence, and what can be done. */
+  dialog = find_report (fixture->window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open the Map");
+  g_test_message ("The dialog says: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "school.assetmap"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "damaged"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "open-backup"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "close"));
+
+  /* Open a Backup… is a file chooser. */
+  respond (dialog, "open-backup");
+  chooser = find_file_chooser ();
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Open a Backup");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  spin ();
+
+  /* The window still shows its own map. */
+  g_assert_cmpuint (g_list_model_get_n_items (amap_window_get_asset_model (fixture->window)), ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -999,6 +1093,7 @@ main (int   argc,
   g_test_add ("/window/escape-keeps-valid-edits", Fixture, NULL, fixture_setup, test_escape_keeps_valid_edits, fixture_teardown);
   g_test_add ("/window/close-keeps-edits", Fixture, NULL, fixture_setup, test_close_keeps_edits, fixture_teardown);
   g_test_add ("/window/close-asks-for-invalid-edits", Fixture, NULL, fixture_setup, test_close_asks_for_invalid_edits, fixture_teardown);
+  g_test_add ("/window/damaged-map-offers-backup", Fixture, NULL, fixture_setup, test_damaged_map_offers_backup, fixture_teardown);
   g_test_add_func ("/window/open-sample", test_open_sample);
   g_test_add_func ("/window/remembers-layout", test_remembers_layout);
   g_test_add ("/window/import-corpus", Fixture, NULL, fixture_setup, test_import_corpus, fixture_teardown);

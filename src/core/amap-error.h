@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  *   path traversal, size caps).
  * @AMAP_ERROR_UNSUPPORTED: the file is of a kind we cannot read.
  * @AMAP_ERROR_FAILED: anything else; the message says what happened.
+ * @AMAP_ERROR_DAMAGED: the file is one of our maps, but SQLite finds it
+ *   damaged; a backup may help. It was not written to.
  */
 typedef enum
 {
@@ -44,6 +46,7 @@ typedef enum
   AMAP_ERROR_UNSAFE,
   AMAP_ERROR_UNSUPPORTED,
   AMAP_ERROR_FAILED,
+  AMAP_ERROR_DAMAGED,
 } AmapError;
 
 GQuark amap_error_quark (void);

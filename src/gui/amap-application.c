@@ -81,6 +81,54 @@ show_error (GtkWindow  *parent,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void open_map_chosen_cb (GObject    *owner,
+                                GListModel *files);
+
+static void
+open_error_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        gpointer          user_data)
+{
+  AmapApplication *self = user_data;
+  GFile *folder = g_object_get_data (G_OBJECT (dialog), "amap-folder");
+
+  if (g_strcmp0 (response, "open-backup") != 0)
+    return;
+
+  amap_file_chooser_open_in (gtk_window_get_transient_for (GTK_WINDOW (dialog)),
+                             _("Open a Backup"), _("_Open"), AMAP_FILE_KIND_BACKUP, folder,
+                             G_OBJECT (self), open_map_chosen_cb);
+}
+
+/* Says why the map at @path did not open, in the store's words, and
+ * offers what can be done about it. */
+static void
+show_open_error (AmapApplication *self,
+                 GtkWindow       *parent,
+                 const char      *path,
+                 const GError    *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, _("Could Not Open the Map"), error->message);
+  AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+
+  adw_message_dialog_add_response (message, "close", _("_Close"));
+  if (g_error_matches (error, AMAP_ERROR, AMAP_ERROR_DAMAGED))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      /* Backups usually sit beside the map: the store's own copies from
+       * before a format update, and those made with "Back Up Map…". */
+      adw_message_dialog_add_response (message, "open-backup", _("_Open a Backup…"));
+      adw_message_dialog_set_response_appearance (message, "open-backup", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (message, "open-backup");
+      g_object_set_data_full (G_OBJECT (dialog), "amap-folder", g_file_get_parent (file), g_object_unref);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (open_error_response_cb), self, 0);
+    }
+  if (parent == NULL)
+    gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 remember_map (AmapApplication *self,
               const char      *path)
@@ -116,8 +164,12 @@ present_store (AmapApplication *self,
   return GTK_WINDOW (window);
 }
 
+/* The last map, or the default one when it cannot be opened: then
+ * @last_error says why, to be shown. */
 static AmapStore *
 open_startup_store (AmapApplication  *self,
+                    char            **last_path,
+                    GError          **last_error,
                     GError          **error)
 {
   g_autofree char *last = g_settings_get_string (get_settings (self), "last-map");
@@ -131,6 +183,8 @@ open_startup_store (AmapApplication  *self,
       if (store != NULL)
         return store;
       g_warning ("Could not reopen the last map %s: %s", last, local_error->message);
+      *last_path = g_steal_pointer (&last);
+      g_propagate_error (last_error, g_steal_pointer (&local_error));
     }
 
   default_path = amap_store_get_default_path ();
@@ -508,6 +562,8 @@ amap_application_activate (GApplication *app)
   AmapApplication *self = AMAP_APPLICATION (app);
   g_autoptr(AmapStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) last_error = NULL;
+  g_autofree char *last_path = NULL;
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
@@ -520,7 +576,7 @@ amap_application_activate (GApplication *app)
   if (self->initial_store != NULL)
     store = g_steal_pointer (&self->initial_store);
   else
-    store = open_startup_store (self, &error);
+    store = open_startup_store (self, &last_path, &last_error, &error);
 
   if (store == NULL)
     {
@@ -542,7 +598,10 @@ amap_application_activate (GApplication *app)
       return;
     }
 
-  present_store (self, store);
+  window = present_store (self, store);
+  /* The default map opened instead of the last one: say why. */
+  if (last_error != NULL)
+    show_open_error (self, window, last_path, last_error);
 }
 
 static void
@@ -662,7 +721,7 @@ amap_application_open_map (AmapApplication *self,
   store = amap_store_open (path, &error);
   if (store == NULL)
     {
-      show_error (parent, _("Could Not Open the Map"), error->message);
+      show_open_error (self, parent, path, error);
       return NULL;
     }
 
