@@ -139,6 +139,39 @@ model_has_name (GListModel *model,
   return FALSE;
 }
 
+/* The list's selection: one asset, as a click picks it. */
+static void
+select_only (GListModel *model,
+             guint       position)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position, TRUE);
+}
+
+/* The position of the one asset selected, GTK_INVALID_LIST_POSITION when
+ * none or several are. */
+static guint
+selected_position (GListModel *model)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (model));
+
+  if (gtk_bitset_get_size (selected) != 1)
+    return GTK_INVALID_LIST_POSITION;
+  return gtk_bitset_get_nth (selected, 0);
+}
+
+/* The one asset selected (owned by the list), or NULL. */
+static AmapAsset *
+selected_item (GListModel *model)
+{
+  guint position = selected_position (model);
+  g_autoptr(AmapAsset) asset = NULL;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  asset = g_list_model_get_item (model, position);
+  return asset;
+}
+
 static guint
 map_model_count (AmapWindow *window)
 {
@@ -223,19 +256,19 @@ test_selection_follows_map (Fixture       *fixture,
   market = g_list_model_get_item (model, market_pos);
 
   /* List -> map */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), library_pos);
+  select_only (model, library_pos);
   spin ();
   g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (library));
 
   /* Map -> list */
   amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
   spin ();
-  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, market_pos);
+  g_assert_cmpuint (selected_position (model), ==, market_pos);
 
   /* Escape closes the details and clears both. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
   spin ();
-  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==,
+  g_assert_cmpuint (selected_position (model), ==,
                     GTK_INVALID_LIST_POSITION);
   g_assert_null (amap_map_view_get_selected_uuid (map_view));
 }
@@ -253,7 +286,7 @@ test_add_at_map_point (Fixture       *fixture,
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 7);
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
-  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  selected = selected_item (model);
   g_assert_nonnull (selected);
   g_assert_true (amap_asset_get_has_location (selected));
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (selected), 37.7801, 1e-9);
@@ -274,7 +307,7 @@ test_delete_and_undo (Fixture       *fixture,
 
   g_assert_true (model_has_name (model, "La Clínica de la Raza", &position));
   clinic = g_list_model_get_item (model, position);
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  select_only (model, position);
   spin ();
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete", NULL);
@@ -306,7 +339,7 @@ test_editor_flags_invalid (Fixture       *fixture,
   guint position;
 
   g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  select_only (model, position);
   spin ();
 
   editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
@@ -333,7 +366,7 @@ test_editor_flags_invalid (Fixture       *fixture,
   g_assert_false (amap_asset_editor_get_dirty (editor));
   g_assert_true (model_has_name (model, "Mi Tienda Market & Deli", NULL));
   /* Still selected after the store replaced the item. */
-  g_assert_nonnull (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model)));
+  g_assert_nonnull (selected_item (model));
 }
 
 static void
@@ -350,7 +383,7 @@ test_switching_keeps_edits (Fixture       *fixture,
 
   g_assert_true (model_has_name (model, "Cesar Chavez Park", &position));
   park = g_list_model_get_item (model, position);
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  select_only (model, position);
   spin ();
 
   editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
@@ -370,7 +403,7 @@ test_switching_keeps_edits (Fixture       *fixture,
 
   stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (park), NULL);
   g_assert_cmpstr (amap_asset_get_name (stored), ==, "César Chávez Park");
-  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  selected = selected_item (model);
   g_assert_nonnull (selected);
   g_assert_cmpstr (amap_asset_get_name (selected), ==, "Fruitvale Library");
   g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (selected));

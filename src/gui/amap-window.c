@@ -54,7 +54,7 @@ struct _AmapWindow
   GtkFilterListModel   *filter_model;
   GtkCustomSorter      *sorter;
   GtkSortListModel     *sort_model;
-  GtkSingleSelection   *selection;
+  GtkMultiSelection    *selection;
 
   /* Filter state. */
   GHashTable           *hidden_categories;
@@ -249,6 +249,57 @@ find_position (AmapWindow *self,
   return FALSE;
 }
 
+static guint
+count_selected (AmapWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  return (guint) MIN (gtk_bitset_get_size (selected), G_MAXUINT);
+}
+
+/* The one asset selected (owned by the list); NULL when none or several
+ * are selected. */
+static AmapAsset *
+get_selected_asset (AmapWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(AmapAsset) asset = NULL;
+
+  if (gtk_bitset_get_size (selected) != 1)
+    return NULL;
+
+  asset = g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_nth (selected, 0));
+  return asset;
+}
+
+/* Selects the asset at @position alone (none for GTK_INVALID_LIST_POSITION). */
+static void
+set_selected_position (AmapWindow *self,
+                       guint       position)
+{
+  if (position == GTK_INVALID_LIST_POSITION)
+    gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  else
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+}
+
+/* The selected assets, in list order. */
+static GPtrArray *
+list_selected_assets (AmapWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *assets = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  if (gtk_bitset_iter_init_first (&iter, selected, &position))
+    do
+      g_ptr_array_add (assets, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+    while (gtk_bitset_iter_next (&iter, &position));
+
+  return assets;
+}
+
 static double
 distance_from_home (AmapWindow *self,
                     AmapAsset  *asset)
@@ -433,12 +484,12 @@ show_list (AmapWindow *self)
 }
 
 /* A save while the selection's signals were ignored replaced the item
- * in the list, which a GtkSingleSelection takes for a removal: select the
+ * in the list, which a selection model takes for a removal: select the
  * asset shown again. */
 static void
 resync_selection (AmapWindow *self)
 {
-  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+  AmapAsset *asset = get_selected_asset (self);
   guint position;
 
   if (self->selected_uuid == NULL ||
@@ -446,7 +497,7 @@ resync_selection (AmapWindow *self)
     return;
 
   if (find_position (self, self->selected_uuid, &position))
-    gtk_single_selection_set_selected (self->selection, position);
+    set_selected_position (self, position);
 }
 
 static void
@@ -813,20 +864,35 @@ rebuild_recent_menu (AmapWindow *self)
 static void
 selection_changed_cb (AmapWindow *self)
 {
-  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+  AmapAsset *asset = get_selected_asset (self);
 
   if (self->committing)
     return;
+
+  if (asset == NULL && count_selected (self) > 1)
+    {
+      /* Several assets: for the list's actions (delete, export); the
+       * details and the map show one asset only. */
+      if (!leave_editor (self, NULL, NULL))
+        return;
+      g_clear_pointer (&self->selected_uuid, g_free);
+      g_clear_object (&self->shown_item);
+      amap_asset_editor_set_asset (self->editor, NULL);
+      map_set_selected_uuid (self, NULL);
+      show_list (self);
+      update_actions (self);
+      return;
+    }
 
   if (asset == NULL)
     {
       guint position;
 
       /* An update replaces the item with a fresh copy, which a
-       * GtkSingleSelection takes for a removal: select it again. */
+       * selection model takes for a removal: select it again. */
       if (self->selected_uuid != NULL && find_position (self, self->selected_uuid, &position))
         {
-          gtk_single_selection_set_selected (self->selection, position);
+          set_selected_position (self, position);
           return;
         }
 
@@ -865,9 +931,9 @@ selection_changed_cb (AmapWindow *self)
           /* Stay on the asset being edited, in the list and on the map. */
           self->committing = TRUE;
           if (find_position (self, self->selected_uuid, &position))
-            gtk_single_selection_set_selected (self->selection, position);
+            set_selected_position (self, position);
           else
-            gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+            set_selected_position (self, GTK_INVALID_LIST_POSITION);
           self->committing = FALSE;
           self->details_on_select = FALSE;
           map_set_selected_uuid (self, self->selected_uuid);
@@ -876,11 +942,11 @@ selection_changed_cb (AmapWindow *self)
 
       /* Saving replaced an item, which may have moved the selection:
        * select the asset asked for, again. */
-      asset = gtk_single_selection_get_selected_item (self->selection);
+      asset = get_selected_asset (self);
       if (asset == NULL || g_strcmp0 (amap_asset_get_uuid (asset), target) != 0)
         {
           if (find_position (self, target, &position))
-            gtk_single_selection_set_selected (self->selection, position);
+            set_selected_position (self, position);
           return;
         }
     }
@@ -906,16 +972,16 @@ select_uuid (AmapWindow *self,
 
   if (uuid != NULL && find_position (self, uuid, &position))
     {
-      gtk_single_selection_set_selected (self->selection, position);
+      set_selected_position (self, position);
       return;
     }
 
   g_clear_pointer (&self->selected_uuid, g_free);
-  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+  if (count_selected (self) == 0)
     /* Nothing to notify, but the details may still show the asset. */
     selection_changed_cb (self);
   else
-    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+    set_selected_position (self, GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -1475,6 +1541,7 @@ update_actions (AmapWindow *self)
 {
   gboolean writable = !amap_store_get_read_only (self->store);
   gboolean selected = self->selected_uuid != NULL;
+  gboolean several = count_selected (self) > 1;
   GtkWidget *widget = GTK_WIDGET (self);
 
   gtk_widget_action_set_enabled (widget, "win.add-asset", writable);
@@ -1484,8 +1551,8 @@ update_actions (AmapWindow *self)
   gtk_widget_action_set_enabled (widget, "win.cancel-import", self->importing);
   gtk_widget_action_set_enabled (widget, "win.undo", writable && amap_store_get_can_undo (self->store));
   gtk_widget_action_set_enabled (widget, "win.redo", writable && amap_store_get_can_redo (self->store));
-  gtk_widget_action_set_enabled (widget, "win.delete", writable && selected);
-  gtk_widget_action_set_enabled (widget, "win.export-selected", selected);
+  gtk_widget_action_set_enabled (widget, "win.delete", writable && (selected || several));
+  gtk_widget_action_set_enabled (widget, "win.export-selected", selected || several);
   gtk_widget_action_set_enabled (widget, "win.export-shown",
                                  g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0);
   gtk_widget_action_set_enabled (widget, "win.close-details", selected);
@@ -1555,13 +1622,11 @@ export_selected_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   AmapWindow *self = AMAP_WINDOW (widget);
-  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
-  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GPtrArray) assets = list_selected_assets (self);
 
-  if (asset == NULL)
+  if (assets->len == 0)
     return;
 
-  g_ptr_array_add (assets, g_object_ref (asset));
   export_assets (self, assets);
 }
 
@@ -2077,7 +2142,7 @@ list_activate_cb (GtkListView *list_view,
 {
   AmapWindow *self = user_data;
 
-  gtk_single_selection_set_selected (self->selection, position);
+  set_selected_position (self, position);
   show_details (self);
 }
 
@@ -2086,7 +2151,7 @@ show_details_if_selected_cb (gpointer user_data)
 {
   AmapWindow *self = user_data;
 
-  if (self->selection != NULL && gtk_single_selection_get_selected_item (self->selection) != NULL)
+  if (self->selection != NULL && get_selected_asset (self) != NULL)
     show_details (self);
 
   return G_SOURCE_REMOVE;
@@ -2103,6 +2168,11 @@ list_click_released_cb (GtkGestureClick *gesture,
 {
   AmapWindow *self = user_data;
   GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+  /* Ctrl and Shift clicks choose several assets: no details then. */
+  if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0)
+    return;
 
   for (; picked != NULL && picked != GTK_WIDGET (self->list_view); picked = gtk_widget_get_parent (picked))
     {
@@ -2193,10 +2263,7 @@ amap_window_constructed (GObject *object)
   self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               g_object_ref (GTK_SORTER (self->sorter)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (list_setup_cb), self);
@@ -2211,7 +2278,7 @@ amap_window_constructed (GObject *object)
   g_signal_connect (click, "released", G_CALLBACK (list_click_released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
 
-  g_signal_connect_object (self->selection, "notify::selected",
+  g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);

@@ -27,7 +27,8 @@ AmapStore  *amap_window_get_store        (AmapWindow      *self);
 void        amap_window_import_file      (AmapWindow      *self,
                                           GFile           *file);
 gboolean    amap_window_get_importing    (AmapWindow      *self);
-/* The assets the list shows, in list order (a GtkSingleSelection). */
+/* The assets the list shows, in list order (a GtkMultiSelection; the
+ * details open for a single selection). */
 GListModel *amap_window_get_asset_model  (AmapWindow      *self);
 /* Saves the edit in the details before the window shows another map or
  * quits. TRUE when nothing unsaved is left; FALSE when the edit cannot be
