@@ -1046,6 +1046,7 @@ test_damaged_map_offers_backup (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   AdwMessageDialog *dialog;
   GtkWindow *chooser;
+  GLogLevelFlags old_fatal;
 
   g_application_register (G_APPLICATION (application), NULL, &error);
   g_assert_no_error (error);
@@ -1077,13 +1078,17 @@ test_damaged_map_offers_backup (Fixture       *fixture,
   g_assert_true (adw_message_dialog_has_response (dialog, "open-backup"));
   g_assert_true (adw_message_dialog_has_response (dialog, "close"));
 
-  /* Open a Backup… is a file chooser. */
+  /* Open a Backup… is a file chooser. GTK 4.8's path bar warns that it
+   * draws a button before it has a size when the chooser starts in a
+   * folder: not fatal here, it is not ours. */
+  old_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   respond (dialog, "open-backup");
   chooser = find_file_chooser ();
   g_assert_nonnull (chooser);
   g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Open a Backup");
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
   spin ();
+  g_log_set_always_fatal (old_fatal);
 
   /* The window still shows its own map. */
   g_assert_cmpuint (g_list_model_get_n_items (amap_window_get_asset_model (fixture->window)), ==, 6);
