@@ -11,7 +11,9 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "amap-application.h"
 #include "amap-asset-editor.h"
+#include "amap-error.h"
 #include "amap-map-view.h"
 #include "amap-store.h"
 #include "amap-window.h"
@@ -21,6 +23,8 @@ typedef struct
   char       *dir;
   AmapStore  *store;
   AmapWindow *window;
+  /* The test took a reference to the window (it closes it). */
+  gboolean    window_ref;
 } Fixture;
 
 static void
@@ -28,6 +32,21 @@ spin (void)
 {
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
+}
+
+/* Runs the main loop for @ms milliseconds: a button activated from the
+ * keyboard clicks only after a short press animation. */
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+    }
+  spin ();
 }
 
 static void
@@ -92,6 +111,8 @@ fixture_teardown (Fixture       *fixture,
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   spin ();
+  if (fixture->window_ref)
+    g_object_unref (fixture->window);
   g_clear_object (&fixture->store);
 
   remove_dir (fixture->dir);
@@ -116,6 +137,39 @@ model_has_name (GListModel *model,
     }
 
   return FALSE;
+}
+
+/* The list's selection: one asset, as a click picks it. */
+static void
+select_only (GListModel *model,
+             guint       position)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position, TRUE);
+}
+
+/* The position of the one asset selected, GTK_INVALID_LIST_POSITION when
+ * none or several are. */
+static guint
+selected_position (GListModel *model)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (model));
+
+  if (gtk_bitset_get_size (selected) != 1)
+    return GTK_INVALID_LIST_POSITION;
+  return gtk_bitset_get_nth (selected, 0);
+}
+
+/* The one asset selected (owned by the list), or NULL. */
+static AmapAsset *
+selected_item (GListModel *model)
+{
+  guint position = selected_position (model);
+  g_autoptr(AmapAsset) asset = NULL;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  asset = g_list_model_get_item (model, position);
+  return asset;
 }
 
 static guint
@@ -202,19 +256,19 @@ test_selection_follows_map (Fixture       *fixture,
   market = g_list_model_get_item (model, market_pos);
 
   /* List -> map */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), library_pos);
+  select_only (model, library_pos);
   spin ();
   g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (library));
 
   /* Map -> list */
   amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
   spin ();
-  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, market_pos);
+  g_assert_cmpuint (selected_position (model), ==, market_pos);
 
   /* Escape closes the details and clears both. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
   spin ();
-  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==,
+  g_assert_cmpuint (selected_position (model), ==,
                     GTK_INVALID_LIST_POSITION);
   g_assert_null (amap_map_view_get_selected_uuid (map_view));
 }
@@ -232,7 +286,7 @@ test_add_at_map_point (Fixture       *fixture,
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 7);
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
-  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  selected = selected_item (model);
   g_assert_nonnull (selected);
   g_assert_true (amap_asset_get_has_location (selected));
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (selected), 37.7801, 1e-9);
@@ -253,7 +307,7 @@ test_delete_and_undo (Fixture       *fixture,
 
   g_assert_true (model_has_name (model, "La Clínica de la Raza", &position));
   clinic = g_list_model_get_item (model, position);
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  select_only (model, position);
   spin ();
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete", NULL);
@@ -285,7 +339,7 @@ test_editor_flags_invalid (Fixture       *fixture,
   guint position;
 
   g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  select_only (model, position);
   spin ();
 
   editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
@@ -312,7 +366,7 @@ test_editor_flags_invalid (Fixture       *fixture,
   g_assert_false (amap_asset_editor_get_dirty (editor));
   g_assert_true (model_has_name (model, "Mi Tienda Market & Deli", NULL));
   /* Still selected after the store replaced the item. */
-  g_assert_nonnull (gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model)));
+  g_assert_nonnull (selected_item (model));
 }
 
 static void
@@ -329,7 +383,7 @@ test_switching_keeps_edits (Fixture       *fixture,
 
   g_assert_true (model_has_name (model, "Cesar Chavez Park", &position));
   park = g_list_model_get_item (model, position);
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  select_only (model, position);
   spin ();
 
   editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
@@ -349,7 +403,7 @@ test_switching_keeps_edits (Fixture       *fixture,
 
   stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (park), NULL);
   g_assert_cmpstr (amap_asset_get_name (stored), ==, "César Chávez Park");
-  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  selected = selected_item (model);
   g_assert_nonnull (selected);
   g_assert_cmpstr (amap_asset_get_name (selected), ==, "Fruitvale Library");
   g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (selected));
@@ -373,43 +427,96 @@ close_reports (AmapWindow *window)
   g_list_free (toplevels);
 }
 
+static AmapWindow *
+other_window (GtkApplication *application,
+              AmapWindow     *window)
+{
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (AMAP_IS_WINDOW (l->data) && l->data != (gpointer) window)
+      return l->data;
+  return NULL;
+}
+
 static void
 test_open_sample (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("amap-sample-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "empty.assetmap", NULL);
+  g_autofree char *path = g_build_filename (dir, "school.assetmap", NULL);
+  g_autofree char *sample_path = g_build_filename (g_get_user_data_dir (), "asset-map",
+                                                   "Fruitvale Sample.assetmap", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(AmapApplication) application = amap_application_new ();
   g_autoptr(AmapStore) store = NULL;
+  g_auto(GStrv) recent = NULL;
   AmapWindow *window;
+  AmapWindow *sample;
+  AmapStore *sample_store;
   GListModel *model;
+  guint n_sample;
   double lat = 0, lon = 0;
   const char *home_name = NULL;
 
   g_assert_no_error (error);
-  store = amap_store_open (path, &error);
+  g_application_register (G_APPLICATION (application), NULL, &error);
   g_assert_no_error (error);
 
-  window = g_object_ref_sink (amap_window_new (NULL, store));
+  /* The user's own map: one asset and a title. */
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  add_asset (store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
+  amap_store_set_title (store, "Our School", &error);
+  g_assert_no_error (error);
+
+  window = g_object_ref (amap_window_new (application, store));
   gtk_window_present (GTK_WINDOW (window));
   spin ();
-  model = amap_window_get_asset_model (window);
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL);
-  while (amap_window_get_importing (window))
-    g_main_context_iteration (NULL, TRUE);
   spin ();
 
-  /* Every category is there, hubs included, and the school is home. */
-  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 10);
+  /* The sample opens as its own map, in its own window... */
+  sample = other_window (GTK_APPLICATION (application), window);
+  g_assert_nonnull (sample);
+  while (amap_window_get_importing (sample))
+    g_main_context_iteration (NULL, TRUE);
+  spin ();
+  sample_store = amap_window_get_store (sample);
+  g_assert_cmpstr (amap_store_get_path (sample_store), ==, sample_path);
+  g_assert_true (g_file_test (sample_path, G_FILE_TEST_IS_REGULAR));
+
+  /* ...with every category, hubs included, and the school as home... */
+  model = amap_window_get_asset_model (sample);
+  n_sample = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n_sample, >=, 10);
   g_assert_true (model_has_name (model, "Fruitvale Community Elementary", NULL));
-  g_assert_true (amap_store_get_home (store, &lat, &lon, &home_name));
+  g_assert_true (amap_store_get_home (sample_store, &lat, &lon, &home_name));
   g_assert_cmpstr (home_name, ==, "Fruitvale Community Elementary");
   g_assert_cmpfloat_with_epsilon (lat, 37.7772, 1e-6);
   g_assert_cmpfloat_with_epsilon (lon, -122.2236, 1e-6);
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Fruitvale Sample Neighborhood");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (sample)), ==, "Fruitvale Sample Neighborhood");
 
-  close_reports (window);
+  /* ...among the recent maps. */
+  recent = g_settings_get_strv (settings, "recent-maps");
+  g_assert_nonnull (recent[0]);
+  g_assert_cmpstr (recent[0], ==, sample_path);
+
+  /* The user's map is untouched, and its window made way. */
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+  g_assert_cmpstr (amap_store_get_title (store), ==, "Our School");
+  g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Opening the sample again from the sample is the same map, not a
+   * second import into it. */
+  close_reports (sample);
+  gtk_widget_activate_action (GTK_WIDGET (sample), "win.open-sample", NULL);
+  spin ();
+  g_assert_false (amap_window_get_importing (sample));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_sample);
+
+  close_reports (sample);
+  gtk_window_destroy (GTK_WINDOW (sample));
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   spin ();
@@ -609,6 +716,384 @@ test_import_corpus (Fixture       *fixture,
   gtk_window_destroy (report);
 }
 
+/* The editor, through the widgets a person uses */
+
+static GtkWidget *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static AmapAssetEditor *
+get_editor (AmapWindow *window)
+{
+  return AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (window), AMAP_TYPE_ASSET_EDITOR));
+}
+
+/* The description is the first text view of the editor. */
+static GtkTextBuffer *
+description_buffer (AmapWindow *window)
+{
+  GtkWidget *view = find_descendant (GTK_WIDGET (get_editor (window)), GTK_TYPE_TEXT_VIEW);
+
+  g_assert_nonnull (view);
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Opens the market's details as a click on its pin does, then types a
+ * description and, when @longitude is not NULL, a longitude. */
+static AmapAsset *
+edit_market (Fixture    *fixture,
+             const char *description,
+             const char *longitude)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  AmapAsset *market;
+  guint position;
+
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  market = g_list_model_get_item (model, position);
+  amap_map_view_set_selected_uuid (AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window)),
+                                   amap_asset_get_uuid (market));
+  spin ();
+  g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
+
+  gtk_text_buffer_set_text (description_buffer (fixture->window), description, -1);
+  if (longitude != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Longitude")), longitude);
+  spin ();
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+
+  return market;
+}
+
+/* As a click on a response button does: the response, then the dialog
+ * closes. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin ();
+}
+
+/* The edit is still in the editor, the bad field flagged. */
+static void
+assert_edit_kept (Fixture    *fixture,
+                  AmapAsset  *market,
+                  const char *description)
+{
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  GtkWidget *longitude = find_entry_row (GTK_WIDGET (editor), "Longitude");
+  g_autofree char *text = buffer_text (description_buffer (fixture->window));
+  g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+
+  g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+  g_assert_cmpstr (text, ==, description);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (longitude)), ==, "500");
+  g_assert_true (gtk_widget_has_css_class (longitude, "error"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
+  /* Nothing stored yet. */
+  g_assert_null (amap_asset_get_description (stored));
+}
+
+/* ...and the window asks. */
+static AdwMessageDialog *
+assert_asks (Fixture *fixture)
+{
+  AdwMessageDialog *dialog = find_report (fixture->window);
+
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Some Changes Can’t Be Saved");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "longitude 500"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+
+  return dialog;
+}
+
+static void
+test_back_keeps_valid_edits (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  const char *description = "Open late on Fridays; the owner hosts the block party.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, "500");
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(AmapAsset) undone = NULL;
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *back;
+
+  /* The Back button of the details. */
+  back = find_action_button (GTK_WIDGET (editor), "win.close-details");
+  g_assert_nonnull (back);
+  g_assert_true (gtk_widget_is_sensitive (back));
+  gtk_widget_activate (back);
+  spin_for (400);
+  assert_edit_kept (fixture, market, description);
+  dialog = assert_asks (fixture);
+
+  /* Save the Rest: the description is stored, the longitude stays. */
+  respond (dialog, "save-rest");
+  g_assert_null (find_report (fixture->window));
+  stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (stored), -122.2220, 1e-9);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (stored), 37.7730, 1e-9);
+  /* ...and Back went on to the list. */
+  g_assert_null (amap_asset_editor_get_uuid (editor));
+
+  /* The toast's Undo brings the whole edit back, 500 included. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.restore-draft", NULL);
+  spin ();
+  undone = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_null (amap_asset_get_description (undone));
+  g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
+  g_assert_true (amap_asset_editor_get_dirty (editor));
+  g_assert_false (amap_asset_editor_get_valid (editor));
+  text = buffer_text (description_buffer (fixture->window));
+  g_assert_cmpstr (text, ==, description);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Longitude"))),
+                   ==, "500");
+}
+
+static void
+test_escape_keeps_valid_edits (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  const char *description = "Sponsors the soccer team.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, "500");
+  AmapAssetEditor *editor = get_editor (fixture->window);
+  GtkWidget *longitude = find_entry_row (GTK_WIDGET (editor), "Longitude");
+  AdwMessageDialog *dialog;
+  GtkWidget *focus;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
+  spin ();
+  assert_edit_kept (fixture, market, description);
+  dialog = assert_asks (fixture);
+
+  /* Keep Editing: nothing changes, and the longitude has the focus. */
+  respond (dialog, "keep");
+  assert_edit_kept (fixture, market, description);
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == longitude || gtk_widget_is_ancestor (focus, longitude));
+
+  /* Another pin clicked: still the market's edit, and the map says so. */
+  g_assert_true (model_has_name (amap_window_get_asset_model (fixture->window), "Fruitvale Library", NULL));
+  {
+    GListModel *model = amap_window_get_asset_model (fixture->window);
+    AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+    g_autoptr(AmapAsset) library = NULL;
+    guint position;
+
+    model_has_name (model, "Fruitvale Library", &position);
+    library = g_list_model_get_item (model, position);
+    amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (library));
+    spin ();
+    assert_edit_kept (fixture, market, description);
+    g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (market));
+    dialog = assert_asks (fixture);
+
+    /* Save the Rest goes on to the library. */
+    respond (dialog, "save-rest");
+    g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (library));
+    g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (library));
+  }
+  {
+    g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+    g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+  }
+}
+
+static void
+test_close_keeps_edits (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *description = "Closed on Sundays.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, NULL);
+  g_autoptr(AmapAsset) stored = NULL;
+
+  g_object_ref (fixture->window);
+  fixture->window_ref = TRUE;
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  spin ();
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+}
+
+static void
+test_close_asks_for_invalid_edits (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  const char *description = "Closed on Sundays.";
+  g_autoptr(AmapAsset) market = edit_market (fixture, description, "500");
+  g_autoptr(AmapAsset) stored = NULL;
+  AdwMessageDialog *dialog;
+
+  g_object_ref (fixture->window);
+  fixture->window_ref = TRUE;
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  spin ();
+
+  /* Still open, with the edit. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  assert_edit_kept (fixture, market, description);
+  dialog = assert_asks (fixture);
+
+  /* Save the Rest, then the window closes. */
+  respond (dialog, "save-rest");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpstr (amap_asset_get_description (stored), ==, description);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (stored), -122.2220, 1e-9);
+}
+
+static GtkWindow *
+find_file_chooser (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_FILE_CHOOSER (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+
+  return found;
+}
+
+/* A real map cut in half, as a copy interrupted part way leaves it. */
+static void
+write_truncated_map (const char *path)
+{
+  g_autofree char *whole_path = g_strconcat (path, ".whole.assetmap", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  {
+    g_autoptr(AmapStore) store = amap_store_open (whole_path, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 200; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("Corner Store %u", i);
+        add_asset (store, name, "business", 37.77 + i * 1e-4, -122.22);
+      }
+  }
+  g_file_get_contents (whole_path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 8192);
+  g_file_set_contents (path, contents, length / 2, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_damaged_map_offers_backup (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "school.assetmap", NULL);
+  g_autoptr(AmapApplication) application = amap_application_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWindow *chooser;
+  GLogLevelFlags old_fatal;
+
+  g_application_register (G_APPLICATION (application), NULL, &error);
+  g_assert_no_error (error);
+  write_truncated_map (path);
+
+  /* What the window offers follows what the store tells. */
+  {
+    g_autoptr(AmapStore) store = amap_store_open (path, &error);
+
+    g_assert_null (store);
+    if (!g_error_matches (error, AMAP_ERROR, AMAP_ERROR_DAMAGED))
+      {
+        g_test_skip_printf ("The store does not call a truncated map damaged yet: %s", error->message);
+        return;
+      }
+    g_clear_error (&error);
+  }
+
+  g_assert_null (amap_application_open_map (application, file, GTK_WINDOW (fixture->window)));
+  spin ();
+
+  /* The store's sentence, and what can be done. */
+  dialog = find_report (fixture->window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open the Map");
+  g_test_message ("The dialog says: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "school.assetmap"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "damaged"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "open-backup"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "close"));
+
+  /* Open a Backup… is a file chooser. GTK 4.8's path bar warns that it
+   * draws a button before it has a size when the chooser starts in a
+   * folder: not fatal here, it is not ours. */
+  old_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  respond (dialog, "open-backup");
+  chooser = find_file_chooser ();
+  g_assert_nonnull (chooser);
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Open a Backup");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  spin ();
+  g_log_set_always_fatal (old_fatal);
+
+  /* The window still shows its own map. */
+  g_assert_cmpuint (g_list_model_get_n_items (amap_window_get_asset_model (fixture->window)), ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,6 +1127,11 @@ main (int   argc,
   g_test_add ("/window/pin-moved", Fixture, NULL, fixture_setup, test_pin_moved, fixture_teardown);
   g_test_add ("/window/bad-import-is-shown", Fixture, NULL, fixture_setup, test_bad_import_is_shown, fixture_teardown);
   g_test_add ("/window/set-home", Fixture, NULL, fixture_setup, test_set_home, fixture_teardown);
+  g_test_add ("/window/back-keeps-valid-edits", Fixture, NULL, fixture_setup, test_back_keeps_valid_edits, fixture_teardown);
+  g_test_add ("/window/escape-keeps-valid-edits", Fixture, NULL, fixture_setup, test_escape_keeps_valid_edits, fixture_teardown);
+  g_test_add ("/window/close-keeps-edits", Fixture, NULL, fixture_setup, test_close_keeps_edits, fixture_teardown);
+  g_test_add ("/window/close-asks-for-invalid-edits", Fixture, NULL, fixture_setup, test_close_asks_for_invalid_edits, fixture_teardown);
+  g_test_add ("/window/damaged-map-offers-backup", Fixture, NULL, fixture_setup, test_damaged_map_offers_backup, fixture_teardown);
   g_test_add_func ("/window/open-sample", test_open_sample);
   g_test_add_func ("/window/remembers-layout", test_remembers_layout);
   g_test_add ("/window/import-corpus", Fixture, NULL, fixture_setup, test_import_corpus, fixture_teardown);

@@ -81,6 +81,54 @@ show_error (GtkWindow  *parent,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void open_map_chosen_cb (GObject    *owner,
+                                GListModel *files);
+
+static void
+open_error_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        gpointer          user_data)
+{
+  AmapApplication *self = user_data;
+  GFile *folder = g_object_get_data (G_OBJECT (dialog), "amap-folder");
+
+  if (g_strcmp0 (response, "open-backup") != 0)
+    return;
+
+  amap_file_chooser_open_in (gtk_window_get_transient_for (GTK_WINDOW (dialog)),
+                             _("Open a Backup"), _("_Open"), AMAP_FILE_KIND_BACKUP, folder,
+                             G_OBJECT (self), open_map_chosen_cb);
+}
+
+/* Says why the map at @path did not open, in the store's words, and
+ * offers what can be done about it. */
+static void
+show_open_error (AmapApplication *self,
+                 GtkWindow       *parent,
+                 const char      *path,
+                 const GError    *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, _("Could Not Open the Map"), error->message);
+  AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+
+  adw_message_dialog_add_response (message, "close", _("_Close"));
+  if (g_error_matches (error, AMAP_ERROR, AMAP_ERROR_DAMAGED))
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      /* Backups usually sit beside the map: the store's own copies from
+       * before a format update, and those made with "Back Up Map…". */
+      adw_message_dialog_add_response (message, "open-backup", _("_Open a Backup…"));
+      adw_message_dialog_set_response_appearance (message, "open-backup", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (message, "open-backup");
+      g_object_set_data_full (G_OBJECT (dialog), "amap-folder", g_file_get_parent (file), g_object_unref);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (open_error_response_cb), self, 0);
+    }
+  if (parent == NULL)
+    gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 remember_map (AmapApplication *self,
               const char      *path)
@@ -116,8 +164,12 @@ present_store (AmapApplication *self,
   return GTK_WINDOW (window);
 }
 
+/* The last map, or the default one when it cannot be opened: then
+ * @last_error says why, to be shown. */
 static AmapStore *
 open_startup_store (AmapApplication  *self,
+                    char            **last_path,
+                    GError          **last_error,
                     GError          **error)
 {
   g_autofree char *last = g_settings_get_string (get_settings (self), "last-map");
@@ -131,10 +183,24 @@ open_startup_store (AmapApplication  *self,
       if (store != NULL)
         return store;
       g_warning ("Could not reopen the last map %s: %s", last, local_error->message);
+      *last_path = g_steal_pointer (&last);
+      g_propagate_error (last_error, g_steal_pointer (&local_error));
     }
 
   default_path = amap_store_get_default_path ();
   return amap_store_open (default_path, error);
+}
+
+/* Before @parent shows another map: TRUE when its edits are saved. When
+ * not, @parent asks, and opens @path once the person has chosen. */
+static gboolean
+leave_for_map (GtkWindow  *parent,
+               const char *path)
+{
+  if (!AMAP_IS_WINDOW (parent))
+    return TRUE;
+  return amap_window_leave_editor (AMAP_WINDOW (parent), "app.open-recent",
+                                   g_variant_new_string (path));
 }
 
 /* Actions */
@@ -147,6 +213,12 @@ quit_activated (GSimpleAction *action,
   AmapApplication *self = user_data;
 
   g_autoptr(GList) copy = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* An edit that cannot be saved whole stops the quit: its window asks,
+   * and quits again once the person has chosen. */
+  for (GList *l = copy; l != NULL; l = l->next)
+    if (AMAP_IS_WINDOW (l->data) && !amap_window_leave_editor (l->data, "app.quit", NULL))
+      return;
 
   /* Closing (not destroying) each window lets it save its state. */
   for (GList *l = copy; l != NULL; l = l->next)
@@ -214,11 +286,15 @@ open_map_chosen_cb (GObject    *owner,
   AmapApplication *self = AMAP_APPLICATION (owner);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
 
   if (files == NULL || g_list_model_get_n_items (files) == 0)
     return;
 
   file = g_list_model_get_item (files, 0);
+  path = g_file_get_path (file);
+  if (path != NULL && !leave_for_map (parent, path))
+    return;
   if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
     gtk_window_close (parent);
 }
@@ -278,6 +354,11 @@ new_map_chosen_cb (GObject    *owner,
       return;
     }
 
+  /* After the trash: once the edit is dealt with, opening the path
+   * creates the new map. */
+  if (!leave_for_map (parent, path))
+    return;
+
   if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
     gtk_window_close (parent);
 }
@@ -308,6 +389,8 @@ open_recent_activated (GSimpleAction *action,
   if (parent != NULL && AMAP_IS_WINDOW (parent) &&
       g_strcmp0 (amap_store_get_path (amap_window_get_store (AMAP_WINDOW (parent))),
                  g_variant_get_string (parameter, NULL)) == 0)
+    return;
+  if (!leave_for_map (parent, g_variant_get_string (parameter, NULL)))
     return;
 
   if (amap_application_open_map (self, file, parent) != NULL && parent != NULL)
@@ -480,6 +563,8 @@ amap_application_activate (GApplication *app)
   AmapApplication *self = AMAP_APPLICATION (app);
   g_autoptr(AmapStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) last_error = NULL;
+  g_autofree char *last_path = NULL;
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
@@ -492,7 +577,7 @@ amap_application_activate (GApplication *app)
   if (self->initial_store != NULL)
     store = g_steal_pointer (&self->initial_store);
   else
-    store = open_startup_store (self, &error);
+    store = open_startup_store (self, &last_path, &last_error, &error);
 
   if (store == NULL)
     {
@@ -514,7 +599,10 @@ amap_application_activate (GApplication *app)
       return;
     }
 
-  present_store (self, store);
+  window = present_store (self, store);
+  /* The default map opened instead of the last one: say why. */
+  if (last_error != NULL)
+    show_open_error (self, window, last_path, last_error);
 }
 
 static void
@@ -634,7 +722,7 @@ amap_application_open_map (AmapApplication *self,
   store = amap_store_open (path, &error);
   if (store == NULL)
     {
-      show_error (parent, _("Could Not Open the Map"), error->message);
+      show_open_error (self, parent, path, error);
       return NULL;
     }
 

@@ -26,6 +26,9 @@ struct _AmapAssetEditor
   guint            loading;
   gboolean         dirty;
   gboolean         valid;
+  /* The row of the first field that cannot be saved (a child, not a
+   * reference); NULL when valid. */
+  GtkWidget       *bad_row;
 
   GtkWidget       *back_button;
   AmapCategoryDot *header_dot;
@@ -363,11 +366,90 @@ validate (AmapAssetEditor *self)
        child != NULL; child = gtk_widget_get_next_sibling (child))
     set_row_error (child, child == bad_row);
 
+  self->bad_row = bad_row;
   gtk_label_set_label (self->error_label, problem);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), problem != NULL);
   set_valid (self, problem == NULL);
   update_header (self);
   update_actions (self);
+}
+
+/* The fields that can hold something the store refuses, by name: what
+ * amap_asset_editor_save_valid() puts back and reports. */
+static AdwEntryRow *
+row_for_field (AmapAssetEditor *self,
+               const char      *field)
+{
+  if (g_str_equal (field, "name"))
+    return self->name_row;
+  if (g_str_equal (field, "latitude"))
+    return self->latitude_row;
+  if (g_str_equal (field, "longitude"))
+    return self->longitude_row;
+  if (g_str_equal (field, "last-contacted"))
+    return self->last_contacted_row;
+  return NULL;
+}
+
+static const char *
+field_for_row (AmapAssetEditor *self,
+               GtkWidget       *row)
+{
+  if (row == GTK_WIDGET (self->name_row))
+    return "name";
+  if (row == GTK_WIDGET (self->latitude_row))
+    return "latitude";
+  if (row == GTK_WIDGET (self->longitude_row))
+    return "longitude";
+  if (row == GTK_WIDGET (self->last_contacted_row))
+    return "last-contacted";
+  return NULL;
+}
+
+/* The text of @field as @asset stores it, as the editor shows it. */
+static char *
+stored_text (AmapAsset  *asset,
+             const char *field)
+{
+  if (g_str_equal (field, "name"))
+    return g_strdup (amap_asset_get_name (asset) != NULL ? amap_asset_get_name (asset) : "");
+  if (g_str_equal (field, "latitude"))
+    return format_coordinate (amap_asset_get_latitude (asset));
+  if (g_str_equal (field, "longitude"))
+    return format_coordinate (amap_asset_get_longitude (asset));
+  if (g_str_equal (field, "last-contacted"))
+    return g_strdup (amap_asset_get_last_contacted (asset) != NULL ? amap_asset_get_last_contacted (asset) : "");
+  g_assert_not_reached ();
+}
+
+/* A short sentence for a toast: what "Save the Rest" did not keep. */
+static char *
+describe_not_kept (GHashTable *typed,
+                   gboolean    renamed_contact)
+{
+  guint n = g_hash_table_size (typed);
+  const char *text;
+
+  if (n == 0)
+    return renamed_contact ? g_strdup (_("Saved; a key leader without a name is now “Unnamed Key Leader”"))
+                           : NULL;
+  if (n > 1)
+    /* Translators: a toast after "Save the Rest"; %u is 2 or more. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Saved; %u field that could not be saved was not kept",
+                                         "Saved; %u fields that could not be saved were not kept", n),
+                            n);
+
+  if ((text = g_hash_table_lookup (typed, "latitude")) != NULL)
+    /* Translators: a toast after "Save the Rest"; %s is what was typed. */
+    return g_strdup_printf (_("Saved; the latitude “%s” was not kept"), text);
+  if ((text = g_hash_table_lookup (typed, "longitude")) != NULL)
+    /* Translators: a toast after "Save the Rest"; %s is what was typed. */
+    return g_strdup_printf (_("Saved; the longitude “%s” was not kept"), text);
+  if ((text = g_hash_table_lookup (typed, "last-contacted")) != NULL)
+    /* Translators: a toast after "Save the Rest"; %s is what was typed. */
+    return g_strdup_printf (_("Saved; the date of last contact “%s” was not kept"), text);
+  return g_strdup (_("Saved; the empty name was not kept"));
 }
 
 static void
@@ -1102,6 +1184,143 @@ amap_asset_editor_save (AmapAssetEditor  *self,
   g_signal_emit (self, signals[SAVED], 0, stored != NULL ? stored : to_store);
 
   return TRUE;
+}
+
+const char *
+amap_asset_editor_get_problem (AmapAssetEditor *self)
+{
+  g_return_val_if_fail (AMAP_IS_ASSET_EDITOR (self), NULL);
+
+  return self->valid ? NULL : gtk_label_get_label (self->error_label);
+}
+
+gboolean
+amap_asset_editor_save_valid (AmapAssetEditor  *self,
+                              char            **not_kept,
+                              AmapAsset       **draft,
+                              GHashTable      **typed,
+                              GError          **error)
+{
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(AmapAsset) working = NULL;
+  g_autoptr(GHashTable) put_back = NULL;
+  gboolean renamed_contact = FALSE;
+
+  g_return_val_if_fail (AMAP_IS_ASSET_EDITOR (self), FALSE);
+
+  if (not_kept != NULL)
+    *not_kept = NULL;
+  if (draft != NULL)
+    *draft = NULL;
+  if (typed != NULL)
+    *typed = NULL;
+
+  if (self->asset == NULL || !self->dirty)
+    return TRUE;
+
+  stored = amap_store_get_asset (self->store, amap_asset_get_uuid (self->asset), error);
+  if (stored == NULL)
+    return FALSE;
+
+  validate (self);
+  working = amap_asset_copy (self->asset);
+  put_back = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  /* One field at a time, so that a valid latitude stays when only the
+   * longitude is wrong; each field is put back at most once. */
+  while (!self->valid && self->bad_row != NULL)
+    {
+      const char *field = field_for_row (self, self->bad_row);
+      ContactRowData *contact_data = g_object_get_data (G_OBJECT (self->bad_row), "amap-contact-data");
+
+      if (field != NULL && !g_hash_table_contains (put_back, field))
+        {
+          g_autofree char *text = stored_text (stored, field);
+
+          g_hash_table_insert (put_back, (char *) field,
+                               g_strdup (entry_text (row_for_field (self, field))));
+          /* Emits "changed", which validates again. */
+          set_entry_text (row_for_field (self, field), text);
+        }
+      else if (contact_data != NULL)
+        {
+          /* What was typed about a key leader is kept; only the name
+           * is missing. */
+          amap_contact_set_name (contact_data->contact, _("Unnamed Key Leader"));
+          renamed_contact = TRUE;
+          validate (self);
+        }
+      else
+        {
+          break;
+        }
+    }
+
+  if (!self->valid || !amap_asset_editor_save (self, error))
+    {
+      /* Nothing is lost: what was typed goes back into the fields. */
+      g_autoptr(GError) local_error = NULL;
+
+      if (!self->valid)
+        g_set_error_literal (&local_error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                             gtk_label_get_label (self->error_label));
+      amap_asset_editor_set_draft (self, working, put_back);
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (not_kept != NULL)
+    *not_kept = describe_not_kept (put_back, renamed_contact);
+  if (draft != NULL)
+    *draft = g_steal_pointer (&working);
+  if (typed != NULL)
+    *typed = g_steal_pointer (&put_back);
+
+  return TRUE;
+}
+
+void
+amap_asset_editor_set_draft (AmapAssetEditor *self,
+                             AmapAsset       *draft,
+                             GHashTable      *typed)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
+  g_return_if_fail (AMAP_IS_ASSET (draft));
+
+  amap_asset_editor_set_asset (self, draft);
+  if (typed != NULL)
+    {
+      g_hash_table_iter_init (&iter, typed);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          AdwEntryRow *row = row_for_field (self, key);
+
+          if (row != NULL)
+            set_entry_text (row, value);
+        }
+    }
+  set_dirty (self, TRUE);
+  validate (self);
+}
+
+void
+amap_asset_editor_focus_invalid (AmapAssetEditor *self)
+{
+  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
+
+  validate (self);
+  if (self->bad_row == NULL)
+    return;
+
+  if (ADW_IS_EXPANDER_ROW (self->bad_row))
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->bad_row), TRUE);
+  gtk_widget_grab_focus (self->bad_row);
+  if (GTK_IS_EDITABLE (self->bad_row))
+    gtk_editable_select_region (GTK_EDITABLE (self->bad_row), 0, -1);
 }
 
 void

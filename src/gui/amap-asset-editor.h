@@ -36,6 +36,27 @@ gboolean    amap_asset_editor_get_valid  (AmapAssetEditor  *self);
 /* Stores the changes. FALSE with @error when invalid or the store fails. */
 gboolean    amap_asset_editor_save       (AmapAssetEditor  *self,
                                           GError          **error);
+/* Why the edit cannot be saved as it is (a sentence), NULL when valid. */
+const char *amap_asset_editor_get_problem (AmapAssetEditor *self);
+/*
+ * Saves every field that can be saved: each field that cannot goes back
+ * to its stored value first. @not_kept: a short sentence saying what was
+ * not kept (NULL when everything was). @draft and @typed: the edit as it
+ * was, for amap_asset_editor_set_draft() when the person wants it back.
+ * On failure nothing typed is lost: the fields hold what they held.
+ */
+gboolean    amap_asset_editor_save_valid (AmapAssetEditor  *self,
+                                          char            **not_kept,
+                                          AmapAsset       **draft,
+                                          GHashTable      **typed,
+                                          GError          **error);
+/* Shows @draft as unsaved changes, with @typed (field name -> text, as
+ * save_valid() gives) typed into the fields it could not hold. */
+void        amap_asset_editor_set_draft  (AmapAssetEditor  *self,
+                                          AmapAsset        *draft,
+                                          GHashTable       *typed);
+/* Focuses and flags the first field that cannot be saved. */
+void        amap_asset_editor_focus_invalid (AmapAssetEditor *self);
 void        amap_asset_editor_focus_name (AmapAssetEditor  *self);
 void        amap_asset_editor_focus_header (AmapAssetEditor *self);
 

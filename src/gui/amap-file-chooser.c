@@ -42,6 +42,13 @@ create_filters (AmapFileKind kind)
       gtk_file_filter_add_mime_type (main_filter, "application/vnd.google-earth.kml+xml");
       gtk_file_filter_add_mime_type (main_filter, "application/vnd.google-earth.kmz");
     }
+  else if (kind == AMAP_FILE_KIND_BACKUP)
+    {
+      gtk_file_filter_set_name (main_filter, _("Asset Maps and Backups"));
+      gtk_file_filter_add_suffix (main_filter, "assetmap");
+      /* The copies the store keeps before it updates a map's format. */
+      gtk_file_filter_add_pattern (main_filter, "*.assetmap.backup-v*");
+    }
   else
     {
       gtk_file_filter_set_name (main_filter, _("Asset Maps"));
@@ -175,14 +182,15 @@ create_native (GtkWindow            *parent,
 
 #endif
 
-void
-amap_file_chooser_open (GtkWindow           *parent,
-                        const char          *title,
-                        const char          *accept_label,
-                        AmapFileKind         kind,
-                        gboolean             multiple,
-                        GObject             *owner,
-                        AmapFilesChosenFunc  callback)
+static void
+open_files (GtkWindow           *parent,
+            const char          *title,
+            const char          *accept_label,
+            AmapFileKind         kind,
+            gboolean             multiple,
+            GFile               *folder,
+            GObject             *owner,
+            AmapFilesChosenFunc  callback)
 {
   ChooserData *data = g_new0 (ChooserData, 1);
 
@@ -193,6 +201,8 @@ amap_file_chooser_open (GtkWindow           *parent,
   {
     g_autoptr(GtkFileDialog) dialog = create_dialog (title, accept_label, kind);
 
+    if (folder != NULL)
+      gtk_file_dialog_set_initial_folder (dialog, folder);
     if (multiple)
       gtk_file_dialog_open_multiple (dialog, parent, NULL, open_multiple_done_cb, data);
     else
@@ -203,11 +213,37 @@ amap_file_chooser_open (GtkWindow           *parent,
     GtkFileChooserNative *native = create_native (parent, title, accept_label,
                                                   GTK_FILE_CHOOSER_ACTION_OPEN, kind);
 
+    if (folder != NULL)
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
     gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), multiple);
     g_signal_connect (native, "response", G_CALLBACK (native_response_cb), data);
     gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
   }
 #endif
+}
+
+void
+amap_file_chooser_open (GtkWindow           *parent,
+                        const char          *title,
+                        const char          *accept_label,
+                        AmapFileKind         kind,
+                        gboolean             multiple,
+                        GObject             *owner,
+                        AmapFilesChosenFunc  callback)
+{
+  open_files (parent, title, accept_label, kind, multiple, NULL, owner, callback);
+}
+
+void
+amap_file_chooser_open_in (GtkWindow           *parent,
+                           const char          *title,
+                           const char          *accept_label,
+                           AmapFileKind         kind,
+                           GFile               *folder,
+                           GObject             *owner,
+                           AmapFilesChosenFunc  callback)
+{
+  open_files (parent, title, accept_label, kind, FALSE, folder, owner, callback);
 }
 
 void

@@ -13,6 +13,7 @@ typedef enum
 {
   AMAP_FILE_KIND_KML,  /* .kml and .kmz */
   AMAP_FILE_KIND_MAP,  /* .assetmap */
+  AMAP_FILE_KIND_BACKUP, /* .assetmap and the store's .assetmap.backup-vN */
 } AmapFileKind;
 
 /* @files: a GListModel of GFile, or NULL when the person cancelled. */
@@ -30,6 +31,14 @@ void amap_file_chooser_open (GtkWindow           *parent,
                              gboolean             multiple,
                              GObject             *owner,
                              AmapFilesChosenFunc  callback);
+/* As amap_file_chooser_open(), one file, starting in @folder. */
+void amap_file_chooser_open_in (GtkWindow           *parent,
+                                const char          *title,
+                                const char          *accept_label,
+                                AmapFileKind         kind,
+                                GFile               *folder,
+                                GObject             *owner,
+                                AmapFilesChosenFunc  callback);
 void amap_file_chooser_save (GtkWindow           *parent,
                              const char          *title,
                              const char          *accept_label,

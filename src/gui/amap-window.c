@@ -57,7 +57,7 @@ struct _AmapWindow
   GtkFilterListModel   *filter_model;
   GtkCustomSorter      *sorter;
   GtkSortListModel     *sort_model;
-  GtkSingleSelection   *selection;
+  GtkMultiSelection    *selection;
 
   /* Filter state. */
   GHashTable           *hidden_categories;
@@ -84,6 +84,15 @@ struct _AmapWindow
   gboolean              importing;
 
   AmapAssetEditor      *editor;
+  /* The dialog asking what to do with an edit that cannot be saved whole,
+   * and what to do once it is answered (an action and its target). */
+  AdwMessageDialog     *leave_dialog;
+  char                 *leave_action;
+  GVariant             *leave_target;
+  /* What "Save the Rest" did not keep, for its toast's Undo. */
+  char                 *draft_undo_label;
+  AmapAsset            *draft;
+  GHashTable           *draft_typed;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -243,6 +252,57 @@ find_position (AmapWindow *self,
     }
 
   return FALSE;
+}
+
+static guint
+count_selected (AmapWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  return (guint) MIN (gtk_bitset_get_size (selected), G_MAXUINT);
+}
+
+/* The one asset selected (owned by the list); NULL when none or several
+ * are selected. */
+static AmapAsset *
+get_selected_asset (AmapWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(AmapAsset) asset = NULL;
+
+  if (gtk_bitset_get_size (selected) != 1)
+    return NULL;
+
+  asset = g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_nth (selected, 0));
+  return asset;
+}
+
+/* Selects the asset at @position alone (none for GTK_INVALID_LIST_POSITION). */
+static void
+set_selected_position (AmapWindow *self,
+                       guint       position)
+{
+  if (position == GTK_INVALID_LIST_POSITION)
+    gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  else
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+}
+
+/* The selected assets, in list order. */
+static GPtrArray *
+list_selected_assets (AmapWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *assets = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  if (gtk_bitset_iter_init_first (&iter, selected, &position))
+    do
+      g_ptr_array_add (assets, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+    while (gtk_bitset_iter_next (&iter, &position));
+
+  return assets;
 }
 
 static double
@@ -428,29 +488,200 @@ show_list (AmapWindow *self)
   gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
 }
 
-/* Saves what the editor holds before it shows something else. */
+/* A save while the selection's signals were ignored replaced the item
+ * in the list, which a selection model takes for a removal: select the
+ * asset shown again. */
 static void
-commit_editor (AmapWindow *self)
+resync_selection (AmapWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
+  AmapAsset *asset = get_selected_asset (self);
+  guint position;
 
-  if (self->committing || !amap_asset_editor_get_dirty (self->editor))
+  if (self->selected_uuid == NULL ||
+      (asset != NULL && g_strcmp0 (amap_asset_get_uuid (asset), self->selected_uuid) == 0))
     return;
 
-  /* Saving replaces the item in the list, which comes back here through
-   * the selection's signals. */
-  self->committing = TRUE;
-  if (amap_asset_editor_save (self->editor, &error))
-    {
-      self->committing = FALSE;
-      return;
-    }
-  self->committing = FALSE;
+  if (find_position (self, self->selected_uuid, &position))
+    set_selected_position (self, position);
+}
 
-  /* Translators: a toast; %s says why the changes could not be kept. */
-  message = g_strdup_printf (_("Changes not saved: %s"), error->message);
-  toast (self, message);
+static void
+clear_leave (AmapWindow *self)
+{
+  g_clear_pointer (&self->leave_action, g_free);
+  g_clear_pointer (&self->leave_target, g_variant_unref);
+}
+
+static void
+clear_draft (AmapWindow *self)
+{
+  g_clear_pointer (&self->draft_undo_label, g_free);
+  g_clear_pointer (&self->draft_typed, g_hash_table_unref);
+  g_clear_object (&self->draft);
+}
+
+static gboolean
+run_leave_action_cb (gpointer user_data)
+{
+  AmapWindow *self = user_data;
+  g_autofree char *action = g_steal_pointer (&self->leave_action);
+  g_autoptr(GVariant) target = g_steal_pointer (&self->leave_target);
+
+  if (action != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    gtk_widget_activate_action_variant (GTK_WIDGET (self), action, target);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Does what the person asked for before the editor was in the way, once
+ * the dialog is gone: the action may close the window. */
+static void
+run_leave_action (AmapWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, run_leave_action_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   gpointer          user_data)
+{
+  AmapWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "save-rest") == 0)
+    {
+      g_autofree char *not_kept = NULL;
+      g_autoptr(AmapAsset) draft = NULL;
+      g_autoptr(GHashTable) typed = NULL;
+      gboolean saved;
+
+      self->committing = TRUE;
+      saved = amap_asset_editor_save_valid (self->editor, &not_kept, &draft, &typed, &error);
+      self->committing = FALSE;
+      resync_selection (self);
+      if (!saved)
+        {
+          clear_leave (self);
+          show_error (self, _("Could Not Save the Changes"), error->message);
+          amap_asset_editor_focus_invalid (self->editor);
+          return;
+        }
+
+      clear_draft (self);
+      if (not_kept != NULL)
+        {
+          AdwToast *undo_toast = adw_toast_new (not_kept);
+
+          self->draft = g_steal_pointer (&draft);
+          self->draft_typed = g_steal_pointer (&typed);
+          self->draft_undo_label = g_strdup (amap_store_get_undo_label (self->store));
+          adw_toast_set_button_label (undo_toast, _("_Undo"));
+          adw_toast_set_action_name (undo_toast, "win.restore-draft");
+          adw_toast_set_priority (undo_toast, ADW_TOAST_PRIORITY_HIGH);
+          adw_toast_set_timeout (undo_toast, 10);
+          adw_toast_overlay_add_toast (self->toast_overlay, undo_toast);
+        }
+      update_actions (self);
+      run_leave_action (self);
+    }
+  else if (g_strcmp0 (response, "discard") == 0)
+    {
+      g_autoptr(AmapAsset) stored = NULL;
+
+      if (amap_asset_editor_get_uuid (self->editor) != NULL)
+        stored = amap_store_get_asset (self->store, amap_asset_editor_get_uuid (self->editor), NULL);
+      amap_asset_editor_set_asset (self->editor, stored);
+      run_leave_action (self);
+    }
+  else
+    {
+      clear_leave (self);
+      amap_asset_editor_focus_invalid (self->editor);
+    }
+}
+
+/*
+ * Saves what the editor holds before it shows something else, or the
+ * window closes. Returns TRUE when nothing unsaved is left. Otherwise
+ * nothing is dropped: the editor stays open with the field at fault
+ * flagged and focused, and a dialog asks whether to keep editing or save
+ * the rest (or, when the store refused, to discard); once answered,
+ * @then_action runs again with @then_target (a floating reference is
+ * taken), so that the person need not ask twice.
+ */
+static gboolean
+leave_editor (AmapWindow *self,
+              const char *then_action,
+              GVariant   *then_target)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) target = then_target != NULL ? g_variant_ref_sink (then_target) : NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  gboolean saved;
+
+  if (self->committing || !amap_asset_editor_get_dirty (self->editor))
+    return TRUE;
+
+  if (self->leave_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->leave_dialog));
+      return FALSE;
+    }
+
+  if (amap_asset_editor_get_valid (self->editor))
+    {
+      /* Saving replaces the item in the list, which comes back here
+       * through the selection's signals. */
+      self->committing = TRUE;
+      saved = amap_asset_editor_save (self->editor, &error);
+      self->committing = FALSE;
+      resync_selection (self);
+      if (saved)
+        return TRUE;
+    }
+
+  clear_leave (self);
+  self->leave_action = g_strdup (then_action);
+  self->leave_target = g_steal_pointer (&target);
+
+  gtk_toggle_button_set_active (self->sidebar_button, TRUE);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  amap_asset_editor_focus_invalid (self->editor);
+
+  if (error == NULL)
+    {
+      body = g_strdup_printf (_("%s\n\nKeep editing to correct it, or save the other changes "
+                                "and leave this field as it was."),
+                              amap_asset_editor_get_problem (self->editor));
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Some Changes Can’t Be Saved"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep Editing"),
+                                        "save-rest", _("_Save the Rest"),
+                                        NULL);
+    }
+  else
+    {
+      body = g_strdup_printf (_("%s\n\nKeep editing to try again, or discard the changes."),
+                              error->message);
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Changes Could Not Be Saved"), body);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep Editing"),
+                                        "discard", _("_Discard Changes"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+    }
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "keep", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (leave_response_cb), self, 0);
+  self->leave_dialog = ADW_MESSAGE_DIALOG (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->leave_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return FALSE;
 }
 
 /* Filter and sort */
@@ -638,22 +869,42 @@ rebuild_recent_menu (AmapWindow *self)
 static void
 selection_changed_cb (AmapWindow *self)
 {
-  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+  AmapAsset *asset = get_selected_asset (self);
 
   if (self->committing)
     return;
+
+  if (asset == NULL && count_selected (self) > 1)
+    {
+      /* Several assets: for the list's actions (delete, export); the
+       * details and the map show one asset only. */
+      if (!leave_editor (self, NULL, NULL))
+        return;
+      g_clear_pointer (&self->selected_uuid, g_free);
+      g_clear_object (&self->shown_item);
+      amap_asset_editor_set_asset (self->editor, NULL);
+      map_set_selected_uuid (self, NULL);
+      show_list (self);
+      update_actions (self);
+      return;
+    }
 
   if (asset == NULL)
     {
       guint position;
 
       /* An update replaces the item with a fresh copy, which a
-       * GtkSingleSelection takes for a removal: select it again. */
+       * selection model takes for a removal: select it again. */
       if (self->selected_uuid != NULL && find_position (self, self->selected_uuid, &position))
         {
-          gtk_single_selection_set_selected (self->selection, position);
+          set_selected_position (self, position);
           return;
         }
+
+      /* The asset left the list (a filter, an undo): its edit stays
+       * unless it can be saved. */
+      if (!leave_editor (self, NULL, NULL))
+        return;
 
       g_clear_pointer (&self->selected_uuid, g_free);
       g_clear_object (&self->shown_item);
@@ -680,15 +931,27 @@ selection_changed_cb (AmapWindow *self)
       g_autofree char *target = g_strdup (amap_asset_get_uuid (asset));
       guint position;
 
-      commit_editor (self);
+      if (!leave_editor (self, "win.select-asset", g_variant_new_string (target)))
+        {
+          /* Stay on the asset being edited, in the list and on the map. */
+          self->committing = TRUE;
+          if (find_position (self, self->selected_uuid, &position))
+            set_selected_position (self, position);
+          else
+            set_selected_position (self, GTK_INVALID_LIST_POSITION);
+          self->committing = FALSE;
+          self->details_on_select = FALSE;
+          map_set_selected_uuid (self, self->selected_uuid);
+          return;
+        }
 
       /* Saving replaced an item, which may have moved the selection:
        * select the asset asked for, again. */
-      asset = gtk_single_selection_get_selected_item (self->selection);
+      asset = get_selected_asset (self);
       if (asset == NULL || g_strcmp0 (amap_asset_get_uuid (asset), target) != 0)
         {
           if (find_position (self, target, &position))
-            gtk_single_selection_set_selected (self->selection, position);
+            set_selected_position (self, position);
           return;
         }
     }
@@ -714,12 +977,16 @@ select_uuid (AmapWindow *self,
 
   if (uuid != NULL && find_position (self, uuid, &position))
     {
-      gtk_single_selection_set_selected (self->selection, position);
+      set_selected_position (self, position);
       return;
     }
 
   g_clear_pointer (&self->selected_uuid, g_free);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  if (count_selected (self) == 0)
+    /* Nothing to notify, but the details may still show the asset. */
+    selection_changed_cb (self);
+  else
+    set_selected_position (self, GTK_INVALID_LIST_POSITION);
 }
 
 static void
@@ -833,7 +1100,8 @@ create_asset_at (AmapWindow *self,
   amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
   amap_asset_set_location (asset, latitude, longitude);
 
-  commit_editor (self);
+  if (!leave_editor (self, "win.add-at", g_variant_new ("(dd)", latitude, longitude)))
+    return;
   if (!amap_store_add_asset (self->store, asset, &error))
     {
       show_error (self, _("Could Not Add the Asset"), error->message);
@@ -971,6 +1239,44 @@ set_importing (AmapWindow *self,
 }
 
 static void
+show_import_report (AmapWindow       *self,
+                    const char       *name,
+                    AmapImportReport *report)
+{
+  g_autofree char *text = amap_import_report_to_string (report);
+  g_autofree char *heading = g_strdup_printf (_("Imported “%s”"), name);
+  char *details = strchr (g_strstrip (text), '\n');
+  GtkWidget *dialog;
+
+  /* The summary is the body; the messages, one a line, scroll below. */
+  if (details != NULL)
+    *details++ = '\0';
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
+  if (details != NULL && details[0] != '\0')
+    {
+      GtkWidget *scrolled = gtk_scrolled_window_new ();
+      GtkWidget *label = gtk_label_new (details);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_yalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "amap-report");
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 240);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+      gtk_widget_add_css_class (scrolled, "card");
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+    }
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 import_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -1004,44 +1310,19 @@ import_done_cb (GObject      *source,
     }
   else
     {
-      g_autofree char *text = amap_import_report_to_string (report);
-      g_autofree char *heading = g_strdup_printf (_("Imported “%s”"), name);
-      char *details = strchr (g_strstrip (text), '\n');
-      GtkWidget *dialog;
+      gboolean sample = file != NULL && g_object_get_data (G_OBJECT (file), "amap-sample") != NULL;
 
-      /* The summary is the body; the messages, one a line, scroll below. */
-      if (details != NULL)
-        *details++ = '\0';
-      dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
-      if (details != NULL && details[0] != '\0')
-        {
-          GtkWidget *scrolled = gtk_scrolled_window_new ();
-          GtkWidget *label = gtk_label_new (details);
-
-          gtk_label_set_xalign (GTK_LABEL (label), 0);
-          gtk_label_set_yalign (GTK_LABEL (label), 0);
-          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-          gtk_widget_add_css_class (label, "caption");
-          gtk_widget_add_css_class (label, "amap-report");
-          gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-          gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 240);
-          gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-          gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
-          gtk_widget_add_css_class (scrolled, "card");
-          adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
-        }
-
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
+      /* The sample needs no report: its map shows what it holds. */
+      if (!sample)
+        show_import_report (self, name, report);
 
       amap_store_refresh (self->store);
-      if (g_object_get_data (G_OBJECT (file), "amap-sample") != NULL)
+      if (sample)
         {
           g_autoptr(GError) tour_error = NULL;
 
           set_sample_home (self);
+          /* And the tour it comes with (amap-sample-tour.c). */
           if (!amap_sample_tour_add (self->store, &tour_error))
             g_warning ("Could not add the sample's tour: %s", tour_error->message);
         }
@@ -1119,7 +1400,10 @@ start_next_import (AmapWindow *self)
   category = g_settings_get_string (self->settings, "import-default-category");
   g_object_set_data_full (G_OBJECT (self), "amap-import-file", g_object_ref (file), g_object_unref);
 
-  commit_editor (self);
+  /* The map takes no other write while it imports: save the edit first
+   * when it can be saved; an edit that cannot stays in the editor. */
+  if (amap_asset_editor_get_valid (self->editor))
+    leave_editor (self, NULL, NULL);
   set_importing (self, TRUE);
   update_main_page (self);
   amap_import_file_async (self->store, file, category[0] != '\0' ? category : NULL,
@@ -1269,21 +1553,22 @@ update_actions (AmapWindow *self)
 {
   gboolean writable = !amap_store_get_read_only (self->store);
   gboolean selected = self->selected_uuid != NULL;
+  gboolean several = count_selected (self) > 1;
   GtkWidget *widget = GTK_WIDGET (self);
 
   gtk_widget_action_set_enabled (widget, "win.add-asset", writable);
   gtk_widget_action_set_enabled (widget, "win.set-home", writable);
   gtk_widget_action_set_enabled (widget, "win.rename-map", writable);
   gtk_widget_action_set_enabled (widget, "win.import", writable);
-  gtk_widget_action_set_enabled (widget, "win.open-sample", writable);
   gtk_widget_action_set_enabled (widget, "win.cancel-import", self->importing);
   gtk_widget_action_set_enabled (widget, "win.undo", writable && amap_store_get_can_undo (self->store));
   gtk_widget_action_set_enabled (widget, "win.redo", writable && amap_store_get_can_redo (self->store));
-  gtk_widget_action_set_enabled (widget, "win.delete", writable && selected);
-  gtk_widget_action_set_enabled (widget, "win.export-selected", selected);
+  gtk_widget_action_set_enabled (widget, "win.delete", writable && (selected || several));
+  gtk_widget_action_set_enabled (widget, "win.export-selected", selected || several);
   gtk_widget_action_set_enabled (widget, "win.export-shown",
                                  g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0);
   gtk_widget_action_set_enabled (widget, "win.close-details", selected);
+  gtk_widget_action_set_enabled (widget, "win.restore-draft", writable && self->draft != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), writable);
 }
 
@@ -1349,13 +1634,11 @@ export_selected_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   AmapWindow *self = AMAP_WINDOW (widget);
-  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
-  AmapAsset *asset = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GPtrArray) assets = list_selected_assets (self);
 
-  if (asset == NULL)
+  if (assets->len == 0)
     return;
 
-  g_ptr_array_add (assets, g_object_ref (asset));
   export_assets (self, assets);
 }
 
@@ -1369,7 +1652,8 @@ search_action (GtkWidget  *widget,
   gtk_toggle_button_set_active (self->sidebar_button, TRUE);
   self->empty_dismissed = TRUE;
   update_main_page (self);
-  commit_editor (self);
+  if (!leave_editor (self, "win.search", NULL))
+    return;
   show_list (self);
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
@@ -1460,7 +1744,8 @@ close_details_action (GtkWidget  *widget,
 {
   AmapWindow *self = AMAP_WINDOW (widget);
 
-  commit_editor (self);
+  if (!leave_editor (self, "win.close-details", NULL))
+    return;
   select_uuid (self, NULL);
   show_list (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
@@ -1495,6 +1780,77 @@ escape_action (GtkWidget  *widget,
 
   if (gtk_search_bar_get_search_mode (self->search_bar))
     gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+/* The continuation of a click on another asset while the editor could
+ * not be left. */
+static void
+select_asset_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  guint position;
+
+  self->details_on_select = TRUE;
+  select_uuid (self, uuid);
+  self->details_on_select = FALSE;
+  if (find_position (self, uuid, &position))
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+static void
+add_at_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  double latitude, longitude;
+
+  g_variant_get (parameter, "(dd)", &latitude, &longitude);
+  create_asset_at (AMAP_WINDOW (widget), latitude, longitude);
+}
+
+/* The Undo of "Save the Rest": the save is undone and the editor holds
+ * the whole edit again, what could not be saved included. */
+static void
+restore_draft_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapAsset) draft = NULL;
+  g_autoptr(GHashTable) typed = NULL;
+  guint position;
+
+  if (self->draft == NULL || !leave_editor (self, NULL, NULL))
+    return;
+
+  if (amap_store_get_can_undo (self->store) &&
+      g_strcmp0 (amap_store_get_undo_label (self->store), self->draft_undo_label) == 0 &&
+      !amap_store_undo (self->store, &error))
+    {
+      show_error (self, _("Could Not Undo"), error->message);
+      return;
+    }
+
+  draft = g_steal_pointer (&self->draft);
+  typed = g_hash_table_ref (self->draft_typed);
+  clear_draft (self);
+
+  if (!find_position (self, amap_asset_get_uuid (draft), &position))
+    clear_filters (self);
+  self->details_on_select = TRUE;
+  select_uuid (self, amap_asset_get_uuid (draft));
+  self->details_on_select = FALSE;
+  if (g_strcmp0 (self->selected_uuid, amap_asset_get_uuid (draft)) != 0)
+    return;
+
+  amap_asset_editor_set_draft (self->editor, draft, typed);
+  show_details (self);
+  amap_asset_editor_focus_invalid (self->editor);
+  update_actions (self);
 }
 
 static void
@@ -1559,12 +1915,10 @@ place_at_center_action (GtkWidget  *widget,
     create_asset_at (self, lat, lon);
 }
 
+/* Imports the sample into @self, the sample's own map, in the background. */
 static void
-open_sample_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+import_sample (AmapWindow *self)
 {
-  AmapWindow *self = AMAP_WINDOW (widget);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "asset-map", NULL);
@@ -1574,7 +1928,7 @@ open_sample_action (GtkWidget  *widget,
   /* The reader wants a real file; the sample ships in our resources. */
   bytes = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == NULL ||
-      g_mkdir_with_parents (dir, 0755) != 0 ||
+      g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     {
       show_error (self, _("Could Not Open the Sample"),
@@ -1585,6 +1939,73 @@ open_sample_action (GtkWidget  *widget,
   file = g_file_new_for_path (path);
   g_object_set_data (G_OBJECT (file), "amap-sample", GINT_TO_POINTER (TRUE));
   amap_window_import_file (self, file);
+}
+
+/*
+ * The sample is a map of its own, beside the user's maps in the data
+ * folder, and never goes into the map that is open. Opening it again
+ * opens the same file, with whatever was tried there, rather than adding
+ * another copy to the folder and to Recent Maps each time; it is filled
+ * (again) only when it holds no assets, as after a cancelled import.
+ */
+static void
+open_sample_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "asset-map", NULL);
+  g_autofree char *path = g_build_filename (dir, "Fruitvale Sample" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  AmapWindow *window;
+
+  if (g_strcmp0 (path, amap_store_get_path (self->store)) == 0)
+    {
+      if (amap_store_count_assets (self->store) == 0 && !self->importing)
+        import_sample (self);
+      return;
+    }
+
+  if (!leave_editor (self, "win.open-sample", NULL))
+    return;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *display = g_filename_display_name (dir);
+      g_autofree char *body = g_strdup_printf (_("The folder “%s” could not be created: %s."),
+                                               display, g_strerror (saved_errno));
+
+      show_error (self, _("Could Not Open the Sample"), body);
+      return;
+    }
+
+  if (AMAP_IS_APPLICATION (application))
+    {
+      /* Remembered as a recent map, like any map opened. */
+      window = AMAP_WINDOW (amap_application_open_map (AMAP_APPLICATION (application), file,
+                                                       GTK_WINDOW (self)));
+      if (window == NULL)
+        return;
+    }
+  else
+    {
+      g_autoptr(AmapStore) store = amap_store_open (path, &error);
+
+      if (store == NULL)
+        {
+          show_error (self, _("Could Not Open the Sample"), error->message);
+          return;
+        }
+      window = amap_window_new (NULL, store);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
+  if (amap_store_count_assets (window->store) == 0)
+    import_sample (window);
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -1739,7 +2160,7 @@ list_activate_cb (GtkListView *list_view,
 {
   AmapWindow *self = user_data;
 
-  gtk_single_selection_set_selected (self->selection, position);
+  set_selected_position (self, position);
   show_details (self);
 }
 
@@ -1748,7 +2169,7 @@ show_details_if_selected_cb (gpointer user_data)
 {
   AmapWindow *self = user_data;
 
-  if (self->selection != NULL && gtk_single_selection_get_selected_item (self->selection) != NULL)
+  if (self->selection != NULL && get_selected_asset (self) != NULL)
     show_details (self);
 
   return G_SOURCE_REMOVE;
@@ -1765,6 +2186,11 @@ list_click_released_cb (GtkGestureClick *gesture,
 {
   AmapWindow *self = user_data;
   GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+  /* Ctrl and Shift clicks choose several assets: no details then. */
+  if ((state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) != 0)
+    return;
 
   for (; picked != NULL && picked != GTK_WIDGET (self->list_view); picked = gtk_widget_get_parent (picked))
     {
@@ -1824,7 +2250,9 @@ amap_window_close_request (GtkWindow *window)
 {
   AmapWindow *self = AMAP_WINDOW (window);
 
-  commit_editor (self);
+  /* Unsaved edits are saved, or the window stays open and asks. */
+  if (!leave_editor (self, "window.close", NULL))
+    return TRUE;
   save_window_state (self);
 
   return GTK_WINDOW_CLASS (amap_window_parent_class)->close_request (window);
@@ -1853,10 +2281,7 @@ amap_window_constructed (GObject *object)
   self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               g_object_ref (GTK_SORTER (self->sorter)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (list_setup_cb), self);
@@ -1871,7 +2296,7 @@ amap_window_constructed (GObject *object)
   g_signal_connect (click, "released", G_CALLBACK (list_click_released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
 
-  g_signal_connect_object (self->selection, "notify::selected",
+  g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
@@ -2041,6 +2466,10 @@ amap_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_WINDOW);
 
+  if (self->leave_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->leave_dialog));
+  clear_leave (self);
+  clear_draft (self);
   g_clear_object (&self->shown_item);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
@@ -2148,6 +2577,9 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "win.place-at-center", NULL, place_at_center_action);
   gtk_widget_class_install_action (widget_class, "win.rename-map", NULL, rename_map_action);
+  gtk_widget_class_install_action (widget_class, "win.select-asset", "s", select_asset_action);
+  gtk_widget_class_install_action (widget_class, "win.add-at", "(dd)", add_at_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-draft", NULL, restore_draft_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-asset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
@@ -2231,6 +2663,16 @@ amap_window_get_map_view (AmapWindow *self)
   g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
 
   return self->map_view;
+}
+
+gboolean
+amap_window_leave_editor (AmapWindow *self,
+                          const char *then_action,
+                          GVariant   *then_target)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), FALSE);
+
+  return leave_editor (self, then_action, then_target);
 }
 
 GtkWidget *

@@ -27,8 +27,17 @@ AmapStore  *amap_window_get_store        (AmapWindow      *self);
 void        amap_window_import_file      (AmapWindow      *self,
                                           GFile           *file);
 gboolean    amap_window_get_importing    (AmapWindow      *self);
-/* The assets the list shows, in list order (a GtkSingleSelection). */
+/* The assets the list shows, in list order (a GtkMultiSelection; the
+ * details open for a single selection). */
 GListModel *amap_window_get_asset_model  (AmapWindow      *self);
+/* Saves the edit in the details before the window shows another map or
+ * quits. TRUE when nothing unsaved is left; FALSE when the edit cannot be
+ * saved whole: the window then asks, and runs @then_action (an action name
+ * such as "app.quit", with @then_target, floating references taken) once
+ * the person has chosen to save the rest or discard. */
+gboolean    amap_window_leave_editor     (AmapWindow      *self,
+                                          const char      *then_action,
+                                          GVariant        *then_target);
 /* The map view (an AmapMapView once it exists). */
 GtkWidget  *amap_window_get_map_view     (AmapWindow      *self);
 /* The Tours page (an AmapTourPanel). */
