@@ -15,6 +15,7 @@
 #include <gdk/x11/gdkx.h>
 #endif
 
+#include "amap-itinerary.h"
 #include "amap-map-view.h"
 #include "amap-store.h"
 #include "amap-tour-panel.h"
@@ -212,9 +213,9 @@ expected_totals (Fixture *fixture)
                           total / 60, total % 60, back);
 }
 
-/* The issue's scenario: three stops through the window's actions (and a
- * fourth from the list's selection), a reorder, Optimize Order, and one
- * undo that brings the user's order back; the totals are the core's. */
+/* The issue's scenario: stops through the window's actions (one at a
+ * time, and two rows of the list at once), a reorder, Optimize Order, and
+ * one undo that brings the user's order back; the totals are the core's. */
 static void
 test_plan_optimize_undo (Fixture       *fixture,
                          gconstpointer  data)
@@ -234,34 +235,38 @@ test_plan_optimize_undo (Fixture       *fixture,
   g_assert_null (amap_tour_panel_get_tour (panel));
   add_stop (fixture, 0);
   add_stop (fixture, 1);
-  add_stop (fixture, 2);
   g_assert_nonnull (amap_tour_panel_get_tour (panel));
-  g_assert_cmpuint (amap_tour_get_n_stops (amap_tour_panel_get_tour (panel)), ==, 3);
+  g_assert_cmpuint (amap_tour_get_n_stops (amap_tour_panel_get_tour (panel)), ==, 2);
   {
     g_autofree char *order = stored_order (fixture);
-    g_assert_cmpstr (order, ==, "0,1,2");
+    g_assert_cmpstr (order, ==, "0,1");
   }
 
   /* A stop already on the tour is not added twice. */
   add_stop (fixture, 1);
-  g_assert_cmpuint (amap_tour_get_n_stops (amap_tour_panel_get_tour (panel)), ==, 3);
+  g_assert_cmpuint (amap_tour_get_n_stops (amap_tour_panel_get_tour (panel)), ==, 2);
 
-  /* The fourth from the asset list's selection ("Add to Tour"). */
+  /* Two rows selected in the asset list, then "Add to Tour": one step. */
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
       g_autoptr(AmapAsset) asset = g_list_model_get_item (list, i);
+      const char *uuid = amap_asset_get_uuid (asset);
 
-      if (g_strcmp0 (amap_asset_get_uuid (asset), g_ptr_array_index (fixture->uuids, 3)) == 0)
-        gtk_selection_model_select_item (GTK_SELECTION_MODEL (list), i, TRUE);
+      if (g_strcmp0 (uuid, g_ptr_array_index (fixture->uuids, 2)) == 0
+          || g_strcmp0 (uuid, g_ptr_array_index (fixture->uuids, 3)) == 0)
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (list), i, FALSE);
     }
   spin ();
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-to-tour", NULL);
   spin ();
   {
+    /* In the list's order (by name): East Clinic, North Park. */
     g_autofree char *order = stored_order (fixture);
     g_assert_cmpstr (order, ==, "0,1,2,3");
   }
-  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add “North Park” to Tour");
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add 2 Stops");
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (list));
+  spin ();
 
   /* Selecting a stop on the map selects it in the panel; Alt+Up's action
    * moves it up. */
@@ -501,6 +506,104 @@ test_routing (Fixture       *fixture,
   soup_server_disconnect (server);
 }
 
+static char *
+run_tool (const char *tool,
+          const char *path)
+{
+  const char *argv[] = { tool, path, "-", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (g_str_equal (tool, "pdfinfo"))
+    argv[2] = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+assert_in_order (const char         *text,
+                 const char * const *names)
+{
+  const char *at = text;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *found = strstr (at, names[i]);
+
+      if (found == NULL)
+        g_error ("“%s” is not after “%.*s…” in:\n%s", names[i], 20, at, text);
+      at = found + strlen (names[i]);
+    }
+}
+
+/* Print… goes through GtkPrintOperation with the itinerary's pages: its
+ * own PDF export (what "Print to File" does) has the itinerary's page
+ * count and the stops in order. Export Tour… writes GPX and KML. */
+static void
+test_print_and_export (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  AmapTourPanel *panel = get_panel (fixture);
+  g_autofree char *pdf = g_build_filename (fixture->dir, "itinerary.pdf", NULL);
+  g_autofree char *gpx = g_build_filename (fixture->dir, "tour.gpx", NULL);
+  g_autofree char *kml = g_build_filename (fixture->dir, "tour.kml", NULL);
+  g_autofree char *info = NULL, *text = NULL, *contents = NULL;
+  const char *pages = NULL;
+  g_autoptr(AmapItinerary) itinerary = NULL;
+  const char *order[] = { "North Park", "East Market", "East Clinic", "West Library", NULL };
+  g_autoptr(GError) error = NULL;
+  double width, height;
+  gint64 deadline;
+
+  if (g_find_program_in_path ("pdftotext") == NULL)
+    {
+      g_test_skip ("The itinerary test needs pdftotext and pdfinfo (poppler-utils)");
+      return;
+    }
+
+  add_stop (fixture, 3);
+  add_stop (fixture, 0);
+  add_stop (fixture, 2);
+  add_stop (fixture, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.print-tour-to", "s", pdf);
+  spin ();
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+
+  itinerary = amap_itinerary_new (amap_tour_panel_get_plan (panel));
+  amap_itinerary_get_default_page_size (&width, &height);
+  info = run_tool ("pdfinfo", pdf);
+  pages = strstr (info, "Pages:");
+  g_assert_nonnull (pages);
+  g_assert_cmpuint (g_ascii_strtoull (pages + strlen ("Pages:"), NULL, 10), ==,
+                    amap_itinerary_paginate (itinerary, width, height));
+  text = run_tool ("pdftotext", pdf);
+  assert_in_order (text, order);
+
+  /* GPX, then KML, in the background. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export-tour-to", "s", gpx);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export-tour-to", "s", kml);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((!g_file_test (gpx, G_FILE_TEST_EXISTS) || !g_file_test (kml, G_FILE_TEST_EXISTS))
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  spin ();
+
+  g_file_get_contents (gpx, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "<rte>"));
+  assert_in_order (contents, order);
+  g_clear_pointer (&contents, g_free);
+  g_file_get_contents (kml, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "<LineString>"));
+  assert_in_order (contents, order);
+}
+
 #ifdef GDK_WINDOWING_X11
 static void
 real_click (GtkWidget *layer,
@@ -632,6 +735,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/tour-panel/late-warning", Fixture, NULL, fixture_setup, test_late_warning, fixture_teardown);
   g_test_add ("/tour-panel/routing", Fixture, NULL, fixture_setup, test_routing, fixture_teardown);
+  g_test_add ("/tour-panel/print-and-export", Fixture, NULL, fixture_setup, test_print_and_export,
+              fixture_teardown);
   g_test_add ("/tour-panel/pick-stops-real-pointer", Fixture, NULL, fixture_setup,
               test_pick_stops_real_pointer, fixture_teardown);
 

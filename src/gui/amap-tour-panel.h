@@ -29,7 +29,8 @@ G_DECLARE_FINAL_TYPE (AmapTourPanel, amap_tour_panel, AMAP, TOUR_PANEL, AdwBin)
  *
  * Actions (prefix "tour."): new, rename, duplicate, delete, pick-stops,
  * stop-picking, optimize, reverse, split, move-up (Alt+Up), move-down
- * (Alt+Down), remove-stop (Delete), print, export.
+ * (Alt+Down), remove-stop (Delete). Print and export are the window's
+ * (amap-window-tours.c).
  *
  * Settings: routing-url, detour-factor.
  */

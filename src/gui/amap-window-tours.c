@@ -10,9 +10,15 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "amap-file-chooser.h"
+#include "amap-itinerary.h"
+#include "amap-map-render.h"
 #include "amap-map-view.h"
+#include "amap-tour-export.h"
 #include "amap-tour-panel.h"
 #include "amap-window-tours.h"
 
@@ -70,6 +76,10 @@ update_enabled (AmapWindow *self)
                                  panel != NULL && amap_tour_panel_get_tour (panel) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-tour",
                                  panel != NULL && amap_tour_panel_get_tour (panel) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-tour-to",
+                                 panel != NULL && amap_tour_panel_get_tour (panel) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-tour-to",
+                                 panel != NULL && amap_tour_panel_get_tour (panel) != NULL);
 }
 
 static void
@@ -114,15 +124,300 @@ show_tours_action (GtkWidget  *widget,
   gtk_widget_child_focus (panel, GTK_DIR_TAB_FORWARD);
 }
 
+/* The tile cache of the base map the window shows, for the itinerary's
+ * map (as the command line finds it, amap-cli-tours.c). */
+static char *
+dup_tile_dir (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *base_map = g_settings_get_string (settings, "base-map");
+
+  if (g_str_equal (base_map, "none"))
+    return NULL;
+  if (g_str_equal (base_map, "custom"))
+    {
+      g_autofree char *url = g_settings_get_string (settings, "tile-url-template");
+
+      g_strstrip (url);
+      if (url[0] != '\0' && strstr (url, "{z}") != NULL)
+        {
+          g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
+          g_autofree char *key = g_strdup_printf ("custom-%.16s", digest);
+
+          return amap_map_render_dup_tile_dir (key);
+        }
+    }
+
+  return amap_map_render_dup_tile_dir ("osm-standard");
+}
+
+static void
+show_error (AmapWindow *self,
+            const char *heading,
+            const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+toast (AmapWindow *self,
+       const char *title)
+{
+  GtkWidget *overlay = gtk_window_get_child (GTK_WINDOW (self));
+
+  if (overlay == NULL || !ADW_IS_TOAST_OVERLAY (overlay))
+    overlay = gtk_widget_get_ancestor (GTK_WIDGET (get_panel (self)), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+}
+
+/* The plan of the tour shown, or NULL after saying why there is none. */
+static AmapTourPlan *
+current_plan (AmapWindow *self,
+              const char *heading)
+{
+  AmapTourPanel *panel = get_panel (self);
+  AmapTourPlan *plan = panel != NULL ? amap_tour_panel_get_plan (panel) : NULL;
+
+  if (panel == NULL || amap_tour_panel_get_tour (panel) == NULL)
+    return NULL;
+
+  if (plan == NULL)
+    show_error (self, heading,
+                _("The tour has no route yet: set your school’s location (or the tour’s start), "
+                  "then try again."));
+  return plan;
+}
+
+/* Printing: the itinerary's pages (amap-itinerary.c), which the print
+ * dialog can also save as PDF. */
+
+static void
+begin_print_cb (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                AmapItinerary     *itinerary)
+{
+  guint n_pages = amap_itinerary_paginate (itinerary,
+                                           gtk_print_context_get_width (context),
+                                           gtk_print_context_get_height (context));
+
+  gtk_print_operation_set_n_pages (operation, (int) n_pages);
+}
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              AmapItinerary     *itinerary)
+{
+  amap_itinerary_draw_page (itinerary, gtk_print_context_get_cairo_context (context), (guint) page);
+}
+
+static void
+print_done_cb (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               AmapWindow              *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (result != GTK_PRINT_OPERATION_RESULT_ERROR)
+    return;
+
+  gtk_print_operation_get_error (operation, &error);
+  show_error (self, _("Could Not Print the Itinerary"),
+              error != NULL ? error->message : _("The printer did not take the job. Try again, or save it as PDF."));
+}
+
+/* With @pdf_path, the same operation writes the PDF without a dialog. */
+static void
+print_plan (AmapWindow *self,
+            const char *pdf_path)
+{
+  AmapTourPlan *plan = current_plan (self, _("Could Not Print the Itinerary"));
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GtkPageSetup) page_setup = NULL;
+  g_autoptr(GtkPaperSize) paper = NULL;
+  g_autoptr(AmapItinerary) itinerary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tile_dir = NULL;
+  g_autofree char *job = NULL;
+  double width, height;
+
+  if (plan == NULL)
+    return;
+
+  itinerary = amap_itinerary_new (plan);
+  tile_dir = dup_tile_dir ();
+  amap_itinerary_set_tiles (itinerary, tile_dir, _("© OpenStreetMap contributors"));
+
+  /* The pages are laid out with their own margins on the whole sheet. */
+  amap_itinerary_get_default_page_size (&width, &height);
+  paper = gtk_paper_size_new_custom ("amap-itinerary", _("Itinerary"), width, height, GTK_UNIT_POINTS);
+  page_setup = gtk_page_setup_new ();
+  gtk_page_setup_set_paper_size (page_setup, paper);
+
+  operation = gtk_print_operation_new ();
+  /* Translators: the print job and the PDF's name; %s is the tour's name. */
+  job = g_strdup_printf (_("Itinerary of %s"), amap_tour_get_name (amap_tour_plan_get_tour (plan)));
+  gtk_print_operation_set_job_name (operation, job);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_default_page_setup (operation, page_setup);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  gtk_print_operation_set_allow_async (operation, pdf_path == NULL);
+  g_signal_connect_data (operation, "begin-print", G_CALLBACK (begin_print_cb),
+                         g_object_ref (itinerary), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page_cb),
+                         g_object_ref (itinerary), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  g_signal_connect_object (operation, "done", G_CALLBACK (print_done_cb), self, 0);
+
+  if (pdf_path != NULL)
+    gtk_print_operation_set_export_filename (operation, pdf_path);
+
+  if (gtk_print_operation_run (operation,
+                               pdf_path != NULL ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    show_error (self, _("Could Not Print the Itinerary"), error->message);
+}
+
 static void
 print_tour_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  AmapTourPanel *panel = get_panel (AMAP_WINDOW (widget));
+  print_plan (AMAP_WINDOW (widget), NULL);
+}
 
-  if (panel != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (panel), "tour.print", NULL);
+/* For tests: the print operation's own PDF export. */
+static void
+print_tour_to_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  print_plan (AMAP_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* Export: KML or GPX of the tour, or the itinerary as PDF, in a thread. */
+
+typedef struct
+{
+  AmapTourPlan   *plan;
+  GFile          *file;
+  AmapTourFormat  format;
+  char           *tile_dir;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->plan);
+  g_clear_object (&job->file);
+  g_free (job->tile_dir);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  GError *error = NULL;
+
+  if (amap_tour_export_file (job->plan, job->file, job->format, job->tile_dir, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AmapWindow *self = AMAP_WINDOW (source);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree char *name = g_file_get_basename (job->file);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could Not Export to “%s”"), name);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, heading, error->message);
+      return;
+    }
+
+  {
+    /* Translators: a toast; %s is a file name. */
+    g_autofree char *message = g_strdup_printf (_("Tour exported to “%s”"), name);
+    toast (self, message);
+  }
+}
+
+static void
+export_to_file (AmapWindow *self,
+                GFile      *file)
+{
+  g_autoptr(GTask) task = NULL;
+  AmapTourPlan *plan;
+  AmapTourFormat format;
+  ExportJob *job;
+
+  if (!amap_tour_export_format_for_file (file, &format))
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *heading = g_strdup_printf (_("Could Not Export to “%s”"), name);
+
+      show_error (self, heading,
+                  _("Asset Map writes a tour as KML (for Google Earth and GIS tools), as GPX (for "
+                    "GPS devices) or its itinerary as PDF. End the file name with .kml, .gpx or .pdf."));
+      return;
+    }
+
+  plan = current_plan (self, _("Could Not Export the Tour"));
+  if (plan == NULL)
+    return;
+
+  job = g_new0 (ExportJob, 1);
+  job->plan = g_object_ref (plan);
+  job->file = g_object_ref (file);
+  job->format = format;
+  job->tile_dir = format == AMAP_TOUR_FORMAT_PDF ? dup_tile_dir () : NULL;
+
+  task = g_task_new (self, NULL, export_done_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+static void
+export_chosen_cb (GObject    *owner,
+                  GListModel *files)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
+
+  file = g_list_model_get_item (files, 0);
+  export_to_file (AMAP_WINDOW (owner), file);
+}
+
+/* For tests and scripts: the export without the file chooser. */
+static void
+export_tour_to_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  export_to_file (AMAP_WINDOW (widget), file);
 }
 
 static void
@@ -130,10 +425,18 @@ export_tour_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  AmapTourPanel *panel = get_panel (AMAP_WINDOW (widget));
+  AmapWindow *self = AMAP_WINDOW (widget);
+  AmapTourPanel *panel = get_panel (self);
+  AmapTour *tour = panel != NULL ? amap_tour_panel_get_tour (panel) : NULL;
+  g_autofree char *suggested = NULL;
 
-  if (panel != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (panel), "tour.export", NULL);
+  if (tour == NULL)
+    return;
+
+  suggested = g_strdup_printf ("%s.kml", amap_tour_get_name (tour));
+  g_strdelimit (suggested, "/\\", '-');
+  amap_file_chooser_save (GTK_WINDOW (self), _("Export Tour"), _("_Export"), AMAP_FILE_KIND_TOUR,
+                          suggested, G_OBJECT (self), export_chosen_cb);
 }
 
 void
@@ -144,6 +447,8 @@ amap_window_tours_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-tours", NULL, show_tours_action);
   gtk_widget_class_install_action (widget_class, "win.print-tour", NULL, print_tour_action);
   gtk_widget_class_install_action (widget_class, "win.export-tour", NULL, export_tour_action);
+  gtk_widget_class_install_action (widget_class, "win.print-tour-to", "s", print_tour_to_action);
+  gtk_widget_class_install_action (widget_class, "win.export-tour-to", "s", export_tour_to_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.add-to-tour", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-tour", NULL);
