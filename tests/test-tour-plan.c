@@ -277,6 +277,220 @@ test_places (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "no school location"));
 }
 
+/* A small OSRM-compatible server on 127.0.0.1: it routes along straight
+ * lines through a midpoint, each leg 1.1 × the great circle at 10 m/s, in
+ * OSRM's JSON with a polyline6 geometry; or answers garbage. */
+
+static void
+encode_value (GString *out,
+              gint64   value)
+{
+  guint64 v = value < 0 ? ~((guint64) value << 1) : (guint64) value << 1;
+
+  while (v >= 0x20)
+    {
+      g_string_append_c (out, (char) ((0x20 | (v & 0x1f)) + 63));
+      v >>= 5;
+    }
+  g_string_append_c (out, (char) (v + 63));
+}
+
+typedef struct
+{
+  SoupServer *server;
+  char       *base;
+  guint       requests;
+  gboolean    garbage;
+} Osrm;
+
+static void
+on_osrm_request_cb (SoupServer        *soup_server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           data)
+{
+  Osrm *osrm = data;
+  const char *prefix = "/route/v1/driving/";
+  g_auto(GStrv) pairs = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new ("{\"code\":\"Ok\",\"routes\":[{\"legs\":[");
+  g_autoptr(GString) waypoints = g_string_new ("\"waypoints\":[");
+  gint64 last_lat = 0, last_lon = 0;
+  double prev_lat = 0, prev_lon = 0;
+  guint n;
+
+  osrm->requests++;
+  if (osrm->garbage || !g_str_has_prefix (path, prefix))
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "nope", 4);
+      return;
+    }
+
+  pairs = g_strsplit (path + strlen (prefix), ";", -1);
+  n = g_strv_length (pairs);
+  for (guint i = 0; i < n; i++)
+    {
+      double lon = g_ascii_strtod (pairs[i], NULL);
+      double lat = g_ascii_strtod (strchr (pairs[i], ',') + 1, NULL);
+
+      /* A midpoint before each point but the first, then the point. */
+      for (guint k = i == 0 ? 1 : 0; k < 2; k++)
+        {
+          double plat = k == 0 ? (prev_lat + lat) / 2 : lat;
+          double plon = k == 0 ? (prev_lon + lon) / 2 : lon;
+          gint64 ilat = llround (plat * 1e6), ilon = llround (plon * 1e6);
+
+          encode_value (line, ilat - last_lat);
+          encode_value (line, ilon - last_lon);
+          last_lat = ilat;
+          last_lon = ilon;
+        }
+
+      if (i > 0)
+        {
+          double d = 1.1 * amap_routing_great_circle_m (prev_lat, prev_lon, lat, lon);
+
+          g_string_append_printf (json, "%s{\"distance\":%.3f,\"duration\":%.3f}",
+                                  i > 1 ? "," : "", d, d / 10.0);
+        }
+      g_string_append_printf (waypoints, "%s{\"location\":[%.6f,%.6f]}", i > 0 ? "," : "", lon, lat);
+      prev_lat = lat;
+      prev_lon = lon;
+    }
+  g_string_append_printf (json, "],\"geometry\":\"%s\"}],%s]}", line->str, waypoints->str);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json->str, json->len);
+}
+
+static void
+osrm_start (Osrm *osrm)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  osrm->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (osrm->server, NULL, on_osrm_request_cb, osrm, NULL);
+  soup_server_listen_local (osrm->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (osrm->server);
+  osrm->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+static void
+osrm_stop (Osrm *osrm)
+{
+  soup_server_disconnect (osrm->server);
+  g_clear_object (&osrm->server);
+  g_clear_pointer (&osrm->base, g_free);
+}
+
+static void
+on_fetched_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  GAsyncResult **out = data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+fetch_roads (AmapTourPlan       *plan,
+             AmapStore          *store,
+             AmapRoutingClient  *client,
+             GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  amap_tour_plan_fetch_roads_async (plan, store, client, NULL, on_fetched_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return amap_tour_plan_fetch_roads_finish (plan, result, error);
+}
+
+static void
+test_fetch_roads (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *library = add_asset (fixture->store, "Library", 37.8100, -122.2700);
+  g_autofree char *clinic = add_asset (fixture->store, "Clinic", 37.8100, -122.2500);
+  g_autofree char *park = add_asset (fixture->store, "Park", 37.7900, -122.2600);
+  g_autoptr(AmapTour) tour = amap_tour_new ("Tour");
+  g_autoptr(AmapTourPlan) plan = NULL;
+  g_autoptr(AmapRoutingClient) client = NULL;
+  g_autoptr(AmapRoutingClient) broken = NULL;
+  g_autoptr(GError) error = NULL;
+  Osrm osrm = { 0, };
+  double straight_total;
+
+  osrm_start (&osrm);
+  client = amap_routing_client_new (osrm.base, NULL);
+
+  /* Two buses: the library and the clinic on one, the park on the other. */
+  amap_tour_set_n_buses (tour, 2);
+  append_stop (tour, library, 10, 0);
+  append_stop (tour, park, 10, 1);
+  append_stop (tour, clinic, 10, 0);
+  plan = amap_tour_plan_new (fixture->store, tour, 1.3, &error);
+  g_assert_no_error (error);
+  g_assert_false (amap_tour_plan_get_on_roads (plan));
+  straight_total = amap_schedule_get_distance_m (amap_tour_plan_get_schedule (plan, 0));
+
+  /* A server that answers garbage: the message, and nothing stored. */
+  osrm.garbage = TRUE;
+  g_assert_false (fetch_roads (plan, fixture->store, client, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "not a route"));
+  g_clear_error (&error);
+  g_clear_object (&plan);
+  plan = amap_tour_plan_new (fixture->store, tour, 1.3, &error);
+  g_assert_false (amap_tour_plan_get_on_roads (plan));
+
+  /* A server that routes: one request per bus, the legs stored. */
+  osrm.garbage = FALSE;
+  osrm.requests = 0;
+  g_assert_true (fetch_roads (plan, fixture->store, client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (osrm.requests, ==, 2);
+
+  /* Closed and opened again, with the server gone: the roads stay. */
+  osrm_stop (&osrm);
+  g_clear_object (&plan);
+  g_clear_object (&fixture->store);
+  fixture->store = amap_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  plan = amap_tour_plan_new (fixture->store, tour, 1.3, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_tour_plan_get_on_roads (plan));
+  for (guint b = 0; b < 2; b++)
+    for (guint i = 0; i <= amap_tour_plan_get_n_stops (plan, b); i++)
+      {
+        AmapRouteLeg *leg = amap_tour_plan_get_leg (plan, b, i);
+
+        g_assert_cmpint (leg->kind, ==, AMAP_ROUTE_LEG_ROAD);
+        /* Its own geometry: the two ends and the server's midpoint. */
+        g_assert_cmpuint (amap_route_leg_get_n_points (leg), ==, 3);
+        g_assert_cmpfloat_with_epsilon (leg->distance_m,
+                                        1.1 * amap_routing_great_circle_m (leg->from_latitude, leg->from_longitude,
+                                                                           leg->to_latitude, leg->to_longitude),
+                                        0.01);
+        g_assert_cmpfloat_with_epsilon (leg->duration_s, leg->distance_m / 10.0, 0.01);
+      }
+  g_assert_cmpfloat_with_epsilon (amap_schedule_get_distance_m (amap_tour_plan_get_schedule (plan, 0)),
+                                  straight_total / 1.3 * 1.1, 0.1);
+
+  /* All on the roads already: no request at all (the server is gone,
+   * which would fail). */
+  broken = amap_routing_client_new (osrm.base ? osrm.base : "http://127.0.0.1:9", NULL);
+  g_assert_true (fetch_roads (plan, fixture->store, broken, &error));
+  g_assert_no_error (error);
+}
+
 static void
 on_optimized_cb (GObject      *source,
                  GAsyncResult *result,
@@ -420,11 +634,15 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* No system proxy settings in the isolated test environment. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add ("/tour-plan/straight", Fixture, NULL, fixture_setup, test_straight, fixture_teardown);
   g_test_add ("/tour-plan/road-legs", Fixture, NULL, fixture_setup, test_road_legs, fixture_teardown);
   g_test_add ("/tour-plan/places", Fixture, NULL, fixture_setup, test_places, fixture_teardown);
+  g_test_add ("/tour-plan/fetch-roads", Fixture, NULL, fixture_setup, test_fetch_roads, fixture_teardown);
   g_test_add ("/tour-plan/optimize", Fixture, NULL, fixture_setup, test_optimize, fixture_teardown);
   g_test_add ("/tour-plan/split", Fixture, NULL, fixture_setup, test_split, fixture_teardown);
 

@@ -13,7 +13,6 @@
 #include <glib/gi18n.h>
 
 #include "amap-error.h"
-#include "amap-routing.h"
 #include "amap-tour-order.h"
 #include "amap-tour-plan.h"
 
@@ -739,4 +738,147 @@ amap_tour_plan_optimize_finish (AmapTourPlan  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Fetching road legs */
+
+typedef struct
+{
+  AmapStore         *store;
+  AmapRoutingClient *client;
+  GPtrArray         *legs;   /* AmapRouteLeg, of the buses routed so far */
+  guint              bus;    /* the next bus to look at */
+} FetchJob;
+
+static void
+fetch_job_free (FetchJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->client);
+  g_clear_pointer (&job->legs, g_ptr_array_unref);
+  g_free (job);
+}
+
+static gboolean
+bus_needs_roads (AmapTourPlan *self,
+                 guint         b)
+{
+  BusPlan *bus = &self->buses[b];
+
+  /* A bus with no stops does not leave. */
+  if (bus->indexes->len == 0)
+    return FALSE;
+
+  for (guint i = 0; i < bus->legs->len; i++)
+    if (((AmapRouteLeg *) g_ptr_array_index (bus->legs, i))->kind != AMAP_ROUTE_LEG_ROAD)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Stores what was fetched; FALSE with @error when the store fails. */
+static gboolean
+fetch_store (FetchJob  *job,
+             GError   **error)
+{
+  g_autofree char *url = NULL;
+
+  if (job->legs->len == 0)
+    return TRUE;
+
+  g_object_get (job->client, "base-url", &url, NULL);
+  return amap_store_put_route_legs_full (job->store, job->legs, url, error);
+}
+
+static void fetch_next (GTask *task);
+
+static void
+on_bus_routed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  FetchJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) legs = NULL;
+
+  legs = amap_routing_client_route_finish (AMAP_ROUTING_CLIENT (source), result, &error);
+  if (legs == NULL)
+    {
+      /* Keep the buses routed before this one. */
+      fetch_store (job, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < legs->len; i++)
+    g_ptr_array_add (job->legs, amap_route_leg_ref (g_ptr_array_index (legs, i)));
+
+  fetch_next (g_steal_pointer (&task));
+}
+
+/* Takes the reference to @task. */
+static void
+fetch_next (GTask *task)
+{
+  AmapTourPlan *self = g_task_get_source_object (task);
+  FetchJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  while (job->bus < self->n_buses && !bus_needs_roads (self, job->bus))
+    job->bus++;
+
+  if (job->bus < self->n_buses)
+    {
+      g_autoptr(GArray) points = amap_tour_plan_get_route_points (self, job->bus++);
+
+      amap_routing_client_route_async (job->client, (const double *) points->data,
+                                       points->len / 2, g_task_get_cancellable (task),
+                                       on_bus_routed_cb, task);
+      return;
+    }
+
+  if (!fetch_store (job, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+void
+amap_tour_plan_fetch_roads_async (AmapTourPlan        *self,
+                                  AmapStore           *store,
+                                  AmapRoutingClient   *client,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  FetchJob *job;
+
+  g_return_if_fail (AMAP_IS_TOUR_PLAN (self));
+  g_return_if_fail (AMAP_IS_STORE (store));
+  g_return_if_fail (AMAP_IS_ROUTING_CLIENT (client));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amap_tour_plan_fetch_roads_async);
+
+  job = g_new0 (FetchJob, 1);
+  job->store = g_object_ref (store);
+  job->client = g_object_ref (client);
+  job->legs = g_ptr_array_new_with_free_func ((GDestroyNotify) amap_route_leg_unref);
+  g_task_set_task_data (task, job, (GDestroyNotify) fetch_job_free);
+
+  fetch_next (task);
+}
+
+gboolean
+amap_tour_plan_fetch_roads_finish (AmapTourPlan  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (AMAP_IS_TOUR_PLAN (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
