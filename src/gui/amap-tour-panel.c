@@ -61,7 +61,6 @@ struct _AmapTourPanel
   GHashTable        *failed_routes;  /* route keys that failed this session */
   GCancellable      *routing_cancellable;
   guint              routing_pending;
-  GPtrArray         *routed_legs;
   AmapRoutingClient *routing_client;
   SoupSession       *session;
 
@@ -463,80 +462,44 @@ set_routing_state (AmapTourPanel *self,
   self->routing_error = g_strdup (error_message);
 }
 
-/* One bus's request to the routing server. */
-typedef struct
-{
-  AmapTourPanel *self;
-  char          *key;
-} RouteRequest;
-
 static void
-route_request_free (RouteRequest *request)
+on_roads_fetched_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
-  g_object_unref (request->self);
-  g_free (request->key);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RouteRequest, route_request_free)
-
-static void
-on_route_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(RouteRequest) request = user_data;
-  AmapTourPanel *self = request->self;
-  g_autoptr(GPtrArray) legs = NULL;
+  g_autoptr(AmapTourPanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  const char *key = request->key;
+  char *key = g_object_get_data (G_OBJECT (source), "amap-route-key");
 
-  legs = amap_routing_client_route_finish (AMAP_ROUTING_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (legs == NULL)
+  if (!amap_tour_plan_fetch_roads_finish (AMAP_TOUR_PLAN (source), result, &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
       g_debug ("Routing failed: %s", error->message);
+      /* Said once; not asked again until the settings change. */
       if (key != NULL)
         g_hash_table_add (self->failed_routes, g_strdup (key));
+      self->routing_pending = 0;
       set_routing_state (self, ROUTING_FAILED, error->message);
-    }
-  else
-    {
-      for (guint i = 0; i < legs->len; i++)
-        g_ptr_array_add (self->routed_legs, amap_route_leg_ref (g_ptr_array_index (legs, i)));
+      replan (self);
+      return;
     }
 
-  if (--self->routing_pending > 0)
-    return;
-
-  if (self->routed_legs->len > 0)
-    {
-      g_autoptr(GError) store_error = NULL;
-
-      /* Stored in the map, so the tour shows and prints offline. */
-      g_autofree char *url = routing_url (self);
-
-      if (!amap_store_put_route_legs_full (self->store, self->routed_legs, url, &store_error))
-        {
-          g_debug ("Could not store the route: %s", store_error->message);
-          set_routing_state (self, ROUTING_FAILED, store_error->message);
-        }
-      g_ptr_array_set_size (self->routed_legs, 0);
-    }
-
-  if (self->routing_state == ROUTING_BUSY)
-    self->routing_state = ROUTING_ROADS;
+  self->routing_pending = 0;
+  set_routing_state (self, ROUTING_ROADS, NULL);
+  /* The legs are in the map now: a new plan follows the roads. */
   replan (self);
 }
 
-/* Asks the routing server for the buses whose legs the map does not have
- * on the roads yet. */
+/* Asks the routing server for the legs the map does not have on the
+ * roads yet; they are stored in the map (amap_tour_plan_fetch_roads_async()). */
 static void
 start_routing (AmapTourPanel *self)
 {
   g_autofree char *url = routing_url (self);
+  g_autofree char *key = NULL;
+  GString *points;
 
   if (url == NULL)
     {
@@ -554,6 +517,22 @@ start_routing (AmapTourPanel *self)
       return;
     }
 
+  points = g_string_new (url);
+  for (guint bus = 0; bus < amap_tour_plan_get_n_buses (self->plan); bus++)
+    {
+      g_autoptr(GArray) bus_points = amap_tour_plan_get_route_points (self->plan, bus);
+      g_autofree char *bus_key = route_key ("", bus_points);
+
+      g_string_append_printf (points, "|%s", bus_key);
+    }
+  key = g_string_free (points, FALSE);
+  if (g_hash_table_contains (self->failed_routes, key))
+    {
+      if (self->routing_state != ROUTING_FAILED)
+        set_routing_state (self, ROUTING_FAILED, NULL);
+      return;
+    }
+
   if (self->routing_client == NULL)
     {
       if (self->session == NULL)
@@ -566,35 +545,12 @@ start_routing (AmapTourPanel *self)
   g_cancellable_cancel (self->routing_cancellable);
   g_clear_object (&self->routing_cancellable);
   self->routing_cancellable = g_cancellable_new ();
-  g_ptr_array_set_size (self->routed_legs, 0);
 
-  for (guint bus = 0; bus < amap_tour_plan_get_n_buses (self->plan); bus++)
-    {
-      g_autoptr(GArray) points = amap_tour_plan_get_route_points (self->plan, bus);
-      g_autofree char *key = NULL;
-      RouteRequest *request;
-
-      if (points == NULL || points->len < 4)
-        continue;
-
-      key = route_key (url, points);
-      if (g_hash_table_contains (self->failed_routes, key))
-        {
-          /* Said once; not asked again until the settings change. */
-          if (self->routing_state != ROUTING_FAILED)
-            set_routing_state (self, ROUTING_FAILED, NULL);
-          continue;
-        }
-
-      self->routing_pending++;
-      set_routing_state (self, ROUTING_BUSY, NULL);
-      request = g_new0 (RouteRequest, 1);
-      request->self = g_object_ref (self);
-      request->key = g_steal_pointer (&key);
-      amap_routing_client_route_async (self->routing_client,
-                                       (const double *) (void *) points->data, points->len / 2,
-                                       self->routing_cancellable, on_route_done_cb, request);
-    }
+  self->routing_pending = 1;
+  set_routing_state (self, ROUTING_BUSY, NULL);
+  g_object_set_data_full (G_OBJECT (self->plan), "amap-route-key", g_steal_pointer (&key), g_free);
+  amap_tour_plan_fetch_roads_async (self->plan, self->store, self->routing_client,
+                                    self->routing_cancellable, on_roads_fetched_cb, g_object_ref (self));
 }
 
 /* Loading */
@@ -2497,7 +2453,6 @@ amap_tour_panel_finalize (GObject *object)
   g_array_unref (self->end_places);
   g_ptr_array_unref (self->rows);
   g_ptr_array_unref (self->lists);
-  g_ptr_array_unref (self->routed_legs);
   g_clear_pointer (&self->located, g_ptr_array_unref);
   g_hash_table_unref (self->failed_routes);
   g_free (self->plan_error);
@@ -2667,7 +2622,6 @@ amap_tour_panel_init (AmapTourPanel *self)
   g_array_set_clear_func (self->end_places, place_clear);
   self->rows = g_ptr_array_new ();
   self->lists = g_ptr_array_new ();
-  self->routed_legs = g_ptr_array_new_with_free_func ((GDestroyNotify) amap_route_leg_unref);
   self->failed_routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_type_ensure (AMAP_TYPE_TOUR_STOP_ROW);
