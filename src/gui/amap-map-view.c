@@ -1153,6 +1153,21 @@ amap_map_view_fit_assets (AmapMapView *self)
 }
 
 void
+amap_map_view_fit_bounds (AmapMapView *self,
+                          double       south,
+                          double       west,
+                          double       north,
+                          double       east)
+{
+  g_return_if_fail (AMAP_IS_MAP_VIEW (self));
+
+  if (!amap_coordinates_are_valid (south, west) || !amap_coordinates_are_valid (north, east))
+    return;
+
+  fit_box (self, south, west, north, east, 0, MAX_FIT_ZOOM);
+}
+
+void
 amap_map_view_click_at (AmapMapView *self,
                         double       x,
                         double       y)

@@ -65,6 +65,12 @@ void          amap_map_view_get_view          (AmapMapView *self,
                                                double      *zoom);
 /* Shows every located asset of the model (or the home when there is none). */
 void          amap_map_view_fit_assets        (AmapMapView *self);
+/* Shows the box (degrees), zoomed in no closer than street level. */
+void          amap_map_view_fit_bounds        (AmapMapView *self,
+                                               double       south,
+                                               double       west,
+                                               double       north,
+                                               double       east);
 
 /* What a click at (@x, @y) (the view's coordinates) does: select the pin
  * under it, zoom into a cluster, add an asset in add mode, or clear the

@@ -86,14 +86,15 @@ struct _AmapTourPanel
   GtkMenuButton     *date_button;
   GtkPopover        *date_popover;
   GtkCalendar       *calendar;
+  GtkMenuButton     *depart_button;
   GtkSpinButton     *depart_hour;
   GtkSpinButton     *depart_minute;
-  GtkWidget         *return_box;
+  GtkMenuButton     *return_button;
   GtkSpinButton     *return_hour;
   GtkSpinButton     *return_minute;
   GtkSwitch         *return_switch;
-  GtkDropDown       *start_dropdown;
-  GtkDropDown       *end_dropdown;
+  AdwComboRow       *start_row;
+  AdwComboRow       *end_row;
   AdwActionRow      *speed_row;
   GtkSpinButton     *speed_spin;
   GtkSpinButton     *buses_spin;
@@ -553,6 +554,43 @@ start_routing (AmapTourPanel *self)
                                     self->routing_cancellable, on_roads_fetched_cb, g_object_ref (self));
 }
 
+/* Shows the whole tour on the map: every bus's legs and places. */
+static void
+fit_map_to_tour (AmapTourPanel *self)
+{
+  double south = INFINITY, west = INFINITY, north = -INFINITY, east = -INFINITY;
+
+  if (self->plan == NULL || self->map_view == NULL)
+    return;
+
+  for (guint bus = 0; bus < amap_tour_plan_get_n_buses (self->plan); bus++)
+    for (guint i = 0; i <= amap_tour_plan_get_n_stops (self->plan, bus); i++)
+      {
+        AmapRouteLeg *leg = amap_tour_plan_get_leg (self->plan, bus, i);
+        const double *pts;
+
+        if (leg == NULL || leg->points == NULL)
+          continue;
+        pts = (const double *) (void *) leg->points->data;
+        for (guint k = 0; k + 1 < leg->points->len; k += 2)
+          {
+            south = MIN (south, pts[k]);
+            north = MAX (north, pts[k]);
+            west = MIN (west, pts[k + 1]);
+            east = MAX (east, pts[k + 1]);
+          }
+      }
+
+  /* Room for the pins above their places and the start's label. */
+  if (isfinite (south))
+    {
+      double dlat = MAX (north - south, 0.002), dlon = MAX (east - west, 0.002);
+
+      amap_map_view_fit_bounds (self->map_view, south - dlat * 0.06, west - dlon * 0.06,
+                                north + dlat * 0.14, east + dlon * 0.06);
+    }
+}
+
 /* Loading */
 
 static void
@@ -688,7 +726,7 @@ queue_replan (AmapTourPanel *self)
 
 static void
 fill_places (AmapTourPanel *self,
-             GtkDropDown   *dropdown,
+             AdwComboRow   *row,
              GArray        *places,
              gboolean       is_end)
 {
@@ -764,8 +802,8 @@ fill_places (AmapTourPanel *self,
   if (is_end && kind == AMAP_TOUR_PLACE_START)
     selected = 0;
 
-  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (labels));
-  gtk_drop_down_set_selected (dropdown, selected);
+  adw_combo_row_set_model (row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (row, selected);
 }
 
 static GDateTime *
@@ -814,12 +852,16 @@ update_settings (AmapTourPanel *self)
   gtk_spin_button_set_value (self->depart_hour, g_date_time_get_hour (departure));
   gtk_spin_button_set_value (self->depart_minute, g_date_time_get_minute (departure));
 
+  gtk_menu_button_set_label (self->depart_button, time);
   gtk_switch_set_active (self->return_switch, latest != NULL);
-  gtk_widget_set_sensitive (self->return_box, latest != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->return_button), latest != NULL);
   if (latest != NULL)
     {
+      g_autofree char *back = format_time (latest, NULL);
+
       gtk_spin_button_set_value (self->return_hour, g_date_time_get_hour (latest));
       gtk_spin_button_set_value (self->return_minute, g_date_time_get_minute (latest));
+      gtk_menu_button_set_label (self->return_button, back);
     }
 
   if (use_miles ())
@@ -837,8 +879,8 @@ update_settings (AmapTourPanel *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->speed_row), speed_title);
   gtk_spin_button_set_value (self->buses_spin, n_buses);
 
-  fill_places (self, self->start_dropdown, self->start_places, FALSE);
-  fill_places (self, self->end_dropdown, self->end_places, TRUE);
+  fill_places (self, self->start_row, self->start_places, FALSE);
+  fill_places (self, self->end_row, self->end_places, TRUE);
 
   if (n_buses > 1)
     /* Translators: the summary of a tour's settings: date, time, buses. */
@@ -1681,6 +1723,18 @@ update_actions (AmapTourPanel *self)
 
 /* Settings callbacks */
 
+/* "08" and "05" in the time pickers, as a clock shows them. */
+static gboolean
+on_two_digits_output_cb (GtkSpinButton *spin,
+                         gpointer       user_data)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
 static void
 set_departure (AmapTourPanel *self,
                GDateTime     *departure)
@@ -1835,13 +1889,13 @@ on_return_time_changed_cb (AmapTourPanel *self)
 }
 
 static void
-on_place_selected_cb (GtkDropDown   *dropdown,
+on_place_selected_cb (AdwComboRow   *row,
                       GParamSpec    *pspec,
                       AmapTourPanel *self)
 {
-  gboolean is_end = dropdown == self->end_dropdown;
+  gboolean is_end = row == self->end_row;
   GArray *places = is_end ? self->end_places : self->start_places;
-  guint selected = gtk_drop_down_get_selected (dropdown);
+  guint selected = adw_combo_row_get_selected (row);
   g_autoptr(AmapTour) edited = NULL;
   Place *place;
   double latitude, longitude;
@@ -2354,6 +2408,17 @@ remove_stop_action (GtkWidget  *widget,
 /* Overrides */
 
 static void
+amap_tour_panel_map (GtkWidget *widget)
+{
+  AmapTourPanel *self = AMAP_TOUR_PANEL (widget);
+
+  GTK_WIDGET_CLASS (amap_tour_panel_parent_class)->map (widget);
+
+  /* Coming to the Tours page: the tour is what the map is about now. */
+  fit_map_to_tour (self);
+}
+
+static void
 amap_tour_panel_unmap (GtkWidget *widget)
 {
   AmapTourPanel *self = AMAP_TOUR_PANEL (widget);
@@ -2533,6 +2598,7 @@ amap_tour_panel_class_init (AmapTourPanelClass *klass)
   object_class->get_property = amap_tour_panel_get_property;
   object_class->set_property = amap_tour_panel_set_property;
 
+  widget_class->map = amap_tour_panel_map;
   widget_class->unmap = amap_tour_panel_unmap;
 
   properties[PROP_STORE] =
@@ -2563,14 +2629,15 @@ amap_tour_panel_class_init (AmapTourPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, date_button);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, date_popover);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, calendar);
+  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, depart_button);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, depart_hour);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, depart_minute);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_box);
+  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_button);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_hour);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_minute);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_switch);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, start_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, end_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, start_row);
+  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, end_row);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, speed_row);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, speed_spin);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, buses_spin);
@@ -2635,8 +2702,12 @@ amap_tour_panel_init (AmapTourPanel *self)
   g_signal_connect_swapped (self->return_switch, "notify::active", G_CALLBACK (on_return_switch_cb), self);
   g_signal_connect_swapped (self->return_hour, "value-changed", G_CALLBACK (on_return_time_changed_cb), self);
   g_signal_connect_swapped (self->return_minute, "value-changed", G_CALLBACK (on_return_time_changed_cb), self);
-  g_signal_connect (self->start_dropdown, "notify::selected", G_CALLBACK (on_place_selected_cb), self);
-  g_signal_connect (self->end_dropdown, "notify::selected", G_CALLBACK (on_place_selected_cb), self);
+  g_signal_connect (self->start_row, "notify::selected", G_CALLBACK (on_place_selected_cb), self);
+  g_signal_connect (self->end_row, "notify::selected", G_CALLBACK (on_place_selected_cb), self);
+  g_signal_connect (self->depart_hour, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
+  g_signal_connect (self->depart_minute, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
+  g_signal_connect (self->return_hour, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
+  g_signal_connect (self->return_minute, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
   g_signal_connect_swapped (self->speed_spin, "value-changed", G_CALLBACK (on_speed_changed_cb), self);
   g_signal_connect_swapped (self->buses_spin, "value-changed", G_CALLBACK (on_buses_changed_cb), self);
   g_signal_connect_swapped (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self);
@@ -2680,6 +2751,8 @@ amap_tour_panel_set_tour_id (AmapTourPanel *self,
   self->cancellable = g_cancellable_new ();
   set_busy (self, FALSE);
   reload (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    fit_map_to_tour (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOUR_ID]);
 }
 
