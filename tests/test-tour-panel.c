@@ -15,8 +15,10 @@
 #include <gdk/x11/gdkx.h>
 #endif
 
+#include "amap-import.h"
 #include "amap-itinerary.h"
 #include "amap-map-view.h"
+#include "amap-sample-tour.h"
 #include "amap-store.h"
 #include "amap-tour-panel.h"
 #include "amap-tour-plan.h"
@@ -604,6 +606,52 @@ test_print_and_export (Fixture       *fixture,
   assert_in_order (contents, order);
 }
 
+/* The sample neighborhood comes with "Staff welcome tour": eight stops with
+ * talking points, back before its latest return, not an undo step; the
+ * panel shows it. */
+static void
+test_sample_tour (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  AmapTourPanel *panel = get_panel (fixture);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "samples", "fruitvale.kml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(AmapTour) tour = NULL;
+  g_autoptr(AmapTourPlan) plan = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *undo = NULL;
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  undo = g_strdup (amap_store_get_undo_label (fixture->store));
+
+  g_assert_true (amap_sample_tour_add (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, undo);
+  /* Twice is once. */
+  g_assert_true (amap_sample_tour_add (fixture->store, &error));
+  tours = amap_store_list_tours (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tours->len, ==, 1);
+
+  tour = amap_store_find_tour (fixture->store, "Staff welcome tour", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_tour_get_n_stops (tour), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    g_assert_nonnull (amap_tour_stop_get_note (amap_tour_get_stop (tour, i)));
+  plan = amap_tour_plan_new (fixture->store, tour, 1.3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_tour_plan_get_n_stops (plan, 0), ==, 8);
+  g_assert_false (amap_schedule_is_late (amap_tour_plan_get_schedule (plan, 0), NULL));
+
+  spin ();
+  g_assert_nonnull (amap_tour_panel_get_tour (panel));
+  g_assert_cmpstr (amap_tour_get_name (amap_tour_panel_get_tour (panel)), ==, "Staff welcome tour");
+  g_assert_null (amap_tour_panel_get_late_warning (panel));
+}
+
 #ifdef GDK_WINDOWING_X11
 static void
 real_click (GtkWidget *layer,
@@ -735,6 +783,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/tour-panel/late-warning", Fixture, NULL, fixture_setup, test_late_warning, fixture_teardown);
   g_test_add ("/tour-panel/routing", Fixture, NULL, fixture_setup, test_routing, fixture_teardown);
+  g_test_add ("/tour-panel/sample-tour", Fixture, NULL, fixture_setup, test_sample_tour, fixture_teardown);
   g_test_add ("/tour-panel/print-and-export", Fixture, NULL, fixture_setup, test_print_and_export,
               fixture_teardown);
   g_test_add ("/tour-panel/pick-stops-real-pointer", Fixture, NULL, fixture_setup,
