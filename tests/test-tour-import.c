@@ -169,6 +169,8 @@ test_new_map (gconstpointer data)
 
     g_assert_no_error (error);
     g_assert_cmpstr (amap_asset_get_address (asset), ==, "3340 Foothill Blvd");
+    if (format == AMAP_TOUR_FORMAT_KML)
+      g_assert_cmpstr (amap_asset_get_category (asset), ==, "business");
     g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (asset), 37.7756, 1e-6);
     g_assert_null (amap_asset_get_extra (asset, "tour_role"));
   }
