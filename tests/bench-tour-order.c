@@ -210,5 +210,52 @@ main (int   argc,
             big_n, restarts, 100 * sum_gap / big_runs, big_runs, 100 * worst_gap, beaten);
   }
 
+  /* For the record: larger tours, and splitting across buses (no
+   * targets; both run in a worker thread in the app). */
+  {
+    static const guint sizes[] = { 200, 500 };
+
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        guint n = sizes[s];
+        g_autofree double *matrix = random_matrix (n, 77 + n);
+        g_autofree guint *order = g_new (guint, n);
+        g_autoptr(GRand) rand = g_rand_new_with_seed (n);
+        gint64 t0;
+
+        random_order (order, n, rand);
+        t0 = g_get_monotonic_time ();
+        amap_tour_order_optimize (matrix, n, order);
+        printf ("Optimizing a %u-stop tour: %.0f ms (one instance)\n",
+                n, (g_get_monotonic_time () - t0) / 1000.0);
+      }
+  }
+  {
+    static const struct { guint n, buses; } cases[] = { { 12, 3 }, { 40, 2 }, { 100, 3 } };
+
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+      {
+        guint n = cases[c].n, runs = 5;
+        double ms[5];
+        g_autofree guint *bus = g_new (guint, n);
+        g_autofree guint *order = g_new (guint, n);
+        g_autofree double *dwell = g_new (double, n);
+
+        for (guint i = 0; i < n; i++)
+          dwell[i] = 15 * 60;
+        for (guint r = 0; r < runs; r++)
+          {
+            g_autofree double *matrix = random_matrix (n, 300 + r);
+            gint64 t0 = g_get_monotonic_time ();
+
+            amap_tour_order_split (matrix, dwell, n, cases[c].buses, 0, bus, order);
+            ms[r] = (g_get_monotonic_time () - t0) / 1000.0;
+          }
+        qsort (ms, runs, sizeof (double), compare_doubles);
+        printf ("Splitting %u stops across %u buses: median %.1f ms over %u seeded instances%s\n",
+                n, cases[c].buses, ms[runs / 2], runs, n <= 12 ? " (exact)" : "");
+      }
+  }
+
   return 0;
 }

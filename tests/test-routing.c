@@ -465,10 +465,12 @@ test_garbage (Server        *server,
   /* A route, but with the wrong number of legs, or a broken polyline. */
   {
     static const double geometry[] = { 37.80, -122.27, 37.81, -122.26 };
+    static const double three[] = { 37.80, -122.27, 37.805, -122.265, 37.81, -122.26 };
     const double d[] = { 100, 100 }, t[] = { 10, 10 };
 
+    /* Two legs for a route between two points. */
     server->mode = SERVE_ROUTE;
-    server->body = osrm_json (geometry, 2, geometry, 3, d, t, TRUE);
+    server->body = osrm_json (geometry, 2, three, 3, d, t, TRUE);
     assert_route_fails (server, 0, "something that is not a route");
 
     g_free (server->body);
