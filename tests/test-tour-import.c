@@ -169,6 +169,8 @@ test_new_map (gconstpointer data)
 
     g_assert_no_error (error);
     g_assert_cmpstr (amap_asset_get_address (asset), ==, "3340 Foothill Blvd");
+    if (format == AMAP_TOUR_FORMAT_KML)
+      g_assert_cmpstr (amap_asset_get_category (asset), ==, "business");
     g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (asset), 37.7756, 1e-6);
     g_assert_null (amap_asset_get_extra (asset, "tour_role"));
   }
@@ -316,6 +318,50 @@ test_gpx_foreign (void)
   tour_fixture_teardown (&fixture);
 }
 
+/* GPX 1.0 has routes too; its name is on <gpx> itself. */
+static void
+test_gpx_10 (void)
+{
+  static const char gpx[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<gpx version=\"1.0\" creator=\"Old GPS\" xmlns=\"http://www.topografix.com/GPX/1/0\">\n"
+    "  <name>Visits</name>\n"
+    "  <rte>\n"
+    "    <rtept lat=\"37.7800\" lon=\"-122.2300\"><name>Depot</name></rtept>\n"
+    "    <rtept lat=\"37.7760\" lon=\"-122.2246\"><name><![CDATA[Library & Café]]></name></rtept>\n"
+    "    <rtept lat=\"37.7701\" lon=\"-122.2201\"><name>Yard</name></rtept>\n"
+    "  </rte>\n"
+    "</gpx>\n";
+  TourFixture fixture;
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapTour *tour;
+  const char *uuid = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+
+  tour_fixture_setup (&fixture, 0, 1);
+  path = tour_fixture_file (&fixture, "old.gpx");
+  g_assert_true (g_file_set_contents (path, gpx, -1, NULL));
+
+  tours = import (fixture.store, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tours->len, ==, 1);
+  tour = g_ptr_array_index (tours, 0);
+  /* The route has no name of its own: the document's. */
+  g_assert_cmpstr (amap_tour_get_name (tour), ==, "Visits");
+  assert_stop_names (fixture.store, tour, (const char * const[]) { "Library & Café", NULL });
+  g_assert_cmpint (amap_tour_get_start (tour, &uuid, NULL, NULL), ==, AMAP_TOUR_PLACE_ASSET);
+  start = asset_name (fixture.store, uuid);
+  g_assert_cmpstr (start, ==, "Depot");
+  g_assert_cmpint (amap_tour_get_end (tour, &uuid, NULL, NULL), ==, AMAP_TOUR_PLACE_ASSET);
+  end = asset_name (fixture.store, uuid);
+  g_assert_cmpstr (end, ==, "Yard");
+
+  tour_fixture_teardown (&fixture);
+}
+
 /* Files without a route, unsafe and broken files: nothing is imported. */
 static void
 test_refused (void)
@@ -386,6 +432,7 @@ main (int   argc,
   g_test_add_data_func ("/tour-import/gpx-buses", GINT_TO_POINTER (AMAP_TOUR_FORMAT_GPX), test_buses);
   g_test_add_func ("/tour-import/mymaps-directions", test_mymaps_directions);
   g_test_add_func ("/tour-import/gpx-foreign", test_gpx_foreign);
+  g_test_add_func ("/tour-import/gpx-10", test_gpx_10);
   g_test_add_func ("/tour-import/refused", test_refused);
 
   return g_test_run ();

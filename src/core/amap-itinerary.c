@@ -538,7 +538,7 @@ add_heading (AmapItinerary *self,
              double         space_before)
 {
   g_autofree char *upper = g_utf8_strup (text, -1);
-  g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"600\">%s</span>",
+  g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"120\">%s</span>",
                                                      DIM_COLOR, upper);
 
   add_text (self, bus, markup, 7.5, PANGO_WEIGHT_BOLD, x, space_before)->keep_with_next = TRUE;
@@ -594,7 +594,7 @@ build_overview (AmapItinerary *self,
   /* The overline: what this is, and which bus. */
   {
     g_autofree char *what = g_utf8_strup (label != NULL ? label : _("Bus Tour Itinerary"), -1);
-    g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"900\">%s</span>",
+    g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"200\">%s</span>",
                                                        label != NULL ? bus->color : DIM_COLOR,
                                                        what);
 
@@ -643,7 +643,7 @@ build_overview (AmapItinerary *self,
     for (guint i = 0; i < 4; i++)
       {
         g_autofree char *upper = g_utf8_strup (labels[i], -1);
-        g_autofree char *label_markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"600\">%s</span>",
+        g_autofree char *label_markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"120\">%s</span>",
                                                                  DIM_COLOR, upper);
         g_autofree char *value_markup = g_markup_escape_text (values[i], -1);
 
@@ -910,7 +910,7 @@ build_flow (AmapItinerary *self)
       {
         g_autofree char *label = bus_label (self, bus);
         g_autofree char *what = g_utf8_strup (label != NULL ? label : _("Stops"), -1);
-        g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"900\">%s</span>",
+        g_autofree char *markup = g_markup_printf_escaped ("<span foreground=\"%s\" letter_spacing=\"200\">%s</span>",
                                                            label != NULL ? bus->color : DIM_COLOR, what);
 
         add_text (self, bus, markup, 8.5, PANGO_WEIGHT_BOLD, 0, 0);

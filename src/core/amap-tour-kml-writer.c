@@ -241,6 +241,7 @@ write_bus (AmapXmlOutput *out,
       write_data (out, "tour_stop", number);
       write_data (out, "asset_name", asset_name);
       write_data (out, "uuid", amap_asset_get_uuid (asset));
+      write_data (out, "category", amap_asset_get_category (asset));
       write_data (out, "dwell_minutes", dwell);
       write_data (out, "note", amap_tour_stop_get_note (stop));
       amap_xml_output_end (out);

@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 /*
  * ExtendedData names on the placemarks, read back by amap-tour-import.c:
  * "tour_role" ("route", "start", "stop", "end"), "tour_stop" (the stop's
- * number, from 1), "asset_name" (the name without the number), "uuid" (the
- * asset's), "dwell_minutes" and "note"; the route line has
+ * number, from 1), "asset_name" (the name without the number), "uuid" and
+ * "category" (the asset's), "dwell_minutes" and "note"; the route line has
  * "tour_name" and "tour_bus" (from 1), so that the buses of one tour come
  * back as one tour. The Document carries
  * "asset_map_version" and "tour_buses".

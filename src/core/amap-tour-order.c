@@ -23,10 +23,12 @@
  *   run of stops, the reversed run's cost computed in its new direction)
  *   and Or-opt (moving a run of one to three stops elsewhere, either way
  *   round) until no move improves. The same local search also starts
- *   from the user's order, and a few rounds of perturbation (a
- *   double-bridge kick, then the local search again, kept when shorter)
- *   improve the best. The random numbers are seeded from the problem, so
- *   the same tour always gets the same answer.
+ *   from the user's order, and rounds of perturbation (a double-bridge
+ *   kick, then the local search again, kept when shorter) improve the
+ *   best. While searching, moves are only tried next to each point's ten
+ *   nearest points; a last search over every move makes sure that none
+ *   improves the result. The random numbers are seeded from the problem,
+ *   so the same tour always gets the same answer.
  * - Whatever happens, the result is compared with the order given, and
  *   the order given wins ties: the optimizer never makes a tour longer.
  *
@@ -40,6 +42,7 @@
 #define EXACT_MAX     12
 #define SPLIT_EXACT_MAX 12
 #define MAX_SEGMENT   3
+#define N_NEAR        10
 
 typedef struct
 {
@@ -115,6 +118,12 @@ typedef struct
   guint         *scratch;
   double        *fwd;
   double        *bwd;
+  /* When set, moves are only tried where they make an edge to one of the
+   * n_near nearest points of a point (near[x * n_near + t]): much faster,
+   * nearly as good; a search without them follows, to finish. */
+  const guint   *near;
+  guint          n_near;
+  guint         *pos;   /* pos[path[k]] == k, with near */
 } Search;
 
 static void
@@ -129,6 +138,9 @@ search_init (Search        *s,
   s->scratch = g_new (guint, len);
   s->fwd = g_new (double, len);
   s->bwd = g_new (double, len);
+  s->near = NULL;
+  s->n_near = 0;
+  s->pos = g_new (guint, len);
 }
 
 static void
@@ -137,6 +149,83 @@ search_clear (Search *s)
   g_clear_pointer (&s->scratch, g_free);
   g_clear_pointer (&s->fwd, g_free);
   g_clear_pointer (&s->bwd, g_free);
+  g_clear_pointer (&s->pos, g_free);
+}
+
+static void
+search_prepare (Search *s)
+{
+  prefix_sums (s->p, s->path, s->len, s->fwd, s->bwd);
+  if (s->near != NULL)
+    for (guint k = 0; k < s->len; k++)
+      s->pos[s->path[k]] = k;
+}
+
+/* The n_near nearest points of each point, by the cost both ways. */
+static guint *
+nearest_points (const Problem *p,
+                guint          n_near)
+{
+  guint m = p->n + 2;
+  guint *near = g_new (guint, (gsize) m * n_near);
+  g_autofree double *d = g_new (double, m);
+  g_autofree guint *ids = g_new (guint, m);
+
+  for (guint x = 0; x < m; x++)
+    {
+      guint count = 0;
+
+      for (guint y = 0; y < m; y++)
+        if (y != x)
+          {
+            d[y] = cost (p, x, y) + cost (p, y, x);
+            ids[count++] = y;
+          }
+
+      /* Partial selection sort: n_near is small. */
+      for (guint t = 0; t < n_near; t++)
+        {
+          guint best = t;
+
+          for (guint u = t + 1; u < count; u++)
+            if (d[ids[u]] < d[ids[best]])
+              best = u;
+          near[(gsize) x * n_near + t] = ids[best];
+          ids[best] = ids[t];
+          ids[t] = near[(gsize) x * n_near + t];
+        }
+    }
+
+  return near;
+}
+
+typedef struct
+{
+  double   delta;
+  guint    i, j, l, k;
+  gboolean reversed;
+} Move;
+
+/* Reversing path[i..j]: the two new edges, the two old ones, and the run
+ * driven the other way. */
+static inline void
+try_two_opt (const Search *s,
+             guint         i,
+             guint         j,
+             Move         *best)
+{
+  const Problem *p = s->p;
+  const guint *path = s->path;
+  guint a = path[i - 1], b = path[i], c = path[j], d = path[j + 1];
+  double delta = cost (p, a, c) + cost (p, b, d) - cost (p, a, b) - cost (p, c, d)
+                 + (s->bwd[j] - s->bwd[i]) - (s->fwd[j] - s->fwd[i]);
+
+  if (delta < best->delta)
+    {
+      best->delta = delta;
+      best->i = i;
+      best->j = j;
+    }
 }
 
 /* The best 2-opt move: reversing path[i..j], 1 <= i < j <= len - 2. */
@@ -144,38 +233,44 @@ static gboolean
 two_opt_best (Search *s,
               double  eps)
 {
-  const Problem *p = s->p;
   guint *path = s->path;
   guint last = s->len - 2;
-  double best = -eps;
-  guint best_i = 0, best_j = 0;
+  Move best = { -eps, 0, 0, 0, 0, FALSE };
 
-  prefix_sums (p, path, s->len, s->fwd, s->bwd);
+  search_prepare (s);
 
-  for (guint i = 1; i < last; i++)
+  if (s->near == NULL)
     {
-      guint a = path[i - 1], b = path[i];
-      double removed_ab = cost (p, a, b);
+      for (guint i = 1; i < last; i++)
+        for (guint j = i + 1; j <= last; j++)
+          try_two_opt (s, i, j, &best);
+    }
+  else
+    {
+      /* The new edge path[i-1] -> path[j] to a near point, or the new
+       * edge path[i] -> path[j+1] from one. */
+      for (guint i = 1; i < last; i++)
+        for (guint t = 0; t < s->n_near; t++)
+          {
+            guint j = s->pos[s->near[(gsize) path[i - 1] * s->n_near + t]];
 
-      for (guint j = i + 1; j <= last; j++)
-        {
-          guint c = path[j], d = path[j + 1];
-          double delta = cost (p, a, c) + cost (p, b, d) - removed_ab - cost (p, c, d)
-                         + (s->bwd[j] - s->bwd[i]) - (s->fwd[j] - s->fwd[i]);
+            if (j > i && j <= last)
+              try_two_opt (s, i, j, &best);
+          }
+      for (guint j = 2; j <= last; j++)
+        for (guint t = 0; t < s->n_near; t++)
+          {
+            guint i = s->pos[s->near[(gsize) path[j + 1] * s->n_near + t]];
 
-          if (delta < best)
-            {
-              best = delta;
-              best_i = i;
-              best_j = j;
-            }
-        }
+            if (i >= 1 && i < j)
+              try_two_opt (s, i, j, &best);
+          }
     }
 
-  if (best_j == 0)
+  if (best.j == 0)
     return FALSE;
 
-  for (guint i = best_i, j = best_j; i < j; i++, j--)
+  for (guint i = best.i, j = best.j; i < j; i++, j--)
     {
       guint t = path[i];
 
@@ -184,6 +279,44 @@ two_opt_best (Search *s,
     }
 
   return TRUE;
+}
+
+/* The run path[i..i+l-1] put between path[k] and path[k+1]; @gain is what
+ * taking it out saves, @turn what driving it reversed adds. */
+static inline void
+try_or_opt (const Search *s,
+            guint         i,
+            guint         l,
+            guint         k,
+            double        gain,
+            double        turn,
+            Move         *best)
+{
+  const Problem *p = s->p;
+  const guint *path = s->path;
+  guint first = path[i], end = path[i + l - 1];
+  guint u, v;
+  double base, fwd, rev;
+
+  if (k > s->len - 2 || (k + 1 >= i && k <= i + l - 1))
+    return;
+
+  u = path[k];
+  v = path[k + 1];
+  base = cost (p, u, v) + gain;
+  fwd = cost (p, u, first) + cost (p, end, v) - base;
+  rev = cost (p, u, end) + cost (p, first, v) + turn - base;
+
+  if (fwd < best->delta)
+    {
+      best->delta = fwd;
+      best->i = i, best->l = l, best->k = k, best->reversed = FALSE;
+    }
+  if (l > 1 && rev < best->delta)
+    {
+      best->delta = rev;
+      best->i = i, best->l = l, best->k = k, best->reversed = TRUE;
+    }
 }
 
 /* The best Or-opt move: the run path[i..i+l-1] (l <= MAX_SEGMENT) moved
@@ -195,11 +328,9 @@ or_opt_best (Search *s,
   const Problem *p = s->p;
   guint *path = s->path;
   guint last = s->len - 2;
-  double best = -eps;
-  guint best_i = 0, best_l = 0, best_k = 0;
-  gboolean best_reversed = FALSE;
+  Move best = { -eps, 0, 0, 0, 0, FALSE };
 
-  prefix_sums (p, path, s->len, s->fwd, s->bwd);
+  search_prepare (s);
 
   for (guint l = 1; l <= MAX_SEGMENT && l < last; l++)
     for (guint i = 1; i + l - 1 <= last; i++)
@@ -208,50 +339,45 @@ or_opt_best (Search *s,
         double gain = cost (p, a, first) + cost (p, end, b) - cost (p, a, b);
         double turn = (s->bwd[i + l - 1] - s->bwd[i]) - (s->fwd[i + l - 1] - s->fwd[i]);
 
-        for (guint k = 0; k <= last; k++)
+        if (s->near == NULL)
           {
-            guint u, v;
-            double base, fwd, rev;
+            for (guint k = 0; k <= last; k++)
+              try_or_opt (s, i, l, k, gain, turn, &best);
+          }
+        else
+          {
+            /* Next to a near point of either end of the run, on either
+             * side of it. */
+            for (guint e = 0; e < 2; e++)
+              for (guint t = 0; t < s->n_near; t++)
+                {
+                  guint w = s->near[(gsize) (e ? end : first) * s->n_near + t];
+                  guint at = s->pos[w];
 
-            if (k + 1 >= i && k <= i + l - 1)
-              continue;
-
-            u = path[k];
-            v = path[k + 1];
-            base = cost (p, u, v) + gain;
-            fwd = cost (p, u, first) + cost (p, end, v) - base;
-            rev = cost (p, u, end) + cost (p, first, v) + turn - base;
-
-            if (fwd < best)
-              {
-                best = fwd;
-                best_i = i, best_l = l, best_k = k, best_reversed = FALSE;
-              }
-            if (l > 1 && rev < best)
-              {
-                best = rev;
-                best_i = i, best_l = l, best_k = k, best_reversed = TRUE;
-              }
+                  try_or_opt (s, i, l, at, gain, turn, &best);
+                  if (at > 0)
+                    try_or_opt (s, i, l, at - 1, gain, turn, &best);
+                }
           }
       }
 
-  if (best_l == 0)
+  if (best.l == 0)
     return FALSE;
 
-  /* Rebuild: everything but the run, with the run after path[best_k]. */
+  /* Rebuild: everything but the run, with the run after path[best.k]. */
   {
     guint *out = s->scratch;
     guint o = 0;
 
     for (guint k = 0; k < s->len; k++)
       {
-        if (k >= best_i && k < best_i + best_l)
+        if (k >= best.i && k < best.i + best.l)
           continue;
 
         out[o++] = path[k];
-        if (k == best_k)
-          for (guint r = 0; r < best_l; r++)
-            out[o++] = best_reversed ? path[best_i + best_l - 1 - r] : path[best_i + r];
+        if (k == best.k)
+          for (guint r = 0; r < best.l; r++)
+            out[o++] = best.reversed ? path[best.i + best.l - 1 - r] : path[best.i + r];
       }
 
     g_assert (o == s->len);
@@ -430,10 +556,10 @@ n_kicks (guint n)
   if (n < 8)
     return 0;
   if (n <= 150)
-    return 80;
+    return 150;
   if (n <= 400)
-    return 20;
-  return 0;
+    return 60;
+  return 10;
 }
 
 /* The heuristic on a path of n + 2 entries: construction, local search
@@ -446,20 +572,23 @@ optimize_heuristic (const Problem *p,
   guint len = p->n + 2;
   g_autofree guint *best = g_memdup2 (path, len * sizeof (guint));
   g_autofree guint *trial = g_new (guint, len);
+  g_autofree guint *near = NULL;
   double best_len;
   Search s;
   g_autoptr(GRand) rand = NULL;
   guint kicks;
 
-  /* From the given order. */
   search_init (&s, p, best, len);
+  s.n_near = MIN (N_NEAR, len - 1);
+  s.near = near = nearest_points (p, s.n_near);
+
+  /* From the given order. */
   local_search (&s);
-  search_clear (&s);
   best_len = path_length (p, best, len);
 
   /* From cheapest insertion. */
   cheapest_insertion (p, trial);
-  search_init (&s, p, trial, len);
+  s.path = trial;
   local_search (&s);
   if (path_length (p, trial, len) < best_len - slack (best_len))
     {
@@ -484,6 +613,12 @@ optimize_heuristic (const Problem *p,
           best_len = trial_len;
         }
     }
+
+  /* Finish with every move, so that none improves the result. */
+  s.path = best;
+  s.near = NULL;
+  local_search (&s);
+  best_len = path_length (p, best, len);
   search_clear (&s);
 
   if (best_len < path_length (p, path, len) - slack (best_len))

@@ -32,6 +32,7 @@ AmapTourPlan *amap_tour_plan_new              (AmapStore    *store,
                                                AmapTour     *tour,
                                                double        detour_factor,
                                                GError      **error);
+/* Transfer none: the plan's own copy of the tour. */
 AmapTour     *amap_tour_plan_get_tour         (AmapTourPlan *self);
 guint         amap_tour_plan_get_n_buses      (AmapTourPlan *self);
 /* The places, as latitude/longitude and a name for people. */
