@@ -210,7 +210,8 @@ expected_totals (Fixture *fixture)
   g_assert_cmpint (driving, <, 60);
   g_assert_cmpint (total, >=, 60);
 
-  return g_strdup_printf ("%.1f km · %d min driving\n%d h %02d min in all · back at %s",
+  return g_strdup_printf ("%u stops · %.1f km · %d min driving\n%d h %02d min in all · back at %s",
+                          amap_tour_plan_get_n_stops (plan, 0),
                           amap_schedule_get_distance_m (schedule) / 1000.0, driving,
                           total / 60, total % 60, back);
 }

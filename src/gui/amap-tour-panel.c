@@ -1574,8 +1574,12 @@ update_totals (AmapTourPanel *self,
     }
   else
     {
-      /* Translators: the totals of a tour: "12.4 km · 38 min driving". */
-      line1 = g_strdup_printf (_("%s · %s driving"), d, drive);
+      guint n_stops = amap_tour_plan_get_n_stops (self->plan, 0);
+
+      /* Translators: the totals of a tour: "8 stops · 12.4 km · 38 min driving". */
+      line1 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stop · %s · %s driving",
+                                            "%u stops · %s · %s driving", n_stops),
+                               n_stops, d, drive);
       /* Translators: "2 h 45 min in all · back at 11:45". */
       line2 = g_strdup_printf (_("%s in all · back at %s"), length, back);
     }
