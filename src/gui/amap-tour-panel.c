@@ -127,6 +127,7 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (AmapTourPanel, amap_tour_panel, ADW_TYPE_BIN)
 
 static void reload           (AmapTourPanel *self);
+static void queue_reload     (AmapTourPanel *self);
 static void replan           (AmapTourPanel *self);
 static void update_view      (AmapTourPanel *self);
 static void update_actions   (AmapTourPanel *self);
@@ -363,19 +364,38 @@ commit (AmapTourPanel *self,
   if (!amap_store_update_tour (self->store, edited, action, &error))
     {
       show_error (self, _("Could Not Change the Tour"), error->message);
-      reload (self);
+      queue_reload (self);
       return FALSE;
     }
 
-  /* The store says "tour-changed" too; take the new state now so that a
-   * second edit right after this one starts from it. */
-  reload (self);
+  /* A second edit right after this one starts from what is stored now;
+   * the rows are rebuilt later, not under the feet of the row that asked
+   * for this change. */
+  g_clear_object (&self->tour);
+  self->tour = amap_store_get_tour (self->store, self->tour_id, NULL);
+  if (self->tour == NULL)
+    self->tour = amap_tour_copy (edited);
+  queue_reload (self);
   return TRUE;
+}
+
+/* What is being typed in a stop's details goes in first, while its row
+ * still matches the tour. */
+static void
+flush_rows (AmapTourPanel *self)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    g_ptr_array_add (rows, g_object_ref (g_ptr_array_index (self->rows, i)));
+  for (guint i = 0; i < rows->len; i++)
+    amap_tour_stop_row_flush (g_ptr_array_index (rows, i));
 }
 
 static AmapTour *
 edit_copy (AmapTourPanel *self)
 {
+  flush_rows (self);
   return self->tour != NULL ? amap_tour_copy (self->tour) : NULL;
 }
 
@@ -668,6 +688,7 @@ reload (AmapTourPanel *self)
 {
   g_autoptr(GError) error = NULL;
 
+  flush_rows (self);
   g_clear_handle_id (&self->reload_id, g_source_remove);
 
   refresh_tour_list (self);
@@ -2296,6 +2317,7 @@ on_optimized_cb (GObject      *source,
   total_length (plan, &before_m);
   if (!commit (self, optimized, split ? _("Split Across Buses") : _("Optimize Order")))
     return;
+  reload (self);
   total_length (self->plan, &after_m);
 
   if (split)
@@ -2765,8 +2787,6 @@ amap_tour_panel_get_tour (AmapTourPanel *self)
 {
   g_return_val_if_fail (AMAP_IS_TOUR_PANEL (self), NULL);
 
-  if (self->reload_id != 0)
-    reload (self);
   return self->tour;
 }
 

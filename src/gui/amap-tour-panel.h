@@ -39,8 +39,9 @@ GtkWidget    *amap_tour_panel_new             (AmapStore     *store,
 gint64        amap_tour_panel_get_tour_id     (AmapTourPanel *self);
 void          amap_tour_panel_set_tour_id     (AmapTourPanel *self,
                                                gint64         tour_id);
-/* The tour shown and its plan, as of the last change (transfer none);
- * NULL when there is none. */
+/* The tour shown, as of the last change, and its plan (brought up to
+ * date first when a change is waiting to be shown); transfer none, NULL
+ * when there is none. */
 AmapTour     *amap_tour_panel_get_tour        (AmapTourPanel *self);
 AmapTourPlan *amap_tour_panel_get_plan        (AmapTourPanel *self);
 
