@@ -1137,6 +1137,36 @@ on_drop_cb (GtkDropTarget *target,
   return TRUE;
 }
 
+/* A line where the stop would go: above or below the row. */
+static GdkDragAction
+on_drop_motion_cb (GtkDropTarget *target,
+                   double         x,
+                   double         y,
+                   AmapTourPanel *self)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+  gboolean after;
+
+  if (AMAP_IS_TOUR_STOP_ROW (widget))
+    after = y > gtk_widget_get_height (widget) / 2.0;
+  else
+    after = !GPOINTER_TO_INT (g_object_get_data (G_OBJECT (widget), "amap-end"));
+
+  gtk_widget_remove_css_class (widget, after ? "amap-drop-before" : "amap-drop-after");
+  gtk_widget_add_css_class (widget, after ? "amap-drop-after" : "amap-drop-before");
+  return GDK_ACTION_MOVE;
+}
+
+static void
+on_drop_leave_cb (GtkDropTarget *target,
+                  AmapTourPanel *self)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+
+  gtk_widget_remove_css_class (widget, "amap-drop-before");
+  gtk_widget_remove_css_class (widget, "amap-drop-after");
+}
+
 static void
 add_drop_target (AmapTourPanel *self,
                  GtkWidget     *widget)
@@ -1144,6 +1174,8 @@ add_drop_target (AmapTourPanel *self,
   GtkDropTarget *target = gtk_drop_target_new (AMAP_TYPE_TOUR_STOP_ROW, GDK_ACTION_MOVE);
 
   g_signal_connect (target, "drop", G_CALLBACK (on_drop_cb), self);
+  g_signal_connect (target, "motion", G_CALLBACK (on_drop_motion_cb), self);
+  g_signal_connect (target, "leave", G_CALLBACK (on_drop_leave_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (target));
 }
 
