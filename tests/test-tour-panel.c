@@ -21,6 +21,7 @@
 #include "amap-sample-tour.h"
 #include "amap-store.h"
 #include "amap-tour-panel.h"
+#include "amap-tour-settings-row.h"
 #include "amap-tour-plan.h"
 #include "amap-window.h"
 
@@ -607,6 +608,75 @@ test_print_and_export (Fixture       *fixture,
   assert_in_order (contents, order);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type,
+                 double     upper)
+{
+  /* Visible ones only: the expander row has a hidden switch of its own. */
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_visible (widget)
+      && (upper < 0 || gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget))) == upper))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type, upper);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The settings row edits the stored tour: buses, a latest return, the
+ * departure time; each one undo step. */
+static void
+test_settings (Fixture       *fixture,
+               gconstpointer  data)
+{
+  AmapTourPanel *panel = get_panel (fixture);
+  GtkWidget *row, *buses, *hour, *toggle;
+  g_autoptr(AmapTour) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_stop (fixture, 0);
+  add_stop (fixture, 1);
+  row = find_descendant (GTK_WIDGET (panel), AMAP_TYPE_TOUR_SETTINGS_ROW, -1);
+  g_assert_nonnull (row);
+  buses = find_descendant (row, GTK_TYPE_SPIN_BUTTON, 8);
+  hour = find_descendant (row, GTK_TYPE_SPIN_BUTTON, 23);
+  toggle = find_descendant (row, GTK_TYPE_SWITCH, -1);
+  g_assert_nonnull (buses);
+  g_assert_nonnull (hour);
+  g_assert_nonnull (toggle);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (buses), 2);
+  spin ();
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  spin ();
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (hour), 14);
+  spin ();
+
+  stored = amap_store_get_tour (fixture->store, amap_tour_panel_get_tour_id (panel), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_tour_get_n_buses (stored), ==, 2);
+  g_assert_nonnull (amap_tour_get_departure (stored));
+  g_assert_cmpint (g_date_time_get_hour (amap_tour_get_departure (stored)), ==, 14);
+  g_assert_nonnull (amap_tour_get_latest_return (stored));
+  g_assert_cmpint (g_date_time_compare (amap_tour_get_latest_return (stored),
+                                        amap_tour_get_departure (stored)), >, 0);
+  g_assert_cmpuint (amap_tour_get_n_stops (stored), ==, 2);
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Edit Tour “Staff Tour”");
+
+  /* Three steps back: one bus again. */
+  for (int i = 0; i < 3; i++)
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  g_assert_cmpuint (amap_tour_get_n_buses (amap_tour_panel_get_tour (panel)), ==, 1);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (buses)), ==, 1);
+}
+
 /* The sample neighborhood comes with "Staff welcome tour": eight stops with
  * talking points, back before its latest return, not an undo step; the
  * panel shows it. */
@@ -784,6 +854,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/tour-panel/late-warning", Fixture, NULL, fixture_setup, test_late_warning, fixture_teardown);
   g_test_add ("/tour-panel/routing", Fixture, NULL, fixture_setup, test_routing, fixture_teardown);
+  g_test_add ("/tour-panel/settings", Fixture, NULL, fixture_setup, test_settings, fixture_teardown);
   g_test_add ("/tour-panel/sample-tour", Fixture, NULL, fixture_setup, test_sample_tour, fixture_teardown);
   g_test_add ("/tour-panel/print-and-export", Fixture, NULL, fixture_setup, test_print_and_export,
               fixture_teardown);

@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-#include <langinfo.h>
 #include <math.h>
 #include <string.h>
 
@@ -15,11 +14,12 @@
 
 #include "amap-error.h"
 #include "amap-routing.h"
+#include "amap-tour-format.h"
 #include "amap-tour-layer.h"
 #include "amap-tour-panel.h"
+#include "amap-tour-settings-row.h"
 #include "amap-tour-stop-row.h"
 
-#define KM_PER_MILE 1.609344
 #define DEFAULT_DEPARTURE_HOUR 9
 
 typedef enum
@@ -29,16 +29,6 @@ typedef enum
   ROUTING_ROADS,
   ROUTING_FAILED,
 } RoutingState;
-
-/* A choice of the start and end dropdowns. */
-typedef struct
-{
-  AmapTourPlaceKind  kind;
-  char              *uuid;
-  double             latitude;
-  double             longitude;
-  gboolean           map_center;   /* POINT: take the map's centre */
-} Place;
 
 struct _AmapTourPanel
 {
@@ -66,9 +56,6 @@ struct _AmapTourPanel
 
   GPtrArray         *rows;           /* AmapTourStopRow, all buses */
   GPtrArray         *lists;          /* GtkListBox per bus */
-  GArray            *start_places;   /* Place */
-  GArray            *end_places;     /* Place */
-  GPtrArray         *located;        /* AmapAsset with a location, by name */
   char              *selected_uuid;
   gboolean           picking;
   gboolean           busy;
@@ -82,22 +69,7 @@ struct _AmapTourPanel
   GtkScrolledWindow *scrolled;
   GtkWidget         *late_banner;
   GtkLabel          *late_label;
-  AdwExpanderRow    *settings_row;
-  GtkMenuButton     *date_button;
-  GtkPopover        *date_popover;
-  GtkCalendar       *calendar;
-  GtkMenuButton     *depart_button;
-  GtkSpinButton     *depart_hour;
-  GtkSpinButton     *depart_minute;
-  GtkMenuButton     *return_button;
-  GtkSpinButton     *return_hour;
-  GtkSpinButton     *return_minute;
-  GtkSwitch         *return_switch;
-  AdwComboRow       *start_row;
-  AdwComboRow       *end_row;
-  AdwActionRow      *speed_row;
-  GtkSpinButton     *speed_spin;
-  GtkSpinButton     *buses_spin;
+  AmapTourSettingsRow *settings_row;
   GtkLabel          *stops_heading;
   GtkStack          *optimize_stack;
   GtkSpinner        *optimize_spinner;
@@ -133,113 +105,7 @@ static void update_view      (AmapTourPanel *self);
 static void update_actions   (AmapTourPanel *self);
 static void start_routing    (AmapTourPanel *self);
 
-/* Units and times */
-
-/* Miles where the locale measures in them (LC_MEASUREMENT). */
-static gboolean
-use_miles (void)
-{
-#ifdef _NL_MEASUREMENT_MEASUREMENT
-  const char *measurement = nl_langinfo (_NL_MEASUREMENT_MEASUREMENT);
-
-  return measurement != NULL && measurement[0] == 2;
-#else
-  return FALSE;
-#endif
-}
-
-static char *
-format_distance (double meters)
-{
-  double value = use_miles () ? meters / 1000.0 / KM_PER_MILE : meters / 1000.0;
-
-  if (use_miles ())
-    /* Translators: a distance in miles. */
-    return g_strdup_printf (value < 10 ? _("%.1f mi") : _("%.0f mi"), value);
-  /* Translators: a distance in kilometres. */
-  return g_strdup_printf (value < 10 ? _("%.1f km") : _("%.0f km"), value);
-}
-
-static char *
-format_duration (double seconds)
-{
-  int minutes = (int) ceil (seconds / 60.0 - 1e-6);
-
-  if (minutes < 60)
-    /* Translators: a duration under an hour. */
-    return g_strdup_printf (_("%d min"), MAX (minutes, 0));
-  if (minutes % 60 == 0)
-    /* Translators: a duration in whole hours. */
-    return g_strdup_printf (_("%d h"), minutes / 60);
-  /* Translators: a duration of hours and minutes: "2 h 05 min". */
-  return g_strdup_printf (_("%d h %02d min"), minutes / 60, minutes % 60);
-}
-
-static gboolean
-clock_is_12h (void)
-{
-  static int twelve = -1;
-
-  if (twelve < 0)
-    {
-      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-      g_autoptr(GSettingsSchema) schema = NULL;
-
-      twelve = 0;
-      if (source != NULL)
-        schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
-      if (schema != NULL && g_settings_schema_has_key (schema, "clock-format"))
-        {
-          g_autoptr(GSettings) settings = g_settings_new ("org.gnome.desktop.interface");
-          g_autofree char *format = g_settings_get_string (settings, "clock-format");
-
-          twelve = g_strcmp0 (format, "12h") == 0;
-        }
-    }
-
-  return twelve == 1;
-}
-
-/* "09:05", with the weekday when it is not the day the tour leaves. */
-static char *
-format_time (GDateTime *time,
-             GDateTime *day)
-{
-  const char *format = clock_is_12h () ? "%l:%M %p" : "%H:%M";
-  g_autofree char *text = NULL;
-
-  if (time == NULL)
-    return g_strdup ("");
-
-  text = g_date_time_format (time, format);
-  g_strstrip (text);
-  if (day != NULL && g_date_time_get_day_of_year (time) != g_date_time_get_day_of_year (day))
-    {
-      g_autofree char *weekday = g_date_time_format (time, "%a");
-
-      /* Translators: a time on another day than the tour's: "00:15 (Wed)". */
-      return g_strdup_printf (_("%s (%s)"), text, weekday);
-    }
-
-  return g_steal_pointer (&text);
-}
-
-static char *
-format_date (GDateTime *time)
-{
-  /* Translators: the date of a tour, see g_date_time_format(). */
-  return g_date_time_format (time, _("%A, %B %-e"));
-}
-
 /* Helpers */
-
-static void
-place_clear (gpointer data)
-{
-  Place *place = data;
-
-  g_clear_pointer (&place->uuid, g_free);
-}
 
 static void
 toast (AmapTourPanel *self,
@@ -363,6 +229,7 @@ commit (AmapTourPanel *self,
 
   if (!amap_store_update_tour (self->store, edited, action, &error))
     {
+      g_debug ("Not stored: %s", error->message);
       show_error (self, _("Could Not Change the Tour"), error->message);
       queue_reload (self);
       return FALSE;
@@ -746,177 +613,6 @@ queue_replan (AmapTourPanel *self)
 /* Showing the tour */
 
 static void
-fill_places (AmapTourPanel *self,
-             AdwComboRow   *row,
-             GArray        *places,
-             gboolean       is_end)
-{
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  const char *home_name = NULL;
-  const char *uuid = NULL;
-  double latitude = NAN, longitude = NAN;
-  AmapTourPlaceKind kind;
-  guint selected = 0;
-  Place place;
-
-  g_array_set_size (places, 0);
-  if (self->tour == NULL)
-    return;
-
-  kind = is_end ? amap_tour_get_end (self->tour, &uuid, &latitude, &longitude)
-                : amap_tour_get_start (self->tour, &uuid, &latitude, &longitude);
-
-  if (is_end)
-    {
-      place = (Place) { AMAP_TOUR_PLACE_START, NULL, NAN, NAN, FALSE };
-      g_array_append_val (places, place);
-      gtk_string_list_append (labels, _("Back at the start"));
-    }
-
-  place = (Place) { AMAP_TOUR_PLACE_HOME, NULL, NAN, NAN, FALSE };
-  g_array_append_val (places, place);
-  if (amap_store_get_home (self->store, NULL, NULL, &home_name) && home_name != NULL)
-    gtk_string_list_append (labels, home_name);
-  else
-    gtk_string_list_append (labels, _("The school"));
-  if (kind == AMAP_TOUR_PLACE_HOME)
-    selected = places->len - 1;
-
-  if (kind == AMAP_TOUR_PLACE_POINT)
-    {
-      g_autofree char *label = NULL;
-
-      place = (Place) { AMAP_TOUR_PLACE_POINT, NULL, latitude, longitude, FALSE };
-      g_array_append_val (places, place);
-      /* Translators: a place on the map by its coordinates. */
-      label = g_strdup_printf (_("Map point %.5f, %.5f"), latitude, longitude);
-      gtk_string_list_append (labels, label);
-      selected = places->len - 1;
-    }
-
-  place = (Place) { AMAP_TOUR_PLACE_POINT, NULL, NAN, NAN, TRUE };
-  g_array_append_val (places, place);
-  gtk_string_list_append (labels, _("The center of the map"));
-
-  /* Every located asset, by name. */
-  if (self->located == NULL)
-    {
-      g_autoptr(GPtrArray) all = amap_store_list_assets (self->store, NULL);
-
-      self->located = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; all != NULL && i < all->len; i++)
-        if (amap_asset_get_has_location (g_ptr_array_index (all, i)))
-          g_ptr_array_add (self->located, g_object_ref (g_ptr_array_index (all, i)));
-    }
-
-  for (guint i = 0; i < self->located->len; i++)
-    {
-      AmapAsset *asset = g_ptr_array_index (self->located, i);
-
-      place = (Place) { AMAP_TOUR_PLACE_ASSET, g_strdup (amap_asset_get_uuid (asset)), NAN, NAN, FALSE };
-      g_array_append_val (places, place);
-      gtk_string_list_append (labels, amap_asset_get_name (asset));
-      if ((kind == AMAP_TOUR_PLACE_ASSET) && g_strcmp0 (uuid, amap_asset_get_uuid (asset)) == 0)
-        selected = places->len - 1;
-    }
-
-  if (is_end && kind == AMAP_TOUR_PLACE_START)
-    selected = 0;
-
-  adw_combo_row_set_model (row, G_LIST_MODEL (labels));
-  adw_combo_row_set_selected (row, selected);
-}
-
-static GDateTime *
-shown_departure (AmapTourPanel *self)
-{
-  GDateTime *departure = self->tour != NULL ? amap_tour_get_departure (self->tour) : NULL;
-
-  if (departure != NULL)
-    return g_date_time_ref (departure);
-
-  /* Not set yet: the schedule's own default. */
-  if (self->plan != NULL)
-    {
-      AmapSchedule *schedule = amap_tour_plan_get_schedule (self->plan, 0);
-
-      if (schedule != NULL && amap_schedule_get_departure (schedule) != NULL)
-        return g_date_time_ref (amap_schedule_get_departure (schedule));
-    }
-
-  {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-    return g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                  g_date_time_get_day_of_month (now), DEFAULT_DEPARTURE_HOUR, 0, 0);
-  }
-}
-
-static void
-update_settings (AmapTourPanel *self)
-{
-  g_autoptr(GDateTime) departure = shown_departure (self);
-  GDateTime *latest = self->tour != NULL ? amap_tour_get_latest_return (self->tour) : NULL;
-  g_autofree char *date = format_date (departure);
-  g_autofree char *time = format_time (departure, NULL);
-  g_autofree char *summary = NULL;
-  g_autofree char *speed_title = NULL;
-  const char *start_name = NULL;
-  guint n_buses = self->tour != NULL ? amap_tour_get_n_buses (self->tour) : 1;
-  double speed = self->tour != NULL ? amap_tour_get_speed_kmh (self->tour) : AMAP_TOUR_DEFAULT_SPEED_KMH;
-
-  if (self->plan != NULL)
-    amap_tour_plan_get_start (self->plan, NULL, NULL, &start_name);
-
-  gtk_menu_button_set_label (self->date_button, date);
-  gtk_calendar_select_day (self->calendar, departure);
-  gtk_spin_button_set_value (self->depart_hour, g_date_time_get_hour (departure));
-  gtk_spin_button_set_value (self->depart_minute, g_date_time_get_minute (departure));
-
-  gtk_menu_button_set_label (self->depart_button, time);
-  gtk_switch_set_active (self->return_switch, latest != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->return_button), latest != NULL);
-  if (latest != NULL)
-    {
-      g_autofree char *back = format_time (latest, NULL);
-
-      gtk_spin_button_set_value (self->return_hour, g_date_time_get_hour (latest));
-      gtk_spin_button_set_value (self->return_minute, g_date_time_get_minute (latest));
-      gtk_menu_button_set_label (self->return_button, back);
-    }
-
-  if (use_miles ())
-    {
-      /* Translators: the bus speed row, in miles per hour. */
-      speed_title = g_strdup (_("Bus speed, mph"));
-      gtk_spin_button_set_value (self->speed_spin, round (speed / KM_PER_MILE));
-    }
-  else
-    {
-      /* Translators: the bus speed row, in kilometres per hour. */
-      speed_title = g_strdup (_("Bus speed, km/h"));
-      gtk_spin_button_set_value (self->speed_spin, round (speed));
-    }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->speed_row), speed_title);
-  gtk_spin_button_set_value (self->buses_spin, n_buses);
-
-  fill_places (self, self->start_row, self->start_places, FALSE);
-  fill_places (self, self->end_row, self->end_places, TRUE);
-
-  if (n_buses > 1)
-    /* Translators: the summary of a tour's settings: date, time, buses. */
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s at %s · %u bus", "%s at %s · %u buses",
-                                            n_buses),
-                               date, time, n_buses);
-  else if (start_name != NULL)
-    /* Translators: the summary of a tour's settings: date, time, start. */
-    summary = g_strdup_printf (_("%s at %s from %s"), date, time, start_name);
-  else
-    summary = g_strdup_printf (_("%s at %s"), date, time);
-  adw_expander_row_set_subtitle (self->settings_row, summary);
-}
-
-static void
 on_row_dwell_changed_cb (AmapTourStopRow *row,
                          int              minutes,
                          AmapTourPanel   *self)
@@ -1269,9 +965,9 @@ stop_times (AmapTourPanel *self,
     return g_strdup ("");
 
   times = amap_schedule_get_stop (schedule, position);
-  arrival = format_time (times->arrival, day);
-  departure = format_time (times->departure, day);
-  drive = format_duration (g_date_time_difference (times->departure, times->arrival) / (double) G_USEC_PER_SEC);
+  arrival = amap_tour_format_time (times->arrival, day);
+  departure = amap_tour_format_time (times->departure, day);
+  drive = amap_tour_format_duration (g_date_time_difference (times->departure, times->arrival) / (double) G_USEC_PER_SEC);
 
   /* Translators: a stop's times and the time there: "09:12–09:27 · 15 min here". */
   return g_strdup_printf (_("%s–%s · %s here"), arrival, departure, drive);
@@ -1291,8 +987,8 @@ stop_tooltip (AmapTourPanel *self,
   if (schedule != NULL && position >= 0 && (guint) position < amap_schedule_get_n_stops (schedule))
     {
       const AmapScheduleStop *times = amap_schedule_get_stop (schedule, position);
-      g_autofree char *drive = format_duration (times->leg_duration_s);
-      g_autofree char *distance = format_distance (times->leg_distance_m);
+      g_autofree char *drive = amap_tour_format_duration (times->leg_duration_s);
+      g_autofree char *distance = amap_tour_format_distance (times->leg_distance_m);
 
       /* Translators: the drive to a stop: "4 min, 1.2 km from the last stop". */
       g_string_append_printf (text, position == 0 ? _("%s, %s from the start") : _("%s, %s from the last stop"),
@@ -1351,8 +1047,8 @@ update_place_rows (AmapTourPanel *self,
 
   if (schedule != NULL)
     {
-      leave = format_time (amap_schedule_get_departure (schedule), day);
-      back = format_time (amap_schedule_get_return (schedule), day);
+      leave = amap_tour_format_time (amap_schedule_get_departure (schedule), day);
+      back = amap_tour_format_time (amap_schedule_get_return (schedule), day);
       /* Translators: the subtitle of a tour's first row. */
       start_line = g_strdup_printf (_("Start · leaves at %s"), leave);
       /* Translators: the subtitle of a tour's last row. */
@@ -1385,8 +1081,8 @@ bus_summary (AmapTourPanel *self,
   if (n == 0)
     return g_strdup (_("No stops yet: drag stops here"));
 
-  back = format_time (amap_schedule_get_return (schedule), day);
-  distance = format_distance (amap_schedule_get_distance_m (schedule));
+  back = amap_tour_format_time (amap_schedule_get_return (schedule), day);
+  distance = amap_tour_format_distance (amap_schedule_get_distance_m (schedule));
   /* Translators: a bus's summary: "5 stops · 12.4 km · back at 11:45". */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stop · %s · back at %s",
                                        "%u stops · %s · back at %s", n),
@@ -1595,9 +1291,9 @@ update_totals (AmapTourPanel *self,
 
       if (amap_schedule_is_late (schedule, &minutes_late))
         {
-          g_autofree char *at = format_time (amap_schedule_get_return (schedule), day);
-          g_autofree char *limit = format_time (amap_tour_get_latest_return (self->tour), day);
-          g_autofree char *by = format_duration (minutes_late * 60.0);
+          g_autofree char *at = amap_tour_format_time (amap_schedule_get_return (schedule), day);
+          g_autofree char *limit = amap_tour_format_time (amap_tour_get_latest_return (self->tour), day);
+          g_autofree char *by = amap_tour_format_duration (minutes_late * 60.0);
 
           if (late->len > 0)
             g_string_append_c (late, '\n');
@@ -1611,10 +1307,10 @@ update_totals (AmapTourPanel *self,
         }
     }
 
-  d = format_distance (distance);
-  drive = format_duration (driving);
-  length = format_duration (longest);
-  back = format_time (last_back, day);
+  d = amap_tour_format_distance (distance);
+  drive = amap_tour_format_duration (driving);
+  length = amap_tour_format_duration (longest);
+  back = amap_tour_format_time (last_back, day);
 
   if (n_buses > 1)
     {
@@ -1725,12 +1421,9 @@ update_status (AmapTourPanel *self)
 static void
 update_view (AmapTourPanel *self)
 {
-  g_autoptr(GDateTime) day = shown_departure (self);
+  g_autoptr(GDateTime) day = amap_tour_format_departure (self->tour, self->plan);
 
-  self->updating = TRUE;
-  if (self->tour != NULL)
-    update_settings (self);
-  self->updating = FALSE;
+  amap_tour_settings_row_update (self->settings_row, self->tour, self->plan);
 
   update_rows (self, day);
   update_totals (self, day);
@@ -1778,240 +1471,31 @@ update_actions (AmapTourPanel *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->settings_row), writable);
 }
 
-/* Settings callbacks */
-
-/* "08" and "05" in the time pickers, as a clock shows them. */
-static gboolean
-on_two_digits_output_cb (GtkSpinButton *spin,
-                         gpointer       user_data)
-{
-  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
-
-  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (spin), text);
-  return TRUE;
-}
-
 static void
-set_departure (AmapTourPanel *self,
-               GDateTime     *departure)
+on_settings_edited_cb (AmapTourPanel *self,
+                       AmapTour      *edited)
 {
-  g_autoptr(AmapTour) edited = edit_copy (self);
-  GDateTime *latest;
-
-  if (edited == NULL)
-    return;
-
-  amap_tour_set_departure (edited, departure);
-
-  /* The latest return keeps its time of day, on the day of the tour (or
-   * the next, when the tour crosses midnight). */
-  latest = amap_tour_get_latest_return (edited);
-  if (latest != NULL)
-    {
-      g_autoptr(GDateTime) moved = g_date_time_new_local (g_date_time_get_year (departure),
-                                                          g_date_time_get_month (departure),
-                                                          g_date_time_get_day_of_month (departure),
-                                                          g_date_time_get_hour (latest),
-                                                          g_date_time_get_minute (latest), 0);
-      if (g_date_time_compare (moved, departure) <= 0)
-        {
-          g_autoptr(GDateTime) next = g_date_time_add_days (moved, 1);
-          amap_tour_set_latest_return (edited, next);
-        }
-      else
-        amap_tour_set_latest_return (edited, moved);
-    }
-
-  commit (self, edited, NULL);
-}
-
-static void
-on_date_selected_cb (AmapTourPanel *self)
-{
-  g_autoptr(GDateTime) current = shown_departure (self);
-  g_autoptr(GDateTime) day = NULL;
-  g_autoptr(GDateTime) departure = NULL;
-
-  if (self->updating)
-    return;
-
-  day = gtk_calendar_get_date (self->calendar);
-  departure = g_date_time_new_local (g_date_time_get_year (day), g_date_time_get_month (day),
-                                     g_date_time_get_day_of_month (day),
-                                     g_date_time_get_hour (current), g_date_time_get_minute (current), 0);
-  gtk_popover_popdown (self->date_popover);
-  if (g_date_time_equal (departure, current) && amap_tour_get_departure (self->tour) != NULL)
-    return;
-  set_departure (self, departure);
-}
-
-static void
-on_departure_time_changed_cb (AmapTourPanel *self)
-{
-  g_autoptr(GDateTime) current = shown_departure (self);
-  g_autoptr(GDateTime) departure = NULL;
-
-  if (self->updating || self->tour == NULL)
-    return;
-
-  departure = g_date_time_new_local (g_date_time_get_year (current), g_date_time_get_month (current),
-                                     g_date_time_get_day_of_month (current),
-                                     gtk_spin_button_get_value_as_int (self->depart_hour),
-                                     gtk_spin_button_get_value_as_int (self->depart_minute), 0);
-  if (g_date_time_equal (departure, current) && amap_tour_get_departure (self->tour) != NULL)
-    return;
-  set_departure (self, departure);
-}
-
-static void
-set_latest_return (AmapTourPanel *self,
-                   int            hour,
-                   int            minute)
-{
-  g_autoptr(AmapTour) edited = edit_copy (self);
-  g_autoptr(GDateTime) departure = shown_departure (self);
-  g_autoptr(GDateTime) latest = NULL;
-
-  if (edited == NULL)
-    return;
-
-  latest = g_date_time_new_local (g_date_time_get_year (departure), g_date_time_get_month (departure),
-                                  g_date_time_get_day_of_month (departure), hour, minute, 0);
-  if (g_date_time_compare (latest, departure) <= 0)
-    {
-      GDateTime *next = g_date_time_add_days (latest, 1);
-
-      g_date_time_unref (latest);
-      latest = next;
-    }
-
-  /* A departure set explicitly, so that the two stay a pair. */
-  if (amap_tour_get_departure (edited) == NULL)
-    amap_tour_set_departure (edited, departure);
-  amap_tour_set_latest_return (edited, latest);
-  commit (self, edited, NULL);
-}
-
-static void
-on_return_switch_cb (AmapTourPanel *self)
-{
-  g_autoptr(GDateTime) departure = NULL;
-
-  if (self->updating || self->tour == NULL)
-    return;
-
-  if (!gtk_switch_get_active (self->return_switch))
-    {
-      g_autoptr(AmapTour) edited = edit_copy (self);
-
-      amap_tour_set_latest_return (edited, NULL);
-      commit (self, edited, NULL);
-      return;
-    }
-
-  /* A first guess: the tour's own length, rounded up to the quarter
-   * hour, plus half an hour. */
-  departure = shown_departure (self);
-  {
-    double total = 3 * 3600;
-    g_autoptr(GDateTime) guess = NULL;
-    int minutes;
-
-    if (self->plan != NULL && amap_tour_plan_get_schedule (self->plan, 0) != NULL)
-      total = amap_schedule_get_total_s (amap_tour_plan_get_schedule (self->plan, 0)) + 1800;
-    guess = g_date_time_add_seconds (departure, total);
-    minutes = g_date_time_get_hour (guess) * 60 + g_date_time_get_minute (guess);
-    minutes = ((minutes + 14) / 15) * 15;
-    set_latest_return (self, (minutes / 60) % 24, minutes % 60);
-  }
-}
-
-static void
-on_return_time_changed_cb (AmapTourPanel *self)
-{
-  GDateTime *latest;
-
-  if (self->updating || self->tour == NULL)
-    return;
-
-  latest = amap_tour_get_latest_return (self->tour);
-  if (latest != NULL
-      && g_date_time_get_hour (latest) == gtk_spin_button_get_value_as_int (self->return_hour)
-      && g_date_time_get_minute (latest) == gtk_spin_button_get_value_as_int (self->return_minute))
-    return;
-
-  set_latest_return (self, gtk_spin_button_get_value_as_int (self->return_hour),
-                     gtk_spin_button_get_value_as_int (self->return_minute));
-}
-
-static void
-on_place_selected_cb (AdwComboRow   *row,
-                      GParamSpec    *pspec,
-                      AmapTourPanel *self)
-{
-  gboolean is_end = row == self->end_row;
-  GArray *places = is_end ? self->end_places : self->start_places;
-  guint selected = adw_combo_row_get_selected (row);
-  g_autoptr(AmapTour) edited = NULL;
-  Place *place;
+  g_autoptr(AmapTour) tour = NULL;
+  const char *uuid = NULL;
   double latitude, longitude;
+  AmapTourPlaceKind kind;
 
-  if (self->updating || self->tour == NULL || selected >= places->len)
+  /* What is being typed in a stop goes in first (edit_copy()); the
+   * settings then go onto what is stored. */
+  tour = edit_copy (self);
+  if (tour == NULL)
     return;
 
-  place = &g_array_index (places, Place, selected);
-  latitude = place->latitude;
-  longitude = place->longitude;
-  if (place->map_center)
-    {
-      if (self->map_view == NULL)
-        return;
-      amap_map_view_get_view (self->map_view, &latitude, &longitude, NULL);
-    }
+  amap_tour_set_departure (tour, amap_tour_get_departure (edited));
+  amap_tour_set_latest_return (tour, amap_tour_get_latest_return (edited));
+  amap_tour_set_speed_kmh (tour, amap_tour_get_speed_kmh (edited));
+  amap_tour_set_n_buses (tour, amap_tour_get_n_buses (edited));
+  kind = amap_tour_get_start (edited, &uuid, &latitude, &longitude);
+  amap_tour_set_start (tour, kind, uuid, latitude, longitude);
+  kind = amap_tour_get_end (edited, &uuid, &latitude, &longitude);
+  amap_tour_set_end (tour, kind, uuid, latitude, longitude);
 
-  edited = edit_copy (self);
-  if (is_end)
-    amap_tour_set_end (edited, place->kind, place->uuid, latitude, longitude);
-  else
-    amap_tour_set_start (edited, place->kind, place->uuid, latitude, longitude);
-
-  if (amap_tour_equal (edited, self->tour))
-    return;
-  commit (self, edited, NULL);
-}
-
-static void
-on_speed_changed_cb (AmapTourPanel *self)
-{
-  g_autoptr(AmapTour) edited = NULL;
-  double speed = gtk_spin_button_get_value (self->speed_spin);
-
-  if (self->updating || self->tour == NULL)
-    return;
-
-  if (use_miles ())
-    speed *= KM_PER_MILE;
-  if (fabs (speed - amap_tour_get_speed_kmh (self->tour)) < 0.01)
-    return;
-
-  edited = edit_copy (self);
-  amap_tour_set_speed_kmh (edited, speed);
-  commit (self, edited, NULL);
-}
-
-static void
-on_buses_changed_cb (AmapTourPanel *self)
-{
-  g_autoptr(AmapTour) edited = NULL;
-  guint n = (guint) gtk_spin_button_get_value_as_int (self->buses_spin);
-
-  if (self->updating || self->tour == NULL || n == amap_tour_get_n_buses (self->tour))
-    return;
-
-  edited = edit_copy (self);
-  amap_tour_set_n_buses (edited, n);
-  commit (self, edited, NULL);
+  commit (self, tour, NULL);
 }
 
 static void
@@ -2037,14 +1521,14 @@ on_tour_changed_cb (AmapTourPanel *self,
 static void
 on_assets_changed_cb (AmapTourPanel *self)
 {
-  g_clear_pointer (&self->located, g_ptr_array_unref);
+  amap_tour_settings_row_forget_places (self->settings_row);
   queue_replan (self);
 }
 
 static void
 on_reset_cb (AmapTourPanel *self)
 {
-  g_clear_pointer (&self->located, g_ptr_array_unref);
+  amap_tour_settings_row_forget_places (self->settings_row);
   queue_reload (self);
 }
 
@@ -2356,7 +1840,7 @@ on_optimized_cb (GObject      *source,
     toast (self, _("Stops split across the buses"), TRUE);
   else if (before_m - after_m >= 50)
     {
-      g_autofree char *saved = format_distance (before_m - after_m);
+      g_autofree char *saved = amap_tour_format_distance (before_m - after_m);
       /* Translators: a toast with Undo; %s is a distance. */
       g_autofree char *message = g_strdup_printf (_("Order optimized: %s shorter"), saved);
       toast (self, message, TRUE);
@@ -2512,6 +1996,10 @@ amap_tour_panel_constructed (GObject *object)
   g_signal_connect_object (self->store, "notify::read-only", G_CALLBACK (on_read_only_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
+  amap_tour_settings_row_set_context (self->settings_row, self->store, self->map_view);
+  g_signal_connect_object (self->settings_row, "edited", G_CALLBACK (on_settings_edited_cb), self,
+                           G_CONNECT_SWAPPED);
+
   if (self->map_view != NULL)
     {
       g_signal_connect_object (self->map_view, "notify::selected-uuid", G_CALLBACK (on_map_selected_cb),
@@ -2572,11 +2060,8 @@ amap_tour_panel_finalize (GObject *object)
   AmapTourPanel *self = AMAP_TOUR_PANEL (object);
 
   g_array_unref (self->tour_ids);
-  g_array_unref (self->start_places);
-  g_array_unref (self->end_places);
   g_ptr_array_unref (self->rows);
   g_ptr_array_unref (self->lists);
-  g_clear_pointer (&self->located, g_ptr_array_unref);
   g_hash_table_unref (self->failed_routes);
   g_free (self->plan_error);
   g_free (self->late_warning);
@@ -2684,21 +2169,6 @@ amap_tour_panel_class_init (AmapTourPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, late_banner);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, late_label);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, settings_row);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, date_button);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, date_popover);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, calendar);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, depart_button);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, depart_hour);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, depart_minute);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_button);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_hour);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_minute);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, return_switch);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, start_row);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, end_row);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, speed_row);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, speed_spin);
-  gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, buses_spin);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, stops_heading);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, optimize_stack);
   gtk_widget_class_bind_template_child (widget_class, AmapTourPanel, optimize_spinner);
@@ -2741,33 +2211,16 @@ amap_tour_panel_init (AmapTourPanel *self)
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
   self->tour_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->start_places = g_array_new (FALSE, TRUE, sizeof (Place));
-  g_array_set_clear_func (self->start_places, place_clear);
-  self->end_places = g_array_new (FALSE, TRUE, sizeof (Place));
-  g_array_set_clear_func (self->end_places, place_clear);
   self->rows = g_ptr_array_new ();
   self->lists = g_ptr_array_new ();
   self->failed_routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_type_ensure (AMAP_TYPE_TOUR_STOP_ROW);
+  g_type_ensure (AMAP_TYPE_TOUR_SETTINGS_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_object_ref_sink (self->map_hint);
 
   g_signal_connect_swapped (self->tour_dropdown, "notify::selected", G_CALLBACK (on_tour_selected_cb), self);
-  g_signal_connect_swapped (self->calendar, "day-selected", G_CALLBACK (on_date_selected_cb), self);
-  g_signal_connect_swapped (self->depart_hour, "value-changed", G_CALLBACK (on_departure_time_changed_cb), self);
-  g_signal_connect_swapped (self->depart_minute, "value-changed", G_CALLBACK (on_departure_time_changed_cb), self);
-  g_signal_connect_swapped (self->return_switch, "notify::active", G_CALLBACK (on_return_switch_cb), self);
-  g_signal_connect_swapped (self->return_hour, "value-changed", G_CALLBACK (on_return_time_changed_cb), self);
-  g_signal_connect_swapped (self->return_minute, "value-changed", G_CALLBACK (on_return_time_changed_cb), self);
-  g_signal_connect (self->start_row, "notify::selected", G_CALLBACK (on_place_selected_cb), self);
-  g_signal_connect (self->end_row, "notify::selected", G_CALLBACK (on_place_selected_cb), self);
-  g_signal_connect (self->depart_hour, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
-  g_signal_connect (self->depart_minute, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
-  g_signal_connect (self->return_hour, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
-  g_signal_connect (self->return_minute, "output", G_CALLBACK (on_two_digits_output_cb), NULL);
-  g_signal_connect_swapped (self->speed_spin, "value-changed", G_CALLBACK (on_speed_changed_cb), self);
-  g_signal_connect_swapped (self->buses_spin, "value-changed", G_CALLBACK (on_buses_changed_cb), self);
   g_signal_connect_swapped (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self);
 }
 
