@@ -29,6 +29,11 @@ G_BEGIN_DECLS
  *   path traversal, size caps).
  * @AMAP_ERROR_UNSUPPORTED: the file is of a kind we cannot read.
  * @AMAP_ERROR_FAILED: anything else; the message says what happened.
+ * @AMAP_ERROR_DAMAGED: the map file is ours but damaged; nothing was
+ *   written to it. The message says what can be done (open a backup, or
+ *   save what can still be read into a new map: amap_store_salvage()).
+ * @AMAP_ERROR_BUSY: another program holds the map; waiting did not help.
+ *   Trying again later may.
  */
 typedef enum
 {
@@ -44,6 +49,8 @@ typedef enum
   AMAP_ERROR_UNSAFE,
   AMAP_ERROR_UNSUPPORTED,
   AMAP_ERROR_FAILED,
+  AMAP_ERROR_DAMAGED,
+  AMAP_ERROR_BUSY,
 } AmapError;
 
 GQuark amap_error_quark (void);

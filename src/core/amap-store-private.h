@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <sys/types.h>
+
 #include <sqlite3.h>
 
 #include "amap-asset.h"
@@ -27,6 +29,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapStoreBatch, amap_store_batch_abort)
 AmapStore *amap_store_open_full                     (const char *path,
                                                      gboolean    force_read_only,
                                                      GError    **error);
+
+/* How a store opens its file. */
+typedef enum
+{
+  AMAP_STORE_OPEN_CREATE    = 1 << 0,  /* make a new map when there is none */
+  AMAP_STORE_OPEN_READ_ONLY = 1 << 1,  /* as if the file were not writable */
+} AmapStoreOpenFlags;
+
+AmapStore *_amap_store_open_with_flags              (const char          *path,
+                                                     AmapStoreOpenFlags   flags,
+                                                     GError             **error);
 
 /* Runs PRAGMA max_page_count on the store's connection, so that writes
  * beyond it fail with SQLITE_FULL exactly as on a full disk. Returns the
@@ -172,6 +185,17 @@ struct _AmapStore
 
   AmapStoreBatch *batch;
   WriteBuffers    buffers;
+
+  /* The file, as the process-wide list of open maps knows it (see
+   * amap-store.c, "Open maps"). */
+  dev_t           file_dev;
+  ino_t           file_ino;
+  gboolean        registered;
+  /* PRAGMA quick_check ran (before the first write) and found it sound. */
+  gboolean        checked;
+  /* A checkpoint after a commit failed for lack of space: the next write
+   * tries it first, and so does closing. */
+  gboolean        checkpoint_pending;
 };
 
 

@@ -49,6 +49,27 @@ char          *amap_store_get_default_path   (void);
  * Before a migration the file is copied to "PATH.backup-vN". */
 AmapStore     *amap_store_open               (const char  *path,
                                               GError     **error);
+/* Opens the map at @path, which must exist: the commands that only read a
+ * map (--list, --export, a backup) never create one. A missing or empty
+ * file fails with AMAP_ERROR_NOT_FOUND ("There is no map at …"). With
+ * @read_only, the file is opened read-only for real: nothing is written,
+ * no -wal or -shm is left behind, and whoever else has the map open can
+ * go on writing it. */
+AmapStore     *amap_store_open_existing      (const char  *path,
+                                              gboolean     read_only,
+                                              GError     **error);
+/* TRUE when a store of this process has the file @path open. Code that
+ * opens a file the user named (an import, an export's target) checks this
+ * first: opening and closing a map file outside SQLite would drop the
+ * store's locks on it. */
+gboolean       amap_store_is_open_file       (const char  *path);
+/* Saves a consistent copy of the map @map_path (open in a window or not)
+ * as @dest_path, through SQLite's online backup API, checked, with no
+ * -wal needed. Opens its own connection: call it from any thread. */
+gboolean       amap_store_backup_file        (const char    *map_path,
+                                              const char    *dest_path,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
 const char    *amap_store_get_path           (AmapStore   *self);
 gboolean       amap_store_get_read_only      (AmapStore   *self);
 /* Checks whether another connection committed since we last looked
