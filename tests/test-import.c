@@ -374,6 +374,56 @@ test_async (Fixture       *fixture,
   g_main_loop_unref (state.loop);
 }
 
+/* The worker imports through its own store; Undo in the window's store
+ * undoes the import as one step, and an earlier step stays. */
+static void
+test_async_undo (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) file = data_file ("mymaps-styles-after.kml");
+  g_autoptr(AmapAsset) mine = amap_asset_new ("My own note");
+  g_autoptr(GError) error = NULL;
+  AsyncState state = { 0 };
+
+  amap_asset_set_category (mine, "other");
+  g_assert_true (amap_store_add_asset (fixture->store, mine, &error));
+  g_assert_no_error (error);
+
+  state.loop = g_main_loop_new (NULL, FALSE);
+  amap_import_file_async (fixture->store, file, NULL, NULL,
+                          NULL, NULL, on_import_done, &state);
+  g_main_loop_run (state.loop);
+  g_assert_no_error (state.error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
+
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==,
+                   "Undo Import of “mymaps-styles-after.kml” (5 Assets)");
+  g_assert_true (amap_store_undo (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 1);
+  g_assert_cmpstr (amap_store_get_redo_label (fixture->store), ==,
+                   "Redo Import of “mymaps-styles-after.kml” (5 Assets)");
+
+  g_assert_true (amap_store_redo (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
+  {
+    g_autoptr(AmapAsset) clinic = find_by_name (fixture->store, "Eastside Clinic");
+
+    g_assert_cmpstr (amap_asset_get_category (clinic), ==, "health");
+  }
+
+  /* The step before the import is still there. */
+  g_assert_true (amap_store_undo (fixture->store, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add “My own note”");
+  g_assert_true (amap_store_undo (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+
+  g_clear_object (&state.report);
+  g_main_loop_unref (state.loop);
+}
+
 static void
 test_kmz_and_errors (Fixture       *fixture,
                      gconstpointer  data)
@@ -435,6 +485,7 @@ main (int   argc,
   ADD ("/import/cancel", test_cancel_leaves_store_unchanged);
   ADD ("/import/large", test_large_file);
   ADD ("/import/async", test_async);
+  ADD ("/import/async-undo", test_async_undo);
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);
 
 #undef ADD

@@ -1449,6 +1449,174 @@ test_undo_redo (void)
   g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
 }
 
+/* An import is one undo step, also when it updated assets: undo restores
+ * their values and soft-deletes what it added; redo brings it all back. */
+static void
+test_import_undo (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("import-undo.assetmap");
+  g_autoptr(AmapAsset) school = make_full_asset ();
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = add_asset (store, "Kept", 40, -80);
+  g_autofree char *school_uuid = NULL;
+  g_autofree char *added_uuid = NULL;
+  AmapStoreBatch *batch;
+  guint resets = 0;
+
+  g_assert_true (amap_store_add_asset (store, school, &error));
+  school_uuid = g_strdup (amap_asset_get_uuid (school));
+  g_signal_connect (store, "reset", G_CALLBACK (count_cb), &resets);
+
+  /* The first import adds 238 assets. */
+  batch = amap_store_batch_begin (store, &error);
+  g_assert_no_error (error);
+  amap_store_batch_set_name (batch, "tbilisi.kml");
+  for (guint i = 0; i < 238; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Tbilisi %u", i);
+      g_autofree char *source_id = g_strdup_printf ("tb-%u", i);
+      g_autoptr(AmapAsset) asset = make_asset (name, 41.7 + i * 0.0001, 44.8);
+
+      amap_asset_set_source_id (asset, source_id);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+      if (i == 0)
+        added_uuid = g_strdup (amap_asset_get_uuid (asset));
+      /* Written twice in one import (a style that came later): once in the step. */
+      if (i == 1)
+        {
+          amap_asset_set_category (asset, AMAP_CATEGORY_HEALTH);
+          g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+        }
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==,
+                   "Undo Import of “tbilisi.kml” (238 Assets)");
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 240);
+
+  /* The second one updates two of them and the school, and adds one. */
+  batch = amap_store_batch_begin (store, &error);
+  amap_store_batch_set_name (batch, "tbilisi.kml");
+  {
+    g_autoptr(AmapAsset) renamed = make_asset ("Tbilisi zero, renamed", 42, 45);
+    g_autoptr(AmapAsset) five = make_asset ("Tbilisi five, renamed", 42, 45);
+    g_autoptr(AmapAsset) fresh = make_asset ("Fresh", 42, 45);
+    g_autoptr(AmapAsset) school_update = make_asset ("School, renamed", 10, 10);
+    gboolean updated = FALSE;
+
+    amap_asset_set_source_id (renamed, "tb-0");
+    amap_asset_set_source_id (five, "tb-5");
+    amap_asset_set_uuid (school_update, school_uuid);
+    g_assert_true (amap_store_batch_put (batch, renamed, &updated, &error));
+    g_assert_true (updated);
+    g_assert_true (amap_store_batch_put (batch, five, &updated, &error));
+    g_assert_true (amap_store_batch_put (batch, school_update, &updated, &error));
+    g_assert_true (updated);
+    g_assert_true (amap_store_batch_put (batch, fresh, &updated, &error));
+    g_assert_false (updated);
+  }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==,
+                   "Undo Import of “tbilisi.kml” (4 Assets)");
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 241);
+
+  resets = 0;
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resets, ==, 1);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 240);
+  stored = amap_store_get_asset (store, added_uuid, &error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "Tbilisi 0");
+  g_clear_object (&stored);
+  /* The school has all its old values again, contacts and log too. */
+  stored = amap_store_get_asset (store, school_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_asset_equal (stored, school));
+  g_clear_object (&stored);
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 241);
+  stored = amap_store_get_asset (store, school_uuid, &error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "School, renamed");
+  g_assert_cmpuint (amap_asset_get_contacts (stored)->len, ==, 0);
+  g_clear_object (&stored);
+
+  /* Both imports undone: only what was there before. */
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add “Café Luna”");
+  stored = amap_store_get_asset (store, school_uuid, &error);
+  g_assert_true (amap_asset_equal (stored, school));
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, kept, &error);
+  g_assert_no_error (error);
+  g_clear_object (&stored);
+  /* Undone imports are soft deletes: nothing is gone from the file. */
+  g_assert_true (amap_store_restore_asset (store, added_uuid, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 3);
+  g_assert_true (amap_store_delete_asset (store, added_uuid, &error));
+  /* New actions cleared what could be redone. */
+  g_assert_false (amap_store_get_can_redo (store));
+}
+
+/* Deleting a selection is one step. */
+static void
+test_delete_many (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("delete-many.assetmap");
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint added = 0, removed = 0;
+  const char *one[1];
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Asset %u", i);
+
+      g_ptr_array_add (uuids, add_asset (store, name, 41, -87 + i * 0.01));
+    }
+  g_free (add_asset (store, "Stays", 41, -86));
+  /* A uuid twice and one that is not on the map are skipped. */
+  g_ptr_array_add (uuids, g_strdup (g_ptr_array_index (uuids, 0)));
+  g_ptr_array_add (uuids, g_strdup ("00000000-0000-4000-8000-000000000000"));
+
+  g_signal_connect (store, "asset-added", G_CALLBACK (count1_cb), &added);
+  g_signal_connect (store, "asset-removed", G_CALLBACK (count1_cb), &removed);
+
+  g_assert_true (amap_store_delete_assets (store, (const char * const *) uuids->pdata,
+                                           uuids->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+  g_assert_cmpuint (removed, ==, 5);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete 5 Assets");
+
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 6);
+  g_assert_cmpuint (added, ==, 5);
+  g_assert_cmpstr (amap_store_get_redo_label (store), ==, "Redo Delete 5 Assets");
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add “Stays”");
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+  g_assert_true (amap_store_undo (store, &error));
+
+  /* One asset: its name. */
+  one[0] = g_ptr_array_index (uuids, 2);
+  g_assert_true (amap_store_delete_assets (store, one, 1, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete “Asset 2”");
+
+  /* Nothing left to delete: an error, and no step. */
+  g_assert_false (amap_store_delete_assets (store, one, 1, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete “Asset 2”");
+}
+
 /* Tests: connections and batches */
 
 static void
@@ -1555,8 +1723,8 @@ test_batch (void)
   g_assert_cmpuint (resets, ==, 1);
   g_assert_cmpuint (added, ==, 0);
   g_assert_cmpuint (amap_store_count_assets (store), ==, 1001);
-  /* Imports are not undo steps. */
-  g_assert_false (amap_store_get_can_undo (store));
+  /* A batch is one undo step. */
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Import (1001 Assets)");
 
   /* Same uuid: update, not a duplicate. */
   again = make_asset ("School Pantry (renamed)", 41.5, -87.5);
@@ -1637,6 +1805,8 @@ main (int   argc,
   g_test_add_func ("/store/query/box", test_box_query);
   g_test_add_func ("/store/query/search", test_search);
   g_test_add_func ("/store/undo-redo", test_undo_redo);
+  g_test_add_func ("/store/undo-import", test_import_undo);
+  g_test_add_func ("/store/delete-many", test_delete_many);
   g_test_add_func ("/store/two-connections", test_two_connections);
   g_test_add_func ("/store/batch", test_batch);
 

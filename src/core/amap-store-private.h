@@ -133,6 +133,8 @@ typedef struct {
   AmapAsset *after;
 } UndoStep;
 
+typedef struct _AmapStoreChange AmapStoreChange;
+
 /* A location that goes into the R*Tree when the batch commits. */
 typedef struct
 {
@@ -144,9 +146,12 @@ typedef struct
 
 struct _AmapStoreBatch
 {
-  AmapStore *store;
-  guint      n_puts;
-  GArray    *points;  /* BatchPoint, one for each write of the batch */
+  AmapStore       *store;
+  guint            n_puts;
+  GArray          *points;   /* BatchPoint, one for each write of the batch */
+  char            *name;     /* what is imported ("tbilisi.kml"), for the undo label */
+  AmapStoreChange *change;   /* the import's undo change (_amap_store_import_change_new) */
+  GHashTable      *touched;  /* row ids written so far: each asset is recorded once */
 };
 
 /* Reused buffers for the values write_asset() builds, so that a batch of
@@ -226,8 +231,7 @@ extern guint amap_store_signals[N_SIGNALS];
 
 /* History (amap-store-history.c) */
 
-typedef struct _AmapStoreStep AmapStoreStep;
-typedef struct _AmapStoreChange AmapStoreChange;
+/* AmapStoreStep is declared in amap-store.h, AmapStoreChange above. */
 
 /* One kind of change the history can undo and redo. */
 typedef struct
@@ -282,6 +286,28 @@ _amap_store_update_undo_state (AmapStore *self);
 AmapStoreChange *
 _amap_store_asset_change_new (AmapAsset *before,
                               AmapAsset *after);
+
+/* An import's one change: what it added and updated (see
+ * amap-store-history.c). The batch records into it as it writes. */
+AmapStoreChange *
+_amap_store_import_change_new (void);
+
+void
+_amap_store_import_change_add (AmapStoreChange *change,
+                               const char      *uuid);
+
+/* @before: the asset as it was (the change keeps a reference). */
+void
+_amap_store_import_change_update (AmapStoreChange *change,
+                                  AmapAsset       *before,
+                                  gboolean         was_deleted);
+
+guint
+_amap_store_import_change_get_n_assets (AmapStoreChange *change);
+
+/* Many assets soft-deleted at once; takes @uuids (char *). */
+AmapStoreChange *
+_amap_store_delete_change_new (GPtrArray *uuids);
 
 /* One asset's step, with its labels ("Undo Edit “Café Luna”"). */
 void

@@ -1696,6 +1696,26 @@ amap_store_refresh (AmapStore *self)
   g_signal_emit (self, amap_store_signals[RESET], 0);
 }
 
+void
+amap_store_refresh_with_step (AmapStore     *self,
+                              AmapStoreStep *step)
+{
+  gint64 version = 0;
+
+  g_return_if_fail (AMAP_IS_STORE (self));
+  g_return_if_fail (step != NULL);
+
+  if (read_data_version (self, &version))
+    self->data_version = version;
+
+  load_metadata (self, NULL);
+  _amap_store_load_categories (self, NULL);
+  _amap_store_push_step (self, step);
+
+  g_signal_emit (self, amap_store_signals[CATEGORIES_CHANGED], 0);
+  g_signal_emit (self, amap_store_signals[RESET], 0);
+}
+
 /* Map metadata */
 
 const char *
