@@ -144,3 +144,14 @@ amap_cli_export (AmapStore   *store,
 
   return amap_export_file (store, NULL, file, NULL, error);
 }
+
+gboolean
+amap_cli_backup (const char  *map_path,
+                 const char  *dest_path,
+                 GError     **error)
+{
+  g_return_val_if_fail (map_path != NULL, FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+
+  return amap_store_backup_file (map_path, dest_path, NULL, error);
+}

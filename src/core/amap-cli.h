@@ -1,4 +1,4 @@
-/* amap-cli.h: the headless command line (--list, --import, --export)
+/* amap-cli.h: the headless command line (--list, --import, --export, --backup)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,6 +34,12 @@ gboolean  amap_cli_import             (AmapStore   *store,
 /* Exports the whole map to @path (.kml or .kmz). */
 gboolean  amap_cli_export             (AmapStore   *store,
                                        const char  *path,
+                                       GError     **error);
+
+/* Saves a consistent copy of the map @map_path as @dest_path (see
+ * amap_store_backup_file()). */
+gboolean  amap_cli_backup             (const char  *map_path,
+                                       const char  *dest_path,
                                        GError     **error);
 
 G_END_DECLS

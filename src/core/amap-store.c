@@ -1612,14 +1612,23 @@ amap_store_backup_file (const char    *map_path,
                         GError       **error)
 {
   g_autoptr(AmapStore) store = NULL;
+  g_autofree char *dest_wal = NULL;
+  g_autofree char *dest_shm = NULL;
   GStatBuf map_st, dest_st;
 
   g_return_val_if_fail (map_path != NULL, FALSE);
   g_return_val_if_fail (dest_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* Renaming over a map in use, this one or another, would lose it. */
+  dest_wal = g_strconcat (dest_path, "-wal", NULL);
+  dest_shm = g_strconcat (dest_path, "-shm", NULL);
+
+  /* Renaming over a map in use, this one or another, would lose it: in
+   * this process the list of open maps knows; another process's map has
+   * its -wal and -shm beside it. */
   if (amap_store_is_open_file (dest_path) ||
+      g_file_test (dest_wal, G_FILE_TEST_EXISTS) ||
+      g_file_test (dest_shm, G_FILE_TEST_EXISTS) ||
       (g_stat (map_path, &map_st) == 0 && g_stat (dest_path, &dest_st) == 0 &&
        map_st.st_dev == dest_st.st_dev && map_st.st_ino == dest_st.st_ino))
     {
