@@ -108,7 +108,7 @@ add_asset (AmapStore  *store,
   amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
   if (!isnan (latitude))
     amap_asset_set_location (asset, latitude, longitude);
-  g_assert_true (amap_store_add_asset (store, asset, &error));
+  amap_store_add_asset (store, asset, &error);
   g_assert_no_error (error);
   return g_strdup (amap_asset_get_uuid (asset));
 }
@@ -158,6 +158,130 @@ integrity_check (const char *path)
   sqlite3_close (db);
 
   return g_string_free (result, FALSE);
+}
+
+/* A KML file of @n placemarks, in @dir. */
+static char *
+write_kml (const char *dir,
+           guint       n)
+{
+  g_autofree char *path = g_strdup_printf ("%s/places-%u.kml", dir, n);
+  g_autoptr(GString) kml = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_string_append (kml,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (kml,
+                            "<Placemark><name>Place %u</name>"
+                            "<description>Row %u of a test that kills imports</description>"
+                            "<Point><coordinates>%.6f,%.6f,0</coordinates></Point>"
+                            "</Placemark>\n",
+                            i, i, -122.3 + (i % 1000) * 0.0001, 37.7 + (i / 1000) * 0.0001);
+  g_string_append (kml, "</Document>\n</kml>\n");
+
+  g_assert_true (g_file_set_contents (path, kml->str, kml->len, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* A closed map with @n assets (everything checkpointed into the file). */
+static void
+make_map (const char *path,
+          guint       n)
+{
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapStoreBatch *batch;
+
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  batch = amap_store_batch_begin (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Asset %u", i);
+      g_autofree char *text = g_strdup_printf ("Notes about asset %u that nobody else has", i);
+      g_autoptr(AmapAsset) asset = amap_asset_new (name);
+
+      amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+      amap_asset_set_location (asset, 41 + i * 0.0001, -87);
+      amap_asset_set_description (asset, text);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  assert_no_side_files (path);
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GBytes) bytes = read_bytes (from);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (to, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes), &error));
+  g_assert_no_error (error);
+}
+
+/* A connection that reads the file as it is, leaving nothing beside it. */
+static sqlite3 *
+open_immutable (const char *path)
+{
+  g_autofree char *uri = g_strconcat ("file:", path, "?immutable=1", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
+                   ==, SQLITE_OK);
+  return db;
+}
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* Flips the first byte (the page type) of the root page of @table. */
+static void
+damage_table (const char *path,
+              const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rootpage FROM sqlite_schema WHERE name = '%s'",
+                                          table);
+  sqlite3 *db = open_immutable (path);
+  gint64 page_size = query_int (db, "PRAGMA page_size");
+  gint64 root = query_int (db, sql);
+  int fd;
+  guint8 byte;
+
+  sqlite3_close (db);
+  g_assert_cmpint (root, >, 1);
+
+  fd = g_open (path, O_RDWR, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pread (fd, &byte, 1, (root - 1) * page_size), ==, 1);
+  byte ^= 0xff;
+  g_assert_cmpint (pwrite (fd, &byte, 1, (root - 1) * page_size), ==, 1);
+  close (fd);
+}
+
+static gint64
+count_live (const char *path)
+{
+  return count_rows (path, "SELECT count(*) FROM assets WHERE deleted = 0");
 }
 
 /* The argv of the real asset-map, or NULL (the test skips) when it is not
@@ -289,6 +413,427 @@ test_second_process (Fixture       *fixture,
   g_assert_cmpstr (integrity_check (fixture->path), ==, "ok");
 }
 
+/* Tests: bad files */
+
+typedef enum
+{
+  BAD_DAMAGED,         /* a flipped byte in the page header of the assets table */
+  BAD_DAMAGED_UNREAD,  /* the same in a table neither --list nor an import reads */
+  BAD_TRUNCATED,       /* the first half of a real map */
+  BAD_EMPTY,           /* zero bytes */
+  BAD_TOO_NEW,         /* a newer schema */
+  BAD_FOREIGN,         /* another program's SQLite database */
+} BadKind;
+
+static const struct
+{
+  BadKind     kind;
+  const char *name;
+  const char *list_says;    /* NULL: --list works */
+  const char *import_says;  /* NULL: not tried */
+  int         open_code;    /* -1: opens */
+} bad_files[] = {
+  { BAD_DAMAGED, "damaged", "is damaged", "is damaged", -1 },
+  { BAD_DAMAGED_UNREAD, "damaged-unread", NULL, "is damaged", -1 },
+  { BAD_TRUNCATED, "truncated", "is damaged", "is damaged", AMAP_ERROR_DAMAGED },
+  { BAD_EMPTY, "empty", "is empty", NULL, AMAP_ERROR_NOT_FOUND },
+  { BAD_TOO_NEW, "too-new", "newer version of Asset Map", "newer version of Asset Map",
+    AMAP_ERROR_TOO_NEW },
+  { BAD_FOREIGN, "foreign", "is not an Asset Map file", "is not an Asset Map file",
+    AMAP_ERROR_NOT_A_MAP },
+};
+
+static void
+make_bad_file (const char *path,
+               BadKind     kind)
+{
+  switch (kind)
+    {
+    case BAD_DAMAGED:
+      make_map (path, 2000);
+      damage_table (path, "assets");
+      break;
+
+    case BAD_DAMAGED_UNREAD:
+      make_map (path, 50);
+      damage_table (path, "tour_stops");
+      break;
+
+    case BAD_TRUNCATED:
+      {
+        g_autoptr(GBytes) bytes = NULL;
+
+        make_map (path, 2000);
+        bytes = read_bytes (path);
+        g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                            g_bytes_get_size (bytes) / 2, NULL));
+      }
+      break;
+
+    case BAD_EMPTY:
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+      break;
+
+    case BAD_TOO_NEW:
+      {
+        sqlite3 *db = NULL;
+
+        make_map (path, 5);
+        g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL),
+                         ==, SQLITE_OK);
+        sqlite3_close (db);
+      }
+      break;
+
+    case BAD_FOREIGN:
+      {
+        sqlite3 *db = NULL;
+
+        g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_exec (db,
+                                       "PRAGMA journal_mode = WAL;"
+                                       "CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT);"
+                                       "INSERT INTO recipes (title) VALUES ('Soup');",
+                                       NULL, NULL, NULL),
+                         ==, SQLITE_OK);
+        sqlite3_close (db);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  assert_no_side_files (path);
+}
+
+/*
+ * Each bad file gives its own message (on --list, on --import and when
+ * the store opens it), nothing writes to it, and nothing is left beside
+ * it. A damaged map is checked before the first write, so an import is
+ * refused even when the damage is where the import does not look.
+ */
+static void
+test_bad_files (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *kml = write_kml (fixture->dir, 20);
+  g_autoptr(GPtrArray) argv = binary_argv ();
+
+  if (argv == NULL)
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.assetmap", bad_files[i].name);
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_autofree char *backup = g_strconcat (path, ".backup-v1", NULL);
+      g_autoptr(GBytes) before = NULL;
+      g_autoptr(GBytes) after = NULL;
+      g_autoptr(AmapStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", bad_files[i].name);
+      make_bad_file (path, bad_files[i].kind);
+      /* A backup a migration left: the message offers it. */
+      if (bad_files[i].kind == BAD_TRUNCATED)
+        g_assert_true (g_file_set_contents (backup, "stand-in", -1, NULL));
+      before = read_bytes (path);
+
+      {
+        const char *args[] = { "--database", path, "--list", NULL };
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        int status = -1;
+
+        run_binary (args, &out, &err, &status);
+        if (bad_files[i].list_says == NULL)
+          g_assert_cmpint (status, ==, 0);
+        else
+          {
+            g_assert_cmpint (status, ==, 1);
+            g_assert_cmpstr (out, ==, "");
+            if (strstr (err, bad_files[i].list_says) == NULL)
+              g_error ("%s: --list said “%s”", bad_files[i].name, err);
+            g_assert_nonnull (strstr (err, name));
+          }
+        if (bad_files[i].kind == BAD_TRUNCATED)
+          g_assert_nonnull (strstr (err, "Open its backup “"));
+      }
+
+      if (bad_files[i].import_says != NULL)
+        {
+          const char *args[] = { "--database", path, "--import", kml, NULL };
+          g_autofree char *out = NULL;
+          g_autofree char *err = NULL;
+          int status = -1;
+
+          run_binary (args, &out, &err, &status);
+          g_assert_cmpint (status, ==, 1);
+          if (strstr (err, bad_files[i].import_says) == NULL)
+            g_error ("%s: --import said “%s”", bad_files[i].name, err);
+          if (bad_files[i].kind == BAD_DAMAGED || bad_files[i].kind == BAD_DAMAGED_UNREAD)
+            g_assert_nonnull (strstr (err, "Back Up Map"));
+        }
+
+      store = amap_store_open_existing (path, FALSE, &error);
+      if (bad_files[i].open_code >= 0)
+        {
+          g_assert_null (store);
+          g_assert_error (error, AMAP_ERROR, bad_files[i].open_code);
+        }
+      else
+        {
+          g_autoptr(AmapAsset) asset = amap_asset_new ("Written to a damaged map");
+
+          g_assert_no_error (error);
+          amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+          g_assert_false (amap_store_add_asset (store, asset, &error));
+          g_assert_error (error, AMAP_ERROR, AMAP_ERROR_DAMAGED);
+          g_clear_object (&store);
+        }
+
+      after = read_bytes (path);
+      g_assert_true (g_bytes_equal (before, after));
+      assert_no_side_files (path);
+    }
+}
+
+/* Tests: read-only files and folders, other users */
+
+/* Runs @func in a child that has become the user @uid; FALSE when this
+ * system does not let us (not root, or a sandbox). */
+static gboolean
+run_as_user (uid_t     uid,
+             void    (*func) (gpointer data),
+             gpointer  data)
+{
+  int status = 0;
+  pid_t pid;
+
+  if (geteuid () != 0)
+    return FALSE;
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      if (setgid (uid) != 0 || setuid (uid) != 0)
+        _exit (77);
+      /* A forked child has the parent's random state: new uuids must differ. */
+      g_random_set_seed (getpid ());
+      func (data);
+      _exit (0);
+    }
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 77)
+    return FALSE;
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("The child as uid %u failed (status %d)", (guint) uid, status);
+  return TRUE;
+}
+
+/* In the child: the map reads, refuses writes, and nothing is created. */
+static void
+list_read_only (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(AmapAsset) asset = amap_asset_new ("Not allowed");
+  g_autoptr(GError) error = NULL;
+
+  store = amap_store_open_existing (path, FALSE, &error);
+  if (store == NULL)
+    g_error ("Opening a read-only map: %s", error->message);
+  g_assert_true (amap_store_get_read_only (store));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 30);
+  amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+  g_assert_false (amap_store_add_asset (store, asset, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
+  g_clear_object (&store);
+  assert_no_side_files (path);
+}
+
+/*
+ * A map the user may not write, in a folder the user may not write (as
+ * an unprivileged user in a child): it is listed, writes are refused, and
+ * no -wal or -shm appears. Then the same with a folder the user owns but
+ * made read-only.
+ */
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *sub = g_build_filename (fixture->dir, "theirs", NULL);
+  g_autofree char *path = g_build_filename (sub, "shared.assetmap", NULL);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Needs root to become another user");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (fixture->dir, 0755), ==, 0);
+  make_map (path, 30);
+  before = read_bytes (path);
+
+  /* root's map, root's folder; the child is "nobody". */
+  if (!run_as_user (65534, list_read_only, path))
+    {
+      g_test_skip ("Cannot switch to an unprivileged user here");
+      return;
+    }
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_clear_pointer (&after, g_bytes_unref);
+
+  /* The user's own map, read-only, in the user's own read-only folder. */
+  g_assert_cmpint (chown (sub, 65534, 65534), ==, 0);
+  g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (sub, 0555), ==, 0);
+  run_as_user (65534, list_read_only, path);
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+
+  g_chmod (sub, 0755);
+}
+
+typedef struct
+{
+  const char *path;
+  int         ready;   /* the owner writes a byte when it has the map open */
+  int         go_on;   /* and reads one before it writes again */
+} SharedMap;
+
+/* The owner, in the child: opens the map, writes, lets the other user
+ * list it, writes again. */
+static void
+owner_writes (gpointer data)
+{
+  SharedMap *shared = data;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char byte = 0;
+
+  store = amap_store_open_existing (shared->path, FALSE, &error);
+  if (store == NULL)
+    g_error ("The owner cannot open the map: %s", error->message);
+  g_assert_false (amap_store_get_read_only (store));
+  g_free (add_asset (store, "Before the other user looked", 41, -87));
+  g_assert_cmpint (write (shared->ready, "x", 1), ==, 1);
+  g_assert_cmpint (read (shared->go_on, &byte, 1), ==, 1);
+  g_free (add_asset (store, "After the other user looked", 41, -87));
+  g_clear_object (&store);
+}
+
+static void
+other_user_lists (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = amap_store_open_existing (path, FALSE, &error);
+  if (store == NULL)
+    g_error ("The other user cannot list the map: %s", error->message);
+  g_assert_true (amap_store_get_read_only (store));
+  g_assert_cmpuint (amap_store_count_assets (store), >=, 30);
+}
+
+static void
+owner_writes_alone (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = amap_store_open_existing (path, FALSE, &error);
+  if (store == NULL)
+    g_error ("The owner cannot open the map: %s", error->message);
+  g_free (add_asset (store, "Written alone", 41, -87));
+}
+
+/*
+ * A shared folder: one user lists another's map, while the owner has it
+ * open and while nobody has. The owner can still write it afterwards, and
+ * the other user left no file of theirs beside it.
+ */
+static void
+test_shared_folder (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *sub = g_build_filename (fixture->dir, "shared", NULL);
+  g_autofree char *path = g_build_filename (sub, "owner.assetmap", NULL);
+  SharedMap shared = { path, -1, -1 };
+  int ready[2], go_on[2];
+  int status = 0;
+  char byte = 0;
+  pid_t owner;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Needs root to become other users");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir (sub, 01777), ==, 0);
+  g_assert_cmpint (g_chmod (sub, 01777), ==, 0);
+  g_assert_cmpint (g_chmod (fixture->dir, 0755), ==, 0);
+  make_map (path, 30);
+  g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  /* Nobody has it open: the other user lists it, then the owner writes. */
+  if (!run_as_user (65533, other_user_lists, path))
+    {
+      g_test_skip ("Cannot switch to an unprivileged user here");
+      return;
+    }
+  assert_no_side_files (path);
+  g_assert_true (run_as_user (65534, owner_writes_alone, path));
+  assert_no_side_files (path);
+  g_assert_cmpint (count_live (path), ==, 31);
+
+  /* The owner has it open while the other user lists it. */
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (go_on), ==, 0);
+  shared.ready = ready[1];
+  shared.go_on = go_on[0];
+  owner = fork ();
+  g_assert_cmpint (owner, >=, 0);
+  if (owner == 0)
+    {
+      if (setgid (65534) != 0 || setuid (65534) != 0)
+        _exit (77);
+      g_random_set_seed (getpid ());
+      owner_writes (&shared);
+      _exit (0);
+    }
+  close (ready[1]);
+  close (go_on[0]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  g_assert_true (run_as_user (65533, other_user_lists, path));
+  g_assert_cmpint (write (go_on[1], "x", 1), ==, 1);
+  g_assert_cmpint (waitpid (owner, &status, 0), ==, owner);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  close (ready[0]);
+  close (go_on[1]);
+
+  assert_no_side_files (path);
+  g_assert_cmpint (count_live (path), ==, 33);
+  g_assert_cmpstr (integrity_check (path), ==, "ok");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -297,6 +842,13 @@ main (int   argc,
 
   g_test_add ("/store-faults/second-process", Fixture, NULL,
               fixture_setup, test_second_process, fixture_teardown);
+
+  g_test_add ("/store-faults/bad-files", Fixture, NULL,
+              fixture_setup, test_bad_files, fixture_teardown);
+  g_test_add ("/store-faults/read-only", Fixture, NULL,
+              fixture_setup, test_read_only, fixture_teardown);
+  g_test_add ("/store-faults/shared-folder", Fixture, NULL,
+              fixture_setup, test_shared_folder, fixture_teardown);
 
   return g_test_run ();
 }
