@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -96,6 +97,19 @@ assert_no_side_files (const char *path)
   g_assert_false (side_exists (path, "-journal"));
 }
 
+static void
+remove_with_side_files (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = side_path (path, suffixes[i]);
+
+      g_unlink (side);
+    }
+}
+
 static char *
 add_asset (AmapStore  *store,
            const char *name,
@@ -125,15 +139,19 @@ read_bytes (const char *path)
   return g_bytes_new_take (contents, length);
 }
 
+/* Runs @sql (one integer) on the file as it is: immutable, so that the
+ * check creates no -wal or -shm of its own. */
 static gint64
 count_rows (const char *path,
             const char *sql)
 {
+  g_autofree char *uri = g_strconcat ("file:", path, "?immutable=1", NULL);
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 value;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
+                   ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   value = sqlite3_column_int64 (stmt, 0);
@@ -834,6 +852,338 @@ test_shared_folder (Fixture       *fixture,
   g_assert_cmpstr (integrity_check (path), ==, "ok");
 }
 
+/* Tests: killed imports, other readers and writers, full disks */
+
+static GPid
+spawn_import (const char *map,
+              const char *kml)
+{
+  g_autoptr(GPtrArray) argv = binary_argv ();
+  g_auto(GStrv) envp = binary_environ ();
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  g_ptr_array_add (argv, (char *) "--database");
+  g_ptr_array_add (argv, (char *) map);
+  g_ptr_array_add (argv, (char *) "--import");
+  g_ptr_array_add (argv, (char *) kml);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_async (NULL, (char **) argv->pdata, envp,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                 NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  return pid;
+}
+
+static int
+wait_child (GPid pid)
+{
+  int status = 0;
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  return status;
+}
+
+/*
+ * An import killed (SIGKILL) at 20 seeded random moments, from before it
+ * opened the map to after it committed: each time the map is sound and
+ * holds all of that import or none of it.
+ */
+static void
+test_killed_import (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const guint n_base = 10, n_import = 15000;
+  g_autofree char *kml = write_kml (fixture->dir, n_import);
+  g_autofree char *base = g_build_filename (fixture->dir, "base.assetmap", NULL);
+  g_autoptr(GPtrArray) argv = binary_argv ();
+  GRand *rand = g_rand_new_with_seed (20261201);
+  guint n_none = 0, n_all = 0;
+  gint64 start, duration;
+  int status;
+
+  if (argv == NULL)
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+
+  make_map (base, n_base);
+
+  /* How long a whole import takes here. */
+  copy_file (base, fixture->path);
+  start = g_get_monotonic_time ();
+  status = wait_child (spawn_import (fixture->path, kml));
+  duration = g_get_monotonic_time () - start;
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_cmpint (count_live (fixture->path), ==, n_base + n_import);
+  g_test_message ("A whole import of %u placemarks: %" G_GINT64_FORMAT " ms",
+                  n_import, duration / 1000);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      gint64 delay = g_rand_int_range (rand, 0, (gint32) (duration * 13 / 10) + 1);
+      gint64 live;
+      GPid pid;
+
+      remove_with_side_files (fixture->path);
+      copy_file (base, fixture->path);
+
+      pid = spawn_import (fixture->path, kml);
+      g_usleep (delay);
+      kill (pid, SIGKILL);
+      wait_child (pid);
+
+      g_assert_cmpstr (integrity_check (fixture->path), ==, "ok");
+      live = count_live (fixture->path);
+      if (live == n_base)
+        n_none++;
+      else if (live == n_base + n_import)
+        n_all++;
+      else
+        g_error ("Killed after %" G_GINT64_FORMAT " µs: %" G_GINT64_FORMAT " assets, "
+                 "neither %u nor %u", delay, live, n_base, n_base + n_import);
+    }
+
+  g_test_message ("Killed imports: %u left nothing, %u were complete", n_none, n_all);
+  g_rand_free (rand);
+}
+
+/*
+ * While another process imports many placemarks: a reader never sees
+ * part of the import, and a second writer waits for it, then succeeds (or
+ * says the map is busy).
+ */
+static void
+test_concurrent_import (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const guint n_base = 10, n_import = 20000;
+  g_autofree char *kml = write_kml (fixture->dir, n_import);
+  g_autofree char *wal = side_path (fixture->path, "-wal");
+  g_autoptr(GPtrArray) argv = binary_argv ();
+  g_autoptr(AmapStore) reader = NULL;
+  g_autoptr(AmapStore) writer = NULL;
+  g_autoptr(AmapAsset) asset = amap_asset_new ("Written during the import");
+  g_autoptr(GError) error = NULL;
+  guint n_reads = 0;
+  gboolean saw_all = FALSE;
+  int status = 0;
+  GPid pid;
+
+  if (argv == NULL)
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+
+  make_map (fixture->path, n_base);
+  reader = amap_store_open_existing (fixture->path, FALSE, &error);
+  g_assert_no_error (error);
+  writer = amap_store_open_existing (fixture->path, FALSE, &error);
+  g_assert_no_error (error);
+
+  pid = spawn_import (fixture->path, kml);
+
+  /* Read as fast as we can until the import is in. */
+  while (waitpid (pid, &status, WNOHANG) == 0)
+    {
+      guint n;
+
+      amap_store_refresh (reader);
+      n = amap_store_count_assets (reader);
+      n_reads++;
+      if (n != n_base && n != n_base + n_import)
+        g_error ("A reader saw %u assets during the import", n);
+      if (n == n_base + n_import)
+        {
+          saw_all = TRUE;
+          break;
+        }
+
+      /* Once, while the import's transaction is open: a second writer. */
+      if (n_reads == 20)
+        {
+          amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+          if (!amap_store_add_asset (writer, asset, &error))
+            {
+              g_assert_error (error, AMAP_ERROR, AMAP_ERROR_BUSY);
+              g_assert_nonnull (strstr (error->message, "Another program is using"));
+              g_clear_error (&error);
+            }
+        }
+      g_usleep (5000);
+    }
+  if (saw_all)
+    status = wait_child (pid);
+  else
+    g_spawn_close_pid (pid);
+
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_test_message ("%u reads during the import", n_reads);
+
+  amap_store_refresh (reader);
+  g_assert_cmpuint (amap_store_count_assets (reader), >=, n_base + n_import);
+  g_assert_cmpuint (amap_store_count_assets (reader), <=, n_base + n_import + 1);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+/* A small tmpfs at @dir; FALSE when this test may not mount one. */
+static gboolean
+mount_small_disk (const char *dir,
+                  const char *size)
+{
+  g_autofree char *options = g_strdup_printf ("size=%s,mode=0700", size);
+
+  if (geteuid () != 0)
+    return FALSE;
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  if (mount ("tmpfs", dir, "tmpfs", 0, options) != 0)
+    {
+      g_test_message ("Cannot mount a tmpfs here (%s)", g_strerror (errno));
+      g_rmdir (dir);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Fills the disk of @dir but @leave bytes. */
+static void
+fill_disk (const char *filler,
+           gsize       leave)
+{
+  g_autofree char *block = g_malloc0 (4096);
+  g_autofree char *dir = g_path_get_dirname (filler);
+  struct statvfs fs;
+  int fd = g_open (filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (statvfs (dir, &fs), ==, 0);
+  for (guint64 free_bytes = (guint64) fs.f_bavail * fs.f_frsize; free_bytes > leave + 4096;
+       free_bytes -= 4096)
+    if (write (fd, block, 4096) != 4096)
+      break;
+  close (fd);
+}
+
+/* In a child with RLIMIT_FSIZE: the import fails for lack of room. */
+static void
+import_with_size_limit (gpointer data)
+{
+  const char * const *paths = data;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (paths[1]);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  struct rlimit limit;
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (g_stat (paths[0], &st), ==, 0);
+  store = amap_store_open_existing (paths[0], FALSE, &error);
+  g_assert_no_error (error);
+  limit.rlim_cur = limit.rlim_max = st.st_size + 4096;
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+  report = amap_import_file (store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (report);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+}
+
+/*
+ * A full disk: a small tmpfs when the test may mount one (root here and in
+ * CI), else RLIMIT_FSIZE in a child (SIGXFSZ ignored). The import says the
+ * disk is full, and the map is as it was; with room again it works.
+ */
+static void
+test_disk_full (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *disk = g_build_filename (fixture->dir, "small", NULL);
+  g_autofree char *path = g_build_filename (disk, "full.assetmap", NULL);
+  g_autofree char *filler = g_build_filename (disk, "filler", NULL);
+  g_autofree char *kml = write_kml (fixture->dir, 3000);
+  g_autoptr(GPtrArray) argv = binary_argv ();
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  if (argv == NULL)
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+
+  if (!mount_small_disk (disk, "4m"))
+    {
+      const char *paths[] = { fixture->path, kml };
+
+      make_map (fixture->path, 20);
+      before = read_bytes (fixture->path);
+      if (!run_as_user (geteuid (), import_with_size_limit, (gpointer) paths))
+        {
+          int status = 0;
+          pid_t pid = fork ();
+
+          g_assert_cmpint (pid, >=, 0);
+          if (pid == 0)
+            {
+              import_with_size_limit ((gpointer) paths);
+              _exit (0);
+            }
+          g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+          g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+        }
+      after = read_bytes (fixture->path);
+      g_assert_true (g_bytes_equal (before, after));
+      assert_no_side_files (fixture->path);
+      return;
+    }
+
+  make_map (path, 20);
+  before = read_bytes (path);
+  fill_disk (filler, 48 * 1024);
+
+  {
+    const char *args[] = { "--database", path, "--import", kml, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 1);
+    if (strstr (err, "The disk is full, so the change to “") == NULL)
+      g_error ("A full disk said: %s", err);
+    g_test_message ("A full disk: %s", err);
+  }
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  assert_no_side_files (path);
+  g_assert_cmpint (count_live (path), ==, 20);
+
+  /* Room again. */
+  g_unlink (filler);
+  {
+    const char *args[] = { "--database", path, "--import", kml, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpstr (err, ==, "");
+    g_assert_cmpint (status, ==, 0);
+  }
+  g_assert_cmpint (count_live (path), ==, 3020);
+  assert_no_side_files (path);
+
+  g_assert_cmpint (umount2 (disk, MNT_DETACH), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -849,6 +1199,13 @@ main (int   argc,
               fixture_setup, test_read_only, fixture_teardown);
   g_test_add ("/store-faults/shared-folder", Fixture, NULL,
               fixture_setup, test_shared_folder, fixture_teardown);
+
+  g_test_add ("/store-faults/killed-import", Fixture, NULL,
+              fixture_setup, test_killed_import, fixture_teardown);
+  g_test_add ("/store-faults/concurrent-import", Fixture, NULL,
+              fixture_setup, test_concurrent_import, fixture_teardown);
+  g_test_add ("/store-faults/disk-full", Fixture, NULL,
+              fixture_setup, test_disk_full, fixture_teardown);
 
   return g_test_run ();
 }
