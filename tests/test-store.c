@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <fcntl.h>
@@ -1184,6 +1185,61 @@ test_disk_full (void)
   g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
 }
 
+/* Each SQLite failure has its own sentence, naming the file; only a full
+ * disk says the disk is full. */
+static void
+test_error_messages (void)
+{
+  g_autofree char *path = temp_map_path ("school.assetmap");
+  static const struct {
+    int rc;
+    int system_errno;
+    int code;
+    const char *says;
+  } cases[] = {
+    { SQLITE_FULL, 0, AMAP_ERROR_NO_SPACE, "disk is full" },
+    { SQLITE_IOERR_WRITE, ENOSPC, AMAP_ERROR_NO_SPACE, "disk is full" },
+    { SQLITE_IOERR_WRITE, EFBIG, AMAP_ERROR_NO_SPACE, "disk is full" },
+    { SQLITE_IOERR_READ, EIO, AMAP_ERROR_IO, "the disk reported an error" },
+    { SQLITE_IOERR_FSYNC, EIO, AMAP_ERROR_IO, "the disk reported an error" },
+    { SQLITE_BUSY, 0, AMAP_ERROR_BUSY, "Another program is using" },
+    { SQLITE_LOCKED, 0, AMAP_ERROR_BUSY, "Another program is using" },
+    { SQLITE_CORRUPT, 0, AMAP_ERROR_DAMAGED, "is damaged" },
+    { SQLITE_NOTADB, 0, AMAP_ERROR_DAMAGED, "is damaged" },
+    { SQLITE_READONLY, 0, AMAP_ERROR_READ_ONLY, "is read-only" },
+    { SQLITE_PERM, 0, AMAP_ERROR_IO, "permission" },
+    { SQLITE_CANTOPEN, EACCES, AMAP_ERROR_IO, "permission" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      amap_store_file_error_for_testing (path, cases[i].rc, cases[i].system_errno, &error);
+      g_assert_error (error, AMAP_ERROR, cases[i].code);
+      if (strstr (error->message, cases[i].says) == NULL)
+        g_error ("SQLite code %d said “%s”", cases[i].rc, error->message);
+      g_assert_nonnull (strstr (error->message, "school.assetmap"));
+      if (cases[i].code != AMAP_ERROR_NO_SPACE)
+        g_assert_null (strstr (error->message, "disk is full"));
+    }
+
+  /* A damaged map: open its backup, when a migration left one. */
+  {
+    g_autofree char *backup = g_strconcat (path, ".backup-v1", NULL);
+    g_autoptr(GError) error = NULL;
+
+    amap_store_file_error_for_testing (path, SQLITE_CORRUPT, 0, &error);
+    g_assert_nonnull (strstr (error->message, "Back Up Map"));
+    g_clear_error (&error);
+
+    g_assert_true (g_file_set_contents (backup, "", 0, NULL));
+    amap_store_file_error_for_testing (path, SQLITE_CORRUPT, 0, &error);
+    g_assert_nonnull (strstr (error->message, "Open its backup “"));
+    g_assert_nonnull (strstr (error->message, "school.assetmap.backup-v1"));
+  }
+}
+
 /* Tests: queries */
 
 static void
@@ -1801,6 +1857,7 @@ main (int   argc,
   g_test_add_func ("/store/assets/round-trip", test_asset_round_trip);
   g_test_add_func ("/store/assets/bad-input", test_bad_input);
   g_test_add_func ("/store/assets/disk-full", test_disk_full);
+  g_test_add_func ("/store/error-messages", test_error_messages);
   g_test_add_func ("/store/tours", test_tours);
   g_test_add_func ("/store/query/box", test_box_query);
   g_test_add_func ("/store/query/search", test_search);

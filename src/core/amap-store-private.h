@@ -48,6 +48,13 @@ gint64     amap_store_set_max_page_count_for_testing (AmapStore  *self,
                                                       gint64      max_page_count);
 
 
+/* The error a failed SQLite call on the map @path gives (@rc: an extended
+ * result code; @system_errno: the errno behind it, or 0). */
+void       amap_store_file_error_for_testing         (const char  *path,
+                                                      int          rc,
+                                                      int          system_errno,
+                                                      GError     **error);
+
 /* What the files of the store share: amap-store.c (the connection,
  * statements, transactions, schema and migrations), amap-store-assets.c,
  * amap-store-categories.c, amap-store-batch.c, amap-store-tours.c and

@@ -1765,6 +1765,15 @@ amap_store_set_max_page_count_for_testing (AmapStore *self,
   return page_count;
 }
 
+void
+amap_store_file_error_for_testing (const char  *path,
+                                   int          rc,
+                                   int          system_errno,
+                                   GError     **error)
+{
+  set_file_error (path, rc, system_errno, NULL, error);
+}
+
 const char *
 amap_store_get_path (AmapStore *self)
 {
