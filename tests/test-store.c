@@ -261,10 +261,10 @@ test_new_file (void)
 
   g_clear_object (&store);
 
-  /* The file says it is ours, at schema version 1. */
-  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 1);
+  /* The file says it is ours, at schema version 2. */
+  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 2);
   g_assert_cmpint (sqlite_pragma (default_path, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
-  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 1);
+  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 2);
 
   /* Reopening an existing map works and makes no backup. */
   store = amap_store_open (default_path, &error);
@@ -580,6 +580,52 @@ test_asset_round_trip (void)
 }
 
 static void
+append_stop (AmapTour   *tour,
+             const char *uuid)
+{
+  g_autoptr(AmapTourStop) stop = amap_tour_stop_new (uuid);
+
+  amap_tour_insert_stop (tour, amap_tour_get_n_stops (tour), stop);
+}
+
+static AmapTour *
+make_tour (const char         *name,
+           const char * const *uuids,
+           const int          *dwell,
+           const char * const *notes,
+           guint               n_stops)
+{
+  AmapTour *tour = amap_tour_new (name);
+
+  for (guint i = 0; i < n_stops; i++)
+    {
+      g_autoptr(AmapTourStop) stop = amap_tour_stop_new (uuids[i]);
+
+      amap_tour_stop_set_dwell_minutes (stop, dwell[i]);
+      if (notes != NULL)
+        amap_tour_stop_set_note (stop, notes[i]);
+      amap_tour_insert_stop (tour, i, stop);
+    }
+
+  return tour;
+}
+
+static void
+assert_tour_stops (AmapStore          *store,
+                   gint64              id,
+                   const char * const *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapTour) tour = amap_store_get_tour (store, id, &error);
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_tour_get_n_stops (tour), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (amap_tour_stop_get_asset_uuid (amap_tour_get_stop (tour, i)), ==, expected[i]);
+}
+
+static void
 test_tours (void)
 {
   g_autoptr(AmapStore) store = open_new_store ("tours.assetmap");
@@ -587,88 +633,88 @@ test_tours (void)
   g_autofree char *a = add_asset (store, "Library", 41.0, -87.0);
   g_autofree char *b = add_asset (store, "Clinic", 41.1, -87.1);
   g_autofree char *c = add_asset (store, "Church", 41.2, -87.2);
-  g_autoptr(GPtrArray) stops = NULL;
+  g_autoptr(AmapTour) tour = NULL;
+  g_autoptr(AmapTour) other = NULL;
+  g_autoptr(AmapTour) stored = NULL;
+  g_autoptr(AmapTour) bad = NULL;
   g_autoptr(GError) error = NULL;
   const char *order[] = { c, a, b };
   const int dwell[] = { 20, 15, 0 };
   const char *notes[] = { "Meet Pastor Lee", NULL, "" };
   const char *bad_order[] = { a, "no-such-uuid" };
-  const int bad_dwell[] = { 10, -5 };
-  gint64 tour;
-  gint64 other;
+  gint64 id;
 
-  tour = amap_store_add_tour (store, "New teacher bus tour", "2024-08-20T09:00", &error);
+  tour = make_tour ("New teacher bus tour", order, dwell, notes, 3);
+  g_assert_true (amap_store_add_tour (store, tour, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (tour, >, 0);
-  other = amap_store_add_tour (store, "Parent walk", NULL, &error);
+  id = amap_tour_get_id (tour);
+  g_assert_cmpint (id, >, 0);
+  other = amap_tour_new ("Parent walk");
+  g_assert_true (amap_store_add_tour (store, other, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (other, !=, tour);
-  g_assert_cmpint (amap_store_add_tour (store, " ", NULL, &error), ==, 0);
+  g_assert_cmpint (amap_tour_get_id (other), !=, id);
+  bad = amap_tour_new (" ");
+  g_assert_false (amap_store_add_tour (store, bad, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
   g_clear_error (&error);
-
-  g_assert_true (amap_store_set_tour_stops (store, tour, order, dwell, notes, 3, &error));
-  g_assert_no_error (error);
+  g_assert_cmpint (amap_tour_get_id (bad), ==, 0);
 
   g_clear_object (&store);
   store = amap_store_open (path, &error);
   g_assert_no_error (error);
 
-  stops = amap_store_get_tour_stops (store, tour, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stops->len, ==, 3);
-  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, c);
-  g_assert_cmpstr (g_ptr_array_index (stops, 1), ==, a);
-  g_assert_cmpstr (g_ptr_array_index (stops, 2), ==, b);
-  g_clear_pointer (&stops, g_ptr_array_unref);
+  assert_tour_stops (store, id, (const char *[]) { c, a, b, NULL });
+  stored = amap_store_get_tour (store, id, &error);
+  g_assert_cmpstr (amap_tour_stop_get_note (amap_tour_get_stop (stored, 0)), ==, "Meet Pastor Lee");
+  g_assert_null (amap_tour_stop_get_note (amap_tour_get_stop (stored, 2)));
+  g_assert_cmpint (amap_tour_stop_get_dwell_minutes (amap_tour_get_stop (stored, 0)), ==, 20);
+  g_clear_object (&stored);
 
   /* A bad stop list changes nothing. */
-  g_assert_false (amap_store_set_tour_stops (store, tour, bad_order, dwell, NULL, 2, &error));
+  g_clear_object (&bad);
+  bad = make_tour ("New teacher bus tour", bad_order, dwell, NULL, 2);
+  amap_tour_set_id (bad, id);
+  g_assert_false (amap_store_update_tour (store, bad, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (amap_store_set_tour_stops (store, tour, order, bad_dwell, NULL, 2, &error));
-  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
-  g_clear_error (&error);
-  stops = amap_store_get_tour_stops (store, tour, &error);
-  g_assert_cmpuint (stops->len, ==, 3);
-  g_clear_pointer (&stops, g_ptr_array_unref);
+  assert_tour_stops (store, id, (const char *[]) { c, a, b, NULL });
 
   /* A deleted asset drops out of the tour. */
   g_assert_true (amap_store_delete_asset (store, a, &error));
-  stops = amap_store_get_tour_stops (store, tour, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stops->len, ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, c);
-  g_assert_cmpstr (g_ptr_array_index (stops, 1), ==, b);
-  g_clear_pointer (&stops, g_ptr_array_unref);
+  assert_tour_stops (store, id, (const char *[]) { c, b, NULL });
 
-  g_assert_true (amap_store_rename_tour (store, tour, "Fall bus tour", &error));
+  stored = amap_store_get_tour (store, id, &error);
+  amap_tour_set_name (stored, "Fall bus tour");
+  g_assert_true (amap_store_update_tour (store, stored, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (amap_store_rename_tour (store, 9999, "Nope", &error));
+  amap_tour_set_id (stored, 9999);
+  g_assert_false (amap_store_update_tour (store, stored, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  g_clear_object (&stored);
 
   /* Replacing with fewer stops. */
-  g_assert_true (amap_store_set_tour_stops (store, other, order + 2, dwell, NULL, 1, &error));
+  g_clear_object (&other);
+  other = amap_store_find_tour (store, "parent walk", &error);
+  g_assert_no_error (error);
+  append_stop (other, b);
+  g_assert_true (amap_store_update_tour (store, other, NULL, &error));
   g_assert_no_error (error);
 
-  g_assert_true (amap_store_delete_tour (store, tour, &error));
+  g_assert_true (amap_store_delete_tour (store, id, &error));
   g_assert_no_error (error);
-  g_assert_null (amap_store_get_tour_stops (store, tour, &error));
+  g_assert_null (amap_store_get_tour (store, id, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (amap_store_delete_tour (store, tour, &error));
+  g_assert_false (amap_store_delete_tour (store, id, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (amap_store_set_tour_stops (store, tour, order, dwell, NULL, 1, &error));
+  g_assert_false (amap_store_update_tour (store, tour, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* The other tour is untouched. */
-  stops = amap_store_get_tour_stops (store, other, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stops->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, b);
+  assert_tour_stops (store, amap_tour_get_id (other), (const char *[]) { b, NULL });
 }
 
 /* Tests: bad input */
@@ -936,7 +982,7 @@ test_too_new (void)
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW);
   /* Both versions are named: the file's and the newest we read. */
   g_assert_nonnull (strstr (error->message, "version 7"));
-  g_assert_nonnull (strstr (error->message, "up to 1"));
+  g_assert_nonnull (strstr (error->message, "up to 2"));
 
   after = read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));
@@ -949,8 +995,8 @@ assert_writes_refused (AmapStore  *store,
   g_autoptr(AmapAsset) asset = make_asset ("New", 41, -87);
   g_autoptr(AmapAsset) stored = NULL;
   g_autoptr(GError) error = NULL;
-  const char *stop[] = { uuid };
-  const int dwell[] = { 5 };
+  g_autoptr(AmapTour) tour = amap_tour_new ("Tour");
+  g_autoptr(AmapTour) stored_tour = NULL;
 
   g_assert_true (amap_store_get_read_only (store));
 
@@ -977,11 +1023,14 @@ assert_writes_refused (AmapStore  *store,
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
   g_clear_error (&error);
 
-  g_assert_cmpint (amap_store_add_tour (store, "Tour", NULL, &error), ==, 0);
+  g_assert_false (amap_store_add_tour (store, tour, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
   g_clear_error (&error);
 
-  g_assert_false (amap_store_set_tour_stops (store, 1, stop, dwell, NULL, 1, &error));
+  stored_tour = amap_store_get_tour (store, 1, &error);
+  g_assert_no_error (error);
+  append_stop (stored_tour, uuid);
+  g_assert_false (amap_store_update_tour (store, stored_tour, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
   g_clear_error (&error);
 
@@ -1009,7 +1058,12 @@ make_finished_map (const char  *dir,
   g_assert_no_error (error);
   *uuid = add_asset (store, "Library", 41, -87);
   g_assert_true (amap_store_set_title (store, "Read me", &error));
-  g_assert_cmpint (amap_store_add_tour (store, "Tour", NULL, &error), ==, 1);
+  {
+    g_autoptr(AmapTour) tour = amap_tour_new ("Tour");
+
+    g_assert_true (amap_store_add_tour (store, tour, &error));
+    g_assert_cmpint (amap_tour_get_id (tour), ==, 1);
+  }
   g_clear_object (&store);
 
   /* The last connection to close removes the -wal and -shm files. */

@@ -34,6 +34,7 @@ typedef struct
 
 #define AMAP_TYPE_ROUTE_LEG (amap_route_leg_get_type ())
 GType         amap_route_leg_get_type   (void);
+/* A leg with no points yet: add the path, its two ends included. */
 AmapRouteLeg *amap_route_leg_new        (AmapRouteLegKind kind,
                                          double           from_latitude,
                                          double           from_longitude,
@@ -45,6 +46,10 @@ void          amap_route_leg_add_point  (AmapRouteLeg    *leg,
                                          double           latitude,
                                          double           longitude);
 guint         amap_route_leg_get_n_points (AmapRouteLeg  *leg);
+void          amap_route_leg_get_point  (AmapRouteLeg    *leg,
+                                         guint            index,
+                                         double          *latitude,
+                                         double          *longitude);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapRouteLeg, amap_route_leg_unref)
 

@@ -42,6 +42,8 @@ guint             amap_schedule_get_n_stops      (AmapSchedule *self);
 const AmapScheduleStop *amap_schedule_get_stop   (AmapSchedule *self,
                                                   guint         index);
 GDateTime        *amap_schedule_get_departure    (AmapSchedule *self);
+/* NULL when there is none. */
+GDateTime        *amap_schedule_get_latest_return (AmapSchedule *self);
 /* Arrival at the end. */
 GDateTime        *amap_schedule_get_return       (AmapSchedule *self);
 double            amap_schedule_get_distance_m   (AmapSchedule *self);

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "amap-asset.h"
+#include "amap-tour.h"
 
 #include "amap-store.h"
 
@@ -230,6 +231,7 @@ enum {
   RESET,
   CATEGORIES_CHANGED,
   HOME_CHANGED,
+  TOUR_CHANGED,
   N_SIGNALS
 };
 
@@ -322,6 +324,13 @@ _amap_store_push_undo (AmapStore *self,
                        UndoKind   kind,
                        AmapAsset *before,
                        AmapAsset *after);
+
+/* A change of one tour from @before to @after, each whole (stops at
+ * deleted assets included); either may be NULL: it did not exist, or
+ * was deleted. Copies both. (amap-store-tours.c) */
+AmapStoreChange *
+_amap_store_tour_change_new (AmapTour *before,
+                             AmapTour *after);
 
 /* Connection, statements, transactions (amap-store.c) */
 
@@ -460,6 +469,12 @@ GPtrArray *
 _amap_store_collect_strings (AmapStore     *self,
                              sqlite3_stmt  *stmt,
                              GError       **error);
+
+/* Tours (amap-store-tours.c) */
+
+/* Adds the tours' signals; called by amap_store_class_init(). */
+void
+_amap_store_tours_class_init (AmapStoreClass *klass);
 
 /* Categories (amap-store-categories.c) */
 

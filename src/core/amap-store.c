@@ -22,7 +22,7 @@
 #include "amap-store-private.h"
 
 /*
- * Layout of a map file (schema v1). Every asset row stays in the file when
+ * Layout of a map file (schema v1; v2 below changes the tours). Every asset row stays in the file when
  * the user deletes it (deleted = 1), so undo and amap_store_restore_asset()
  * can bring it back with its contacts and log. Two indexes follow the
  * assets: an R*Tree over the locations of live assets and an FTS5 table
@@ -132,6 +132,60 @@ static const char schema_v1[] =
   "CREATE VIRTUAL TABLE asset_fts USING fts5 ("
   "  name, description, strengths, needs, address, tags, contacts,"
   "  content = '', tokenize = 'unicode61 remove_diacritics 2');";
+
+/*
+ * Schema v2: tours as the tour planner needs them, and stored road legs.
+ *
+ * A departure (and a latest return) is the wall-clock time as people
+ * planned it, "YYYY-MM-DDTHH:MM:SS", plus the time zone it is in, by name
+ * ("America/Chicago"; NULL: the computer's zone). Not a UTC instant, not
+ * an offset: a tour at 9:00 on a summer day planned in winter is at 9:00
+ * daylight time, a copy moved a week across the change is still at 9:00,
+ * and a change of the zone's rules keeps it at 9:00 too. An offset would
+ * pin the instant and move the bus by an hour in each of those cases.
+ *
+ * Places (start, end) are a kind ('home', 'asset', 'point', 'start'),
+ * an asset's uuid or a point. A stop refers to its asset's row; the row
+ * stays when the asset is deleted (deleted = 1), so restoring the asset
+ * brings the stop back.
+ *
+ * route_legs caches the legs a routing server returned, so that a tour
+ * still shows and prints offline: keyed by the two ends in microdegrees,
+ * the path as an encoded polyline with 6 decimals (polyline6, OSRM's own
+ * format: about 3 bytes per point).
+ */
+static const char schema_v2[] =
+  "ALTER TABLE tours ADD COLUMN departure TEXT;"
+  "ALTER TABLE tours ADD COLUMN departure_zone TEXT;"
+  "ALTER TABLE tours ADD COLUMN latest_return TEXT;"
+  "ALTER TABLE tours ADD COLUMN latest_return_zone TEXT;"
+  "ALTER TABLE tours ADD COLUMN speed_kmh REAL NOT NULL DEFAULT 25;"
+  "ALTER TABLE tours ADD COLUMN n_buses INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE tours ADD COLUMN start_kind TEXT NOT NULL DEFAULT 'home';"
+  "ALTER TABLE tours ADD COLUMN start_uuid TEXT;"
+  "ALTER TABLE tours ADD COLUMN start_lat REAL;"
+  "ALTER TABLE tours ADD COLUMN start_lon REAL;"
+  "ALTER TABLE tours ADD COLUMN end_kind TEXT NOT NULL DEFAULT 'start';"
+  "ALTER TABLE tours ADD COLUMN end_uuid TEXT;"
+  "ALTER TABLE tours ADD COLUMN end_lat REAL;"
+  "ALTER TABLE tours ADD COLUMN end_lon REAL;"
+  "ALTER TABLE tours ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tours SET modified = created;"
+
+  "ALTER TABLE tour_stops ADD COLUMN bus INTEGER NOT NULL DEFAULT 0;"
+
+  "CREATE TABLE route_legs ("
+  "  from_lat INTEGER NOT NULL,"  /* microdegrees */
+  "  from_lon INTEGER NOT NULL,"
+  "  to_lat INTEGER NOT NULL,"
+  "  to_lon INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL DEFAULT 'road',"
+  "  distance_m REAL NOT NULL,"
+  "  duration_s REAL NOT NULL,"
+  "  geometry TEXT NOT NULL,"     /* polyline6 */
+  "  server TEXT,"                /* the routing server's base URL */
+  "  fetched INTEGER NOT NULL,"
+  "  PRIMARY KEY (from_lat, from_lon, to_lat, to_lon)) WITHOUT ROWID;";
 
 
 static const char * const stmt_sql[N_STMTS] = {
@@ -749,12 +803,112 @@ migrate_to_v1 (AmapStore  *self,
   return TRUE;
 }
 
+/* A v1 tour's start_time was free text. An ISO 8601 date and time
+ * ("2024-08-20T09:00", seconds optional) becomes the departure: without a
+ * zone it is a wall-clock time in the computer's zone, with one it keeps
+ * its offset. Anything else is kept as it was written (the tour then
+ * shows no departure until one is set). */
+static void
+convert_v1_start_time (const char  *text,
+                       char       **departure,
+                       char       **zone)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GTimeZone) plus_one = g_time_zone_new_offset (3600);
+  g_autoptr(GDateTime) as_utc = NULL;
+  g_autoptr(GDateTime) as_plus_one = NULL;
+  g_autofree char *normal = NULL;
+
+  *departure = g_strdup (text);
+  *zone = NULL;
+
+  /* GLib wants the seconds; people often leave them out. */
+  regex = g_regex_new ("^\\s*(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2})(:\\d{2}(?:[.,]\\d+)?)?(.*?)\\s*$",
+                       G_REGEX_OPTIMIZE, 0, NULL);
+  if (!g_regex_match (regex, text, 0, &match))
+    return;
+
+  {
+    g_autofree char *date = g_match_info_fetch (match, 1);
+    g_autofree char *time = g_match_info_fetch (match, 2);
+    g_autofree char *seconds = g_match_info_fetch (match, 3);
+    g_autofree char *rest = g_match_info_fetch (match, 4);
+
+    normal = g_strconcat (date, "T", time, *seconds ? seconds : ":00", rest, NULL);
+  }
+
+  as_utc = g_date_time_new_from_iso8601 (normal, utc);
+  as_plus_one = g_date_time_new_from_iso8601 (normal, plus_one);
+  if (as_utc == NULL || as_plus_one == NULL)
+    return;
+
+  g_free (*departure);
+  *departure = g_date_time_format (as_utc, "%Y-%m-%dT%H:%M:%S");
+  /* The same instant whatever the default zone: the text named its own. */
+  if (g_date_time_equal (as_utc, as_plus_one))
+    *zone = g_strdup (g_time_zone_get_identifier (g_date_time_get_timezone (as_utc)));
+}
+
+static gboolean
+migrate_to_v2 (AmapStore  *self,
+               GError    **error)
+{
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  int rc;
+
+  if (!_amap_store_exec_sql (self, schema_v2, error))
+    return FALSE;
+
+  if (!(select = _amap_store_prepare (self, "SELECT id, start_time FROM tours "
+                                      "WHERE start_time IS NOT NULL", error)) ||
+      !(update = _amap_store_prepare (self, "UPDATE tours SET departure = ?2, "
+                                      "departure_zone = ?3 WHERE id = ?1", error)))
+    return FALSE;
+
+  /* Read them all first: the loop writes the table it would be reading. */
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  texts = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (select, 0);
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (texts, g_strdup (_amap_store_column_text (select, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *departure = NULL;
+      g_autofree char *zone = NULL;
+
+      convert_v1_start_time (g_ptr_array_index (texts, i), &departure, &zone);
+      sqlite3_reset (update);
+      sqlite3_bind_int64 (update, 1, g_array_index (ids, gint64, i));
+      _amap_store_bind_text (update, 2, departure);
+      _amap_store_bind_text (update, 3, zone);
+      if (!_amap_store_step_done (self, update, error))
+        return FALSE;
+    }
+  g_clear_pointer (&select, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
+
+  return _amap_store_exec_sql (self, "ALTER TABLE tours DROP COLUMN start_time;", error);
+}
+
 typedef gboolean (*MigrateFunc) (AmapStore  *self,
                                  GError    **error);
 
 /* migrations[n] takes a file from version n - 1 to version n. */
 static const MigrateFunc migrations[AMAP_STORE_SCHEMA_VERSION + 1] = {
   [1] = migrate_to_v1,
+  [2] = migrate_to_v2,
 };
 
 gboolean
@@ -1571,6 +1725,8 @@ amap_store_class_init (AmapStoreClass *klass)
   amap_store_signals[HOME_CHANGED] =
     g_signal_new ("home-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  _amap_store_tours_class_init (klass);
 }
 
 static void

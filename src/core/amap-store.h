@@ -9,10 +9,12 @@
 
 #include "amap-asset.h"
 #include "amap-category.h"
+#include "amap-route.h"
+#include "amap-tour.h"
 
 G_BEGIN_DECLS
 
-#define AMAP_STORE_SCHEMA_VERSION 1
+#define AMAP_STORE_SCHEMA_VERSION 2
 /* The file extension of a map. */
 #define AMAP_STORE_SUFFIX ".assetmap"
 
@@ -35,6 +37,8 @@ G_DECLARE_FINAL_TYPE (AmapStore, amap_store, AMAP, STORE, GObject)
  *   "categories-changed" ()
  *   "home-changed"   ()                    the school's location was set
  *                                          or cleared
+ *   "tour-changed"   (gint64 id)           a tour was added, changed or
+ *                                          deleted (also by undo/redo)
  * Properties: "path", "read-only", "title", "can-undo", "can-redo",
  *   "undo-label", "redo-label" (translated, e.g. "Undo Delete “Café Luna”").
  */
@@ -174,7 +178,8 @@ GPtrArray     *amap_store_query_box          (AmapStore   *self,
 GStrv          amap_store_list_tags          (AmapStore   *self,
                                               GError     **error);
 
-/* Undo / redo of add, edit, move and delete; lasts the session. */
+/* Undo / redo of add, edit, move and delete of assets and tours; lasts
+ * the session. */
 gboolean       amap_store_get_can_undo       (AmapStore   *self);
 gboolean       amap_store_get_can_redo       (AmapStore   *self);
 const char    *amap_store_get_undo_label     (AmapStore   *self);
@@ -233,30 +238,76 @@ gboolean       amap_store_batch_commit       (AmapStoreBatch *batch,
 /* Rolls back and frees. */
 void           amap_store_batch_abort        (AmapStoreBatch *batch);
 
-/* Tours (ordered stops). A small API for now; the tour planner builds on it. */
-gint64         amap_store_add_tour           (AmapStore   *self,
-                                              const char  *name,
-                                              const char  *start_time,
+/*
+ * Tours. The store hands out fresh copies (AmapTour, with its stops) and
+ * takes them back whole. Add, update, delete and duplicate validate first
+ * (amap_tour_validate(), then: each stop at a live asset, and the start
+ * and end at live assets when they are assets) and change nothing on
+ * error; each is one undo step in the same history as asset edits, and
+ * emits "tour-changed" (so do its undo and redo). A stop keeps its row
+ * when its asset is deleted, but the tours handed out leave that stop
+ * out; restoring the asset brings the stop back where it was. Deleting
+ * an asset emits "asset-removed", not "tour-changed": a tour panel
+ * listens to both.
+ */
+/* Every tour, ordered by name (a new array of new refs). */
+GPtrArray     *amap_store_list_tours         (AmapStore   *self,
                                               GError     **error);
-gboolean       amap_store_rename_tour        (AmapStore   *self,
-                                              gint64       tour_id,
+/* A fresh copy, or NULL with AMAP_ERROR_NOT_FOUND. */
+AmapTour      *amap_store_get_tour           (AmapStore   *self,
+                                              gint64       id,
+                                              GError     **error);
+/* By name, ignoring case and surrounding spaces (for the command line);
+ * NULL with AMAP_ERROR_NOT_FOUND. */
+AmapTour      *amap_store_find_tour          (AmapStore   *self,
                                               const char  *name,
+                                              GError     **error);
+/* Stores a copy as a new tour; sets @tour's id, "created" and "modified".
+ * Undo label "Undo Add Tour “NAME”". */
+gboolean       amap_store_add_tour           (AmapStore   *self,
+                                              AmapTour    *tour,
+                                              GError     **error);
+/* Stores the whole tour (by its id, stops included). @action is the
+ * translated name of the change for the undo label (_("Reorder Stops")
+ * makes "Undo Reorder Stops"); NULL makes "Undo Edit Tour “NAME”". A
+ * tour equal to the stored one records no step. Sets "modified". */
+gboolean       amap_store_update_tour        (AmapStore   *self,
+                                              AmapTour    *tour,
+                                              const char  *action,
                                               GError     **error);
 gboolean       amap_store_delete_tour        (AmapStore   *self,
-                                              gint64       tour_id,
+                                              gint64       id,
                                               GError     **error);
-/* Replaces the stops: @uuids in order, @dwell_minutes and @notes parallel
- * to it (@notes may be NULL). */
-gboolean       amap_store_set_tour_stops     (AmapStore   *self,
-                                              gint64       tour_id,
-                                              const char * const *uuids,
-                                              const int   *dwell_minutes,
-                                              const char * const *notes,
-                                              guint        n_stops,
+/* A new tour "NAME (Copy)" with the same stops; returns it (new ref). */
+AmapTour      *amap_store_duplicate_tour     (AmapStore   *self,
+                                              gint64       id,
                                               GError     **error);
-/* The stops' uuids in order (a new array of char *). */
-GPtrArray     *amap_store_get_tour_stops     (AmapStore   *self,
-                                              gint64       tour_id,
+/* In an import: adds @tour (as amap_store_add_tour() checks it) in the
+ * batch's transaction; its stops may be at assets put in the same batch.
+ * No undo step or signal of its own; the commit emits "reset". */
+gboolean       amap_store_batch_add_tour     (AmapStoreBatch *batch,
+                                              AmapTour       *tour,
+                                              GError        **error);
+
+/* Road legs from a routing server, kept in the map so that tours follow
+ * the roads offline. Keyed by their ends, rounded to 1e-6°. Not undo
+ * steps. */
+/* A new ref of the stored road leg between the two points, or NULL. */
+AmapRouteLeg  *amap_store_lookup_route_leg   (AmapStore   *self,
+                                              double       from_latitude,
+                                              double       from_longitude,
+                                              double       to_latitude,
+                                              double       to_longitude);
+/* Stores @legs (AmapRouteLeg of kind AMAP_ROUTE_LEG_ROAD), replacing
+ * those between the same points; @server_url (nullable) is the base URL
+ * of the server they came from, kept beside them. */
+gboolean       amap_store_put_route_legs_full (AmapStore  *self,
+                                               GPtrArray  *legs,
+                                               const char *server_url,
+                                               GError    **error);
+/* The same without the server's URL. */
+gboolean       amap_store_put_route_legs     (AmapStore   *self,
+                                              GPtrArray   *legs,
                                               GError     **error);
 
 G_END_DECLS

@@ -93,6 +93,9 @@ void          amap_tour_set_name           (AmapTour     *self,
 GDateTime    *amap_tour_get_departure      (AmapTour     *self);
 void          amap_tour_set_departure      (AmapTour     *self,
                                             GDateTime    *departure);
+/* The time a schedule starts from: the departure, or 09:00 today in the
+ * local zone when none is set. Transfer full. */
+GDateTime    *amap_tour_dup_schedule_departure (AmapTour *self);
 GDateTime    *amap_tour_get_latest_return  (AmapTour     *self);
 void          amap_tour_set_latest_return  (AmapTour     *self,
                                             GDateTime    *latest_return);
