@@ -1294,6 +1294,37 @@ test_error_messages (void)
   }
 }
 
+/* A backup copies the map as it is: an older version stays that version
+ * (and is not migrated first), and the copy needs no -wal. */
+static void
+test_backup_old_version (void)
+{
+  g_autofree char *v1 = g_test_build_filename (G_TEST_DIST, "data", "map-v1.assetmap", NULL);
+  g_autofree char *path = temp_map_path ("old.assetmap");
+  g_autofree char *dest = temp_map_path ("old-copy.assetmap");
+  g_autofree char *dest_wal = g_strconcat (dest, "-wal", NULL);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (v1, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("tests/data/map-v1.assetmap is missing");
+      return;
+    }
+  before = read_bytes (v1);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (before, NULL),
+                                      g_bytes_get_size (before), NULL));
+
+  g_assert_true (amap_store_backup_file (path, dest, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_pragma (dest, "user_version"), ==, 1);
+  g_assert_cmpint (sqlite_pragma (dest, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
+  g_assert_false (g_file_test (dest_wal, G_FILE_TEST_EXISTS));
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
 /* Tests: queries */
 
 static void
@@ -1912,6 +1943,7 @@ main (int   argc,
   g_test_add_func ("/store/assets/bad-input", test_bad_input);
   g_test_add_func ("/store/assets/disk-full", test_disk_full);
   g_test_add_func ("/store/error-messages", test_error_messages);
+  g_test_add_func ("/store/backup-old-version", test_backup_old_version);
   g_test_add_func ("/store/tours", test_tours);
   g_test_add_func ("/store/query/box", test_box_query);
   g_test_add_func ("/store/query/search", test_search);

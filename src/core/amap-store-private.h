@@ -36,6 +36,8 @@ typedef enum
 {
   AMAP_STORE_OPEN_CREATE    = 1 << 0,  /* make a new map when there is none */
   AMAP_STORE_OPEN_READ_ONLY = 1 << 1,  /* as if the file were not writable */
+  AMAP_STORE_OPEN_AS_IS     = 1 << 2,  /* only the connection: no migration, no
+                                        * metadata (a backup copies any version) */
 } AmapStoreOpenFlags;
 
 AmapStore *_amap_store_open_with_flags              (const char          *path,

@@ -1797,6 +1797,9 @@ _amap_store_open_with_flags (const char          *path,
   if (!ok)
     return NULL;
 
+  if (flags & AMAP_STORE_OPEN_AS_IS)
+    return g_steal_pointer (&self);
+
   if (version < AMAP_STORE_SCHEMA_VERSION)
     {
       if (self->read_only)
@@ -1898,7 +1901,9 @@ amap_store_backup_file (const char    *map_path,
       return FALSE;
     }
 
-  store = _amap_store_open_with_flags (map_path, AMAP_STORE_OPEN_READ_ONLY, error);
+  store = _amap_store_open_with_flags (map_path,
+                                       AMAP_STORE_OPEN_READ_ONLY | AMAP_STORE_OPEN_AS_IS,
+                                       error);
   if (store == NULL)
     return FALSE;
 
