@@ -450,6 +450,18 @@ test_kmz_and_errors (Fixture       *fixture,
   g_clear_error (&error);
   g_clear_object (&file);
 
+  /* The map itself: refused before it is read (reading it outside SQLite
+   * would drop the store's locks on it). */
+  {
+    g_autoptr(GFile) itself = g_file_new_for_path (amap_store_get_path (fixture->store));
+
+    report = amap_import_file (fixture->store, itself, NULL, NULL, NULL, NULL, &error);
+    g_assert_null (report);
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+    g_assert_nonnull (strstr (error->message, "is a map that is open"));
+    g_clear_error (&error);
+  }
+
   /* A file that is not there. */
   {
     g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/places.kml");

@@ -452,6 +452,21 @@ import_run (AmapStore     *store,
         }
     }
 
+  /* A map open in this process (this one, say) is no KML file, and
+   * reading it outside SQLite would drop the store's locks on it. */
+  {
+    g_autofree char *path = g_file_get_path (file);
+
+    if (path != NULL && amap_store_is_open_file (path))
+      {
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                     _("“%s” is a map that is open in Asset Map, not a KML or KMZ file. "
+                       "Open it as a map instead."),
+                     display_name);
+        return NULL;
+      }
+  }
+
   report = amap_import_report_new (display_name);
   reader = amap_kml_reader_new (display_name);
   amap_kml_reader_set_default_category (reader, default_category);
