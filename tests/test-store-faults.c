@@ -302,6 +302,14 @@ count_live (const char *path)
   return count_rows (path, "SELECT count(*) FROM assets WHERE deleted = 0");
 }
 
+static void
+assert_sound (const char *path)
+{
+  g_autofree char *result = integrity_check (path);
+
+  g_assert_cmpstr (result, ==, "ok");
+}
+
 /* The argv of the real asset-map, or NULL (the test skips) when it is not
  * built. */
 static GPtrArray *
@@ -428,7 +436,7 @@ test_second_process (Fixture       *fixture,
     g_assert_cmpstr (amap_asset_get_name (asset), ==, "After the list");
   }
   g_clear_object (&window);
-  g_assert_cmpstr (integrity_check (fixture->path), ==, "ok");
+  assert_sound (fixture->path);
 }
 
 /* Tests: bad files */
@@ -849,7 +857,7 @@ test_shared_folder (Fixture       *fixture,
 
   assert_no_side_files (path);
   g_assert_cmpint (count_live (path), ==, 33);
-  g_assert_cmpstr (integrity_check (path), ==, "ok");
+  assert_sound (path);
 }
 
 /* Tests: killed imports, other readers and writers, full disks */
@@ -936,7 +944,7 @@ test_killed_import (Fixture       *fixture,
       kill (pid, SIGKILL);
       wait_child (pid);
 
-      g_assert_cmpstr (integrity_check (fixture->path), ==, "ok");
+      assert_sound (fixture->path);
       live = count_live (fixture->path);
       if (live == n_base)
         n_none++;
