@@ -1198,6 +1198,93 @@ test_disk_full (Fixture       *fixture,
   g_assert_cmpint (umount2 (disk, MNT_DETACH), ==, 0);
 }
 
+static void
+put_many (AmapStore  *store,
+          const char *prefix,
+          guint       n,
+          gsize       text_size)
+{
+  g_autofree char *text = g_strnfill (text_size, 'n');
+  g_autoptr(GError) error = NULL;
+  AmapStoreBatch *batch = amap_store_batch_begin (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %u", prefix, i);
+      g_autoptr(AmapAsset) asset = amap_asset_new (name);
+
+      amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+      amap_asset_set_location (asset, 41 + i * 0.0001, -87);
+      amap_asset_set_description (asset, text);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+}
+
+/*
+ * A commit that fits in the log (which a bigger one made long enough)
+ * while the checkpoint does not fit in the map file: the change is saved,
+ * the next one says the disk is full, and with room again the checkpoint
+ * runs and nothing is left beside the map.
+ */
+static void
+test_checkpoint_full (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *disk = g_build_filename (fixture->dir, "small", NULL);
+  g_autofree char *path = g_build_filename (disk, "nearly-full.assetmap", NULL);
+  g_autofree char *filler = g_build_filename (disk, "filler", NULL);
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!mount_small_disk (disk, "64m"))
+    {
+      g_test_skip ("Needs a small tmpfs");
+      return;
+    }
+
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  /* A long log, checkpointed: the next commits reuse its space. */
+  put_many (store, "First", 3000, 2000);
+  g_assert_false (store->checkpoint_pending);
+
+  fill_disk (filler, 64 * 1024);
+  put_many (store, "Second", 1000, 2000);
+  /* Saved: in the log, which the map file could not take in. */
+  g_assert_true (store->checkpoint_pending);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 4000);
+
+  {
+    g_autoptr(AmapAsset) asset = amap_asset_new ("While the disk is full");
+
+    amap_asset_set_category (asset, AMAP_CATEGORY_BUSINESS);
+    g_assert_false (amap_store_add_asset (store, asset, &error));
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE);
+    g_assert_nonnull (strstr (error->message, "disk is full"));
+    g_assert_nonnull (strstr (error->message, "earlier changes are safe"));
+    g_clear_error (&error);
+  }
+
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  {
+    struct statvfs fs;
+
+    g_assert_cmpint (statvfs (disk, &fs), ==, 0);
+    g_test_message ("Free again: %" G_GUINT64_FORMAT " bytes",
+                    (guint64) fs.f_bavail * fs.f_frsize);
+  }
+  g_free (add_asset (store, "With room again", 41, -87));
+  g_assert_false (store->checkpoint_pending);
+  g_clear_object (&store);
+  assert_no_side_files (path);
+  g_assert_cmpint (count_live (path), ==, 4001);
+
+  g_assert_cmpint (umount2 (disk, MNT_DETACH), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1220,6 +1307,9 @@ main (int   argc,
               fixture_setup, test_concurrent_import, fixture_teardown);
   g_test_add ("/store-faults/disk-full", Fixture, NULL,
               fixture_setup, test_disk_full, fixture_teardown);
+
+  g_test_add ("/store-faults/checkpoint-full", Fixture, NULL,
+              fixture_setup, test_checkpoint_full, fixture_teardown);
 
   return g_test_run ();
 }

@@ -432,6 +432,8 @@ retry_checkpoint (AmapStore  *self,
       g_autofree char *display = g_filename_display_name (self->path);
       int system_errno = sqlite3_system_errno (self->db);
 
+      g_debug ("Checkpoint of %s: %s (%s)", self->path, sqlite3_errstr (rc), g_strerror (system_errno));
+
       if ((rc & 0xff) == SQLITE_FULL || system_errno == ENOSPC || system_errno == EFBIG)
         {
           g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
