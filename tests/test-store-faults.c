@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -1285,6 +1286,163 @@ test_checkpoint_full (Fixture       *fixture,
   g_assert_cmpint (umount2 (disk, MNT_DETACH), ==, 0);
 }
 
+static gboolean
+bytes_contain (const guint8 *data,
+               gsize         size,
+               const char   *text)
+{
+  gsize length = strlen (text);
+
+  for (gsize i = 0; i + length <= size; i++)
+    if (memcmp (data + i, text, length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Flips the page-type byte of a leaf page of the assets table in the
+ * middle of the file. */
+static void
+damage_middle_leaf (const char *path)
+{
+  sqlite3 *db = open_immutable (path);
+  gint64 page_size = query_int (db, "PRAGMA page_size");
+  gint64 n_pages = query_int (db, "PRAGMA page_count");
+  gint64 root = query_int (db, "SELECT rootpage FROM sqlite_schema WHERE name = 'assets'");
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  int fd;
+
+  sqlite3_close (db);
+  bytes = read_bytes (path);
+  data = g_bytes_get_data (bytes, NULL);
+
+  /* A table leaf (0x0d) in the middle of the file that holds the
+   * assets' notes is one of the assets table's. */
+  for (gint64 page = MAX (n_pages / 3, root + 1); page <= n_pages; page++)
+    {
+      const guint8 *start = data + (page - 1) * page_size;
+      guint8 byte = 0x0d ^ 0xff;
+
+      if (start[0] != 0x0d || !bytes_contain (start, page_size, "Notes about asset"))
+        continue;
+
+      fd = g_open (path, O_RDWR, 0);
+      g_assert_cmpint (pwrite (fd, &byte, 1, (page - 1) * page_size), ==, 1);
+      close (fd);
+      return;
+    }
+
+  g_error ("No leaf page of the assets table found");
+}
+
+static void
+check_salvaged (const char *path,
+                guint       n_original)
+{
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GPtrArray) box = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_sound (path);
+  store = amap_store_open_existing (path, FALSE, &error);
+  g_assert_no_error (error);
+  assets = amap_store_list_assets (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (assets->len, >, 0);
+  g_assert_cmpuint (assets->len, <, n_original);
+  g_test_message ("Salvaged %u of %u assets", assets->len, n_original);
+
+  /* Each is whole: its text matches its name. */
+  for (guint i = 0; i < assets->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (assets, i);
+      guint number = 0;
+      g_autofree char *expected = NULL;
+
+      if (sscanf (amap_asset_get_name (asset), "Asset %u", &number) != 1)
+        g_error ("A salvaged asset is not whole: “%s”, “%s”", amap_asset_get_name (asset),
+                 amap_asset_get_description (asset));
+      expected = g_strdup_printf ("Notes about asset %u that nobody else has", number);
+      g_assert_cmpstr (amap_asset_get_description (asset), ==, expected);
+    }
+
+  /* The indexes were built afresh. */
+  hits = amap_store_search (store, "nobody", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, assets->len);
+  box = amap_store_query_box (store, 40, -88, 42, -86, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (box->len, ==, assets->len);
+
+  /* And it takes new work. */
+  g_free (add_asset (store, "After the salvage", 41, -87));
+}
+
+/* Saving what can still be read from a truncated map, and from one with a
+ * damaged page in the middle, into a new map. */
+static void
+test_salvage (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *truncated = g_build_filename (fixture->dir, "truncated.assetmap", NULL);
+  g_autofree char *damaged = g_build_filename (fixture->dir, "damaged.assetmap", NULL);
+  g_autofree char *saved = g_build_filename (fixture->dir, "saved.assetmap", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  make_map (truncated, 2000);
+  bytes = read_bytes (truncated);
+  g_assert_true (g_file_set_contents (truncated, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes) / 2, NULL));
+  before = read_bytes (truncated);
+
+  amap_store_salvage (truncated, saved, &error);
+  g_assert_no_error (error);
+  after = read_bytes (truncated);
+  g_assert_true (g_bytes_equal (before, after));
+  assert_no_side_files (truncated);
+  check_salvaged (saved, 2000);
+
+  /* Not over an existing file. */
+  g_assert_false (amap_store_salvage (truncated, saved, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  remove_with_side_files (saved);
+
+  make_map (damaged, 2000);
+  damage_middle_leaf (damaged);
+  g_clear_pointer (&before, g_bytes_unref);
+  before = read_bytes (damaged);
+
+  /* From the command line, as the damaged message suggests. */
+  {
+    const char *args[] = { "--database", damaged, "--salvage", saved, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    if (!run_binary (args, &out, &err, &status))
+      amap_store_salvage (damaged, saved, &error);
+    else
+      {
+        g_assert_cmpstr (err, ==, "");
+        g_assert_cmpint (status, ==, 0);
+        g_assert_true (g_str_has_prefix (out, "Saved "));
+        g_assert_nonnull (strstr (out, "saved.assetmap"));
+      }
+  }
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_bytes_unref);
+  after = read_bytes (damaged);
+  g_assert_true (g_bytes_equal (before, after));
+  assert_no_side_files (damaged);
+  check_salvaged (saved, 2000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1310,6 +1468,9 @@ main (int   argc,
 
   g_test_add ("/store-faults/checkpoint-full", Fixture, NULL,
               fixture_setup, test_checkpoint_full, fixture_teardown);
+
+  g_test_add ("/store-faults/salvage", Fixture, NULL,
+              fixture_setup, test_salvage, fixture_teardown);
 
   return g_test_run ();
 }

@@ -540,6 +540,52 @@ remove_fts (AmapStore  *self,
   return stored != NULL && write_fts (self, STMT_FTS_DELETE, id, stored, error);
 }
 
+/* Fills the FTS table and the R*Tree afresh from the assets (a salvaged
+ * map). Runs inside a transaction. */
+gboolean
+_amap_store_rebuild_indexes (AmapStore  *self,
+                             GError    **error)
+{
+  g_autoptr(sqlite3_stmt) ids = NULL;
+  int rc;
+
+  if (!_amap_store_exec_sql (self,
+                             "INSERT INTO asset_fts (asset_fts) VALUES ('delete-all');"
+                             "DELETE FROM asset_rtree;",
+                             error))
+    return FALSE;
+
+  if (!(ids = _amap_store_prepare (self, "SELECT id, deleted FROM assets ORDER BY id", error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (ids)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (ids, 0);
+      gboolean deleted = sqlite3_column_int (ids, 1) != 0;
+      g_autoptr(AmapAsset) asset = _amap_store_read_asset (self, id, NULL, error);
+      sqlite3_stmt *stmt;
+
+      /* Deleted assets keep their FTS row, as write_asset() leaves it. */
+      if (asset == NULL || !write_fts (self, STMT_FTS_INSERT, id, asset, error))
+        return FALSE;
+
+      if (deleted || !amap_asset_get_has_location (asset))
+        continue;
+      if (!(stmt = _amap_store_get_stmt (self, STMT_RTREE_INSERT, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
+      sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  return TRUE;
+}
+
 int
 _amap_store_compare_batch_point_ids (gconstpointer a,
                                      gconstpointer b)

@@ -348,6 +348,17 @@ gboolean
 _amap_store_check_writable (AmapStore  *self,
                             GError    **error);
 
+/* The error of a failed SQLite call on the map @path (no store needed). */
+void
+_amap_store_set_file_error (const char  *path,
+                            int          rc,
+                            int          system_errno,
+                            GError     **error);
+
+/* The URI of a read-only connection to @path that leaves nothing behind. */
+char *
+_amap_store_read_only_uri (const char *path);
+
 sqlite3_stmt *
 _amap_store_get_stmt (AmapStore  *self,
                       StmtId      id,
@@ -477,6 +488,10 @@ _amap_store_collect_strings (AmapStore     *self,
 /* Adds the tours' signals; called by amap_store_class_init(). */
 void
 _amap_store_tours_class_init (AmapStoreClass *klass);
+
+gboolean
+_amap_store_rebuild_indexes (AmapStore  *self,
+                             GError    **error);
 
 /* Categories (amap-store-categories.c) */
 

@@ -1929,6 +1929,21 @@ amap_store_set_max_page_count_for_testing (AmapStore *self,
 }
 
 void
+_amap_store_set_file_error (const char  *path,
+                            int          rc,
+                            int          system_errno,
+                            GError     **error)
+{
+  set_file_error (path, rc, system_errno, NULL, error);
+}
+
+char *
+_amap_store_read_only_uri (const char *path)
+{
+  return read_only_uri (path);
+}
+
+void
 amap_store_file_error_for_testing (const char  *path,
                                    int          rc,
                                    int          system_errno,

@@ -74,6 +74,12 @@ gboolean       amap_store_backup_file        (const char    *map_path,
                                               const char    *dest_path,
                                               GCancellable  *cancellable,
                                               GError       **error);
+/* Saves every row SQLite can still read from the damaged map
+ * @damaged_path (only read) into a new map at @new_path, which must not
+ * exist yet. */
+gboolean       amap_store_salvage            (const char    *damaged_path,
+                                              const char    *new_path,
+                                              GError       **error);
 const char    *amap_store_get_path           (AmapStore   *self);
 gboolean       amap_store_get_read_only      (AmapStore   *self);
 /* Checks whether another connection committed since we last looked
