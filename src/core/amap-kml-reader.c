@@ -153,7 +153,27 @@ typedef struct
   gboolean text_too_long;
   gboolean too_many_fields;
   guint n_dropped_parts;
+  guint n_wrapped;        /* longitudes brought into -180..180 */
+  guint wrap_line;        /* the line of the first */
+  double wrap_from, wrap_to;
 } Placemark;
+
+/* The source ids given out in one document, as 64-bit hashes, each with
+ * the last occurrence number used for it: 16 bytes a placemark instead of
+ * a string. Two ids whose hashes collide only make the later one get an
+ * occurrence suffix it did not need, the same one on every import. */
+typedef struct
+{
+  guint64 hash;           /* 0: an empty slot */
+  guint next;             /* the last occurrence number given for it */
+} IdSlot;
+
+typedef struct
+{
+  IdSlot *slots;
+  gsize mask;             /* capacity - 1, a power of two minus one */
+  gsize n;
+} IdSet;
 
 typedef struct
 {
@@ -216,6 +236,10 @@ struct _AmapKmlReader
   gboolean is_own_file;
   guint n_placemarks;
   guint n_skipped;
+  gboolean only_blank;           /* nothing but whitespace fed so far */
+
+  IdSet source_ids;              /* given out in this document */
+  GHashTable *uuids;             /* uuids seen in this document */
 };
 
 G_DEFINE_FINAL_TYPE (AmapKmlReader, amap_kml_reader, G_TYPE_OBJECT)
@@ -789,12 +813,20 @@ parse_number_field (const char *field,
   return end == buf + len && isfinite (*value) && strpbrk (buf, "xXnN") == NULL;
 }
 
+/*
+ * Longitudes past ±180 (some tools write 0..360) are wrapped into range,
+ * as Google Earth shows them, with a warning naming the line: the
+ * placemark and its data are kept. Latitudes are never wrapped; one
+ * outside ±90 skips its placemark (this also refuses the metres of a
+ * projected coordinate system, whose northings are far beyond 90).
+ */
 static gboolean
 add_coord_checked (AmapKmlReader *self,
                    AmapGeometry  *into,
                    double         lon,
                    double         lat,
-                   double         alt)
+                   double         alt,
+                   guint          line)
 {
   Placemark *pm = self->placemark;
 
@@ -804,6 +836,22 @@ add_coord_checked (AmapKmlReader *self,
       return FALSE;
     }
   pm->n_coords++;
+
+  if (lon < -180.0 || lon > 180.0)
+    {
+      double wrapped = fmod (lon + 180.0, 360.0);
+
+      if (wrapped < 0)
+        wrapped += 360.0;
+      wrapped -= 180.0;
+      if (pm->n_wrapped++ == 0)
+        {
+          pm->wrap_line = line;
+          pm->wrap_from = lon;
+          pm->wrap_to = wrapped;
+        }
+      lon = wrapped;
+    }
   amap_geometry_add_coord (into, lon, lat, alt);
   return TRUE;
 }
@@ -909,7 +957,7 @@ parse_coordinates (AmapKmlReader *self,
                       warned_alt = TRUE;
                     }
                 }
-              if (!add_coord_checked (self, into, lon, lat, alt))
+              if (!add_coord_checked (self, into, lon, lat, alt, line))
                 return;
             }
         }
@@ -967,7 +1015,7 @@ parse_gx_coord (AmapKmlReader *self,
       return;
     }
 
-  add_coord_checked (self, into, v[0], v[1], v[2]);
+  add_coord_checked (self, into, v[0], v[1], v[2], line);
 }
 
 /* Geometry building */
@@ -1705,6 +1753,127 @@ stable_source_id (AmapKmlReader *self,
   return g_strdup_printf ("%s#%.16s", basename, g_checksum_get_string (sum));
 }
 
+/* Source ids within one document */
+
+static guint64
+id_hash (const char *id)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);  /* FNV-1a */
+
+  for (const guchar *p = (const guchar *) id; *p != '\0'; p++)
+    h = (h ^ *p) * G_GUINT64_CONSTANT (1099511628211);
+  return h != 0 ? h : 1;
+}
+
+static void
+id_set_clear (IdSet *set)
+{
+  g_clear_pointer (&set->slots, g_free);
+  set->mask = 0;
+  set->n = 0;
+}
+
+static IdSlot *
+id_set_lookup (IdSet   *set,
+               guint64  hash)
+{
+  if (set->slots == NULL)
+    return NULL;
+
+  for (gsize i = hash & set->mask;; i = (i + 1) & set->mask)
+    {
+      if (set->slots[i].hash == hash)
+        return &set->slots[i];
+      if (set->slots[i].hash == 0)
+        return NULL;
+    }
+}
+
+/* @hash must not be in @set yet. */
+static void
+id_set_insert (IdSet   *set,
+               guint64  hash,
+               guint    next)
+{
+  gsize i;
+
+  if ((set->n + 1) * 2 > set->mask + 1 || set->slots == NULL)
+    {
+      IdSet bigger = { 0 };
+      gsize capacity = set->slots != NULL ? (set->mask + 1) * 2 : 256;
+
+      bigger.slots = g_new0 (IdSlot, capacity);
+      bigger.mask = capacity - 1;
+      for (gsize j = 0; set->slots != NULL && j <= set->mask; j++)
+        if (set->slots[j].hash != 0)
+          id_set_insert (&bigger, set->slots[j].hash, set->slots[j].next);
+      id_set_clear (set);
+      *set = bigger;
+    }
+
+  for (i = hash & set->mask; set->slots[i].hash != 0; i = (i + 1) & set->mask)
+    ;
+  set->slots[i].hash = hash;
+  set->slots[i].next = next;
+  set->n++;
+}
+
+/* @base the first time it is given out in the document, then "@base~2",
+ * "@base~3"...: every placemark of a file is its own asset, even when two
+ * are alike in every way (Google Earth writes such copies), and the same
+ * file read again gives the same ids in the same order, so importing it
+ * again updates those assets instead of adding new ones. */
+static char *
+unique_source_id (AmapKmlReader *self,
+                  const char    *base)
+{
+  guint64 hash = id_hash (base);
+  IdSlot *slot = id_set_lookup (&self->source_ids, hash);
+  char *candidate = NULL;
+  guint64 candidate_hash;
+  guint n;
+
+  if (slot == NULL)
+    {
+      id_set_insert (&self->source_ids, hash, 1);
+      return g_strdup (base);
+    }
+
+  /* "a~2" may be a placemark's own id too: skip what is taken. */
+  for (n = slot->next + 1;; n++)
+    {
+      candidate = g_strdup_printf ("%s~%u", base, n);
+      candidate_hash = id_hash (candidate);
+      if (id_set_lookup (&self->source_ids, candidate_hash) == NULL)
+        break;
+      g_free (candidate);
+    }
+
+  slot->next = n;
+  id_set_insert (&self->source_ids, candidate_hash, 1);
+  return candidate;
+}
+
+/* TRUE when two neighbouring vertices of a line or ring are more than
+ * half the world apart: after wrapping, a shape that crossed the 180°
+ * meridian. */
+static gboolean
+geometry_spans_antimeridian (const AmapGeometry *geom)
+{
+  guint n = amap_geometry_get_n_coords (geom);
+  const AmapCoord *c = amap_geometry_get_coords (geom);
+
+  for (guint i = 1; i < n; i++)
+    if (fabs (c[i].lon - c[i - 1].lon) > 180.0)
+      return TRUE;
+
+  for (guint i = 0; i < amap_geometry_get_n_children (geom); i++)
+    if (geometry_spans_antimeridian (amap_geometry_get_child (geom, i)))
+      return TRUE;
+
+  return FALSE;
+}
+
 static gboolean
 geometry_in_range (const AmapGeometry *geom,
                    double             *bad_lon,
@@ -1847,6 +2016,24 @@ finish_placemark (AmapKmlReader *self)
         }
     }
 
+  if (pm->n_wrapped > 0)
+    {
+      g_autofree char *from = g_strdup_printf ("%g", pm->wrap_from);
+      g_autofree char *to = g_strdup_printf ("%g", pm->wrap_to);
+
+      /* Translators: "−180…180" is the range of longitudes; %s are numbers */
+      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->wrap_line,
+                    g_dngettext (GETTEXT_PACKAGE,
+                                 "“%s”: %u longitude outside −180…180 was wrapped into range (%s read as %s)",
+                                 "“%s”: %u longitudes outside −180…180 were wrapped into range (the first, %s, read as %s)",
+                                 pm->n_wrapped),
+                    placemark_label (pm), pm->n_wrapped, from, to);
+      if (geometry_spans_antimeridian (pm->geometry))
+        emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->wrap_line,
+                      _("“%s” crosses the 180° meridian: each point was wrapped on its own, so the shape may be drawn across the whole map"),
+                      placemark_label (pm));
+    }
+
   asset = amap_asset_new (pm->name != NULL ? pm->name : _("Unnamed placemark"));
   if (pm->name == NULL)
     emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
@@ -1962,21 +2149,45 @@ finish_placemark (AmapKmlReader *self)
     category = self->default_category != NULL ? self->default_category : AMAP_CATEGORY_OTHER;
   amap_asset_set_category (asset, category);
 
+  /* A uuid is one asset: a second placemark with it (a copy made in
+   * another program of a placemark we exported) becomes an asset of its
+   * own instead of overwriting the first. */
+  if (amap_asset_get_uuid (asset) != NULL)
+    {
+      if (g_hash_table_contains (self->uuids, amap_asset_get_uuid (asset)))
+        {
+          emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
+                        _("“%s” has the same asset id as an earlier placemark of the file and was imported as a separate asset"),
+                        placemark_label (pm));
+          amap_asset_set_uuid (asset, NULL);
+        }
+      else
+        g_hash_table_add (self->uuids, g_strdup (amap_asset_get_uuid (asset)));
+    }
+
   /* Where it came from, so that importing again updates it. */
   if (amap_asset_get_source_id (asset) == NULL && amap_asset_get_uuid (asset) == NULL)
     {
+      g_autofree char *source_id = NULL;
+
       if (pm->id != NULL)
         {
           g_autofree char *basename = g_path_get_basename (self->file_name);
-          g_autofree char *source_id = g_strdup_printf ("%s#%s", basename, pm->id);
 
-          amap_asset_set_source_id (asset, source_id);
+          source_id = g_strdup_printf ("%s#%s", basename, pm->id);
         }
       else
-        {
-          g_autofree char *source_id = stable_source_id (self, pm, asset);
-          amap_asset_set_source_id (asset, source_id);
-        }
+        source_id = stable_source_id (self, pm, asset);
+      amap_asset_set_source_id (asset, source_id);
+    }
+
+  /* The same source id twice in one file: an occurrence number for the
+   * later ones (also for our own files, whose source ids are copied). */
+  if (amap_asset_get_source_id (asset) != NULL)
+    {
+      g_autofree char *source_id = unique_source_id (self, amap_asset_get_source_id (asset));
+
+      amap_asset_set_source_id (asset, source_id);
     }
 
   if (pm->too_many_fields)
@@ -2978,6 +3189,9 @@ reset_document_state (AmapKmlReader *self)
   g_clear_pointer (&self->schema_parent, g_free);
   self->n_placemarks = 0;
   self->n_skipped = 0;
+  self->only_blank = TRUE;
+  id_set_clear (&self->source_ids);
+  g_hash_table_remove_all (self->uuids);
 }
 
 static xmlSAXHandler *
@@ -3081,6 +3295,7 @@ amap_kml_reader_finalize (GObject *object)
   g_ptr_array_unref (self->builds);
   g_hash_table_unref (self->styles);
   g_hash_table_unref (self->aliases);
+  g_hash_table_unref (self->uuids);
 
   G_OBJECT_CLASS (amap_kml_reader_parent_class)->finalize (object);
 }
@@ -3112,6 +3327,8 @@ amap_kml_reader_init (AmapKmlReader *self)
   self->styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) style_info_free);
   self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->uuids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->only_blank = TRUE;
 }
 
 /* Public API */
@@ -3226,6 +3443,32 @@ amap_kml_reader_feed (AmapKmlReader  *self,
                                _("%s is larger than the %" G_GUINT64_FORMAT " MB that can be imported"),
                                self->file_name, self->max_bytes / (1024 * 1024));
 
+  /* Say what a file is when it is not XML at all, instead of the
+   * parser's "Document is empty". */
+  if (self->error == NULL && self->bytes_read == 0 && len >= 2)
+    {
+      const guchar *bytes = (const guchar *) data;
+
+      if (bytes[0] == 0x1f && bytes[1] == 0x8b)
+        self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                                   _("%s is a gzip-compressed file, not KML: uncompress it first, then import the file it holds"),
+                                   self->file_name);
+      else if (bytes[0] == 'P' && bytes[1] == 'K')
+        self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                                   _("%s is a zip archive, not KML: if it is a KMZ, import it as a .kmz file"),
+                                   self->file_name);
+    }
+
+  /* Whether the file is empty is told apart from XML errors at the end. */
+  for (gsize i = 0; self->only_blank && i < len; i++)
+    {
+      guchar c = (guchar) data[i];
+
+      /* The bytes of a UTF-8 byte-order mark count as blank. */
+      if (!g_ascii_isspace (c) && c != 0xef && c != 0xbb && c != 0xbf)
+        self->only_blank = FALSE;
+    }
+
   if (self->error == NULL && ensure_parser (self))
     {
       /* xmlParseChunk takes an int length. */
@@ -3256,6 +3499,10 @@ amap_kml_reader_end (AmapKmlReader  *self,
 {
   g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->error == NULL && !self->ended && self->only_blank)
+    self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                               _("%s is empty: there is nothing to import"), self->file_name);
 
   if (self->error == NULL && !self->ended && ensure_parser (self))
     {

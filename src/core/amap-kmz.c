@@ -267,7 +267,10 @@ gboolean
 amap_kmz_looks_like_zip (const guint8 *data,
                          gsize         len)
 {
-  return len >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4;
+  /* A local file header, or the end of the central directory of an
+   * archive with nothing in it. */
+  return len >= 4 && data[0] == 'P' && data[1] == 'K' &&
+         ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6));
 }
 
 gboolean
