@@ -714,6 +714,74 @@ test_disk_full (Fixture       *fixture,
     }
 }
 
+/* A full disk for real: a 256 KB tmpfs mounted in a private mount
+ * namespace (unshare -rm: as root, or in a user namespace where the system
+ * allows one), with the export run inside it. Skipped where mounting is not
+ * allowed. */
+static void
+test_disk_full_tmpfs (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  static const char script[] =
+    "dir=$1 map=$2 err=$3 bin=$4 list=$5\n"
+    "mount -t tmpfs -o size=256k tmpfs \"$dir\" || exit 77\n"
+    "printf 'precious bytes\\n' > \"$dir/full.kml\" || exit 77\n"
+    "if \"$bin\" --database \"$map\" --export \"$dir/full.kml\" 2> \"$err\"; then exit 10; fi\n"
+    "printf 'precious bytes\\n' | cmp -s - \"$dir/full.kml\" || exit 11\n"
+    "ls -A \"$dir\" > \"$list\"\n";
+  const char *binary = binary_or_skip ();
+  g_autofree char *map = g_build_filename (fixture->dir, "map" AMAP_STORE_SUFFIX, NULL);
+  g_autofree char *small = g_build_filename (fixture->dir, "small", NULL);
+  g_autofree char *err_path = g_build_filename (fixture->dir, "stderr.txt", NULL);
+  g_autofree char *list_path = g_build_filename (fixture->dir, "listing.txt", NULL);
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autofree char *err = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (binary == NULL)
+    return;
+  if (unshare == NULL)
+    {
+      g_test_skip ("no unshare(1) to make a small file system with");
+      return;
+    }
+
+  fill_store (fixture->store, 5000);
+  g_assert_cmpint (g_mkdir (small, 0700), ==, 0);
+
+  {
+    const char *argv[] = { unshare, "-rm", "sh", "-c", script, "sh",
+                           small, map, err_path, binary, list_path, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+  }
+
+  if (!g_file_test (list_path, G_FILE_TEST_EXISTS) &&
+      !(WIFEXITED (status) && (WEXITSTATUS (status) == 10 || WEXITSTATUS (status) == 11)))
+    {
+      g_test_skip ("mounting a small tmpfs is not allowed here");
+      return;
+    }
+
+  g_assert_true (WIFEXITED (status));
+  /* 10: the export succeeded on a full disk; 11: the old file changed. */
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  g_assert_true (g_file_get_contents (err_path, &err, NULL, NULL));
+  g_test_message ("stderr: %s", err);
+  g_assert_null (strchr (g_strchomp (err), '\n'));
+  g_assert_null (strstr (err, "I/O error"));
+  g_assert_nonnull (strstr (err, "The disk is full: free some space for “full.kml”"));
+
+  /* The old file and nothing else: no temporary file left. */
+  g_assert_true (g_file_get_contents (list_path, &listing, NULL, NULL));
+  g_assert_cmpstr (listing, ==, "full.kml\n");
+}
+
 static void
 assert_same_asset (AmapAsset *back,
                    AmapAsset *original)
@@ -863,6 +931,7 @@ main (int   argc,
   ADD ("/export/temporary-mode", test_temporary_mode);
   ADD ("/export/killed-exports", test_killed_exports);
   ADD ("/export/disk-full", test_disk_full);
+  ADD ("/export/disk-full-tmpfs", test_disk_full_tmpfs);
   ADD ("/export/round-trip-kml", test_round_trip_kml);
   ADD ("/export/round-trip-kmz", test_round_trip_kmz);
 

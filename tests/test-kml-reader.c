@@ -999,6 +999,37 @@ test_longitude_wrapped (void)
   result_clear (&r);
 }
 
+/* Numbers that are not finite never become a location: NaN, infinities,
+ * overflowing exponents, hexadecimal. */
+static void
+test_non_finite_coordinates (void)
+{
+  static const char * const tuples[] = {
+    "nan,nan", "NaN,10", "10,nan", "inf,0", "-Infinity,0", "0,infinity",
+    "1e400,0", "0,-1e999", "0x10,0x20",
+  };
+  g_autoptr(GString) kml = g_string_new ("<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n");
+  g_autoptr(GError) error = NULL;
+  Result r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tuples); i++)
+    g_string_append_printf (kml, "<Placemark><name>P%u</name><Point><coordinates>%s</coordinates>"
+                                 "</Point></Placemark>\n", i, tuples[i]);
+  g_string_append (kml, "<Placemark><name>Line</name><LineString><coordinates>1,2 nan,3 4,5"
+                        "</coordinates></LineString></Placemark>\n</Document></kml>\n");
+
+  g_assert_true (read_string ("nan.kml", kml->str, &r, &error));
+  g_assert_no_error (error);
+  /* Every point is skipped; the line keeps its two good tuples. */
+  g_assert_cmpuint (r.n_skipped, ==, G_N_ELEMENTS (tuples));
+  g_assert_cmpuint (r.assets->len, ==, 1);
+  g_assert_cmpstr (amap_asset_get_shape (g_ptr_array_index (r.assets, 0)), ==, "LINESTRING (1 2, 4 5)");
+  g_assert_true (messages_contain (&r, "Skipped “P0”: its coordinates are not valid"));
+  for (guint i = 0; i < r.assets->len; i++)
+    g_assert_true (amap_asset_validate (g_ptr_array_index (r.assets, i), NULL));
+  result_clear (&r);
+}
+
 /* Placemarks alike in every way each get their own source id: the first
  * keeps the id it always had, the later ones an occurrence number. */
 static void
@@ -1242,6 +1273,47 @@ test_kmz (void)
     g_clear_error (&error);
   }
 
+  /* An encrypted entry is refused, not read with a guessed password. */
+  {
+    struct archive *a = archive_write_new ();
+    struct archive_entry *entry = archive_entry_new ();
+    gsize buffer_size = 64 * 1024;
+    char *buffer = g_malloc (buffer_size);
+    size_t used = 0;
+    g_autoptr(GBytes) zip = NULL;
+
+    archive_write_set_format_zip (a);
+    if (archive_write_set_options (a, "zip:encryption=traditional") != ARCHIVE_OK ||
+        archive_write_set_passphrase (a, "secret") != ARCHIVE_OK)
+      {
+        g_test_message ("libarchive cannot write an encrypted zip here: %s", archive_error_string (a));
+        archive_entry_free (entry);
+        archive_write_free (a);
+        g_free (buffer);
+      }
+    else
+      {
+        g_assert_cmpint (archive_write_open_memory (a, buffer, buffer_size, &used), ==, ARCHIVE_OK);
+        archive_entry_set_pathname (entry, "doc.kml");
+        archive_entry_set_filetype (entry, AE_IFREG);
+        archive_entry_set_perm (entry, 0644);
+        archive_entry_set_size (entry, strlen (kml));
+        g_assert_cmpint (archive_write_header (a, entry), ==, ARCHIVE_OK);
+        g_assert_cmpint (archive_write_data (a, kml, strlen (kml)), ==, (la_ssize_t) strlen (kml));
+        archive_entry_free (entry);
+        archive_write_close (a);
+        archive_write_free (a);
+        zip = g_bytes_new_take (buffer, used);
+
+        g_assert_false (read_zip (zip, &r, &error));
+        g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSAFE);
+        g_assert_nonnull (strstr (error->message, "encrypted"));
+        g_assert_cmpuint (r.assets->len, ==, 0);
+        result_clear (&r);
+        g_clear_error (&error);
+      }
+  }
+
   /* Not a zip at all. */
   {
     g_autoptr(GBytes) junk = g_bytes_new_static ("PK\3\4 this is not a zip", 22);
@@ -1324,6 +1396,7 @@ main (int   argc,
   g_test_add_func ("/kml-reader/source-ids", test_source_ids_stable);
   g_test_add_func ("/kml-reader/source-ids-of-duplicates", test_source_ids_of_duplicates);
   g_test_add_func ("/kml-reader/longitude-wrapped", test_longitude_wrapped);
+  g_test_add_func ("/kml-reader/non-finite-coordinates", test_non_finite_coordinates);
   g_test_add_func ("/kml-reader/what-the-file-is", test_what_the_file_is);
   g_test_add_func ("/kml-reader/caps", test_caps);
   g_test_add_func ("/kml-reader/kmz", test_kmz);
