@@ -1127,6 +1127,28 @@ test_caps (void)
     g_clear_error (&error);
   }
 
+  /* Nesting that is closed is read at any depth; the category still
+   * comes from the nearest named folder around the placemark. */
+  {
+    GString *deep = g_string_new ("<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>"
+                                  "<Folder><name>Parks</name>");
+    for (int i = 0; i < 10000; i++)
+      g_string_append (deep, "<Folder>");
+    g_string_append (deep, "<Placemark><name>Deep</name><Point><coordinates>1,2</coordinates>"
+                           "</Point></Placemark>");
+    for (int i = 0; i < 10000; i++)
+      g_string_append (deep, "</Folder>");
+    g_string_append (deep, "<Placemark><name>Shallow</name><Point><coordinates>1,2</coordinates>"
+                           "</Point></Placemark></Folder></Document></kml>");
+    g_assert_true (read_string ("deep.kml", deep->str, &r, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (r.assets->len, ==, 2);
+    g_assert_cmpstr (amap_asset_get_category (find_asset (&r, "Deep")), ==, "park");
+    g_assert_cmpstr (amap_asset_get_category (find_asset (&r, "Shallow")), ==, "park");
+    g_string_free (deep, TRUE);
+    result_clear (&r);
+  }
+
   /* 1,000,001 coordinates in one placemark: skipped, with a message. */
   for (int i = 0; i <= 1000000; i++)
     g_string_append (big, "1,2 ");

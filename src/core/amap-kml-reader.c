@@ -218,7 +218,10 @@ struct _AmapKmlReader
 
   GHashTable *styles;            /* id -> StyleInfo */
   GHashTable *style_cache;       /* styleUrl -> category key, or a marker */
-  GPtrArray *folder_keys;        /* parallel to folders: category or NULL */
+  GPtrArray *folder_keys;        /* parallel to folders: the category of the
+                                  * folder or of the nearest one around it */
+  GPtrArray *path_sums;          /* GChecksum: the folder path up to each level */
+  guint n_path_sums;             /* how many of path_sums are up to date */
   char *cur_style_id;
   StyleInfo *cur_style;          /* being filled */
   gboolean cur_style_is_inline;  /* owned by a placemark or a pair */
@@ -1695,20 +1698,50 @@ skip_placemark (AmapKmlReader *self,
                 _("Skipped “%s”: %s"), placemark_label (pm), reason);
 }
 
-static char *
-folder_path (AmapKmlReader *self)
+/* A checksum fed with the folder path ("A/B/C", an unnamed folder as "").
+ * Each level's state is kept and only the levels whose names changed are
+ * hashed again, so that a placemark deep inside many folders costs the
+ * same as one at the top. */
+static GChecksum *
+folder_path_checksum (AmapKmlReader *self)
 {
-  GString *path = g_string_new (NULL);
+  guint depth = self->folders->len;
 
-  for (guint i = 0; i < self->folders->len; i++)
+  if (self->path_sums->len < depth)
+    g_ptr_array_set_size (self->path_sums, depth);
+
+  for (guint i = self->n_path_sums; i < depth; i++)
     {
       const char *name = g_ptr_array_index (self->folders, i);
+      GChecksum *sum;
 
-      if (i > 0)
-        g_string_append_c (path, '/');
-      g_string_append (path, name != NULL ? name : "");
+      if (i == 0)
+        sum = g_checksum_new (G_CHECKSUM_SHA256);
+      else
+        {
+          sum = g_checksum_copy (g_ptr_array_index (self->path_sums, i - 1));
+          g_checksum_update (sum, (const guchar *) "/", 1);
+        }
+      g_checksum_update (sum, (const guchar *) (name != NULL ? name : ""), -1);
+
+      if (g_ptr_array_index (self->path_sums, i) != NULL)
+        g_checksum_free (g_ptr_array_index (self->path_sums, i));
+      g_ptr_array_index (self->path_sums, i) = sum;
     }
-  return g_string_free (path, FALSE);
+  self->n_path_sums = depth;
+
+  if (depth == 0)
+    return g_checksum_new (G_CHECKSUM_SHA256);
+  return g_checksum_copy (g_ptr_array_index (self->path_sums, depth - 1));
+}
+
+/* The folder at @level changed (named, closed, opened): its state and
+ * those under it are out of date. */
+static void
+folder_path_changed (AmapKmlReader *self,
+                     guint          level)
+{
+  self->n_path_sums = MIN (self->n_path_sums, level);
 }
 
 /* A coordinate as 8 little-endian bytes: the same id on every machine,
@@ -1731,12 +1764,10 @@ stable_source_id (AmapKmlReader *self,
                   Placemark     *pm,
                   AmapAsset     *asset)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *path = folder_path (self);
+  g_autoptr(GChecksum) sum = folder_path_checksum (self);
   g_autofree char *basename = g_path_get_basename (self->file_name);
   const char *shape = amap_asset_get_shape (asset);
 
-  g_checksum_update (sum, (const guchar *) path, -1);
   g_checksum_update (sum, (const guchar *) "\n", 1);
   g_checksum_update (sum, (const guchar *) (pm->name != NULL ? pm->name : ""), -1);
   g_checksum_update (sum, (const guchar *) "\n", 1);
@@ -1900,13 +1931,9 @@ geometry_in_range (const AmapGeometry *geom,
 static const char *
 category_from_folders (AmapKmlReader *self)
 {
-  for (guint i = self->folder_keys->len; i > 0; i--)
-    {
-      const char *key = g_ptr_array_index (self->folder_keys, i - 1);
-      if (key != NULL)
-        return key;
-    }
-  return NULL;
+  if (self->folder_keys->len == 0)
+    return NULL;
+  return g_ptr_array_index (self->folder_keys, self->folder_keys->len - 1);
 }
 
 /* Spreadsheet-style columns of other tools' files (Google My Maps layers
@@ -2370,8 +2397,13 @@ on_start_element (void           *user_data,
         push_frame (self, ROLE_CONTAINER, FIELD_NONE);
       else if (kml && g_str_equal (name, "Folder"))
         {
+          guint n = self->folder_keys->len;
+
+          folder_path_changed (self, self->folders->len);
           g_ptr_array_add (self->folders, NULL);
-          g_ptr_array_add (self->folder_keys, NULL);
+          /* Until it has a name of its own, the category around it. */
+          g_ptr_array_add (self->folder_keys,
+                           n > 0 ? g_ptr_array_index (self->folder_keys, n - 1) : NULL);
           push_frame (self, ROLE_FOLDER, FIELD_NONE);
         }
       else if (kml && (g_str_equal (name, "Placemark") || g_hash_table_contains (self->aliases, name)))
@@ -2771,8 +2803,14 @@ end_field (AmapKmlReader *self,
     case FIELD_FOLDER_NAME:
       if (self->folders->len > 0)
         {
-          g_ptr_array_index (self->folder_keys, self->folder_keys->len - 1) =
-            (gpointer) category_from_words (self, text);
+          guint n = self->folder_keys->len;
+          const char *key = category_from_words (self, text);
+
+          /* Its own category, else the one of the folders around it. */
+          if (key == NULL && n > 1)
+            key = g_ptr_array_index (self->folder_keys, n - 2);
+          g_ptr_array_index (self->folder_keys, n - 1) = (gpointer) key;
+          folder_path_changed (self, self->folders->len - 1);
           g_free (g_ptr_array_index (self->folders, self->folders->len - 1));
           g_ptr_array_index (self->folders, self->folders->len - 1) = text;
           text = NULL;
@@ -2904,6 +2942,7 @@ on_end_element (void          *user_data,
         {
           g_ptr_array_set_size (self->folders, self->folders->len - 1);
           g_ptr_array_set_size (self->folder_keys, self->folder_keys->len - 1);
+          folder_path_changed (self, self->folders->len);
         }
       break;
 
@@ -3173,6 +3212,8 @@ reset_document_state (AmapKmlReader *self)
   g_string_truncate (self->text, 0);
   g_string_truncate (self->markup, 0);
   g_ptr_array_set_size (self->folders, 0);
+  g_ptr_array_set_size (self->path_sums, 0);
+  self->n_path_sums = 0;
   g_ptr_array_set_size (self->folder_keys, 0);
   g_hash_table_remove_all (self->style_cache);
   g_ptr_array_set_size (self->builds, 0);
@@ -3290,6 +3331,7 @@ amap_kml_reader_finalize (GObject *object)
   g_string_free (self->text, TRUE);
   g_string_free (self->markup, TRUE);
   g_ptr_array_unref (self->folders);
+  g_ptr_array_unref (self->path_sums);
   g_ptr_array_unref (self->folder_keys);
   g_hash_table_unref (self->style_cache);
   g_ptr_array_unref (self->builds);
@@ -3321,6 +3363,7 @@ amap_kml_reader_init (AmapKmlReader *self)
   self->text = g_string_new (NULL);
   self->markup = g_string_new (NULL);
   self->folders = g_ptr_array_new_with_free_func (g_free);
+  self->path_sums = g_ptr_array_new_with_free_func ((GDestroyNotify) g_checksum_free);
   self->folder_keys = g_ptr_array_new ();
   self->style_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->builds = g_ptr_array_new_with_free_func ((GDestroyNotify) geom_build_free);
