@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -345,6 +346,46 @@ write_document (ExportData    *data,
          && amap_kml_writer_end (writer, error);
 }
 
+/* An unnamed file in @dir for the KMZ's document, so that it fills the
+ * disk the export goes to (and a full disk is that disk's), not the
+ * temporary folder. Where the file system cannot make a file without a
+ * name, one of our temporary names, removed at once. */
+static int
+open_spool (const char  *dir,
+            GError     **error)
+{
+  int fd;
+
+#ifdef O_TMPFILE
+  fd = open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    return fd;
+#endif
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *name = g_strdup_printf (".spool" TEMP_INFIX "%d-%06u", (int) getpid (),
+                                               g_random_int_range (0, 1000000));
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd >= 0)
+        {
+          g_unlink (path);
+          return fd;
+        }
+      if (errno != EEXIST)
+        {
+          set_error_from_errno (error, errno, path);
+          return -1;
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               _("Could not find a free temporary file name"));
+  return -1;
+}
+
 /* The document for a KMZ goes to a spool file first: the zip entry needs
  * its size up front, and memory should not grow with the map. */
 static gboolean
@@ -354,35 +395,37 @@ write_kmz (ExportData    *data,
            GCancellable  *cancellable,
            GError       **error)
 {
-  g_autoptr(GFileIOStream) spool = NULL;
-  g_autoptr(GFile) spool_file = NULL;
+  g_autoptr(GFile) parent = g_file_get_parent (data->file);
+  g_autofree char *dir = parent != NULL ? g_file_get_path (parent) : NULL;
+  g_autoptr(GOutputStream) spool_base = NULL;
   g_autoptr(GOutputStream) spool_out = NULL;
-  GInputStream *spool_in;
-  goffset size;
+  g_autoptr(GInputStream) spool_in = NULL;
+  off_t size;
+  int fd;
   gboolean ok;
 
-  spool_file = g_file_new_tmp ("asset-map-export-XXXXXX.kml", &spool, error);
-  if (spool_file == NULL)
+  fd = open_spool (dir != NULL ? dir : g_get_tmp_dir (), error);
+  if (fd < 0)
     return FALSE;
 
-  /* The name is not needed past this point; the open stream keeps the data. */
-  g_file_delete (spool_file, NULL, NULL);
-
-  spool_out = g_buffered_output_stream_new_sized (g_io_stream_get_output_stream (G_IO_STREAM (spool)),
-                                                  64 * 1024);
-  g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (spool_out), FALSE);
+  /* The input stream owns the descriptor. */
+  spool_in = g_unix_input_stream_new (fd, TRUE);
+  spool_base = g_unix_output_stream_new (fd, FALSE);
+  spool_out = g_buffered_output_stream_new_sized (spool_base, 64 * 1024);
 
   amap_kml_writer_set_icons (writer, AMAP_KML_ICONS_PACKAGED);
   ok = write_document (data, writer, spool_out, cancellable, error)
-       && g_output_stream_flush (spool_out, cancellable, error);
+       && g_output_stream_close (spool_out, cancellable, error);
   if (!ok)
     return FALSE;
 
-  size = g_seekable_tell (G_SEEKABLE (spool));
-  if (!g_seekable_seek (G_SEEKABLE (spool), 0, G_SEEK_SET, cancellable, error))
-    return FALSE;
+  size = lseek (fd, 0, SEEK_CUR);
+  if (size < 0 || lseek (fd, 0, SEEK_SET) != 0)
+    {
+      set_error_from_errno (error, errno, dir != NULL ? dir : g_get_tmp_dir ());
+      return FALSE;
+    }
 
-  spool_in = g_io_stream_get_input_stream (G_IO_STREAM (spool));
   return amap_kmz_writer_write (stream, spool_in, size,
                                 amap_kml_writer_get_used_categories (writer),
                                 cancellable, error);
