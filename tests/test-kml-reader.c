@@ -902,6 +902,20 @@ test_what_the_file_is (void)
   result_clear (&r);
   g_clear_error (&error);
 
+  /* An XML declaration and comments, but no element. */
+  g_assert_false (read_string ("header.kml", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n", &r, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "header.kml holds no KML: it has an XML header or comments but no elements");
+  result_clear (&r);
+  g_clear_error (&error);
+
+  /* Not XML text at all. */
+  g_assert_false (read_string ("report.kml", "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", &r, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "report.kml is not a KML file: its content is not XML text");
+  result_clear (&r);
+  g_clear_error (&error);
+
   /* Blank lines and a byte-order mark are still empty. */
   g_assert_false (read_string ("blank.kml", "\xef\xbb\xbf\n  \r\n\t\n", &r, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);

@@ -3175,6 +3175,35 @@ set_truncated_error (AmapKmlReader *self,
   return TRUE;
 }
 
+/* Before any element: say what the file is instead of libxml2's "Document
+ * is empty" (not XML at all) or "Extra content at the end of the document"
+ * (an XML declaration or comments and nothing else). */
+static gboolean
+set_no_document_error (AmapKmlReader *self,
+                       xmlErrorPtr    last)
+{
+  if (self->seen_root)
+    return FALSE;
+
+  if (last->code == XML_ERR_DOCUMENT_EMPTY)
+    {
+      g_clear_error (&self->error);
+      self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                                 _("%s is not a KML file: its content is not XML text"),
+                                 self->file_name);
+      return TRUE;
+    }
+  if (last->code == XML_ERR_DOCUMENT_END && self->ended_input)
+    {
+      g_clear_error (&self->error);
+      self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                                 _("%s holds no KML: it has an XML header or comments but no elements"),
+                                 self->file_name);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_structured_error (void        *user_data,
                      xmlErrorPtr  error)
@@ -3184,7 +3213,7 @@ on_structured_error (void        *user_data,
 
   if (error == NULL || error->level < XML_ERR_FATAL || self->error != NULL)
     return;
-  if (set_truncated_error (self, error))
+  if (set_truncated_error (self, error) || set_no_document_error (self, error))
     return;
 
   message = g_strdup (error->message != NULL ? error->message : "");
@@ -3300,7 +3329,7 @@ check_parse_result (AmapKmlReader *self,
     return;
 
   last = xmlCtxtGetLastError (self->ctxt);
-  if (last != NULL && set_truncated_error (self, last))
+  if (last != NULL && (set_truncated_error (self, last) || set_no_document_error (self, last)))
     return;
 
   if (last != NULL && last->message != NULL)
