@@ -69,9 +69,9 @@ is_kmz (GFile *file)
  * looking at the folder can tell what it is), holds an exclusive flock()
  * on it from the moment it exists, and renames it over the target before
  * letting go of the lock. The file is created with no more permissions
- * than the target has, and given exactly the target's mode (or the
- * default one, from the umask, for a new target) before a byte is written:
- * contacts are personal data.
+ * than the target has, and given the target's group and exactly its mode
+ * (or the default mode, from the umask, for a new target) before a byte is
+ * written: contacts are personal data.
  *
  * An export that was killed leaves its file behind. The next export into
  * that folder removes such files, but only when all of this holds: the
@@ -212,7 +212,7 @@ create_temporary (const char  *target_path,
   g_autofree char *dir = g_path_get_dirname (target_path);
   g_autofree char *base = g_path_get_basename (target_path);
   struct stat st;
-  gboolean have_target;
+  gboolean have_target, other_group;
   mode_t mode;
 
   remove_stale_temporaries (dir);
@@ -220,6 +220,7 @@ create_temporary (const char  *target_path,
   /* The target's mode and group, or the default mode for a new file. */
   have_target = stat (target_path, &st) == 0 && S_ISREG (st.st_mode);
   mode = have_target ? (st.st_mode & 0777) : 0666;
+  other_group = have_target && st.st_gid != getegid ();
 
   /* A long name still leaves room for ours around it. */
   if (strlen (base) > TEMP_MAX_BASE)
@@ -239,13 +240,15 @@ create_temporary (const char  *target_path,
       name = g_strdup_printf (".%s" TEMP_INFIX "%d-%s", base, (int) getpid (), suffix);
       path = g_build_filename (dir, name, NULL);
 
-      /* The umask may take bits away from @mode, never add any. */
-      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+      /* The umask may take bits away from @mode, never add any; the
+       * group's bits wait until the file has the target's group. */
+      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                 other_group ? (mode & ~(mode_t) 0070) : mode);
       if (fd < 0 && errno == EEXIST)
         continue;
       if (fd < 0)
         {
-          set_error_from_errno (error, errno, path);
+          set_error_from_errno (error, errno, dir);
           return FALSE;
         }
 
@@ -258,11 +261,15 @@ create_temporary (const char  *target_path,
 
       if (have_target)
         {
-          /* The same readers as the file it replaces: group first (it may
-           * clear bits), then the mode. Both may fail harmlessly (another
-           * owner's group); the mode is then at most the target's anyway. */
-          if (st.st_gid != getegid () && fchown (fd, (uid_t) -1, st.st_gid) != 0)
-            g_debug ("Could not give %s the group of %s", tmp->path, target_path);
+          /* The same readers as the file it replaces: its group first (a
+           * group we are not in cannot be given, and then our own group
+           * gets no access: it is not the one the target let read), then
+           * its mode. */
+          if (other_group && fchown (fd, (uid_t) -1, st.st_gid) != 0)
+            {
+              g_debug ("Could not give %s the group of %s", tmp->path, target_path);
+              mode &= ~(mode_t) 0070;
+            }
           if (fchmod (fd, mode) != 0)
             g_debug ("Could not give %s the mode of %s", tmp->path, target_path);
         }
