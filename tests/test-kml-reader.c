@@ -1350,6 +1350,19 @@ test_kmz (void)
       }
   }
 
+  /* An empty doc.kml: said of the archive and the entry. */
+  {
+    const char *names[] = { "doc.kml" };
+    const char *contents[] = { "" };
+    g_autoptr(GBytes) zip = make_zip (names, contents, NULL, 1);
+
+    g_assert_false (read_zip (zip, &r, &error));
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);
+    g_assert_cmpstr (error->message, ==, "test.kmz holds an empty KML document (“doc.kml”): there is nothing to import");
+    result_clear (&r);
+    g_clear_error (&error);
+  }
+
   /* Not a zip at all. */
   {
     g_autoptr(GBytes) junk = g_bytes_new_static ("PK\3\4 this is not a zip", 22);

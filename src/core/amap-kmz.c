@@ -260,6 +260,16 @@ read_kmz (const Source         *source,
         progress (consumed, progress_data);
     }
 
+  /* Said of the archive, not of the document the reader knows by the
+   * archive's name. */
+  if (expanded == 0)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_PARSE,
+                   _("%s holds an empty KML document (“%s”): there is nothing to import"),
+                   source->display_name, archive_entry_pathname (entry));
+      return FALSE;
+    }
+
   return amap_kml_reader_end (reader, error);
 }
 
