@@ -36,4 +36,17 @@ gboolean amap_tour_export_file            (AmapTourPlan   *plan,
                                            GCancellable   *cancellable,
                                            GError        **error);
 
+/* The same in a worker thread. A plan does not change once made, so the
+ * worker reads it while the caller goes on (the store may change
+ * meanwhile). */
+void     amap_tour_export_file_async      (AmapTourPlan        *plan,
+                                           GFile               *file,
+                                           AmapTourFormat       format,
+                                           const char          *tile_dir,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean amap_tour_export_file_finish     (GAsyncResult        *result,
+                                           GError             **error);
+
 G_END_DECLS
