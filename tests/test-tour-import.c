@@ -455,6 +455,56 @@ test_refused (void)
   tour_fixture_teardown (&fixture);
 }
 
+static void
+on_imported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+on_reset_cb (AmapStore *store,
+             gpointer   user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* In a worker thread, as the window imports: the map sees the new tour. */
+static void
+test_async (void)
+{
+  TourFixture fixture;
+  g_autofree char *path = data_path ("mymaps-directions.kml");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  guint resets = 0;
+
+  tour_fixture_setup (&fixture, 1, 1);
+  g_signal_connect (fixture.store, "reset", G_CALLBACK (on_reset_cb), &resets);
+
+  amap_tour_import_file_async (fixture.store, file, NULL, NULL, on_imported_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tours = amap_tour_import_file_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tours->len, ==, 1);
+  g_assert_cmpuint (resets, >=, 1);
+
+  all = amap_store_list_tours (fixture.store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2);
+  assert_stop_names (fixture.store, g_ptr_array_index (tours, 0), (const char * const[]) {
+    "La Clínica de la Raza", "Unity Council", "Iglesia San José", NULL });
+
+  tour_fixture_teardown (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +523,7 @@ main (int   argc,
   g_test_add_func ("/tour-import/gpx-foreign", test_gpx_foreign);
   g_test_add_func ("/tour-import/gpx-10", test_gpx_10);
   g_test_add_func ("/tour-import/refused", test_refused);
+  g_test_add_func ("/tour-import/async", test_async);
 
   return g_test_run ();
 }
