@@ -27,7 +27,7 @@ write_itinerary (TourFixture *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
-  amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, NULL, NULL, &error);
+  amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&path);
 }

@@ -34,7 +34,7 @@ export_to (TourFixture *tour,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
-  amap_tour_export_file (plan, file, format, NULL, NULL, &error);
+  amap_tour_export_file (plan, file, format, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -407,7 +407,7 @@ test_failure_keeps_file (Fixture       *fixture,
 
   for (format = AMAP_TOUR_FORMAT_KML; format <= AMAP_TOUR_FORMAT_PDF; format++)
     {
-      g_assert_false (amap_tour_export_file (plan, file, format, NULL, cancellable, &error));
+      g_assert_false (amap_tour_export_file (plan, file, format, NULL, NULL, cancellable, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_clear_error (&error);
     }
@@ -423,7 +423,7 @@ test_failure_keeps_file (Fixture       *fixture,
   {
     g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent-dir/tour.kml");
 
-    g_assert_false (amap_tour_export_file (plan, missing, AMAP_TOUR_FORMAT_KML, NULL, NULL, &error));
+    g_assert_false (amap_tour_export_file (plan, missing, AMAP_TOUR_FORMAT_KML, NULL, NULL, NULL, &error));
     g_assert_error (error, AMAP_ERROR, AMAP_ERROR_IO);
     g_assert_nonnull (strstr (error->message, "/nonexistent-dir/tour.kml"));
   }
@@ -452,7 +452,7 @@ test_async (Fixture       *fixture,
   g_autofree char *expected = NULL;
   g_autofree char *got = NULL;
 
-  amap_tour_export_file_async (plan, file, AMAP_TOUR_FORMAT_GPX, NULL, NULL, on_exported_cb, &result);
+  amap_tour_export_file_async (plan, file, AMAP_TOUR_FORMAT_GPX, NULL, NULL, NULL, on_exported_cb, &result);
   g_clear_object (&plan);  /* the export keeps what it needs */
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);

@@ -28,7 +28,7 @@ export_tour (TourFixture    *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
-  amap_tour_export_file (plan, file, format, NULL, NULL, &error);
+  amap_tour_export_file (plan, file, format, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&path);
 }

@@ -117,6 +117,7 @@ amap_tour_export_file (AmapTourPlan    *plan,
                        GFile           *file,
                        AmapTourFormat   format,
                        const char      *tile_dir,
+                       const char      *attribution,
                        GCancellable    *cancellable,
                        GError         **error)
 {
@@ -145,7 +146,8 @@ amap_tour_export_file (AmapTourPlan    *plan,
         g_autoptr(AmapItinerary) itinerary = amap_itinerary_new (plan);
 
         if (tile_dir != NULL)
-          amap_itinerary_set_tiles (itinerary, tile_dir, _("© OpenStreetMap contributors"));
+          amap_itinerary_set_tiles (itinerary, tile_dir,
+                                    attribution != NULL ? attribution : _("© OpenStreetMap contributors"));
         ok = amap_itinerary_write_pdf (itinerary, stream, 0, 0, cancellable, &local_error);
       }
       break;
@@ -198,6 +200,7 @@ typedef struct
   GFile          *file;
   AmapTourFormat  format;
   char           *tile_dir;
+  char           *attribution;
 } ExportData;
 
 static void
@@ -206,6 +209,7 @@ export_data_free (ExportData *data)
   g_clear_object (&data->plan);
   g_clear_object (&data->file);
   g_free (data->tile_dir);
+  g_free (data->attribution);
   g_free (data);
 }
 
@@ -219,7 +223,7 @@ export_thread (GTask        *task,
   GError *error = NULL;
 
   if (amap_tour_export_file (data->plan, data->file, data->format, data->tile_dir,
-                             cancellable, &error))
+                             data->attribution, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -230,6 +234,7 @@ amap_tour_export_file_async (AmapTourPlan        *plan,
                              GFile               *file,
                              AmapTourFormat       format,
                              const char          *tile_dir,
+                             const char          *attribution,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -246,6 +251,7 @@ amap_tour_export_file_async (AmapTourPlan        *plan,
   data->file = g_object_ref (file);
   data->format = format;
   data->tile_dir = g_strdup (tile_dir);
+  data->attribution = g_strdup (attribution);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, amap_tour_export_file_async);
