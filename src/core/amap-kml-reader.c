@@ -222,6 +222,8 @@ struct _AmapKmlReader
                                   * folder or of the nearest one around it */
   GPtrArray *path_sums;          /* GChecksum: the folder path up to each level */
   guint n_path_sums;             /* how many of path_sums are up to date */
+  GArray *folder_serials;        /* parallel to folders: guint, from 1 */
+  guint n_folders;               /* Folder elements opened since begin() */
   char *cur_style_id;
   StyleInfo *cur_style;          /* being filled */
   gboolean cur_style_is_inline;  /* owned by a placemark or a pair */
@@ -2231,6 +2233,11 @@ finish_placemark (AmapKmlReader *self)
   info.ordinal = self->n_placemarks++;
   info.category_pending = pending;
   info.style_url = pm->style_url;
+  if (self->folder_serials->len > 0)
+    {
+      info.folder = g_array_index (self->folder_serials, guint, self->folder_serials->len - 1);
+      info.folder_name = g_ptr_array_index (self->folders, self->folders->len - 1);
+    }
 
   if (self->placemark_func != NULL &&
       !self->placemark_func (self, asset, &info, self->user_data, &error))
@@ -2404,6 +2411,8 @@ on_start_element (void           *user_data,
           /* Until it has a name of its own, the category around it. */
           g_ptr_array_add (self->folder_keys,
                            n > 0 ? g_ptr_array_index (self->folder_keys, n - 1) : NULL);
+          self->n_folders++;
+          g_array_append_val (self->folder_serials, self->n_folders);
           push_frame (self, ROLE_FOLDER, FIELD_NONE);
         }
       else if (kml && (g_str_equal (name, "Placemark") || g_hash_table_contains (self->aliases, name)))
@@ -2942,6 +2951,7 @@ on_end_element (void          *user_data,
         {
           g_ptr_array_set_size (self->folders, self->folders->len - 1);
           g_ptr_array_set_size (self->folder_keys, self->folder_keys->len - 1);
+          g_array_set_size (self->folder_serials, self->folder_serials->len - 1);
           folder_path_changed (self, self->folders->len);
         }
       break;
@@ -3244,6 +3254,8 @@ reset_document_state (AmapKmlReader *self)
   g_ptr_array_set_size (self->path_sums, 0);
   self->n_path_sums = 0;
   g_ptr_array_set_size (self->folder_keys, 0);
+  g_array_set_size (self->folder_serials, 0);
+  self->n_folders = 0;
   g_hash_table_remove_all (self->style_cache);
   g_ptr_array_set_size (self->builds, 0);
   g_clear_pointer (&self->placemark, placemark_free);
@@ -3362,6 +3374,7 @@ amap_kml_reader_finalize (GObject *object)
   g_ptr_array_unref (self->folders);
   g_ptr_array_unref (self->path_sums);
   g_ptr_array_unref (self->folder_keys);
+  g_array_unref (self->folder_serials);
   g_hash_table_unref (self->style_cache);
   g_ptr_array_unref (self->builds);
   g_hash_table_unref (self->styles);
@@ -3394,6 +3407,7 @@ amap_kml_reader_init (AmapKmlReader *self)
   self->folders = g_ptr_array_new_with_free_func (g_free);
   self->path_sums = g_ptr_array_new_with_free_func ((GDestroyNotify) g_checksum_free);
   self->folder_keys = g_ptr_array_new ();
+  self->folder_serials = g_array_new (FALSE, FALSE, sizeof (guint));
   self->style_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->builds = g_ptr_array_new_with_free_func ((GDestroyNotify) geom_build_free);
   self->styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
