@@ -387,6 +387,13 @@ read_file (ImportRun  *run,
       if (first && amap_kmz_looks_like_zip ((const guint8 *) buffer, n))
         {
           g_autofree char *path = g_file_get_path (file);
+          g_autofree char *basename = g_file_get_basename (file);
+          g_autofree char *lower = g_ascii_strdown (basename != NULL ? basename : "", -1);
+
+          /* A KMZ someone renamed: read it as one, and say so. */
+          if (!g_str_has_suffix (lower, ".kmz"))
+            report_add_message (run->report, AMAP_IMPORT_MESSAGE_NOTICE, 0,
+                                _("The file is a KMZ (zip) archive, not plain KML, and was read as one"));
 
           g_input_stream_close (G_INPUT_STREAM (stream), NULL, NULL);
           if (path != NULL)

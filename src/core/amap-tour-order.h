@@ -29,7 +29,10 @@ double   amap_tour_order_length   (const double *matrix,
  * construction (nearest neighbour or cheapest insertion), then 2-opt and
  * Or-opt moves until none improves. @order holds the user's order on
  * entry (a permutation of 0..n-1) and the new one on return; the new
- * order is never longer than the one given. Returns its length. */
+ * order is never longer than the one given (an equally long one is kept
+ * as given). Up to 12 stops the result is the exact optimum (a Held-Karp
+ * search); above, the heuristic adds a few seeded perturbation rounds, so
+ * the same input always gives the same order. Returns its length. */
 double   amap_tour_order_optimize (const double *matrix,
                                    guint         n,
                                    guint        *order);
@@ -46,7 +49,11 @@ double   amap_tour_order_optimize (const double *matrix,
  * On return @bus[i] is stop i's bus and @order lists all n stops grouped
  * by bus (bus 0's stops in visiting order, then bus 1's, …). Returns TRUE
  * when every bus is back within the limit (always TRUE without one).
- * @matrix must be in seconds (of driving).
+ * @matrix must be in seconds (of driving); @dwell_s may be NULL (no time
+ * at the stops). Exact up to 12 stops; above, a giant tour cut into runs,
+ * then stops moved and swapped between buses while the longest bus gets
+ * shorter. A bus may get no stops when there are more buses than it pays
+ * to use; it then has length 0.
  */
 gboolean amap_tour_order_split    (const double *matrix,
                                    const double *dwell_s,

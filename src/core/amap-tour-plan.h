@@ -12,6 +12,7 @@
 
 #include "amap-asset.h"
 #include "amap-route.h"
+#include "amap-routing.h"
 #include "amap-schedule.h"
 #include "amap-store.h"
 #include "amap-tour.h"
@@ -31,6 +32,7 @@ AmapTourPlan *amap_tour_plan_new              (AmapStore    *store,
                                                AmapTour     *tour,
                                                double        detour_factor,
                                                GError      **error);
+/* Transfer none: the plan's own copy of the tour. */
 AmapTour     *amap_tour_plan_get_tour         (AmapTourPlan *self);
 guint         amap_tour_plan_get_n_buses      (AmapTourPlan *self);
 /* The places, as latitude/longitude and a name for people. */
@@ -83,5 +85,23 @@ void          amap_tour_plan_optimize_async   (AmapTourPlan        *self,
 AmapTour     *amap_tour_plan_optimize_finish  (AmapTourPlan        *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+
+/* On the main thread: asks @client for the road legs of each bus whose
+ * legs are not all on the roads yet (one request per bus), and stores
+ * them in @store with the client's base URL, so that a plan made
+ * afterwards (amap_tour_plan_new() again) follows the roads, offline too.
+ * Fails with the client's translated message when the server is down,
+ * slow or answers something else (the tour keeps its straight legs; show
+ * the message), or with the store's. Legs of buses routed before a
+ * failure are kept. */
+void          amap_tour_plan_fetch_roads_async  (AmapTourPlan        *self,
+                                                 AmapStore           *store,
+                                                 AmapRoutingClient   *client,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean      amap_tour_plan_fetch_roads_finish (AmapTourPlan        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS

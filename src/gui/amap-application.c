@@ -13,6 +13,7 @@
 
 #include "amap-application.h"
 #include "amap-cli.h"
+#include "amap-cli-tours.h"
 #include "amap-error.h"
 #include "amap-file-chooser.h"
 #include "amap-preferences-window.h"
@@ -28,6 +29,8 @@ struct _AmapApplication
   GSettings      *settings;
   /* The map named by --database, opened before the first window. */
   AmapStore      *initial_store;
+  /* During local_command_line: the arguments the options left. */
+  char         ***arguments;
 };
 
 G_DEFINE_FINAL_TYPE (AmapApplication, amap_application, ADW_TYPE_APPLICATION)
@@ -375,7 +378,7 @@ run_headless (AmapApplication *self,
    * read it say when there is none. */
   if (import_path != NULL)
     store = amap_store_open (path, &error);
-  else if (export_path != NULL || list)
+  else if (export_path != NULL || list || amap_cli_tours_requested (options))
     store = amap_store_open_existing (path, FALSE, &error);
   if (store == NULL && error != NULL)
     {
@@ -424,6 +427,10 @@ run_headless (AmapApplication *self,
       return 1;
     }
 
+  if (amap_cli_tours_requested (options))
+    return amap_cli_tours_run (store, options, self->arguments != NULL && *self->arguments != NULL
+                                               ? (const char * const *) *self->arguments + 1 : NULL);
+
   return 0;
 }
 
@@ -446,7 +453,8 @@ amap_application_handle_local_options (GApplication *app,
       g_variant_dict_contains (options, "import") ||
       g_variant_dict_contains (options, "export") ||
       g_variant_dict_contains (options, "backup") ||
-      g_variant_dict_contains (options, "salvage"))
+      g_variant_dict_contains (options, "salvage") ||
+      amap_cli_tours_requested (options))
     return run_headless (self, options, database);
 
   if (database != NULL)
@@ -466,6 +474,24 @@ amap_application_handle_local_options (GApplication *app,
 }
 
 /* Overrides */
+
+/* The tour commands write files named after their options; those are
+ * left among the arguments, which handle_local_options cannot see. */
+static gboolean
+amap_application_local_command_line (GApplication   *app,
+                                     char         ***arguments,
+                                     int            *exit_status)
+{
+  AmapApplication *self = AMAP_APPLICATION (app);
+  gboolean handled;
+
+  self->arguments = arguments;
+  handled = G_APPLICATION_CLASS (amap_application_parent_class)->local_command_line (app, arguments,
+                                                                                    exit_status);
+  self->arguments = NULL;
+
+  return handled;
+}
 
 static void
 load_css (const char *resource)
@@ -604,6 +630,7 @@ amap_application_class_init (AmapApplicationClass *klass)
 
   object_class->dispose = amap_application_dispose;
 
+  app_class->local_command_line = amap_application_local_command_line;
   app_class->handle_local_options = amap_application_handle_local_options;
   app_class->startup = amap_application_startup;
   app_class->activate = amap_application_activate;
@@ -626,6 +653,12 @@ amap_application_init (AmapApplication *self)
       N_("Save a copy of the map as FILE (safe while the map is open)"), N_("FILE") },
     { "salvage", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Save what can still be read from a damaged map into the new map FILE"), N_("FILE") },
+    { "list-tours", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print every tour, one a line: name, number of stops, departure"), NULL },
+    { "itinerary", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Save the itinerary of the tour NAME as a PDF: --itinerary NAME FILE.pdf"), N_("NAME") },
+    { "export-tour", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Export the tour NAME as KML or GPX: --export-tour NAME FILE.kml|FILE.gpx"), N_("NAME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print the version and exit"), NULL },
     { NULL }
