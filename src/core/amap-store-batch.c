@@ -66,18 +66,27 @@ amap_store_batch_set_name (AmapStoreBatch *batch,
   batch->name = g_strdup (name);
 }
 
+void
+_amap_store_batch_add_change (AmapStoreBatch  *batch,
+                              AmapStoreChange *change)
+{
+  g_assert (batch != NULL && change != NULL);
+
+  if (batch->extra_changes == NULL)
+    batch->extra_changes = g_ptr_array_new ();
+  g_ptr_array_add (batch->extra_changes, change);
+}
+
 /* The first write of row @id in this batch: remember what it was. */
 static gboolean
 record_first_write (AmapStoreBatch  *batch,
                     gint64           id,
-                    gboolean        *first,
                     GError         **error)
 {
   g_autoptr(AmapAsset) before = NULL;
   gboolean was_deleted = FALSE;
 
-  *first = !g_hash_table_contains (batch->touched, &id);
-  if (!*first)
+  if (g_hash_table_contains (batch->touched, &id))
     return TRUE;
 
   if (!(before = _amap_store_read_asset (batch->store, id, &was_deleted, error)))
@@ -156,10 +165,8 @@ amap_store_batch_put (AmapStoreBatch  *batch,
     }
   else
     {
-      gboolean first = FALSE;
-
       /* It is that asset: it keeps its uuid and creation date. */
-      if (!record_first_write (batch, id, &first, error) ||
+      if (!record_first_write (batch, id, error) ||
           !_amap_store_read_identity (self, id, asset, error) ||
           !_amap_store_write_asset (self, asset, id, now, TRUE, error))
         return FALSE;
@@ -222,6 +229,13 @@ batch_free (AmapStoreBatch *batch)
   g_free (batch->name);
   if (batch->change != NULL)
     batch->change->klass->free (batch->change);
+  for (guint i = 0; batch->extra_changes != NULL && i < batch->extra_changes->len; i++)
+    {
+      AmapStoreChange *change = g_ptr_array_index (batch->extra_changes, i);
+
+      change->klass->free (change);
+    }
+  g_clear_pointer (&batch->extra_changes, g_ptr_array_unref);
   g_hash_table_unref (batch->touched);
   g_object_unref (batch->store);
   g_free (batch);
@@ -234,6 +248,11 @@ make_import_step (const char *name,
 {
   char *undo_label;
   char *redo_label;
+
+  /* Only tours, say. */
+  if (n_assets == 0)
+    return _amap_store_step_new (g_strdup_printf (_("Undo Import of “%s”"), name ? name : ""),
+                                 g_strdup_printf (_("Redo Import of “%s”"), name ? name : ""));
 
   if (name != NULL)
     {
@@ -287,12 +306,17 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
     }
 
   n_assets = _amap_store_import_change_get_n_assets (batch->change);
-  if (n_assets > 0)
+  if (n_assets > 0 || batch->extra_changes != NULL)
     {
-      /* Earlier steps stay valid: undo goes through this one first. */
+      /* Earlier steps stay valid: undo goes through this one first. The
+       * assets come first, so that undo takes back what refers to them
+       * (a tour's stops) before them. */
       AmapStoreStep *step = make_import_step (batch->name, n_assets);
 
       _amap_store_step_add_change (step, g_steal_pointer (&batch->change));
+      for (guint i = 0; batch->extra_changes != NULL && i < batch->extra_changes->len; i++)
+        _amap_store_step_add_change (step, g_ptr_array_index (batch->extra_changes, i));
+      g_clear_pointer (&batch->extra_changes, g_ptr_array_unref);
       _amap_store_push_step (self, step);
     }
 

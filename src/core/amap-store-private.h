@@ -162,6 +162,7 @@ struct _AmapStoreBatch
   char            *name;     /* what is imported ("tbilisi.kml"), for the undo label */
   AmapStoreChange *change;   /* the import's undo change (_amap_store_import_change_new) */
   GHashTable      *touched;  /* row ids written so far: each asset is recorded once */
+  GPtrArray       *extra_changes;  /* AmapStoreChange: what else the batch did (tours) */
 };
 
 /* Reused buffers for the values write_asset() builds, so that a batch of
@@ -315,6 +316,12 @@ _amap_store_import_change_update (AmapStoreChange *change,
 
 guint
 _amap_store_import_change_get_n_assets (AmapStoreChange *change);
+
+/* Something else a batch did (a tour it added: _amap_store_tour_change_new
+ * (NULL, tour)) becomes part of the import's undo step; takes @change. */
+void
+_amap_store_batch_add_change (AmapStoreBatch  *batch,
+                              AmapStoreChange *change);
 
 /* Many assets soft-deleted at once; takes @uuids (char *). */
 AmapStoreChange *
