@@ -334,6 +334,26 @@ test_import_export (Fixture       *fixture,
     g_clear_pointer (&err, g_free);
   }
 
+  /* Not over the map itself. */
+  {
+    const char *args[] = { "--database", fixture->path, "--export", fixture->path, "--list", NULL };
+    g_autoptr(GBytes) before = NULL;
+    g_autoptr(GBytes) after = NULL;
+    char *contents = NULL;
+    gsize length = 0;
+
+    g_file_get_contents (fixture->path, &contents, &length, &error);
+    before = g_bytes_new_take (contents, length);
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "is a map in use"));
+    g_file_get_contents (fixture->path, &contents, &length, &error);
+    after = g_bytes_new_take (contents, length);
+    g_assert_true (g_bytes_equal (before, after));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   {
     const char *args[] = { "--database", fixture->path, "--import", missing, NULL };
 
