@@ -239,14 +239,17 @@ copy_table (Salvage     *salvage,
       base = copied_any ? last : MAX (start, 0);
       fail = base;
       ok = 0;
-      for (step = 1; step > 0 && base <= G_MAXINT64 - step; step *= 2)
-        if (readable_from (select, base + step, &at_end))
-          {
-            ok = base + step;
-            break;
-          }
-        else
+      for (step = 1; base <= G_MAXINT64 - step; step *= 2)
+        {
+          if (readable_from (select, base + step, &at_end))
+            {
+              ok = base + step;
+              break;
+            }
           fail = base + step;
+          if (step > G_MAXINT64 / 2)
+            break;
+        }
 
       if (ok == 0)
         break;
