@@ -117,7 +117,7 @@ test_itinerary (void)
 
     reference = tour_fixture_file (&fixture, "reference.pdf");
     file = g_file_new_for_path (reference);
-    amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, NULL, NULL, &error);
+    amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
   }
 

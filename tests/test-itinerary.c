@@ -27,7 +27,7 @@ write_itinerary (TourFixture *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
-  amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, NULL, NULL, &error);
+  amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&path);
 }
@@ -203,7 +203,19 @@ test_late_warning (void)
   path = write_itinerary (&fixture, "late.pdf");
   first = tour_fixture_pdf_text (path, 1, 1);
   g_assert_nonnull (strstr (first, "Running late"));
-  g_assert_nonnull (strstr (first, "after the latest return"));
+  /* The minutes late are those between the times as printed. */
+  {
+    g_autoptr(AmapTourPlan) plan = tour_fixture_plan (&fixture);
+    GDateTime *back = amap_schedule_get_return (amap_tour_plan_get_schedule (plan, 0));
+    g_autofree char *back_text = g_date_time_format (back, "%H:%M");
+    int minutes = (int) (g_date_time_to_unix (back) / 60 - g_date_time_to_unix (latest) / 60);
+    g_autofree char *expected = g_strdup_printf ("back at %s, %d minutes after the latest return (09:20)",
+                                                 back_text, minutes);
+    g_autofree char *flat = g_strdelimit (g_strdup (first), "\n", ' ');
+
+    g_assert_cmpint (minutes, >, 1);
+    g_assert_nonnull (strstr (flat, expected));
+  }
 
 out:
   tour_fixture_teardown (&fixture);

@@ -34,7 +34,7 @@ export_to (TourFixture *tour,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
-  amap_tour_export_file (plan, file, format, NULL, NULL, &error);
+  amap_tour_export_file (plan, file, format, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -407,7 +407,7 @@ test_failure_keeps_file (Fixture       *fixture,
 
   for (format = AMAP_TOUR_FORMAT_KML; format <= AMAP_TOUR_FORMAT_PDF; format++)
     {
-      g_assert_false (amap_tour_export_file (plan, file, format, NULL, cancellable, &error));
+      g_assert_false (amap_tour_export_file (plan, file, format, NULL, NULL, cancellable, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_clear_error (&error);
     }
@@ -423,10 +423,46 @@ test_failure_keeps_file (Fixture       *fixture,
   {
     g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent-dir/tour.kml");
 
-    g_assert_false (amap_tour_export_file (plan, missing, AMAP_TOUR_FORMAT_KML, NULL, NULL, &error));
+    g_assert_false (amap_tour_export_file (plan, missing, AMAP_TOUR_FORMAT_KML, NULL, NULL, NULL, &error));
     g_assert_error (error, AMAP_ERROR, AMAP_ERROR_IO);
     g_assert_nonnull (strstr (error->message, "/nonexistent-dir/tour.kml"));
   }
+}
+
+static void
+on_exported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* In a worker thread, as the window exports: the same file. */
+static void
+test_async (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(AmapTourPlan) plan = tour_fixture_plan (&fixture->tour);
+  g_autofree char *path = tour_fixture_file (&fixture->tour, "async.gpx");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+
+  amap_tour_export_file_async (plan, file, AMAP_TOUR_FORMAT_GPX, NULL, NULL, NULL, on_exported_cb, &result);
+  g_clear_object (&plan);  /* the export keeps what it needs */
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (amap_tour_export_file_finish (result, &error));
+  g_assert_no_error (error);
+
+  /* The same document as the synchronous export, but for its time stamp. */
+  g_assert_true (g_file_get_contents (fixture->gpx, &expected, NULL, NULL));
+  g_assert_true (g_file_get_contents (path, &got, NULL, NULL));
+  g_assert_cmpstr (strstr (got, "</metadata>"), ==, strstr (expected, "</metadata>"));
 }
 
 int
@@ -449,6 +485,7 @@ main (int   argc,
   ADD ("/tour-export/gpx/extensions", test_gpx_extensions, 1);
   ADD ("/tour-export/gpx/buses", test_gpx_buses, 2);
   ADD ("/tour-export/failure-keeps-file", test_failure_keeps_file, 1);
+  ADD ("/tour-export/async", test_async, 1);
 
   return g_test_run ();
 }

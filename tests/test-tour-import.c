@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "amap-error.h"
+#include "amap-kmz-writer.h"
 #include "amap-tour-export.h"
 #include "amap-tour-import.h"
 #include "tour-fixtures.h"
@@ -27,7 +28,7 @@ export_tour (TourFixture    *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
-  amap_tour_export_file (plan, file, format, NULL, NULL, &error);
+  amap_tour_export_file (plan, file, format, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   return g_steal_pointer (&path);
 }
@@ -276,6 +277,43 @@ test_mymaps_directions (void)
   tour_fixture_teardown (&fixture);
 }
 
+/* The same layer inside a KMZ, as My Maps downloads it. */
+static void
+test_mymaps_kmz (void)
+{
+  TourFixture fixture;
+  g_autofree char *kml = data_path ("mymaps-directions.kml");
+  g_autofree char *kmz = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GPtrArray) categories = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  tour_fixture_setup (&fixture, 0, 1);
+  kmz = tour_fixture_file (&fixture, "directions.kmz");
+  g_assert_true (g_file_get_contents (kml, &contents, &length, NULL));
+  {
+    g_autoptr(GInputStream) doc = g_memory_input_stream_new_from_data (contents, length, NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (kmz);
+    g_autoptr(GFileOutputStream) out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+
+    g_assert_no_error (error);
+    amap_kmz_writer_write (G_OUTPUT_STREAM (out), doc, length, categories, NULL, &error);
+    g_assert_no_error (error);
+    g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  tours = import (fixture.store, kmz, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tours->len, ==, 1);
+  assert_stop_names (fixture.store, g_ptr_array_index (tours, 0), (const char * const[]) {
+    "La Clínica de la Raza", "Unity Council", "Iglesia San José", NULL });
+
+  tour_fixture_teardown (&fixture);
+}
+
 /* A GPX route as a GPS unit writes it: names only. */
 static void
 test_gpx_foreign (void)
@@ -417,6 +455,56 @@ test_refused (void)
   tour_fixture_teardown (&fixture);
 }
 
+static void
+on_imported_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+on_reset_cb (AmapStore *store,
+             gpointer   user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* In a worker thread, as the window imports: the map sees the new tour. */
+static void
+test_async (void)
+{
+  TourFixture fixture;
+  g_autofree char *path = data_path ("mymaps-directions.kml");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  guint resets = 0;
+
+  tour_fixture_setup (&fixture, 1, 1);
+  g_signal_connect (fixture.store, "reset", G_CALLBACK (on_reset_cb), &resets);
+
+  amap_tour_import_file_async (fixture.store, file, NULL, NULL, on_imported_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  tours = amap_tour_import_file_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tours->len, ==, 1);
+  g_assert_cmpuint (resets, >=, 1);
+
+  all = amap_store_list_tours (fixture.store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2);
+  assert_stop_names (fixture.store, g_ptr_array_index (tours, 0), (const char * const[]) {
+    "La Clínica de la Raza", "Unity Council", "Iglesia San José", NULL });
+
+  tour_fixture_teardown (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,9 +519,11 @@ main (int   argc,
   g_test_add_data_func ("/tour-import/kml-buses", GINT_TO_POINTER (AMAP_TOUR_FORMAT_KML), test_buses);
   g_test_add_data_func ("/tour-import/gpx-buses", GINT_TO_POINTER (AMAP_TOUR_FORMAT_GPX), test_buses);
   g_test_add_func ("/tour-import/mymaps-directions", test_mymaps_directions);
+  g_test_add_func ("/tour-import/mymaps-kmz", test_mymaps_kmz);
   g_test_add_func ("/tour-import/gpx-foreign", test_gpx_foreign);
   g_test_add_func ("/tour-import/gpx-10", test_gpx_10);
   g_test_add_func ("/tour-import/refused", test_refused);
+  g_test_add_func ("/tour-import/async", test_async);
 
   return g_test_run ();
 }

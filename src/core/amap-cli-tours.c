@@ -44,13 +44,15 @@ detour_factor (void)
   return factor >= 1 ? factor : AMAP_ROUTING_DEFAULT_DETOUR_FACTOR;
 }
 
-/* The tile cache of the base map the window shows (amap-map-view.c). */
+/* The tile cache of the base map the window shows (amap-map-view.c), and
+ * its credit (NULL: OpenStreetMap's). */
 static char *
-dup_tile_dir (void)
+dup_tile_dir (char **attribution)
 {
   g_autoptr(GSettings) settings = lookup_settings ("base-map");
   g_autofree char *base_map = NULL;
 
+  *attribution = NULL;
   if (settings == NULL)
     return amap_map_render_dup_tile_dir ("osm-standard");
 
@@ -66,8 +68,14 @@ dup_tile_dir (void)
       g_strstrip (url);
       if (url[0] != '\0' && strstr (url, "{z}") != NULL)
         {
+          g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_PARSE_RELAXED, NULL);
+
           digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
           key = g_strdup_printf ("custom-%.16s", digest);
+          /* Translators: the credit of a custom tile server on a printed map */
+          *attribution = uri != NULL && g_uri_get_host (uri) != NULL
+                         ? g_strdup_printf (_("Tiles: %s"), g_uri_get_host (uri))
+                         : g_strdup (_("Custom tile server"));
           return amap_map_render_dup_tile_dir (key);
         }
     }
@@ -170,6 +178,7 @@ amap_cli_itinerary (AmapStore   *store,
   g_autoptr(AmapTourPlan) plan = NULL;
   g_autoptr(GFile) file = NULL;
   g_autofree char *tile_dir = NULL;
+  g_autofree char *attribution = NULL;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
   g_return_val_if_fail (tour_name != NULL, FALSE);
@@ -180,9 +189,9 @@ amap_cli_itinerary (AmapStore   *store,
     return FALSE;
 
   file = g_file_new_for_commandline_arg (path);
-  tile_dir = dup_tile_dir ();
+  tile_dir = dup_tile_dir (&attribution);
 
-  return amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, tile_dir, NULL, error);
+  return amap_tour_export_file (plan, file, AMAP_TOUR_FORMAT_PDF, tile_dir, attribution, NULL, error);
 }
 
 gboolean
@@ -212,7 +221,7 @@ amap_cli_export_tour (AmapStore   *store,
   if (plan == NULL)
     return FALSE;
 
-  return amap_tour_export_file (plan, file, format, NULL, NULL, error);
+  return amap_tour_export_file (plan, file, format, NULL, NULL, NULL, error);
 }
 
 gboolean

@@ -405,6 +405,16 @@ bus_new_from_plan (AmapTourPlan *plan,
   latest = amap_tour_get_latest_return (tour);
   bus->latest_return = latest != NULL ? g_date_time_ref (latest) : NULL;
 
+  /* The minutes late between the times as printed (to the minute), so
+   * that "back at 10:06, 6 minutes after 10:00" adds up. */
+  if (bus->late && bus->back != NULL && latest != NULL)
+    {
+      gint64 back_minute = g_date_time_to_unix (bus->back) / 60;
+      gint64 latest_minute = g_date_time_to_unix (latest) / 60;
+
+      bus->minutes_late = (int) MAX (back_minute - latest_minute, 1);
+    }
+
   last_leg = amap_tour_plan_get_leg (plan, index, n_stops);
   if (last_leg != NULL)
     {

@@ -540,6 +540,52 @@ remove_fts (AmapStore  *self,
   return stored != NULL && write_fts (self, STMT_FTS_DELETE, id, stored, error);
 }
 
+/* Fills the FTS table and the R*Tree afresh from the assets (a salvaged
+ * map). Runs inside a transaction. */
+gboolean
+_amap_store_rebuild_indexes (AmapStore  *self,
+                             GError    **error)
+{
+  g_autoptr(sqlite3_stmt) ids = NULL;
+  int rc;
+
+  if (!_amap_store_exec_sql (self,
+                             "INSERT INTO asset_fts (asset_fts) VALUES ('delete-all');"
+                             "DELETE FROM asset_rtree;",
+                             error))
+    return FALSE;
+
+  if (!(ids = _amap_store_prepare (self, "SELECT id, deleted FROM assets ORDER BY id", error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (ids)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (ids, 0);
+      gboolean deleted = sqlite3_column_int (ids, 1) != 0;
+      g_autoptr(AmapAsset) asset = _amap_store_read_asset (self, id, NULL, error);
+      sqlite3_stmt *stmt;
+
+      /* Deleted assets keep their FTS row, as write_asset() leaves it. */
+      if (asset == NULL || !write_fts (self, STMT_FTS_INSERT, id, asset, error))
+        return FALSE;
+
+      if (deleted || !amap_asset_get_has_location (asset))
+        continue;
+      if (!(stmt = _amap_store_get_stmt (self, STMT_RTREE_INSERT, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
+      sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  return TRUE;
+}
+
 int
 _amap_store_compare_batch_point_ids (gconstpointer a,
                                      gconstpointer b)
@@ -962,6 +1008,102 @@ amap_store_delete_asset (AmapStore   *self,
   g_signal_emit (self, amap_store_signals[ASSET_REMOVED], 0, amap_asset_get_uuid (before));
 
   return TRUE;
+}
+
+gboolean
+amap_store_delete_assets (AmapStore           *self,
+                          const char * const  *uuids,
+                          guint                n_uuids,
+                          GError             **error)
+{
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autofree char *single_name = NULL;
+  gint64 now = _amap_store_now_seconds ();
+  AmapStoreStep *step;
+  char *undo_label;
+  char *redo_label;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uuids != NULL || n_uuids == 0, FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  if (!_amap_store_begin (self, error))
+    return FALSE;
+
+  deleted = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_uuids; i++)
+    {
+      gboolean was_deleted = FALSE;
+      gint64 id = _amap_store_lookup_uuid (self, uuids[i], &was_deleted, error);
+
+      if (id < 0)
+        goto failed;
+      /* Gone already (another window): nothing to delete. */
+      if (id == 0 || was_deleted)
+        continue;
+      /* The same uuid twice in the selection. */
+      if (g_ptr_array_find_with_equal_func (deleted, uuids[i], g_str_equal, NULL))
+        continue;
+
+      if (deleted->len == 0)
+        {
+          g_autoptr(AmapAsset) asset = _amap_store_read_asset (self, id, NULL, error);
+
+          if (asset == NULL)
+            goto failed;
+          single_name = g_strdup (amap_asset_get_name (asset));
+        }
+
+      if (!_amap_store_set_deleted (self, id, TRUE, now, error))
+        goto failed;
+      g_ptr_array_add (deleted, g_strdup (uuids[i]));
+    }
+
+  if (deleted->len == 0)
+    {
+      _amap_store_rollback (self);
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                           _("These assets are no longer on the map. They may have been "
+                             "deleted in another window."));
+      return FALSE;
+    }
+
+  if (!_amap_store_touch_map (self, now, error) || !_amap_store_commit (self, error))
+    goto failed;
+
+  if (deleted->len == 1)
+    {
+      undo_label = g_strdup_printf (_("Undo Delete “%s”"), single_name);
+      redo_label = g_strdup_printf (_("Redo Delete “%s”"), single_name);
+    }
+  else
+    {
+      /* Translators: %u is the number of assets, always more than one. */
+      undo_label = g_strdup_printf (ngettext ("Undo Delete %u Asset", "Undo Delete %u Assets",
+                                              deleted->len),
+                                    deleted->len);
+      redo_label = g_strdup_printf (ngettext ("Redo Delete %u Asset", "Redo Delete %u Assets",
+                                              deleted->len),
+                                    deleted->len);
+    }
+
+  step = _amap_store_step_new (undo_label, redo_label);
+  _amap_store_step_add_change (step, _amap_store_delete_change_new (g_ptr_array_ref (deleted)));
+  _amap_store_push_step (self, step);
+
+  if (deleted->len > 256)
+    g_signal_emit (self, amap_store_signals[RESET], 0);
+  else
+    for (guint i = 0; i < deleted->len; i++)
+      g_signal_emit (self, amap_store_signals[ASSET_REMOVED], 0, g_ptr_array_index (deleted, i));
+
+  return TRUE;
+
+failed:
+  _amap_store_rollback (self);
+  return FALSE;
 }
 
 gboolean

@@ -49,9 +49,52 @@ amap_store_batch_begin (AmapStore  *self,
   batch = g_new0 (AmapStoreBatch, 1);
   batch->store = g_object_ref (self);
   batch->points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+  batch->change = _amap_store_import_change_new ();
+  batch->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->batch = batch;
 
   return batch;
+}
+
+void
+amap_store_batch_set_name (AmapStoreBatch *batch,
+                           const char     *name)
+{
+  g_return_if_fail (batch != NULL);
+
+  g_free (batch->name);
+  batch->name = g_strdup (name);
+}
+
+void
+_amap_store_batch_add_change (AmapStoreBatch  *batch,
+                              AmapStoreChange *change)
+{
+  g_assert (batch != NULL && change != NULL);
+
+  if (batch->extra_changes == NULL)
+    batch->extra_changes = g_ptr_array_new ();
+  g_ptr_array_add (batch->extra_changes, change);
+}
+
+/* The first write of row @id in this batch: remember what it was. */
+static gboolean
+record_first_write (AmapStoreBatch  *batch,
+                    gint64           id,
+                    GError         **error)
+{
+  g_autoptr(AmapAsset) before = NULL;
+  gboolean was_deleted = FALSE;
+
+  if (g_hash_table_contains (batch->touched, &id))
+    return TRUE;
+
+  if (!(before = _amap_store_read_asset (batch->store, id, &was_deleted, error)))
+    return FALSE;
+
+  _amap_store_import_change_update (batch->change, before, was_deleted);
+  g_hash_table_add (batch->touched, g_memdup2 (&id, sizeof id));
+  return TRUE;
 }
 
 /**
@@ -117,11 +160,14 @@ amap_store_batch_put (AmapStoreBatch  *batch,
     {
       if (!(id = _amap_store_write_asset (self, asset, 0, now, TRUE, error)))
         return FALSE;
+      _amap_store_import_change_add (batch->change, amap_asset_get_uuid (asset));
+      g_hash_table_add (batch->touched, g_memdup2 (&id, sizeof id));
     }
   else
     {
       /* It is that asset: it keeps its uuid and creation date. */
-      if (!_amap_store_read_identity (self, id, asset, error) ||
+      if (!record_first_write (batch, id, error) ||
+          !_amap_store_read_identity (self, id, asset, error) ||
           !_amap_store_write_asset (self, asset, id, now, TRUE, error))
         return FALSE;
       if (updated != NULL)
@@ -180,21 +226,69 @@ batch_free (AmapStoreBatch *batch)
     batch->store->batch = NULL;
   _amap_store_exec_sql (batch->store, "PRAGMA cache_size = -2000", NULL);
   g_array_unref (batch->points);
+  g_free (batch->name);
+  if (batch->change != NULL)
+    batch->change->klass->free (batch->change);
+  for (guint i = 0; batch->extra_changes != NULL && i < batch->extra_changes->len; i++)
+    {
+      AmapStoreChange *change = g_ptr_array_index (batch->extra_changes, i);
+
+      change->klass->free (change);
+    }
+  g_clear_pointer (&batch->extra_changes, g_ptr_array_unref);
+  g_hash_table_unref (batch->touched);
   g_object_unref (batch->store);
   g_free (batch);
+}
+
+/* The undo step of an import of @n_assets assets. */
+static AmapStoreStep *
+make_import_step (const char *name,
+                  guint       n_assets)
+{
+  char *undo_label;
+  char *redo_label;
+
+  /* Only tours, say. */
+  if (n_assets == 0)
+    return _amap_store_step_new (g_strdup_printf (_("Undo Import of “%s”"), name ? name : ""),
+                                 g_strdup_printf (_("Redo Import of “%s”"), name ? name : ""));
+
+  if (name != NULL)
+    {
+      /* Translators: %s is a file name, %u the number of assets imported or updated. */
+      undo_label = g_strdup_printf (ngettext ("Undo Import of “%s” (%u Asset)",
+                                              "Undo Import of “%s” (%u Assets)", n_assets),
+                                    name, n_assets);
+      redo_label = g_strdup_printf (ngettext ("Redo Import of “%s” (%u Asset)",
+                                              "Redo Import of “%s” (%u Assets)", n_assets),
+                                    name, n_assets);
+    }
+  else
+    {
+      undo_label = g_strdup_printf (ngettext ("Undo Import (%u Asset)",
+                                              "Undo Import (%u Assets)", n_assets),
+                                    n_assets);
+      redo_label = g_strdup_printf (ngettext ("Redo Import (%u Asset)",
+                                              "Redo Import (%u Assets)", n_assets),
+                                    n_assets);
+    }
+
+  return _amap_store_step_new (undo_label, redo_label);
 }
 
 /**
  * amap_store_batch_commit:
  *
  * Commits and frees the batch (also on error, after rolling back), then
- * emits "reset" once.
+ * emits "reset" once. What the batch wrote becomes one undo step.
  */
 gboolean
 amap_store_batch_commit (AmapStoreBatch  *batch,
                          GError         **error)
 {
   g_autoptr(AmapStore) self = NULL;
+  guint n_assets;
   guint n_puts;
 
   g_return_val_if_fail (batch != NULL, FALSE);
@@ -211,14 +305,25 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
       return FALSE;
     }
 
+  n_assets = _amap_store_import_change_get_n_assets (batch->change);
+  if (n_assets > 0 || batch->extra_changes != NULL)
+    {
+      /* Earlier steps stay valid: undo goes through this one first. The
+       * assets come first, so that undo takes back what refers to them
+       * (a tour's stops) before them. */
+      AmapStoreStep *step = make_import_step (batch->name, n_assets);
+
+      _amap_store_step_add_change (step, g_steal_pointer (&batch->change));
+      for (guint i = 0; batch->extra_changes != NULL && i < batch->extra_changes->len; i++)
+        _amap_store_step_add_change (step, g_ptr_array_index (batch->extra_changes, i));
+      g_clear_pointer (&batch->extra_changes, g_ptr_array_unref);
+      _amap_store_push_step (self, step);
+    }
+
   batch_free (batch);
 
   if (n_puts > 0)
-    {
-      /* Undo steps may refer to what the import just overwrote. */
-      _amap_store_clear_history (self);
-      g_signal_emit (self, amap_store_signals[RESET], 0);
-    }
+    g_signal_emit (self, amap_store_signals[RESET], 0);
 
   return TRUE;
 }

@@ -274,6 +274,296 @@ _amap_store_push_undo (AmapStore *self,
   _amap_store_push_step (self, step);
 }
 
+/* Changes of many assets: an import, a bulk delete */
+
+/* An asset an import wrote over: its values before, and (only while the
+ * import is undone) after. */
+typedef struct
+{
+  AmapAsset *before;
+  AmapAsset *after;
+  gboolean   was_deleted;  /* a deleted asset the import brought back */
+} UpdatedAsset;
+
+/*
+ * An import of many placemarks: the uuids of the assets it added and
+ * copies of the assets it updated, as they were before. The state after
+ * the import is still in the file, so it is read when the import is undone
+ * (and dropped again at redo): a step of 100,000 added assets holds
+ * 100,000 uuids, not 200,000 copies. Undoing soft-deletes what the import
+ * added, so even that loses nothing.
+ */
+typedef struct
+{
+  AmapStoreChange  parent;
+  GPtrArray       *added;    /* char *uuid */
+  GArray          *updated;  /* UpdatedAsset */
+} ImportChange;
+
+static void
+updated_asset_clear (gpointer data)
+{
+  UpdatedAsset *updated = data;
+
+  g_clear_object (&updated->before);
+  g_clear_object (&updated->after);
+}
+
+/* Soft-deletes (or brings back) each of @uuids. */
+static gboolean
+set_deleted_all (AmapStore  *self,
+                 GPtrArray  *uuids,
+                 gboolean    deleted,
+                 gint64      now,
+                 GError    **error)
+{
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      gint64 id = _amap_store_lookup_uuid (self, g_ptr_array_index (uuids, i), NULL, error);
+
+      if (id < 0)
+        return FALSE;
+      if (id == 0)
+        {
+          g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                               _("An asset of this step is no longer on the map, so the "
+                                 "step cannot be undone."));
+          return FALSE;
+        }
+      if (!_amap_store_set_deleted (self, id, deleted, now, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+import_change_apply (AmapStore        *self,
+                     AmapStoreChange  *change,
+                     gboolean          undo,
+                     GError          **error)
+{
+  ImportChange *import = (ImportChange *) change;
+  gint64 now = _amap_store_now_seconds ();
+
+  for (guint i = 0; i < import->updated->len; i++)
+    {
+      UpdatedAsset *updated = &g_array_index (import->updated, UpdatedAsset, i);
+      g_autoptr(AmapAsset) target = NULL;
+      gint64 id;
+
+      id = _amap_store_lookup_uuid (self, amap_asset_get_uuid (updated->before), NULL, error);
+      if (id < 0)
+        return FALSE;
+      if (id == 0)
+        {
+          g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                               _("An asset of this step is no longer on the map, so the "
+                                 "step cannot be undone."));
+          return FALSE;
+        }
+
+      if (undo)
+        {
+          g_clear_object (&updated->after);
+          if (!(updated->after = _amap_store_read_asset (self, id, NULL, error)))
+            return FALSE;
+          target = amap_asset_copy (updated->before);
+        }
+      else
+        {
+          if (updated->after == NULL)
+            continue;
+          target = amap_asset_copy (updated->after);
+        }
+
+      /* The values come back with their dates. */
+      if (!_amap_store_write_asset (self, target, id, now, TRUE, error))
+        return FALSE;
+      if (undo && updated->was_deleted &&
+          !_amap_store_set_deleted (self, id, TRUE, now, error))
+        return FALSE;
+    }
+
+  return set_deleted_all (self, import->added, undo, now, error);
+}
+
+static void
+import_change_emit (AmapStore       *self,
+                    AmapStoreChange *change,
+                    gboolean         undo)
+{
+  ImportChange *import = (ImportChange *) change;
+
+  /* The after-state is in the file again: no need to hold it. */
+  if (!undo)
+    for (guint i = 0; i < import->updated->len; i++)
+      g_clear_object (&g_array_index (import->updated, UpdatedAsset, i).after);
+
+  g_signal_emit (self, amap_store_signals[RESET], 0);
+}
+
+static void
+import_change_free (AmapStoreChange *change)
+{
+  ImportChange *import = (ImportChange *) change;
+
+  g_ptr_array_unref (import->added);
+  g_array_unref (import->updated);
+  g_free (import);
+}
+
+static const AmapStoreChangeClass import_change_class = {
+  import_change_apply,
+  import_change_emit,
+  import_change_free,
+};
+
+AmapStoreChange *
+_amap_store_import_change_new (void)
+{
+  ImportChange *change = g_new0 (ImportChange, 1);
+
+  change->parent.klass = &import_change_class;
+  change->added = g_ptr_array_new_with_free_func (g_free);
+  change->updated = g_array_new (FALSE, TRUE, sizeof (UpdatedAsset));
+  g_array_set_clear_func (change->updated, updated_asset_clear);
+
+  return &change->parent;
+}
+
+void
+_amap_store_import_change_add (AmapStoreChange *change,
+                               const char      *uuid)
+{
+  ImportChange *import = (ImportChange *) change;
+
+  g_assert (change->klass == &import_change_class);
+  g_ptr_array_add (import->added, g_strdup (uuid));
+}
+
+void
+_amap_store_import_change_update (AmapStoreChange *change,
+                                  AmapAsset       *before,
+                                  gboolean         was_deleted)
+{
+  ImportChange *import = (ImportChange *) change;
+  UpdatedAsset updated = { g_object_ref (before), NULL, was_deleted };
+
+  g_assert (change->klass == &import_change_class);
+  g_array_append_val (import->updated, updated);
+}
+
+guint
+_amap_store_import_change_get_n_assets (AmapStoreChange *change)
+{
+  ImportChange *import = (ImportChange *) change;
+
+  g_assert (change->klass == &import_change_class);
+  return import->added->len + import->updated->len;
+}
+
+/* Many assets deleted at once: their rows stay (soft delete), so the
+ * uuids are all the step needs. */
+typedef struct
+{
+  AmapStoreChange  parent;
+  GPtrArray       *uuids;
+} DeleteChange;
+
+/* Beyond this many, one "reset" says it more cheaply than one signal per
+ * asset. */
+#define MAX_SIGNALS_PER_STEP 256
+
+static gboolean
+delete_change_apply (AmapStore        *self,
+                     AmapStoreChange  *change,
+                     gboolean          undo,
+                     GError          **error)
+{
+  DeleteChange *delete = (DeleteChange *) change;
+
+  return set_deleted_all (self, delete->uuids, !undo, _amap_store_now_seconds (), error);
+}
+
+static void
+delete_change_emit (AmapStore       *self,
+                    AmapStoreChange *change,
+                    gboolean         undo)
+{
+  DeleteChange *delete = (DeleteChange *) change;
+
+  if (delete->uuids->len > MAX_SIGNALS_PER_STEP)
+    {
+      g_signal_emit (self, amap_store_signals[RESET], 0);
+      return;
+    }
+
+  for (guint i = 0; i < delete->uuids->len; i++)
+    {
+      const char *uuid = g_ptr_array_index (delete->uuids, i);
+
+      if (!undo)
+        g_signal_emit (self, amap_store_signals[ASSET_REMOVED], 0, uuid);
+      else
+        {
+          gint64 id = _amap_store_lookup_uuid (self, uuid, NULL, NULL);
+
+          if (id > 0)
+            _amap_store_emit_asset (self, ASSET_ADDED, id);
+        }
+    }
+}
+
+static void
+delete_change_free (AmapStoreChange *change)
+{
+  DeleteChange *delete = (DeleteChange *) change;
+
+  g_ptr_array_unref (delete->uuids);
+  g_free (delete);
+}
+
+static const AmapStoreChangeClass delete_change_class = {
+  delete_change_apply,
+  delete_change_emit,
+  delete_change_free,
+};
+
+AmapStoreChange *
+_amap_store_delete_change_new (GPtrArray *uuids)
+{
+  DeleteChange *change = g_new0 (DeleteChange, 1);
+
+  change->parent.klass = &delete_change_class;
+  change->uuids = uuids;
+
+  return &change->parent;
+}
+
+/* Steps across stores */
+
+AmapStoreStep *
+amap_store_take_last_step (AmapStore *self)
+{
+  AmapStoreStep *step;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (self->undo_stack->len == 0)
+    return NULL;
+
+  step = g_ptr_array_steal_index (self->undo_stack, self->undo_stack->len - 1);
+  _amap_store_update_undo_state (self);
+  return step;
+}
+
+void
+amap_store_step_free (AmapStoreStep *step)
+{
+  _amap_store_step_free (step);
+}
+
 /* Undo / redo */
 
 gboolean

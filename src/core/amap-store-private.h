@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <sys/types.h>
+
 #include <sqlite3.h>
 
 #include "amap-asset.h"
@@ -29,12 +31,32 @@ AmapStore *amap_store_open_full                     (const char *path,
                                                      gboolean    force_read_only,
                                                      GError    **error);
 
+/* How a store opens its file. */
+typedef enum
+{
+  AMAP_STORE_OPEN_CREATE    = 1 << 0,  /* make a new map when there is none */
+  AMAP_STORE_OPEN_READ_ONLY = 1 << 1,  /* as if the file were not writable */
+  AMAP_STORE_OPEN_AS_IS     = 1 << 2,  /* only the connection: no migration, no
+                                        * metadata (a backup copies any version) */
+} AmapStoreOpenFlags;
+
+AmapStore *_amap_store_open_with_flags              (const char          *path,
+                                                     AmapStoreOpenFlags   flags,
+                                                     GError             **error);
+
 /* Runs PRAGMA max_page_count on the store's connection, so that writes
  * beyond it fail with SQLITE_FULL exactly as on a full disk. Returns the
  * page count now in use. */
 gint64     amap_store_set_max_page_count_for_testing (AmapStore  *self,
                                                       gint64      max_page_count);
 
+
+/* The error a failed SQLite call on the map @path gives (@rc: an extended
+ * result code; @system_errno: the errno behind it, or 0). */
+void       amap_store_file_error_for_testing         (const char  *path,
+                                                      int          rc,
+                                                      int          system_errno,
+                                                      GError     **error);
 
 /* What the files of the store share: amap-store.c (the connection,
  * statements, transactions, schema and migrations), amap-store-assets.c,
@@ -121,6 +143,8 @@ typedef struct {
   AmapAsset *after;
 } UndoStep;
 
+typedef struct _AmapStoreChange AmapStoreChange;
+
 /* A location that goes into the R*Tree when the batch commits. */
 typedef struct
 {
@@ -132,9 +156,13 @@ typedef struct
 
 struct _AmapStoreBatch
 {
-  AmapStore *store;
-  guint      n_puts;
-  GArray    *points;  /* BatchPoint, one for each write of the batch */
+  AmapStore       *store;
+  guint            n_puts;
+  GArray          *points;   /* BatchPoint, one for each write of the batch */
+  char            *name;     /* what is imported ("tbilisi.kml"), for the undo label */
+  AmapStoreChange *change;   /* the import's undo change (_amap_store_import_change_new) */
+  GHashTable      *touched;  /* row ids written so far: each asset is recorded once */
+  GPtrArray       *extra_changes;  /* AmapStoreChange: what else the batch did (tours) */
 };
 
 /* Reused buffers for the values write_asset() builds, so that a batch of
@@ -173,6 +201,17 @@ struct _AmapStore
 
   AmapStoreBatch *batch;
   WriteBuffers    buffers;
+
+  /* The file, as the process-wide list of open maps knows it (see
+   * amap-store.c, "Open maps"). */
+  dev_t           file_dev;
+  ino_t           file_ino;
+  gboolean        registered;
+  /* PRAGMA quick_check ran (before the first write) and found it sound. */
+  gboolean        checked;
+  /* A checkpoint after a commit failed for lack of space: the next write
+   * tries it first, and so does closing. */
+  gboolean        checkpoint_pending;
 };
 
 
@@ -204,8 +243,7 @@ extern guint amap_store_signals[N_SIGNALS];
 
 /* History (amap-store-history.c) */
 
-typedef struct _AmapStoreStep AmapStoreStep;
-typedef struct _AmapStoreChange AmapStoreChange;
+/* AmapStoreStep is declared in amap-store.h, AmapStoreChange above. */
 
 /* One kind of change the history can undo and redo. */
 typedef struct
@@ -261,6 +299,34 @@ AmapStoreChange *
 _amap_store_asset_change_new (AmapAsset *before,
                               AmapAsset *after);
 
+/* An import's one change: what it added and updated (see
+ * amap-store-history.c). The batch records into it as it writes. */
+AmapStoreChange *
+_amap_store_import_change_new (void);
+
+void
+_amap_store_import_change_add (AmapStoreChange *change,
+                               const char      *uuid);
+
+/* @before: the asset as it was (the change keeps a reference). */
+void
+_amap_store_import_change_update (AmapStoreChange *change,
+                                  AmapAsset       *before,
+                                  gboolean         was_deleted);
+
+guint
+_amap_store_import_change_get_n_assets (AmapStoreChange *change);
+
+/* Something else a batch did (a tour it added: _amap_store_tour_change_new
+ * (NULL, tour)) becomes part of the import's undo step; takes @change. */
+void
+_amap_store_batch_add_change (AmapStoreBatch  *batch,
+                              AmapStoreChange *change);
+
+/* Many assets soft-deleted at once; takes @uuids (char *). */
+AmapStoreChange *
+_amap_store_delete_change_new (GPtrArray *uuids);
+
 /* One asset's step, with its labels ("Undo Edit “Café Luna”"). */
 void
 _amap_store_push_undo (AmapStore *self,
@@ -288,6 +354,17 @@ _amap_store_set_sqlite_error (AmapStore  *self,
 gboolean
 _amap_store_check_writable (AmapStore  *self,
                             GError    **error);
+
+/* The error of a failed SQLite call on the map @path (no store needed). */
+void
+_amap_store_set_file_error (const char  *path,
+                            int          rc,
+                            int          system_errno,
+                            GError     **error);
+
+/* The URI of a read-only connection to @path that leaves nothing behind. */
+char *
+_amap_store_read_only_uri (const char *path);
 
 sqlite3_stmt *
 _amap_store_get_stmt (AmapStore  *self,
@@ -418,6 +495,10 @@ _amap_store_collect_strings (AmapStore     *self,
 /* Adds the tours' signals; called by amap_store_class_init(). */
 void
 _amap_store_tours_class_init (AmapStoreClass *klass);
+
+gboolean
+_amap_store_rebuild_indexes (AmapStore  *self,
+                             GError    **error);
 
 /* Categories (amap-store-categories.c) */
 

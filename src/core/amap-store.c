@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -255,54 +257,196 @@ _amap_store_now_seconds (void)
 
 /* Errors */
 
-/* Turns a failed SQLite call into an error a user can act on. */
-gboolean
-_amap_store_set_sqlite_error (AmapStore  *self,
-                              int         rc,
-                              GError    **error)
+/* The sentence that says what can be done about a damaged map: open the
+ * backup a migration left, if any, or a copy made with Back Up Map, or save
+ * what can still be read into a new map. */
+static char *
+damaged_advice (const char *path)
 {
+  for (int version = AMAP_STORE_SCHEMA_VERSION; version >= 1; version--)
+    {
+      g_autofree char *backup = g_strdup_printf ("%s.backup-v%d", path, version);
+
+      if (g_file_test (backup, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *display = g_filename_display_name (backup);
+
+          return g_strdup_printf (_("Open its backup “%s” instead, or save what can still "
+                                    "be read into a new map."),
+                                  display);
+        }
+    }
+
+  return g_strdup (_("Open a copy saved with Back Up Map instead, or save what can still "
+                     "be read into a new map."));
+}
+
+/*
+ * Turns a failed SQLite call on the map @path into an error a user can act
+ * on: one sentence for each cause, naming the file. @rc is an extended
+ * result code, @system_errno what sqlite3_system_errno() said (0: unknown).
+ */
+static void
+set_file_error (const char  *path,
+                int          rc,
+                int          system_errno,
+                const char  *detail,
+                GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
   int primary = rc & 0xff;
 
-  switch (primary)
+  /* A write that failed for lack of room comes back as SQLITE_FULL, or
+   * as an I/O error with ENOSPC, EDQUOT or EFBIG behind it. */
+  if (primary == SQLITE_FULL ||
+      (primary == SQLITE_IOERR &&
+       (system_errno == ENOSPC || system_errno == EFBIG
+#ifdef EDQUOT
+        || system_errno == EDQUOT
+#endif
+        )))
     {
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
                    _("The disk is full, so the change to “%s” was not saved. "
                      "Free some space, then try again."),
-                   self->path);
+                   display);
+      return;
+    }
+
+  switch (primary)
+    {
+    case SQLITE_IOERR:
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                   _("The map “%s” could not be read or written: the disk reported an "
+                     "error (%s). Check that the disk is still connected, then try again."),
+                   display, system_errno ? g_strerror (system_errno) : sqlite3_errstr (rc));
       break;
 
     case SQLITE_READONLY:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
                    _("The map “%s” is read-only, so nothing was changed. "
                      "Save a copy somewhere you may write to."),
-                   self->path);
+                   display);
       break;
 
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” is busy in another window or program. "
-                     "Wait a moment, then try again."),
-                   self->path);
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_BUSY,
+                   _("Another program is using the map “%s”. Wait until it is done, "
+                     "then try again."),
+                   display);
       break;
 
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
+      {
+        g_autofree char *advice = damaged_advice (path);
+
+        /* Translators: the second %s says what can be done ("Open its backup…"). */
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_DAMAGED,
+                     _("The map “%s” is damaged, so Asset Map will not change it. %s"),
+                     display, advice);
+      }
+      break;
+
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” is damaged (%s). Restore it from a backup."),
-                   self->path, sqlite3_errstr (rc));
+                   _("You do not have permission to open the map “%s”. Ask its owner to "
+                     "share it with you, or open a copy."),
+                   display);
+      break;
+
+    case SQLITE_CANTOPEN:
+      if (system_errno == EACCES || system_errno == EPERM)
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                     _("You do not have permission to open the map “%s”. Ask its owner to "
+                       "share it with you, or open a copy."),
+                     display);
+      else
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                     _("The map “%s” could not be opened: %s."),
+                     display, system_errno ? g_strerror (system_errno) : sqlite3_errstr (rc));
       break;
 
     default:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
                    _("The map “%s” could not be changed: %s."),
-                   self->path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                   display, detail ? detail : sqlite3_errstr (rc));
       break;
     }
+}
 
+/* Turns a failed SQLite call into an error a user can act on. */
+gboolean
+_amap_store_set_sqlite_error (AmapStore  *self,
+                              int         rc,
+                              GError    **error)
+{
+  /* Callers pass what a step returned; the connection knows more. */
+  if (self->db != NULL && (rc & 0xff) == (sqlite3_extended_errcode (self->db) & 0xff))
+    rc = sqlite3_extended_errcode (self->db);
+
+  set_file_error (self->path, rc,
+                  self->db ? sqlite3_system_errno (self->db) : 0,
+                  self->db ? sqlite3_errmsg (self->db) : NULL,
+                  error);
   return FALSE;
+}
+
+/* PRAGMA quick_check: before the first write after opening, so that a
+ * damaged map is never written to (0.1 s on a 46 MB map). */
+static gboolean
+check_sound (AmapStore  *self,
+             GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      g_debug ("quick_check of %s: %s", self->path, sqlite3_column_text (stmt, 0));
+      set_file_error (self->path, SQLITE_CORRUPT, 0, NULL, error);
+      return FALSE;
+    }
+
+  self->checked = TRUE;
+  return TRUE;
+}
+
+/* Tries the checkpoint that failed for lack of space again. */
+static gboolean
+retry_checkpoint (AmapStore  *self,
+                  GError    **error)
+{
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *display = g_filename_display_name (self->path);
+      int system_errno = sqlite3_system_errno (self->db);
+
+      g_debug ("Checkpoint of %s: %s (%s)", self->path, sqlite3_errstr (rc), g_strerror (system_errno));
+
+      if ((rc & 0xff) == SQLITE_FULL || system_errno == ENOSPC || system_errno == EFBIG)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
+                       _("The disk is full, so the change to “%s” was not saved; your "
+                         "earlier changes are safe. Free some space, then try again."),
+                       display);
+          return FALSE;
+        }
+      return _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+    }
+
+  self->checkpoint_pending = FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -311,10 +455,12 @@ _amap_store_check_writable (AmapStore  *self,
 {
   if (self->read_only)
     {
+      g_autofree char *display = g_filename_display_name (self->path);
+
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
                    _("The map “%s” is read-only, so nothing was changed. "
                      "Save a copy somewhere you may write to."),
-                   self->path);
+                   display);
       return FALSE;
     }
 
@@ -326,7 +472,46 @@ _amap_store_check_writable (AmapStore  *self,
       return FALSE;
     }
 
+  if (!self->checked && !check_sound (self, error))
+    return FALSE;
+
+  if (self->checkpoint_pending && !retry_checkpoint (self, error))
+    return FALSE;
+
   return TRUE;
+}
+
+/*
+ * Called after each commit with the number of frames in the log. SQLite's
+ * own automatic checkpoint ignores its failures; on a nearly full disk the
+ * commit fits in the log but the checkpoint does not fit in the map file.
+ * Then the next write tries again first and says the disk is full if it
+ * still is (see _amap_store_check_writable()), and closing tries again.
+ */
+static int
+on_wal_commit (gpointer     user_data,
+               sqlite3     *db,
+               const char  *db_name,
+               int          n_frames)
+{
+  AmapStore *self = user_data;
+  int rc;
+
+  if (n_frames < 1000 && !self->checkpoint_pending)
+    return SQLITE_OK;
+
+  rc = sqlite3_wal_checkpoint_v2 (db, db_name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if ((rc & 0xff) == SQLITE_FULL ||
+      ((rc & 0xff) == SQLITE_IOERR &&
+       (sqlite3_system_errno (db) == ENOSPC || sqlite3_system_errno (db) == EFBIG)))
+    {
+      g_debug ("Checkpoint of %s failed: the disk is full", self->path);
+      self->checkpoint_pending = TRUE;
+    }
+  else if (rc == SQLITE_OK)
+    self->checkpoint_pending = FALSE;
+
+  return SQLITE_OK;
 }
 
 /* Statements */
@@ -748,6 +933,182 @@ _amap_store_query_int (AmapStore   *self,
   return TRUE;
 }
 
+/* Backups */
+
+static void
+remove_with_side_files (const char *path)
+{
+  static const char * const suffixes[] = { "", "-journal", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (side);
+    }
+}
+
+/* The error for a backup that could not be written to @dest_path. */
+static void
+set_backup_error (const char  *dest_path,
+                  int          rc,
+                  int          system_errno,
+                  GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (dest_path);
+
+  if ((rc & 0xff) == SQLITE_FULL || system_errno == ENOSPC || system_errno == EFBIG)
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
+                 _("There is not enough space for the backup “%s”. Free some space or "
+                   "choose another disk, then try again."),
+                 display);
+  else
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                 _("The backup “%s” could not be saved (%s). Choose another folder, "
+                   "then try again."),
+                 display, system_errno ? g_strerror (system_errno) : sqlite3_errstr (rc));
+}
+
+/*
+ * Copies the database of @source (the map @source_path) to @dest_path
+ * through SQLite's online backup API: into a new file beside the
+ * destination, a few pages at a time inside one read transaction (in WAL
+ * mode that blocks no writer, and the copy is one snapshot), then checked,
+ * switched to a rollback journal (the copy needs no -wal) and renamed into
+ * place. The map file itself is never opened outside SQLite.
+ */
+static gboolean
+copy_database (sqlite3       *source,
+               const char    *source_path,
+               const char    *dest_path,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (dest_path);
+  g_autofree char *base = g_path_get_basename (dest_path);
+  g_autofree char *name = g_strdup_printf (".%s.XXXXXX.partial", base);
+  g_autofree char *tmp_path = g_build_filename (dir, name, NULL);
+  sqlite3 *dest = NULL;
+  sqlite3_backup *backup = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean own_transaction = FALSE;
+  gboolean ok = FALSE;
+  int fd;
+  int rc;
+
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_backup_error (dest_path, SQLITE_CANTOPEN, errno, error);
+      return FALSE;
+    }
+  close (fd);
+
+  rc = sqlite3_open_v2 (tmp_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_backup_error (dest_path, rc, dest ? sqlite3_system_errno (dest) : 0, error);
+      goto out;
+    }
+  sqlite3_extended_result_codes (dest, TRUE);
+
+  /* One snapshot for every step. */
+  if (sqlite3_get_autocommit (source))
+    {
+      rc = sqlite3_exec (source, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          set_file_error (source_path, sqlite3_extended_errcode (source),
+                          sqlite3_system_errno (source), sqlite3_errmsg (source), error);
+          sqlite3_exec (source, "ROLLBACK", NULL, NULL, NULL);
+          goto out;
+        }
+      own_transaction = TRUE;
+    }
+
+  backup = sqlite3_backup_init (dest, "main", source, "main");
+  if (backup == NULL)
+    {
+      set_backup_error (dest_path, sqlite3_extended_errcode (dest), sqlite3_system_errno (dest),
+                        error);
+      goto out;
+    }
+
+  do
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        break;
+      rc = sqlite3_backup_step (backup, 256);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep (20);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+
+  sqlite3_backup_finish (backup);
+  backup = NULL;
+
+  if (error != NULL && *error != NULL)
+    goto out;
+
+  if (rc != SQLITE_DONE)
+    {
+      if (sqlite3_errcode (dest) != SQLITE_OK)
+        set_backup_error (dest_path, sqlite3_extended_errcode (dest),
+                          sqlite3_system_errno (dest), error);
+      else
+        set_file_error (source_path, rc, sqlite3_system_errno (source),
+                        sqlite3_errmsg (source), error);
+      goto out;
+    }
+
+  /* Self-contained: a rollback journal, no -wal needed. */
+  rc = sqlite3_exec (dest, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (dest, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_backup_error (dest_path, sqlite3_extended_errcode (dest), sqlite3_system_errno (dest),
+                        error);
+      goto out;
+    }
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      /* What was copied is what the map holds: the map is damaged. */
+      set_file_error (source_path, SQLITE_CORRUPT, 0, NULL, error);
+      goto out;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  rc = sqlite3_close (dest);
+  dest = NULL;
+  if (rc != SQLITE_OK)
+    {
+      set_backup_error (dest_path, rc, 0, error);
+      goto out;
+    }
+
+  if (g_rename (tmp_path, dest_path) != 0)
+    {
+      set_backup_error (dest_path, SQLITE_CANTOPEN, errno, error);
+      goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  if (own_transaction)
+    sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (dest != NULL)
+    sqlite3_close (dest);
+  if (!ok)
+    remove_with_side_files (tmp_path);
+
+  return ok;
+}
+
 static gboolean
 migrate (AmapStore  *self,
          gint64      from_version,
@@ -759,20 +1120,18 @@ migrate (AmapStore  *self,
     {
       g_autofree char *backup_path = g_strdup_printf ("%s.backup-v%" G_GINT64_FORMAT,
                                                       self->path, from_version);
-      g_autoptr(GFile) source = g_file_new_for_path (self->path);
-      g_autoptr(GFile) backup = g_file_new_for_path (backup_path);
       g_autoptr(GError) local_error = NULL;
 
-      /* Everything committed must be in the main file before we copy it. */
-      if (!_amap_store_exec_sql (self, "PRAGMA wal_checkpoint(TRUNCATE)", error))
-        return FALSE;
-
-      if (!g_file_copy (source, backup, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+      /* Through SQLite, never by copying the file: closing a descriptor of
+       * the map would drop this process's locks on it. */
+      if (!copy_database (self->db, self->path, backup_path, NULL, &local_error))
         {
+          g_autofree char *display = g_filename_display_name (self->path);
+
           g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
                        _("The map “%s” needs an update, but a backup copy could not be "
                          "saved first (%s). Free some space, then open it again."),
-                       self->path, local_error->message);
+                       display, local_error->message);
           return FALSE;
         }
     }
@@ -814,73 +1173,223 @@ set_not_a_map_error (const char  *path,
 }
 
 /*
+ * Open maps
+ *
+ * Closing any descriptor of a file drops every POSIX lock this process
+ * holds on it, also those an SQLite connection took through another
+ * descriptor (SQLite's "How To Corrupt An SQLite Database File", 2.2).
+ * Another process then believes it is the last connection and deletes the
+ * -wal and -shm files that our connection still writes to. So nothing may
+ * open a map file outside SQLite while a store of this process has it
+ * open: the list below knows which files those are (by device and inode),
+ * and it is held while a store reads a file's header and opens its
+ * connection, so that no other thread opens one meanwhile. SQLite's own
+ * connections are safe: they share one descriptor per file.
+ */
+typedef struct
+{
+  dev_t dev;
+  ino_t ino;
+  guint count;
+} OpenFile;
+
+static GMutex open_files_lock;
+static GArray *open_files;
+
+static OpenFile *
+find_open_file_locked (dev_t dev,
+                       ino_t ino)
+{
+  for (guint i = 0; open_files != NULL && i < open_files->len; i++)
+    {
+      OpenFile *file = &g_array_index (open_files, OpenFile, i);
+
+      if (file->dev == dev && file->ino == ino)
+        return file;
+    }
+
+  return NULL;
+}
+
+static void
+register_open_file_locked (AmapStore *self)
+{
+  GStatBuf st;
+  OpenFile *file;
+
+  if (g_stat (self->path, &st) != 0)
+    return;
+
+  self->file_dev = st.st_dev;
+  self->file_ino = st.st_ino;
+  self->registered = TRUE;
+
+  if ((file = find_open_file_locked (st.st_dev, st.st_ino)) != NULL)
+    file->count++;
+  else
+    {
+      OpenFile new_file = { st.st_dev, st.st_ino, 1 };
+
+      if (open_files == NULL)
+        open_files = g_array_new (FALSE, FALSE, sizeof (OpenFile));
+      g_array_append_val (open_files, new_file);
+    }
+}
+
+static void
+unregister_open_file_locked (AmapStore *self)
+{
+  if (!self->registered)
+    return;
+
+  self->registered = FALSE;
+  for (guint i = 0; open_files != NULL && i < open_files->len; i++)
+    {
+      OpenFile *file = &g_array_index (open_files, OpenFile, i);
+
+      if (file->dev == self->file_dev && file->ino == self->file_ino)
+        {
+          if (--file->count == 0)
+            g_array_remove_index_fast (open_files, i);
+          return;
+        }
+    }
+}
+
+/**
+ * amap_store_is_open_file:
+ *
+ * Returns: TRUE when @path is a file that a store of this process has open.
+ *   Code that opens files the user names checks this first.
+ */
+gboolean
+amap_store_is_open_file (const char *path)
+{
+  GStatBuf st;
+  gboolean open;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_stat (path, &st) != 0)
+    return FALSE;
+
+  g_mutex_lock (&open_files_lock);
+  open = find_open_file_locked (st.st_dev, st.st_ino) != NULL;
+  g_mutex_unlock (&open_files_lock);
+
+  return open;
+}
+
+/*
+ * The URI of a read-only connection to @path that leaves nothing behind:
+ * "mode=ro" uses the -shm file of the connections that have the map open;
+ * when there is none, "immutable=1" reads the main file without locks and
+ * without creating a -shm (which would belong to us, and which the map's
+ * owner then could not write). A -wal without a -shm is the log of a
+ * writer that crashed; a read-only connection may read it when it creates
+ * no file another user could not write.
+ */
+static char *
+read_only_uri (const char *path)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  gboolean use_log = FALSE;
+  GStatBuf st;
+
+  if (g_file_test (shm, G_FILE_TEST_EXISTS))
+    use_log = TRUE;
+  else if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    use_log = g_access (dir, W_OK) != 0 ||
+              (g_stat (path, &st) == 0 && st.st_uid == geteuid ());
+
+  return g_strconcat ("file:", escaped, use_log ? "?mode=ro" : "?immutable=1", NULL);
+}
+
+/*
  * Looks at an existing file without changing it: its first 100 bytes must
  * be an SQLite header, then a read-only connection reads application_id and
  * user_version (which may live in the write-ahead log of a map in use).
- * Sets *version, or fails with AMAP_ERROR_NOT_A_MAP / AMAP_ERROR_TOO_NEW.
+ * When a store of this process has the file open (@held), the header is not
+ * read with stdio (see "Open maps"): the file was ours when that store
+ * opened it. Sets *version, or fails with AMAP_ERROR_NOT_A_MAP,
+ * AMAP_ERROR_TOO_NEW or AMAP_ERROR_DAMAGED.
  */
 static gboolean
 inspect_file (const char  *path,
+              gboolean     held,
               gint64      *version,
               GError     **error)
 {
   static const char magic[16] = "SQLite format 3";
   g_autofree char *display = g_filename_display_name (path);
-  char header[100];
+  g_autofree char *uri = NULL;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 application_id = 0;
   gint64 user_version = 0;
+  gboolean ours = held;
   gboolean ok = FALSE;
-  FILE *file;
-  size_t n_read;
   int rc;
 
-  file = g_fopen (path, "rb");
-  if (file == NULL)
+  if (!held)
     {
-      int saved_errno = errno;
+      char header[100];
+      size_t n_read;
+      FILE *file;
 
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” could not be read: %s."),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  n_read = fread (header, 1, sizeof header, file);
-  fclose (file);
+      file = g_fopen (path, "rb");
+      if (file == NULL)
+        {
+          int saved_errno = errno;
 
-  if (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0)
-    {
-      set_not_a_map_error (path, error);
-      return FALSE;
-    }
+          set_file_error (path, SQLITE_CANTOPEN, saved_errno, NULL, error);
+          return FALSE;
+        }
+      n_read = fread (header, 1, sizeof header, file);
+      fclose (file);
 
-  /* The header's application_id (big-endian at offset 68) settles most
-   * cases without SQLite. It is 0 in the main file of a new map whose
-   * first transaction still sits in its write-ahead log; only then, or for
-   * our own files, do we let SQLite look (read-only). */
-  application_id = ((guint32) (guint8) header[68] << 24) |
-                   ((guint32) (guint8) header[69] << 16) |
-                   ((guint32) (guint8) header[70] << 8) |
-                   (guint32) (guint8) header[71];
-  if (application_id != AMAP_STORE_APPLICATION_ID)
-    {
-      g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
-      GStatBuf wal_st;
-
-      if (application_id != 0 ||
-          g_stat (wal_path, &wal_st) != 0 ||
-          wal_st.st_size == 0)
+      if (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0)
         {
           set_not_a_map_error (path, error);
           return FALSE;
         }
+
+      /* The header's application_id (big-endian at offset 68) settles most
+       * cases without SQLite. It is 0 in the main file of a new map whose
+       * first transaction still sits in its write-ahead log; only then, or
+       * for our own files, do we let SQLite look (read-only). */
+      application_id = ((guint32) (guint8) header[68] << 24) |
+                       ((guint32) (guint8) header[69] << 16) |
+                       ((guint32) (guint8) header[70] << 8) |
+                       (guint32) (guint8) header[71];
+      ours = application_id == AMAP_STORE_APPLICATION_ID;
+      if (!ours)
+        {
+          g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
+          GStatBuf wal_st;
+
+          if (application_id != 0 ||
+              g_stat (wal_path, &wal_st) != 0 ||
+              wal_st.st_size == 0)
+            {
+              set_not_a_map_error (path, error);
+              return FALSE;
+            }
+        }
     }
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  uri = read_only_uri (path);
+  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "SELECT * FROM pragma_application_id, pragma_user_version",
-                             -1, &stmt, NULL);
+    {
+      sqlite3_extended_result_codes (db, TRUE);
+      sqlite3_busy_timeout (db, 5000);
+      rc = sqlite3_prepare_v2 (db, "SELECT * FROM pragma_application_id, pragma_user_version",
+                               -1, &stmt, NULL);
+    }
   if (rc == SQLITE_OK)
     rc = sqlite3_step (stmt);
 
@@ -903,12 +1412,12 @@ inspect_file (const char  *path,
       *version = user_version;
       ok = TRUE;
     }
-  else if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+  else if (((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT) && !ours)
     set_not_a_map_error (path, error);
   else
-    g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                 _("The map “%s” could not be read: %s."),
-                 display, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+    set_file_error (path, db ? sqlite3_extended_errcode (db) : rc,
+                    db ? sqlite3_system_errno (db) : 0,
+                    db ? sqlite3_errmsg (db) : NULL, error);
 
   sqlite3_finalize (stmt);
   sqlite3_close (db);
@@ -921,35 +1430,131 @@ open_connection (AmapStore  *self,
                  gboolean    create,
                  GError    **error)
 {
-  g_autofree char *display = g_filename_display_name (self->path);
   int flags = SQLITE_OPEN_NOMUTEX;
   int rc;
 
   if (self->read_only)
-    flags |= SQLITE_OPEN_READONLY;
-  else
-    flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    {
+      g_autofree char *uri = read_only_uri (self->path);
 
-  rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+      rc = sqlite3_open_v2 (uri, &self->db, flags | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    }
+  else
+    {
+      flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+      rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+    }
+
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” could not be opened: %s."),
-                   display, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      set_file_error (self->path, self->db ? sqlite3_extended_errcode (self->db) : rc,
+                      self->db ? sqlite3_system_errno (self->db) : 0, NULL, error);
       return FALSE;
     }
 
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, 5000);
 
-  if (!self->read_only &&
-      !_amap_store_exec_sql (self, "PRAGMA journal_mode = WAL", error))
-    return FALSE;
+  if (!self->read_only)
+    {
+      if (!_amap_store_exec_sql (self, "PRAGMA journal_mode = WAL", error))
+        return FALSE;
+      sqlite3_wal_hook (self->db, on_wal_commit, self);
+    }
 
   return _amap_store_exec_sql (self,
                    "PRAGMA foreign_keys = ON;"
                    "PRAGMA synchronous = NORMAL;",
                    error);
+}
+
+/*
+ * Finds the file, checks it and opens the connection, with the list of
+ * open maps locked (see "Open maps"). Sets *version (0 for a new map).
+ */
+static gboolean
+open_file_locked (AmapStore           *self,
+                  AmapStoreOpenFlags   flags,
+                  gint64              *version,
+                  GError             **error)
+{
+  g_autofree char *display = g_filename_display_name (self->path);
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  gboolean create = (flags & AMAP_STORE_OPEN_CREATE) != 0;
+  gboolean force_read_only = (flags & AMAP_STORE_OPEN_READ_ONLY) != 0;
+  gboolean is_new = FALSE;
+  GStatBuf st;
+
+  if (g_stat (self->path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno != ENOENT && saved_errno != ENOTDIR)
+        {
+          set_file_error (self->path, SQLITE_CANTOPEN, saved_errno, NULL, error);
+          return FALSE;
+        }
+      is_new = TRUE;
+    }
+  else if (!S_ISREG (st.st_mode))
+    {
+      set_not_a_map_error (self->path, error);
+      return FALSE;
+    }
+  else if (st.st_size == 0)
+    is_new = TRUE;
+  else if (!inspect_file (self->path, find_open_file_locked (st.st_dev, st.st_ino) != NULL,
+                          version, error))
+    return FALSE;
+
+  if (is_new && !create)
+    {
+      if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                     _("The file “%s” is empty, so there is no map in it."), display);
+      else
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                     _("There is no map at “%s”."), display);
+      return FALSE;
+    }
+
+  if (is_new)
+    {
+      if (force_read_only)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
+                       _("The map “%s” does not exist and cannot be created read-only."),
+                       display);
+          return FALSE;
+        }
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                       _("The folder for the map “%s” could not be created: %s."),
+                       display, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
+
+      /* SQLite needs to create the -wal and -shm files beside the map, or
+       * to write those of the connections that have it open. */
+      self->read_only = force_read_only ||
+                        g_access (self->path, W_OK) != 0 ||
+                        g_access (dir, W_OK) != 0 ||
+                        (g_file_test (shm, G_FILE_TEST_EXISTS) && g_access (shm, W_OK) != 0);
+    }
+
+  if (!open_connection (self, is_new, error))
+    return FALSE;
+
+  register_open_file_locked (self);
+  return TRUE;
 }
 
 static void
@@ -977,7 +1582,16 @@ amap_store_finalize (GObject *object)
 
   if (self->db != NULL)
     {
-      int rc = sqlite3_close (self->db);
+      int rc;
+
+      /* Space may have come back since a checkpoint failed. */
+      if (self->checkpoint_pending && !self->read_only)
+        sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+      g_mutex_lock (&open_files_lock);
+      rc = sqlite3_close (self->db);
+      unregister_open_file_locked (self);
+      g_mutex_unlock (&open_files_lock);
 
       if (rc != SQLITE_OK)
         g_warning ("Closing %s failed: %s", self->path, sqlite3_errstr (rc));
@@ -1163,68 +1777,30 @@ amap_store_get_default_path (void)
 }
 
 AmapStore *
-amap_store_open_full (const char  *path,
-                      gboolean     force_read_only,
-                      GError     **error)
+_amap_store_open_with_flags (const char          *path,
+                             AmapStoreOpenFlags   flags,
+                             GError             **error)
 {
   g_autoptr(AmapStore) self = NULL;
   g_autofree char *display = NULL;
-  GStatBuf st;
   gint64 version = 0;
-  gboolean is_new;
+  gboolean ok;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_name (path);
-  is_new = g_stat (path, &st) != 0 || (S_ISREG (st.st_mode) && st.st_size == 0);
-
-  if (!is_new && !S_ISREG (st.st_mode))
-    {
-      set_not_a_map_error (path, error);
-      return NULL;
-    }
-
-  if (!is_new && !inspect_file (path, &version, error))
-    return NULL;
-
   self = g_object_new (AMAP_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  if (is_new)
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-
-      if (force_read_only)
-        {
-          g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
-                       _("The map “%s” does not exist and cannot be created read-only."),
-                       display);
-          return NULL;
-        }
-
-      if (g_mkdir_with_parents (dir, 0700) != 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                       _("The folder for the map “%s” could not be created: %s."),
-                       display, g_strerror (saved_errno));
-          return NULL;
-        }
-    }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-
-      /* SQLite needs to create the -wal and -shm files beside the map. */
-      self->read_only = force_read_only ||
-                        g_access (path, W_OK) != 0 ||
-                        g_access (dir, W_OK) != 0;
-    }
-
-  if (!open_connection (self, is_new, error))
+  g_mutex_lock (&open_files_lock);
+  ok = open_file_locked (self, flags, &version, error);
+  g_mutex_unlock (&open_files_lock);
+  if (!ok)
     return NULL;
+
+  if (flags & AMAP_STORE_OPEN_AS_IS)
+    return g_steal_pointer (&self);
 
   if (version < AMAP_STORE_SCHEMA_VERSION)
     {
@@ -1237,6 +1813,10 @@ amap_store_open_full (const char  *path,
                        display);
           return NULL;
         }
+
+      /* A migration is a write: not to a damaged map. */
+      if (version > 0 && !check_sound (self, error))
+        return NULL;
 
       if (!migrate (self, version, error))
         return NULL;
@@ -1254,10 +1834,82 @@ amap_store_open_full (const char  *path,
 }
 
 AmapStore *
+amap_store_open_full (const char  *path,
+                      gboolean     force_read_only,
+                      GError     **error)
+{
+  return _amap_store_open_with_flags (path,
+                                      AMAP_STORE_OPEN_CREATE |
+                                      (force_read_only ? AMAP_STORE_OPEN_READ_ONLY : 0),
+                                      error);
+}
+
+AmapStore *
 amap_store_open (const char  *path,
                  GError     **error)
 {
-  return amap_store_open_full (path, FALSE, error);
+  return _amap_store_open_with_flags (path, AMAP_STORE_OPEN_CREATE, error);
+}
+
+AmapStore *
+amap_store_open_existing (const char  *path,
+                          gboolean     read_only,
+                          GError     **error)
+{
+  return _amap_store_open_with_flags (path, read_only ? AMAP_STORE_OPEN_READ_ONLY : 0, error);
+}
+
+/**
+ * amap_store_backup_file:
+ *
+ * Saves a consistent copy of the map @map_path as @dest_path, safe while
+ * the map is open and written in the window: opens its own read-only
+ * connection, so it may run in any thread. The copy is complete and checked
+ * before it replaces @dest_path; on error @dest_path is as it was.
+ */
+gboolean
+amap_store_backup_file (const char    *map_path,
+                        const char    *dest_path,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(AmapStore) store = NULL;
+  g_autofree char *dest_wal = NULL;
+  g_autofree char *dest_shm = NULL;
+  GStatBuf map_st, dest_st;
+
+  g_return_val_if_fail (map_path != NULL, FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  dest_wal = g_strconcat (dest_path, "-wal", NULL);
+  dest_shm = g_strconcat (dest_path, "-shm", NULL);
+
+  /* Renaming over a map in use, this one or another, would lose it: in
+   * this process the list of open maps knows; another process's map has
+   * its -wal and -shm beside it. */
+  if (amap_store_is_open_file (dest_path) ||
+      g_file_test (dest_wal, G_FILE_TEST_EXISTS) ||
+      g_file_test (dest_shm, G_FILE_TEST_EXISTS) ||
+      (g_stat (map_path, &map_st) == 0 && g_stat (dest_path, &dest_st) == 0 &&
+       map_st.st_dev == dest_st.st_dev && map_st.st_ino == dest_st.st_ino))
+    {
+      g_autofree char *display = g_filename_display_name (dest_path);
+
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                   _("“%s” is a map in use, so the backup cannot replace it. "
+                     "Choose another name for the backup."),
+                   display);
+      return FALSE;
+    }
+
+  store = _amap_store_open_with_flags (map_path,
+                                       AMAP_STORE_OPEN_READ_ONLY | AMAP_STORE_OPEN_AS_IS,
+                                       error);
+  if (store == NULL)
+    return FALSE;
+
+  return copy_database (store->db, map_path, dest_path, cancellable, error);
 }
 
 gint64
@@ -1274,6 +1926,30 @@ amap_store_set_max_page_count_for_testing (AmapStore *self,
   _amap_store_query_int (self, "PRAGMA page_count", &page_count, NULL);
 
   return page_count;
+}
+
+void
+_amap_store_set_file_error (const char  *path,
+                            int          rc,
+                            int          system_errno,
+                            GError     **error)
+{
+  set_file_error (path, rc, system_errno, NULL, error);
+}
+
+char *
+_amap_store_read_only_uri (const char *path)
+{
+  return read_only_uri (path);
+}
+
+void
+amap_store_file_error_for_testing (const char  *path,
+                                   int          rc,
+                                   int          system_errno,
+                                   GError     **error)
+{
+  set_file_error (path, rc, system_errno, NULL, error);
 }
 
 const char *
@@ -1312,6 +1988,26 @@ amap_store_refresh (AmapStore *self)
   /* What another connection did cannot be undone here, and our own steps
    * may no longer apply to what is stored. */
   _amap_store_clear_history (self);
+
+  g_signal_emit (self, amap_store_signals[CATEGORIES_CHANGED], 0);
+  g_signal_emit (self, amap_store_signals[RESET], 0);
+}
+
+void
+amap_store_refresh_with_step (AmapStore     *self,
+                              AmapStoreStep *step)
+{
+  gint64 version = 0;
+
+  g_return_if_fail (AMAP_IS_STORE (self));
+  g_return_if_fail (step != NULL);
+
+  if (read_data_version (self, &version))
+    self->data_version = version;
+
+  load_metadata (self, NULL);
+  _amap_store_load_categories (self, NULL);
+  _amap_store_push_step (self, step);
 
   g_signal_emit (self, amap_store_signals[CATEGORIES_CHANGED], 0);
   g_signal_emit (self, amap_store_signals[RESET], 0);

@@ -53,6 +53,33 @@ char          *amap_store_get_default_path   (void);
  * Before a migration the file is copied to "PATH.backup-vN". */
 AmapStore     *amap_store_open               (const char  *path,
                                               GError     **error);
+/* Opens the map at @path, which must exist: the commands that only read a
+ * map (--list, --export, a backup) never create one. A missing or empty
+ * file fails with AMAP_ERROR_NOT_FOUND ("There is no map at …"). With
+ * @read_only, the file is opened read-only for real: nothing is written,
+ * no -wal or -shm is left behind, and whoever else has the map open can
+ * go on writing it. */
+AmapStore     *amap_store_open_existing      (const char  *path,
+                                              gboolean     read_only,
+                                              GError     **error);
+/* TRUE when a store of this process has the file @path open. Code that
+ * opens a file the user named (an import, an export's target) checks this
+ * first: opening and closing a map file outside SQLite would drop the
+ * store's locks on it. */
+gboolean       amap_store_is_open_file       (const char  *path);
+/* Saves a consistent copy of the map @map_path (open in a window or not)
+ * as @dest_path, through SQLite's online backup API, checked, with no
+ * -wal needed. Opens its own connection: call it from any thread. */
+gboolean       amap_store_backup_file        (const char    *map_path,
+                                              const char    *dest_path,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+/* Saves every row SQLite can still read from the damaged map
+ * @damaged_path (only read) into a new map at @new_path, which must not
+ * exist yet. */
+gboolean       amap_store_salvage            (const char    *damaged_path,
+                                              const char    *new_path,
+                                              GError       **error);
 const char    *amap_store_get_path           (AmapStore   *self);
 gboolean       amap_store_get_read_only      (AmapStore   *self);
 /* Checks whether another connection committed since we last looked
@@ -168,15 +195,46 @@ gboolean       amap_store_undo               (AmapStore   *self,
 gboolean       amap_store_redo               (AmapStore   *self,
                                               GError     **error);
 
+/* Deletes every asset of @uuids in one transaction and one undo step
+ * ("Undo Delete 5 Assets"). Uuids of assets that are not on the map (any
+ * more) are skipped; when none is, fails with AMAP_ERROR_NOT_FOUND. */
+gboolean       amap_store_delete_assets      (AmapStore           *self,
+                                              const char * const  *uuids,
+                                              guint                n_uuids,
+                                              GError             **error);
+
 /*
- * Batches, for imports: one transaction, no undo steps, no per-asset
- * signals; commit emits "reset" once. put() inserts the asset, or updates
- * the live asset with the same uuid, else the same source-id.
+ * Undo steps across stores: a worker thread imports through its own store
+ * (see amap_import_file_async()); the step it recorded holds only plain
+ * data (uuids, copies of values), so the window's store can take it over
+ * and undo it.
+ */
+typedef struct _AmapStoreStep AmapStoreStep;
+
+/* Removes the newest step from @self's undo history (NULL: none). */
+AmapStoreStep *amap_store_take_last_step     (AmapStore     *self);
+/* Like amap_store_refresh() after another store's commit on the same
+ * file, but that commit is @step (taken from that store; @self takes it
+ * over): it becomes the newest step of @self's history, and the history
+ * before it is kept. */
+void           amap_store_refresh_with_step  (AmapStore     *self,
+                                              AmapStoreStep *step);
+void           amap_store_step_free          (AmapStoreStep *step);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapStoreStep, amap_store_step_free)
+
+/*
+ * Batches, for imports: one transaction and one undo step ("Undo Import of
+ * “tbilisi.kml” (238 Assets)"), no per-asset signals; commit emits "reset"
+ * once. put() inserts the asset, or updates the live asset with the same
+ * uuid, else the same source-id.
  */
 typedef struct _AmapStoreBatch AmapStoreBatch;
 
 AmapStoreBatch *amap_store_batch_begin       (AmapStore      *self,
                                               GError        **error);
+/* The name of what is imported (a file's name), for the undo label. */
+void           amap_store_batch_set_name     (AmapStoreBatch *batch,
+                                              const char     *name);
 gboolean       amap_store_batch_put          (AmapStoreBatch *batch,
                                               AmapAsset      *asset,
                                               gboolean       *updated,

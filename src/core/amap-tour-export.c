@@ -117,6 +117,7 @@ amap_tour_export_file (AmapTourPlan    *plan,
                        GFile           *file,
                        AmapTourFormat   format,
                        const char      *tile_dir,
+                       const char      *attribution,
                        GCancellable    *cancellable,
                        GError         **error)
 {
@@ -145,7 +146,8 @@ amap_tour_export_file (AmapTourPlan    *plan,
         g_autoptr(AmapItinerary) itinerary = amap_itinerary_new (plan);
 
         if (tile_dir != NULL)
-          amap_itinerary_set_tiles (itinerary, tile_dir, _("© OpenStreetMap contributors"));
+          amap_itinerary_set_tiles (itinerary, tile_dir,
+                                    attribution != NULL ? attribution : _("© OpenStreetMap contributors"));
         ok = amap_itinerary_write_pdf (itinerary, stream, 0, 0, cancellable, &local_error);
       }
       break;
@@ -190,4 +192,79 @@ amap_tour_export_file (AmapTourPlan    *plan,
     }
 
   return TRUE;
+}
+
+typedef struct
+{
+  AmapTourPlan   *plan;
+  GFile          *file;
+  AmapTourFormat  format;
+  char           *tile_dir;
+  char           *attribution;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  g_clear_object (&data->plan);
+  g_clear_object (&data->file);
+  g_free (data->tile_dir);
+  g_free (data->attribution);
+  g_free (data);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportData *data = task_data;
+  GError *error = NULL;
+
+  if (amap_tour_export_file (data->plan, data->file, data->format, data->tile_dir,
+                             data->attribution, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+amap_tour_export_file_async (AmapTourPlan        *plan,
+                             GFile               *file,
+                             AmapTourFormat       format,
+                             const char          *tile_dir,
+                             const char          *attribution,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportData *data;
+
+  g_return_if_fail (AMAP_IS_TOUR_PLAN (plan));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (ExportData, 1);
+  data->plan = g_object_ref (plan);
+  data->file = g_object_ref (file);
+  data->format = format;
+  data->tile_dir = g_strdup (tile_dir);
+  data->attribution = g_strdup (attribution);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amap_tour_export_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+amap_tour_export_file_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, amap_tour_export_file_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -25,7 +25,8 @@ gboolean amap_tour_export_format_for_file (GFile          *file,
 
 /* Writes @plan's tour to @file in @format: KML (amap-tour-kml-writer.h),
  * GPX (amap-gpx-writer.h) or the itinerary as PDF on the locale's paper
- * (with cached tiles from @tile_dir, may be NULL). The file is written
+ * (with cached tiles from @tile_dir, may be NULL, credited with
+ * @attribution; NULL: OpenStreetMap's). The file is written
  * beside the target and renamed into place at the end, so a failed or
  * cancelled export leaves an existing file untouched. Errors name the
  * file. */
@@ -33,7 +34,22 @@ gboolean amap_tour_export_file            (AmapTourPlan   *plan,
                                            GFile          *file,
                                            AmapTourFormat  format,
                                            const char     *tile_dir,
+                                           const char     *attribution,
                                            GCancellable   *cancellable,
                                            GError        **error);
+
+/* The same in a worker thread. A plan does not change once made, so the
+ * worker reads it while the caller goes on (the store may change
+ * meanwhile). */
+void     amap_tour_export_file_async      (AmapTourPlan        *plan,
+                                           GFile               *file,
+                                           AmapTourFormat       format,
+                                           const char          *tile_dir,
+                                           const char          *attribution,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean amap_tour_export_file_finish     (GAsyncResult        *result,
+                                           GError             **error);
 
 G_END_DECLS

@@ -683,3 +683,107 @@ amap_tour_import_file (AmapStore     *store,
 
   return g_steal_pointer (&tours);
 }
+
+typedef struct
+{
+  char  *store_path;
+  GFile *file;
+  char  *default_category;
+} AsyncData;
+
+static void
+async_data_free (AsyncData *data)
+{
+  g_free (data->store_path);
+  g_clear_object (&data->file);
+  g_free (data->default_category);
+  g_free (data);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tours;
+
+  store = amap_store_open (data->store_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  tours = amap_tour_import_file (store, data->file, data->default_category, cancellable, &error);
+  if (tours == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, tours, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_import_thread_done (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *outer = user_data;
+  AmapStore *store = AMAP_STORE (source_object);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tours;
+
+  tours = g_task_propagate_pointer (G_TASK (result), &error);
+  if (tours == NULL)
+    g_task_return_error (outer, g_steal_pointer (&error));
+  else
+    {
+      /* Pick up what the worker's connection committed ("reset"). */
+      amap_store_refresh (store);
+      g_task_return_pointer (outer, tours, (GDestroyNotify) g_ptr_array_unref);
+    }
+
+  g_object_unref (outer);
+}
+
+void
+amap_tour_import_file_async (AmapStore           *store,
+                             GFile               *file,
+                             const char          *default_category,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) inner = NULL;
+  GTask *outer;
+  AsyncData *data;
+
+  g_return_if_fail (AMAP_IS_STORE (store));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  outer = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, amap_tour_import_file_async);
+
+  data = g_new0 (AsyncData, 1);
+  data->store_path = g_strdup (amap_store_get_path (store));
+  data->file = g_object_ref (file);
+  data->default_category = g_strdup (default_category);
+
+  inner = g_task_new (store, cancellable, on_import_thread_done, outer);
+  g_task_set_source_tag (inner, amap_tour_import_file_async);
+  g_task_set_task_data (inner, data, (GDestroyNotify) async_data_free);
+  g_task_run_in_thread (inner, import_thread);
+}
+
+GPtrArray *
+amap_tour_import_file_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == amap_tour_import_file_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -430,15 +430,40 @@ run_headless (AmapApplication *self,
   g_autoptr(GError) error = NULL;
   const char *import_path = NULL;
   const char *export_path = NULL;
+  const char *backup_path = NULL;
+  const char *salvage_path = NULL;
   gboolean list = FALSE;
 
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
+  g_variant_dict_lookup (options, "backup", "^&ay", &backup_path);
+  g_variant_dict_lookup (options, "salvage", "^&ay", &salvage_path);
   g_variant_dict_lookup (options, "list", "b", &list);
 
   path = database != NULL ? g_strdup (database) : amap_store_get_default_path ();
-  store = amap_store_open (path, &error);
-  if (store == NULL)
+
+  /* A damaged map does not open: salvage reads it on its own. */
+  if (salvage_path != NULL)
+    {
+      if (!amap_cli_salvage (path, salvage_path, stdout, &error))
+        {
+          g_autofree char *display = g_filename_display_name (path);
+
+          /* Translators: the first %s is a file name, the second says why. */
+          g_printerr (_("asset-map: Could not save what can be read from “%s”: %s\n"),
+                      display, error->message);
+          return 1;
+        }
+      return 0;
+    }
+
+  /* Only an import works in the map and may create it; the commands that
+   * read it say when there is none. */
+  if (import_path != NULL)
+    store = amap_store_open (path, &error);
+  else if (export_path != NULL || list || amap_cli_tours_requested (options))
+    store = amap_store_open_existing (path, FALSE, &error);
+  if (store == NULL && error != NULL)
     {
       print_error (path, error);
       return 1;
@@ -468,6 +493,15 @@ run_headless (AmapApplication *self,
           g_printerr (_("asset-map: Could not export to “%s”: %s\n"), display, error->message);
           return 1;
         }
+    }
+
+  if (backup_path != NULL && !amap_cli_backup (path, backup_path, &error))
+    {
+      g_autofree char *display = g_filename_display_name (backup_path);
+
+      /* Translators: the first %s is a file name, the second says why. */
+      g_printerr (_("asset-map: Could not back up to “%s”: %s\n"), display, error->message);
+      return 1;
     }
 
   if (list && !amap_cli_list (store, stdout, &error))
@@ -501,6 +535,8 @@ amap_application_handle_local_options (GApplication *app,
   if (g_variant_dict_contains (options, "list") ||
       g_variant_dict_contains (options, "import") ||
       g_variant_dict_contains (options, "export") ||
+      g_variant_dict_contains (options, "backup") ||
+      g_variant_dict_contains (options, "salvage") ||
       amap_cli_tours_requested (options))
     return run_headless (self, options, database);
 
@@ -702,6 +738,10 @@ amap_application_init (AmapApplication *self)
       N_("Import a KML or KMZ file into the map and print the report"), N_("FILE") },
     { "export", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Export the whole map to a KML or KMZ file"), N_("FILE") },
+    { "backup", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save a copy of the map as FILE (safe while the map is open)"), N_("FILE") },
+    { "salvage", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save what can still be read from a damaged map into the new map FILE"), N_("FILE") },
     { "list-tours", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print every tour, one a line: name, number of stops, departure"), NULL },
     { "itinerary", 0, 0, G_OPTION_ARG_STRING, NULL,
