@@ -88,6 +88,14 @@ static void open_map_chosen_cb (GObject    *owner,
                                 GListModel *files);
 
 static void
+backup_chosen_cb (GObject    *owner,
+                  GListModel *files)
+{
+  open_map_chosen_cb (owner, files);
+  g_application_release (G_APPLICATION (owner));
+}
+
+static void
 open_error_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
                         gpointer          user_data)
@@ -98,9 +106,12 @@ open_error_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "open-backup") != 0)
     return;
 
+  /* The dialog may have been the only window: the chooser is not one of
+   * the application's, so hold it until a backup is chosen. */
+  g_application_hold (G_APPLICATION (self));
   amap_file_chooser_open_in (gtk_window_get_transient_for (GTK_WINDOW (dialog)),
                              _("Open a Backup"), _("_Open"), AMAP_FILE_KIND_BACKUP, folder,
-                             G_OBJECT (self), open_map_chosen_cb);
+                             G_OBJECT (self), backup_chosen_cb);
 }
 
 /* Says why the map at @path did not open, in the store's words, and
