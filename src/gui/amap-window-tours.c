@@ -124,14 +124,15 @@ show_tours_action (GtkWidget  *widget,
   gtk_widget_child_focus (panel, GTK_DIR_TAB_FORWARD);
 }
 
-/* The tile cache of the base map the window shows, for the itinerary's
- * map (as the command line finds it, amap-cli-tours.c). */
+/* The tile cache of the base map the window shows and its credit, for the
+ * itinerary's map (as the command line finds them, amap-cli-tours.c). */
 static char *
-dup_tile_dir (void)
+dup_tile_dir (char **attribution)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autofree char *base_map = g_settings_get_string (settings, "base-map");
 
+  *attribution = NULL;
   if (g_str_equal (base_map, "none"))
     return NULL;
   if (g_str_equal (base_map, "custom"))
@@ -143,11 +144,15 @@ dup_tile_dir (void)
         {
           g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, url, -1);
           g_autofree char *key = g_strdup_printf ("custom-%.16s", digest);
+          g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_PARSE_RELAXED, NULL);
 
+          if (uri != NULL && g_uri_get_host (uri) != NULL)
+            *attribution = g_strdup_printf (_("Tiles: %s"), g_uri_get_host (uri));
           return amap_map_render_dup_tile_dir (key);
         }
     }
 
+  *attribution = g_strdup (_("© OpenStreetMap contributors"));
   return amap_map_render_dup_tile_dir ("osm-standard");
 }
 
@@ -243,6 +248,7 @@ print_plan (AmapWindow *self,
   g_autoptr(AmapItinerary) itinerary = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tile_dir = NULL;
+  g_autofree char *attribution = NULL;
   g_autofree char *job = NULL;
   double width, height;
 
@@ -250,8 +256,8 @@ print_plan (AmapWindow *self,
     return;
 
   itinerary = amap_itinerary_new (plan);
-  tile_dir = dup_tile_dir ();
-  amap_itinerary_set_tiles (itinerary, tile_dir, _("© OpenStreetMap contributors"));
+  tile_dir = dup_tile_dir (&attribution);
+  amap_itinerary_set_tiles (itinerary, tile_dir, attribution);
 
   /* The pages are laid out with their own margins on the whole sheet. */
   amap_itinerary_get_default_page_size (&width, &height);
@@ -305,49 +311,35 @@ print_tour_to_action (GtkWidget  *widget,
 
 typedef struct
 {
-  AmapTourPlan   *plan;
-  GFile          *file;
-  AmapTourFormat  format;
-  char           *tile_dir;
-} ExportJob;
+  AmapWindow *window;
+  char       *name;
+} ExportRequest;
 
 static void
-export_job_free (ExportJob *job)
+export_request_free (ExportRequest *request)
 {
-  g_clear_object (&job->plan);
-  g_clear_object (&job->file);
-  g_free (job->tile_dir);
-  g_free (job);
+  g_object_unref (request->window);
+  g_free (request->name);
+  g_free (request);
 }
 
-static void
-export_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportJob *job = task_data;
-  GError *error = NULL;
-
-  if (amap_tour_export_file (job->plan, job->file, job->format, job->tile_dir, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportRequest, export_request_free)
 
 static void
 export_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  AmapWindow *self = AMAP_WINDOW (source);
-  ExportJob *job = g_task_get_task_data (G_TASK (result));
-  g_autofree char *name = g_file_get_basename (job->file);
+  g_autoptr(ExportRequest) request = user_data;
+  AmapWindow *self = request->window;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  if (!amap_tour_export_file_finish (result, &error))
     {
-      g_autofree char *heading = g_strdup_printf (_("Could Not Export to “%s”"), name);
+      g_autofree char *heading = g_strdup_printf (_("Could Not Export to “%s”"), request->name);
 
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, heading, error->message);
@@ -356,7 +348,7 @@ export_done_cb (GObject      *source,
 
   {
     /* Translators: a toast; %s is a file name. */
-    g_autofree char *message = g_strdup_printf (_("Tour exported to “%s”"), name);
+    g_autofree char *message = g_strdup_printf (_("Tour exported to “%s”"), request->name);
     toast (self, message);
   }
 }
@@ -365,10 +357,11 @@ static void
 export_to_file (AmapWindow *self,
                 GFile      *file)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autofree char *tile_dir = NULL;
+  g_autofree char *attribution = NULL;
+  ExportRequest *request;
   AmapTourPlan *plan;
   AmapTourFormat format;
-  ExportJob *job;
 
   if (!amap_tour_export_format_for_file (file, &format))
     {
@@ -385,15 +378,12 @@ export_to_file (AmapWindow *self,
   if (plan == NULL)
     return;
 
-  job = g_new0 (ExportJob, 1);
-  job->plan = g_object_ref (plan);
-  job->file = g_object_ref (file);
-  job->format = format;
-  job->tile_dir = format == AMAP_TOUR_FORMAT_PDF ? dup_tile_dir () : NULL;
-
-  task = g_task_new (self, NULL, export_done_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (task, export_thread);
+  tile_dir = format == AMAP_TOUR_FORMAT_PDF ? dup_tile_dir (&attribution) : NULL;
+  request = g_new0 (ExportRequest, 1);
+  request->window = g_object_ref (self);
+  request->name = g_file_get_basename (file);
+  amap_tour_export_file_async (plan, file, format, tile_dir, attribution, NULL,
+                               export_done_cb, request);
 }
 
 static void
