@@ -923,6 +923,33 @@ test_round_trip_kmz (Fixture       *fixture,
   round_trip (fixture, "trip.kmz");
 }
 
+/* The window's export (sync and async) never replaces the open map itself:
+ * it is refused, and the map keeps every asset. */
+static void
+test_onto_open_map (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "map" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_assert_false (amap_export_file (fixture->store, NULL, file, NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "is a map in use"));
+  g_clear_error (&error);
+
+  error = export_async (fixture, NULL, file, NULL);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_clear_object (&fixture->store);
+  fixture->store = open_store (fixture->dir, "map" AMAP_STORE_SUFFIX);
+  after = amap_store_list_assets (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, fixture->stored->len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -944,6 +971,7 @@ main (int   argc,
   ADD ("/export/killed-exports", test_killed_exports);
   ADD ("/export/disk-full", test_disk_full);
   ADD ("/export/disk-full-tmpfs", test_disk_full_tmpfs);
+  ADD ("/export/onto-open-map", test_onto_open_map);
   ADD ("/export/round-trip-kml", test_round_trip_kml);
   ADD ("/export/round-trip-kmz", test_round_trip_kmz);
 

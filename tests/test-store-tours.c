@@ -1123,6 +1123,22 @@ test_batch (void)
   amap_store_batch_abort (g_steal_pointer (&batch));
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM tours"), ==, 2);
 
+  /* Undoing an import takes its tour away with its assets; redo brings
+   * both back. */
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM tours"), ==, 1);
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM tours"), ==, 0);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 0);
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  g_clear_object (&stored);
+  stored = amap_store_get_tour (store, amap_tour_get_id (tour), &error);
+  g_assert_no_error (error);
+  assert_stops (stored, (const char *[]) { amap_asset_get_uuid (first), amap_asset_get_uuid (second), NULL });
+
   g_array_unref (signals.ids);
 }
 

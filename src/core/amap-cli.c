@@ -142,22 +142,6 @@ amap_cli_export (AmapStore   *store,
 
   file = g_file_new_for_commandline_arg (path);
 
-  /* The export replaces its target: never a map in use (this one, say). */
-  {
-    g_autofree char *target = g_file_get_path (file);
-
-    if (target != NULL && amap_store_is_open_file (target))
-      {
-        g_autofree char *display = g_filename_display_name (target);
-
-        g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                     _("“%s” is a map in use, so the export cannot replace it. "
-                       "Choose another name for the export."),
-                     display);
-        return FALSE;
-      }
-  }
-
   return amap_export_file (store, NULL, file, NULL, error);
 }
 

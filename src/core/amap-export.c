@@ -592,6 +592,35 @@ export_data_run (ExportData    *data,
   return TRUE;
 }
 
+/**
+ * amap_export_check_target:
+ *
+ * An export replaces its target: never a map in use (the very map being
+ * exported, say). Fails with AMAP_ERROR_INVALID naming the file.
+ */
+gboolean
+amap_export_check_target (GFile   *file,
+                          GError **error)
+{
+  g_autofree char *target = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  target = g_file_get_path (file);
+  if (target != NULL && amap_store_is_open_file (target))
+    {
+      g_autofree char *display = g_filename_display_name (target);
+
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                   _("“%s” is a map in use, so the export cannot replace it. "
+                     "Choose another name for the export."),
+                   display);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static ExportData *
 export_data_new (AmapStore  *store,
                  GPtrArray  *assets,
@@ -599,10 +628,16 @@ export_data_new (AmapStore  *store,
                  gboolean    copy,
                  GError    **error)
 {
-  g_autoptr(ExportData) data = g_new0 (ExportData, 1);
+  g_autoptr(ExportData) data = NULL;
   GListModel *categories = amap_store_get_categories (store);
-  GListStore *snapshot = g_list_store_new (AMAP_TYPE_CATEGORY);
+  GListStore *snapshot;
   guint n = g_list_model_get_n_items (categories);
+
+  if (!amap_export_check_target (file, error))
+    return NULL;
+
+  data = g_new0 (ExportData, 1);
+  snapshot = g_list_store_new (AMAP_TYPE_CATEGORY);
 
   /* A snapshot: categories are immutable objects, but the list is not. */
   for (guint i = 0; i < n; i++)

@@ -1065,6 +1065,8 @@ amap_store_batch_add_tour (AmapStoreBatch  *batch,
   if (!_amap_store_exec_sql (self, "RELEASE batch_tour", error))
     return FALSE;
 
+  /* Undoing the import takes its tours away too. */
+  _amap_store_batch_add_change (batch, _amap_store_tour_change_new (NULL, stored));
   batch->n_puts++;
   return TRUE;
 }

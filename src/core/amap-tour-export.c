@@ -12,6 +12,7 @@
 #include "amap-error.h"
 #include "amap-gpx-writer.h"
 #include "amap-itinerary.h"
+#include "amap-export.h"
 #include "amap-tour-export.h"
 #include "amap-tour-kml-writer.h"
 
@@ -130,6 +131,9 @@ amap_tour_export_file (AmapTourPlan    *plan,
   g_return_val_if_fail (AMAP_IS_TOUR_PLAN (plan), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!amap_export_check_target (file, error))
+    return FALSE;
 
   file_stream = create_temporary (file, &tmp, &local_error);
   if (file_stream == NULL)
