@@ -76,7 +76,6 @@ amap_sample_tour_add (AmapStore  *store,
   g_autoptr(AmapTour) existing = NULL;
   g_autoptr(GDateTime) departure = NULL;
   g_autoptr(GDateTime) latest = NULL;
-  AmapStoreBatch *batch;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
 
@@ -105,15 +104,6 @@ amap_sample_tour_add (AmapStore  *store,
       amap_tour_insert_stop (tour, amap_tour_get_n_stops (tour), stop);
     }
 
-  /* Part of the sample, like its assets: not a step to undo. */
-  batch = amap_store_batch_begin (store, error);
-  if (batch == NULL)
-    return FALSE;
-  if (!amap_store_batch_add_tour (batch, tour, error))
-    {
-      amap_store_batch_abort (batch);
-      return FALSE;
-    }
-
-  return amap_store_batch_commit (batch, error);
+  /* One undo step of its own, right after the sample's import. */
+  return amap_store_add_tour (store, tour, error);
 }
