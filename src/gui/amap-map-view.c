@@ -43,6 +43,7 @@ struct _AmapMapView
   ShumateSimpleMap *map;
   GtkRevealer      *offline_revealer;
   GMenuModel       *context_menu;
+  GMenu            *pin_section;     /* of the context menu: the pin clicked */
 
   AmapPinLayer     *pin_layer;
   AmapShapeLayer   *shape_layer;
@@ -522,6 +523,23 @@ on_context_pressed_cb (GtkGestureClick *gesture,
                                               &self->context_latitude,
                                               &self->context_longitude);
 
+  /* On a pin: "Add “X” to Tour" (the window's win.add-stop). */
+  g_menu_remove_all (self->pin_section);
+  {
+    AmapAsset *asset = NULL;
+
+    if (amap_pin_layer_hit_test (self->pin_layer, x, y, &asset, NULL, NULL) == AMAP_PIN_HIT_PIN)
+      {
+        /* Translators: in the map's context menu on a pin; %s is its name. */
+        g_autofree char *label = g_strdup_printf (_("Add “%s” to _Tour"), amap_asset_get_name (asset));
+        g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+        g_menu_item_set_action_and_target_value (item, "win.add-stop",
+                                                 g_variant_new_string (amap_asset_get_uuid (asset)));
+        g_menu_append_item (self->pin_section, item);
+      }
+  }
+
   if (!gtk_widget_translate_coordinates (GTK_WIDGET (self->pin_layer), GTK_WIDGET (self),
                                          x, y, &vx, &vy))
     vx = x, vy = y;
@@ -702,6 +720,7 @@ amap_map_view_finalize (GObject *object)
 
   g_free (self->selected_uuid);
   g_free (self->drag_uuid);
+  g_clear_object (&self->pin_section);
 
   G_OBJECT_CLASS (amap_map_view_parent_class)->finalize (object);
 }
@@ -929,6 +948,8 @@ amap_map_view_init (AmapMapView *self)
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), self);
 
+  self->pin_section = g_menu_new ();
+  g_menu_prepend_section (G_MENU (self->context_menu), NULL, G_MENU_MODEL (self->pin_section));
   self->popover = gtk_popover_menu_new_from_model (self->context_menu);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), FALSE);
   gtk_widget_set_halign (self->popover, GTK_ALIGN_START);
