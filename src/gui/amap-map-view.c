@@ -709,6 +709,9 @@ amap_map_view_dispose (GObject *object)
   g_clear_pointer (&self->popover, gtk_widget_unparent);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_MAP_VIEW);
+  /* The layers went with the map; the tour panel may still call. */
+  self->legs_layer = NULL;
+  self->stops_layer = NULL;
 
   G_OBJECT_CLASS (amap_map_view_parent_class)->dispose (object);
 }
@@ -1046,7 +1049,8 @@ amap_map_view_set_selected_uuid (AmapMapView *self,
   g_free (self->selected_uuid);
   self->selected_uuid = g_strdup (uuid);
   amap_pin_layer_set_selected_uuid (self->pin_layer, uuid);
-  amap_tour_layer_set_selected_uuid (self->stops_layer, uuid);
+  if (self->stops_layer != NULL)
+    amap_tour_layer_set_selected_uuid (self->stops_layer, uuid);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_UUID]);
 }
@@ -1249,8 +1253,10 @@ amap_map_view_set_tour_plan (AmapMapView  *self,
 {
   g_return_if_fail (AMAP_IS_MAP_VIEW (self));
 
-  amap_tour_layer_set_plan (self->legs_layer, plan);
-  amap_tour_layer_set_plan (self->stops_layer, plan);
+  if (self->legs_layer != NULL)
+    amap_tour_layer_set_plan (self->legs_layer, plan);
+  if (self->stops_layer != NULL)
+    amap_tour_layer_set_plan (self->stops_layer, plan);
 }
 
 AmapTourLayer *
