@@ -365,7 +365,7 @@ test_late_warning (Fixture       *fixture,
 
   g_assert_nonnull (amap_tour_panel_get_late_warning (panel));
   g_assert_true (g_str_has_prefix (amap_tour_panel_get_late_warning (panel), "The bus is back at 10:"));
-  g_assert_nonnull (strstr (amap_tour_panel_get_late_warning (panel), "after 09:20"));
+  g_assert_nonnull (strstr (amap_tour_panel_get_late_warning (panel), "after the latest return (09:20)"));
 
   /* Two buses, split: each is shorter, the warning names the bus. */
   tour = (g_object_unref (tour), amap_tour_copy (amap_tour_panel_get_tour (panel)));

@@ -1298,12 +1298,13 @@ update_totals (AmapTourPanel *self,
           if (late->len > 0)
             g_string_append_c (late, '\n');
           if (n_buses > 1)
-            /* Translators: "Bus 2 is back at 12:40, 25 min after 12:15." */
-            g_string_append_printf (late, _("Bus %u is back at %s, %s after %s."),
+            /* Translators: "Bus 2 is back at 12:40, 25 min after the latest return (12:15)." */
+            g_string_append_printf (late, _("Bus %u is back at %s, %s after the latest return (%s)."),
                                     bus + 1, at, by, limit);
           else
-            /* Translators: "The bus is back at 12:40, 25 min after 12:15." */
-            g_string_append_printf (late, _("The bus is back at %s, %s after %s."), at, by, limit);
+            /* Translators: "The bus is back at 12:40, 25 min after the latest return (12:15)." */
+            g_string_append_printf (late, _("The bus is back at %s, %s after the latest return (%s)."),
+                                    at, by, limit);
         }
     }
 
