@@ -1948,6 +1948,21 @@ remove_stop_action (GtkWidget  *widget,
     remove_stop_at (self, index);
 }
 
+/* Delete in the panel is about stops, never the assets selected in the
+ * list behind it: the key stops here even with no stop selected. */
+static gboolean
+delete_key_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  AmapTourPanel *self = AMAP_TOUR_PANEL (widget);
+  int index = selected_index (self);
+
+  if (index >= 0 && !amap_store_get_read_only (self->store) && !self->busy)
+    remove_stop_at (self, index);
+  return TRUE;
+}
+
 /* Overrides */
 
 static void
@@ -2200,7 +2215,7 @@ amap_tour_panel_class_init (AmapTourPanelClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Up, GDK_ALT_MASK, "tour.move-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "tour.move-down", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Down, GDK_ALT_MASK, "tour.move-down", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "tour.remove-stop", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Delete, 0, delete_key_cb, NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tour.stop-picking", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "amap-tour-panel");
