@@ -1402,12 +1402,6 @@ update_status (AmapTourPanel *self)
           icon = "dialog-warning-symbolic";
         }
     }
-  else if (self->plan_error != NULL)
-    {
-      g_string_append_c (text, '\n');
-      g_string_append (text, self->plan_error);
-      icon = "dialog-warning-symbolic";
-    }
 
   g_free (self->routing_status);
   self->routing_status = g_string_free (text, FALSE);
