@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "amap-map-render.h"
 #include "amap-projection.h"
 #include "amap-tour-layer.h"
 
@@ -31,16 +32,6 @@
 #define PLACE_RADIUS 6.0
 #define LABEL_COLOR "#241f31"
 
-static const char * const bus_colors[] = {
-  "#1a5fb4",  /* blue */
-  "#c64600",  /* orange */
-  "#26a269",  /* green */
-  "#813d9c",  /* purple */
-  "#a51d2d",  /* red */
-  "#865e3c",  /* brown */
-  "#0a7d8c",  /* teal */
-  "#5e5c64",  /* gray */
-};
 
 typedef struct
 {
@@ -861,5 +852,6 @@ amap_tour_layer_get_n_drawn_stops (AmapTourLayer *self)
 const char *
 amap_tour_layer_get_bus_color (guint bus)
 {
-  return bus_colors[bus % G_N_ELEMENTS (bus_colors)];
+  /* One palette for the map, the panel and the printed itinerary. */
+  return amap_map_render_get_bus_color (bus);
 }
