@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "amap-cli.h"
+#include "amap-error.h"
 #include "amap-store.h"
 
 typedef struct
@@ -333,6 +334,26 @@ test_import_export (Fixture       *fixture,
     g_clear_pointer (&err, g_free);
   }
 
+  /* Not over the map itself. */
+  {
+    const char *args[] = { "--database", fixture->path, "--export", fixture->path, "--list", NULL };
+    g_autoptr(GBytes) before = NULL;
+    g_autoptr(GBytes) after = NULL;
+    char *contents = NULL;
+    gsize length = 0;
+
+    g_file_get_contents (fixture->path, &contents, &length, &error);
+    before = g_bytes_new_take (contents, length);
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "is a map in use"));
+    g_file_get_contents (fixture->path, &contents, &length, &error);
+    after = g_bytes_new_take (contents, length);
+    g_assert_true (g_bytes_equal (before, after));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   {
     const char *args[] = { "--database", fixture->path, "--import", missing, NULL };
 
@@ -341,6 +362,119 @@ test_import_export (Fixture       *fixture,
     g_assert_true (g_str_has_prefix (err, "asset-map: Could not import “"));
     g_assert_nonnull (strstr (err, "missing.kml"));
   }
+}
+
+/* The commands that only read a map never make one: a missing path (in a
+ * missing folder too) says so, and nothing is created. */
+static void
+test_no_such_map (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (fixture->dir, "not-there", NULL);
+  g_autofree char *missing = g_build_filename (folder, "school.assetmap", NULL);
+  g_autofree char *exported = g_build_filename (fixture->dir, "out.kml", NULL);
+  g_autofree char *backup = g_build_filename (fixture->dir, "copy.assetmap", NULL);
+  const char *list_args[] = { "--database", missing, "--list", NULL };
+  const char *export_args[] = { "--database", missing, "--export", exported, NULL };
+  const char *backup_args[] = { "--database", missing, "--backup", backup, NULL };
+  const char * const *runs[] = { list_args, export_args, backup_args };
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = -1;
+
+      if (!run_binary (runs[i], &out, &err, &status))
+        {
+          g_test_skip ("AMAP_BINARY is not set or not built");
+          return;
+        }
+
+      g_assert_cmpint (status, ==, 1);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_nonnull (strstr (err, "There is no map at “"));
+      g_assert_nonnull (strstr (err, "school.assetmap"));
+      g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (exported, G_FILE_TEST_EXISTS));
+      g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* --backup while the map is open (and written) in this process: a whole,
+ * checked copy that needs no -wal. */
+static void
+test_backup (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (fixture->dir, "copy.assetmap", NULL);
+  g_autofree char *backup_wal = g_strconcat (backup, "-wal", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *header = NULL;
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(AmapStore) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "--database", fixture->path, "--backup", backup, NULL };
+  int status = -1;
+  gsize length = 0;
+
+  store = amap_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Place %u", i);
+
+      g_free (add_asset (store, name, "business", 41 + i * 0.001, -87));
+    }
+
+  if (!run_binary (args, &out, &err, &status))
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+
+  /* A rollback-journal file: bytes 18 and 19 of the header are 1. */
+  g_assert_false (g_file_test (backup_wal, G_FILE_TEST_EXISTS));
+  g_file_get_contents (backup, &header, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 100);
+  g_assert_cmpint (header[18], ==, 1);
+  g_assert_cmpint (header[19], ==, 1);
+
+  /* The window goes on writing its map. */
+  g_free (add_asset (store, "After the backup", "business", 40, -80));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 201);
+
+  copy = amap_store_open_existing (backup, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (copy), ==, 200);
+  g_clear_object (&copy);
+
+  /* The backup may not replace a map in use. */
+  {
+    const char *onto_itself[] = { "--database", backup, "--backup", fixture->path, NULL };
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    /* From another process, which sees the map's -wal. */
+    run_binary (onto_itself, &out, &err, &status);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "is a map in use"));
+    g_assert_cmpuint (amap_store_count_assets (store), ==, 201);
+    g_free (add_asset (store, "Still writing", "business", 40, -81));
+
+    /* From this one. */
+    g_assert_false (amap_store_backup_file (backup, fixture->path, NULL, &error));
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  g_clear_object (&store);
+  store = amap_store_open_existing (fixture->path, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 202);
 }
 
 int
@@ -353,6 +487,8 @@ main (int   argc,
   g_test_add ("/cli/list-non-ascii", Fixture, NULL, fixture_setup, test_list_non_ascii, fixture_teardown);
   g_test_add ("/cli/version", Fixture, NULL, fixture_setup, test_version, fixture_teardown);
   g_test_add ("/cli/import-export", Fixture, NULL, fixture_setup, test_import_export, fixture_teardown);
+  g_test_add ("/cli/no-such-map", Fixture, NULL, fixture_setup, test_no_such_map, fixture_teardown);
+  g_test_add ("/cli/backup", Fixture, NULL, fixture_setup, test_backup, fixture_teardown);
   g_test_add ("/cli/not-a-database", Fixture, NULL, fixture_setup, test_not_a_database, fixture_teardown);
 
   return g_test_run ();

@@ -6,7 +6,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -429,6 +434,366 @@ test_failed_move (Fixture       *fixture,
   assert_dir_holds (fixture->dir, names);
 }
 
+/* Export faults: the temporary file, killed exports, a full disk */
+
+/* Enough assets for an export to take a while (about half a second). */
+static void
+fill_store (AmapStore *store,
+            guint      n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = g_strnfill (300, 'n');
+  guint first = amap_store_count_assets (store);
+  AmapStoreBatch *batch = amap_store_batch_begin (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Place %u", i);
+      g_autoptr(AmapAsset) asset = amap_asset_new (name);
+
+      amap_asset_set_location (asset, 37.0 + (i / 1000) * 0.001, -122.0 + (i % 1000) * 0.001);
+      amap_asset_set_description (asset, notes);
+      amap_asset_set_extra (asset, "Row", name);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+}
+
+/* The names in @dir other than the map's files and @keep. */
+static GPtrArray *
+list_others (const char         *dir_path,
+             const char * const *keep)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (!g_str_has_prefix (name, "map" AMAP_STORE_SUFFIX) && !g_strv_contains (keep, name))
+      g_ptr_array_add (names, g_strdup (name));
+  return names;
+}
+
+static gboolean
+is_our_temporary (const char *name,
+                  const char *target)
+{
+  g_autofree char *prefix = g_strdup_printf (".%s.assetmap-export-", target);
+
+  return g_str_has_prefix (name, prefix);
+}
+
+/* (a) While an export into a 0600 file runs, its temporary file is never
+ * readable by others; it is named as ours; a new file gets the mode the
+ * umask gives. */
+static void
+test_temporary_mode (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "private.kml", NULL);
+  g_autofree char *fresh = g_build_filename (fixture->dir, "fresh.kml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) fresh_file = g_file_new_for_path (fresh);
+  const char * const keep[] = { "private.kml", NULL };
+  g_autoptr(GError) error = NULL;
+  guint n_seen = 0;
+  mode_t old_umask;
+  GStatBuf st;
+
+  fill_store (fixture->store, 5000);
+  write_precious (path);
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+  amap_export_file_async (fixture->store, NULL, file, NULL, on_export_done, &error);
+  while (error == NULL)
+    {
+      g_autoptr(GPtrArray) others = list_others (fixture->dir, keep);
+
+      for (guint i = 0; i < others->len; i++)
+        {
+          const char *name = g_ptr_array_index (others, i);
+          g_autofree char *other = g_build_filename (fixture->dir, name, NULL);
+
+          if (g_stat (other, &st) != 0)
+            continue;  /* just renamed into place */
+          n_seen++;
+          if ((st.st_mode & 0077) != 0)
+            g_error ("the temporary file %s has mode %o while the target has 0600",
+                     name, st.st_mode & 0777);
+          g_assert_true (is_our_temporary (name, "private.kml"));
+        }
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);  /* success */
+  g_clear_error (&error);
+  g_test_message ("saw the temporary file %u times", n_seen);
+  g_assert_cmpuint (n_seen, >, 0);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  assert_dir_holds (fixture->dir, keep);
+
+  /* A new file: what the umask allows. */
+  old_umask = umask (027);
+  g_assert_true (amap_export_file (fixture->store, NULL, fresh_file, NULL, &error));
+  umask (old_umask);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (fresh, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+}
+
+static const char *
+binary_or_skip (void)
+{
+  const char *binary = g_getenv ("AMAP_BINARY");
+
+  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return NULL;
+    }
+  return binary;
+}
+
+static GPid
+spawn_export (const char *binary,
+              const char *map,
+              const char *target)
+{
+  const char *argv[] = { binary, "--database", map, "--export", target, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  g_spawn_async (NULL, (char **) argv, NULL,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                 NULL, NULL, &pid, &error);
+  g_assert_no_error (error);
+  return pid;
+}
+
+static int
+wait_for (GPid pid)
+{
+  int status = 0;
+
+  while (waitpid (pid, &status, 0) < 0)
+    g_assert_cmpint (errno, ==, EINTR);
+  return status;
+}
+
+/* (b) Exports killed at ten seeded random moments: the earlier file is
+ * byte-identical after each, at most one stale temporary file of ours is
+ * there, and the next export removes it. */
+static void
+test_killed_exports (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  const char *binary = binary_or_skip ();
+  g_autofree char *map = g_build_filename (fixture->dir, "map" AMAP_STORE_SUFFIX, NULL);
+  g_autofree char *path = g_build_filename (fixture->dir, "out.kml", NULL);
+  g_autofree char *timed = g_build_filename (fixture->dir, "timed.kml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261201);
+  g_autoptr(GPtrArray) others = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const keep[] = { "out.kml", "timed.kml", NULL };
+  gint64 start, duration;
+  guint n_left = 0;
+
+  if (binary == NULL)
+    return;
+
+  /* A map big enough that an export takes a while (about half a second
+   * here; fewer assets under a sanitizer, which is slower), timed start-up
+   * included. */
+  for (guint n = 4000;; n *= 2)
+    {
+      fill_store (fixture->store, n - amap_store_count_assets (fixture->store));
+      start = g_get_monotonic_time ();
+      g_assert_true (WIFEXITED (wait_for (spawn_export (binary, map, timed))));
+      duration = g_get_monotonic_time () - start;
+      g_test_message ("an export of %u assets takes %.2f s", n, duration / 1e6);
+      if (duration >= G_USEC_PER_SEC * 2 / 5 || n >= 64000)
+        break;
+    }
+
+  g_assert_true (amap_export_file (fixture->store, NULL, file, NULL, &error));
+  g_assert_no_error (error);
+  before = read_bytes (path);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      GPid pid = spawn_export (binary, map, path);
+      gint64 delay = g_rand_int_range (rand, 0, (gint32) MIN (duration, G_MAXINT32));
+      g_autoptr(GBytes) after = NULL;
+      int status;
+
+      g_usleep (delay);
+      kill (pid, SIGKILL);
+      status = wait_for (pid);
+      g_spawn_close_pid (pid);
+
+      after = read_bytes (path);
+      g_assert_true (g_bytes_equal (before, after));
+
+      g_clear_pointer (&others, g_ptr_array_unref);
+      others = list_others (fixture->dir, keep);
+      g_test_message ("kill %u after %.3f s (%s): %u other files", i, delay / 1e6,
+                      WIFSIGNALED (status) ? "killed" : "had finished", others->len);
+      g_assert_cmpuint (others->len, <=, 1);
+      for (guint j = 0; j < others->len; j++)
+        g_assert_true (is_our_temporary (g_ptr_array_index (others, j), "out.kml"));
+      n_left += others->len;
+    }
+  /* Some kill came while a temporary file existed (else this test tried
+   * nothing). */
+  g_assert_cmpuint (n_left, >, 0);
+
+  /* The next export removes what the last killed one left. */
+  g_assert_true (amap_export_file (fixture->store, NULL, file, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&others, g_ptr_array_unref);
+  others = list_others (fixture->dir, keep);
+  g_assert_cmpuint (others->len, ==, 0);
+}
+
+static void
+limit_file_size (gpointer user_data)
+{
+  struct rlimit limit = { 256 * 1024, 256 * 1024 };
+
+  /* A write past the limit then fails with EFBIG, as on a full disk,
+   * instead of killing the process. */
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+/* (c) No room for the export: one sentence naming the file, nothing from
+ * libxml2 on stderr, the earlier file unchanged and no temporary file. */
+static void
+test_disk_full (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  const char *binary = binary_or_skip ();
+  g_autofree char *map = g_build_filename (fixture->dir, "map" AMAP_STORE_SUFFIX, NULL);
+  const char *names[] = { "full.kml", "full.kmz" };
+
+  if (binary == NULL)
+    return;
+
+  fill_store (fixture->store, 5000);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
+      const char *argv[] = { binary, "--database", map, "--export", path, NULL };
+      const char * const keep[] = { names[i], NULL };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) lines = NULL;
+      int status = 0;
+
+      write_precious (path);
+      g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, limit_file_size, NULL,
+                    &out, &err, &status, &error);
+      g_assert_no_error (error);
+      g_test_message ("stderr: %s", err);
+
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      lines = g_strsplit (g_strchomp (err), "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 1);
+      g_assert_null (strstr (err, "I/O error"));
+      g_assert_nonnull (strstr (err, names[i]));
+      g_assert_nonnull (strstr (err, "larger than this disk allows"));
+      /* The caller's "Could not export to" is said once. */
+      g_assert_null (strstr (strstr (err, "Could not export to") + 1, "Could not export to"));
+
+      assert_precious (path);
+      assert_dir_holds (fixture->dir, keep);
+      g_unlink (path);
+    }
+}
+
+/* A full disk for real: a 256 KB tmpfs mounted in a private mount
+ * namespace (unshare -rm: as root, or in a user namespace where the system
+ * allows one), with the export run inside it. Skipped where mounting is not
+ * allowed. */
+static void
+test_disk_full_tmpfs (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  static const char script[] =
+    "dir=$1 map=$2 err=$3 bin=$4 list=$5 name=$6\n"
+    "mount -t tmpfs -o size=256k tmpfs \"$dir\" || exit 77\n"
+    "printf 'precious bytes\\n' > \"$dir/$name\" || exit 77\n"
+    "if \"$bin\" --database \"$map\" --export \"$dir/$name\" 2> \"$err\"; then exit 10; fi\n"
+    "printf 'precious bytes\\n' | cmp -s - \"$dir/$name\" || exit 11\n"
+    "ls -A \"$dir\" > \"$list\"\n";
+  const char *names[] = { "full.kml", "full.kmz" };
+  const char *binary = binary_or_skip ();
+  g_autofree char *map = g_build_filename (fixture->dir, "map" AMAP_STORE_SUFFIX, NULL);
+  g_autofree char *small = g_build_filename (fixture->dir, "small", NULL);
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+
+  if (binary == NULL)
+    return;
+  if (unshare == NULL)
+    {
+      g_test_skip ("no unshare(1) to make a small file system with");
+      return;
+    }
+
+  fill_store (fixture->store, 5000);
+  g_assert_cmpint (g_mkdir (small, 0700), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *err_path = g_strdup_printf ("%s/stderr-%u.txt", fixture->dir, i);
+      g_autofree char *list_path = g_strdup_printf ("%s/listing-%u.txt", fixture->dir, i);
+      g_autofree char *expected = g_strdup_printf ("The disk is full: free some space for “%s”", names[i]);
+      g_autofree char *expected_listing = g_strdup_printf ("%s\n", names[i]);
+      const char *argv[] = { unshare, "-rm", "sh", "-c", script, "sh",
+                             small, map, err_path, binary, list_path, names[i], NULL };
+      g_autofree char *err = NULL;
+      g_autofree char *listing = NULL;
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+
+      if (!g_file_test (list_path, G_FILE_TEST_EXISTS) &&
+          !(WIFEXITED (status) && (WEXITSTATUS (status) == 10 || WEXITSTATUS (status) == 11)))
+        {
+          g_test_skip ("mounting a small tmpfs is not allowed here");
+          return;
+        }
+
+      g_assert_true (WIFEXITED (status));
+      /* 10: the export succeeded on a full disk; 11: the old file changed. */
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+      g_assert_true (g_file_get_contents (err_path, &err, NULL, NULL));
+      g_test_message ("stderr: %s", err);
+      g_assert_null (strchr (g_strchomp (err), '\n'));
+      g_assert_null (strstr (err, "I/O error"));
+      g_assert_nonnull (strstr (err, expected));
+
+      /* The old file and nothing else: no temporary file left. */
+      g_assert_true (g_file_get_contents (list_path, &listing, NULL, NULL));
+      g_assert_cmpstr (listing, ==, expected_listing);
+    }
+}
+
 static void
 assert_same_asset (AmapAsset *back,
                    AmapAsset *original)
@@ -558,6 +923,33 @@ test_round_trip_kmz (Fixture       *fixture,
   round_trip (fixture, "trip.kmz");
 }
 
+/* The window's export (sync and async) never replaces the open map itself:
+ * it is refused, and the map keeps every asset. */
+static void
+test_onto_open_map (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "map" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_assert_false (amap_export_file (fixture->store, NULL, file, NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "is a map in use"));
+  g_clear_error (&error);
+
+  error = export_async (fixture, NULL, file, NULL);
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_clear_object (&fixture->store);
+  fixture->store = open_store (fixture->dir, "map" AMAP_STORE_SUFFIX);
+  after = amap_store_list_assets (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, fixture->stored->len);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -575,6 +967,11 @@ main (int   argc,
   ADD ("/export/keeps-permissions", test_keeps_permissions);
   ADD ("/export/unwritable-directory", test_unwritable_directory);
   ADD ("/export/failed-move", test_failed_move);
+  ADD ("/export/temporary-mode", test_temporary_mode);
+  ADD ("/export/killed-exports", test_killed_exports);
+  ADD ("/export/disk-full", test_disk_full);
+  ADD ("/export/disk-full-tmpfs", test_disk_full_tmpfs);
+  ADD ("/export/onto-open-map", test_onto_open_map);
   ADD ("/export/round-trip-kml", test_round_trip_kml);
   ADD ("/export/round-trip-kmz", test_round_trip_kmz);
 

@@ -7,7 +7,11 @@
 
 #include <string.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "amap-error.h"
+#include "amap-export.h"
 #include "amap-import.h"
 #include "amap-store.h"
 
@@ -162,6 +166,282 @@ test_reimport_updates (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (amap_asset_get_category (after), ==, "faith");
   g_assert_cmpuint (amap_asset_get_contacts (after)->len, ==, 1);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* The uuids of the assets named @name, sorted. */
+static GPtrArray *
+uuids_named (AmapStore  *store,
+             const char *name)
+{
+  g_autoptr(GPtrArray) assets = amap_store_list_assets (store, NULL);
+  GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < assets->len; i++)
+    if (g_strcmp0 (amap_asset_get_name (g_ptr_array_index (assets, i)), name) == 0)
+      g_ptr_array_add (uuids, g_strdup (amap_asset_get_uuid (g_ptr_array_index (assets, i))));
+  g_ptr_array_sort (uuids, compare_strings);
+  return uuids;
+}
+
+static void
+assert_same_uuids (GPtrArray *a,
+                   GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+}
+
+static void
+assert_counts (AmapImportReport *report,
+               guint             imported,
+               guint             updated)
+{
+  g_assert_nonnull (report);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, imported);
+  g_assert_cmpuint (amap_import_report_get_updated (report), ==, updated);
+  g_assert_cmpuint (amap_import_report_get_skipped (report), ==, 0);
+}
+
+/* Placemarks alike in name and place (Google Earth's copies, open data's
+ * unnamed pairs with different data, a repeated id attribute) each become
+ * an asset; importing the file again updates those same assets. */
+static void
+test_duplicates_kept (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GFile) file = data_file ("duplicates.kml");
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GPtrArray) gardens = NULL;
+  g_autoptr(GPtrArray) gardens_again = NULL;
+  g_autoptr(GPtrArray) unnamed = NULL;
+  g_autoptr(GPtrArray) unnamed_again = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *export_path = g_build_filename (fixture->dir, "exported.kml", NULL);
+  g_autoptr(GFile) exported = g_file_new_for_path (export_path);
+  guint parks = 0, library = 0;
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_counts (report, 7, 0);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+
+  gardens = uuids_named (fixture->store, "Community Garden");
+  g_assert_cmpuint (gardens->len, ==, 2);
+  unnamed = uuids_named (fixture->store, "Unnamed placemark");
+  g_assert_cmpuint (unnamed->len, ==, 2);
+
+  /* Each unnamed placemark kept its own data. */
+  assets = amap_store_list_assets (fixture->store, NULL);
+  for (guint i = 0; i < assets->len; i++)
+    {
+      const char *operator = amap_asset_get_extra (g_ptr_array_index (assets, i), "Operator");
+
+      parks += g_strcmp0 (operator, "Parks Department") == 0;
+      library += g_strcmp0 (operator, "Library Friends") == 0;
+    }
+  g_assert_cmpuint (parks, ==, 1);
+  g_assert_cmpuint (library, ==, 1);
+
+  /* Again: the same seven assets are updated, none added. */
+  g_clear_object (&report);
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_counts (report, 0, 7);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+  gardens_again = uuids_named (fixture->store, "Community Garden");
+  assert_same_uuids (gardens, gardens_again);
+  unnamed_again = uuids_named (fixture->store, "Unnamed placemark");
+  assert_same_uuids (unnamed, unnamed_again);
+
+  /* Our own export of them comes back onto the same assets (by uuid). */
+  g_assert_true (amap_export_file (fixture->store, NULL, exported, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&report);
+  report = amap_import_file (fixture->store, exported, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_counts (report, 0, 7);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+}
+
+/* A copy of one of our placemarks made in another program carries the
+ * same uuid: it becomes a second asset, and stays one on re-import. */
+static void
+test_duplicate_uuid_kept (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GFile) own = data_file ("own-fields.kml");
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "copied.kml", NULL);
+  g_autoptr(GString) copied = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GPtrArray) named = NULL;
+  g_autoptr(GPtrArray) named_again = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *start, *end;
+
+  g_assert_true (g_file_get_contents (g_file_peek_path (own), &contents, NULL, NULL));
+  start = strstr (contents, "<Placemark");
+  end = strstr (contents, "</Placemark>") + strlen ("</Placemark>");
+  copied = g_string_new_len (contents, end - contents);
+  g_string_append_c (copied, '\n');
+  g_string_append_len (copied, start, end - start);
+  g_string_append (copied, end);
+  g_assert_true (g_file_set_contents (path, copied->str, copied->len, &error));
+  file = g_file_new_for_path (path);
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_counts (report, 2, 0);
+  named = uuids_named (fixture->store, "Iglesia <Santa> & “Fe” ]]>");
+  g_assert_cmpuint (named->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (named, "3f0c6a4e-8d5b-4b7e-9a51-2c1e7f0d9b11",
+                                                   g_str_equal, NULL));
+
+  g_clear_object (&report);
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_counts (report, 0, 2);
+  named_again = uuids_named (fixture->store, "Iglesia <Santa> & “Fe” ]]>");
+  assert_same_uuids (named, named_again);
+}
+
+/* A zip holding one entry @name with @content, made with libarchive. */
+static GBytes *
+make_zip (const char *name,
+          const char *content)
+{
+  struct archive *a = archive_write_new ();
+  struct archive_entry *entry = archive_entry_new ();
+  gsize buffer_size = 64 * 1024;
+  char *buffer = g_malloc (buffer_size);
+  size_t used = 0;
+
+  archive_write_set_format_zip (a);
+  g_assert_cmpint (archive_write_open_memory (a, buffer, buffer_size, &used), ==, ARCHIVE_OK);
+  archive_entry_set_pathname (entry, name);
+  archive_entry_set_filetype (entry, AE_IFREG);
+  archive_entry_set_perm (entry, 0644);
+  archive_entry_set_size (entry, strlen (content));
+  g_assert_cmpint (archive_write_header (a, entry), ==, ARCHIVE_OK);
+  g_assert_cmpint (archive_write_data (a, content, strlen (content)), ==, (la_ssize_t) strlen (content));
+  archive_entry_free (entry);
+  archive_write_close (a);
+  archive_write_free (a);
+
+  return g_bytes_new_take (buffer, used);
+}
+
+static GBytes *
+make_gzip (const char *content)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_output_stream_write_all (out, content, strlen (content), NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* Imports @bytes saved as @name: the error (or NULL) and the report. */
+static GError *
+import_bytes (Fixture           *fixture,
+              const char        *name,
+              GBytes            *bytes,
+              AmapImportReport **report_out)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AmapImportReport) report = NULL;
+  GError *error = NULL;
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                      g_bytes_get_size (bytes), NULL));
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_true ((report == NULL) != (error == NULL));
+  if (report_out != NULL)
+    *report_out = g_steal_pointer (&report);
+  return error;
+}
+
+/* Each file that is not what its name says gets one sentence naming it
+ * and saying what it is, never libxml2's "Document is empty" or "Extra
+ * content at the end of the document"; nothing is imported. */
+static void
+test_what_the_file_is (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const char kml[] =
+    "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Placemark><name>Zipped</name>"
+    "<Point><coordinates>10,20</coordinates></Point></Placemark></kml>";
+  /* An empty zip archive: only its end-of-central-directory record. */
+  static const char empty_zip[22] = { 'P', 'K', 5, 6 };
+  static const struct {
+    const char *name;
+    const char *content;   /* NULL: see below */
+    int code;
+    const char *message;
+  } cases[] = {
+    { "empty.kml", "", AMAP_ERROR_PARSE, "empty.kml is empty: there is nothing to import" },
+    { "blank.kml", "\n\n  \n", AMAP_ERROR_PARSE, "blank.kml is empty: there is nothing to import" },
+    { "zero.kmz", "", AMAP_ERROR_PARSE, "zero.kmz is empty: there is nothing to import" },
+    { "packed.kml", NULL, AMAP_ERROR_UNSUPPORTED,
+      "packed.kml is a gzip-compressed file, not KML: uncompress it first, then import the file it holds" },
+    { "nothing.kmz", NULL, AMAP_ERROR_UNSUPPORTED,
+      "nothing.kmz holds no KML document (no .kml file inside)" },
+    { "nothing.kml", NULL, AMAP_ERROR_UNSUPPORTED,
+      "nothing.kml holds no KML document (no .kml file inside)" },
+    { "photos.kmz", NULL, AMAP_ERROR_UNSUPPORTED,
+      "photos.kmz holds no KML document (no .kml file inside)" },
+  };
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) zip = NULL;
+  AmapImportMessageKind kind;
+  const char *text;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (cases[i].content != NULL)
+        bytes = g_bytes_new_static (cases[i].content, strlen (cases[i].content));
+      else if (g_str_equal (cases[i].name, "packed.kml"))
+        bytes = make_gzip (kml);
+      else if (g_str_equal (cases[i].name, "photos.kmz"))
+        bytes = make_zip ("photo.jpg", "JFIF");
+      else
+        bytes = g_bytes_new_static (empty_zip, sizeof empty_zip);
+
+      g_test_message ("%s", cases[i].name);
+      error = import_bytes (fixture, cases[i].name, bytes, NULL);
+      g_assert_error (error, AMAP_ERROR, cases[i].code);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+      g_clear_error (&error);
+    }
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+
+  /* A KMZ named .kml is read as one, and the report says so. */
+  zip = make_zip ("doc.kml", kml);
+  error = import_bytes (fixture, "renamed.kml", zip, &report);
+  g_assert_no_error (error);
+  assert_counts (report, 1, 0);
+  g_assert_cmpuint (amap_import_report_get_n_messages (report), ==, 1);
+  amap_import_report_get_message (report, 0, &kind, NULL, &text);
+  g_assert_cmpint (kind, ==, AMAP_IMPORT_MESSAGE_NOTICE);
+  g_assert_cmpstr (text, ==, "The file is a KMZ (zip) archive, not plain KML, and was read as one");
 }
 
 static void
@@ -374,6 +654,56 @@ test_async (Fixture       *fixture,
   g_main_loop_unref (state.loop);
 }
 
+/* The worker imports through its own store; Undo in the window's store
+ * undoes the import as one step, and an earlier step stays. */
+static void
+test_async_undo (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) file = data_file ("mymaps-styles-after.kml");
+  g_autoptr(AmapAsset) mine = amap_asset_new ("My own note");
+  g_autoptr(GError) error = NULL;
+  AsyncState state = { 0 };
+
+  amap_asset_set_category (mine, "other");
+  g_assert_true (amap_store_add_asset (fixture->store, mine, &error));
+  g_assert_no_error (error);
+
+  state.loop = g_main_loop_new (NULL, FALSE);
+  amap_import_file_async (fixture->store, file, NULL, NULL,
+                          NULL, NULL, on_import_done, &state);
+  g_main_loop_run (state.loop);
+  g_assert_no_error (state.error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
+
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==,
+                   "Undo Import of “mymaps-styles-after.kml” (5 Assets)");
+  g_assert_true (amap_store_undo (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 1);
+  g_assert_cmpstr (amap_store_get_redo_label (fixture->store), ==,
+                   "Redo Import of “mymaps-styles-after.kml” (5 Assets)");
+
+  g_assert_true (amap_store_redo (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
+  {
+    g_autoptr(AmapAsset) clinic = find_by_name (fixture->store, "Eastside Clinic");
+
+    g_assert_cmpstr (amap_asset_get_category (clinic), ==, "health");
+  }
+
+  /* The step before the import is still there. */
+  g_assert_true (amap_store_undo (fixture->store, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add “My own note”");
+  g_assert_true (amap_store_undo (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+
+  g_clear_object (&state.report);
+  g_main_loop_unref (state.loop);
+}
+
 static void
 test_kmz_and_errors (Fixture       *fixture,
                      gconstpointer  data)
@@ -399,6 +729,18 @@ test_kmz_and_errors (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "nokml.kmz"));
   g_clear_error (&error);
   g_clear_object (&file);
+
+  /* The map itself: refused before it is read (reading it outside SQLite
+   * would drop the store's locks on it). */
+  {
+    g_autoptr(GFile) itself = g_file_new_for_path (amap_store_get_path (fixture->store));
+
+    report = amap_import_file (fixture->store, itself, NULL, NULL, NULL, NULL, &error);
+    g_assert_null (report);
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+    g_assert_nonnull (strstr (error->message, "is a map that is open"));
+    g_clear_error (&error);
+  }
 
   /* A file that is not there. */
   {
@@ -430,11 +772,15 @@ main (int   argc,
 
   ADD ("/import/counts-and-styles-after", test_counts_and_styles_after);
   ADD ("/import/reimport-updates", test_reimport_updates);
+  ADD ("/import/duplicates-kept", test_duplicates_kept);
+  ADD ("/import/duplicate-uuid-kept", test_duplicate_uuid_kept);
+  ADD ("/import/what-the-file-is", test_what_the_file_is);
   ADD ("/import/unlocated", test_unlocated);
   ADD ("/import/truncated", test_truncated_imports_nothing);
   ADD ("/import/cancel", test_cancel_leaves_store_unchanged);
   ADD ("/import/large", test_large_file);
   ADD ("/import/async", test_async);
+  ADD ("/import/async-undo", test_async_undo);
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);
 
 #undef ADD

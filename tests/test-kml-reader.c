@@ -227,10 +227,11 @@ static const CorpusCase corpus_cases[] = {
   { "giscore/nested_multigeometry.kml", 1, 0, 0, -1, "nested MultiGeometry" },
   { "giscore/ns_opengis_kml23.kml", 1, 0, 0, -1, "future KML 2.3 namespace" },
   { "giscore/polygon_inner_boundaries.kml", 1, 0, 0, -1, "a polygon with four holes" },
-  { "giscore/sloppy_bad_coords.kml", 19, 13, 0, -1,
+  { "giscore/sloppy_bad_coords.kml", 21, 11, 0, -1,
     "32 placemarks. Skipped: point1/point2/Line1/Line2 (single numbers, no tuple), point6/7/7b/10/11 "
-    "(longitude or latitude not a number), point8 (latitude 200), point9/9b (longitude 200, 3000), "
-    "polygon4 (no outer boundary). Imported with warnings: point3c/point5 (bad altitude dropped), "
+    "(longitude or latitude not a number), point8 (latitude 200), "
+    "polygon4 (no outer boundary). Imported with warnings: point9/9b (longitude 200, 3000 wrapped "
+    "by whole turns to -160, 120), point3c/point5 (bad altitude dropped), "
     "point4 (4th value dropped), Line3/Line4/ring1/polygon1 (one point), Line5 (1,2,3,4,5,6 as two "
     "triples), ring2/polygon2 (two points: a line), polygon3 (closed)" },
   { "giscore/sloppy_bad_element_order.kml", 1, 0, 0, -1, "unnamed point" },
@@ -450,6 +451,15 @@ test_corpus_sloppy_coordinates (void)
 
   g_assert_true (messages_contain (&r, "latitude 200 is out of range"));
   g_assert_true (messages_contain (&r, "SKIPPED 168: "));  /* point10 */
+  /* Wrapped by whole turns: 200 is -160, as the file's note says Google
+   * Earth shows it; 3000 is 8 turns and 120 (the note's -120 is not a
+   * whole number of turns away). */
+  asset = find_asset (&r, "point9");
+  g_assert_cmpfloat (amap_asset_get_longitude (asset), ==, -160.0);
+  g_assert_cmpfloat (amap_asset_get_latitude (asset), ==, 45.0);
+  asset = find_asset (&r, "point9b");
+  g_assert_cmpfloat (amap_asset_get_longitude (asset), ==, 120.0);
+  g_assert_true (messages_contain (&r, "WARNING 156: “point9”: 1 longitude outside −180…180 was wrapped into range (200 read as -160)"));
 
   result_clear (&r);
 }
@@ -872,6 +882,209 @@ test_not_well_formed (void)
   result_clear (&r);
 }
 
+static gboolean read_zip (GBytes  *zip,
+                          Result  *r,
+                          GError **error);
+
+/* A file that is not XML at all says what it is, naming the file, instead
+ * of libxml2's "Document is empty" or "Extra content at the end". */
+static void
+test_what_the_file_is (void)
+{
+  static const guint8 gzip_bytes[] = { 0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0xb3, 0xc9 };
+  static const guint8 zip_bytes[] = { 'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  g_autoptr(GError) error = NULL;
+  Result r;
+
+  g_assert_false (read_string ("empty.kml", "", &r, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "empty.kml is empty: there is nothing to import");
+  result_clear (&r);
+  g_clear_error (&error);
+
+  /* An XML declaration and comments, but no element. */
+  g_assert_false (read_string ("header.kml", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n", &r, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "header.kml holds no KML: it has an XML header or comments but no elements");
+  result_clear (&r);
+  g_clear_error (&error);
+
+  /* Not XML text at all. */
+  g_assert_false (read_string ("report.kml", "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", &r, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "report.kml is not a KML file: its content is not XML text");
+  result_clear (&r);
+  g_clear_error (&error);
+
+  /* Blank lines and a byte-order mark are still empty. */
+  g_assert_false (read_string ("blank.kml", "\xef\xbb\xbf\n  \r\n\t\n", &r, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "blank.kml is empty: there is nothing to import");
+  result_clear (&r);
+  g_clear_error (&error);
+
+  {
+    g_autoptr(AmapKmlReader) reader = new_reader ("places.kml", &r);
+    g_autoptr(GBytes) bytes = g_bytes_new_static (gzip_bytes, sizeof gzip_bytes);
+
+    g_assert_false (amap_kml_reader_read_bytes (reader, bytes, &error));
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+    g_assert_true (g_str_has_prefix (error->message, "places.kml is a gzip-compressed file, not KML"));
+    result_clear (&r);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(AmapKmlReader) reader = new_reader ("places.kml", &r);
+    g_autoptr(GBytes) bytes = g_bytes_new_static (zip_bytes, sizeof zip_bytes);
+
+    g_assert_true (amap_kmz_looks_like_zip (zip_bytes, sizeof zip_bytes));
+    g_assert_false (amap_kml_reader_read_bytes (reader, bytes, &error));
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+    g_assert_true (g_str_has_prefix (error->message, "places.kml is a zip archive, not KML"));
+    result_clear (&r);
+    g_clear_error (&error);
+  }
+  {
+    /* An empty zip archive (only its end record) holds no KML. */
+    g_autoptr(GBytes) bytes = g_bytes_new_static (zip_bytes, sizeof zip_bytes);
+
+    g_assert_false (read_zip (bytes, &r, &error));
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED);
+    g_assert_true (g_str_has_prefix (error->message, "test.kmz holds no KML document"));
+    result_clear (&r);
+  }
+}
+
+/* Longitudes past ±180 are wrapped (as Google Earth shows them), each
+ * vertex on its own as GDAL does, with a warning naming the line;
+ * latitudes past ±90 are still refused. */
+static void
+test_longitude_wrapped (void)
+{
+  static const char kml[] =
+    "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n"
+    "<Placemark><name>East</name><Point><coordinates>200,45</coordinates></Point></Placemark>\n"
+    "<Placemark><name>Full turn</name><Point><coordinates>360,10</coordinates></Point></Placemark>\n"
+    "<Placemark><name>West</name><Point><coordinates>-190,-10</coordinates></Point></Placemark>\n"
+    "<Placemark><name>Edges</name><LineString><coordinates>-180,0 180,1</coordinates></LineString></Placemark>\n"
+    "<Placemark><name>Island</name><Polygon><outerBoundaryIs><LinearRing><coordinates>\n"
+    "190,10 200,10 200,20 190,10\n"
+    "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>\n"
+    "<Placemark><name>Ferry</name><LineString><coordinates>170,0 190,0</coordinates></LineString></Placemark>\n"
+    "<Placemark><name>North</name><Point><coordinates>10,100</coordinates></Point></Placemark>\n"
+    "</Document></kml>\n";
+  g_autoptr(GError) error = NULL;
+  AmapAsset *asset;
+  Result r;
+
+  g_assert_true (read_string ("wrap.kml", kml, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r.assets->len, ==, 6);
+  g_assert_cmpuint (r.n_skipped, ==, 1);
+
+  asset = find_asset (&r, "East");
+  g_assert_cmpfloat (amap_asset_get_longitude (asset), ==, -160.0);
+  g_assert_cmpfloat (amap_asset_get_latitude (asset), ==, 45.0);
+  g_assert_true (messages_contain (&r, "WARNING 2: “East”: 1 longitude outside −180…180 was wrapped into range (200 read as -160)"));
+  asset = find_asset (&r, "Full turn");
+  g_assert_cmpfloat (amap_asset_get_longitude (asset), ==, 0.0);
+  asset = find_asset (&r, "West");
+  g_assert_cmpfloat (amap_asset_get_longitude (asset), ==, 170.0);
+  g_assert_cmpfloat (amap_asset_get_latitude (asset), ==, -10.0);
+
+  /* ±180 themselves are in range: no warning. */
+  asset = find_asset (&r, "Edges");
+  g_assert_cmpstr (amap_asset_get_shape (asset), ==, "LINESTRING (-180 0, 180 1)");
+  g_assert_false (messages_contain (&r, "“Edges”"));
+
+  /* Wholly east of 180: the same shape one turn west (the warning names
+   * the line where its coordinates end, as the other coordinate warnings). */
+  asset = find_asset (&r, "Island");
+  g_assert_cmpstr (amap_asset_get_shape (asset), ==, "POLYGON ((-170 10, -160 10, -160 20, -170 10))");
+  g_assert_true (messages_contain (&r, "WARNING 8: “Island”: 4 longitudes outside −180…180 were wrapped into range (the first, 190, read as -170)"));
+  g_assert_false (messages_contain (&r, "“Island” crosses"));
+
+  /* Across the 180° meridian: each vertex wrapped, and a word about it. */
+  asset = find_asset (&r, "Ferry");
+  g_assert_cmpstr (amap_asset_get_shape (asset), ==, "LINESTRING (170 0, -170 0)");
+  g_assert_true (messages_contain (&r, "WARNING 9: “Ferry” crosses the 180° meridian"));
+
+  g_assert_true (messages_contain (&r, "SKIPPED 10: Skipped “North”: latitude 100 is out of range"));
+  result_clear (&r);
+}
+
+/* Numbers that are not finite never become a location: NaN, infinities,
+ * overflowing exponents, hexadecimal. */
+static void
+test_non_finite_coordinates (void)
+{
+  static const char * const tuples[] = {
+    "nan,nan", "NaN,10", "10,nan", "inf,0", "-Infinity,0", "0,infinity",
+    "1e400,0", "0,-1e999", "0x10,0x20",
+  };
+  g_autoptr(GString) kml = g_string_new ("<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n");
+  g_autoptr(GError) error = NULL;
+  Result r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tuples); i++)
+    g_string_append_printf (kml, "<Placemark><name>P%u</name><Point><coordinates>%s</coordinates>"
+                                 "</Point></Placemark>\n", i, tuples[i]);
+  g_string_append (kml, "<Placemark><name>Line</name><LineString><coordinates>1,2 nan,3 4,5"
+                        "</coordinates></LineString></Placemark>\n</Document></kml>\n");
+
+  g_assert_true (read_string ("nan.kml", kml->str, &r, &error));
+  g_assert_no_error (error);
+  /* Every point is skipped; the line keeps its two good tuples. */
+  g_assert_cmpuint (r.n_skipped, ==, G_N_ELEMENTS (tuples));
+  g_assert_cmpuint (r.assets->len, ==, 1);
+  g_assert_cmpstr (amap_asset_get_shape (g_ptr_array_index (r.assets, 0)), ==, "LINESTRING (1 2, 4 5)");
+  g_assert_true (messages_contain (&r, "Skipped “P0”: its coordinates are not valid"));
+  for (guint i = 0; i < r.assets->len; i++)
+    g_assert_true (amap_asset_validate (g_ptr_array_index (r.assets, i), NULL));
+  result_clear (&r);
+}
+
+/* Placemarks alike in every way each get their own source id: the first
+ * keeps the id it always had, the later ones an occurrence number. */
+static void
+test_source_ids_of_duplicates (void)
+{
+  g_autofree char *path = data_path ("duplicates.kml");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *id;
+  Result r;
+
+  g_assert_true (read_path (path, &r, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (r.assets->len, ==, 7);
+  for (guint i = 0; i < r.assets->len; i++)
+    {
+      id = amap_asset_get_source_id (g_ptr_array_index (r.assets, i));
+      g_assert_nonnull (id);
+      g_assert_false (g_hash_table_contains (seen, id));
+      g_hash_table_add (seen, g_strdup (id));
+      g_ptr_array_add (first, g_strdup (id));
+    }
+
+  id = g_ptr_array_index (first, 1);
+  g_assert_true (g_str_has_prefix (id, g_ptr_array_index (first, 0)));
+  g_assert_true (g_str_has_suffix (id, "~2"));
+  g_assert_cmpstr (g_ptr_array_index (first, 4), ==, "duplicates.kml#stop");
+  g_assert_cmpstr (g_ptr_array_index (first, 5), ==, "duplicates.kml#stop~2");
+  /* The placemark whose own id is "stop~2" does not take the second's. */
+  g_assert_cmpstr (g_ptr_array_index (first, 6), ==, "duplicates.kml#stop~2~2");
+  result_clear (&r);
+
+  /* The same ids in the same order when read again. */
+  g_assert_true (read_path (path, &r, &error));
+  for (guint i = 0; i < r.assets->len; i++)
+    g_assert_cmpstr (amap_asset_get_source_id (g_ptr_array_index (r.assets, i)), ==,
+                     g_ptr_array_index (first, i));
+  result_clear (&r);
+}
+
 static void
 test_source_ids_stable (void)
 {
@@ -926,6 +1139,28 @@ test_caps (void)
     g_string_free (deep, TRUE);
     result_clear (&r);
     g_clear_error (&error);
+  }
+
+  /* Nesting that is closed is read at any depth; the category still
+   * comes from the nearest named folder around the placemark. */
+  {
+    GString *deep = g_string_new ("<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>"
+                                  "<Folder><name>Parks</name>");
+    for (int i = 0; i < 10000; i++)
+      g_string_append (deep, "<Folder>");
+    g_string_append (deep, "<Placemark><name>Deep</name><Point><coordinates>1,2</coordinates>"
+                           "</Point></Placemark>");
+    for (int i = 0; i < 10000; i++)
+      g_string_append (deep, "</Folder>");
+    g_string_append (deep, "<Placemark><name>Shallow</name><Point><coordinates>1,2</coordinates>"
+                           "</Point></Placemark></Folder></Document></kml>");
+    g_assert_true (read_string ("deep.kml", deep->str, &r, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (r.assets->len, ==, 2);
+    g_assert_cmpstr (amap_asset_get_category (find_asset (&r, "Deep")), ==, "park");
+    g_assert_cmpstr (amap_asset_get_category (find_asset (&r, "Shallow")), ==, "park");
+    g_string_free (deep, TRUE);
+    result_clear (&r);
   }
 
   /* 1,000,001 coordinates in one placemark: skipped, with a message. */
@@ -1074,6 +1309,60 @@ test_kmz (void)
     g_clear_error (&error);
   }
 
+  /* An encrypted entry is refused, not read with a guessed password. */
+  {
+    struct archive *a = archive_write_new ();
+    struct archive_entry *entry = archive_entry_new ();
+    gsize buffer_size = 64 * 1024;
+    char *buffer = g_malloc (buffer_size);
+    size_t used = 0;
+    g_autoptr(GBytes) zip = NULL;
+
+    archive_write_set_format_zip (a);
+    if (archive_write_set_options (a, "zip:encryption=traditional") != ARCHIVE_OK ||
+        archive_write_set_passphrase (a, "secret") != ARCHIVE_OK)
+      {
+        g_test_message ("libarchive cannot write an encrypted zip here: %s", archive_error_string (a));
+        archive_entry_free (entry);
+        archive_write_free (a);
+        g_free (buffer);
+      }
+    else
+      {
+        g_assert_cmpint (archive_write_open_memory (a, buffer, buffer_size, &used), ==, ARCHIVE_OK);
+        archive_entry_set_pathname (entry, "doc.kml");
+        archive_entry_set_filetype (entry, AE_IFREG);
+        archive_entry_set_perm (entry, 0644);
+        archive_entry_set_size (entry, strlen (kml));
+        g_assert_cmpint (archive_write_header (a, entry), ==, ARCHIVE_OK);
+        g_assert_cmpint (archive_write_data (a, kml, strlen (kml)), ==, (la_ssize_t) strlen (kml));
+        archive_entry_free (entry);
+        archive_write_close (a);
+        archive_write_free (a);
+        zip = g_bytes_new_take (buffer, used);
+
+        g_assert_false (read_zip (zip, &r, &error));
+        g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNSAFE);
+        g_assert_nonnull (strstr (error->message, "encrypted"));
+        g_assert_cmpuint (r.assets->len, ==, 0);
+        result_clear (&r);
+        g_clear_error (&error);
+      }
+  }
+
+  /* An empty doc.kml: said of the archive and the entry. */
+  {
+    const char *names[] = { "doc.kml" };
+    const char *contents[] = { "" };
+    g_autoptr(GBytes) zip = make_zip (names, contents, NULL, 1);
+
+    g_assert_false (read_zip (zip, &r, &error));
+    g_assert_error (error, AMAP_ERROR, AMAP_ERROR_PARSE);
+    g_assert_cmpstr (error->message, ==, "test.kmz holds an empty KML document (“doc.kml”): there is nothing to import");
+    result_clear (&r);
+    g_clear_error (&error);
+  }
+
   /* Not a zip at all. */
   {
     g_autoptr(GBytes) junk = g_bytes_new_static ("PK\3\4 this is not a zip", 22);
@@ -1154,6 +1443,10 @@ main (int   argc,
   g_test_add_func ("/kml-reader/foreign-columns", test_foreign_columns);
   g_test_add_func ("/kml-reader/not-well-formed", test_not_well_formed);
   g_test_add_func ("/kml-reader/source-ids", test_source_ids_stable);
+  g_test_add_func ("/kml-reader/source-ids-of-duplicates", test_source_ids_of_duplicates);
+  g_test_add_func ("/kml-reader/longitude-wrapped", test_longitude_wrapped);
+  g_test_add_func ("/kml-reader/non-finite-coordinates", test_non_finite_coordinates);
+  g_test_add_func ("/kml-reader/what-the-file-is", test_what_the_file_is);
   g_test_add_func ("/kml-reader/caps", test_caps);
   g_test_add_func ("/kml-reader/kmz", test_kmz);
   g_test_add_func ("/kml-reader/fuzz-regressions", test_fuzz_regressions);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <fcntl.h>
@@ -260,10 +261,10 @@ test_new_file (void)
 
   g_clear_object (&store);
 
-  /* The file says it is ours, at schema version 1. */
-  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 1);
+  /* The file says it is ours, at schema version 2. */
+  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 2);
   g_assert_cmpint (sqlite_pragma (default_path, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
-  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 1);
+  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 2);
 
   /* Reopening an existing map works and makes no backup. */
   store = amap_store_open (default_path, &error);
@@ -579,6 +580,52 @@ test_asset_round_trip (void)
 }
 
 static void
+append_stop (AmapTour   *tour,
+             const char *uuid)
+{
+  g_autoptr(AmapTourStop) stop = amap_tour_stop_new (uuid);
+
+  amap_tour_insert_stop (tour, amap_tour_get_n_stops (tour), stop);
+}
+
+static AmapTour *
+make_tour (const char         *name,
+           const char * const *uuids,
+           const int          *dwell,
+           const char * const *notes,
+           guint               n_stops)
+{
+  AmapTour *tour = amap_tour_new (name);
+
+  for (guint i = 0; i < n_stops; i++)
+    {
+      g_autoptr(AmapTourStop) stop = amap_tour_stop_new (uuids[i]);
+
+      amap_tour_stop_set_dwell_minutes (stop, dwell[i]);
+      if (notes != NULL)
+        amap_tour_stop_set_note (stop, notes[i]);
+      amap_tour_insert_stop (tour, i, stop);
+    }
+
+  return tour;
+}
+
+static void
+assert_tour_stops (AmapStore          *store,
+                   gint64              id,
+                   const char * const *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapTour) tour = amap_store_get_tour (store, id, &error);
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_tour_get_n_stops (tour), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (amap_tour_stop_get_asset_uuid (amap_tour_get_stop (tour, i)), ==, expected[i]);
+}
+
+static void
 test_tours (void)
 {
   g_autoptr(AmapStore) store = open_new_store ("tours.assetmap");
@@ -586,88 +633,88 @@ test_tours (void)
   g_autofree char *a = add_asset (store, "Library", 41.0, -87.0);
   g_autofree char *b = add_asset (store, "Clinic", 41.1, -87.1);
   g_autofree char *c = add_asset (store, "Church", 41.2, -87.2);
-  g_autoptr(GPtrArray) stops = NULL;
+  g_autoptr(AmapTour) tour = NULL;
+  g_autoptr(AmapTour) other = NULL;
+  g_autoptr(AmapTour) stored = NULL;
+  g_autoptr(AmapTour) bad = NULL;
   g_autoptr(GError) error = NULL;
   const char *order[] = { c, a, b };
   const int dwell[] = { 20, 15, 0 };
   const char *notes[] = { "Meet Pastor Lee", NULL, "" };
   const char *bad_order[] = { a, "no-such-uuid" };
-  const int bad_dwell[] = { 10, -5 };
-  gint64 tour;
-  gint64 other;
+  gint64 id;
 
-  tour = amap_store_add_tour (store, "New teacher bus tour", "2024-08-20T09:00", &error);
+  tour = make_tour ("New teacher bus tour", order, dwell, notes, 3);
+  g_assert_true (amap_store_add_tour (store, tour, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (tour, >, 0);
-  other = amap_store_add_tour (store, "Parent walk", NULL, &error);
+  id = amap_tour_get_id (tour);
+  g_assert_cmpint (id, >, 0);
+  other = amap_tour_new ("Parent walk");
+  g_assert_true (amap_store_add_tour (store, other, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (other, !=, tour);
-  g_assert_cmpint (amap_store_add_tour (store, " ", NULL, &error), ==, 0);
+  g_assert_cmpint (amap_tour_get_id (other), !=, id);
+  bad = amap_tour_new (" ");
+  g_assert_false (amap_store_add_tour (store, bad, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
   g_clear_error (&error);
-
-  g_assert_true (amap_store_set_tour_stops (store, tour, order, dwell, notes, 3, &error));
-  g_assert_no_error (error);
+  g_assert_cmpint (amap_tour_get_id (bad), ==, 0);
 
   g_clear_object (&store);
   store = amap_store_open (path, &error);
   g_assert_no_error (error);
 
-  stops = amap_store_get_tour_stops (store, tour, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stops->len, ==, 3);
-  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, c);
-  g_assert_cmpstr (g_ptr_array_index (stops, 1), ==, a);
-  g_assert_cmpstr (g_ptr_array_index (stops, 2), ==, b);
-  g_clear_pointer (&stops, g_ptr_array_unref);
+  assert_tour_stops (store, id, (const char *[]) { c, a, b, NULL });
+  stored = amap_store_get_tour (store, id, &error);
+  g_assert_cmpstr (amap_tour_stop_get_note (amap_tour_get_stop (stored, 0)), ==, "Meet Pastor Lee");
+  g_assert_null (amap_tour_stop_get_note (amap_tour_get_stop (stored, 2)));
+  g_assert_cmpint (amap_tour_stop_get_dwell_minutes (amap_tour_get_stop (stored, 0)), ==, 20);
+  g_clear_object (&stored);
 
   /* A bad stop list changes nothing. */
-  g_assert_false (amap_store_set_tour_stops (store, tour, bad_order, dwell, NULL, 2, &error));
+  g_clear_object (&bad);
+  bad = make_tour ("New teacher bus tour", bad_order, dwell, NULL, 2);
+  amap_tour_set_id (bad, id);
+  g_assert_false (amap_store_update_tour (store, bad, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (amap_store_set_tour_stops (store, tour, order, bad_dwell, NULL, 2, &error));
-  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
-  g_clear_error (&error);
-  stops = amap_store_get_tour_stops (store, tour, &error);
-  g_assert_cmpuint (stops->len, ==, 3);
-  g_clear_pointer (&stops, g_ptr_array_unref);
+  assert_tour_stops (store, id, (const char *[]) { c, a, b, NULL });
 
   /* A deleted asset drops out of the tour. */
   g_assert_true (amap_store_delete_asset (store, a, &error));
-  stops = amap_store_get_tour_stops (store, tour, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stops->len, ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, c);
-  g_assert_cmpstr (g_ptr_array_index (stops, 1), ==, b);
-  g_clear_pointer (&stops, g_ptr_array_unref);
+  assert_tour_stops (store, id, (const char *[]) { c, b, NULL });
 
-  g_assert_true (amap_store_rename_tour (store, tour, "Fall bus tour", &error));
+  stored = amap_store_get_tour (store, id, &error);
+  amap_tour_set_name (stored, "Fall bus tour");
+  g_assert_true (amap_store_update_tour (store, stored, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (amap_store_rename_tour (store, 9999, "Nope", &error));
+  amap_tour_set_id (stored, 9999);
+  g_assert_false (amap_store_update_tour (store, stored, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  g_clear_object (&stored);
 
   /* Replacing with fewer stops. */
-  g_assert_true (amap_store_set_tour_stops (store, other, order + 2, dwell, NULL, 1, &error));
+  g_clear_object (&other);
+  other = amap_store_find_tour (store, "parent walk", &error);
+  g_assert_no_error (error);
+  append_stop (other, b);
+  g_assert_true (amap_store_update_tour (store, other, NULL, &error));
   g_assert_no_error (error);
 
-  g_assert_true (amap_store_delete_tour (store, tour, &error));
+  g_assert_true (amap_store_delete_tour (store, id, &error));
   g_assert_no_error (error);
-  g_assert_null (amap_store_get_tour_stops (store, tour, &error));
+  g_assert_null (amap_store_get_tour (store, id, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (amap_store_delete_tour (store, tour, &error));
+  g_assert_false (amap_store_delete_tour (store, id, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (amap_store_set_tour_stops (store, tour, order, dwell, NULL, 1, &error));
+  g_assert_false (amap_store_update_tour (store, tour, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* The other tour is untouched. */
-  stops = amap_store_get_tour_stops (store, other, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (stops->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (stops, 0), ==, b);
+  assert_tour_stops (store, amap_tour_get_id (other), (const char *[]) { b, NULL });
 }
 
 /* Tests: bad input */
@@ -935,7 +982,7 @@ test_too_new (void)
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW);
   /* Both versions are named: the file's and the newest we read. */
   g_assert_nonnull (strstr (error->message, "version 7"));
-  g_assert_nonnull (strstr (error->message, "up to 1"));
+  g_assert_nonnull (strstr (error->message, "up to 2"));
 
   after = read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));
@@ -948,8 +995,8 @@ assert_writes_refused (AmapStore  *store,
   g_autoptr(AmapAsset) asset = make_asset ("New", 41, -87);
   g_autoptr(AmapAsset) stored = NULL;
   g_autoptr(GError) error = NULL;
-  const char *stop[] = { uuid };
-  const int dwell[] = { 5 };
+  g_autoptr(AmapTour) tour = amap_tour_new ("Tour");
+  g_autoptr(AmapTour) stored_tour = NULL;
 
   g_assert_true (amap_store_get_read_only (store));
 
@@ -976,11 +1023,14 @@ assert_writes_refused (AmapStore  *store,
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
   g_clear_error (&error);
 
-  g_assert_cmpint (amap_store_add_tour (store, "Tour", NULL, &error), ==, 0);
+  g_assert_false (amap_store_add_tour (store, tour, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
   g_clear_error (&error);
 
-  g_assert_false (amap_store_set_tour_stops (store, 1, stop, dwell, NULL, 1, &error));
+  stored_tour = amap_store_get_tour (store, 1, &error);
+  g_assert_no_error (error);
+  append_stop (stored_tour, uuid);
+  g_assert_false (amap_store_update_tour (store, stored_tour, NULL, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY);
   g_clear_error (&error);
 
@@ -1008,7 +1058,12 @@ make_finished_map (const char  *dir,
   g_assert_no_error (error);
   *uuid = add_asset (store, "Library", 41, -87);
   g_assert_true (amap_store_set_title (store, "Read me", &error));
-  g_assert_cmpint (amap_store_add_tour (store, "Tour", NULL, &error), ==, 1);
+  {
+    g_autoptr(AmapTour) tour = amap_tour_new ("Tour");
+
+    g_assert_true (amap_store_add_tour (store, tour, &error));
+    g_assert_cmpint (amap_tour_get_id (tour), ==, 1);
+  }
   g_clear_object (&store);
 
   /* The last connection to close removes the -wal and -shm files. */
@@ -1182,6 +1237,92 @@ test_disk_full (void)
   store = amap_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
+}
+
+/* Each SQLite failure has its own sentence, naming the file; only a full
+ * disk says the disk is full. */
+static void
+test_error_messages (void)
+{
+  g_autofree char *path = temp_map_path ("school.assetmap");
+  static const struct {
+    int rc;
+    int system_errno;
+    int code;
+    const char *says;
+  } cases[] = {
+    { SQLITE_FULL, 0, AMAP_ERROR_NO_SPACE, "disk is full" },
+    { SQLITE_IOERR_WRITE, ENOSPC, AMAP_ERROR_NO_SPACE, "disk is full" },
+    { SQLITE_IOERR_WRITE, EFBIG, AMAP_ERROR_NO_SPACE, "disk is full" },
+    { SQLITE_IOERR_READ, EIO, AMAP_ERROR_IO, "the disk reported an error" },
+    { SQLITE_IOERR_FSYNC, EIO, AMAP_ERROR_IO, "the disk reported an error" },
+    { SQLITE_BUSY, 0, AMAP_ERROR_BUSY, "Another program is using" },
+    { SQLITE_LOCKED, 0, AMAP_ERROR_BUSY, "Another program is using" },
+    { SQLITE_CORRUPT, 0, AMAP_ERROR_DAMAGED, "is damaged" },
+    { SQLITE_NOTADB, 0, AMAP_ERROR_DAMAGED, "is damaged" },
+    { SQLITE_READONLY, 0, AMAP_ERROR_READ_ONLY, "is read-only" },
+    { SQLITE_PERM, 0, AMAP_ERROR_IO, "permission" },
+    { SQLITE_CANTOPEN, EACCES, AMAP_ERROR_IO, "permission" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      amap_store_file_error_for_testing (path, cases[i].rc, cases[i].system_errno, &error);
+      g_assert_error (error, AMAP_ERROR, cases[i].code);
+      if (strstr (error->message, cases[i].says) == NULL)
+        g_error ("SQLite code %d said “%s”", cases[i].rc, error->message);
+      g_assert_nonnull (strstr (error->message, "school.assetmap"));
+      if (cases[i].code != AMAP_ERROR_NO_SPACE)
+        g_assert_null (strstr (error->message, "disk is full"));
+    }
+
+  /* A damaged map: open its backup, when a migration left one. */
+  {
+    g_autofree char *backup = g_strconcat (path, ".backup-v1", NULL);
+    g_autoptr(GError) error = NULL;
+
+    amap_store_file_error_for_testing (path, SQLITE_CORRUPT, 0, &error);
+    g_assert_nonnull (strstr (error->message, "Back Up Map"));
+    g_clear_error (&error);
+
+    g_assert_true (g_file_set_contents (backup, "", 0, NULL));
+    amap_store_file_error_for_testing (path, SQLITE_CORRUPT, 0, &error);
+    g_assert_nonnull (strstr (error->message, "Open its backup “"));
+    g_assert_nonnull (strstr (error->message, "school.assetmap.backup-v1"));
+  }
+}
+
+/* A backup copies the map as it is: an older version stays that version
+ * (and is not migrated first), and the copy needs no -wal. */
+static void
+test_backup_old_version (void)
+{
+  g_autofree char *v1 = g_test_build_filename (G_TEST_DIST, "data", "map-v1.assetmap", NULL);
+  g_autofree char *path = temp_map_path ("old.assetmap");
+  g_autofree char *dest = temp_map_path ("old-copy.assetmap");
+  g_autofree char *dest_wal = g_strconcat (dest, "-wal", NULL);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (v1, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("tests/data/map-v1.assetmap is missing");
+      return;
+    }
+  before = read_bytes (v1);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (before, NULL),
+                                      g_bytes_get_size (before), NULL));
+
+  g_assert_true (amap_store_backup_file (path, dest, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_pragma (dest, "user_version"), ==, 1);
+  g_assert_cmpint (sqlite_pragma (dest, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
+  g_assert_false (g_file_test (dest_wal, G_FILE_TEST_EXISTS));
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
 }
 
 /* Tests: queries */
@@ -1449,6 +1590,174 @@ test_undo_redo (void)
   g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
 }
 
+/* An import is one undo step, also when it updated assets: undo restores
+ * their values and soft-deletes what it added; redo brings it all back. */
+static void
+test_import_undo (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("import-undo.assetmap");
+  g_autoptr(AmapAsset) school = make_full_asset ();
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = add_asset (store, "Kept", 40, -80);
+  g_autofree char *school_uuid = NULL;
+  g_autofree char *added_uuid = NULL;
+  AmapStoreBatch *batch;
+  guint resets = 0;
+
+  g_assert_true (amap_store_add_asset (store, school, &error));
+  school_uuid = g_strdup (amap_asset_get_uuid (school));
+  g_signal_connect (store, "reset", G_CALLBACK (count_cb), &resets);
+
+  /* The first import adds 238 assets. */
+  batch = amap_store_batch_begin (store, &error);
+  g_assert_no_error (error);
+  amap_store_batch_set_name (batch, "tbilisi.kml");
+  for (guint i = 0; i < 238; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Tbilisi %u", i);
+      g_autofree char *source_id = g_strdup_printf ("tb-%u", i);
+      g_autoptr(AmapAsset) asset = make_asset (name, 41.7 + i * 0.0001, 44.8);
+
+      amap_asset_set_source_id (asset, source_id);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+      if (i == 0)
+        added_uuid = g_strdup (amap_asset_get_uuid (asset));
+      /* Written twice in one import (a style that came later): once in the step. */
+      if (i == 1)
+        {
+          amap_asset_set_category (asset, AMAP_CATEGORY_HEALTH);
+          g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+        }
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==,
+                   "Undo Import of “tbilisi.kml” (238 Assets)");
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 240);
+
+  /* The second one updates two of them and the school, and adds one. */
+  batch = amap_store_batch_begin (store, &error);
+  amap_store_batch_set_name (batch, "tbilisi.kml");
+  {
+    g_autoptr(AmapAsset) renamed = make_asset ("Tbilisi zero, renamed", 42, 45);
+    g_autoptr(AmapAsset) five = make_asset ("Tbilisi five, renamed", 42, 45);
+    g_autoptr(AmapAsset) fresh = make_asset ("Fresh", 42, 45);
+    g_autoptr(AmapAsset) school_update = make_asset ("School, renamed", 10, 10);
+    gboolean updated = FALSE;
+
+    amap_asset_set_source_id (renamed, "tb-0");
+    amap_asset_set_source_id (five, "tb-5");
+    amap_asset_set_uuid (school_update, school_uuid);
+    g_assert_true (amap_store_batch_put (batch, renamed, &updated, &error));
+    g_assert_true (updated);
+    g_assert_true (amap_store_batch_put (batch, five, &updated, &error));
+    g_assert_true (amap_store_batch_put (batch, school_update, &updated, &error));
+    g_assert_true (updated);
+    g_assert_true (amap_store_batch_put (batch, fresh, &updated, &error));
+    g_assert_false (updated);
+  }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==,
+                   "Undo Import of “tbilisi.kml” (4 Assets)");
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 241);
+
+  resets = 0;
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (resets, ==, 1);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 240);
+  stored = amap_store_get_asset (store, added_uuid, &error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "Tbilisi 0");
+  g_clear_object (&stored);
+  /* The school has all its old values again, contacts and log too. */
+  stored = amap_store_get_asset (store, school_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_asset_equal (stored, school));
+  g_clear_object (&stored);
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 241);
+  stored = amap_store_get_asset (store, school_uuid, &error);
+  g_assert_cmpstr (amap_asset_get_name (stored), ==, "School, renamed");
+  g_assert_cmpuint (amap_asset_get_contacts (stored)->len, ==, 0);
+  g_clear_object (&stored);
+
+  /* Both imports undone: only what was there before. */
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add “Café Luna”");
+  stored = amap_store_get_asset (store, school_uuid, &error);
+  g_assert_true (amap_asset_equal (stored, school));
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, kept, &error);
+  g_assert_no_error (error);
+  g_clear_object (&stored);
+  /* Undone imports are soft deletes: nothing is gone from the file. */
+  g_assert_true (amap_store_restore_asset (store, added_uuid, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 3);
+  g_assert_true (amap_store_delete_asset (store, added_uuid, &error));
+  /* New actions cleared what could be redone. */
+  g_assert_false (amap_store_get_can_redo (store));
+}
+
+/* Deleting a selection is one step. */
+static void
+test_delete_many (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("delete-many.assetmap");
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint added = 0, removed = 0;
+  const char *one[1];
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Asset %u", i);
+
+      g_ptr_array_add (uuids, add_asset (store, name, 41, -87 + i * 0.01));
+    }
+  g_free (add_asset (store, "Stays", 41, -86));
+  /* A uuid twice and one that is not on the map are skipped. */
+  g_ptr_array_add (uuids, g_strdup (g_ptr_array_index (uuids, 0)));
+  g_ptr_array_add (uuids, g_strdup ("00000000-0000-4000-8000-000000000000"));
+
+  g_signal_connect (store, "asset-added", G_CALLBACK (count1_cb), &added);
+  g_signal_connect (store, "asset-removed", G_CALLBACK (count1_cb), &removed);
+
+  g_assert_true (amap_store_delete_assets (store, (const char * const *) uuids->pdata,
+                                           uuids->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+  g_assert_cmpuint (removed, ==, 5);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete 5 Assets");
+
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 6);
+  g_assert_cmpuint (added, ==, 5);
+  g_assert_cmpstr (amap_store_get_redo_label (store), ==, "Redo Delete 5 Assets");
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add “Stays”");
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 1);
+  g_assert_true (amap_store_undo (store, &error));
+
+  /* One asset: its name. */
+  one[0] = g_ptr_array_index (uuids, 2);
+  g_assert_true (amap_store_delete_assets (store, one, 1, &error));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete “Asset 2”");
+
+  /* Nothing left to delete: an error, and no step. */
+  g_assert_false (amap_store_delete_assets (store, one, 1, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete “Asset 2”");
+}
+
 /* Tests: connections and batches */
 
 static void
@@ -1555,8 +1864,8 @@ test_batch (void)
   g_assert_cmpuint (resets, ==, 1);
   g_assert_cmpuint (added, ==, 0);
   g_assert_cmpuint (amap_store_count_assets (store), ==, 1001);
-  /* Imports are not undo steps. */
-  g_assert_false (amap_store_get_can_undo (store));
+  /* A batch is one undo step. */
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Import (1001 Assets)");
 
   /* Same uuid: update, not a duplicate. */
   again = make_asset ("School Pantry (renamed)", 41.5, -87.5);
@@ -1633,10 +1942,14 @@ main (int   argc,
   g_test_add_func ("/store/assets/round-trip", test_asset_round_trip);
   g_test_add_func ("/store/assets/bad-input", test_bad_input);
   g_test_add_func ("/store/assets/disk-full", test_disk_full);
+  g_test_add_func ("/store/error-messages", test_error_messages);
+  g_test_add_func ("/store/backup-old-version", test_backup_old_version);
   g_test_add_func ("/store/tours", test_tours);
   g_test_add_func ("/store/query/box", test_box_query);
   g_test_add_func ("/store/query/search", test_search);
   g_test_add_func ("/store/undo-redo", test_undo_redo);
+  g_test_add_func ("/store/undo-import", test_import_undo);
+  g_test_add_func ("/store/delete-many", test_delete_many);
   g_test_add_func ("/store/two-connections", test_two_connections);
   g_test_add_func ("/store/batch", test_batch);
 

@@ -144,3 +144,44 @@ amap_cli_export (AmapStore   *store,
 
   return amap_export_file (store, NULL, file, NULL, error);
 }
+
+gboolean
+amap_cli_backup (const char  *map_path,
+                 const char  *dest_path,
+                 GError     **error)
+{
+  g_return_val_if_fail (map_path != NULL, FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+
+  return amap_store_backup_file (map_path, dest_path, NULL, error);
+}
+
+gboolean
+amap_cli_salvage (const char  *damaged_path,
+                  const char  *new_path,
+                  FILE        *out,
+                  GError     **error)
+{
+  g_autoptr(AmapStore) saved = NULL;
+  g_autofree char *display = NULL;
+  guint n;
+
+  g_return_val_if_fail (damaged_path != NULL, FALSE);
+  g_return_val_if_fail (new_path != NULL, FALSE);
+
+  if (!amap_store_salvage (damaged_path, new_path, error))
+    return FALSE;
+
+  saved = amap_store_open_existing (new_path, TRUE, error);
+  if (saved == NULL)
+    return FALSE;
+
+  n = amap_store_count_assets (saved);
+  display = g_filename_display_name (new_path);
+  /* Translators: %u is a number of assets, %s the new map's file name. */
+  fprintf (out, ngettext ("Saved %u asset into “%s”.\n", "Saved %u assets into “%s”.\n", n),
+           n, display);
+  fflush (out);
+
+  return TRUE;
+}

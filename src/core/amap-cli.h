@@ -1,4 +1,4 @@
-/* amap-cli.h: the headless command line (--list, --import, --export)
+/* amap-cli.h: the headless command line (--list, --import, --export, --backup, --salvage)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,6 +34,20 @@ gboolean  amap_cli_import             (AmapStore   *store,
 /* Exports the whole map to @path (.kml or .kmz). */
 gboolean  amap_cli_export             (AmapStore   *store,
                                        const char  *path,
+                                       GError     **error);
+
+/* Saves a consistent copy of the map @map_path as @dest_path (see
+ * amap_store_backup_file()). */
+gboolean  amap_cli_backup             (const char  *map_path,
+                                       const char  *dest_path,
+                                       GError     **error);
+
+/* Saves what can still be read from the damaged map @damaged_path into a
+ * new map @new_path (see amap_store_salvage()) and says how many assets
+ * that is on @out. */
+gboolean  amap_cli_salvage            (const char  *damaged_path,
+                                       const char  *new_path,
+                                       FILE        *out,
                                        GError     **error);
 
 G_END_DECLS

@@ -7,7 +7,20 @@
 
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "amap-error.h"
 #include "amap-export.h"
@@ -48,57 +61,249 @@ is_kmz (GFile *file)
   return g_str_has_suffix (lower, ".kmz");
 }
 
-/* A new file beside @file ("NAME.XXXXXX"), so that the final rename stays
- * on one file system. */
-static GFileOutputStream *
-create_temporary (GFile   *file,
-                  GFile  **tmp_out,
-                  GError **error)
+/*
+ * The temporary file.
+ *
+ * An export writes ".NAME.assetmap-export-PID-XXXXXX" beside the target
+ * (so that the final rename stays on one file system, and so that anyone
+ * looking at the folder can tell what it is), holds an exclusive flock()
+ * on it from the moment it exists, and renames it over the target before
+ * letting go of the lock. The file is created with no more permissions
+ * than the target has, and given the target's group and exactly its mode
+ * (or the default mode, from the umask, for a new target) before a byte is
+ * written: contacts are personal data.
+ *
+ * An export that was killed leaves its file behind. The next export into
+ * that folder removes such files, but only when all of this holds: the
+ * name is ours, the file belongs to the user exporting, it is not this
+ * process's, nobody holds its lock (a live export always does, also on
+ * another computer sharing the folder, as far as the file system passes
+ * locks on), and the process named in it is not running here or the file
+ * has not been touched for an hour (a process id can be reused).
+ */
+
+#define TEMP_INFIX ".assetmap-export-"
+#define TEMP_RANDOM_LEN 6
+#define TEMP_MAX_BASE 200          /* bytes of the target's name kept in it */
+#define STALE_AGE_SECONDS (60 * 60)
+
+typedef struct
+{
+  char *path;
+  int fd;                          /* -1 when closed */
+} TempFile;
+
+static void
+temp_file_clear (TempFile *tmp)
+{
+  if (tmp->fd >= 0)
+    {
+      /* Not yet renamed: nothing of it may stay behind. */
+      if (tmp->path != NULL)
+        g_unlink (tmp->path);
+      close (tmp->fd);
+      tmp->fd = -1;
+    }
+  g_clear_pointer (&tmp->path, g_free);
+}
+
+/* Parses ".NAME.assetmap-export-PID-XXXXXX"; FALSE when it is not ours. */
+static gboolean
+parse_temp_name (const char *name,
+                 pid_t      *pid)
+{
+  const char *infix, *p, *end;
+  gint64 value;
+
+  if (name[0] != '.')
+    return FALSE;
+  infix = g_strrstr (name, TEMP_INFIX);
+  if (infix == NULL || infix == name)
+    return FALSE;
+
+  p = infix + strlen (TEMP_INFIX);
+  end = strchr (p, '-');
+  if (end == NULL || end == p || end - p > 10)
+    return FALSE;
+  for (const char *q = p; q < end; q++)
+    if (!g_ascii_isdigit (*q))
+      return FALSE;
+  value = g_ascii_strtoll (p, NULL, 10);
+  if (value <= 0 || value > G_MAXINT)
+    return FALSE;
+
+  if (strlen (end + 1) != TEMP_RANDOM_LEN)
+    return FALSE;
+  for (const char *q = end + 1; *q != '\0'; q++)
+    if (!g_ascii_isalnum (*q))
+      return FALSE;
+
+  *pid = (pid_t) value;
+  return TRUE;
+}
+
+static gboolean
+process_is_running (pid_t pid)
+{
+  return kill (pid, 0) == 0 || errno != ESRCH;
+}
+
+/* Removes the stale temporary files of killed exports in @dir_path. */
+static void
+remove_stale_temporaries (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      struct stat st;
+      pid_t pid;
+      int fd;
+
+      if (!parse_temp_name (name, &pid) || pid == getpid ())
+        continue;
+
+      path = g_build_filename (dir_path, name, NULL);
+      fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+      if (fd < 0)
+        continue;
+
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid () &&
+          flock (fd, LOCK_EX | LOCK_NB) == 0 &&
+          (!process_is_running (pid) || time (NULL) - st.st_mtime > STALE_AGE_SECONDS))
+        {
+          struct stat again;
+
+          /* Still the file we locked, not a new one of that name. */
+          if (lstat (path, &again) == 0 && again.st_ino == st.st_ino && again.st_dev == st.st_dev)
+            {
+              g_debug ("Removing %s, left by an export that did not finish", path);
+              g_unlink (path);
+            }
+        }
+      close (fd);
+    }
+}
+
+/* A GError from errno, as GIO makes them. */
+static void
+set_error_from_errno (GError     **error,
+                      int          errsv,
+                      const char  *path)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               "%s: %s", display, g_strerror (errsv));
+}
+
+/* Creates and locks the temporary file for @target_path. */
+static gboolean
+create_temporary (const char  *target_path,
+                  TempFile    *tmp,
+                  GError     **error)
 {
   static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  g_autoptr(GFile) parent = g_file_get_parent (file);
-  g_autofree char *basename = g_file_get_basename (file);
-  GError *local_error = NULL;
+  g_autofree char *dir = g_path_get_dirname (target_path);
+  g_autofree char *base = g_path_get_basename (target_path);
+  struct stat st;
+  gboolean have_target, other_group;
+  mode_t mode;
 
-  if (parent == NULL || basename == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                   _("Not a file name"));
-      return NULL;
-    }
+  remove_stale_temporaries (dir);
+
+  /* The target's mode and group, or the default mode for a new file. */
+  have_target = stat (target_path, &st) == 0 && S_ISREG (st.st_mode);
+  mode = have_target ? (st.st_mode & 0777) : 0666;
+  other_group = have_target && st.st_gid != getegid ();
+
+  /* A long name still leaves room for ours around it. */
+  if (strlen (base) > TEMP_MAX_BASE)
+    base[TEMP_MAX_BASE] = '\0';
 
   for (guint attempt = 0; attempt < 100; attempt++)
     {
-      g_autoptr(GFile) tmp = NULL;
-      GFileOutputStream *stream;
-      char suffix[8] = ".XXXXXX";
+      char suffix[TEMP_RANDOM_LEN + 1];
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      int fd;
 
-      for (guint i = 1; i < 7; i++)
+      for (guint i = 0; i < TEMP_RANDOM_LEN; i++)
         suffix[i] = chars[g_random_int_range (0, sizeof chars - 1)];
+      suffix[TEMP_RANDOM_LEN] = '\0';
 
-      {
-        g_autofree char *name = g_strconcat (basename, suffix, NULL);
+      name = g_strdup_printf (".%s" TEMP_INFIX "%d-%s", base, (int) getpid (), suffix);
+      path = g_build_filename (dir, name, NULL);
 
-        tmp = g_file_get_child (parent, name);
-      }
-
-      stream = g_file_create (tmp, G_FILE_CREATE_NONE, NULL, &local_error);
-      if (stream != NULL)
+      /* The umask may take bits away from @mode, never add any; the
+       * group's bits wait until the file has the target's group. */
+      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                 other_group ? (mode & ~(mode_t) 0070) : mode);
+      if (fd < 0 && errno == EEXIST)
+        continue;
+      if (fd < 0)
         {
-          *tmp_out = g_steal_pointer (&tmp);
-          return stream;
+          set_error_from_errno (error, errno, dir);
+          return FALSE;
         }
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+
+      tmp->path = g_steal_pointer (&path);
+      tmp->fd = fd;
+
+      /* Locked before anyone could think it stale; nothing written yet. */
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        g_debug ("Could not lock %s: %s", tmp->path, g_strerror (errno));
+
+      if (have_target)
         {
-          g_propagate_error (error, local_error);
-          return NULL;
+          /* The same readers as the file it replaces: its group first (a
+           * group we are not in cannot be given, and then our own group
+           * gets no access: it is not the one the target let read), then
+           * its mode. */
+          if (other_group && fchown (fd, (uid_t) -1, st.st_gid) != 0)
+            {
+              g_debug ("Could not give %s the group of %s", tmp->path, target_path);
+              mode &= ~(mode_t) 0070;
+            }
+          if (fchmod (fd, mode) != 0)
+            g_debug ("Could not give %s the mode of %s", tmp->path, target_path);
         }
-      g_clear_error (&local_error);
+      return TRUE;
     }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                _("Could not find a free temporary file name"));
-  return NULL;
+  return FALSE;
+}
+
+/* Puts the finished temporary file in place of the target, still locked,
+ * then closes it. */
+static gboolean
+commit_temporary (TempFile     *tmp,
+                  const char   *target_path,
+                  GError      **error)
+{
+  /* On disk before it replaces the old file: after a power cut, the old
+   * file or the whole new one, never an empty one. */
+  if (fdatasync (tmp->fd) != 0 && errno != EINVAL && errno != EROFS)
+    {
+      set_error_from_errno (error, errno, target_path);
+      return FALSE;
+    }
+  if (g_rename (tmp->path, target_path) != 0)
+    {
+      set_error_from_errno (error, errno, target_path);
+      return FALSE;
+    }
+
+  close (tmp->fd);
+  tmp->fd = -1;
+  return TRUE;
 }
 
 typedef struct
@@ -148,6 +353,46 @@ write_document (ExportData    *data,
          && amap_kml_writer_end (writer, error);
 }
 
+/* An unnamed file in @dir for the KMZ's document, so that it fills the
+ * disk the export goes to (and a full disk is that disk's), not the
+ * temporary folder. Where the file system cannot make a file without a
+ * name, one of our temporary names, removed at once. */
+static int
+open_spool (const char  *dir,
+            GError     **error)
+{
+  int fd;
+
+#ifdef O_TMPFILE
+  fd = open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    return fd;
+#endif
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *name = g_strdup_printf (".spool" TEMP_INFIX "%d-%06u", (int) getpid (),
+                                               g_random_int_range (0, 1000000));
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd >= 0)
+        {
+          g_unlink (path);
+          return fd;
+        }
+      if (errno != EEXIST)
+        {
+          set_error_from_errno (error, errno, path);
+          return -1;
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               _("Could not find a free temporary file name"));
+  return -1;
+}
+
 /* The document for a KMZ goes to a spool file first: the zip entry needs
  * its size up front, and memory should not grow with the map. */
 static gboolean
@@ -157,48 +402,61 @@ write_kmz (ExportData    *data,
            GCancellable  *cancellable,
            GError       **error)
 {
-  g_autoptr(GFileIOStream) spool = NULL;
-  g_autoptr(GFile) spool_file = NULL;
+  g_autoptr(GFile) parent = g_file_get_parent (data->file);
+  g_autofree char *dir = parent != NULL ? g_file_get_path (parent) : NULL;
+  g_autoptr(GOutputStream) spool_base = NULL;
   g_autoptr(GOutputStream) spool_out = NULL;
-  GInputStream *spool_in;
-  goffset size;
+  g_autoptr(GInputStream) spool_in = NULL;
+  off_t size;
+  int fd;
   gboolean ok;
 
-  spool_file = g_file_new_tmp ("asset-map-export-XXXXXX.kml", &spool, error);
-  if (spool_file == NULL)
+  fd = open_spool (dir != NULL ? dir : g_get_tmp_dir (), error);
+  if (fd < 0)
     return FALSE;
 
-  /* The name is not needed past this point; the open stream keeps the data. */
-  g_file_delete (spool_file, NULL, NULL);
-
-  spool_out = g_buffered_output_stream_new_sized (g_io_stream_get_output_stream (G_IO_STREAM (spool)),
-                                                  64 * 1024);
-  g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (spool_out), FALSE);
+  /* The input stream owns the descriptor. */
+  spool_in = g_unix_input_stream_new (fd, TRUE);
+  spool_base = g_unix_output_stream_new (fd, FALSE);
+  spool_out = g_buffered_output_stream_new_sized (spool_base, 64 * 1024);
 
   amap_kml_writer_set_icons (writer, AMAP_KML_ICONS_PACKAGED);
   ok = write_document (data, writer, spool_out, cancellable, error)
-       && g_output_stream_flush (spool_out, cancellable, error);
+       && g_output_stream_close (spool_out, cancellable, error);
   if (!ok)
     return FALSE;
 
-  size = g_seekable_tell (G_SEEKABLE (spool));
-  if (!g_seekable_seek (G_SEEKABLE (spool), 0, G_SEEK_SET, cancellable, error))
-    return FALSE;
+  size = lseek (fd, 0, SEEK_CUR);
+  if (size < 0 || lseek (fd, 0, SEEK_SET) != 0)
+    {
+      set_error_from_errno (error, errno, dir != NULL ? dir : g_get_tmp_dir ());
+      return FALSE;
+    }
 
-  spool_in = g_io_stream_get_input_stream (G_IO_STREAM (spool));
   return amap_kmz_writer_write (stream, spool_in, size,
                                 amap_kml_writer_get_used_categories (writer),
                                 cancellable, error);
 }
 
-/* Turns a GIO failure into one the user can read, naming the file. */
+/* TRUE when @error is GIO's for @errsv (a write to a descriptor fails
+ * with G_IO_ERROR_FAILED for EFBIG and EDQUOT, its message ending in
+ * g_strerror()). */
+static gboolean
+error_is_errno (const GError *error,
+                int           errsv)
+{
+  return error->domain == G_IO_ERROR && g_str_has_suffix (error->message, g_strerror (errsv));
+}
+
+/* Turns a GIO failure into one sentence the user can read, naming the
+ * file. The callers put "Could not export to “NAME”" before it. */
 static void
 propagate_io_error (GError **error,
                     GError  *local_error,
                     GFile   *file)
 {
-  g_autofree char *name = g_file_get_parse_name (file);
-  int code = AMAP_ERROR_IO;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *display = g_filename_display_name (name != NULL ? name : "");
 
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       || local_error->domain == AMAP_ERROR)
@@ -207,12 +465,85 @@ propagate_io_error (GError **error,
       return;
     }
 
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-    code = AMAP_ERROR_NO_SPACE;
-
-  g_set_error (error, AMAP_ERROR, code, _("Could not export to “%s”: %s"),
-               name, local_error->message);
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ||
+      error_is_errno (local_error, EDQUOT))
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
+                 _("The disk is full: free some space for “%s”, or export to another disk"),
+                 display);
+  else if (error_is_errno (local_error, EFBIG) && !is_kmz (file))
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
+                 _("“%s” would be larger than this disk allows for one file: export to another disk, or as a smaller .kmz"),
+                 display);
+  else if (error_is_errno (local_error, EFBIG))
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
+                 _("“%s” would be larger than this disk allows for one file: export to another disk"),
+                 display);
+  else
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO, _("“%s” could not be written: %s"),
+                 display, local_error->message);
   g_error_free (local_error);
+}
+
+/* Writes the document to @stream and closes it; FALSE with the first
+ * error. */
+static gboolean
+write_and_close (ExportData    *data,
+                 AmapKmlWriter *writer,
+                 GOutputStream *base,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(GOutputStream) stream = g_buffered_output_stream_new_sized (base, 64 * 1024);
+  gboolean ok;
+
+  if (is_kmz (data->file))
+    ok = write_kmz (data, writer, stream, cancellable, error);
+  else
+    ok = write_document (data, writer, stream, cancellable, error);
+
+  /* Close even after a failure; report the first error. */
+  if (!g_output_stream_close (stream, ok ? cancellable : NULL, ok ? error : NULL))
+    ok = FALSE;
+
+  if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+    ok = FALSE;
+
+  return ok;
+}
+
+/* A file without a local path (a GVfs location): GIO's own replace,
+ * which writes beside the target and renames when the stream is closed. */
+static gboolean
+export_to_location (ExportData    *data,
+                    AmapKmlWriter *writer,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GCancellable) abandon = g_cancellable_new ();
+  g_autoptr(GOutputStream) buffered = NULL;
+  gboolean ok;
+
+  stream = g_file_replace (data->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, error);
+  if (stream == NULL)
+    return FALSE;
+
+  buffered = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (stream), 64 * 1024);
+  g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (buffered), FALSE);
+  if (is_kmz (data->file))
+    ok = write_kmz (data, writer, buffered, cancellable, error);
+  else
+    ok = write_document (data, writer, buffered, cancellable, error);
+  ok = ok && g_output_stream_close (buffered, cancellable, error);
+  ok = ok && !g_cancellable_set_error_if_cancelled (cancellable, error);
+
+  if (ok)
+    return g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, error);
+
+  /* A cancelled close abandons the replacement; the old file stays. */
+  g_cancellable_cancel (abandon);
+  g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+  return FALSE;
 }
 
 static gboolean
@@ -221,61 +552,69 @@ export_data_run (ExportData    *data,
                  GError       **error)
 {
   g_autoptr(AmapKmlWriter) writer = amap_kml_writer_new (data->title);
-  g_autoptr(GFileOutputStream) file_stream = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(GFile) tmp = NULL;
+  g_autofree char *target_path = g_file_get_path (data->file);
   GError *local_error = NULL;
+  TempFile tmp = { NULL, -1 };
   gboolean ok;
 
   if (data->categories != NULL)
     amap_kml_writer_set_categories (writer, data->categories);
 
-  file_stream = create_temporary (data->file, &tmp, &local_error);
-  if (file_stream == NULL)
+  if (target_path == NULL)
     {
-      propagate_io_error (error, local_error, data->file);
-      return FALSE;
+      if (!export_to_location (data, writer, cancellable, &local_error))
+        {
+          propagate_io_error (error, local_error, data->file);
+          return FALSE;
+        }
+      return TRUE;
     }
 
-  stream = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (file_stream), 64 * 1024);
-
-  if (is_kmz (data->file))
-    ok = write_kmz (data, writer, stream, cancellable, &local_error);
-  else
-    ok = write_document (data, writer, stream, cancellable, &local_error);
-
-  /* Close even after a failure, so the descriptor is released before the
-   * temporary file is removed; report the first error. */
-  if (!g_output_stream_close (stream, ok ? cancellable : NULL, ok ? &local_error : NULL))
-    ok = FALSE;
-
-  if (ok && g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-    ok = FALSE;
-
-  /* Replacing a file keeps who may read it: contacts are personal data. */
+  ok = create_temporary (target_path, &tmp, &local_error);
   if (ok)
     {
-      g_autoptr(GFileInfo) info = g_file_query_info (data->file, G_FILE_ATTRIBUTE_UNIX_MODE,
-                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      g_autoptr(GOutputStream) base = g_unix_output_stream_new (tmp.fd, FALSE);
 
-      if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_MODE))
-        g_file_set_attribute_uint32 (tmp, G_FILE_ATTRIBUTE_UNIX_MODE,
-                                     g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_MODE) & 07777,
-                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      ok = write_and_close (data, writer, base, cancellable, &local_error)
+           && commit_temporary (&tmp, target_path, &local_error);
     }
-
-  if (ok)
-    ok = g_file_move (tmp, data->file,
-                      G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
-                      NULL, NULL, NULL, &local_error);
+  temp_file_clear (&tmp);
 
   if (!ok)
     {
-      g_file_delete (tmp, NULL, NULL);
       if (local_error == NULL)
         g_set_error_literal (&local_error, AMAP_ERROR, AMAP_ERROR_FAILED,
                              _("The export failed"));
       propagate_io_error (error, local_error, data->file);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * amap_export_check_target:
+ *
+ * An export replaces its target: never a map in use (the very map being
+ * exported, say). Fails with AMAP_ERROR_INVALID naming the file.
+ */
+gboolean
+amap_export_check_target (GFile   *file,
+                          GError **error)
+{
+  g_autofree char *target = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  target = g_file_get_path (file);
+  if (target != NULL && amap_store_is_open_file (target))
+    {
+      g_autofree char *display = g_filename_display_name (target);
+
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                   _("“%s” is a map in use, so the export cannot replace it. "
+                     "Choose another name for the export."),
+                   display);
       return FALSE;
     }
 
@@ -289,10 +628,16 @@ export_data_new (AmapStore  *store,
                  gboolean    copy,
                  GError    **error)
 {
-  g_autoptr(ExportData) data = g_new0 (ExportData, 1);
+  g_autoptr(ExportData) data = NULL;
   GListModel *categories = amap_store_get_categories (store);
-  GListStore *snapshot = g_list_store_new (AMAP_TYPE_CATEGORY);
+  GListStore *snapshot;
   guint n = g_list_model_get_n_items (categories);
+
+  if (!amap_export_check_target (file, error))
+    return NULL;
+
+  data = g_new0 (ExportData, 1);
+  snapshot = g_list_store_new (AMAP_TYPE_CATEGORY);
 
   /* A snapshot: categories are immutable objects, but the list is not. */
   for (guint i = 0; i < n; i++)

@@ -31,4 +31,9 @@ void     amap_export_file_async  (AmapStore           *store,
 gboolean amap_export_file_finish (GAsyncResult        *result,
                                   GError             **error);
 
+/* An export replaces its target: FALSE (AMAP_ERROR_INVALID) when @file is
+ * a map open in this process. Every export checks it. */
+gboolean amap_export_check_target (GFile   *file,
+                                   GError **error);
+
 G_END_DECLS

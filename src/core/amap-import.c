@@ -387,6 +387,13 @@ read_file (ImportRun  *run,
       if (first && amap_kmz_looks_like_zip ((const guint8 *) buffer, n))
         {
           g_autofree char *path = g_file_get_path (file);
+          g_autofree char *basename = g_file_get_basename (file);
+          g_autofree char *lower = g_ascii_strdown (basename != NULL ? basename : "", -1);
+
+          /* A KMZ someone renamed: read it as one, and say so. */
+          if (!g_str_has_suffix (lower, ".kmz"))
+            report_add_message (run->report, AMAP_IMPORT_MESSAGE_NOTICE, 0,
+                                _("The file is a KMZ (zip) archive, not plain KML, and was read as one"));
 
           g_input_stream_close (G_INPUT_STREAM (stream), NULL, NULL);
           if (path != NULL)
@@ -452,6 +459,21 @@ import_run (AmapStore     *store,
         }
     }
 
+  /* A map open in this process (this one, say) is no KML file, and
+   * reading it outside SQLite would drop the store's locks on it. */
+  {
+    g_autofree char *path = g_file_get_path (file);
+
+    if (path != NULL && amap_store_is_open_file (path))
+      {
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                     _("“%s” is a map that is open in Asset Map, not a KML or KMZ file. "
+                       "Open it as a map instead."),
+                     display_name);
+        return NULL;
+      }
+  }
+
   report = amap_import_report_new (display_name);
   reader = amap_kml_reader_new (display_name);
   amap_kml_reader_set_default_category (reader, default_category);
@@ -473,6 +495,7 @@ import_run (AmapStore     *store,
   run.batch = amap_store_batch_begin (store, error);
   if (run.batch == NULL)
     return NULL;
+  amap_store_batch_set_name (run.batch, display_name);
 
   if (!read_file (&run, file, error) ||
       !resolve_pending (&run, error) ||
@@ -563,6 +586,21 @@ progress_to_context (double   fraction,
                               deliver_progress, call, g_free);
 }
 
+/* What the worker hands to the caller's thread. */
+typedef struct
+{
+  AmapImportReport *report;
+  AmapStoreStep *step;  /* the import's undo step, NULL when it changed nothing */
+} ImportResult;
+
+static void
+import_result_free (ImportResult *result)
+{
+  g_clear_object (&result->report);
+  g_clear_pointer (&result->step, amap_store_step_free);
+  g_free (result);
+}
+
 static void
 import_thread (GTask        *task,
                gpointer      source_object,
@@ -573,8 +611,10 @@ import_thread (GTask        *task,
   g_autoptr(AmapStore) store = NULL;
   g_autoptr(GError) error = NULL;
   AmapImportReport *report;
+  ImportResult *result;
 
-  store = amap_store_open (data->store_path, &error);
+  /* The map is open in the caller: never make a new one here. */
+  store = amap_store_open_existing (data->store_path, FALSE, &error);
   if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -585,9 +625,17 @@ import_thread (GTask        *task,
                        data->progress != NULL ? progress_to_context : NULL, data,
                        &error);
   if (report == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, report, g_object_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The step holds plain data only: the caller's store takes it over, so
+   * Undo in the window undoes the import. */
+  result = g_new0 (ImportResult, 1);
+  result->report = report;
+  result->step = amap_store_take_last_step (store);
+  g_task_return_pointer (task, result, (GDestroyNotify) import_result_free);
 }
 
 static void
@@ -598,16 +646,21 @@ on_import_thread_done (GObject      *source_object,
   GTask *outer = user_data;
   AmapStore *store = AMAP_STORE (source_object);
   g_autoptr(GError) error = NULL;
-  AmapImportReport *report;
+  ImportResult *import_result;
 
-  report = g_task_propagate_pointer (G_TASK (result), &error);
-  if (report == NULL)
+  import_result = g_task_propagate_pointer (G_TASK (result), &error);
+  if (import_result == NULL)
     g_task_return_error (outer, g_steal_pointer (&error));
   else
     {
-      /* Pick up what the worker's connection committed ("reset"). */
-      amap_store_refresh (store);
-      g_task_return_pointer (outer, report, g_object_unref);
+      /* Pick up what the worker's connection committed ("reset"), and
+       * its undo step. */
+      if (import_result->step != NULL)
+        amap_store_refresh_with_step (store, g_steal_pointer (&import_result->step));
+      else
+        amap_store_refresh (store);
+      g_task_return_pointer (outer, g_steal_pointer (&import_result->report), g_object_unref);
+      import_result_free (import_result);
     }
 
   g_object_unref (outer);

@@ -153,7 +153,27 @@ typedef struct
   gboolean text_too_long;
   gboolean too_many_fields;
   guint n_dropped_parts;
+  guint n_wrapped;        /* longitudes brought into -180..180 */
+  guint wrap_line;        /* the line of the first */
+  double wrap_from, wrap_to;
 } Placemark;
+
+/* The source ids given out in one document, as 64-bit hashes, each with
+ * the last occurrence number used for it: 16 bytes a placemark instead of
+ * a string. Two ids whose hashes collide only make the later one get an
+ * occurrence suffix it did not need, the same one on every import. */
+typedef struct
+{
+  guint64 hash;           /* 0: an empty slot */
+  guint next;             /* the last occurrence number given for it */
+} IdSlot;
+
+typedef struct
+{
+  IdSlot *slots;
+  gsize mask;             /* capacity - 1, a power of two minus one */
+  gsize n;
+} IdSet;
 
 typedef struct
 {
@@ -198,7 +218,12 @@ struct _AmapKmlReader
 
   GHashTable *styles;            /* id -> StyleInfo */
   GHashTable *style_cache;       /* styleUrl -> category key, or a marker */
-  GPtrArray *folder_keys;        /* parallel to folders: category or NULL */
+  GPtrArray *folder_keys;        /* parallel to folders: the category of the
+                                  * folder or of the nearest one around it */
+  GPtrArray *path_sums;          /* GChecksum: the folder path up to each level */
+  guint n_path_sums;             /* how many of path_sums are up to date */
+  GArray *folder_serials;        /* parallel to folders: guint, from 1 */
+  guint n_folders;               /* Folder elements opened since begin() */
   char *cur_style_id;
   StyleInfo *cur_style;          /* being filled */
   gboolean cur_style_is_inline;  /* owned by a placemark or a pair */
@@ -216,6 +241,10 @@ struct _AmapKmlReader
   gboolean is_own_file;
   guint n_placemarks;
   guint n_skipped;
+  gboolean only_blank;           /* nothing but whitespace fed so far */
+
+  IdSet source_ids;              /* given out in this document */
+  GHashTable *uuids;             /* uuids seen in this document */
 };
 
 G_DEFINE_FINAL_TYPE (AmapKmlReader, amap_kml_reader, G_TYPE_OBJECT)
@@ -789,12 +818,20 @@ parse_number_field (const char *field,
   return end == buf + len && isfinite (*value) && strpbrk (buf, "xXnN") == NULL;
 }
 
+/*
+ * Longitudes past ±180 (some tools write 0..360) are wrapped into range,
+ * as Google Earth shows them, with a warning naming the line: the
+ * placemark and its data are kept. Latitudes are never wrapped; one
+ * outside ±90 skips its placemark (this also refuses the metres of a
+ * projected coordinate system, whose northings are far beyond 90).
+ */
 static gboolean
 add_coord_checked (AmapKmlReader *self,
                    AmapGeometry  *into,
                    double         lon,
                    double         lat,
-                   double         alt)
+                   double         alt,
+                   guint          line)
 {
   Placemark *pm = self->placemark;
 
@@ -804,6 +841,22 @@ add_coord_checked (AmapKmlReader *self,
       return FALSE;
     }
   pm->n_coords++;
+
+  if (lon < -180.0 || lon > 180.0)
+    {
+      double wrapped = fmod (lon + 180.0, 360.0);
+
+      if (wrapped < 0)
+        wrapped += 360.0;
+      wrapped -= 180.0;
+      if (pm->n_wrapped++ == 0)
+        {
+          pm->wrap_line = line;
+          pm->wrap_from = lon;
+          pm->wrap_to = wrapped;
+        }
+      lon = wrapped;
+    }
   amap_geometry_add_coord (into, lon, lat, alt);
   return TRUE;
 }
@@ -909,7 +962,7 @@ parse_coordinates (AmapKmlReader *self,
                       warned_alt = TRUE;
                     }
                 }
-              if (!add_coord_checked (self, into, lon, lat, alt))
+              if (!add_coord_checked (self, into, lon, lat, alt, line))
                 return;
             }
         }
@@ -967,7 +1020,7 @@ parse_gx_coord (AmapKmlReader *self,
       return;
     }
 
-  add_coord_checked (self, into, v[0], v[1], v[2]);
+  add_coord_checked (self, into, v[0], v[1], v[2], line);
 }
 
 /* Geometry building */
@@ -1647,20 +1700,50 @@ skip_placemark (AmapKmlReader *self,
                 _("Skipped “%s”: %s"), placemark_label (pm), reason);
 }
 
-static char *
-folder_path (AmapKmlReader *self)
+/* A checksum fed with the folder path ("A/B/C", an unnamed folder as "").
+ * Each level's state is kept and only the levels whose names changed are
+ * hashed again, so that a placemark deep inside many folders costs the
+ * same as one at the top. */
+static GChecksum *
+folder_path_checksum (AmapKmlReader *self)
 {
-  GString *path = g_string_new (NULL);
+  guint depth = self->folders->len;
 
-  for (guint i = 0; i < self->folders->len; i++)
+  if (self->path_sums->len < depth)
+    g_ptr_array_set_size (self->path_sums, depth);
+
+  for (guint i = self->n_path_sums; i < depth; i++)
     {
       const char *name = g_ptr_array_index (self->folders, i);
+      GChecksum *sum;
 
-      if (i > 0)
-        g_string_append_c (path, '/');
-      g_string_append (path, name != NULL ? name : "");
+      if (i == 0)
+        sum = g_checksum_new (G_CHECKSUM_SHA256);
+      else
+        {
+          sum = g_checksum_copy (g_ptr_array_index (self->path_sums, i - 1));
+          g_checksum_update (sum, (const guchar *) "/", 1);
+        }
+      g_checksum_update (sum, (const guchar *) (name != NULL ? name : ""), -1);
+
+      if (g_ptr_array_index (self->path_sums, i) != NULL)
+        g_checksum_free (g_ptr_array_index (self->path_sums, i));
+      g_ptr_array_index (self->path_sums, i) = sum;
     }
-  return g_string_free (path, FALSE);
+  self->n_path_sums = depth;
+
+  if (depth == 0)
+    return g_checksum_new (G_CHECKSUM_SHA256);
+  return g_checksum_copy (g_ptr_array_index (self->path_sums, depth - 1));
+}
+
+/* The folder at @level changed (named, closed, opened): its state and
+ * those under it are out of date. */
+static void
+folder_path_changed (AmapKmlReader *self,
+                     guint          level)
+{
+  self->n_path_sums = MIN (self->n_path_sums, level);
 }
 
 /* A coordinate as 8 little-endian bytes: the same id on every machine,
@@ -1683,12 +1766,10 @@ stable_source_id (AmapKmlReader *self,
                   Placemark     *pm,
                   AmapAsset     *asset)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *path = folder_path (self);
+  g_autoptr(GChecksum) sum = folder_path_checksum (self);
   g_autofree char *basename = g_path_get_basename (self->file_name);
   const char *shape = amap_asset_get_shape (asset);
 
-  g_checksum_update (sum, (const guchar *) path, -1);
   g_checksum_update (sum, (const guchar *) "\n", 1);
   g_checksum_update (sum, (const guchar *) (pm->name != NULL ? pm->name : ""), -1);
   g_checksum_update (sum, (const guchar *) "\n", 1);
@@ -1703,6 +1784,127 @@ stable_source_id (AmapKmlReader *self,
   g_checksum_update (sum, (const guchar *) (pm->address != NULL ? pm->address : ""), -1);
 
   return g_strdup_printf ("%s#%.16s", basename, g_checksum_get_string (sum));
+}
+
+/* Source ids within one document */
+
+static guint64
+id_hash (const char *id)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);  /* FNV-1a */
+
+  for (const guchar *p = (const guchar *) id; *p != '\0'; p++)
+    h = (h ^ *p) * G_GUINT64_CONSTANT (1099511628211);
+  return h != 0 ? h : 1;
+}
+
+static void
+id_set_clear (IdSet *set)
+{
+  g_clear_pointer (&set->slots, g_free);
+  set->mask = 0;
+  set->n = 0;
+}
+
+static IdSlot *
+id_set_lookup (IdSet   *set,
+               guint64  hash)
+{
+  if (set->slots == NULL)
+    return NULL;
+
+  for (gsize i = hash & set->mask;; i = (i + 1) & set->mask)
+    {
+      if (set->slots[i].hash == hash)
+        return &set->slots[i];
+      if (set->slots[i].hash == 0)
+        return NULL;
+    }
+}
+
+/* @hash must not be in @set yet. */
+static void
+id_set_insert (IdSet   *set,
+               guint64  hash,
+               guint    next)
+{
+  gsize i;
+
+  if ((set->n + 1) * 2 > set->mask + 1 || set->slots == NULL)
+    {
+      IdSet bigger = { 0 };
+      gsize capacity = set->slots != NULL ? (set->mask + 1) * 2 : 256;
+
+      bigger.slots = g_new0 (IdSlot, capacity);
+      bigger.mask = capacity - 1;
+      for (gsize j = 0; set->slots != NULL && j <= set->mask; j++)
+        if (set->slots[j].hash != 0)
+          id_set_insert (&bigger, set->slots[j].hash, set->slots[j].next);
+      id_set_clear (set);
+      *set = bigger;
+    }
+
+  for (i = hash & set->mask; set->slots[i].hash != 0; i = (i + 1) & set->mask)
+    ;
+  set->slots[i].hash = hash;
+  set->slots[i].next = next;
+  set->n++;
+}
+
+/* @base the first time it is given out in the document, then "@base~2",
+ * "@base~3"...: every placemark of a file is its own asset, even when two
+ * are alike in every way (Google Earth writes such copies), and the same
+ * file read again gives the same ids in the same order, so importing it
+ * again updates those assets instead of adding new ones. */
+static char *
+unique_source_id (AmapKmlReader *self,
+                  const char    *base)
+{
+  guint64 hash = id_hash (base);
+  IdSlot *slot = id_set_lookup (&self->source_ids, hash);
+  char *candidate = NULL;
+  guint64 candidate_hash;
+  guint n;
+
+  if (slot == NULL)
+    {
+      id_set_insert (&self->source_ids, hash, 1);
+      return g_strdup (base);
+    }
+
+  /* "a~2" may be a placemark's own id too: skip what is taken. */
+  for (n = slot->next + 1;; n++)
+    {
+      candidate = g_strdup_printf ("%s~%u", base, n);
+      candidate_hash = id_hash (candidate);
+      if (id_set_lookup (&self->source_ids, candidate_hash) == NULL)
+        break;
+      g_free (candidate);
+    }
+
+  slot->next = n;
+  id_set_insert (&self->source_ids, candidate_hash, 1);
+  return candidate;
+}
+
+/* TRUE when two neighbouring vertices of a line or ring are more than
+ * half the world apart: after wrapping, a shape that crossed the 180°
+ * meridian. */
+static gboolean
+geometry_spans_antimeridian (const AmapGeometry *geom)
+{
+  guint n = amap_geometry_get_n_coords (geom);
+  const AmapCoord *c = amap_geometry_get_coords (geom);
+
+  for (guint i = 1; i < n; i++)
+    if (fabs (c[i].lon - c[i - 1].lon) > 180.0)
+      return TRUE;
+
+  for (guint i = 0; i < amap_geometry_get_n_children (geom); i++)
+    if (geometry_spans_antimeridian (amap_geometry_get_child (geom, i)))
+      return TRUE;
+
+  return FALSE;
 }
 
 static gboolean
@@ -1731,13 +1933,9 @@ geometry_in_range (const AmapGeometry *geom,
 static const char *
 category_from_folders (AmapKmlReader *self)
 {
-  for (guint i = self->folder_keys->len; i > 0; i--)
-    {
-      const char *key = g_ptr_array_index (self->folder_keys, i - 1);
-      if (key != NULL)
-        return key;
-    }
-  return NULL;
+  if (self->folder_keys->len == 0)
+    return NULL;
+  return g_ptr_array_index (self->folder_keys, self->folder_keys->len - 1);
 }
 
 /* Spreadsheet-style columns of other tools' files (Google My Maps layers
@@ -1845,6 +2043,24 @@ finish_placemark (AmapKmlReader *self)
           skip_placemark (self, pm, reason);
           return;
         }
+    }
+
+  if (pm->n_wrapped > 0)
+    {
+      g_autofree char *from = g_strdup_printf ("%g", pm->wrap_from);
+      g_autofree char *to = g_strdup_printf ("%g", pm->wrap_to);
+
+      /* Translators: "−180…180" is the range of longitudes; %s are numbers */
+      emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->wrap_line,
+                    g_dngettext (GETTEXT_PACKAGE,
+                                 "“%s”: %u longitude outside −180…180 was wrapped into range (%s read as %s)",
+                                 "“%s”: %u longitudes outside −180…180 were wrapped into range (the first, %s, read as %s)",
+                                 pm->n_wrapped),
+                    placemark_label (pm), pm->n_wrapped, from, to);
+      if (geometry_spans_antimeridian (pm->geometry))
+        emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->wrap_line,
+                      _("“%s” crosses the 180° meridian: each point was wrapped on its own, so the shape may be drawn across the whole map"),
+                      placemark_label (pm));
     }
 
   asset = amap_asset_new (pm->name != NULL ? pm->name : _("Unnamed placemark"));
@@ -1962,21 +2178,45 @@ finish_placemark (AmapKmlReader *self)
     category = self->default_category != NULL ? self->default_category : AMAP_CATEGORY_OTHER;
   amap_asset_set_category (asset, category);
 
+  /* A uuid is one asset: a second placemark with it (a copy made in
+   * another program of a placemark we exported) becomes an asset of its
+   * own instead of overwriting the first. */
+  if (amap_asset_get_uuid (asset) != NULL)
+    {
+      if (g_hash_table_contains (self->uuids, amap_asset_get_uuid (asset)))
+        {
+          emit_message (self, AMAP_IMPORT_MESSAGE_WARNING, pm->line,
+                        _("“%s” has the same asset id as an earlier placemark of the file and was imported as a separate asset"),
+                        placemark_label (pm));
+          amap_asset_set_uuid (asset, NULL);
+        }
+      else
+        g_hash_table_add (self->uuids, g_strdup (amap_asset_get_uuid (asset)));
+    }
+
   /* Where it came from, so that importing again updates it. */
   if (amap_asset_get_source_id (asset) == NULL && amap_asset_get_uuid (asset) == NULL)
     {
+      g_autofree char *source_id = NULL;
+
       if (pm->id != NULL)
         {
           g_autofree char *basename = g_path_get_basename (self->file_name);
-          g_autofree char *source_id = g_strdup_printf ("%s#%s", basename, pm->id);
 
-          amap_asset_set_source_id (asset, source_id);
+          source_id = g_strdup_printf ("%s#%s", basename, pm->id);
         }
       else
-        {
-          g_autofree char *source_id = stable_source_id (self, pm, asset);
-          amap_asset_set_source_id (asset, source_id);
-        }
+        source_id = stable_source_id (self, pm, asset);
+      amap_asset_set_source_id (asset, source_id);
+    }
+
+  /* The same source id twice in one file: an occurrence number for the
+   * later ones (also for our own files, whose source ids are copied). */
+  if (amap_asset_get_source_id (asset) != NULL)
+    {
+      g_autofree char *source_id = unique_source_id (self, amap_asset_get_source_id (asset));
+
+      amap_asset_set_source_id (asset, source_id);
     }
 
   if (pm->too_many_fields)
@@ -1993,6 +2233,11 @@ finish_placemark (AmapKmlReader *self)
   info.ordinal = self->n_placemarks++;
   info.category_pending = pending;
   info.style_url = pm->style_url;
+  if (self->folder_serials->len > 0)
+    {
+      info.folder = g_array_index (self->folder_serials, guint, self->folder_serials->len - 1);
+      info.folder_name = g_ptr_array_index (self->folders, self->folders->len - 1);
+    }
 
   if (self->placemark_func != NULL &&
       !self->placemark_func (self, asset, &info, self->user_data, &error))
@@ -2159,8 +2404,15 @@ on_start_element (void           *user_data,
         push_frame (self, ROLE_CONTAINER, FIELD_NONE);
       else if (kml && g_str_equal (name, "Folder"))
         {
+          guint n = self->folder_keys->len;
+
+          folder_path_changed (self, self->folders->len);
           g_ptr_array_add (self->folders, NULL);
-          g_ptr_array_add (self->folder_keys, NULL);
+          /* Until it has a name of its own, the category around it. */
+          g_ptr_array_add (self->folder_keys,
+                           n > 0 ? g_ptr_array_index (self->folder_keys, n - 1) : NULL);
+          self->n_folders++;
+          g_array_append_val (self->folder_serials, self->n_folders);
           push_frame (self, ROLE_FOLDER, FIELD_NONE);
         }
       else if (kml && (g_str_equal (name, "Placemark") || g_hash_table_contains (self->aliases, name)))
@@ -2560,8 +2812,14 @@ end_field (AmapKmlReader *self,
     case FIELD_FOLDER_NAME:
       if (self->folders->len > 0)
         {
-          g_ptr_array_index (self->folder_keys, self->folder_keys->len - 1) =
-            (gpointer) category_from_words (self, text);
+          guint n = self->folder_keys->len;
+          const char *key = category_from_words (self, text);
+
+          /* Its own category, else the one of the folders around it. */
+          if (key == NULL && n > 1)
+            key = g_ptr_array_index (self->folder_keys, n - 2);
+          g_ptr_array_index (self->folder_keys, n - 1) = (gpointer) key;
+          folder_path_changed (self, self->folders->len - 1);
           g_free (g_ptr_array_index (self->folders, self->folders->len - 1));
           g_ptr_array_index (self->folders, self->folders->len - 1) = text;
           text = NULL;
@@ -2693,6 +2951,8 @@ on_end_element (void          *user_data,
         {
           g_ptr_array_set_size (self->folders, self->folders->len - 1);
           g_ptr_array_set_size (self->folder_keys, self->folder_keys->len - 1);
+          g_array_set_size (self->folder_serials, self->folder_serials->len - 1);
+          folder_path_changed (self, self->folders->len);
         }
       break;
 
@@ -2925,6 +3185,35 @@ set_truncated_error (AmapKmlReader *self,
   return TRUE;
 }
 
+/* Before any element: say what the file is instead of libxml2's "Document
+ * is empty" (not XML at all) or "Extra content at the end of the document"
+ * (an XML declaration or comments and nothing else). */
+static gboolean
+set_no_document_error (AmapKmlReader *self,
+                       xmlErrorPtr    last)
+{
+  if (self->seen_root)
+    return FALSE;
+
+  if (last->code == XML_ERR_DOCUMENT_EMPTY)
+    {
+      g_clear_error (&self->error);
+      self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                                 _("%s is not a KML file: its content is not XML text"),
+                                 self->file_name);
+      return TRUE;
+    }
+  if (last->code == XML_ERR_DOCUMENT_END && self->ended_input)
+    {
+      g_clear_error (&self->error);
+      self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                                 _("%s holds no KML: it has an XML header or comments but no elements"),
+                                 self->file_name);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_structured_error (void        *user_data,
                      xmlErrorPtr  error)
@@ -2934,7 +3223,7 @@ on_structured_error (void        *user_data,
 
   if (error == NULL || error->level < XML_ERR_FATAL || self->error != NULL)
     return;
-  if (set_truncated_error (self, error))
+  if (set_truncated_error (self, error) || set_no_document_error (self, error))
     return;
 
   message = g_strdup (error->message != NULL ? error->message : "");
@@ -2962,7 +3251,11 @@ reset_document_state (AmapKmlReader *self)
   g_string_truncate (self->text, 0);
   g_string_truncate (self->markup, 0);
   g_ptr_array_set_size (self->folders, 0);
+  g_ptr_array_set_size (self->path_sums, 0);
+  self->n_path_sums = 0;
   g_ptr_array_set_size (self->folder_keys, 0);
+  g_array_set_size (self->folder_serials, 0);
+  self->n_folders = 0;
   g_hash_table_remove_all (self->style_cache);
   g_ptr_array_set_size (self->builds, 0);
   g_clear_pointer (&self->placemark, placemark_free);
@@ -2978,6 +3271,9 @@ reset_document_state (AmapKmlReader *self)
   g_clear_pointer (&self->schema_parent, g_free);
   self->n_placemarks = 0;
   self->n_skipped = 0;
+  self->only_blank = TRUE;
+  id_set_clear (&self->source_ids);
+  g_hash_table_remove_all (self->uuids);
 }
 
 static xmlSAXHandler *
@@ -3045,7 +3341,7 @@ check_parse_result (AmapKmlReader *self,
     return;
 
   last = xmlCtxtGetLastError (self->ctxt);
-  if (last != NULL && set_truncated_error (self, last))
+  if (last != NULL && (set_truncated_error (self, last) || set_no_document_error (self, last)))
     return;
 
   if (last != NULL && last->message != NULL)
@@ -3076,11 +3372,14 @@ amap_kml_reader_finalize (GObject *object)
   g_string_free (self->text, TRUE);
   g_string_free (self->markup, TRUE);
   g_ptr_array_unref (self->folders);
+  g_ptr_array_unref (self->path_sums);
   g_ptr_array_unref (self->folder_keys);
+  g_array_unref (self->folder_serials);
   g_hash_table_unref (self->style_cache);
   g_ptr_array_unref (self->builds);
   g_hash_table_unref (self->styles);
   g_hash_table_unref (self->aliases);
+  g_hash_table_unref (self->uuids);
 
   G_OBJECT_CLASS (amap_kml_reader_parent_class)->finalize (object);
 }
@@ -3106,12 +3405,16 @@ amap_kml_reader_init (AmapKmlReader *self)
   self->text = g_string_new (NULL);
   self->markup = g_string_new (NULL);
   self->folders = g_ptr_array_new_with_free_func (g_free);
+  self->path_sums = g_ptr_array_new_with_free_func ((GDestroyNotify) g_checksum_free);
   self->folder_keys = g_ptr_array_new ();
+  self->folder_serials = g_array_new (FALSE, FALSE, sizeof (guint));
   self->style_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->builds = g_ptr_array_new_with_free_func ((GDestroyNotify) geom_build_free);
   self->styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) style_info_free);
   self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->uuids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->only_blank = TRUE;
 }
 
 /* Public API */
@@ -3226,6 +3529,32 @@ amap_kml_reader_feed (AmapKmlReader  *self,
                                _("%s is larger than the %" G_GUINT64_FORMAT " MB that can be imported"),
                                self->file_name, self->max_bytes / (1024 * 1024));
 
+  /* Say what a file is when it is not XML at all, instead of the
+   * parser's "Document is empty". */
+  if (self->error == NULL && self->bytes_read == 0 && len >= 2)
+    {
+      const guchar *bytes = (const guchar *) data;
+
+      if (bytes[0] == 0x1f && bytes[1] == 0x8b)
+        self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                                   _("%s is a gzip-compressed file, not KML: uncompress it first, then import the file it holds"),
+                                   self->file_name);
+      else if (bytes[0] == 'P' && bytes[1] == 'K')
+        self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                                   _("%s is a zip archive, not KML: if it is a KMZ, import it as a .kmz file"),
+                                   self->file_name);
+    }
+
+  /* Whether the file is empty is told apart from XML errors at the end. */
+  for (gsize i = 0; self->only_blank && i < len; i++)
+    {
+      guchar c = (guchar) data[i];
+
+      /* The bytes of a UTF-8 byte-order mark count as blank. */
+      if (!g_ascii_isspace (c) && c != 0xef && c != 0xbb && c != 0xbf)
+        self->only_blank = FALSE;
+    }
+
   if (self->error == NULL && ensure_parser (self))
     {
       /* xmlParseChunk takes an int length. */
@@ -3256,6 +3585,10 @@ amap_kml_reader_end (AmapKmlReader  *self,
 {
   g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->error == NULL && !self->ended && self->only_blank)
+    self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_PARSE,
+                               _("%s is empty: there is nothing to import"), self->file_name);
 
   if (self->error == NULL && !self->ended && ensure_parser (self))
     {

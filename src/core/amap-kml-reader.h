@@ -49,6 +49,10 @@ typedef struct
   guint ordinal;          /* 0-based index among the placemarks delivered */
   gboolean category_pending;
   const char *style_url;  /* as written in the file, or NULL */
+  /* The innermost Folder: 0 outside any, else a number (from 1) that no
+   * other Folder of the document has; and its name, or NULL. */
+  guint folder;
+  const char *folder_name;
 } AmapKmlPlacemarkInfo;
 
 /* @asset is owned by the reader and valid during the call only (take a

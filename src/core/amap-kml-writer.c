@@ -114,6 +114,8 @@ struct _Output
   GString          *line;
   GString          *card;   /* reused for each placemark's HTML card */
   GString          *id;     /* and its id */
+  xmlGenericErrorFunc saved_error_func;
+  void             *saved_error_context;
 };
 
 static void
@@ -372,6 +374,31 @@ data (Output     *out,
   g_string_append (out->line, "</value></Data>");
 
   check (out, xmlTextWriterWriteRawLen (out->xml, BAD_CAST out->line->str, out->line->len));
+}
+
+/* libxml2 reports a failed write ("I/O error : write error") through its
+ * generic error handler, which prints to stderr; the failure reaches the
+ * caller as the GError write_cb() kept. The handler is per thread: ours
+ * while the output is open, the previous one again after. */
+static void
+ignore_generic_error (void       *context,
+                      const char *message,
+                      ...)
+{
+}
+
+static void
+silence_libxml (Output *out)
+{
+  out->saved_error_func = xmlGenericError;
+  out->saved_error_context = xmlGenericErrorContext;
+  xmlSetGenericErrorFunc (NULL, ignore_generic_error);
+}
+
+static void
+restore_libxml (Output *out)
+{
+  xmlSetGenericErrorFunc (out->saved_error_context, out->saved_error_func);
 }
 
 /* xmlOutputBuffer callbacks */
@@ -1148,6 +1175,7 @@ finish_output (AmapKmlWriter  *self,
   self->out = NULL;
   ok = ok && !out->failed;
   g_clear_pointer (&out->xml, xmlFreeTextWriter);
+  restore_libxml (out);
   g_string_free (out->scratch, TRUE);
   g_string_free (out->card, TRUE);
   g_string_free (out->id, TRUE);
@@ -1285,6 +1313,7 @@ begin_output (AmapKmlWriter  *self,
   out->line = g_string_new (NULL);
   self->out = out;
   self->group = G_MAXUINT;
+  silence_libxml (out);
 
   buffer = xmlOutputBufferCreateIO (write_cb, close_cb, out, NULL);
   out->xml = xmlNewTextWriter (buffer);

@@ -260,6 +260,16 @@ read_kmz (const Source         *source,
         progress (consumed, progress_data);
     }
 
+  /* Said of the archive, not of the document the reader knows by the
+   * archive's name. */
+  if (expanded == 0)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_PARSE,
+                   _("%s holds an empty KML document (“%s”): there is nothing to import"),
+                   source->display_name, archive_entry_pathname (entry));
+      return FALSE;
+    }
+
   return amap_kml_reader_end (reader, error);
 }
 
@@ -267,7 +277,10 @@ gboolean
 amap_kmz_looks_like_zip (const guint8 *data,
                          gsize         len)
 {
-  return len >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4;
+  /* A local file header, or the end of the central directory of an
+   * archive with nothing in it. */
+  return len >= 4 && data[0] == 'P' && data[1] == 'K' &&
+         ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6));
 }
 
 gboolean

@@ -22,7 +22,8 @@ G_BEGIN_DECLS
 typedef void (*AmapKmzProgressFunc) (guint64  bytes_consumed,
                                      gpointer user_data);
 
-/* TRUE when @data starts like a zip archive ("PK\3\4"). */
+/* TRUE when @data starts like a zip archive ("PK\3\4", or "PK\5\6" when
+ * it is empty). */
 gboolean     amap_kmz_looks_like_zip   (const guint8        *data,
                                         gsize                len);
 

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -20,7 +22,7 @@
 #include "amap-store-private.h"
 
 /*
- * Layout of a map file (schema v1). Every asset row stays in the file when
+ * Layout of a map file (schema v1; v2 below changes the tours). Every asset row stays in the file when
  * the user deletes it (deleted = 1), so undo and amap_store_restore_asset()
  * can bring it back with its contacts and log. Two indexes follow the
  * assets: an R*Tree over the locations of live assets and an FTS5 table
@@ -131,70 +133,60 @@ static const char schema_v1[] =
   "  name, description, strengths, needs, address, tags, contacts,"
   "  content = '', tokenize = 'unicode61 remove_diacritics 2');";
 
-/* The columns of an asset, in the order of the ?1..?20 parameters of
- * STMT_INSERT_ASSET / STMT_UPDATE_ASSET and of the SELECT columns 2..21. */
-#define ASSET_COLUMNS \
-  "uuid, source_id, name, category, lat, lon, shape, address, description, " \
-  "strengths, needs, website, phone, email, is_hub, stage, last_contacted, " \
-  "created, modified, extras"
-#define SELECT_ASSET "SELECT id, deleted, " ASSET_COLUMNS " FROM assets "
+/*
+ * Schema v2: tours as the tour planner needs them, and stored road legs.
+ *
+ * A departure (and a latest return) is the wall-clock time as people
+ * planned it, "YYYY-MM-DDTHH:MM:SS", plus the time zone it is in, by name
+ * ("America/Chicago"; NULL: the computer's zone). Not a UTC instant, not
+ * an offset: a tour at 9:00 on a summer day planned in winter is at 9:00
+ * daylight time, a copy moved a week across the change is still at 9:00,
+ * and a change of the zone's rules keeps it at 9:00 too. An offset would
+ * pin the instant and move the bus by an hour in each of those cases.
+ *
+ * Places (start, end) are a kind ('home', 'asset', 'point', 'start'),
+ * an asset's uuid or a point. A stop refers to its asset's row; the row
+ * stays when the asset is deleted (deleted = 1), so restoring the asset
+ * brings the stop back.
+ *
+ * route_legs caches the legs a routing server returned, so that a tour
+ * still shows and prints offline: keyed by the two ends in microdegrees,
+ * the path as an encoded polyline with 6 decimals (polyline6, OSRM's own
+ * format: about 3 bytes per point).
+ */
+static const char schema_v2[] =
+  "ALTER TABLE tours ADD COLUMN departure TEXT;"
+  "ALTER TABLE tours ADD COLUMN departure_zone TEXT;"
+  "ALTER TABLE tours ADD COLUMN latest_return TEXT;"
+  "ALTER TABLE tours ADD COLUMN latest_return_zone TEXT;"
+  "ALTER TABLE tours ADD COLUMN speed_kmh REAL NOT NULL DEFAULT 25;"
+  "ALTER TABLE tours ADD COLUMN n_buses INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE tours ADD COLUMN start_kind TEXT NOT NULL DEFAULT 'home';"
+  "ALTER TABLE tours ADD COLUMN start_uuid TEXT;"
+  "ALTER TABLE tours ADD COLUMN start_lat REAL;"
+  "ALTER TABLE tours ADD COLUMN start_lon REAL;"
+  "ALTER TABLE tours ADD COLUMN end_kind TEXT NOT NULL DEFAULT 'start';"
+  "ALTER TABLE tours ADD COLUMN end_uuid TEXT;"
+  "ALTER TABLE tours ADD COLUMN end_lat REAL;"
+  "ALTER TABLE tours ADD COLUMN end_lon REAL;"
+  "ALTER TABLE tours ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tours SET modified = created;"
 
-enum {
-  COL_ID,
-  COL_DELETED,
-  COL_UUID,
-  COL_SOURCE_ID,
-  COL_NAME,
-  COL_CATEGORY,
-  COL_LAT,
-  COL_LON,
-  COL_SHAPE,
-  COL_ADDRESS,
-  COL_DESCRIPTION,
-  COL_STRENGTHS,
-  COL_NEEDS,
-  COL_WEBSITE,
-  COL_PHONE,
-  COL_EMAIL,
-  COL_IS_HUB,
-  COL_STAGE,
-  COL_LAST_CONTACTED,
-  COL_CREATED,
-  COL_MODIFIED,
-  COL_EXTRAS,
-};
+  "ALTER TABLE tour_stops ADD COLUMN bus INTEGER NOT NULL DEFAULT 0;"
 
-/* Statements that run often are prepared once, persistently. */
-typedef enum {
-  STMT_BEGIN,
-  STMT_COMMIT,
-  STMT_ROLLBACK,
-  STMT_DATA_VERSION,
-  STMT_TOUCH_MAP,
-  STMT_ID_BY_UUID,
-  STMT_ID_BY_SOURCE_ID,
-  STMT_IDENTITY,
-  STMT_INSERT_ASSET,
-  STMT_UPDATE_ASSET,
-  STMT_SET_DELETED,
-  STMT_DELETE_TAGS,
-  STMT_DELETE_CONTACTS,
-  STMT_DELETE_INTERACTIONS,
-  STMT_INSERT_TAG,
-  STMT_INSERT_ASSET_TAG,
-  STMT_INSERT_CONTACT,
-  STMT_INSERT_INTERACTION,
-  STMT_SELECT_ASSET,
-  STMT_SELECT_TAGS,
-  STMT_SELECT_CONTACTS,
-  STMT_SELECT_INTERACTIONS,
-  STMT_FTS_DELETE,
-  STMT_FTS_INSERT,
-  STMT_RTREE_DELETE,
-  STMT_RTREE_INSERT,
-  STMT_RTREE_RESTORE,
-  N_STMTS
-} StmtId;
+  "CREATE TABLE route_legs ("
+  "  from_lat INTEGER NOT NULL,"  /* microdegrees */
+  "  from_lon INTEGER NOT NULL,"
+  "  to_lat INTEGER NOT NULL,"
+  "  to_lon INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL DEFAULT 'road',"
+  "  distance_m REAL NOT NULL,"
+  "  duration_s REAL NOT NULL,"
+  "  geometry TEXT NOT NULL,"     /* polyline6 */
+  "  server TEXT,"                /* the routing server's base URL */
+  "  fetched INTEGER NOT NULL,"
+  "  PRIMARY KEY (from_lat, from_lon, to_lat, to_lon)) WITHOUT ROWID;";
+
 
 static const char * const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -252,181 +244,223 @@ static const char * const stmt_sql[N_STMTS] = {
     "WHERE id = ?1 AND lat IS NOT NULL AND lon IS NOT NULL",
 };
 
-typedef enum {
-  UNDO_ADD,
-  UNDO_EDIT,
-  UNDO_MOVE,
-  UNDO_DELETE,
-} UndoKind;
-
-/* One step of the undo history: the asset as it was before and after. */
-typedef struct {
-  UndoKind   kind;
-  char      *uuid;
-  AmapAsset *before;
-  AmapAsset *after;
-} UndoStep;
-
-/* A location that goes into the R*Tree when the batch commits. */
-typedef struct
-{
-  gint64  id;
-  guint   sequence;
-  double  latitude;  /* NAN: the asset has no location (any more) */
-  double  longitude;
-} BatchPoint;
-
-struct _AmapStoreBatch
-{
-  AmapStore *store;
-  guint      n_puts;
-  GArray    *points;  /* BatchPoint, one for each write of the batch */
-};
-
-/* Reused buffers for the values write_asset() builds, so that a batch of
- * many puts allocates nothing per asset. */
-typedef struct
-{
-  GString *extras;
-  GString *tags;
-  GString *contacts;
-} WriteBuffers;
-
-struct _AmapStore
-{
-  GObject         parent_instance;
-
-  char           *path;
-  sqlite3        *db;
-  sqlite3_stmt   *stmts[N_STMTS];
-  gboolean        read_only;
-  gint64          data_version;
-
-  char           *title;
-  char           *home_name;
-  double          home_latitude;
-  double          home_longitude;
-  gint64          created;
-  gint64          modified;
-
-  GListStore     *categories;
-
-  /* Newest last. */
-  GPtrArray      *undo_stack;
-  GPtrArray      *redo_stack;
-  char           *undo_label;
-  char           *redo_label;
-
-  AmapStoreBatch *batch;
-  WriteBuffers    buffers;
-};
-
 G_DEFINE_FINAL_TYPE (AmapStore, amap_store, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_PATH,
-  PROP_READ_ONLY,
-  PROP_TITLE,
-  PROP_CAN_UNDO,
-  PROP_CAN_REDO,
-  PROP_UNDO_LABEL,
-  PROP_REDO_LABEL,
-  N_PROPS
-};
+GParamSpec *amap_store_properties[N_PROPS];
+guint amap_store_signals[N_SIGNALS];
 
-enum {
-  ASSET_ADDED,
-  ASSET_UPDATED,
-  ASSET_REMOVED,
-  RESET,
-  CATEGORIES_CHANGED,
-  HOME_CHANGED,
-  N_SIGNALS
-};
-
-static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
-
-static void
-undo_step_free (gpointer data)
-{
-  UndoStep *step = data;
-
-  g_free (step->uuid);
-  g_clear_object (&step->before);
-  g_clear_object (&step->after);
-  g_free (step);
-}
-
-static gint64
-now_seconds (void)
+gint64
+_amap_store_now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
 /* Errors */
 
-/* Turns a failed SQLite call into an error a user can act on. */
-static gboolean
-set_sqlite_error (AmapStore  *self,
-                  int         rc,
-                  GError    **error)
+/* The sentence that says what can be done about a damaged map: open the
+ * backup a migration left, if any, or a copy made with Back Up Map, or save
+ * what can still be read into a new map. */
+static char *
+damaged_advice (const char *path)
 {
+  for (int version = AMAP_STORE_SCHEMA_VERSION; version >= 1; version--)
+    {
+      g_autofree char *backup = g_strdup_printf ("%s.backup-v%d", path, version);
+
+      if (g_file_test (backup, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *display = g_filename_display_name (backup);
+
+          return g_strdup_printf (_("Open its backup “%s” instead, or save what can still "
+                                    "be read into a new map."),
+                                  display);
+        }
+    }
+
+  return g_strdup (_("Open a copy saved with Back Up Map instead, or save what can still "
+                     "be read into a new map."));
+}
+
+/*
+ * Turns a failed SQLite call on the map @path into an error a user can act
+ * on: one sentence for each cause, naming the file. @rc is an extended
+ * result code, @system_errno what sqlite3_system_errno() said (0: unknown).
+ */
+static void
+set_file_error (const char  *path,
+                int          rc,
+                int          system_errno,
+                const char  *detail,
+                GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
   int primary = rc & 0xff;
 
-  switch (primary)
+  /* A write that failed for lack of room comes back as SQLITE_FULL, or
+   * as an I/O error with ENOSPC, EDQUOT or EFBIG behind it. */
+  if (primary == SQLITE_FULL ||
+      (primary == SQLITE_IOERR &&
+       (system_errno == ENOSPC || system_errno == EFBIG
+#ifdef EDQUOT
+        || system_errno == EDQUOT
+#endif
+        )))
     {
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
                    _("The disk is full, so the change to “%s” was not saved. "
                      "Free some space, then try again."),
-                   self->path);
+                   display);
+      return;
+    }
+
+  switch (primary)
+    {
+    case SQLITE_IOERR:
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                   _("The map “%s” could not be read or written: the disk reported an "
+                     "error (%s). Check that the disk is still connected, then try again."),
+                   display, system_errno ? g_strerror (system_errno) : sqlite3_errstr (rc));
       break;
 
     case SQLITE_READONLY:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
                    _("The map “%s” is read-only, so nothing was changed. "
                      "Save a copy somewhere you may write to."),
-                   self->path);
+                   display);
       break;
 
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” is busy in another window or program. "
-                     "Wait a moment, then try again."),
-                   self->path);
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_BUSY,
+                   _("Another program is using the map “%s”. Wait until it is done, "
+                     "then try again."),
+                   display);
       break;
 
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
+      {
+        g_autofree char *advice = damaged_advice (path);
+
+        /* Translators: the second %s says what can be done ("Open its backup…"). */
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_DAMAGED,
+                     _("The map “%s” is damaged, so Asset Map will not change it. %s"),
+                     display, advice);
+      }
+      break;
+
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” is damaged (%s). Restore it from a backup."),
-                   self->path, sqlite3_errstr (rc));
+                   _("You do not have permission to open the map “%s”. Ask its owner to "
+                     "share it with you, or open a copy."),
+                   display);
+      break;
+
+    case SQLITE_CANTOPEN:
+      if (system_errno == EACCES || system_errno == EPERM)
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                     _("You do not have permission to open the map “%s”. Ask its owner to "
+                       "share it with you, or open a copy."),
+                     display);
+      else
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                     _("The map “%s” could not be opened: %s."),
+                     display, system_errno ? g_strerror (system_errno) : sqlite3_errstr (rc));
       break;
 
     default:
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
                    _("The map “%s” could not be changed: %s."),
-                   self->path, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+                   display, detail ? detail : sqlite3_errstr (rc));
       break;
     }
+}
 
+/* Turns a failed SQLite call into an error a user can act on. */
+gboolean
+_amap_store_set_sqlite_error (AmapStore  *self,
+                              int         rc,
+                              GError    **error)
+{
+  /* Callers pass what a step returned; the connection knows more. */
+  if (self->db != NULL && (rc & 0xff) == (sqlite3_extended_errcode (self->db) & 0xff))
+    rc = sqlite3_extended_errcode (self->db);
+
+  set_file_error (self->path, rc,
+                  self->db ? sqlite3_system_errno (self->db) : 0,
+                  self->db ? sqlite3_errmsg (self->db) : NULL,
+                  error);
   return FALSE;
 }
 
+/* PRAGMA quick_check: before the first write after opening, so that a
+ * damaged map is never written to (0.1 s on a 46 MB map). */
 static gboolean
-check_writable (AmapStore  *self,
-                GError    **error)
+check_sound (AmapStore  *self,
+             GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      g_debug ("quick_check of %s: %s", self->path, sqlite3_column_text (stmt, 0));
+      set_file_error (self->path, SQLITE_CORRUPT, 0, NULL, error);
+      return FALSE;
+    }
+
+  self->checked = TRUE;
+  return TRUE;
+}
+
+/* Tries the checkpoint that failed for lack of space again. */
+static gboolean
+retry_checkpoint (AmapStore  *self,
+                  GError    **error)
+{
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *display = g_filename_display_name (self->path);
+      int system_errno = sqlite3_system_errno (self->db);
+
+      g_debug ("Checkpoint of %s: %s (%s)", self->path, sqlite3_errstr (rc), g_strerror (system_errno));
+
+      if ((rc & 0xff) == SQLITE_FULL || system_errno == ENOSPC || system_errno == EFBIG)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
+                       _("The disk is full, so the change to “%s” was not saved; your "
+                         "earlier changes are safe. Free some space, then try again."),
+                       display);
+          return FALSE;
+        }
+      return _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+    }
+
+  self->checkpoint_pending = FALSE;
+  return TRUE;
+}
+
+gboolean
+_amap_store_check_writable (AmapStore  *self,
+                            GError    **error)
 {
   if (self->read_only)
     {
+      g_autofree char *display = g_filename_display_name (self->path);
+
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
                    _("The map “%s” is read-only, so nothing was changed. "
                      "Save a copy somewhere you may write to."),
-                   self->path);
+                   display);
       return FALSE;
     }
 
@@ -438,16 +472,55 @@ check_writable (AmapStore  *self,
       return FALSE;
     }
 
+  if (!self->checked && !check_sound (self, error))
+    return FALSE;
+
+  if (self->checkpoint_pending && !retry_checkpoint (self, error))
+    return FALSE;
+
   return TRUE;
+}
+
+/*
+ * Called after each commit with the number of frames in the log. SQLite's
+ * own automatic checkpoint ignores its failures; on a nearly full disk the
+ * commit fits in the log but the checkpoint does not fit in the map file.
+ * Then the next write tries again first and says the disk is full if it
+ * still is (see _amap_store_check_writable()), and closing tries again.
+ */
+static int
+on_wal_commit (gpointer     user_data,
+               sqlite3     *db,
+               const char  *db_name,
+               int          n_frames)
+{
+  AmapStore *self = user_data;
+  int rc;
+
+  if (n_frames < 1000 && !self->checkpoint_pending)
+    return SQLITE_OK;
+
+  rc = sqlite3_wal_checkpoint_v2 (db, db_name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  if ((rc & 0xff) == SQLITE_FULL ||
+      ((rc & 0xff) == SQLITE_IOERR &&
+       (sqlite3_system_errno (db) == ENOSPC || sqlite3_system_errno (db) == EFBIG)))
+    {
+      g_debug ("Checkpoint of %s failed: the disk is full", self->path);
+      self->checkpoint_pending = TRUE;
+    }
+  else if (rc == SQLITE_OK)
+    self->checkpoint_pending = FALSE;
+
+  return SQLITE_OK;
 }
 
 /* Statements */
 
 /* Returns the cached statement @id, reset and with no bindings. */
-static sqlite3_stmt *
-get_stmt (AmapStore  *self,
-          StmtId      id,
-          GError    **error)
+sqlite3_stmt *
+_amap_store_get_stmt (AmapStore  *self,
+                      StmtId      id,
+                      GError    **error)
 {
   sqlite3_stmt *stmt = self->stmts[id];
 
@@ -458,7 +531,7 @@ get_stmt (AmapStore  *self,
       if (rc != SQLITE_OK)
         {
           g_warning ("Cannot prepare “%s”: %s", stmt_sql[id], sqlite3_errmsg (self->db));
-          set_sqlite_error (self, rc, error);
+          _amap_store_set_sqlite_error (self, rc, error);
           return NULL;
         }
       self->stmts[id] = stmt;
@@ -472,10 +545,10 @@ get_stmt (AmapStore  *self,
   return stmt;
 }
 
-static sqlite3_stmt *
-prepare (AmapStore   *self,
-         const char  *sql,
-         GError     **error)
+sqlite3_stmt *
+_amap_store_prepare (AmapStore   *self,
+                     const char  *sql,
+                     GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
@@ -483,7 +556,7 @@ prepare (AmapStore   *self,
   if (rc != SQLITE_OK)
     {
       g_warning ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
-      set_sqlite_error (self, rc, error);
+      _amap_store_set_sqlite_error (self, rc, error);
       return NULL;
     }
 
@@ -491,10 +564,10 @@ prepare (AmapStore   *self,
 }
 
 /* Runs a statement that returns no rows (or whose rows don't matter). */
-static gboolean
-step_done (AmapStore     *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gboolean
+_amap_store_step_done (AmapStore     *self,
+                       sqlite3_stmt  *stmt,
+                       GError       **error)
 {
   int rc;
 
@@ -505,43 +578,43 @@ step_done (AmapStore     *self,
     {
       rc = sqlite3_extended_errcode (self->db);
       sqlite3_reset (stmt);
-      return set_sqlite_error (self, rc, error);
+      return _amap_store_set_sqlite_error (self, rc, error);
     }
 
   sqlite3_reset (stmt);
   return TRUE;
 }
 
-static gboolean
-run_cached (AmapStore  *self,
-            StmtId      id,
-            GError    **error)
+gboolean
+_amap_store_run_cached (AmapStore  *self,
+                        StmtId      id,
+                        GError    **error)
 {
-  sqlite3_stmt *stmt = get_stmt (self, id, error);
+  sqlite3_stmt *stmt = _amap_store_get_stmt (self, id, error);
 
-  return stmt != NULL && step_done (self, stmt, error);
+  return stmt != NULL && _amap_store_step_done (self, stmt, error);
 }
 
-static gboolean
-exec_sql (AmapStore   *self,
-          const char  *sql,
-          GError     **error)
+gboolean
+_amap_store_exec_sql (AmapStore   *self,
+                      const char  *sql,
+                      GError     **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
     {
       g_debug ("“%.60s” failed: %s", sql, sqlite3_errmsg (self->db));
-      return set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+      return _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
     }
 
   return TRUE;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+void
+_amap_store_bind_text (sqlite3_stmt *stmt,
+                       int           index,
+                       const char   *text)
 {
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
@@ -551,10 +624,10 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
 }
 
-static void
-bind_double (sqlite3_stmt *stmt,
-             int           index,
-             double        value)
+void
+_amap_store_bind_double (sqlite3_stmt *stmt,
+                         int           index,
+                         double        value)
 {
   if (isnan (value))
     sqlite3_bind_null (stmt, index);
@@ -562,16 +635,16 @@ bind_double (sqlite3_stmt *stmt,
     sqlite3_bind_double (stmt, index, value);
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
+const char *
+_amap_store_column_text (sqlite3_stmt *stmt,
+                         int           column)
 {
   return (const char *) sqlite3_column_text (stmt, column);
 }
 
-static double
-column_double (sqlite3_stmt *stmt,
-               int           column)
+double
+_amap_store_column_double (sqlite3_stmt *stmt,
+                           int           column)
 {
   if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
     return NAN;
@@ -581,937 +654,49 @@ column_double (sqlite3_stmt *stmt,
 
 /* Transactions */
 
-static gboolean
-begin (AmapStore  *self,
-       GError    **error)
+gboolean
+_amap_store_begin (AmapStore  *self,
+                   GError    **error)
 {
-  return run_cached (self, STMT_BEGIN, error);
+  return _amap_store_run_cached (self, STMT_BEGIN, error);
 }
 
-static gboolean
-commit (AmapStore  *self,
-        GError    **error)
+gboolean
+_amap_store_commit (AmapStore  *self,
+                    GError    **error)
 {
-  if (!run_cached (self, STMT_COMMIT, error))
+  if (!_amap_store_run_cached (self, STMT_COMMIT, error))
     {
       if (!sqlite3_get_autocommit (self->db))
-        run_cached (self, STMT_ROLLBACK, NULL);
+        _amap_store_run_cached (self, STMT_ROLLBACK, NULL);
       return FALSE;
     }
 
   return TRUE;
 }
 
-static void
-rollback (AmapStore *self)
+void
+_amap_store_rollback (AmapStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
-    run_cached (self, STMT_ROLLBACK, NULL);
+    _amap_store_run_cached (self, STMT_ROLLBACK, NULL);
 }
 
-static gboolean
-touch_map (AmapStore  *self,
-           gint64      now,
-           GError    **error)
+gboolean
+_amap_store_touch_map (AmapStore  *self,
+                       gint64      now,
+                       GError    **error)
 {
-  sqlite3_stmt *stmt = get_stmt (self, STMT_TOUCH_MAP, error);
+  sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_TOUCH_MAP, error);
 
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, now);
-  if (!step_done (self, stmt, error))
+  if (!_amap_store_step_done (self, stmt, error))
     return FALSE;
 
   self->modified = now;
-  return TRUE;
-}
-
-/* Extra fields */
-
-/* @buffer gets "key\0value\0…" for @asset's extras, keys sorted; empty
- * when it has none. */
-static void
-encode_extras (AmapAsset *asset,
-               GString   *buffer)
-{
-  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
-
-  g_string_truncate (buffer, 0);
-  for (guint i = 0; keys[i] != NULL; i++)
-    {
-      const char *value = amap_asset_get_extra (asset, keys[i]);
-
-      g_string_append_len (buffer, keys[i], strlen (keys[i]) + 1);
-      g_string_append_len (buffer, value, strlen (value) + 1);
-    }
-}
-
-/* The reverse of encode_extras(). A damaged value (no final NUL) loses
- * its last, incomplete pair rather than reading past the end. */
-static void
-decode_extras (AmapAsset  *asset,
-               const void *data,
-               int         size)
-{
-  const char *p = data;
-  const char *end = p + MAX (size, 0);
-
-  while (p < end)
-    {
-      const char *key = p;
-      const char *key_end = memchr (key, '\0', end - key);
-      const char *value, *value_end;
-
-      if (key_end == NULL)
-        break;
-      value = key_end + 1;
-      value_end = value < end ? memchr (value, '\0', end - value) : NULL;
-      if (value_end == NULL)
-        break;
-
-      if (*key != '\0')
-        amap_asset_set_extra (asset, key, value);
-      p = value_end + 1;
-    }
-}
-
-/* Reading assets */
-
-static AmapAsset *
-asset_from_row (sqlite3_stmt *stmt)
-{
-  AmapAsset *asset = amap_asset_new (column_text (stmt, COL_NAME));
-  AmapStage stage = AMAP_STAGE_IDENTIFIED;
-
-  amap_asset_set_uuid (asset, column_text (stmt, COL_UUID));
-  amap_asset_set_source_id (asset, column_text (stmt, COL_SOURCE_ID));
-  amap_asset_set_category (asset, column_text (stmt, COL_CATEGORY));
-  amap_asset_set_location (asset,
-                           column_double (stmt, COL_LAT),
-                           column_double (stmt, COL_LON));
-  amap_asset_set_shape (asset, column_text (stmt, COL_SHAPE));
-  amap_asset_set_address (asset, column_text (stmt, COL_ADDRESS));
-  amap_asset_set_description (asset, column_text (stmt, COL_DESCRIPTION));
-  amap_asset_set_strengths (asset, column_text (stmt, COL_STRENGTHS));
-  amap_asset_set_needs (asset, column_text (stmt, COL_NEEDS));
-  amap_asset_set_website (asset, column_text (stmt, COL_WEBSITE));
-  amap_asset_set_phone (asset, column_text (stmt, COL_PHONE));
-  amap_asset_set_email (asset, column_text (stmt, COL_EMAIL));
-  amap_asset_set_is_hub (asset, sqlite3_column_int (stmt, COL_IS_HUB) != 0);
-  amap_stage_from_string (column_text (stmt, COL_STAGE), &stage);
-  amap_asset_set_stage (asset, stage);
-  amap_asset_set_last_contacted (asset, column_text (stmt, COL_LAST_CONTACTED));
-  amap_asset_set_created (asset, sqlite3_column_int64 (stmt, COL_CREATED));
-  amap_asset_set_modified (asset, sqlite3_column_int64 (stmt, COL_MODIFIED));
-  decode_extras (asset, sqlite3_column_blob (stmt, COL_EXTRAS),
-                 sqlite3_column_bytes (stmt, COL_EXTRAS));
-
-  return asset;
-}
-
-/* Child rows start with the asset id in column 0. */
-static void
-add_tag_from_row (AmapAsset    *asset,
-                  sqlite3_stmt *stmt)
-{
-  amap_asset_add_tag (asset, column_text (stmt, 1));
-}
-
-static void
-add_contact_from_row (AmapAsset    *asset,
-                      sqlite3_stmt *stmt)
-{
-  g_autoptr(AmapContact) contact = amap_contact_new (column_text (stmt, 2));
-
-  amap_contact_set_id (contact, sqlite3_column_int64 (stmt, 1));
-  amap_contact_set_role (contact, column_text (stmt, 3));
-  amap_contact_set_phone (contact, column_text (stmt, 4));
-  amap_contact_set_email (contact, column_text (stmt, 5));
-  amap_contact_set_language (contact, column_text (stmt, 6));
-  amap_contact_set_notes (contact, column_text (stmt, 7));
-  amap_asset_add_contact (asset, contact);
-}
-
-static void
-add_interaction_from_row (AmapAsset    *asset,
-                          sqlite3_stmt *stmt)
-{
-  AmapInteractionKind kind = AMAP_INTERACTION_OTHER;
-  g_autoptr(AmapInteraction) interaction = NULL;
-
-  amap_interaction_kind_from_string (column_text (stmt, 3), &kind);
-  interaction = amap_interaction_new (column_text (stmt, 2), kind, column_text (stmt, 4));
-  amap_interaction_set_id (interaction, sqlite3_column_int64 (stmt, 1));
-  amap_asset_add_interaction (asset, interaction);
-}
-
-typedef void (*ChildRowFunc) (AmapAsset    *asset,
-                              sqlite3_stmt *stmt);
-
-static const struct {
-  StmtId       stmt;
-  ChildRowFunc func;
-  const char  *all_sql;
-} child_readers[] = {
-  { STMT_SELECT_TAGS, add_tag_from_row,
-    "SELECT x.asset_id, t.name FROM asset_tags x JOIN tags t ON t.id = x.tag_id" },
-  { STMT_SELECT_CONTACTS, add_contact_from_row,
-    "SELECT asset_id, id, name, role, phone, email, language, notes FROM contacts "
-    "ORDER BY asset_id, position, id" },
-  { STMT_SELECT_INTERACTIONS, add_interaction_from_row,
-    "SELECT asset_id, id, date, kind, notes FROM interactions ORDER BY asset_id, date, id" },
-};
-
-/* Reads the tags, contacts and log of the asset with row @id into @asset.
- * @has_children, when given, holds per child table the ids that have rows
- * there, so that assets without any skip the query. */
-static gboolean
-read_children (AmapStore   *self,
-               AmapAsset   *asset,
-               gint64       id,
-               GHashTable  *has_children[],
-               GError     **error)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
-    {
-      sqlite3_stmt *stmt;
-      int rc;
-
-      if (has_children != NULL && !g_hash_table_contains (has_children[i], &id))
-        continue;
-
-      if (!(stmt = get_stmt (self, child_readers[i].stmt, error)))
-        return FALSE;
-
-      sqlite3_bind_int64 (stmt, 1, id);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        child_readers[i].func (asset, stmt);
-      sqlite3_reset (stmt);
-
-      if (rc != SQLITE_DONE)
-        {
-          set_sqlite_error (self, rc, error);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-/* Reads the asset with row id @id, children included, deleted or not. */
-static AmapAsset *
-read_asset (AmapStore  *self,
-            gint64      id,
-            gboolean   *deleted,
-            GError    **error)
-{
-  g_autoptr(AmapAsset) asset = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = get_stmt (self, STMT_SELECT_ASSET, error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      if (rc == SQLITE_DONE)
-        g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                             _("This asset is no longer on the map."));
-      else
-        set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
-      return NULL;
-    }
-
-  asset = asset_from_row (stmt);
-  if (deleted != NULL)
-    *deleted = sqlite3_column_int (stmt, COL_DELETED) != 0;
-  sqlite3_reset (stmt);
-
-  if (!read_children (self, asset, id, NULL, error))
-    return NULL;
-
-  return g_steal_pointer (&asset);
-}
-
-/* Finds the row id of the asset with @uuid; 0 when there is none. */
-static gint64
-lookup_uuid (AmapStore   *self,
-             const char  *uuid,
-             gboolean    *deleted,
-             GError     **error)
-{
-  sqlite3_stmt *stmt;
-  gint64 id = 0;
-  int rc;
-
-  if (uuid == NULL)
-    return 0;
-
-  if (!(stmt = get_stmt (self, STMT_ID_BY_UUID, error)))
-    return -1;
-
-  bind_text (stmt, 1, uuid);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      id = sqlite3_column_int64 (stmt, 0);
-      if (deleted != NULL)
-        *deleted = sqlite3_column_int (stmt, 1) != 0;
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return -1;
-    }
-
-  return id;
-}
-
-/* The row id of the live asset @uuid, or 0 with AMAP_ERROR_NOT_FOUND. */
-static gint64
-lookup_live (AmapStore   *self,
-             const char  *uuid,
-             GError     **error)
-{
-  gboolean deleted = FALSE;
-  gint64 id = lookup_uuid (self, uuid, &deleted, error);
-
-  if (id < 0)
-    return 0;
-
-  if (id == 0 || deleted)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                           _("This asset is no longer on the map. It may have been "
-                             "deleted in another window."));
-      return 0;
-    }
-
-  return id;
-}
-
-/* Writing assets */
-
-static gboolean
-check_category (AmapStore  *self,
-                AmapAsset  *asset,
-                GError    **error)
-{
-  const char *key = amap_asset_get_category (asset);
-  AmapCategory *category;
-
-  if (key == NULL)
-    {
-      amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
-      return TRUE;
-    }
-
-  category = amap_store_lookup_category (self, key);
-  if (category == NULL)
-    {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY,
-                   _("“%s” has the category “%s”, which this map does not have. "
-                     "Choose one of the map’s categories."),
-                   amap_asset_get_name (asset), key);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-validate (AmapStore  *self,
-          AmapAsset  *asset,
-          GError    **error)
-{
-  return amap_asset_validate (asset, error) && check_category (self, asset, error);
-}
-
-/* last-contacted follows the newest interaction, when there is one. */
-static void
-update_last_contacted (AmapAsset *asset)
-{
-  GPtrArray *interactions = amap_asset_get_interactions (asset);
-  const char *newest = NULL;
-
-  for (guint i = 0; i < interactions->len; i++)
-    {
-      const char *date = amap_interaction_get_date (g_ptr_array_index (interactions, i));
-
-      if (g_strcmp0 (date, newest) > 0)
-        newest = date;
-    }
-
-  if (newest != NULL)
-    amap_asset_set_last_contacted (asset, newest);
-}
-
-static gboolean
-write_children (AmapStore  *self,
-                AmapAsset  *asset,
-                gint64      id,
-                gboolean    replace,
-                GError    **error)
-{
-  static const StmtId clear[] = {
-    STMT_DELETE_TAGS, STMT_DELETE_CONTACTS, STMT_DELETE_INTERACTIONS,
-  };
-  const char * const *tags = amap_asset_get_tags (asset);
-  GPtrArray *contacts = amap_asset_get_contacts (asset);
-  GPtrArray *interactions = amap_asset_get_interactions (asset);
-  sqlite3_stmt *stmt;
-
-  for (guint i = 0; replace && i < G_N_ELEMENTS (clear); i++)
-    {
-      if (!(stmt = get_stmt (self, clear[i], error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  for (guint i = 0; tags[i] != NULL; i++)
-    {
-      if (!(stmt = get_stmt (self, STMT_INSERT_TAG, error)))
-        return FALSE;
-      bind_text (stmt, 1, tags[i]);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-
-      if (!(stmt = get_stmt (self, STMT_INSERT_ASSET_TAG, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      bind_text (stmt, 2, tags[i]);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  for (guint i = 0; i < contacts->len; i++)
-    {
-      AmapContact *contact = g_ptr_array_index (contacts, i);
-      gint64 contact_id = amap_contact_get_id (contact);
-      int rc;
-
-      if (!(stmt = get_stmt (self, STMT_INSERT_CONTACT, error)))
-        return FALSE;
-
-      /* Keep the contact's id across edits, unless another asset owns it
-       * (a contact copied from elsewhere): then it gets a new one. */
-      if (contact_id > 0)
-        sqlite3_bind_int64 (stmt, 1, contact_id);
-      sqlite3_bind_int64 (stmt, 2, id);
-      sqlite3_bind_int (stmt, 3, (int) i);
-      bind_text (stmt, 4, amap_contact_get_name (contact));
-      bind_text (stmt, 5, amap_contact_get_role (contact));
-      bind_text (stmt, 6, amap_contact_get_phone (contact));
-      bind_text (stmt, 7, amap_contact_get_email (contact));
-      bind_text (stmt, 8, amap_contact_get_language (contact));
-      bind_text (stmt, 9, amap_contact_get_notes (contact));
-
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_CONSTRAINT && contact_id > 0)
-        {
-          sqlite3_reset (stmt);
-          sqlite3_bind_null (stmt, 1);
-          rc = sqlite3_step (stmt);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
-
-      amap_contact_set_id (contact, sqlite3_last_insert_rowid (self->db));
-    }
-
-  for (guint i = 0; i < interactions->len; i++)
-    {
-      AmapInteraction *interaction = g_ptr_array_index (interactions, i);
-      gint64 interaction_id = amap_interaction_get_id (interaction);
-      int rc;
-
-      if (!(stmt = get_stmt (self, STMT_INSERT_INTERACTION, error)))
-        return FALSE;
-
-      if (interaction_id > 0)
-        sqlite3_bind_int64 (stmt, 1, interaction_id);
-      sqlite3_bind_int64 (stmt, 2, id);
-      bind_text (stmt, 3, amap_interaction_get_date (interaction));
-      bind_text (stmt, 4, amap_interaction_kind_to_string (amap_interaction_get_kind (interaction)));
-      bind_text (stmt, 5, amap_interaction_get_notes (interaction));
-
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_CONSTRAINT && interaction_id > 0)
-        {
-          sqlite3_reset (stmt);
-          sqlite3_bind_null (stmt, 1);
-          rc = sqlite3_step (stmt);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
-
-      amap_interaction_set_id (interaction, sqlite3_last_insert_rowid (self->db));
-    }
-
-  return TRUE;
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* Joins @words (skipping NULLs, and repeats when @unique) with spaces
- * into @buffer; NULL when there is no word, as group_concat() would give. */
-static const char *
-join_words (GString            *buffer,
-            const char * const *words,
-            guint               n_words,
-            gboolean            unique)
-{
-  const char *last = NULL;
-
-  g_string_truncate (buffer, 0);
-  for (guint i = 0; i < n_words; i++)
-    {
-      if (words[i] == NULL || (unique && last != NULL && strcmp (words[i], last) == 0))
-        continue;
-      if (buffer->len > 0)
-        g_string_append_c (buffer, ' ');
-      g_string_append (buffer, words[i]);
-      last = words[i];
-    }
-
-  return buffer->len > 0 ? buffer->str : NULL;
-}
-
-/*
- * Adds (STMT_FTS_INSERT) or removes (STMT_FTS_DELETE) the FTS row @id of
- * @asset. A removal must pass exactly the values that were added, so they
- * depend only on what is stored: tags sorted without repeats (they are
- * read back in another order), contact names in their order.
- */
-static gboolean
-write_fts (AmapStore  *self,
-           StmtId      which,
-           gint64      id,
-           AmapAsset  *asset,
-           GError    **error)
-{
-  WriteBuffers *buffers = &self->buffers;
-  const char * const *tags = amap_asset_get_tags (asset);
-  guint n_tags = tags != NULL ? g_strv_length ((char **) tags) : 0;
-  GPtrArray *contacts = amap_asset_get_contacts (asset);
-  const char *words[64];
-  g_autofree const char **many_words = NULL;
-  const char **list = words;
-  sqlite3_stmt *stmt;
-
-  if (!(stmt = get_stmt (self, which, error)))
-    return FALSE;
-
-  if (MAX (n_tags, contacts->len) > G_N_ELEMENTS (words))
-    list = many_words = g_new (const char *, MAX (n_tags, contacts->len));
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, amap_asset_get_name (asset));
-  bind_text (stmt, 3, amap_asset_get_description (asset));
-  bind_text (stmt, 4, amap_asset_get_strengths (asset));
-  bind_text (stmt, 5, amap_asset_get_needs (asset));
-  bind_text (stmt, 6, amap_asset_get_address (asset));
-
-  for (guint i = 0; i < n_tags; i++)
-    list[i] = tags[i];
-  qsort (list, n_tags, sizeof (const char *), compare_strings);
-  bind_text (stmt, 7, join_words (buffers->tags, list, n_tags, TRUE));
-
-  for (guint i = 0; i < contacts->len; i++)
-    list[i] = amap_contact_get_name (g_ptr_array_index (contacts, i));
-  bind_text (stmt, 8, join_words (buffers->contacts, list, contacts->len, FALSE));
-
-  return step_done (self, stmt, error);
-}
-
-/* Removes the FTS row of the stored asset @id, before it is overwritten. */
-static gboolean
-remove_fts (AmapStore  *self,
-            gint64      id,
-            GError    **error)
-{
-  g_autoptr(AmapAsset) stored = read_asset (self, id, NULL, error);
-
-  return stored != NULL && write_fts (self, STMT_FTS_DELETE, id, stored, error);
-}
-
-static int
-compare_batch_point_ids (gconstpointer a,
-                         gconstpointer b)
-{
-  const BatchPoint *pa = a;
-  const BatchPoint *pb = b;
-
-  if (pa->id != pb->id)
-    return pa->id < pb->id ? -1 : 1;
-  return pa->sequence < pb->sequence ? -1 : pa->sequence > pb->sequence;
-}
-
-/* Adds the FTS row and the R*Tree entry of the live asset at @id (whose
- * old FTS row, if any, remove_fts() removed). */
-static gboolean
-write_indexes (AmapStore  *self,
-               AmapAsset  *asset,
-               gint64      id,
-               gboolean    is_new,
-               GError    **error)
-{
-  sqlite3_stmt *stmt;
-
-  if (!is_new)
-    {
-      if (!(stmt = get_stmt (self, STMT_RTREE_DELETE, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  if (!write_fts (self, STMT_FTS_INSERT, id, asset, error))
-    return FALSE;
-
-  /* A batch fills the R*Tree at commit, where its pages are not
-   * competing with the other tables' for the cache: about a fifth faster.
-   * The last write of an asset wins. (Inserting in Z-order was slower
-   * than in file order: the R*Tree splits worse.) */
-  if (self->batch != NULL)
-    {
-      BatchPoint point = { id, self->batch->points->len, NAN, NAN };
-
-      if (amap_asset_get_has_location (asset))
-        {
-          point.latitude = amap_asset_get_latitude (asset);
-          point.longitude = amap_asset_get_longitude (asset);
-        }
-      g_array_append_val (self->batch->points, point);
-      return TRUE;
-    }
-
-  if (amap_asset_get_has_location (asset) &&
-      !isnan (amap_asset_get_latitude (asset)) &&
-      !isnan (amap_asset_get_longitude (asset)))
-    {
-      if (!(stmt = get_stmt (self, STMT_RTREE_INSERT, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
-      sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/*
- * Writes @asset (already validated) to row @id, or to a new row when @id is
- * 0 (a uuid is made up when it has none). Keeps the stored "created" of an
- * existing row; a new row gets the asset's, or @now when it has none.
- * "modified" becomes @now, unless @keep_modified and the asset has one (an
- * import of an exported map keeps its dates). Must run inside a
- * transaction. Returns the row id, 0 on error.
- */
-static gint64
-write_asset (AmapStore  *self,
-             AmapAsset  *asset,
-             gint64      id,
-             gint64      now,
-             gboolean    keep_modified,
-             GError    **error)
-{
-  gboolean is_new = id == 0;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  update_last_contacted (asset);
-
-  if (amap_asset_get_uuid (asset) == NULL)
-    {
-      g_autofree char *uuid = g_uuid_string_random ();
-      amap_asset_set_uuid (asset, uuid);
-    }
-
-  if (amap_asset_get_created (asset) == 0)
-    amap_asset_set_created (asset, now);
-  if (!keep_modified || amap_asset_get_modified (asset) == 0)
-    amap_asset_set_modified (asset, now);
-
-  if (id != 0 && !remove_fts (self, id, error))
-    return 0;
-
-  if (!(stmt = get_stmt (self, id ? STMT_UPDATE_ASSET : STMT_INSERT_ASSET, error)))
-    return 0;
-
-  bind_text (stmt, 1, amap_asset_get_uuid (asset));
-  bind_text (stmt, 2, amap_asset_get_source_id (asset));
-  bind_text (stmt, 3, amap_asset_get_name (asset));
-  bind_text (stmt, 4, amap_asset_get_category (asset));
-  if (amap_asset_get_has_location (asset))
-    {
-      bind_double (stmt, 5, amap_asset_get_latitude (asset));
-      bind_double (stmt, 6, amap_asset_get_longitude (asset));
-    }
-  bind_text (stmt, 7, amap_asset_get_shape (asset));
-  bind_text (stmt, 8, amap_asset_get_address (asset));
-  bind_text (stmt, 9, amap_asset_get_description (asset));
-  bind_text (stmt, 10, amap_asset_get_strengths (asset));
-  bind_text (stmt, 11, amap_asset_get_needs (asset));
-  bind_text (stmt, 12, amap_asset_get_website (asset));
-  bind_text (stmt, 13, amap_asset_get_phone (asset));
-  bind_text (stmt, 14, amap_asset_get_email (asset));
-  sqlite3_bind_int (stmt, 15, amap_asset_get_is_hub (asset) ? 1 : 0);
-  bind_text (stmt, 16, amap_stage_to_string (amap_asset_get_stage (asset)));
-  bind_text (stmt, 17, amap_asset_get_last_contacted (asset));
-  sqlite3_bind_int64 (stmt, 18, amap_asset_get_created (asset));
-  sqlite3_bind_int64 (stmt, 19, amap_asset_get_modified (asset));
-  encode_extras (asset, self->buffers.extras);
-  if (self->buffers.extras->len > 0)
-    sqlite3_bind_blob (stmt, 20, self->buffers.extras->str,
-                       (int) self->buffers.extras->len, SQLITE_STATIC);
-  if (id)
-    sqlite3_bind_int64 (stmt, 21, id);
-
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
-      return 0;
-    }
-
-  if (id == 0)
-    id = sqlite3_last_insert_rowid (self->db);
-
-  if (!write_children (self, asset, id, !is_new, error) ||
-      !write_indexes (self, asset, id, is_new, error))
-    return 0;
-
-  return id;
-}
-
-/* Copies the stored uuid and creation date of row @id into @asset. */
-static gboolean
-read_identity (AmapStore  *self,
-               gint64      id,
-               AmapAsset  *asset,
-               GError    **error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = get_stmt (self, STMT_IDENTITY, error)))
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_ERROR : rc, error);
-    }
-
-  amap_asset_set_uuid (asset, column_text (stmt, 0));
-  amap_asset_set_created (asset, sqlite3_column_int64 (stmt, 1));
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
-static gboolean
-set_deleted (AmapStore  *self,
-             gint64      id,
-             gboolean    deleted,
-             gint64      now,
-             GError    **error)
-{
-  sqlite3_stmt *stmt = get_stmt (self, STMT_SET_DELETED, error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int (stmt, 2, deleted ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  /* Only live assets are in the R*Tree; the FTS row stays (searches join
-   * back to assets and skip deleted ones). */
-  if (!(stmt = get_stmt (self, deleted ? STMT_RTREE_DELETE : STMT_RTREE_RESTORE, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-
-  return step_done (self, stmt, error);
-}
-
-/* Undo history */
-
-/* The label of the Undo or Redo menu item for @step. */
-static char *
-make_step_label (UndoStep *step,
-                 gboolean  undo)
-{
-  const char *name = amap_asset_get_name (step->after ? step->after : step->before);
-
-  switch (step->kind)
-    {
-    case UNDO_ADD:
-      return undo ? g_strdup_printf (_("Undo Add “%s”"), name)
-                  : g_strdup_printf (_("Redo Add “%s”"), name);
-    case UNDO_EDIT:
-      return undo ? g_strdup_printf (_("Undo Edit “%s”"), name)
-                  : g_strdup_printf (_("Redo Edit “%s”"), name);
-    case UNDO_MOVE:
-      return undo ? g_strdup_printf (_("Undo Move “%s”"), name)
-                  : g_strdup_printf (_("Redo Move “%s”"), name);
-    case UNDO_DELETE:
-      return undo ? g_strdup_printf (_("Undo Delete “%s”"), name)
-                  : g_strdup_printf (_("Redo Delete “%s”"), name);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-update_undo_state (AmapStore *self)
-{
-  g_autofree char *undo_label = NULL;
-  g_autofree char *redo_label = NULL;
-  gboolean could_undo = self->undo_label != NULL;
-  gboolean could_redo = self->redo_label != NULL;
-
-  if (self->undo_stack->len > 0)
-    undo_label = make_step_label (g_ptr_array_index (self->undo_stack,
-                                                     self->undo_stack->len - 1),
-                                  TRUE);
-
-  if (self->redo_stack->len > 0)
-    redo_label = make_step_label (g_ptr_array_index (self->redo_stack,
-                                                     self->redo_stack->len - 1),
-                                  FALSE);
-
-  g_object_freeze_notify (G_OBJECT (self));
-
-  if (g_strcmp0 (undo_label, self->undo_label) != 0)
-    {
-      g_free (self->undo_label);
-      self->undo_label = g_steal_pointer (&undo_label);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNDO_LABEL]);
-    }
-
-  if (g_strcmp0 (redo_label, self->redo_label) != 0)
-    {
-      g_free (self->redo_label);
-      self->redo_label = g_steal_pointer (&redo_label);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REDO_LABEL]);
-    }
-
-  if (could_undo != (self->undo_label != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
-
-  if (could_redo != (self->redo_label != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
-
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-static void
-push_undo (AmapStore *self,
-           UndoKind   kind,
-           AmapAsset *before,
-           AmapAsset *after)
-{
-  UndoStep *step = g_new0 (UndoStep, 1);
-
-  step->kind = kind;
-  step->uuid = g_strdup (amap_asset_get_uuid (after ? after : before));
-  step->before = before ? amap_asset_copy (before) : NULL;
-  step->after = after ? amap_asset_copy (after) : NULL;
-
-  g_ptr_array_add (self->undo_stack, step);
-  g_ptr_array_set_size (self->redo_stack, 0);
-  update_undo_state (self);
-}
-
-/* TRUE when @before and @after differ only in their location. */
-static gboolean
-is_move (AmapAsset *before,
-         AmapAsset *after)
-{
-  g_autoptr(AmapAsset) moved_back = amap_asset_copy (after);
-
-  if (!amap_asset_get_has_location (before) || !amap_asset_get_has_location (after))
-    return FALSE;
-
-  amap_asset_set_location (moved_back,
-                           amap_asset_get_latitude (before),
-                           amap_asset_get_longitude (before));
-  amap_asset_set_modified (moved_back, amap_asset_get_modified (before));
-  amap_asset_set_created (moved_back, amap_asset_get_created (before));
-
-  return amap_asset_equal (before, moved_back);
-}
-
-/* Categories */
-
-static gboolean
-load_categories (AmapStore  *self,
-                 GError    **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) builtin = amap_category_list_builtin ();
-  g_autoptr(GPtrArray) loaded = g_ptr_array_new_with_free_func (g_object_unref);
-  int rc;
-
-  stmt = prepare (self, "SELECT key, name, color, icon, builtin FROM categories "
-                        "ORDER BY builtin DESC, position, key", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *key = column_text (stmt, 0);
-      const char *name = column_text (stmt, 1);
-      gboolean is_builtin = sqlite3_column_int (stmt, 4) != 0;
-
-      /* Built-in names are stored in English and shown translated. */
-      if (is_builtin)
-        {
-          for (guint i = 0; i < builtin->len; i++)
-            {
-              AmapCategory *category = g_ptr_array_index (builtin, i);
-
-              if (g_strcmp0 (amap_category_get_key (category), key) == 0)
-                name = amap_category_get_name (category);
-            }
-        }
-
-      g_ptr_array_add (loaded, amap_category_new (key, name,
-                                                  column_text (stmt, 2),
-                                                  column_text (stmt, 3),
-                                                  is_builtin));
-    }
-
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
-
-  g_list_store_splice (self->categories, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->categories)),
-                       loaded->pdata, loaded->len);
   return TRUE;
 }
 
@@ -1529,7 +714,7 @@ load_metadata (AmapStore  *self,
   gboolean home_changed;
   int rc;
 
-  stmt = prepare (self, "SELECT title, home_name, home_lat, home_lon, created, modified "
+  stmt = _amap_store_prepare (self, "SELECT title, home_name, home_lat, home_lon, created, modified "
                         "FROM map WHERE id = 1", error);
   if (stmt == NULL)
     return FALSE;
@@ -1540,15 +725,15 @@ load_metadata (AmapStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      self->title = g_strdup (column_text (stmt, 0));
-      self->home_name = g_strdup (column_text (stmt, 1));
-      self->home_latitude = column_double (stmt, 2);
-      self->home_longitude = column_double (stmt, 3);
+      self->title = g_strdup (_amap_store_column_text (stmt, 0));
+      self->home_name = g_strdup (_amap_store_column_text (stmt, 1));
+      self->home_latitude = _amap_store_column_double (stmt, 2);
+      self->home_longitude = _amap_store_column_double (stmt, 3);
       self->created = sqlite3_column_int64 (stmt, 4);
       self->modified = sqlite3_column_int64 (stmt, 5);
     }
   else if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
+    return _amap_store_set_sqlite_error (self, rc, error);
 
   /* NAN != NAN, so compare "has a home" first. */
   home_changed = g_strcmp0 (old_home_name, self->home_name) != 0 ||
@@ -1557,9 +742,9 @@ load_metadata (AmapStore  *self,
                   (old_latitude != self->home_latitude || old_longitude != self->home_longitude));
 
   if (g_strcmp0 (old_title, self->title) != 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    g_object_notify_by_pspec (G_OBJECT (self), amap_store_properties[PROP_TITLE]);
   if (home_changed)
-    g_signal_emit (self, signals[HOME_CHANGED], 0);
+    g_signal_emit (self, amap_store_signals[HOME_CHANGED], 0);
 
   return TRUE;
 }
@@ -1573,7 +758,7 @@ migrate_to_v1 (AmapStore  *self,
   g_autoptr(GPtrArray) builtin = amap_category_list_builtin ();
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *pragma = NULL;
-  gint64 now = now_seconds ();
+  gint64 now = _amap_store_now_seconds ();
   static const char * const english_names[] = {
     /* Built-ins are stored untranslated; see load_categories(). */
     "Business", "Faith-Based Organization", "Community Hub",
@@ -1583,22 +768,22 @@ migrate_to_v1 (AmapStore  *self,
 
   g_assert (builtin->len == G_N_ELEMENTS (english_names));
 
-  if (!exec_sql (self, schema_v1, error))
+  if (!_amap_store_exec_sql (self, schema_v1, error))
     return FALSE;
 
   pragma = g_strdup_printf ("PRAGMA application_id = %d", AMAP_STORE_APPLICATION_ID);
-  if (!exec_sql (self, pragma, error))
+  if (!_amap_store_exec_sql (self, pragma, error))
     return FALSE;
 
-  stmt = prepare (self, "INSERT INTO map (id, created, modified) VALUES (1, ?1, ?1)", error);
+  stmt = _amap_store_prepare (self, "INSERT INTO map (id, created, modified) VALUES (1, ?1, ?1)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now);
-  if (!step_done (self, stmt, error))
+  if (!_amap_store_step_done (self, stmt, error))
     return FALSE;
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  stmt = prepare (self, "INSERT INTO categories (key, name, color, icon, builtin, position) "
+  stmt = _amap_store_prepare (self, "INSERT INTO categories (key, name, color, icon, builtin, position) "
                         "VALUES (?1, ?2, ?3, ?4, 1, ?5)", error);
   if (stmt == NULL)
     return FALSE;
@@ -1608,16 +793,115 @@ migrate_to_v1 (AmapStore  *self,
       AmapCategory *category = g_ptr_array_index (builtin, i);
 
       sqlite3_reset (stmt);
-      bind_text (stmt, 1, amap_category_get_key (category));
-      bind_text (stmt, 2, english_names[i]);
-      bind_text (stmt, 3, amap_category_get_color (category));
-      bind_text (stmt, 4, amap_category_get_icon_name (category));
+      _amap_store_bind_text (stmt, 1, amap_category_get_key (category));
+      _amap_store_bind_text (stmt, 2, english_names[i]);
+      _amap_store_bind_text (stmt, 3, amap_category_get_color (category));
+      _amap_store_bind_text (stmt, 4, amap_category_get_icon_name (category));
       sqlite3_bind_int (stmt, 5, (int) i);
-      if (!step_done (self, stmt, error))
+      if (!_amap_store_step_done (self, stmt, error))
         return FALSE;
     }
 
   return TRUE;
+}
+
+/* A v1 tour's start_time was free text. An ISO 8601 date and time
+ * ("2024-08-20T09:00", seconds optional) becomes the departure: without a
+ * zone it is a wall-clock time in the computer's zone, with one it keeps
+ * its offset. Anything else is kept as it was written (the tour then
+ * shows no departure until one is set). */
+static void
+convert_v1_start_time (const char  *text,
+                       char       **departure,
+                       char       **zone)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GTimeZone) plus_one = g_time_zone_new_offset (3600);
+  g_autoptr(GDateTime) as_utc = NULL;
+  g_autoptr(GDateTime) as_plus_one = NULL;
+  g_autofree char *normal = NULL;
+
+  *departure = g_strdup (text);
+  *zone = NULL;
+
+  /* GLib wants the seconds; people often leave them out. */
+  regex = g_regex_new ("^\\s*(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2})(:\\d{2}(?:[.,]\\d+)?)?(.*?)\\s*$",
+                       G_REGEX_OPTIMIZE, 0, NULL);
+  if (!g_regex_match (regex, text, 0, &match))
+    return;
+
+  {
+    g_autofree char *date = g_match_info_fetch (match, 1);
+    g_autofree char *time = g_match_info_fetch (match, 2);
+    g_autofree char *seconds = g_match_info_fetch (match, 3);
+    g_autofree char *rest = g_match_info_fetch (match, 4);
+
+    normal = g_strconcat (date, "T", time, *seconds ? seconds : ":00", rest, NULL);
+  }
+
+  as_utc = g_date_time_new_from_iso8601 (normal, utc);
+  as_plus_one = g_date_time_new_from_iso8601 (normal, plus_one);
+  if (as_utc == NULL || as_plus_one == NULL)
+    return;
+
+  g_free (*departure);
+  *departure = g_date_time_format (as_utc, "%Y-%m-%dT%H:%M:%S");
+  /* The same instant whatever the default zone: the text named its own. */
+  if (g_date_time_equal (as_utc, as_plus_one))
+    *zone = g_strdup (g_time_zone_get_identifier (g_date_time_get_timezone (as_utc)));
+}
+
+static gboolean
+migrate_to_v2 (AmapStore  *self,
+               GError    **error)
+{
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  int rc;
+
+  if (!_amap_store_exec_sql (self, schema_v2, error))
+    return FALSE;
+
+  if (!(select = _amap_store_prepare (self, "SELECT id, start_time FROM tours "
+                                      "WHERE start_time IS NOT NULL", error)) ||
+      !(update = _amap_store_prepare (self, "UPDATE tours SET departure = ?2, "
+                                      "departure_zone = ?3 WHERE id = ?1", error)))
+    return FALSE;
+
+  /* Read them all first: the loop writes the table it would be reading. */
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  texts = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (select, 0);
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (texts, g_strdup (_amap_store_column_text (select, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *departure = NULL;
+      g_autofree char *zone = NULL;
+
+      convert_v1_start_time (g_ptr_array_index (texts, i), &departure, &zone);
+      sqlite3_reset (update);
+      sqlite3_bind_int64 (update, 1, g_array_index (ids, gint64, i));
+      _amap_store_bind_text (update, 2, departure);
+      _amap_store_bind_text (update, 3, zone);
+      if (!_amap_store_step_done (self, update, error))
+        return FALSE;
+    }
+  g_clear_pointer (&select, sqlite3_finalize);
+  g_clear_pointer (&update, sqlite3_finalize);
+
+  return _amap_store_exec_sql (self, "ALTER TABLE tours DROP COLUMN start_time;", error);
 }
 
 typedef gboolean (*MigrateFunc) (AmapStore  *self,
@@ -1626,26 +910,203 @@ typedef gboolean (*MigrateFunc) (AmapStore  *self,
 /* migrations[n] takes a file from version n - 1 to version n. */
 static const MigrateFunc migrations[AMAP_STORE_SCHEMA_VERSION + 1] = {
   [1] = migrate_to_v1,
+  [2] = migrate_to_v2,
 };
 
-static gboolean
-query_int (AmapStore   *self,
-           const char  *sql,
-           gint64      *value,
-           GError     **error)
+gboolean
+_amap_store_query_int (AmapStore   *self,
+                       const char  *sql,
+                       gint64      *value,
+                       GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = _amap_store_prepare (self, sql, error)))
     return FALSE;
 
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_ERROR : rc, error);
+    return _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_ERROR : rc, error);
 
   *value = sqlite3_column_int64 (stmt, 0);
   return TRUE;
+}
+
+/* Backups */
+
+static void
+remove_with_side_files (const char *path)
+{
+  static const char * const suffixes[] = { "", "-journal", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (side);
+    }
+}
+
+/* The error for a backup that could not be written to @dest_path. */
+static void
+set_backup_error (const char  *dest_path,
+                  int          rc,
+                  int          system_errno,
+                  GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (dest_path);
+
+  if ((rc & 0xff) == SQLITE_FULL || system_errno == ENOSPC || system_errno == EFBIG)
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_NO_SPACE,
+                 _("There is not enough space for the backup “%s”. Free some space or "
+                   "choose another disk, then try again."),
+                 display);
+  else
+    g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                 _("The backup “%s” could not be saved (%s). Choose another folder, "
+                   "then try again."),
+                 display, system_errno ? g_strerror (system_errno) : sqlite3_errstr (rc));
+}
+
+/*
+ * Copies the database of @source (the map @source_path) to @dest_path
+ * through SQLite's online backup API: into a new file beside the
+ * destination, a few pages at a time inside one read transaction (in WAL
+ * mode that blocks no writer, and the copy is one snapshot), then checked,
+ * switched to a rollback journal (the copy needs no -wal) and renamed into
+ * place. The map file itself is never opened outside SQLite.
+ */
+static gboolean
+copy_database (sqlite3       *source,
+               const char    *source_path,
+               const char    *dest_path,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree char *dir = g_path_get_dirname (dest_path);
+  g_autofree char *base = g_path_get_basename (dest_path);
+  g_autofree char *name = g_strdup_printf (".%s.XXXXXX.partial", base);
+  g_autofree char *tmp_path = g_build_filename (dir, name, NULL);
+  sqlite3 *dest = NULL;
+  sqlite3_backup *backup = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean own_transaction = FALSE;
+  gboolean ok = FALSE;
+  int fd;
+  int rc;
+
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_backup_error (dest_path, SQLITE_CANTOPEN, errno, error);
+      return FALSE;
+    }
+  close (fd);
+
+  rc = sqlite3_open_v2 (tmp_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_backup_error (dest_path, rc, dest ? sqlite3_system_errno (dest) : 0, error);
+      goto out;
+    }
+  sqlite3_extended_result_codes (dest, TRUE);
+
+  /* One snapshot for every step. */
+  if (sqlite3_get_autocommit (source))
+    {
+      rc = sqlite3_exec (source, "BEGIN; SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          set_file_error (source_path, sqlite3_extended_errcode (source),
+                          sqlite3_system_errno (source), sqlite3_errmsg (source), error);
+          sqlite3_exec (source, "ROLLBACK", NULL, NULL, NULL);
+          goto out;
+        }
+      own_transaction = TRUE;
+    }
+
+  backup = sqlite3_backup_init (dest, "main", source, "main");
+  if (backup == NULL)
+    {
+      set_backup_error (dest_path, sqlite3_extended_errcode (dest), sqlite3_system_errno (dest),
+                        error);
+      goto out;
+    }
+
+  do
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        break;
+      rc = sqlite3_backup_step (backup, 256);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep (20);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+
+  sqlite3_backup_finish (backup);
+  backup = NULL;
+
+  if (error != NULL && *error != NULL)
+    goto out;
+
+  if (rc != SQLITE_DONE)
+    {
+      if (sqlite3_errcode (dest) != SQLITE_OK)
+        set_backup_error (dest_path, sqlite3_extended_errcode (dest),
+                          sqlite3_system_errno (dest), error);
+      else
+        set_file_error (source_path, rc, sqlite3_system_errno (source),
+                        sqlite3_errmsg (source), error);
+      goto out;
+    }
+
+  /* Self-contained: a rollback journal, no -wal needed. */
+  rc = sqlite3_exec (dest, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (dest, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_backup_error (dest_path, sqlite3_extended_errcode (dest), sqlite3_system_errno (dest),
+                        error);
+      goto out;
+    }
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      /* What was copied is what the map holds: the map is damaged. */
+      set_file_error (source_path, SQLITE_CORRUPT, 0, NULL, error);
+      goto out;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  rc = sqlite3_close (dest);
+  dest = NULL;
+  if (rc != SQLITE_OK)
+    {
+      set_backup_error (dest_path, rc, 0, error);
+      goto out;
+    }
+
+  if (g_rename (tmp_path, dest_path) != 0)
+    {
+      set_backup_error (dest_path, SQLITE_CANTOPEN, errno, error);
+      goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  if (own_transaction)
+    sqlite3_exec (source, "COMMIT", NULL, NULL, NULL);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (dest != NULL)
+    sqlite3_close (dest);
+  if (!ok)
+    remove_with_side_files (tmp_path);
+
+  return ok;
 }
 
 static gboolean
@@ -1659,25 +1120,23 @@ migrate (AmapStore  *self,
     {
       g_autofree char *backup_path = g_strdup_printf ("%s.backup-v%" G_GINT64_FORMAT,
                                                       self->path, from_version);
-      g_autoptr(GFile) source = g_file_new_for_path (self->path);
-      g_autoptr(GFile) backup = g_file_new_for_path (backup_path);
       g_autoptr(GError) local_error = NULL;
 
-      /* Everything committed must be in the main file before we copy it. */
-      if (!exec_sql (self, "PRAGMA wal_checkpoint(TRUNCATE)", error))
-        return FALSE;
-
-      if (!g_file_copy (source, backup, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+      /* Through SQLite, never by copying the file: closing a descriptor of
+       * the map would drop this process's locks on it. */
+      if (!copy_database (self->db, self->path, backup_path, NULL, &local_error))
         {
+          g_autofree char *display = g_filename_display_name (self->path);
+
           g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
                        _("The map “%s” needs an update, but a backup copy could not be "
                          "saved first (%s). Free some space, then open it again."),
-                       self->path, local_error->message);
+                       display, local_error->message);
           return FALSE;
         }
     }
 
-  if (!begin (self, error))
+  if (!_amap_store_begin (self, error))
     return FALSE;
 
   for (gint64 version = from_version + 1; version <= AMAP_STORE_SCHEMA_VERSION; version++)
@@ -1685,19 +1144,19 @@ migrate (AmapStore  *self,
       g_debug ("Migrating %s to version %" G_GINT64_FORMAT, self->path, version);
       if (!migrations[version] (self, error))
         {
-          rollback (self);
+          _amap_store_rollback (self);
           return FALSE;
         }
     }
 
   pragma = g_strdup_printf ("PRAGMA user_version = %d", AMAP_STORE_SCHEMA_VERSION);
-  if (!exec_sql (self, pragma, error))
+  if (!_amap_store_exec_sql (self, pragma, error))
     {
-      rollback (self);
+      _amap_store_rollback (self);
       return FALSE;
     }
 
-  return commit (self, error);
+  return _amap_store_commit (self, error);
 }
 
 static void
@@ -1714,73 +1173,223 @@ set_not_a_map_error (const char  *path,
 }
 
 /*
+ * Open maps
+ *
+ * Closing any descriptor of a file drops every POSIX lock this process
+ * holds on it, also those an SQLite connection took through another
+ * descriptor (SQLite's "How To Corrupt An SQLite Database File", 2.2).
+ * Another process then believes it is the last connection and deletes the
+ * -wal and -shm files that our connection still writes to. So nothing may
+ * open a map file outside SQLite while a store of this process has it
+ * open: the list below knows which files those are (by device and inode),
+ * and it is held while a store reads a file's header and opens its
+ * connection, so that no other thread opens one meanwhile. SQLite's own
+ * connections are safe: they share one descriptor per file.
+ */
+typedef struct
+{
+  dev_t dev;
+  ino_t ino;
+  guint count;
+} OpenFile;
+
+static GMutex open_files_lock;
+static GArray *open_files;
+
+static OpenFile *
+find_open_file_locked (dev_t dev,
+                       ino_t ino)
+{
+  for (guint i = 0; open_files != NULL && i < open_files->len; i++)
+    {
+      OpenFile *file = &g_array_index (open_files, OpenFile, i);
+
+      if (file->dev == dev && file->ino == ino)
+        return file;
+    }
+
+  return NULL;
+}
+
+static void
+register_open_file_locked (AmapStore *self)
+{
+  GStatBuf st;
+  OpenFile *file;
+
+  if (g_stat (self->path, &st) != 0)
+    return;
+
+  self->file_dev = st.st_dev;
+  self->file_ino = st.st_ino;
+  self->registered = TRUE;
+
+  if ((file = find_open_file_locked (st.st_dev, st.st_ino)) != NULL)
+    file->count++;
+  else
+    {
+      OpenFile new_file = { st.st_dev, st.st_ino, 1 };
+
+      if (open_files == NULL)
+        open_files = g_array_new (FALSE, FALSE, sizeof (OpenFile));
+      g_array_append_val (open_files, new_file);
+    }
+}
+
+static void
+unregister_open_file_locked (AmapStore *self)
+{
+  if (!self->registered)
+    return;
+
+  self->registered = FALSE;
+  for (guint i = 0; open_files != NULL && i < open_files->len; i++)
+    {
+      OpenFile *file = &g_array_index (open_files, OpenFile, i);
+
+      if (file->dev == self->file_dev && file->ino == self->file_ino)
+        {
+          if (--file->count == 0)
+            g_array_remove_index_fast (open_files, i);
+          return;
+        }
+    }
+}
+
+/**
+ * amap_store_is_open_file:
+ *
+ * Returns: TRUE when @path is a file that a store of this process has open.
+ *   Code that opens files the user names checks this first.
+ */
+gboolean
+amap_store_is_open_file (const char *path)
+{
+  GStatBuf st;
+  gboolean open;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_stat (path, &st) != 0)
+    return FALSE;
+
+  g_mutex_lock (&open_files_lock);
+  open = find_open_file_locked (st.st_dev, st.st_ino) != NULL;
+  g_mutex_unlock (&open_files_lock);
+
+  return open;
+}
+
+/*
+ * The URI of a read-only connection to @path that leaves nothing behind:
+ * "mode=ro" uses the -shm file of the connections that have the map open;
+ * when there is none, "immutable=1" reads the main file without locks and
+ * without creating a -shm (which would belong to us, and which the map's
+ * owner then could not write). A -wal without a -shm is the log of a
+ * writer that crashed; a read-only connection may read it when it creates
+ * no file another user could not write.
+ */
+static char *
+read_only_uri (const char *path)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  gboolean use_log = FALSE;
+  GStatBuf st;
+
+  if (g_file_test (shm, G_FILE_TEST_EXISTS))
+    use_log = TRUE;
+  else if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    use_log = g_access (dir, W_OK) != 0 ||
+              (g_stat (path, &st) == 0 && st.st_uid == geteuid ());
+
+  return g_strconcat ("file:", escaped, use_log ? "?mode=ro" : "?immutable=1", NULL);
+}
+
+/*
  * Looks at an existing file without changing it: its first 100 bytes must
  * be an SQLite header, then a read-only connection reads application_id and
  * user_version (which may live in the write-ahead log of a map in use).
- * Sets *version, or fails with AMAP_ERROR_NOT_A_MAP / AMAP_ERROR_TOO_NEW.
+ * When a store of this process has the file open (@held), the header is not
+ * read with stdio (see "Open maps"): the file was ours when that store
+ * opened it. Sets *version, or fails with AMAP_ERROR_NOT_A_MAP,
+ * AMAP_ERROR_TOO_NEW or AMAP_ERROR_DAMAGED.
  */
 static gboolean
 inspect_file (const char  *path,
+              gboolean     held,
               gint64      *version,
               GError     **error)
 {
   static const char magic[16] = "SQLite format 3";
   g_autofree char *display = g_filename_display_name (path);
-  char header[100];
+  g_autofree char *uri = NULL;
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 application_id = 0;
   gint64 user_version = 0;
+  gboolean ours = held;
   gboolean ok = FALSE;
-  FILE *file;
-  size_t n_read;
   int rc;
 
-  file = g_fopen (path, "rb");
-  if (file == NULL)
+  if (!held)
     {
-      int saved_errno = errno;
+      char header[100];
+      size_t n_read;
+      FILE *file;
 
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” could not be read: %s."),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  n_read = fread (header, 1, sizeof header, file);
-  fclose (file);
+      file = g_fopen (path, "rb");
+      if (file == NULL)
+        {
+          int saved_errno = errno;
 
-  if (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0)
-    {
-      set_not_a_map_error (path, error);
-      return FALSE;
-    }
+          set_file_error (path, SQLITE_CANTOPEN, saved_errno, NULL, error);
+          return FALSE;
+        }
+      n_read = fread (header, 1, sizeof header, file);
+      fclose (file);
 
-  /* The header's application_id (big-endian at offset 68) settles most
-   * cases without SQLite. It is 0 in the main file of a new map whose
-   * first transaction still sits in its write-ahead log; only then, or for
-   * our own files, do we let SQLite look (read-only). */
-  application_id = ((guint32) (guint8) header[68] << 24) |
-                   ((guint32) (guint8) header[69] << 16) |
-                   ((guint32) (guint8) header[70] << 8) |
-                   (guint32) (guint8) header[71];
-  if (application_id != AMAP_STORE_APPLICATION_ID)
-    {
-      g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
-      GStatBuf wal_st;
-
-      if (application_id != 0 ||
-          g_stat (wal_path, &wal_st) != 0 ||
-          wal_st.st_size == 0)
+      if (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0)
         {
           set_not_a_map_error (path, error);
           return FALSE;
         }
+
+      /* The header's application_id (big-endian at offset 68) settles most
+       * cases without SQLite. It is 0 in the main file of a new map whose
+       * first transaction still sits in its write-ahead log; only then, or
+       * for our own files, do we let SQLite look (read-only). */
+      application_id = ((guint32) (guint8) header[68] << 24) |
+                       ((guint32) (guint8) header[69] << 16) |
+                       ((guint32) (guint8) header[70] << 8) |
+                       (guint32) (guint8) header[71];
+      ours = application_id == AMAP_STORE_APPLICATION_ID;
+      if (!ours)
+        {
+          g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
+          GStatBuf wal_st;
+
+          if (application_id != 0 ||
+              g_stat (wal_path, &wal_st) != 0 ||
+              wal_st.st_size == 0)
+            {
+              set_not_a_map_error (path, error);
+              return FALSE;
+            }
+        }
     }
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  uri = read_only_uri (path);
+  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "SELECT * FROM pragma_application_id, pragma_user_version",
-                             -1, &stmt, NULL);
+    {
+      sqlite3_extended_result_codes (db, TRUE);
+      sqlite3_busy_timeout (db, 5000);
+      rc = sqlite3_prepare_v2 (db, "SELECT * FROM pragma_application_id, pragma_user_version",
+                               -1, &stmt, NULL);
+    }
   if (rc == SQLITE_OK)
     rc = sqlite3_step (stmt);
 
@@ -1803,12 +1412,12 @@ inspect_file (const char  *path,
       *version = user_version;
       ok = TRUE;
     }
-  else if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+  else if (((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT) && !ours)
     set_not_a_map_error (path, error);
   else
-    g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                 _("The map “%s” could not be read: %s."),
-                 display, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+    set_file_error (path, db ? sqlite3_extended_errcode (db) : rc,
+                    db ? sqlite3_system_errno (db) : 0,
+                    db ? sqlite3_errmsg (db) : NULL, error);
 
   sqlite3_finalize (stmt);
   sqlite3_close (db);
@@ -1821,35 +1430,131 @@ open_connection (AmapStore  *self,
                  gboolean    create,
                  GError    **error)
 {
-  g_autofree char *display = g_filename_display_name (self->path);
   int flags = SQLITE_OPEN_NOMUTEX;
   int rc;
 
   if (self->read_only)
-    flags |= SQLITE_OPEN_READONLY;
-  else
-    flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    {
+      g_autofree char *uri = read_only_uri (self->path);
 
-  rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+      rc = sqlite3_open_v2 (uri, &self->db, flags | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    }
+  else
+    {
+      flags |= SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+      rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+    }
+
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("The map “%s” could not be opened: %s."),
-                   display, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      set_file_error (self->path, self->db ? sqlite3_extended_errcode (self->db) : rc,
+                      self->db ? sqlite3_system_errno (self->db) : 0, NULL, error);
       return FALSE;
     }
 
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, 5000);
 
-  if (!self->read_only &&
-      !exec_sql (self, "PRAGMA journal_mode = WAL", error))
-    return FALSE;
+  if (!self->read_only)
+    {
+      if (!_amap_store_exec_sql (self, "PRAGMA journal_mode = WAL", error))
+        return FALSE;
+      sqlite3_wal_hook (self->db, on_wal_commit, self);
+    }
 
-  return exec_sql (self,
+  return _amap_store_exec_sql (self,
                    "PRAGMA foreign_keys = ON;"
                    "PRAGMA synchronous = NORMAL;",
                    error);
+}
+
+/*
+ * Finds the file, checks it and opens the connection, with the list of
+ * open maps locked (see "Open maps"). Sets *version (0 for a new map).
+ */
+static gboolean
+open_file_locked (AmapStore           *self,
+                  AmapStoreOpenFlags   flags,
+                  gint64              *version,
+                  GError             **error)
+{
+  g_autofree char *display = g_filename_display_name (self->path);
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  gboolean create = (flags & AMAP_STORE_OPEN_CREATE) != 0;
+  gboolean force_read_only = (flags & AMAP_STORE_OPEN_READ_ONLY) != 0;
+  gboolean is_new = FALSE;
+  GStatBuf st;
+
+  if (g_stat (self->path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno != ENOENT && saved_errno != ENOTDIR)
+        {
+          set_file_error (self->path, SQLITE_CANTOPEN, saved_errno, NULL, error);
+          return FALSE;
+        }
+      is_new = TRUE;
+    }
+  else if (!S_ISREG (st.st_mode))
+    {
+      set_not_a_map_error (self->path, error);
+      return FALSE;
+    }
+  else if (st.st_size == 0)
+    is_new = TRUE;
+  else if (!inspect_file (self->path, find_open_file_locked (st.st_dev, st.st_ino) != NULL,
+                          version, error))
+    return FALSE;
+
+  if (is_new && !create)
+    {
+      if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                     _("The file “%s” is empty, so there is no map in it."), display);
+      else
+        g_set_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                     _("There is no map at “%s”."), display);
+      return FALSE;
+    }
+
+  if (is_new)
+    {
+      if (force_read_only)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
+                       _("The map “%s” does not exist and cannot be created read-only."),
+                       display);
+          return FALSE;
+        }
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                       _("The folder for the map “%s” could not be created: %s."),
+                       display, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
+
+      /* SQLite needs to create the -wal and -shm files beside the map, or
+       * to write those of the connections that have it open. */
+      self->read_only = force_read_only ||
+                        g_access (self->path, W_OK) != 0 ||
+                        g_access (dir, W_OK) != 0 ||
+                        (g_file_test (shm, G_FILE_TEST_EXISTS) && g_access (shm, W_OK) != 0);
+    }
+
+  if (!open_connection (self, is_new, error))
+    return FALSE;
+
+  register_open_file_locked (self);
+  return TRUE;
 }
 
 static void
@@ -1877,7 +1582,16 @@ amap_store_finalize (GObject *object)
 
   if (self->db != NULL)
     {
-      int rc = sqlite3_close (self->db);
+      int rc;
+
+      /* Space may have come back since a checkpoint failed. */
+      if (self->checkpoint_pending && !self->read_only)
+        sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+      g_mutex_lock (&open_files_lock);
+      rc = sqlite3_close (self->db);
+      unregister_open_file_locked (self);
+      g_mutex_unlock (&open_files_lock);
 
       if (rc != SQLITE_OK)
         g_warning ("Closing %s failed: %s", self->path, sqlite3_errstr (rc));
@@ -1949,15 +1663,15 @@ amap_store_class_init (AmapStoreClass *klass)
   object_class->finalize = amap_store_finalize;
   object_class->get_property = amap_store_get_property;
 
-  properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, flags);
-  properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, flags);
-  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
-  properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, flags);
-  properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, flags);
-  properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, flags);
-  properties[PROP_REDO_LABEL] = g_param_spec_string ("redo-label", NULL, NULL, NULL, flags);
+  amap_store_properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, flags);
+  amap_store_properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, FALSE, flags);
+  amap_store_properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  amap_store_properties[PROP_CAN_UNDO] = g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, flags);
+  amap_store_properties[PROP_CAN_REDO] = g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, flags);
+  amap_store_properties[PROP_UNDO_LABEL] = g_param_spec_string ("undo-label", NULL, NULL, NULL, flags);
+  amap_store_properties[PROP_REDO_LABEL] = g_param_spec_string ("redo-label", NULL, NULL, NULL, flags);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, N_PROPS, amap_store_properties);
 
   /**
    * AmapStore::asset-added:
@@ -1965,7 +1679,7 @@ amap_store_class_init (AmapStoreClass *klass)
    *
    * An asset was added (or brought back by undo or restore).
    */
-  signals[ASSET_ADDED] =
+  amap_store_signals[ASSET_ADDED] =
     g_signal_new ("asset-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, AMAP_TYPE_ASSET);
 
@@ -1973,7 +1687,7 @@ amap_store_class_init (AmapStoreClass *klass)
    * AmapStore::asset-updated:
    * @asset: a copy of the asset as stored now
    */
-  signals[ASSET_UPDATED] =
+  amap_store_signals[ASSET_UPDATED] =
     g_signal_new ("asset-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, AMAP_TYPE_ASSET);
 
@@ -1981,17 +1695,17 @@ amap_store_class_init (AmapStoreClass *klass)
    * AmapStore::asset-removed:
    * @uuid: the uuid of the asset that is no longer on the map
    */
-  signals[ASSET_REMOVED] =
+  amap_store_signals[ASSET_REMOVED] =
     g_signal_new ("asset-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   /**
    * AmapStore::reset:
    *
-   * Many things changed at once (an import, another connection's commit):
+   * Many things changed at once (an import, another connection's _amap_store_commit):
    * reload everything.
    */
-  signals[RESET] =
+  amap_store_signals[RESET] =
     g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -2000,7 +1714,7 @@ amap_store_class_init (AmapStoreClass *klass)
    *
    * A category was added or removed; the categories model is up to date.
    */
-  signals[CATEGORIES_CHANGED] =
+  amap_store_signals[CATEGORIES_CHANGED] =
     g_signal_new ("categories-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -2010,9 +1724,11 @@ amap_store_class_init (AmapStoreClass *klass)
    * The school's location or name was set or cleared (by this connection,
    * or by another one, seen at amap_store_refresh()).
    */
-  signals[HOME_CHANGED] =
+  amap_store_signals[HOME_CHANGED] =
     g_signal_new ("home-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  _amap_store_tours_class_init (klass);
 }
 
 static void
@@ -2021,8 +1737,8 @@ amap_store_init (AmapStore *self)
   self->home_latitude = NAN;
   self->home_longitude = NAN;
   self->categories = g_list_store_new (AMAP_TYPE_CATEGORY);
-  self->undo_stack = g_ptr_array_new_with_free_func (undo_step_free);
-  self->redo_stack = g_ptr_array_new_with_free_func (undo_step_free);
+  self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _amap_store_step_free);
+  self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _amap_store_step_free);
   self->buffers.extras = g_string_new (NULL);
   self->buffers.tags = g_string_new (NULL);
   self->buffers.contacts = g_string_new (NULL);
@@ -2032,7 +1748,7 @@ static gboolean
 read_data_version (AmapStore *self,
                    gint64    *version)
 {
-  sqlite3_stmt *stmt = get_stmt (self, STMT_DATA_VERSION, NULL);
+  sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_DATA_VERSION, NULL);
   gboolean ok = FALSE;
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -2061,68 +1777,30 @@ amap_store_get_default_path (void)
 }
 
 AmapStore *
-amap_store_open_full (const char  *path,
-                      gboolean     force_read_only,
-                      GError     **error)
+_amap_store_open_with_flags (const char          *path,
+                             AmapStoreOpenFlags   flags,
+                             GError             **error)
 {
   g_autoptr(AmapStore) self = NULL;
   g_autofree char *display = NULL;
-  GStatBuf st;
   gint64 version = 0;
-  gboolean is_new;
+  gboolean ok;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_name (path);
-  is_new = g_stat (path, &st) != 0 || (S_ISREG (st.st_mode) && st.st_size == 0);
-
-  if (!is_new && !S_ISREG (st.st_mode))
-    {
-      set_not_a_map_error (path, error);
-      return NULL;
-    }
-
-  if (!is_new && !inspect_file (path, &version, error))
-    return NULL;
-
   self = g_object_new (AMAP_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  if (is_new)
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-
-      if (force_read_only)
-        {
-          g_set_error (error, AMAP_ERROR, AMAP_ERROR_READ_ONLY,
-                       _("The map “%s” does not exist and cannot be created read-only."),
-                       display);
-          return NULL;
-        }
-
-      if (g_mkdir_with_parents (dir, 0700) != 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                       _("The folder for the map “%s” could not be created: %s."),
-                       display, g_strerror (saved_errno));
-          return NULL;
-        }
-    }
-  else
-    {
-      g_autofree char *dir = g_path_get_dirname (path);
-
-      /* SQLite needs to create the -wal and -shm files beside the map. */
-      self->read_only = force_read_only ||
-                        g_access (path, W_OK) != 0 ||
-                        g_access (dir, W_OK) != 0;
-    }
-
-  if (!open_connection (self, is_new, error))
+  g_mutex_lock (&open_files_lock);
+  ok = open_file_locked (self, flags, &version, error);
+  g_mutex_unlock (&open_files_lock);
+  if (!ok)
     return NULL;
+
+  if (flags & AMAP_STORE_OPEN_AS_IS)
+    return g_steal_pointer (&self);
 
   if (version < AMAP_STORE_SCHEMA_VERSION)
     {
@@ -2136,11 +1814,15 @@ amap_store_open_full (const char  *path,
           return NULL;
         }
 
+      /* A migration is a write: not to a damaged map. */
+      if (version > 0 && !check_sound (self, error))
+        return NULL;
+
       if (!migrate (self, version, error))
         return NULL;
     }
 
-  if (!load_metadata (self, error) || !load_categories (self, error))
+  if (!load_metadata (self, error) || !_amap_store_load_categories (self, error))
     return NULL;
 
   read_data_version (self, &self->data_version);
@@ -2152,10 +1834,82 @@ amap_store_open_full (const char  *path,
 }
 
 AmapStore *
+amap_store_open_full (const char  *path,
+                      gboolean     force_read_only,
+                      GError     **error)
+{
+  return _amap_store_open_with_flags (path,
+                                      AMAP_STORE_OPEN_CREATE |
+                                      (force_read_only ? AMAP_STORE_OPEN_READ_ONLY : 0),
+                                      error);
+}
+
+AmapStore *
 amap_store_open (const char  *path,
                  GError     **error)
 {
-  return amap_store_open_full (path, FALSE, error);
+  return _amap_store_open_with_flags (path, AMAP_STORE_OPEN_CREATE, error);
+}
+
+AmapStore *
+amap_store_open_existing (const char  *path,
+                          gboolean     read_only,
+                          GError     **error)
+{
+  return _amap_store_open_with_flags (path, read_only ? AMAP_STORE_OPEN_READ_ONLY : 0, error);
+}
+
+/**
+ * amap_store_backup_file:
+ *
+ * Saves a consistent copy of the map @map_path as @dest_path, safe while
+ * the map is open and written in the window: opens its own read-only
+ * connection, so it may run in any thread. The copy is complete and checked
+ * before it replaces @dest_path; on error @dest_path is as it was.
+ */
+gboolean
+amap_store_backup_file (const char    *map_path,
+                        const char    *dest_path,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(AmapStore) store = NULL;
+  g_autofree char *dest_wal = NULL;
+  g_autofree char *dest_shm = NULL;
+  GStatBuf map_st, dest_st;
+
+  g_return_val_if_fail (map_path != NULL, FALSE);
+  g_return_val_if_fail (dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  dest_wal = g_strconcat (dest_path, "-wal", NULL);
+  dest_shm = g_strconcat (dest_path, "-shm", NULL);
+
+  /* Renaming over a map in use, this one or another, would lose it: in
+   * this process the list of open maps knows; another process's map has
+   * its -wal and -shm beside it. */
+  if (amap_store_is_open_file (dest_path) ||
+      g_file_test (dest_wal, G_FILE_TEST_EXISTS) ||
+      g_file_test (dest_shm, G_FILE_TEST_EXISTS) ||
+      (g_stat (map_path, &map_st) == 0 && g_stat (dest_path, &dest_st) == 0 &&
+       map_st.st_dev == dest_st.st_dev && map_st.st_ino == dest_st.st_ino))
+    {
+      g_autofree char *display = g_filename_display_name (dest_path);
+
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                   _("“%s” is a map in use, so the backup cannot replace it. "
+                     "Choose another name for the backup."),
+                   display);
+      return FALSE;
+    }
+
+  store = _amap_store_open_with_flags (map_path,
+                                       AMAP_STORE_OPEN_READ_ONLY | AMAP_STORE_OPEN_AS_IS,
+                                       error);
+  if (store == NULL)
+    return FALSE;
+
+  return copy_database (store->db, map_path, dest_path, cancellable, error);
 }
 
 gint64
@@ -2168,10 +1922,34 @@ amap_store_set_max_page_count_for_testing (AmapStore *self,
   g_return_val_if_fail (AMAP_IS_STORE (self), 0);
 
   sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, max_page_count);
-  exec_sql (self, sql, NULL);
-  query_int (self, "PRAGMA page_count", &page_count, NULL);
+  _amap_store_exec_sql (self, sql, NULL);
+  _amap_store_query_int (self, "PRAGMA page_count", &page_count, NULL);
 
   return page_count;
+}
+
+void
+_amap_store_set_file_error (const char  *path,
+                            int          rc,
+                            int          system_errno,
+                            GError     **error)
+{
+  set_file_error (path, rc, system_errno, NULL, error);
+}
+
+char *
+_amap_store_read_only_uri (const char *path)
+{
+  return read_only_uri (path);
+}
+
+void
+amap_store_file_error_for_testing (const char  *path,
+                                   int          rc,
+                                   int          system_errno,
+                                   GError     **error)
+{
+  set_file_error (path, rc, system_errno, NULL, error);
 }
 
 const char *
@@ -2205,16 +1983,34 @@ amap_store_refresh (AmapStore *self)
   g_debug ("Another connection changed %s; reloading", self->path);
 
   load_metadata (self, NULL);
-  load_categories (self, NULL);
+  _amap_store_load_categories (self, NULL);
 
   /* What another connection did cannot be undone here, and our own steps
    * may no longer apply to what is stored. */
-  g_ptr_array_set_size (self->undo_stack, 0);
-  g_ptr_array_set_size (self->redo_stack, 0);
-  update_undo_state (self);
+  _amap_store_clear_history (self);
 
-  g_signal_emit (self, signals[CATEGORIES_CHANGED], 0);
-  g_signal_emit (self, signals[RESET], 0);
+  g_signal_emit (self, amap_store_signals[CATEGORIES_CHANGED], 0);
+  g_signal_emit (self, amap_store_signals[RESET], 0);
+}
+
+void
+amap_store_refresh_with_step (AmapStore     *self,
+                              AmapStoreStep *step)
+{
+  gint64 version = 0;
+
+  g_return_if_fail (AMAP_IS_STORE (self));
+  g_return_if_fail (step != NULL);
+
+  if (read_data_version (self, &version))
+    self->data_version = version;
+
+  load_metadata (self, NULL);
+  _amap_store_load_categories (self, NULL);
+  _amap_store_push_step (self, step);
+
+  g_signal_emit (self, amap_store_signals[CATEGORIES_CHANGED], 0);
+  g_signal_emit (self, amap_store_signals[RESET], 0);
 }
 
 /* Map metadata */
@@ -2237,22 +2033,22 @@ update_map_row (AmapStore   *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  if (!check_writable (self, error))
+  if (!_amap_store_check_writable (self, error))
     return FALSE;
 
-  if (!(stmt = prepare (self, sql, error)))
+  if (!(stmt = _amap_store_prepare (self, sql, error)))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, now_seconds ());
+  sqlite3_bind_int64 (stmt, 1, _amap_store_now_seconds ());
   if (sqlite3_bind_parameter_count (stmt) >= 2)
-    bind_text (stmt, 2, text);
+    _amap_store_bind_text (stmt, 2, text);
   if (sqlite3_bind_parameter_count (stmt) >= 4)
     {
-      bind_double (stmt, 3, a);
-      bind_double (stmt, 4, b);
+      _amap_store_bind_double (stmt, 3, a);
+      _amap_store_bind_double (stmt, 4, b);
     }
 
-  if (!step_done (self, stmt, error))
+  if (!_amap_store_step_done (self, stmt, error))
     return FALSE;
 
   return load_metadata (self, error);
@@ -2349,1610 +2145,3 @@ amap_store_get_modified (AmapStore *self)
   return self->modified;
 }
 
-/* Categories */
-
-/**
- * amap_store_get_categories:
- *
- * Returns: (transfer none): the map's categories, built-ins first
- */
-GListModel *
-amap_store_get_categories (AmapStore *self)
-{
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-  return G_LIST_MODEL (self->categories);
-}
-
-/**
- * amap_store_lookup_category:
- *
- * Returns: (transfer none) (nullable): the category with @key, owned by
- *   the store's category model (valid until the categories change)
- */
-AmapCategory *
-amap_store_lookup_category (AmapStore  *self,
-                            const char *key)
-{
-  GListModel *model;
-  guint n;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  if (key == NULL)
-    return NULL;
-
-  model = G_LIST_MODEL (self->categories);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      /* The list store keeps its own reference. */
-      g_autoptr(AmapCategory) category = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (amap_category_get_key (category), key) == 0)
-        return category;
-    }
-
-  return NULL;
-}
-
-/* A key for a user category: lowercase ASCII words joined by "-". */
-static char *
-make_category_key (AmapStore  *self,
-                   const char *name)
-{
-  g_autofree char *ascii = g_str_to_ascii (name, "C");
-  g_autofree char *lower = g_ascii_strdown (ascii, -1);
-  GString *key = g_string_new (NULL);
-  g_autofree char *base = NULL;
-
-  for (const char *p = lower; *p; p++)
-    {
-      if (g_ascii_isalnum (*p))
-        g_string_append_c (key, *p);
-      else if (key->len > 0 && key->str[key->len - 1] != '-')
-        g_string_append_c (key, '-');
-    }
-  while (key->len > 0 && key->str[key->len - 1] == '-')
-    g_string_truncate (key, key->len - 1);
-  if (key->len == 0)
-    g_string_append (key, "category");
-
-  base = g_string_free (key, FALSE);
-
-  for (guint i = 1; ; i++)
-    {
-      g_autofree char *candidate = i == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, i);
-      if (amap_store_lookup_category (self, candidate) == NULL)
-        return g_steal_pointer (&candidate);
-    }
-}
-
-/**
- * amap_store_add_category:
- *
- * Returns: (transfer full): the new category
- */
-AmapCategory *
-amap_store_add_category (AmapStore   *self,
-                         const char  *name,
-                         const char  *color,
-                         const char  *icon_name,
-                         GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *trimmed = NULL;
-  g_autofree char *key = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  trimmed = g_strstrip (g_strdup (name ? name : ""));
-  if (*trimmed == '\0')
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                           _("The category has no name. Type a name, then try again."));
-      return NULL;
-    }
-
-  if (!amap_color_is_valid (color))
-    {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                   _("“%s” is not a color. Pick a color for the category."),
-                   color ? color : "");
-      return NULL;
-    }
-
-  if (icon_name == NULL || *icon_name == '\0')
-    icon_name = "mark-location-symbolic";
-
-  if (!check_writable (self, error))
-    return NULL;
-
-  key = make_category_key (self, trimmed);
-
-  stmt = prepare (self, "INSERT INTO categories (key, name, color, icon, builtin, position) "
-                        "VALUES (?1, ?2, ?3, ?4, 0, "
-                        "(SELECT coalesce (max (position), 0) + 1 FROM categories))", error);
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, trimmed);
-  bind_text (stmt, 3, color);
-  bind_text (stmt, 4, icon_name);
-  if (!step_done (self, stmt, error) || !load_categories (self, error))
-    return NULL;
-
-  g_signal_emit (self, signals[CATEGORIES_CHANGED], 0);
-
-  return g_object_ref (amap_store_lookup_category (self, key));
-}
-
-/**
- * amap_store_remove_category:
- *
- * Removes a user category. Its assets move to "Other". Built-in categories
- * cannot be removed.
- */
-gboolean
-amap_store_remove_category (AmapStore   *self,
-                            const char  *key,
-                            GError     **error)
-{
-  AmapCategory *category;
-  g_autoptr(sqlite3_stmt) move = NULL;
-  g_autoptr(sqlite3_stmt) remove = NULL;
-  gboolean moved_live = FALSE;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-
-  category = amap_store_lookup_category (self, key);
-  if (category == NULL)
-    {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                   _("The map has no category “%s”."), key ? key : "");
-      return FALSE;
-    }
-
-  if (amap_category_get_builtin (category))
-    {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                   _("“%s” is one of the built-in categories, which cannot be removed."),
-                   amap_category_get_name (category));
-      return FALSE;
-    }
-
-  if (!check_writable (self, error) || !begin (self, error))
-    return FALSE;
-
-  if (!(move = prepare (self, "UPDATE assets SET category = ?2, modified = ?3 "
-                              "WHERE category = ?1", error)) ||
-      !(remove = prepare (self, "DELETE FROM categories WHERE key = ?1", error)))
-    {
-      rollback (self);
-      return FALSE;
-    }
-
-  bind_text (move, 1, key);
-  bind_text (move, 2, AMAP_CATEGORY_OTHER);
-  sqlite3_bind_int64 (move, 3, now_seconds ());
-  bind_text (remove, 1, key);
-
-  if (!step_done (self, move, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-  moved_live = sqlite3_changes (self->db) > 0;
-
-  if (!step_done (self, remove, error) || !commit (self, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-
-  load_categories (self, NULL);
-  g_signal_emit (self, signals[CATEGORIES_CHANGED], 0);
-
-  /* The assets of that category changed; undo steps that would write the
-   * old category back cannot be replayed. */
-  if (moved_live)
-    {
-      g_ptr_array_set_size (self->undo_stack, 0);
-      g_ptr_array_set_size (self->redo_stack, 0);
-      update_undo_state (self);
-      g_signal_emit (self, signals[RESET], 0);
-    }
-
-  return TRUE;
-}
-
-/* Assets */
-
-/* Re-reads the asset at @id and emits @signal with it. */
-static void
-emit_asset (AmapStore *self,
-            guint      signal,
-            gint64     id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AmapAsset) stored = read_asset (self, id, NULL, &error);
-
-  if (stored == NULL)
-    {
-      g_warning ("Cannot read back asset %" G_GINT64_FORMAT ": %s", id, error->message);
-      g_signal_emit (self, signals[RESET], 0);
-      return;
-    }
-
-  g_signal_emit (self, signals[signal], 0, stored);
-}
-
-/* Writes @asset over row @id (0: a new row) in its own transaction. */
-static gint64
-save_asset (AmapStore  *self,
-            AmapAsset  *asset,
-            gint64      id,
-            GError    **error)
-{
-  gint64 now = now_seconds ();
-
-  if (!begin (self, error))
-    return 0;
-
-  id = write_asset (self, asset, id, now, FALSE, error);
-  if (id == 0 || !touch_map (self, now, error) || !commit (self, error))
-    {
-      rollback (self);
-      return 0;
-    }
-
-  return id;
-}
-
-gboolean
-amap_store_add_asset (AmapStore  *self,
-                      AmapAsset  *asset,
-                      GError    **error)
-{
-  g_autoptr(AmapAsset) copy = NULL;
-  gint64 id;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  /* Work on a copy so that a failed add leaves the caller's asset as it
-   * was; on success the caller's asset gets the stored uuid, dates and
-   * ids. */
-  copy = amap_asset_copy (asset);
-  if (!validate (self, copy, error))
-    return FALSE;
-
-  if (amap_asset_get_uuid (copy) != NULL)
-    {
-      gint64 existing = lookup_uuid (self, amap_asset_get_uuid (copy), NULL, error);
-
-      if (existing < 0)
-        return FALSE;
-      if (existing > 0)
-        {
-          g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                       _("“%s” is already on the map."), amap_asset_get_name (copy));
-          return FALSE;
-        }
-    }
-
-  amap_asset_set_created (copy, 0);
-  id = save_asset (self, copy, 0, error);
-  if (id == 0)
-    return FALSE;
-
-  {
-    g_autoptr(AmapAsset) stored = read_asset (self, id, NULL, NULL);
-
-    if (stored != NULL)
-      {
-        amap_asset_set_uuid (asset, amap_asset_get_uuid (stored));
-        amap_asset_set_created (asset, amap_asset_get_created (stored));
-        amap_asset_set_modified (asset, amap_asset_get_modified (stored));
-        amap_asset_set_category (asset, amap_asset_get_category (stored));
-        amap_asset_set_last_contacted (asset, amap_asset_get_last_contacted (stored));
-        push_undo (self, UNDO_ADD, NULL, stored);
-        g_signal_emit (self, signals[ASSET_ADDED], 0, stored);
-      }
-  }
-
-  return TRUE;
-}
-
-gboolean
-amap_store_update_asset (AmapStore  *self,
-                         AmapAsset  *asset,
-                         GError    **error)
-{
-  g_autoptr(AmapAsset) before = NULL;
-  g_autoptr(AmapAsset) after = NULL;
-  g_autoptr(AmapAsset) copy = NULL;
-  gint64 id;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  copy = amap_asset_copy (asset);
-  if (!validate (self, copy, error))
-    return FALSE;
-
-  if (!(id = lookup_live (self, amap_asset_get_uuid (copy), error)))
-    return FALSE;
-
-  if (!(before = read_asset (self, id, NULL, error)))
-    return FALSE;
-
-  /* Nothing to save: no undo step, no signal. */
-  amap_asset_set_created (copy, amap_asset_get_created (before));
-  update_last_contacted (copy);
-  amap_asset_set_modified (copy, amap_asset_get_modified (before));
-  if (amap_asset_equal (before, copy))
-    return TRUE;
-
-  if (!save_asset (self, copy, id, error))
-    return FALSE;
-
-  if (!(after = read_asset (self, id, NULL, error)))
-    return FALSE;
-
-  amap_asset_set_modified (asset, amap_asset_get_modified (after));
-  amap_asset_set_created (asset, amap_asset_get_created (after));
-  amap_asset_set_last_contacted (asset, amap_asset_get_last_contacted (after));
-
-  push_undo (self, is_move (before, after) ? UNDO_MOVE : UNDO_EDIT, before, after);
-  g_signal_emit (self, signals[ASSET_UPDATED], 0, after);
-
-  return TRUE;
-}
-
-/* Soft-deletes or restores the asset at @id in its own transaction. */
-static gboolean
-change_deleted (AmapStore  *self,
-                gint64      id,
-                gboolean    deleted,
-                GError    **error)
-{
-  gint64 now = now_seconds ();
-
-  if (!begin (self, error))
-    return FALSE;
-
-  if (!set_deleted (self, id, deleted, now, error) ||
-      !touch_map (self, now, error) ||
-      !commit (self, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-amap_store_delete_asset (AmapStore   *self,
-                         const char  *uuid,
-                         GError     **error)
-{
-  g_autoptr(AmapAsset) before = NULL;
-  gint64 id;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  if (!(id = lookup_live (self, uuid, error)) ||
-      !(before = read_asset (self, id, NULL, error)) ||
-      !change_deleted (self, id, TRUE, error))
-    return FALSE;
-
-  push_undo (self, UNDO_DELETE, before, NULL);
-  g_signal_emit (self, signals[ASSET_REMOVED], 0, amap_asset_get_uuid (before));
-
-  return TRUE;
-}
-
-gboolean
-amap_store_restore_asset (AmapStore   *self,
-                          const char  *uuid,
-                          GError     **error)
-{
-  gboolean deleted = FALSE;
-  gint64 id;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  id = lookup_uuid (self, uuid, &deleted, error);
-  if (id < 0)
-    return FALSE;
-  if (id == 0)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                           _("This asset was never on the map, so it cannot be restored."));
-      return FALSE;
-    }
-  if (!deleted)
-    return TRUE;
-
-  if (!change_deleted (self, id, FALSE, error))
-    return FALSE;
-
-  emit_asset (self, ASSET_ADDED, id);
-  return TRUE;
-}
-
-/**
- * amap_store_get_asset:
- *
- * Returns: (transfer full): a fresh copy of the live asset @uuid
- */
-AmapAsset *
-amap_store_get_asset (AmapStore   *self,
-                      const char  *uuid,
-                      GError     **error)
-{
-  gint64 id;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  if (!(id = lookup_live (self, uuid, error)))
-    return NULL;
-
-  return read_asset (self, id, NULL, error);
-}
-
-typedef struct {
-  char      *sort_key;
-  AmapAsset *asset;
-} SortEntry;
-
-static int
-compare_sort_entries (gconstpointer a,
-                      gconstpointer b)
-{
-  const SortEntry *ea = a;
-  const SortEntry *eb = b;
-
-  return strcmp (ea->sort_key, eb->sort_key);
-}
-
-/* Reads every live asset with its children, in one query per table
- * rather than four per asset. */
-static GPtrArray *
-read_all_assets (AmapStore  *self,
-                 GError    **error)
-{
-  g_autoptr(GHashTable) by_id = NULL;
-  g_autoptr(GArray) entries = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GPtrArray *result;
-  int rc;
-
-  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  entries = g_array_new (FALSE, FALSE, sizeof (SortEntry));
-
-  if (!(stmt = prepare (self, SELECT_ASSET "WHERE deleted = 0", error)))
-    return NULL;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      SortEntry entry;
-      gint64 *id = g_new (gint64, 1);
-      g_autofree char *folded = NULL;
-
-      *id = sqlite3_column_int64 (stmt, COL_ID);
-      entry.asset = asset_from_row (stmt);
-      folded = g_utf8_casefold (amap_asset_get_name (entry.asset), -1);
-      entry.sort_key = g_utf8_collate_key (folded, -1);
-      g_array_append_val (entries, entry);
-      g_hash_table_insert (by_id, id, entry.asset);
-    }
-
-  if (rc == SQLITE_DONE)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
-        {
-          g_clear_pointer (&stmt, sqlite3_finalize);
-          if (!(stmt = prepare (self, child_readers[i].all_sql, NULL)))
-            {
-              rc = SQLITE_ERROR;
-              break;
-            }
-
-          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              gint64 id = sqlite3_column_int64 (stmt, 0);
-              AmapAsset *asset = g_hash_table_lookup (by_id, &id);
-
-              if (asset != NULL)
-                child_readers[i].func (asset, stmt);
-            }
-
-          if (rc != SQLITE_DONE)
-            break;
-        }
-    }
-
-  g_array_sort (entries, compare_sort_entries);
-
-  result = g_ptr_array_new_full (entries->len, g_object_unref);
-  for (guint i = 0; i < entries->len; i++)
-    {
-      SortEntry *entry = &g_array_index (entries, SortEntry, i);
-
-      g_ptr_array_add (result, entry->asset);
-      g_free (entry->sort_key);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      g_ptr_array_unref (result);
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return result;
-}
-
-/**
- * amap_store_list_assets:
- *
- * Returns: (transfer full) (element-type AmapAsset): every live asset,
- *   children included, ordered by name as the user's locale sorts
- */
-GPtrArray *
-amap_store_list_assets (AmapStore  *self,
-                        GError    **error)
-{
-  GPtrArray *result;
-  gboolean own_transaction;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  /* One read transaction, so that assets and children are one snapshot
-   * even while another connection writes. */
-  own_transaction = sqlite3_get_autocommit (self->db);
-  if (own_transaction && !exec_sql (self, "BEGIN", error))
-    return NULL;
-
-  result = read_all_assets (self, error);
-
-  if (own_transaction)
-    exec_sql (self, "COMMIT", NULL);
-
-  return result;
-}
-
-/* One live asset in export order, see amap_store_foreach_asset(). */
-typedef struct
-{
-  gint64  id;
-  guint   group;      /* index of its category in the categories model */
-  char   *sort_name;  /* casefolded name */
-  char   *name;
-  char   *uuid;
-} ExportEntry;
-
-static void
-export_entry_clear (ExportEntry *entry)
-{
-  g_free (entry->sort_name);
-  g_free (entry->name);
-  g_free (entry->uuid);
-}
-
-/* The order of amap_kml_writer_write(). */
-static int
-compare_export_entries (gconstpointer a,
-                        gconstpointer b)
-{
-  const ExportEntry *ea = a;
-  const ExportEntry *eb = b;
-  int cmp;
-
-  if (ea->group != eb->group)
-    return ea->group < eb->group ? -1 : 1;
-  if ((cmp = strcmp (ea->sort_name, eb->sort_name)) != 0)
-    return cmp;
-  if ((cmp = strcmp (ea->name, eb->name)) != 0)
-    return cmp;
-  return strcmp (ea->uuid, eb->uuid);
-}
-
-/* The ids of the assets that have a row in @table (asset_id column). */
-static GHashTable *
-ids_with_rows (AmapStore   *self,
-               const char  *table,
-               GError     **error)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT DISTINCT asset_id FROM %s", table);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
-  g_autoptr(GHashTable) ids = NULL;
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 *id = g_new (gint64, 1);
-
-      *id = sqlite3_column_int64 (stmt, 0);
-      g_hash_table_add (ids, id);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
-}
-
-/* Reads the asset row @id and the children the @has_* sets say it has. */
-static AmapAsset *
-read_export_asset (AmapStore   *self,
-                   gint64       id,
-                   GHashTable  *has_children[],
-                   GError     **error)
-{
-  g_autoptr(AmapAsset) asset = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = get_stmt (self, STMT_SELECT_ASSET, error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
-      return NULL;
-    }
-  asset = asset_from_row (stmt);
-  sqlite3_reset (stmt);
-
-  if (!read_children (self, asset, id, has_children, error))
-    return NULL;
-
-  return g_steal_pointer (&asset);
-}
-
-static gboolean
-foreach_asset (AmapStore                *self,
-               AmapStoreCategoriesFunc   categories_func,
-               AmapStoreAssetFunc        asset_func,
-               gpointer                  user_data,
-               GCancellable             *cancellable,
-               GError                  **error)
-{
-  static const char * const child_tables[] = { "asset_tags", "contacts", "interactions" };
-  GListModel *categories = G_LIST_MODEL (self->categories);
-  guint n_categories = g_list_model_get_n_items (categories);
-  g_autoptr(GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree gboolean *used = g_new0 (gboolean, n_categories + 1);
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ExportEntry));
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GHashTable *has_children[G_N_ELEMENTS (child_readers)] = { NULL, };
-  gboolean ok = FALSE;
-  int rc;
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (child_tables) == G_N_ELEMENTS (child_readers));
-
-  g_array_set_clear_func (entries, (GDestroyNotify) export_entry_clear);
-
-  for (guint i = 0; i < n_categories; i++)
-    {
-      /* The model keeps its own reference. */
-      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
-
-      g_hash_table_insert (groups, (gpointer) amap_category_get_key (category),
-                           GUINT_TO_POINTER (i + 1));
-    }
-
-  /* First the order: id, category, name and uuid of every live asset. */
-  if (!(stmt = prepare (self, "SELECT id, category, name, uuid FROM assets WHERE deleted = 0",
-                        error)))
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ExportEntry entry;
-      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, column_text (stmt, 1)));
-
-      /* Every stored category is in the model (a foreign key); a stranger
-       * would go last. */
-      entry.group = group > 0 ? group - 1 : n_categories;
-      used[entry.group] = TRUE;
-      entry.id = sqlite3_column_int64 (stmt, 0);
-      entry.name = g_strdup (column_text (stmt, 2));
-      entry.sort_name = g_utf8_casefold (entry.name, -1);
-      entry.uuid = g_strdup (column_text (stmt, 3));
-      g_array_append_val (entries, entry);
-    }
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  g_array_sort (entries, compare_export_entries);
-
-  if (categories_func != NULL)
-    {
-      g_autoptr(GPtrArray) keys = g_ptr_array_new_null_terminated (n_categories, NULL, TRUE);
-      g_autoptr(GPtrArray) strays = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-
-      for (guint i = 0; i < n_categories; i++)
-        if (used[i])
-          {
-            g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
-
-            g_ptr_array_add (keys, (gpointer) amap_category_get_key (category));
-          }
-
-      if (used[n_categories])
-        {
-          /* Not expected (see above); read their keys for the caller. */
-          g_autoptr(sqlite3_stmt) keys_stmt = prepare (self, "SELECT DISTINCT category "
-                                                             "FROM assets WHERE deleted = 0 "
-                                                             "ORDER BY category", error);
-
-          if (keys_stmt == NULL)
-            return FALSE;
-          while (sqlite3_step (keys_stmt) == SQLITE_ROW)
-            if (!g_hash_table_contains (groups, column_text (keys_stmt, 0)))
-              {
-                g_ptr_array_add (strays, g_strdup (column_text (keys_stmt, 0)));
-                g_ptr_array_add (keys, g_ptr_array_index (strays, strays->len - 1));
-              }
-        }
-
-      if (!categories_func ((const char * const *) keys->pdata, user_data, error))
-        return FALSE;
-    }
-
-  /* Most maps have few assets with tags, contacts or a log: ask the
-   * child tables only for those. */
-  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
-    if (!(has_children[i] = ids_with_rows (self, child_tables[i], error)))
-      goto out;
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      ExportEntry *entry = &g_array_index (entries, ExportEntry, i);
-      g_autoptr(AmapAsset) asset = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto out;
-
-      if (!(asset = read_export_asset (self, entry->id, has_children, error)) ||
-          !asset_func (asset, user_data, error))
-        goto out;
-
-      /* What was written is not needed again. */
-      export_entry_clear (entry);
-      memset (entry, 0, sizeof *entry);
-    }
-
-  ok = TRUE;
-
-out:
-  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
-    g_clear_pointer (&has_children[i], g_hash_table_unref);
-
-  return ok;
-}
-
-/**
- * amap_store_foreach_asset:
- * @categories_func: (nullable) (scope call): called first, with the keys
- *   of the categories in use
- * @asset_func: (scope call): called for each live asset, in export order
- *
- * Returns: FALSE with the first error of a callback or of the database,
- *   or when cancelled
- */
-gboolean
-amap_store_foreach_asset (AmapStore                *self,
-                          AmapStoreCategoriesFunc   categories_func,
-                          AmapStoreAssetFunc        asset_func,
-                          gpointer                  user_data,
-                          GCancellable             *cancellable,
-                          GError                  **error)
-{
-  gboolean own_transaction;
-  gboolean ok;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (asset_func != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  own_transaction = sqlite3_get_autocommit (self->db);
-  if (own_transaction && !exec_sql (self, "BEGIN", error))
-    return FALSE;
-
-  ok = foreach_asset (self, categories_func, asset_func, user_data, cancellable, error);
-
-  if (own_transaction)
-    exec_sql (self, "COMMIT", NULL);
-
-  return ok;
-}
-
-guint
-amap_store_count_assets (AmapStore *self)
-{
-  gint64 count = 0;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), 0);
-
-  query_int (self, "SELECT count(*) FROM assets WHERE deleted = 0", &count, NULL);
-
-  return (guint) count;
-}
-
-/* Collects column 0 of every row as strings. */
-static GPtrArray *
-collect_strings (AmapStore     *self,
-                 sqlite3_stmt  *stmt,
-                 GError       **error)
-{
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (result, g_strdup (column_text (stmt, 0)));
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&result);
-}
-
-/* Turns what the user typed into an FTS5 query: every word becomes a
- * quoted prefix ("word"*), so that operators and quotes typed by the user
- * are only text. NULL when there is no word. */
-static char *
-make_fts_query (const char *text)
-{
-  g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r\f\v", -1);
-  GString *query = g_string_new (NULL);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      gboolean has_alnum = FALSE;
-
-      if (!g_utf8_validate (words[i], -1, NULL))
-        continue;
-
-      for (const char *p = words[i]; *p; p = g_utf8_next_char (p))
-        if (g_unichar_isalnum (g_utf8_get_char (p)))
-          has_alnum = TRUE;
-
-      if (!has_alnum)
-        continue;
-
-      if (query->len > 0)
-        g_string_append_c (query, ' ');
-      g_string_append_c (query, '"');
-      for (const char *p = words[i]; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (query, '"');
-          g_string_append_c (query, *p);
-        }
-      g_string_append (query, "\"*");
-    }
-
-  if (query->len == 0)
-    {
-      g_string_free (query, TRUE);
-      return NULL;
-    }
-
-  return g_string_free (query, FALSE);
-}
-
-/**
- * amap_store_search:
- *
- * Returns: (transfer full) (element-type utf8): uuids, best match first
- */
-GPtrArray *
-amap_store_search (AmapStore   *self,
-                   const char  *text,
-                   GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *query = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  query = make_fts_query (text ? text : "");
-  if (query == NULL)
-    return g_ptr_array_new_with_free_func (g_free);
-
-  /* The name counts most, then what the asset offers and needs. */
-  if (!(stmt = prepare (self,
-                        "SELECT a.uuid FROM asset_fts f JOIN assets a ON a.id = f.rowid "
-                        "WHERE asset_fts MATCH ?1 AND a.deleted = 0 "
-                        "ORDER BY bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), a.name",
-                        error)))
-    return NULL;
-
-  bind_text (stmt, 1, query);
-
-  return collect_strings (self, stmt, error);
-}
-
-/**
- * amap_store_query_box:
- *
- * A box with @west > @east crosses the antimeridian.
- *
- * Returns: (transfer full) (element-type utf8): uuids of the live assets
- *   inside the box, edges included
- */
-GPtrArray *
-amap_store_query_box (AmapStore   *self,
-                      double       south,
-                      double       west,
-                      double       north,
-                      double       east,
-                      GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  if (isnan (south) || isnan (west) || isnan (north) || isnan (east) || south > north)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                           _("The area to search is not a valid box on the map."));
-      return NULL;
-    }
-
-  /* The R*Tree stores 32-bit floats rounded outward, so it finds a few
-   * candidates too many; the exact coordinates decide. */
-  if (!(stmt = prepare (self,
-                        "SELECT a.uuid FROM asset_rtree r JOIN assets a ON a.id = r.id "
-                        "WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 "
-                        "AND a.deleted = 0 AND a.lat >= ?1 AND a.lat <= ?3 "
-                        "AND CASE WHEN ?2 <= ?4 "
-                        "  THEN r.max_lon >= ?2 AND r.min_lon <= ?4 AND a.lon >= ?2 AND a.lon <= ?4 "
-                        "  ELSE a.lon >= ?2 OR a.lon <= ?4 END",
-                        error)))
-    return NULL;
-
-  sqlite3_bind_double (stmt, 1, south);
-  sqlite3_bind_double (stmt, 2, west);
-  sqlite3_bind_double (stmt, 3, north);
-  sqlite3_bind_double (stmt, 4, east);
-
-  return collect_strings (self, stmt, error);
-}
-
-/**
- * amap_store_list_tags:
- *
- * Returns: (transfer full): the tags of live assets, sorted
- */
-GStrv
-amap_store_list_tags (AmapStore  *self,
-                      GError    **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  GPtrArray *tags;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  if (!(stmt = prepare (self,
-                        "SELECT DISTINCT t.name FROM tags t "
-                        "JOIN asset_tags x ON x.tag_id = t.id "
-                        "JOIN assets a ON a.id = x.asset_id "
-                        "WHERE a.deleted = 0 ORDER BY t.name",
-                        error)))
-    return NULL;
-
-  if (!(tags = collect_strings (self, stmt, error)))
-    return NULL;
-
-  g_ptr_array_add (tags, NULL);
-  g_ptr_array_set_free_func (tags, NULL);
-  return (GStrv) g_ptr_array_free (tags, FALSE);
-}
-
-/* Undo / redo */
-
-gboolean
-amap_store_get_can_undo (AmapStore *self)
-{
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  return self->undo_stack->len > 0;
-}
-
-gboolean
-amap_store_get_can_redo (AmapStore *self)
-{
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  return self->redo_stack->len > 0;
-}
-
-const char *
-amap_store_get_undo_label (AmapStore *self)
-{
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-  return self->undo_label;
-}
-
-const char *
-amap_store_get_redo_label (AmapStore *self)
-{
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-  return self->redo_label;
-}
-
-/*
- * Brings the asset of @step to the state @target (NULL: deleted) and
- * emits the matching signal. An undone add becomes a soft delete, so even
- * that loses nothing.
- */
-static gboolean
-apply_state (AmapStore  *self,
-             UndoStep   *step,
-             AmapAsset  *target,
-             GError    **error)
-{
-  gboolean deleted = FALSE;
-  gint64 now = now_seconds ();
-  gint64 id;
-
-  id = lookup_uuid (self, step->uuid, &deleted, error);
-  if (id < 0)
-    return FALSE;
-  if (id == 0)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                           _("This asset is no longer on the map, so the step cannot be "
-                             "undone."));
-      return FALSE;
-    }
-
-  if (!begin (self, error))
-    return FALSE;
-
-  if (target == NULL)
-    {
-      if (!set_deleted (self, id, TRUE, now, error))
-        goto failed;
-    }
-  else
-    {
-      g_autoptr(AmapAsset) copy = amap_asset_copy (target);
-
-      if (!write_asset (self, copy, id, now, FALSE, error))
-        goto failed;
-    }
-
-  if (!touch_map (self, now, error) || !commit (self, error))
-    goto failed;
-
-  if (target == NULL)
-    g_signal_emit (self, signals[ASSET_REMOVED], 0, step->uuid);
-  else
-    emit_asset (self, deleted ? ASSET_ADDED : ASSET_UPDATED, id);
-
-  return TRUE;
-
-failed:
-  rollback (self);
-  return FALSE;
-}
-
-static gboolean
-move_step (AmapStore  *self,
-           GPtrArray  *from,
-           GPtrArray  *to,
-           gboolean    undo,
-           GError    **error)
-{
-  UndoStep *step;
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  if (from->len == 0)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                           undo ? _("There is nothing to undo.") : _("There is nothing to redo."));
-      return FALSE;
-    }
-
-  step = g_ptr_array_index (from, from->len - 1);
-  if (!apply_state (self, step, undo ? step->before : step->after, error))
-    return FALSE;
-
-  g_ptr_array_add (to, g_ptr_array_steal_index (from, from->len - 1));
-  update_undo_state (self);
-
-  return TRUE;
-}
-
-gboolean
-amap_store_undo (AmapStore  *self,
-                 GError    **error)
-{
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  return move_step (self, self->undo_stack, self->redo_stack, TRUE, error);
-}
-
-gboolean
-amap_store_redo (AmapStore  *self,
-                 GError    **error)
-{
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  return move_step (self, self->redo_stack, self->undo_stack, FALSE, error);
-}
-
-/* Batches */
-
-/**
- * amap_store_batch_begin:
- *
- * Starts one write transaction for many puts. Only one batch at a time per
- * store; while it runs, single edits on this store are refused.
- *
- * Returns: (transfer full) (nullable): the batch; end it with
- *   amap_store_batch_commit() or amap_store_batch_abort()
- */
-AmapStoreBatch *
-amap_store_batch_begin (AmapStore  *self,
-                        GError    **error)
-{
-  AmapStoreBatch *batch;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  if (!check_writable (self, error))
-    return NULL;
-
-  /* A big import must not spill dirty pages into the log mid-way. */
-  if (!exec_sql (self, "PRAGMA cache_size = -131072;", error))
-    return NULL;
-
-  if (!begin (self, error))
-    return NULL;
-
-  batch = g_new0 (AmapStoreBatch, 1);
-  batch->store = g_object_ref (self);
-  batch->points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
-  self->batch = batch;
-
-  return batch;
-}
-
-/**
- * amap_store_batch_put:
- * @updated: (out) (optional): TRUE when an asset was updated rather than
- *   added
- *
- * Validates and writes @asset. On a validation error nothing is written
- * and the batch goes on. The asset gets its uuid and dates: an updated
- * asset keeps its stored uuid and "created"; "created" and "modified" the
- * asset already carries (an exported map coming back) are kept.
- */
-gboolean
-amap_store_batch_put (AmapStoreBatch  *batch,
-                      AmapAsset       *asset,
-                      gboolean        *updated,
-                      GError         **error)
-{
-  AmapStore *self;
-  sqlite3_stmt *stmt;
-  gboolean deleted = FALSE;
-  gint64 id = 0;
-  gint64 now;
-
-  g_return_val_if_fail (batch != NULL, FALSE);
-  g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
-
-  self = batch->store;
-  g_return_val_if_fail (self->batch == batch, FALSE);
-
-  if (updated != NULL)
-    *updated = FALSE;
-
-  if (!validate (self, asset, error))
-    return FALSE;
-
-  if (amap_asset_get_uuid (asset) != NULL)
-    {
-      id = lookup_uuid (self, amap_asset_get_uuid (asset), &deleted, error);
-      if (id < 0)
-        return FALSE;
-    }
-
-  if (id == 0 && amap_asset_get_source_id (asset) != NULL)
-    {
-      int rc;
-
-      if (!(stmt = get_stmt (self, STMT_ID_BY_SOURCE_ID, error)))
-        return FALSE;
-
-      bind_text (stmt, 1, amap_asset_get_source_id (asset));
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        id = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return set_sqlite_error (self, rc, error);
-    }
-
-  now = now_seconds ();
-
-  if (id == 0)
-    {
-      if (!(id = write_asset (self, asset, 0, now, TRUE, error)))
-        return FALSE;
-    }
-  else
-    {
-      /* It is that asset: it keeps its uuid and creation date. */
-      if (!read_identity (self, id, asset, error) ||
-          !write_asset (self, asset, id, now, TRUE, error))
-        return FALSE;
-      if (updated != NULL)
-        *updated = !deleted;
-    }
-
-  batch->n_puts++;
-  return TRUE;
-}
-
-/* The R*Tree entries of the rows the batch wrote, in row order. */
-static gboolean
-insert_batch_points (AmapStoreBatch  *batch,
-                     GError         **error)
-{
-  AmapStore *self = batch->store;
-  guint n = 0;
-
-  /* Keep the last write of each asset, and only those with a location. */
-  g_array_sort (batch->points, compare_batch_point_ids);
-  for (guint i = 0; i < batch->points->len; i++)
-    {
-      BatchPoint *point = &g_array_index (batch->points, BatchPoint, i);
-
-      if (i + 1 < batch->points->len &&
-          g_array_index (batch->points, BatchPoint, i + 1).id == point->id)
-        continue;
-      if (isnan (point->latitude) || isnan (point->longitude))
-        continue;
-      g_array_index (batch->points, BatchPoint, n++) = *point;
-    }
-  g_array_set_size (batch->points, n);
-
-  for (guint i = 0; i < batch->points->len; i++)
-    {
-      BatchPoint *point = &g_array_index (batch->points, BatchPoint, i);
-      sqlite3_stmt *stmt = get_stmt (self, STMT_RTREE_INSERT, error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, point->id);
-      sqlite3_bind_double (stmt, 2, point->latitude);
-      sqlite3_bind_double (stmt, 3, point->longitude);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  g_array_set_size (batch->points, 0);
-  return TRUE;
-}
-
-static void
-batch_free (AmapStoreBatch *batch)
-{
-  if (batch->store->batch == batch)
-    batch->store->batch = NULL;
-  exec_sql (batch->store, "PRAGMA cache_size = -2000", NULL);
-  g_array_unref (batch->points);
-  g_object_unref (batch->store);
-  g_free (batch);
-}
-
-/**
- * amap_store_batch_commit:
- *
- * Commits and frees the batch (also on error, after rolling back), then
- * emits "reset" once.
- */
-gboolean
-amap_store_batch_commit (AmapStoreBatch  *batch,
-                         GError         **error)
-{
-  g_autoptr(AmapStore) self = NULL;
-  guint n_puts;
-
-  g_return_val_if_fail (batch != NULL, FALSE);
-
-  self = g_object_ref (batch->store);
-  n_puts = batch->n_puts;
-
-  if (!insert_batch_points (batch, error) ||
-      (n_puts > 0 && !touch_map (self, now_seconds (), error)) ||
-      !commit (self, error))
-    {
-      rollback (self);
-      batch_free (batch);
-      return FALSE;
-    }
-
-  batch_free (batch);
-
-  if (n_puts > 0)
-    {
-      /* Undo steps may refer to what the import just overwrote. */
-      g_ptr_array_set_size (self->undo_stack, 0);
-      g_ptr_array_set_size (self->redo_stack, 0);
-      update_undo_state (self);
-      g_signal_emit (self, signals[RESET], 0);
-    }
-
-  return TRUE;
-}
-
-void
-amap_store_batch_abort (AmapStoreBatch *batch)
-{
-  g_return_if_fail (batch != NULL);
-
-  rollback (batch->store);
-  batch_free (batch);
-}
-
-/* Tours */
-
-static gboolean
-check_tour_name (const char  *name,
-                 GError     **error)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (name ? name : ""));
-
-  if (*trimmed == '\0')
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                           _("The tour has no name. Type a name, then try again."));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-check_tour_changed (AmapStore  *self,
-                    GError    **error)
-{
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                           _("This tour is no longer on the map."));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * amap_store_add_tour:
- * @start_time: (nullable): when the tour starts, as the tour planner
- *   writes it
- *
- * Returns: the new tour's id, 0 on error
- */
-gint64
-amap_store_add_tour (AmapStore   *self,
-                     const char  *name,
-                     const char  *start_time,
-                     GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), 0);
-
-  if (!check_tour_name (name, error) || !check_writable (self, error))
-    return 0;
-
-  if (!(stmt = prepare (self, "INSERT INTO tours (name, start_time, created) "
-                              "VALUES (?1, ?2, ?3)", error)))
-    return 0;
-
-  bind_text (stmt, 1, name);
-  bind_text (stmt, 2, start_time && *start_time ? start_time : NULL);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  if (!step_done (self, stmt, error))
-    return 0;
-
-  return sqlite3_last_insert_rowid (self->db);
-}
-
-gboolean
-amap_store_rename_tour (AmapStore   *self,
-                        gint64       tour_id,
-                        const char  *name,
-                        GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-
-  if (!check_tour_name (name, error) || !check_writable (self, error))
-    return FALSE;
-
-  if (!(stmt = prepare (self, "UPDATE tours SET name = ?2 WHERE id = ?1", error)))
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, tour_id);
-  bind_text (stmt, 2, name);
-
-  return step_done (self, stmt, error) && check_tour_changed (self, error);
-}
-
-gboolean
-amap_store_delete_tour (AmapStore   *self,
-                        gint64       tour_id,
-                        GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  if (!(stmt = prepare (self, "DELETE FROM tours WHERE id = ?1", error)))
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, tour_id);
-
-  return step_done (self, stmt, error) && check_tour_changed (self, error);
-}
-
-gboolean
-amap_store_set_tour_stops (AmapStore          *self,
-                           gint64              tour_id,
-                           const char * const *uuids,
-                           const int          *dwell_minutes,
-                           const char * const *notes,
-                           guint               n_stops,
-                           GError            **error)
-{
-  g_autoptr(sqlite3_stmt) exists = NULL;
-  g_autoptr(sqlite3_stmt) clear = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
-  g_return_val_if_fail (n_stops == 0 || uuids != NULL, FALSE);
-  g_return_val_if_fail (n_stops == 0 || dwell_minutes != NULL, FALSE);
-
-  if (!check_writable (self, error))
-    return FALSE;
-
-  for (guint i = 0; i < n_stops; i++)
-    {
-      if (dwell_minutes[i] < 0)
-        {
-          g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                       _("Stop %u of the tour has a negative time (%d minutes). "
-                         "Enter how many minutes to stay, or 0."),
-                       i + 1, dwell_minutes[i]);
-          return FALSE;
-        }
-    }
-
-  if (!(exists = prepare (self, "SELECT 1 FROM tours WHERE id = ?1", error)) ||
-      !(clear = prepare (self, "DELETE FROM tour_stops WHERE tour_id = ?1", error)) ||
-      !(insert = prepare (self, "INSERT INTO tour_stops (tour_id, position, asset_id, "
-                                "dwell_minutes, note) VALUES (?1, ?2, ?3, ?4, ?5)", error)))
-    return FALSE;
-
-  sqlite3_bind_int64 (exists, 1, tour_id);
-  if (sqlite3_step (exists) != SQLITE_ROW)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                           _("This tour is no longer on the map."));
-      return FALSE;
-    }
-  sqlite3_reset (exists);
-
-  if (!begin (self, error))
-    return FALSE;
-
-  sqlite3_bind_int64 (clear, 1, tour_id);
-  if (!step_done (self, clear, error))
-    goto failed;
-
-  for (guint i = 0; i < n_stops; i++)
-    {
-      gint64 asset_id = lookup_live (self, uuids[i], error);
-
-      if (asset_id == 0)
-        goto failed;
-
-      sqlite3_reset (insert);
-      sqlite3_bind_int64 (insert, 1, tour_id);
-      sqlite3_bind_int (insert, 2, (int) i);
-      sqlite3_bind_int64 (insert, 3, asset_id);
-      sqlite3_bind_int (insert, 4, dwell_minutes[i]);
-      bind_text (insert, 5, notes != NULL && notes[i] != NULL && *notes[i] ? notes[i] : NULL);
-      if (!step_done (self, insert, error))
-        goto failed;
-    }
-
-  if (!commit (self, error))
-    goto failed;
-
-  return TRUE;
-
-failed:
-  rollback (self);
-  return FALSE;
-}
-
-/**
- * amap_store_get_tour_stops:
- *
- * Returns: (transfer full) (element-type utf8): the uuids of the tour's
- *   stops in order; stops at deleted assets are left out
- */
-GPtrArray *
-amap_store_get_tour_stops (AmapStore   *self,
-                           gint64       tour_id,
-                           GError     **error)
-{
-  g_autoptr(sqlite3_stmt) exists = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
-
-  if (!(exists = prepare (self, "SELECT 1 FROM tours WHERE id = ?1", error)))
-    return NULL;
-
-  sqlite3_bind_int64 (exists, 1, tour_id);
-  if (sqlite3_step (exists) != SQLITE_ROW)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
-                           _("This tour is no longer on the map."));
-      return NULL;
-    }
-
-  if (!(stmt = prepare (self,
-                        "SELECT a.uuid FROM tour_stops s JOIN assets a ON a.id = s.asset_id "
-                        "WHERE s.tour_id = ?1 AND a.deleted = 0 ORDER BY s.position",
-                        error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, tour_id);
-
-  return collect_strings (self, stmt, error);
-}

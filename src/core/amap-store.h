@@ -9,10 +9,12 @@
 
 #include "amap-asset.h"
 #include "amap-category.h"
+#include "amap-route.h"
+#include "amap-tour.h"
 
 G_BEGIN_DECLS
 
-#define AMAP_STORE_SCHEMA_VERSION 1
+#define AMAP_STORE_SCHEMA_VERSION 2
 /* The file extension of a map. */
 #define AMAP_STORE_SUFFIX ".assetmap"
 
@@ -35,6 +37,8 @@ G_DECLARE_FINAL_TYPE (AmapStore, amap_store, AMAP, STORE, GObject)
  *   "categories-changed" ()
  *   "home-changed"   ()                    the school's location was set
  *                                          or cleared
+ *   "tour-changed"   (gint64 id)           a tour was added, changed or
+ *                                          deleted (also by undo/redo)
  * Properties: "path", "read-only", "title", "can-undo", "can-redo",
  *   "undo-label", "redo-label" (translated, e.g. "Undo Delete “Café Luna”").
  */
@@ -49,6 +53,33 @@ char          *amap_store_get_default_path   (void);
  * Before a migration the file is copied to "PATH.backup-vN". */
 AmapStore     *amap_store_open               (const char  *path,
                                               GError     **error);
+/* Opens the map at @path, which must exist: the commands that only read a
+ * map (--list, --export, a backup) never create one. A missing or empty
+ * file fails with AMAP_ERROR_NOT_FOUND ("There is no map at …"). With
+ * @read_only, the file is opened read-only for real: nothing is written,
+ * no -wal or -shm is left behind, and whoever else has the map open can
+ * go on writing it. */
+AmapStore     *amap_store_open_existing      (const char  *path,
+                                              gboolean     read_only,
+                                              GError     **error);
+/* TRUE when a store of this process has the file @path open. Code that
+ * opens a file the user named (an import, an export's target) checks this
+ * first: opening and closing a map file outside SQLite would drop the
+ * store's locks on it. */
+gboolean       amap_store_is_open_file       (const char  *path);
+/* Saves a consistent copy of the map @map_path (open in a window or not)
+ * as @dest_path, through SQLite's online backup API, checked, with no
+ * -wal needed. Opens its own connection: call it from any thread. */
+gboolean       amap_store_backup_file        (const char    *map_path,
+                                              const char    *dest_path,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+/* Saves every row SQLite can still read from the damaged map
+ * @damaged_path (only read) into a new map at @new_path, which must not
+ * exist yet. */
+gboolean       amap_store_salvage            (const char    *damaged_path,
+                                              const char    *new_path,
+                                              GError       **error);
 const char    *amap_store_get_path           (AmapStore   *self);
 gboolean       amap_store_get_read_only      (AmapStore   *self);
 /* Checks whether another connection committed since we last looked
@@ -153,7 +184,8 @@ GPtrArray     *amap_store_query_box          (AmapStore   *self,
 GStrv          amap_store_list_tags          (AmapStore   *self,
                                               GError     **error);
 
-/* Undo / redo of add, edit, move and delete; lasts the session. */
+/* Undo / redo of add, edit, move and delete of assets and tours; lasts
+ * the session. */
 gboolean       amap_store_get_can_undo       (AmapStore   *self);
 gboolean       amap_store_get_can_redo       (AmapStore   *self);
 const char    *amap_store_get_undo_label     (AmapStore   *self);
@@ -163,15 +195,46 @@ gboolean       amap_store_undo               (AmapStore   *self,
 gboolean       amap_store_redo               (AmapStore   *self,
                                               GError     **error);
 
+/* Deletes every asset of @uuids in one transaction and one undo step
+ * ("Undo Delete 5 Assets"). Uuids of assets that are not on the map (any
+ * more) are skipped; when none is, fails with AMAP_ERROR_NOT_FOUND. */
+gboolean       amap_store_delete_assets      (AmapStore           *self,
+                                              const char * const  *uuids,
+                                              guint                n_uuids,
+                                              GError             **error);
+
 /*
- * Batches, for imports: one transaction, no undo steps, no per-asset
- * signals; commit emits "reset" once. put() inserts the asset, or updates
- * the live asset with the same uuid, else the same source-id.
+ * Undo steps across stores: a worker thread imports through its own store
+ * (see amap_import_file_async()); the step it recorded holds only plain
+ * data (uuids, copies of values), so the window's store can take it over
+ * and undo it.
+ */
+typedef struct _AmapStoreStep AmapStoreStep;
+
+/* Removes the newest step from @self's undo history (NULL: none). */
+AmapStoreStep *amap_store_take_last_step     (AmapStore     *self);
+/* Like amap_store_refresh() after another store's commit on the same
+ * file, but that commit is @step (taken from that store; @self takes it
+ * over): it becomes the newest step of @self's history, and the history
+ * before it is kept. */
+void           amap_store_refresh_with_step  (AmapStore     *self,
+                                              AmapStoreStep *step);
+void           amap_store_step_free          (AmapStoreStep *step);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapStoreStep, amap_store_step_free)
+
+/*
+ * Batches, for imports: one transaction and one undo step ("Undo Import of
+ * “tbilisi.kml” (238 Assets)"), no per-asset signals; commit emits "reset"
+ * once. put() inserts the asset, or updates the live asset with the same
+ * uuid, else the same source-id.
  */
 typedef struct _AmapStoreBatch AmapStoreBatch;
 
 AmapStoreBatch *amap_store_batch_begin       (AmapStore      *self,
                                               GError        **error);
+/* The name of what is imported (a file's name), for the undo label. */
+void           amap_store_batch_set_name     (AmapStoreBatch *batch,
+                                              const char     *name);
 gboolean       amap_store_batch_put          (AmapStoreBatch *batch,
                                               AmapAsset      *asset,
                                               gboolean       *updated,
@@ -181,30 +244,76 @@ gboolean       amap_store_batch_commit       (AmapStoreBatch *batch,
 /* Rolls back and frees. */
 void           amap_store_batch_abort        (AmapStoreBatch *batch);
 
-/* Tours (ordered stops). A small API for now; the tour planner builds on it. */
-gint64         amap_store_add_tour           (AmapStore   *self,
-                                              const char  *name,
-                                              const char  *start_time,
+/*
+ * Tours. The store hands out fresh copies (AmapTour, with its stops) and
+ * takes them back whole. Add, update, delete and duplicate validate first
+ * (amap_tour_validate(), then: each stop at a live asset, and the start
+ * and end at live assets when they are assets) and change nothing on
+ * error; each is one undo step in the same history as asset edits, and
+ * emits "tour-changed" (so do its undo and redo). A stop keeps its row
+ * when its asset is deleted, but the tours handed out leave that stop
+ * out; restoring the asset brings the stop back where it was. Deleting
+ * an asset emits "asset-removed", not "tour-changed": a tour panel
+ * listens to both.
+ */
+/* Every tour, ordered by name (a new array of new refs). */
+GPtrArray     *amap_store_list_tours         (AmapStore   *self,
                                               GError     **error);
-gboolean       amap_store_rename_tour        (AmapStore   *self,
-                                              gint64       tour_id,
+/* A fresh copy, or NULL with AMAP_ERROR_NOT_FOUND. */
+AmapTour      *amap_store_get_tour           (AmapStore   *self,
+                                              gint64       id,
+                                              GError     **error);
+/* By name, ignoring case and surrounding spaces (for the command line);
+ * NULL with AMAP_ERROR_NOT_FOUND. */
+AmapTour      *amap_store_find_tour          (AmapStore   *self,
                                               const char  *name,
+                                              GError     **error);
+/* Stores a copy as a new tour; sets @tour's id, "created" and "modified".
+ * Undo label "Undo Add Tour “NAME”". */
+gboolean       amap_store_add_tour           (AmapStore   *self,
+                                              AmapTour    *tour,
+                                              GError     **error);
+/* Stores the whole tour (by its id, stops included). @action is the
+ * translated name of the change for the undo label (_("Reorder Stops")
+ * makes "Undo Reorder Stops"); NULL makes "Undo Edit Tour “NAME”". A
+ * tour equal to the stored one records no step. Sets "modified". */
+gboolean       amap_store_update_tour        (AmapStore   *self,
+                                              AmapTour    *tour,
+                                              const char  *action,
                                               GError     **error);
 gboolean       amap_store_delete_tour        (AmapStore   *self,
-                                              gint64       tour_id,
+                                              gint64       id,
                                               GError     **error);
-/* Replaces the stops: @uuids in order, @dwell_minutes and @notes parallel
- * to it (@notes may be NULL). */
-gboolean       amap_store_set_tour_stops     (AmapStore   *self,
-                                              gint64       tour_id,
-                                              const char * const *uuids,
-                                              const int   *dwell_minutes,
-                                              const char * const *notes,
-                                              guint        n_stops,
+/* A new tour "NAME (Copy)" with the same stops; returns it (new ref). */
+AmapTour      *amap_store_duplicate_tour     (AmapStore   *self,
+                                              gint64       id,
                                               GError     **error);
-/* The stops' uuids in order (a new array of char *). */
-GPtrArray     *amap_store_get_tour_stops     (AmapStore   *self,
-                                              gint64       tour_id,
+/* In an import: adds @tour (as amap_store_add_tour() checks it) in the
+ * batch's transaction; its stops may be at assets put in the same batch.
+ * No undo step or signal of its own; the commit emits "reset". */
+gboolean       amap_store_batch_add_tour     (AmapStoreBatch *batch,
+                                              AmapTour       *tour,
+                                              GError        **error);
+
+/* Road legs from a routing server, kept in the map so that tours follow
+ * the roads offline. Keyed by their ends, rounded to 1e-6°. Not undo
+ * steps. */
+/* A new ref of the stored road leg between the two points, or NULL. */
+AmapRouteLeg  *amap_store_lookup_route_leg   (AmapStore   *self,
+                                              double       from_latitude,
+                                              double       from_longitude,
+                                              double       to_latitude,
+                                              double       to_longitude);
+/* Stores @legs (AmapRouteLeg of kind AMAP_ROUTE_LEG_ROAD), replacing
+ * those between the same points; @server_url (nullable) is the base URL
+ * of the server they came from, kept beside them. */
+gboolean       amap_store_put_route_legs_full (AmapStore  *self,
+                                               GPtrArray  *legs,
+                                               const char *server_url,
+                                               GError    **error);
+/* The same without the server's URL. */
+gboolean       amap_store_put_route_legs     (AmapStore   *self,
+                                              GPtrArray   *legs,
                                               GError     **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "amap-application.h"
 #include "amap-cli.h"
+#include "amap-cli-tours.h"
 #include "amap-error.h"
 #include "amap-file-chooser.h"
 #include "amap-preferences-window.h"
@@ -29,6 +30,8 @@ struct _AmapApplication
   GSettings      *settings;
   /* The map named by --database, opened before the first window. */
   AmapStore      *initial_store;
+  /* During local_command_line: the arguments the options left. */
+  char         ***arguments;
 };
 
 G_DEFINE_FINAL_TYPE (AmapApplication, amap_application, ADW_TYPE_APPLICATION)
@@ -552,15 +555,40 @@ run_headless (AmapApplication *self,
   g_autoptr(GError) error = NULL;
   const char *import_path = NULL;
   const char *export_path = NULL;
+  const char *backup_path = NULL;
+  const char *salvage_path = NULL;
   gboolean list = FALSE;
 
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
+  g_variant_dict_lookup (options, "backup", "^&ay", &backup_path);
+  g_variant_dict_lookup (options, "salvage", "^&ay", &salvage_path);
   g_variant_dict_lookup (options, "list", "b", &list);
 
   path = database != NULL ? g_strdup (database) : amap_store_get_default_path ();
-  store = amap_store_open (path, &error);
-  if (store == NULL)
+
+  /* A damaged map does not open: salvage reads it on its own. */
+  if (salvage_path != NULL)
+    {
+      if (!amap_cli_salvage (path, salvage_path, stdout, &error))
+        {
+          g_autofree char *display = g_filename_display_name (path);
+
+          /* Translators: the first %s is a file name, the second says why. */
+          g_printerr (_("asset-map: Could not save what can be read from “%s”: %s\n"),
+                      display, error->message);
+          return 1;
+        }
+      return 0;
+    }
+
+  /* Only an import works in the map and may create it; the commands that
+   * read it say when there is none. */
+  if (import_path != NULL)
+    store = amap_store_open (path, &error);
+  else if (export_path != NULL || list || amap_cli_tours_requested (options))
+    store = amap_store_open_existing (path, FALSE, &error);
+  if (store == NULL && error != NULL)
     {
       print_error (path, error);
       return 1;
@@ -592,11 +620,24 @@ run_headless (AmapApplication *self,
         }
     }
 
+  if (backup_path != NULL && !amap_cli_backup (path, backup_path, &error))
+    {
+      g_autofree char *display = g_filename_display_name (backup_path);
+
+      /* Translators: the first %s is a file name, the second says why. */
+      g_printerr (_("asset-map: Could not back up to “%s”: %s\n"), display, error->message);
+      return 1;
+    }
+
   if (list && !amap_cli_list (store, stdout, &error))
     {
       g_printerr (_("asset-map: Could not list the assets: %s\n"), error->message);
       return 1;
     }
+
+  if (amap_cli_tours_requested (options))
+    return amap_cli_tours_run (store, options, self->arguments != NULL && *self->arguments != NULL
+                                               ? (const char * const *) *self->arguments + 1 : NULL);
 
   return 0;
 }
@@ -618,7 +659,10 @@ amap_application_handle_local_options (GApplication *app,
 
   if (g_variant_dict_contains (options, "list") ||
       g_variant_dict_contains (options, "import") ||
-      g_variant_dict_contains (options, "export"))
+      g_variant_dict_contains (options, "export") ||
+      g_variant_dict_contains (options, "backup") ||
+      g_variant_dict_contains (options, "salvage") ||
+      amap_cli_tours_requested (options))
     return run_headless (self, options, database);
 
   if (database != NULL)
@@ -638,6 +682,24 @@ amap_application_handle_local_options (GApplication *app,
 }
 
 /* Overrides */
+
+/* The tour commands write files named after their options; those are
+ * left among the arguments, which handle_local_options cannot see. */
+static gboolean
+amap_application_local_command_line (GApplication   *app,
+                                     char         ***arguments,
+                                     int            *exit_status)
+{
+  AmapApplication *self = AMAP_APPLICATION (app);
+  gboolean handled;
+
+  self->arguments = arguments;
+  handled = G_APPLICATION_CLASS (amap_application_parent_class)->local_command_line (app, arguments,
+                                                                                    exit_status);
+  self->arguments = NULL;
+
+  return handled;
+}
 
 static void
 load_css (const char *resource)
@@ -781,6 +843,7 @@ amap_application_class_init (AmapApplicationClass *klass)
 
   object_class->dispose = amap_application_dispose;
 
+  app_class->local_command_line = amap_application_local_command_line;
   app_class->handle_local_options = amap_application_handle_local_options;
   app_class->startup = amap_application_startup;
   app_class->activate = amap_application_activate;
@@ -799,6 +862,16 @@ amap_application_init (AmapApplication *self)
       N_("Import a KML or KMZ file into the map and print the report"), N_("FILE") },
     { "export", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Export the whole map to a KML or KMZ file"), N_("FILE") },
+    { "backup", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save a copy of the map as FILE (safe while the map is open)"), N_("FILE") },
+    { "salvage", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save what can still be read from a damaged map into the new map FILE"), N_("FILE") },
+    { "list-tours", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print every tour, one a line: name, number of stops, departure"), NULL },
+    { "itinerary", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Save the itinerary of the tour NAME as a PDF: --itinerary NAME FILE.pdf"), N_("NAME") },
+    { "export-tour", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Export the tour NAME as KML or GPX: --export-tour NAME FILE.kml|FILE.gpx"), N_("NAME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print the version and exit"), NULL },
     { NULL }

@@ -1,0 +1,1727 @@
+/* amap-store-assets.c: assets and their children (contacts, log, tags), their indexes and queries
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-store"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <sqlite3.h>
+
+#include "amap-error.h"
+#include "amap-store.h"
+#include "amap-store-private.h"
+
+/* Extra fields */
+
+/* @buffer gets "key\0value\0…" for @asset's extras, keys sorted; empty
+ * when it has none. */
+static void
+encode_extras (AmapAsset *asset,
+               GString   *buffer)
+{
+  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
+
+  g_string_truncate (buffer, 0);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const char *value = amap_asset_get_extra (asset, keys[i]);
+
+      g_string_append_len (buffer, keys[i], strlen (keys[i]) + 1);
+      g_string_append_len (buffer, value, strlen (value) + 1);
+    }
+}
+
+/* The reverse of encode_extras(). A damaged value (no final NUL) loses
+ * its last, incomplete pair rather than reading past the end. */
+static void
+decode_extras (AmapAsset  *asset,
+               const void *data,
+               int         size)
+{
+  const char *p = data;
+  const char *end = p + MAX (size, 0);
+
+  while (p < end)
+    {
+      const char *key = p;
+      const char *key_end = memchr (key, '\0', end - key);
+      const char *value, *value_end;
+
+      if (key_end == NULL)
+        break;
+      value = key_end + 1;
+      value_end = value < end ? memchr (value, '\0', end - value) : NULL;
+      if (value_end == NULL)
+        break;
+
+      if (*key != '\0')
+        amap_asset_set_extra (asset, key, value);
+      p = value_end + 1;
+    }
+}
+
+/* Reading assets */
+
+static AmapAsset *
+asset_from_row (sqlite3_stmt *stmt)
+{
+  AmapAsset *asset = amap_asset_new (_amap_store_column_text (stmt, COL_NAME));
+  AmapStage stage = AMAP_STAGE_IDENTIFIED;
+
+  amap_asset_set_uuid (asset, _amap_store_column_text (stmt, COL_UUID));
+  amap_asset_set_source_id (asset, _amap_store_column_text (stmt, COL_SOURCE_ID));
+  amap_asset_set_category (asset, _amap_store_column_text (stmt, COL_CATEGORY));
+  amap_asset_set_location (asset,
+                           _amap_store_column_double (stmt, COL_LAT),
+                           _amap_store_column_double (stmt, COL_LON));
+  amap_asset_set_shape (asset, _amap_store_column_text (stmt, COL_SHAPE));
+  amap_asset_set_address (asset, _amap_store_column_text (stmt, COL_ADDRESS));
+  amap_asset_set_description (asset, _amap_store_column_text (stmt, COL_DESCRIPTION));
+  amap_asset_set_strengths (asset, _amap_store_column_text (stmt, COL_STRENGTHS));
+  amap_asset_set_needs (asset, _amap_store_column_text (stmt, COL_NEEDS));
+  amap_asset_set_website (asset, _amap_store_column_text (stmt, COL_WEBSITE));
+  amap_asset_set_phone (asset, _amap_store_column_text (stmt, COL_PHONE));
+  amap_asset_set_email (asset, _amap_store_column_text (stmt, COL_EMAIL));
+  amap_asset_set_is_hub (asset, sqlite3_column_int (stmt, COL_IS_HUB) != 0);
+  amap_stage_from_string (_amap_store_column_text (stmt, COL_STAGE), &stage);
+  amap_asset_set_stage (asset, stage);
+  amap_asset_set_last_contacted (asset, _amap_store_column_text (stmt, COL_LAST_CONTACTED));
+  amap_asset_set_created (asset, sqlite3_column_int64 (stmt, COL_CREATED));
+  amap_asset_set_modified (asset, sqlite3_column_int64 (stmt, COL_MODIFIED));
+  decode_extras (asset, sqlite3_column_blob (stmt, COL_EXTRAS),
+                 sqlite3_column_bytes (stmt, COL_EXTRAS));
+
+  return asset;
+}
+
+/* Child rows start with the asset id in column 0. */
+static void
+add_tag_from_row (AmapAsset    *asset,
+                  sqlite3_stmt *stmt)
+{
+  amap_asset_add_tag (asset, _amap_store_column_text (stmt, 1));
+}
+
+static void
+add_contact_from_row (AmapAsset    *asset,
+                      sqlite3_stmt *stmt)
+{
+  g_autoptr(AmapContact) contact = amap_contact_new (_amap_store_column_text (stmt, 2));
+
+  amap_contact_set_id (contact, sqlite3_column_int64 (stmt, 1));
+  amap_contact_set_role (contact, _amap_store_column_text (stmt, 3));
+  amap_contact_set_phone (contact, _amap_store_column_text (stmt, 4));
+  amap_contact_set_email (contact, _amap_store_column_text (stmt, 5));
+  amap_contact_set_language (contact, _amap_store_column_text (stmt, 6));
+  amap_contact_set_notes (contact, _amap_store_column_text (stmt, 7));
+  amap_asset_add_contact (asset, contact);
+}
+
+static void
+add_interaction_from_row (AmapAsset    *asset,
+                          sqlite3_stmt *stmt)
+{
+  AmapInteractionKind kind = AMAP_INTERACTION_OTHER;
+  g_autoptr(AmapInteraction) interaction = NULL;
+
+  amap_interaction_kind_from_string (_amap_store_column_text (stmt, 3), &kind);
+  interaction = amap_interaction_new (_amap_store_column_text (stmt, 2), kind, _amap_store_column_text (stmt, 4));
+  amap_interaction_set_id (interaction, sqlite3_column_int64 (stmt, 1));
+  amap_asset_add_interaction (asset, interaction);
+}
+
+typedef void (*ChildRowFunc) (AmapAsset    *asset,
+                              sqlite3_stmt *stmt);
+
+static const struct {
+  StmtId       stmt;
+  ChildRowFunc func;
+  const char  *all_sql;
+} child_readers[] = {
+  { STMT_SELECT_TAGS, add_tag_from_row,
+    "SELECT x.asset_id, t.name FROM asset_tags x JOIN tags t ON t.id = x.tag_id" },
+  { STMT_SELECT_CONTACTS, add_contact_from_row,
+    "SELECT asset_id, id, name, role, phone, email, language, notes FROM contacts "
+    "ORDER BY asset_id, position, id" },
+  { STMT_SELECT_INTERACTIONS, add_interaction_from_row,
+    "SELECT asset_id, id, date, kind, notes FROM interactions ORDER BY asset_id, date, id" },
+};
+
+/* Reads the tags, contacts and log of the asset with row @id into @asset.
+ * @has_children, when given, holds per child table the ids that have rows
+ * there, so that assets without any skip the query. */
+static gboolean
+read_children (AmapStore   *self,
+               AmapAsset   *asset,
+               gint64       id,
+               GHashTable  *has_children[],
+               GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+    {
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (has_children != NULL && !g_hash_table_contains (has_children[i], &id))
+        continue;
+
+      if (!(stmt = _amap_store_get_stmt (self, child_readers[i].stmt, error)))
+        return FALSE;
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        child_readers[i].func (asset, stmt);
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        {
+          _amap_store_set_sqlite_error (self, rc, error);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Reads the asset with row id @id, children included, deleted or not. */
+AmapAsset *
+_amap_store_read_asset (AmapStore  *self,
+                        gint64      id,
+                        gboolean   *deleted,
+                        GError    **error)
+{
+  g_autoptr(AmapAsset) asset = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                             _("This asset is no longer on the map."));
+      else
+        _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+      return NULL;
+    }
+
+  asset = asset_from_row (stmt);
+  if (deleted != NULL)
+    *deleted = sqlite3_column_int (stmt, COL_DELETED) != 0;
+  sqlite3_reset (stmt);
+
+  if (!read_children (self, asset, id, NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&asset);
+}
+
+/* Finds the row id of the asset with @uuid; 0 when there is none. */
+gint64
+_amap_store_lookup_uuid (AmapStore   *self,
+                         const char  *uuid,
+                         gboolean    *deleted,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  if (uuid == NULL)
+    return 0;
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_ID_BY_UUID, error)))
+    return -1;
+
+  _amap_store_bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      if (deleted != NULL)
+        *deleted = sqlite3_column_int (stmt, 1) != 0;
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, rc, error);
+      return -1;
+    }
+
+  return id;
+}
+
+/* The row id of the live asset @uuid, or 0 with AMAP_ERROR_NOT_FOUND. */
+gint64
+_amap_store_lookup_live (AmapStore   *self,
+                         const char  *uuid,
+                         GError     **error)
+{
+  gboolean deleted = FALSE;
+  gint64 id = _amap_store_lookup_uuid (self, uuid, &deleted, error);
+
+  if (id < 0)
+    return 0;
+
+  if (id == 0 || deleted)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                           _("This asset is no longer on the map. It may have been "
+                             "deleted in another window."));
+      return 0;
+    }
+
+  return id;
+}
+
+/* Writing assets */
+
+static gboolean
+check_category (AmapStore  *self,
+                AmapAsset  *asset,
+                GError    **error)
+{
+  const char *key = amap_asset_get_category (asset);
+  AmapCategory *category;
+
+  if (key == NULL)
+    {
+      amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
+      return TRUE;
+    }
+
+  category = amap_store_lookup_category (self, key);
+  if (category == NULL)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY,
+                   _("“%s” has the category “%s”, which this map does not have. "
+                     "Choose one of the map’s categories."),
+                   amap_asset_get_name (asset), key);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+_amap_store_validate (AmapStore  *self,
+                      AmapAsset  *asset,
+                      GError    **error)
+{
+  return amap_asset_validate (asset, error) && check_category (self, asset, error);
+}
+
+/* last-contacted follows the newest interaction, when there is one. */
+static void
+update_last_contacted (AmapAsset *asset)
+{
+  GPtrArray *interactions = amap_asset_get_interactions (asset);
+  const char *newest = NULL;
+
+  for (guint i = 0; i < interactions->len; i++)
+    {
+      const char *date = amap_interaction_get_date (g_ptr_array_index (interactions, i));
+
+      if (g_strcmp0 (date, newest) > 0)
+        newest = date;
+    }
+
+  if (newest != NULL)
+    amap_asset_set_last_contacted (asset, newest);
+}
+
+static gboolean
+write_children (AmapStore  *self,
+                AmapAsset  *asset,
+                gint64      id,
+                gboolean    replace,
+                GError    **error)
+{
+  static const StmtId clear[] = {
+    STMT_DELETE_TAGS, STMT_DELETE_CONTACTS, STMT_DELETE_INTERACTIONS,
+  };
+  const char * const *tags = amap_asset_get_tags (asset);
+  GPtrArray *contacts = amap_asset_get_contacts (asset);
+  GPtrArray *interactions = amap_asset_get_interactions (asset);
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; replace && i < G_N_ELEMENTS (clear); i++)
+    {
+      if (!(stmt = _amap_store_get_stmt (self, clear[i], error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      if (!(stmt = _amap_store_get_stmt (self, STMT_INSERT_TAG, error)))
+        return FALSE;
+      _amap_store_bind_text (stmt, 1, tags[i]);
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+
+      if (!(stmt = _amap_store_get_stmt (self, STMT_INSERT_ASSET_TAG, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      _amap_store_bind_text (stmt, 2, tags[i]);
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      AmapContact *contact = g_ptr_array_index (contacts, i);
+      gint64 contact_id = amap_contact_get_id (contact);
+      int rc;
+
+      if (!(stmt = _amap_store_get_stmt (self, STMT_INSERT_CONTACT, error)))
+        return FALSE;
+
+      /* Keep the contact's id across edits, unless another asset owns it
+       * (a contact copied from elsewhere): then it gets a new one. */
+      if (contact_id > 0)
+        sqlite3_bind_int64 (stmt, 1, contact_id);
+      sqlite3_bind_int64 (stmt, 2, id);
+      sqlite3_bind_int (stmt, 3, (int) i);
+      _amap_store_bind_text (stmt, 4, amap_contact_get_name (contact));
+      _amap_store_bind_text (stmt, 5, amap_contact_get_role (contact));
+      _amap_store_bind_text (stmt, 6, amap_contact_get_phone (contact));
+      _amap_store_bind_text (stmt, 7, amap_contact_get_email (contact));
+      _amap_store_bind_text (stmt, 8, amap_contact_get_language (contact));
+      _amap_store_bind_text (stmt, 9, amap_contact_get_notes (contact));
+
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_CONSTRAINT && contact_id > 0)
+        {
+          sqlite3_reset (stmt);
+          sqlite3_bind_null (stmt, 1);
+          rc = sqlite3_step (stmt);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+
+      amap_contact_set_id (contact, sqlite3_last_insert_rowid (self->db));
+    }
+
+  for (guint i = 0; i < interactions->len; i++)
+    {
+      AmapInteraction *interaction = g_ptr_array_index (interactions, i);
+      gint64 interaction_id = amap_interaction_get_id (interaction);
+      int rc;
+
+      if (!(stmt = _amap_store_get_stmt (self, STMT_INSERT_INTERACTION, error)))
+        return FALSE;
+
+      if (interaction_id > 0)
+        sqlite3_bind_int64 (stmt, 1, interaction_id);
+      sqlite3_bind_int64 (stmt, 2, id);
+      _amap_store_bind_text (stmt, 3, amap_interaction_get_date (interaction));
+      _amap_store_bind_text (stmt, 4, amap_interaction_kind_to_string (amap_interaction_get_kind (interaction)));
+      _amap_store_bind_text (stmt, 5, amap_interaction_get_notes (interaction));
+
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_CONSTRAINT && interaction_id > 0)
+        {
+          sqlite3_reset (stmt);
+          sqlite3_bind_null (stmt, 1);
+          rc = sqlite3_step (stmt);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+
+      amap_interaction_set_id (interaction, sqlite3_last_insert_rowid (self->db));
+    }
+
+  return TRUE;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Joins @words (skipping NULLs, and repeats when @unique) with spaces
+ * into @buffer; NULL when there is no word, as group_concat() would give. */
+static const char *
+join_words (GString            *buffer,
+            const char * const *words,
+            guint               n_words,
+            gboolean            unique)
+{
+  const char *last = NULL;
+
+  g_string_truncate (buffer, 0);
+  for (guint i = 0; i < n_words; i++)
+    {
+      if (words[i] == NULL || (unique && last != NULL && strcmp (words[i], last) == 0))
+        continue;
+      if (buffer->len > 0)
+        g_string_append_c (buffer, ' ');
+      g_string_append (buffer, words[i]);
+      last = words[i];
+    }
+
+  return buffer->len > 0 ? buffer->str : NULL;
+}
+
+/*
+ * Adds (STMT_FTS_INSERT) or removes (STMT_FTS_DELETE) the FTS row @id of
+ * @asset. A removal must pass exactly the values that were added, so they
+ * depend only on what is stored: tags sorted without repeats (they are
+ * read back in another order), contact names in their order.
+ */
+static gboolean
+write_fts (AmapStore  *self,
+           StmtId      which,
+           gint64      id,
+           AmapAsset  *asset,
+           GError    **error)
+{
+  WriteBuffers *buffers = &self->buffers;
+  const char * const *tags = amap_asset_get_tags (asset);
+  guint n_tags = tags != NULL ? g_strv_length ((char **) tags) : 0;
+  GPtrArray *contacts = amap_asset_get_contacts (asset);
+  const char *words[64];
+  g_autofree const char **many_words = NULL;
+  const char **list = words;
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _amap_store_get_stmt (self, which, error)))
+    return FALSE;
+
+  if (MAX (n_tags, contacts->len) > G_N_ELEMENTS (words))
+    list = many_words = g_new (const char *, MAX (n_tags, contacts->len));
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  _amap_store_bind_text (stmt, 2, amap_asset_get_name (asset));
+  _amap_store_bind_text (stmt, 3, amap_asset_get_description (asset));
+  _amap_store_bind_text (stmt, 4, amap_asset_get_strengths (asset));
+  _amap_store_bind_text (stmt, 5, amap_asset_get_needs (asset));
+  _amap_store_bind_text (stmt, 6, amap_asset_get_address (asset));
+
+  for (guint i = 0; i < n_tags; i++)
+    list[i] = tags[i];
+  qsort (list, n_tags, sizeof (const char *), compare_strings);
+  _amap_store_bind_text (stmt, 7, join_words (buffers->tags, list, n_tags, TRUE));
+
+  for (guint i = 0; i < contacts->len; i++)
+    list[i] = amap_contact_get_name (g_ptr_array_index (contacts, i));
+  _amap_store_bind_text (stmt, 8, join_words (buffers->contacts, list, contacts->len, FALSE));
+
+  return _amap_store_step_done (self, stmt, error);
+}
+
+/* Removes the FTS row of the stored asset @id, before it is overwritten. */
+static gboolean
+remove_fts (AmapStore  *self,
+            gint64      id,
+            GError    **error)
+{
+  g_autoptr(AmapAsset) stored = _amap_store_read_asset (self, id, NULL, error);
+
+  return stored != NULL && write_fts (self, STMT_FTS_DELETE, id, stored, error);
+}
+
+/* Fills the FTS table and the R*Tree afresh from the assets (a salvaged
+ * map). Runs inside a transaction. */
+gboolean
+_amap_store_rebuild_indexes (AmapStore  *self,
+                             GError    **error)
+{
+  g_autoptr(sqlite3_stmt) ids = NULL;
+  int rc;
+
+  if (!_amap_store_exec_sql (self,
+                             "INSERT INTO asset_fts (asset_fts) VALUES ('delete-all');"
+                             "DELETE FROM asset_rtree;",
+                             error))
+    return FALSE;
+
+  if (!(ids = _amap_store_prepare (self, "SELECT id, deleted FROM assets ORDER BY id", error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (ids)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (ids, 0);
+      gboolean deleted = sqlite3_column_int (ids, 1) != 0;
+      g_autoptr(AmapAsset) asset = _amap_store_read_asset (self, id, NULL, error);
+      sqlite3_stmt *stmt;
+
+      /* Deleted assets keep their FTS row, as write_asset() leaves it. */
+      if (asset == NULL || !write_fts (self, STMT_FTS_INSERT, id, asset, error))
+        return FALSE;
+
+      if (deleted || !amap_asset_get_has_location (asset))
+        continue;
+      if (!(stmt = _amap_store_get_stmt (self, STMT_RTREE_INSERT, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
+      sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  return TRUE;
+}
+
+int
+_amap_store_compare_batch_point_ids (gconstpointer a,
+                                     gconstpointer b)
+{
+  const BatchPoint *pa = a;
+  const BatchPoint *pb = b;
+
+  if (pa->id != pb->id)
+    return pa->id < pb->id ? -1 : 1;
+  return pa->sequence < pb->sequence ? -1 : pa->sequence > pb->sequence;
+}
+
+/* Adds the FTS row and the R*Tree entry of the live asset at @id (whose
+ * old FTS row, if any, remove_fts() removed). */
+static gboolean
+write_indexes (AmapStore  *self,
+               AmapAsset  *asset,
+               gint64      id,
+               gboolean    is_new,
+               GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!is_new)
+    {
+      if (!(stmt = _amap_store_get_stmt (self, STMT_RTREE_DELETE, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (!write_fts (self, STMT_FTS_INSERT, id, asset, error))
+    return FALSE;
+
+  /* A batch fills the R*Tree at commit, where its pages are not
+   * competing with the other tables' for the cache: about a fifth faster.
+   * The last write of an asset wins. (Inserting in Z-order was slower
+   * than in file order: the R*Tree splits worse.) */
+  if (self->batch != NULL)
+    {
+      BatchPoint point = { id, self->batch->points->len, NAN, NAN };
+
+      if (amap_asset_get_has_location (asset))
+        {
+          point.latitude = amap_asset_get_latitude (asset);
+          point.longitude = amap_asset_get_longitude (asset);
+        }
+      g_array_append_val (self->batch->points, point);
+      return TRUE;
+    }
+
+  if (amap_asset_get_has_location (asset) &&
+      !isnan (amap_asset_get_latitude (asset)) &&
+      !isnan (amap_asset_get_longitude (asset)))
+    {
+      if (!(stmt = _amap_store_get_stmt (self, STMT_RTREE_INSERT, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
+      sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/*
+ * Writes @asset (already validated) to row @id, or to a new row when @id is
+ * 0 (a uuid is made up when it has none). Keeps the stored "created" of an
+ * existing row; a new row gets the asset's, or @now when it has none.
+ * "modified" becomes @now, unless @keep_modified and the asset has one (an
+ * import of an exported map keeps its dates). Must run inside a
+ * transaction. Returns the row id, 0 on error.
+ */
+gint64
+_amap_store_write_asset (AmapStore  *self,
+                         AmapAsset  *asset,
+                         gint64      id,
+                         gint64      now,
+                         gboolean    keep_modified,
+                         GError    **error)
+{
+  gboolean is_new = id == 0;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  update_last_contacted (asset);
+
+  if (amap_asset_get_uuid (asset) == NULL)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      amap_asset_set_uuid (asset, uuid);
+    }
+
+  if (amap_asset_get_created (asset) == 0)
+    amap_asset_set_created (asset, now);
+  if (!keep_modified || amap_asset_get_modified (asset) == 0)
+    amap_asset_set_modified (asset, now);
+
+  if (id != 0 && !remove_fts (self, id, error))
+    return 0;
+
+  if (!(stmt = _amap_store_get_stmt (self, id ? STMT_UPDATE_ASSET : STMT_INSERT_ASSET, error)))
+    return 0;
+
+  _amap_store_bind_text (stmt, 1, amap_asset_get_uuid (asset));
+  _amap_store_bind_text (stmt, 2, amap_asset_get_source_id (asset));
+  _amap_store_bind_text (stmt, 3, amap_asset_get_name (asset));
+  _amap_store_bind_text (stmt, 4, amap_asset_get_category (asset));
+  if (amap_asset_get_has_location (asset))
+    {
+      _amap_store_bind_double (stmt, 5, amap_asset_get_latitude (asset));
+      _amap_store_bind_double (stmt, 6, amap_asset_get_longitude (asset));
+    }
+  _amap_store_bind_text (stmt, 7, amap_asset_get_shape (asset));
+  _amap_store_bind_text (stmt, 8, amap_asset_get_address (asset));
+  _amap_store_bind_text (stmt, 9, amap_asset_get_description (asset));
+  _amap_store_bind_text (stmt, 10, amap_asset_get_strengths (asset));
+  _amap_store_bind_text (stmt, 11, amap_asset_get_needs (asset));
+  _amap_store_bind_text (stmt, 12, amap_asset_get_website (asset));
+  _amap_store_bind_text (stmt, 13, amap_asset_get_phone (asset));
+  _amap_store_bind_text (stmt, 14, amap_asset_get_email (asset));
+  sqlite3_bind_int (stmt, 15, amap_asset_get_is_hub (asset) ? 1 : 0);
+  _amap_store_bind_text (stmt, 16, amap_stage_to_string (amap_asset_get_stage (asset)));
+  _amap_store_bind_text (stmt, 17, amap_asset_get_last_contacted (asset));
+  sqlite3_bind_int64 (stmt, 18, amap_asset_get_created (asset));
+  sqlite3_bind_int64 (stmt, 19, amap_asset_get_modified (asset));
+  encode_extras (asset, self->buffers.extras);
+  if (self->buffers.extras->len > 0)
+    sqlite3_bind_blob (stmt, 20, self->buffers.extras->str,
+                       (int) self->buffers.extras->len, SQLITE_STATIC);
+  if (id)
+    sqlite3_bind_int64 (stmt, 21, id);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, sqlite3_extended_errcode (self->db), error);
+      return 0;
+    }
+
+  if (id == 0)
+    id = sqlite3_last_insert_rowid (self->db);
+
+  if (!write_children (self, asset, id, !is_new, error) ||
+      !write_indexes (self, asset, id, is_new, error))
+    return 0;
+
+  return id;
+}
+
+/* Copies the stored uuid and creation date of row @id into @asset. */
+gboolean
+_amap_store_read_identity (AmapStore  *self,
+                           gint64      id,
+                           AmapAsset  *asset,
+                           GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_IDENTITY, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_ERROR : rc, error);
+    }
+
+  amap_asset_set_uuid (asset, _amap_store_column_text (stmt, 0));
+  amap_asset_set_created (asset, sqlite3_column_int64 (stmt, 1));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+_amap_store_set_deleted (AmapStore  *self,
+                         gint64      id,
+                         gboolean    deleted,
+                         gint64      now,
+                         GError    **error)
+{
+  sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_SET_DELETED, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int (stmt, 2, deleted ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!_amap_store_step_done (self, stmt, error))
+    return FALSE;
+
+  /* Only live assets are in the R*Tree; the FTS row stays (searches join
+   * back to assets and skip deleted ones). */
+  if (!(stmt = _amap_store_get_stmt (self, deleted ? STMT_RTREE_DELETE : STMT_RTREE_RESTORE, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+
+  return _amap_store_step_done (self, stmt, error);
+}
+
+/* TRUE when @before and @after differ only in their location. */
+static gboolean
+is_move (AmapAsset *before,
+         AmapAsset *after)
+{
+  g_autoptr(AmapAsset) moved_back = amap_asset_copy (after);
+
+  if (!amap_asset_get_has_location (before) || !amap_asset_get_has_location (after))
+    return FALSE;
+
+  amap_asset_set_location (moved_back,
+                           amap_asset_get_latitude (before),
+                           amap_asset_get_longitude (before));
+  amap_asset_set_modified (moved_back, amap_asset_get_modified (before));
+  amap_asset_set_created (moved_back, amap_asset_get_created (before));
+
+  return amap_asset_equal (before, moved_back);
+}
+
+/* Assets */
+
+/* Re-reads the asset at @id and emits @signal with it. */
+void
+_amap_store_emit_asset (AmapStore *self,
+                        guint      signal,
+                        gint64     id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapAsset) stored = _amap_store_read_asset (self, id, NULL, &error);
+
+  if (stored == NULL)
+    {
+      g_warning ("Cannot read back asset %" G_GINT64_FORMAT ": %s", id, error->message);
+      g_signal_emit (self, amap_store_signals[RESET], 0);
+      return;
+    }
+
+  g_signal_emit (self, amap_store_signals[signal], 0, stored);
+}
+
+/* Writes @asset over row @id (0: a new row) in its own transaction. */
+static gint64
+save_asset (AmapStore  *self,
+            AmapAsset  *asset,
+            gint64      id,
+            GError    **error)
+{
+  gint64 now = _amap_store_now_seconds ();
+
+  if (!_amap_store_begin (self, error))
+    return 0;
+
+  id = _amap_store_write_asset (self, asset, id, now, FALSE, error);
+  if (id == 0 || !_amap_store_touch_map (self, now, error) || !_amap_store_commit (self, error))
+    {
+      _amap_store_rollback (self);
+      return 0;
+    }
+
+  return id;
+}
+
+gboolean
+amap_store_add_asset (AmapStore  *self,
+                      AmapAsset  *asset,
+                      GError    **error)
+{
+  g_autoptr(AmapAsset) copy = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  /* Work on a copy so that a failed add leaves the caller's asset as it
+   * was; on success the caller's asset gets the stored uuid, dates and
+   * ids. */
+  copy = amap_asset_copy (asset);
+  if (!_amap_store_validate (self, copy, error))
+    return FALSE;
+
+  if (amap_asset_get_uuid (copy) != NULL)
+    {
+      gint64 existing = _amap_store_lookup_uuid (self, amap_asset_get_uuid (copy), NULL, error);
+
+      if (existing < 0)
+        return FALSE;
+      if (existing > 0)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                       _("“%s” is already on the map."), amap_asset_get_name (copy));
+          return FALSE;
+        }
+    }
+
+  amap_asset_set_created (copy, 0);
+  id = save_asset (self, copy, 0, error);
+  if (id == 0)
+    return FALSE;
+
+  {
+    g_autoptr(AmapAsset) stored = _amap_store_read_asset (self, id, NULL, NULL);
+
+    if (stored != NULL)
+      {
+        amap_asset_set_uuid (asset, amap_asset_get_uuid (stored));
+        amap_asset_set_created (asset, amap_asset_get_created (stored));
+        amap_asset_set_modified (asset, amap_asset_get_modified (stored));
+        amap_asset_set_category (asset, amap_asset_get_category (stored));
+        amap_asset_set_last_contacted (asset, amap_asset_get_last_contacted (stored));
+        _amap_store_push_undo (self, UNDO_ADD, NULL, stored);
+        g_signal_emit (self, amap_store_signals[ASSET_ADDED], 0, stored);
+      }
+  }
+
+  return TRUE;
+}
+
+gboolean
+amap_store_update_asset (AmapStore  *self,
+                         AmapAsset  *asset,
+                         GError    **error)
+{
+  g_autoptr(AmapAsset) before = NULL;
+  g_autoptr(AmapAsset) after = NULL;
+  g_autoptr(AmapAsset) copy = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  copy = amap_asset_copy (asset);
+  if (!_amap_store_validate (self, copy, error))
+    return FALSE;
+
+  if (!(id = _amap_store_lookup_live (self, amap_asset_get_uuid (copy), error)))
+    return FALSE;
+
+  if (!(before = _amap_store_read_asset (self, id, NULL, error)))
+    return FALSE;
+
+  /* Nothing to save: no undo step, no signal. */
+  amap_asset_set_created (copy, amap_asset_get_created (before));
+  update_last_contacted (copy);
+  amap_asset_set_modified (copy, amap_asset_get_modified (before));
+  if (amap_asset_equal (before, copy))
+    return TRUE;
+
+  if (!save_asset (self, copy, id, error))
+    return FALSE;
+
+  if (!(after = _amap_store_read_asset (self, id, NULL, error)))
+    return FALSE;
+
+  amap_asset_set_modified (asset, amap_asset_get_modified (after));
+  amap_asset_set_created (asset, amap_asset_get_created (after));
+  amap_asset_set_last_contacted (asset, amap_asset_get_last_contacted (after));
+
+  _amap_store_push_undo (self, is_move (before, after) ? UNDO_MOVE : UNDO_EDIT, before, after);
+  g_signal_emit (self, amap_store_signals[ASSET_UPDATED], 0, after);
+
+  return TRUE;
+}
+
+/* Soft-deletes or restores the asset at @id in its own transaction. */
+static gboolean
+change_deleted (AmapStore  *self,
+                gint64      id,
+                gboolean    deleted,
+                GError    **error)
+{
+  gint64 now = _amap_store_now_seconds ();
+
+  if (!_amap_store_begin (self, error))
+    return FALSE;
+
+  if (!_amap_store_set_deleted (self, id, deleted, now, error) ||
+      !_amap_store_touch_map (self, now, error) ||
+      !_amap_store_commit (self, error))
+    {
+      _amap_store_rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+amap_store_delete_asset (AmapStore   *self,
+                         const char  *uuid,
+                         GError     **error)
+{
+  g_autoptr(AmapAsset) before = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  if (!(id = _amap_store_lookup_live (self, uuid, error)) ||
+      !(before = _amap_store_read_asset (self, id, NULL, error)) ||
+      !change_deleted (self, id, TRUE, error))
+    return FALSE;
+
+  _amap_store_push_undo (self, UNDO_DELETE, before, NULL);
+  g_signal_emit (self, amap_store_signals[ASSET_REMOVED], 0, amap_asset_get_uuid (before));
+
+  return TRUE;
+}
+
+gboolean
+amap_store_delete_assets (AmapStore           *self,
+                          const char * const  *uuids,
+                          guint                n_uuids,
+                          GError             **error)
+{
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autofree char *single_name = NULL;
+  gint64 now = _amap_store_now_seconds ();
+  AmapStoreStep *step;
+  char *undo_label;
+  char *redo_label;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uuids != NULL || n_uuids == 0, FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  if (!_amap_store_begin (self, error))
+    return FALSE;
+
+  deleted = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_uuids; i++)
+    {
+      gboolean was_deleted = FALSE;
+      gint64 id = _amap_store_lookup_uuid (self, uuids[i], &was_deleted, error);
+
+      if (id < 0)
+        goto failed;
+      /* Gone already (another window): nothing to delete. */
+      if (id == 0 || was_deleted)
+        continue;
+      /* The same uuid twice in the selection. */
+      if (g_ptr_array_find_with_equal_func (deleted, uuids[i], g_str_equal, NULL))
+        continue;
+
+      if (deleted->len == 0)
+        {
+          g_autoptr(AmapAsset) asset = _amap_store_read_asset (self, id, NULL, error);
+
+          if (asset == NULL)
+            goto failed;
+          single_name = g_strdup (amap_asset_get_name (asset));
+        }
+
+      if (!_amap_store_set_deleted (self, id, TRUE, now, error))
+        goto failed;
+      g_ptr_array_add (deleted, g_strdup (uuids[i]));
+    }
+
+  if (deleted->len == 0)
+    {
+      _amap_store_rollback (self);
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                           _("These assets are no longer on the map. They may have been "
+                             "deleted in another window."));
+      return FALSE;
+    }
+
+  if (!_amap_store_touch_map (self, now, error) || !_amap_store_commit (self, error))
+    goto failed;
+
+  if (deleted->len == 1)
+    {
+      undo_label = g_strdup_printf (_("Undo Delete “%s”"), single_name);
+      redo_label = g_strdup_printf (_("Redo Delete “%s”"), single_name);
+    }
+  else
+    {
+      /* Translators: %u is the number of assets, always more than one. */
+      undo_label = g_strdup_printf (ngettext ("Undo Delete %u Asset", "Undo Delete %u Assets",
+                                              deleted->len),
+                                    deleted->len);
+      redo_label = g_strdup_printf (ngettext ("Redo Delete %u Asset", "Redo Delete %u Assets",
+                                              deleted->len),
+                                    deleted->len);
+    }
+
+  step = _amap_store_step_new (undo_label, redo_label);
+  _amap_store_step_add_change (step, _amap_store_delete_change_new (g_ptr_array_ref (deleted)));
+  _amap_store_push_step (self, step);
+
+  if (deleted->len > 256)
+    g_signal_emit (self, amap_store_signals[RESET], 0);
+  else
+    for (guint i = 0; i < deleted->len; i++)
+      g_signal_emit (self, amap_store_signals[ASSET_REMOVED], 0, g_ptr_array_index (deleted, i));
+
+  return TRUE;
+
+failed:
+  _amap_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+amap_store_restore_asset (AmapStore   *self,
+                          const char  *uuid,
+                          GError     **error)
+{
+  gboolean deleted = FALSE;
+  gint64 id;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  id = _amap_store_lookup_uuid (self, uuid, &deleted, error);
+  if (id < 0)
+    return FALSE;
+  if (id == 0)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                           _("This asset was never on the map, so it cannot be restored."));
+      return FALSE;
+    }
+  if (!deleted)
+    return TRUE;
+
+  if (!change_deleted (self, id, FALSE, error))
+    return FALSE;
+
+  _amap_store_emit_asset (self, ASSET_ADDED, id);
+  return TRUE;
+}
+
+/**
+ * amap_store_get_asset:
+ *
+ * Returns: (transfer full): a fresh copy of the live asset @uuid
+ */
+AmapAsset *
+amap_store_get_asset (AmapStore   *self,
+                      const char  *uuid,
+                      GError     **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (!(id = _amap_store_lookup_live (self, uuid, error)))
+    return NULL;
+
+  return _amap_store_read_asset (self, id, NULL, error);
+}
+
+typedef struct {
+  char      *sort_key;
+  AmapAsset *asset;
+} SortEntry;
+
+static int
+compare_sort_entries (gconstpointer a,
+                      gconstpointer b)
+{
+  const SortEntry *ea = a;
+  const SortEntry *eb = b;
+
+  return strcmp (ea->sort_key, eb->sort_key);
+}
+
+/* Reads every live asset with its children, in one query per table
+ * rather than four per asset. */
+static GPtrArray *
+read_all_assets (AmapStore  *self,
+                 GError    **error)
+{
+  g_autoptr(GHashTable) by_id = NULL;
+  g_autoptr(GArray) entries = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GPtrArray *result;
+  int rc;
+
+  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  entries = g_array_new (FALSE, FALSE, sizeof (SortEntry));
+
+  if (!(stmt = _amap_store_prepare (self, SELECT_ASSET "WHERE deleted = 0", error)))
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SortEntry entry;
+      gint64 *id = g_new (gint64, 1);
+      g_autofree char *folded = NULL;
+
+      *id = sqlite3_column_int64 (stmt, COL_ID);
+      entry.asset = asset_from_row (stmt);
+      folded = g_utf8_casefold (amap_asset_get_name (entry.asset), -1);
+      entry.sort_key = g_utf8_collate_key (folded, -1);
+      g_array_append_val (entries, entry);
+      g_hash_table_insert (by_id, id, entry.asset);
+    }
+
+  if (rc == SQLITE_DONE)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+        {
+          g_clear_pointer (&stmt, sqlite3_finalize);
+          if (!(stmt = _amap_store_prepare (self, child_readers[i].all_sql, NULL)))
+            {
+              rc = SQLITE_ERROR;
+              break;
+            }
+
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              gint64 id = sqlite3_column_int64 (stmt, 0);
+              AmapAsset *asset = g_hash_table_lookup (by_id, &id);
+
+              if (asset != NULL)
+                child_readers[i].func (asset, stmt);
+            }
+
+          if (rc != SQLITE_DONE)
+            break;
+        }
+    }
+
+  g_array_sort (entries, compare_sort_entries);
+
+  result = g_ptr_array_new_full (entries->len, g_object_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      SortEntry *entry = &g_array_index (entries, SortEntry, i);
+
+      g_ptr_array_add (result, entry->asset);
+      g_free (entry->sort_key);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (result);
+      _amap_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return result;
+}
+
+/**
+ * amap_store_list_assets:
+ *
+ * Returns: (transfer full) (element-type AmapAsset): every live asset,
+ *   children included, ordered by name as the user's locale sorts
+ */
+GPtrArray *
+amap_store_list_assets (AmapStore  *self,
+                        GError    **error)
+{
+  GPtrArray *result;
+  gboolean own_transaction;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  /* One read transaction, so that assets and children are one snapshot
+   * even while another connection writes. */
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
+    return NULL;
+
+  result = read_all_assets (self, error);
+
+  if (own_transaction)
+    _amap_store_exec_sql (self, "COMMIT", NULL);
+
+  return result;
+}
+
+/* One live asset in export order, see amap_store_foreach_asset(). */
+typedef struct
+{
+  gint64  id;
+  guint   group;      /* index of its category in the categories model */
+  char   *sort_name;  /* casefolded name */
+  char   *name;
+  char   *uuid;
+} ExportEntry;
+
+static void
+export_entry_clear (ExportEntry *entry)
+{
+  g_free (entry->sort_name);
+  g_free (entry->name);
+  g_free (entry->uuid);
+}
+
+/* The order of amap_kml_writer_write(). */
+static int
+compare_export_entries (gconstpointer a,
+                        gconstpointer b)
+{
+  const ExportEntry *ea = a;
+  const ExportEntry *eb = b;
+  int cmp;
+
+  if (ea->group != eb->group)
+    return ea->group < eb->group ? -1 : 1;
+  if ((cmp = strcmp (ea->sort_name, eb->sort_name)) != 0)
+    return cmp;
+  if ((cmp = strcmp (ea->name, eb->name)) != 0)
+    return cmp;
+  return strcmp (ea->uuid, eb->uuid);
+}
+
+/* The ids of the assets that have a row in @table (asset_id column). */
+static GHashTable *
+ids_with_rows (AmapStore   *self,
+               const char  *table,
+               GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT DISTINCT asset_id FROM %s", table);
+  g_autoptr(sqlite3_stmt) stmt = _amap_store_prepare (self, sql, error);
+  g_autoptr(GHashTable) ids = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (ids, id);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+/* Reads the asset row @id and the children the @has_* sets say it has. */
+static AmapAsset *
+read_export_asset (AmapStore   *self,
+                   gint64       id,
+                   GHashTable  *has_children[],
+                   GError     **error)
+{
+  g_autoptr(AmapAsset) asset = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+      return NULL;
+    }
+  asset = asset_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (!read_children (self, asset, id, has_children, error))
+    return NULL;
+
+  return g_steal_pointer (&asset);
+}
+
+static gboolean
+foreach_asset (AmapStore                *self,
+               AmapStoreCategoriesFunc   categories_func,
+               AmapStoreAssetFunc        asset_func,
+               gpointer                  user_data,
+               GCancellable             *cancellable,
+               GError                  **error)
+{
+  static const char * const child_tables[] = { "asset_tags", "contacts", "interactions" };
+  GListModel *categories = G_LIST_MODEL (self->categories);
+  guint n_categories = g_list_model_get_n_items (categories);
+  g_autoptr(GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree gboolean *used = g_new0 (gboolean, n_categories + 1);
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ExportEntry));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GHashTable *has_children[G_N_ELEMENTS (child_readers)] = { NULL, };
+  gboolean ok = FALSE;
+  int rc;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (child_tables) == G_N_ELEMENTS (child_readers));
+
+  g_array_set_clear_func (entries, (GDestroyNotify) export_entry_clear);
+
+  for (guint i = 0; i < n_categories; i++)
+    {
+      /* The model keeps its own reference. */
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+      g_hash_table_insert (groups, (gpointer) amap_category_get_key (category),
+                           GUINT_TO_POINTER (i + 1));
+    }
+
+  /* First the order: id, category, name and uuid of every live asset. */
+  if (!(stmt = _amap_store_prepare (self, "SELECT id, category, name, uuid FROM assets WHERE deleted = 0",
+                        error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ExportEntry entry;
+      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, _amap_store_column_text (stmt, 1)));
+
+      /* Every stored category is in the model (a foreign key); a stranger
+       * would go last. */
+      entry.group = group > 0 ? group - 1 : n_categories;
+      used[entry.group] = TRUE;
+      entry.id = sqlite3_column_int64 (stmt, 0);
+      entry.name = g_strdup (_amap_store_column_text (stmt, 2));
+      entry.sort_name = g_utf8_casefold (entry.name, -1);
+      entry.uuid = g_strdup (_amap_store_column_text (stmt, 3));
+      g_array_append_val (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  g_array_sort (entries, compare_export_entries);
+
+  if (categories_func != NULL)
+    {
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_null_terminated (n_categories, NULL, TRUE);
+      g_autoptr(GPtrArray) strays = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+
+      for (guint i = 0; i < n_categories; i++)
+        if (used[i])
+          {
+            g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+            g_ptr_array_add (keys, (gpointer) amap_category_get_key (category));
+          }
+
+      if (used[n_categories])
+        {
+          /* Not expected (see above); read their keys for the caller. */
+          g_autoptr(sqlite3_stmt) keys_stmt = _amap_store_prepare (self, "SELECT DISTINCT category "
+                                                             "FROM assets WHERE deleted = 0 "
+                                                             "ORDER BY category", error);
+
+          if (keys_stmt == NULL)
+            return FALSE;
+          while (sqlite3_step (keys_stmt) == SQLITE_ROW)
+            if (!g_hash_table_contains (groups, _amap_store_column_text (keys_stmt, 0)))
+              {
+                g_ptr_array_add (strays, g_strdup (_amap_store_column_text (keys_stmt, 0)));
+                g_ptr_array_add (keys, g_ptr_array_index (strays, strays->len - 1));
+              }
+        }
+
+      if (!categories_func ((const char * const *) keys->pdata, user_data, error))
+        return FALSE;
+    }
+
+  /* Most maps have few assets with tags, contacts or a log: ask the
+   * child tables only for those. */
+  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+    if (!(has_children[i] = ids_with_rows (self, child_tables[i], error)))
+      goto out;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ExportEntry *entry = &g_array_index (entries, ExportEntry, i);
+      g_autoptr(AmapAsset) asset = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      if (!(asset = read_export_asset (self, entry->id, has_children, error)) ||
+          !asset_func (asset, user_data, error))
+        goto out;
+
+      /* What was written is not needed again. */
+      export_entry_clear (entry);
+      memset (entry, 0, sizeof *entry);
+    }
+
+  ok = TRUE;
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (child_readers); i++)
+    g_clear_pointer (&has_children[i], g_hash_table_unref);
+
+  return ok;
+}
+
+/**
+ * amap_store_foreach_asset:
+ * @categories_func: (nullable) (scope call): called first, with the keys
+ *   of the categories in use
+ * @asset_func: (scope call): called for each live asset, in export order
+ *
+ * Returns: FALSE with the first error of a callback or of the database,
+ *   or when cancelled
+ */
+gboolean
+amap_store_foreach_asset (AmapStore                *self,
+                          AmapStoreCategoriesFunc   categories_func,
+                          AmapStoreAssetFunc        asset_func,
+                          gpointer                  user_data,
+                          GCancellable             *cancellable,
+                          GError                  **error)
+{
+  gboolean own_transaction;
+  gboolean ok;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (asset_func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
+    return FALSE;
+
+  ok = foreach_asset (self, categories_func, asset_func, user_data, cancellable, error);
+
+  if (own_transaction)
+    _amap_store_exec_sql (self, "COMMIT", NULL);
+
+  return ok;
+}
+
+guint
+amap_store_count_assets (AmapStore *self)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), 0);
+
+  _amap_store_query_int (self, "SELECT count(*) FROM assets WHERE deleted = 0", &count, NULL);
+
+  return (guint) count;
+}
+
+/* Collects column 0 of every row as strings. */
+GPtrArray *
+_amap_store_collect_strings (AmapStore     *self,
+                             sqlite3_stmt  *stmt,
+                             GError       **error)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (result, g_strdup (_amap_store_column_text (stmt, 0)));
+
+  if (rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&result);
+}
+
+/* Turns what the user typed into an FTS5 query: every word becomes a
+ * quoted prefix ("word"*), so that operators and quotes typed by the user
+ * are only text. NULL when there is no word. */
+static char *
+make_fts_query (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\n\r\f\v", -1);
+  GString *query = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gboolean has_alnum = FALSE;
+
+      if (!g_utf8_validate (words[i], -1, NULL))
+        continue;
+
+      for (const char *p = words[i]; *p; p = g_utf8_next_char (p))
+        if (g_unichar_isalnum (g_utf8_get_char (p)))
+          has_alnum = TRUE;
+
+      if (!has_alnum)
+        continue;
+
+      if (query->len > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_c (query, '"');
+      for (const char *p = words[i]; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (query, '"');
+          g_string_append_c (query, *p);
+        }
+      g_string_append (query, "\"*");
+    }
+
+  if (query->len == 0)
+    {
+      g_string_free (query, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (query, FALSE);
+}
+
+/**
+ * amap_store_search:
+ *
+ * Returns: (transfer full) (element-type utf8): uuids, best match first
+ */
+GPtrArray *
+amap_store_search (AmapStore   *self,
+                   const char  *text,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *query = NULL;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  query = make_fts_query (text ? text : "");
+  if (query == NULL)
+    return g_ptr_array_new_with_free_func (g_free);
+
+  /* The name counts most, then what the asset offers and needs. */
+  if (!(stmt = _amap_store_prepare (self,
+                        "SELECT a.uuid FROM asset_fts f JOIN assets a ON a.id = f.rowid "
+                        "WHERE asset_fts MATCH ?1 AND a.deleted = 0 "
+                        "ORDER BY bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), a.name",
+                        error)))
+    return NULL;
+
+  _amap_store_bind_text (stmt, 1, query);
+
+  return _amap_store_collect_strings (self, stmt, error);
+}
+
+/**
+ * amap_store_query_box:
+ *
+ * A box with @west > @east crosses the antimeridian.
+ *
+ * Returns: (transfer full) (element-type utf8): uuids of the live assets
+ *   inside the box, edges included
+ */
+GPtrArray *
+amap_store_query_box (AmapStore   *self,
+                      double       south,
+                      double       west,
+                      double       north,
+                      double       east,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (isnan (south) || isnan (west) || isnan (north) || isnan (east) || south > north)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                           _("The area to search is not a valid box on the map."));
+      return NULL;
+    }
+
+  /* The R*Tree stores 32-bit floats rounded outward, so it finds a few
+   * candidates too many; the exact coordinates decide. */
+  if (!(stmt = _amap_store_prepare (self,
+                        "SELECT a.uuid FROM asset_rtree r JOIN assets a ON a.id = r.id "
+                        "WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 "
+                        "AND a.deleted = 0 AND a.lat >= ?1 AND a.lat <= ?3 "
+                        "AND CASE WHEN ?2 <= ?4 "
+                        "  THEN r.max_lon >= ?2 AND r.min_lon <= ?4 AND a.lon >= ?2 AND a.lon <= ?4 "
+                        "  ELSE a.lon >= ?2 OR a.lon <= ?4 END",
+                        error)))
+    return NULL;
+
+  sqlite3_bind_double (stmt, 1, south);
+  sqlite3_bind_double (stmt, 2, west);
+  sqlite3_bind_double (stmt, 3, north);
+  sqlite3_bind_double (stmt, 4, east);
+
+  return _amap_store_collect_strings (self, stmt, error);
+}
+
+/**
+ * amap_store_list_tags:
+ *
+ * Returns: (transfer full): the tags of live assets, sorted
+ */
+GStrv
+amap_store_list_tags (AmapStore  *self,
+                      GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GPtrArray *tags;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (!(stmt = _amap_store_prepare (self,
+                        "SELECT DISTINCT t.name FROM tags t "
+                        "JOIN asset_tags x ON x.tag_id = t.id "
+                        "JOIN assets a ON a.id = x.asset_id "
+                        "WHERE a.deleted = 0 ORDER BY t.name",
+                        error)))
+    return NULL;
+
+  if (!(tags = _amap_store_collect_strings (self, stmt, error)))
+    return NULL;
+
+  g_ptr_array_add (tags, NULL);
+  g_ptr_array_set_free_func (tags, NULL);
+  return (GStrv) g_ptr_array_free (tags, FALSE);
+}
+
