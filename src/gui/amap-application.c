@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -95,6 +96,98 @@ backup_chosen_cb (GObject    *owner,
   g_application_release (G_APPLICATION (owner));
 }
 
+/* As show_error(); without a window, the dialog keeps the application
+ * running until it is closed. */
+static void
+show_app_error (AmapApplication *self,
+                GtkWindow       *parent,
+                const char      *heading,
+                const char      *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  if (parent == NULL)
+    gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Saving what can still be read of a damaged map, off the main thread. */
+
+typedef struct
+{
+  char *damaged_path;
+  char *new_path;
+} SalvageData;
+
+static void
+salvage_data_free (SalvageData *data)
+{
+  g_free (data->damaged_path);
+  g_free (data->new_path);
+  g_free (data);
+}
+
+static void
+salvage_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SalvageData *data = task_data;
+  GError *error = NULL;
+
+  if (amap_store_salvage (data->damaged_path, data->new_path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+salvage_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AmapApplication *self = AMAP_APPLICATION (source);
+  SalvageData *data = g_task_get_task_data (G_TASK (result));
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      show_app_error (self, parent, _("Could Not Save What Can Be Read"), error->message);
+    }
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (data->new_path);
+
+      /* The new map opens; the damaged one stays as it was. */
+      if (amap_application_open_map (self, file, parent) != NULL && parent != NULL &&
+          (!AMAP_IS_WINDOW (parent) || amap_window_leave_editor (AMAP_WINDOW (parent), NULL, NULL)))
+        gtk_window_close (parent);
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+salvage_chosen_cb (GObject    *owner,
+                   GListModel *files)
+{
+  AmapApplication *self = AMAP_APPLICATION (owner);
+  g_autofree char *damaged_path = g_strdup (g_object_get_data (owner, "amap-salvage-source"));
+  g_autoptr(GFile) file = NULL;
+
+  g_object_set_data (owner, "amap-salvage-source", NULL);
+  if (files != NULL && g_list_model_get_n_items (files) > 0 && damaged_path != NULL)
+    {
+      file = g_list_model_get_item (files, 0);
+      amap_application_salvage_map (self, damaged_path, file);
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 open_error_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
@@ -102,6 +195,25 @@ open_error_response_cb (AdwMessageDialog *dialog,
 {
   AmapApplication *self = user_data;
   GFile *folder = g_object_get_data (G_OBJECT (dialog), "amap-folder");
+  const char *path = g_object_get_data (G_OBJECT (dialog), "amap-path");
+
+  if (g_strcmp0 (response, "salvage") == 0)
+    {
+      g_autofree char *basename = g_path_get_basename (path);
+      g_autofree char *suggested = NULL;
+
+      if (g_str_has_suffix (basename, AMAP_STORE_SUFFIX))
+        basename[strlen (basename) - strlen (AMAP_STORE_SUFFIX)] = '\0';
+      /* Translators: the suggested file name of the map that gets what
+       * could be read from a damaged one; %s is the damaged map's name. */
+      suggested = g_strdup_printf (_("%s (Recovered).assetmap"), basename);
+      g_object_set_data_full (G_OBJECT (self), "amap-salvage-source", g_strdup (path), g_free);
+      g_application_hold (G_APPLICATION (self));
+      amap_file_chooser_save (gtk_window_get_transient_for (GTK_WINDOW (dialog)),
+                              _("Save What Can Be Read"), _("_Save"), AMAP_FILE_KIND_MAP, suggested,
+                              G_OBJECT (self), salvage_chosen_cb);
+      return;
+    }
 
   if (g_strcmp0 (response, "open-backup") != 0)
     return;
@@ -132,10 +244,12 @@ show_open_error (AmapApplication *self,
 
       /* Backups usually sit beside the map: the store's own copies from
        * before a format update, and those made with "Back Up Map…". */
+      adw_message_dialog_add_response (message, "salvage", _("_Save What Can Be Read…"));
       adw_message_dialog_add_response (message, "open-backup", _("_Open a Backup…"));
       adw_message_dialog_set_response_appearance (message, "open-backup", ADW_RESPONSE_SUGGESTED);
       adw_message_dialog_set_default_response (message, "open-backup");
       g_object_set_data_full (G_OBJECT (dialog), "amap-folder", g_file_get_parent (file), g_object_unref);
+      g_object_set_data_full (G_OBJECT (dialog), "amap-path", g_strdup (path), g_free);
       g_signal_connect_object (dialog, "response", G_CALLBACK (open_error_response_cb), self, 0);
     }
   if (parent == NULL)
@@ -811,4 +925,45 @@ amap_application_open_map (AmapApplication *self,
     }
 
   return present_store (self, store);
+}
+
+void
+amap_application_salvage_map (AmapApplication *self,
+                              const char      *damaged_path,
+                              GFile           *new_file)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  SalvageData *data;
+
+  g_return_if_fail (AMAP_IS_APPLICATION (self));
+  g_return_if_fail (damaged_path != NULL);
+  g_return_if_fail (G_IS_FILE (new_file));
+
+  path = g_file_get_path (new_file);
+  if (path == NULL)
+    {
+      show_app_error (self, gtk_application_get_active_window (GTK_APPLICATION (self)),
+                      _("Could Not Save What Can Be Read"),
+                      _("Maps can only be saved in local folders. Choose a folder on this computer."));
+      return;
+    }
+  if (!g_str_has_suffix (path, AMAP_STORE_SUFFIX))
+    {
+      char *with_suffix = g_strconcat (path, AMAP_STORE_SUFFIX, NULL);
+      g_free (path);
+      path = with_suffix;
+    }
+
+  data = g_new0 (SalvageData, 1);
+  data->damaged_path = g_strdup (damaged_path);
+  data->new_path = g_steal_pointer (&path);
+
+  /* Held until the copy is done: the error dialog may have been the
+   * only window. */
+  g_application_hold (G_APPLICATION (self));
+  task = g_task_new (self, NULL, salvage_done_cb, NULL);
+  g_task_set_source_tag (task, amap_application_salvage_map);
+  g_task_set_task_data (task, data, (GDestroyNotify) salvage_data_free);
+  g_task_run_in_thread (task, salvage_thread);
 }

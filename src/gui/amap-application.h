@@ -20,4 +20,12 @@ GtkWindow       *amap_application_open_map (AmapApplication *self,
                                             GFile           *file,
                                             GtkWindow       *parent);
 
+/* Saves what can still be read of the damaged map @damaged_path into a
+ * new map @new_file (".assetmap" added when missing) in the background,
+ * then opens it; a dialog says why when it fails. What "Save What Can Be
+ * Read…" does once a file is chosen. */
+void             amap_application_salvage_map (AmapApplication *self,
+                                               const char      *damaged_path,
+                                               GFile           *new_file);
+
 G_END_DECLS

@@ -82,6 +82,7 @@ struct _AmapWindow
   GCancellable         *import_cancellable;
   GQueue                pending_imports;
   gboolean              importing;
+  gboolean              backing_up;
 
   AmapAssetEditor      *editor;
   /* The dialog asking what to do with an edit that cannot be saved whole,
@@ -120,11 +121,15 @@ struct _AmapWindow
   GtkDropDown          *sort_dropdown;
   GtkStack             *list_stack;
   GtkListView          *list_view;
+  GtkRevealer          *selection_revealer;
+  GtkLabel             *selection_label;
+  GtkButton            *selection_delete_button;
   GtkWidget            *editor_bin;
   GtkWidget            *map_view;
   GtkRevealer          *hint_revealer;
   GtkLabel             *hint_label;
   GMenu                *recent_menu;
+  GMenu                *history_menu;
 };
 
 enum {
@@ -864,6 +869,30 @@ rebuild_recent_menu (AmapWindow *self)
     }
 }
 
+static char *
+escape_mnemonic (const char *label)
+{
+  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
+/* Undo and Redo in the menu say what they undo, as the store names it
+ * ("Undo Import of “tbilisi.kml” (238 Assets)"). */
+static void
+rebuild_history_menu (AmapWindow *self)
+{
+  const char *undo = amap_store_get_undo_label (self->store);
+  const char *redo = amap_store_get_redo_label (self->store);
+  /* Menus read "_" as a mnemonic: a name's own underscores are doubled. */
+  g_autofree char *undo_item = undo != NULL ? escape_mnemonic (undo) : g_strdup (_("_Undo"));
+  g_autofree char *redo_item = redo != NULL ? escape_mnemonic (redo) : g_strdup (_("_Redo"));
+
+  g_menu_remove_all (self->history_menu);
+  g_menu_append (self->history_menu, undo_item, "win.undo");
+  g_menu_append (self->history_menu, redo_item, "win.redo");
+}
+
 /* Selection */
 
 static void
@@ -1316,7 +1345,8 @@ import_done_cb (GObject      *source,
       if (!sample)
         show_import_report (self, name, report);
 
-      amap_store_refresh (self->store);
+      /* amap_import_file_finish() has refreshed the store, with the
+       * import as its newest undo step. */
       if (sample)
         {
           g_autoptr(GError) tour_error = NULL;
@@ -1561,6 +1591,7 @@ update_actions (AmapWindow *self)
   gtk_widget_action_set_enabled (widget, "win.rename-map", writable);
   gtk_widget_action_set_enabled (widget, "win.import", writable);
   gtk_widget_action_set_enabled (widget, "win.cancel-import", self->importing);
+  gtk_widget_action_set_enabled (widget, "win.backup", !self->backing_up);
   gtk_widget_action_set_enabled (widget, "win.undo", writable && amap_store_get_can_undo (self->store));
   gtk_widget_action_set_enabled (widget, "win.redo", writable && amap_store_get_can_redo (self->store));
   gtk_widget_action_set_enabled (widget, "win.delete", writable && (selected || several));
@@ -1570,6 +1601,20 @@ update_actions (AmapWindow *self)
   gtk_widget_action_set_enabled (widget, "win.close-details", selected);
   gtk_widget_action_set_enabled (widget, "win.restore-draft", writable && self->draft != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), writable);
+
+  if (several)
+    {
+      guint n = count_selected (self);
+      /* Translators: below the list when several assets are selected. */
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected", "%u selected", n), n);
+      /* Translators: a button; %u is 2 or more. */
+      g_autofree char *button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Delete %u Asset",
+                                                               "_Delete %u Assets", n), n);
+
+      gtk_label_set_label (self->selection_label, label);
+      gtk_button_set_label (self->selection_delete_button, button);
+    }
+  gtk_revealer_set_reveal_child (self->selection_revealer, several);
 }
 
 static void
@@ -1696,6 +1741,45 @@ redo_action (GtkWidget  *widget,
 }
 
 static void
+add_undo_toast (AmapWindow *self,
+                const char *title)
+{
+  AdwToast *undo_toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (undo_toast, _("_Undo"));
+  adw_toast_set_action_name (undo_toast, "win.undo");
+  adw_toast_set_priority (undo_toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, undo_toast);
+}
+
+/* Several assets selected in the list go in one step, undone as one. */
+static void
+delete_selected_assets (AmapWindow *self,
+                        GPtrArray  *assets)
+{
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  for (guint i = 0; i < assets->len; i++)
+    g_ptr_array_add (uuids, (gpointer) amap_asset_get_uuid (g_ptr_array_index (assets, i)));
+
+  if (!amap_store_delete_assets (self->store, (const char * const *) uuids->pdata, uuids->len, &error))
+    {
+      show_error (self, _("Could Not Delete the Assets"), error->message);
+      return;
+    }
+
+  /* Translators: a toast with an Undo button; %u is 2 or more. */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset deleted", "%u assets deleted",
+                                        assets->len),
+                           assets->len);
+  add_undo_toast (self, title);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  update_actions (self);
+}
+
+static void
 delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1706,10 +1790,15 @@ delete_action (GtkWidget  *widget,
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
   AmapAsset *asset;
-  AdwToast *undo_toast;
 
   if (uuid == NULL)
-    return;
+    {
+      g_autoptr(GPtrArray) assets = list_selected_assets (self);
+
+      if (assets->len > 1)
+        delete_selected_assets (self, assets);
+      return;
+    }
 
   asset = amap_asset_list_find (self->assets, uuid, NULL);
   name = g_strdup (asset != NULL ? amap_asset_get_name (asset) : "");
@@ -1727,11 +1816,7 @@ delete_action (GtkWidget  *widget,
 
   /* Translators: a toast with an Undo button; %s is the asset's name. */
   title = g_strdup_printf (_("“%s” deleted"), name);
-  undo_toast = adw_toast_new (title);
-  adw_toast_set_button_label (undo_toast, _("_Undo"));
-  adw_toast_set_action_name (undo_toast, "win.undo");
-  adw_toast_set_priority (undo_toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, undo_toast);
+  add_undo_toast (self, title);
 
   select_uuid (self, NULL);
   show_list (self);
@@ -2006,6 +2091,103 @@ open_sample_action (GtkWidget  *widget,
   if (amap_store_count_assets (window->store) == 0)
     import_sample (window);
   gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Back up */
+
+typedef struct
+{
+  char *map_path;
+  char *dest_path;
+} BackupData;
+
+static void
+backup_data_free (BackupData *data)
+{
+  g_free (data->map_path);
+  g_free (data->dest_path);
+  g_free (data);
+}
+
+static void
+backup_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  BackupData *data = task_data;
+  GError *error = NULL;
+
+  if (amap_store_backup_file (data->map_path, data->dest_path, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+backup_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AmapWindow *self = AMAP_WINDOW (source);
+  BackupData *data = g_task_get_task_data (G_TASK (result));
+  g_autofree char *name = g_filename_display_basename (data->dest_path);
+  g_autoptr(GError) error = NULL;
+
+  self->backing_up = FALSE;
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  update_actions (self);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* Translators: %s is the file name of the backup. */
+      g_autofree char *heading = g_strdup_printf (_("Could Not Back Up to “%s”"), name);
+      g_autofree char *body = g_strdup_printf (_("%s\n\nThe map itself is unchanged."), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, heading, body);
+      return;
+    }
+
+  {
+    /* Translators: a toast; %s is the file name of the backup. */
+    g_autofree char *message = g_strdup_printf (_("Backed up to “%s”"), name);
+    toast (self, message);
+  }
+}
+
+static void
+backup_chosen_cb (GObject    *owner,
+                  GListModel *files)
+{
+  AmapWindow *self = AMAP_WINDOW (owner);
+  g_autoptr(GFile) file = NULL;
+
+  if (files == NULL || g_list_model_get_n_items (files) == 0 || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  file = g_list_model_get_item (files, 0);
+  amap_window_back_up_to (self, file);
+}
+
+static void
+backup_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  g_autofree char *title = display_title (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *suggested = NULL;
+
+  /* Translators: the suggested file name of a backup: the map's title and
+   * the date, like "Fruitvale 2024-03-15.assetmap". */
+  suggested = g_strdup_printf (_("%s %s.assetmap"), title, date);
+  g_strdelimit (suggested, "/\\", '-');
+  amap_file_chooser_save (GTK_WINDOW (self), _("Back Up Map"), _("_Back Up"), AMAP_FILE_KIND_MAP,
+                          suggested, G_OBJECT (self), backup_chosen_cb);
 }
 
 static void
@@ -2343,6 +2525,9 @@ amap_window_constructed (GObject *object)
   g_signal_connect_object (self->store, "notify::read-only", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::can-undo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::can-redo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::undo-label", G_CALLBACK (rebuild_history_menu), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::redo-label", G_CALLBACK (rebuild_history_menu), self, G_CONNECT_SWAPPED);
+  rebuild_history_menu (self);
 
   /* The map view. */
   if (map_has_property (self, "store"))
@@ -2553,11 +2738,15 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, selection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, selection_delete_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, editor_bin);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, hint_revealer);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, hint_label);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, recent_menu);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, history_menu);
 
   gtk_widget_class_install_action (widget_class, "win.add-asset", NULL, add_asset_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -2577,6 +2766,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-sample", NULL, open_sample_action);
   gtk_widget_class_install_action (widget_class, "win.place-at-center", NULL, place_at_center_action);
   gtk_widget_class_install_action (widget_class, "win.rename-map", NULL, rename_map_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.select-asset", "s", select_asset_action);
   gtk_widget_class_install_action (widget_class, "win.add-at", "(dd)", add_at_action);
   gtk_widget_class_install_action (widget_class, "win.restore-draft", NULL, restore_draft_action);
@@ -2681,4 +2871,53 @@ amap_window_get_tour_panel (AmapWindow *self)
   g_return_val_if_fail (AMAP_IS_WINDOW (self), NULL);
 
   return self->tour_panel;
+}
+
+void
+amap_window_back_up_to (AmapWindow *self,
+                        GFile      *file)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  BackupData *data;
+
+  g_return_if_fail (AMAP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      show_error (self, _("Could Not Back Up the Map"),
+                  _("Backups can only be saved in local folders. Choose a folder on this computer."));
+      return;
+    }
+  if (!g_str_has_suffix (path, AMAP_STORE_SUFFIX))
+    {
+      char *with_suffix = g_strconcat (path, AMAP_STORE_SUFFIX, NULL);
+      g_free (path);
+      path = with_suffix;
+    }
+
+  /* The backup holds what is stored: an edit that can be saved goes in. */
+  if (amap_asset_editor_get_valid (self->editor))
+    leave_editor (self, NULL, NULL);
+
+  data = g_new0 (BackupData, 1);
+  data->map_path = g_strdup (amap_store_get_path (self->store));
+  data->dest_path = g_steal_pointer (&path);
+
+  self->backing_up = TRUE;
+  update_actions (self);
+  task = g_task_new (self, self->cancellable, backup_done_cb, NULL);
+  g_task_set_source_tag (task, amap_window_back_up_to);
+  g_task_set_task_data (task, data, (GDestroyNotify) backup_data_free);
+  g_task_run_in_thread (task, backup_thread);
+}
+
+gboolean
+amap_window_get_backing_up (AmapWindow *self)
+{
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), FALSE);
+
+  return self->backing_up;
 }

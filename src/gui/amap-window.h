@@ -27,6 +27,12 @@ AmapStore  *amap_window_get_store        (AmapWindow      *self);
 void        amap_window_import_file      (AmapWindow      *self,
                                           GFile           *file);
 gboolean    amap_window_get_importing    (AmapWindow      *self);
+/* Saves a copy of the map as @file (".assetmap" added when missing) in
+ * the background, as "Back Up Map…" does once a file is chosen: a toast
+ * when done, a dialog naming the file when it fails. */
+void        amap_window_back_up_to       (AmapWindow      *self,
+                                          GFile           *file);
+gboolean    amap_window_get_backing_up   (AmapWindow      *self);
 /* The assets the list shows, in list order (a GtkMultiSelection; the
  * details open for a single selection). */
 GListModel *amap_window_get_asset_model  (AmapWindow      *self);
