@@ -7,11 +7,11 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "amap-cli.h"
 #include "amap-cli-tours.h"
 #include "amap-error.h"
 #include "amap-map-render.h"
@@ -83,14 +83,6 @@ dup_tile_dir (char **attribution)
   return amap_map_render_dup_tile_dir ("osm-standard");
 }
 
-static void
-append_field (GString    *line,
-              const char *text)
-{
-  for (const char *p = text != NULL ? text : ""; *p != '\0'; p++)
-    g_string_append_c (line, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
-}
-
 char *
 amap_cli_format_tour (AmapTour *tour)
 {
@@ -100,7 +92,7 @@ amap_cli_format_tour (AmapTour *tour)
   g_return_val_if_fail (AMAP_IS_TOUR (tour), NULL);
 
   line = g_string_new (NULL);
-  append_field (line, amap_tour_get_name (tour));
+  amap_cli_append_field (line, amap_tour_get_name (tour));
   g_string_append_printf (line, "\t%u\t", amap_tour_get_n_stops (tour));
   departure = amap_tour_get_departure (tour);
   if (departure != NULL)
@@ -127,22 +119,7 @@ amap_cli_list_tours (AmapStore  *store,
   if (tours == NULL)
     return FALSE;
 
-  for (guint i = 0; i < tours->len; i++)
-    {
-      g_autofree char *line = amap_cli_format_tour (g_ptr_array_index (tours, i));
-
-      fputs (line, out);
-      fputc ('\n', out);
-    }
-
-  if (fflush (out) != 0)
-    {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("Could not write the list: %s"), g_strerror (errno));
-      return FALSE;
-    }
-
-  return TRUE;
+  return amap_cli_print_lines (tours, (AmapCliFormatFunc) amap_cli_format_tour, out, error);
 }
 
 static AmapTourPlan *

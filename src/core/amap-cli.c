@@ -17,20 +17,36 @@
 #include "amap-export.h"
 #include "amap-import.h"
 
-static void
-append_field (GString    *line,
-              const char *text)
+void
+amap_cli_append_field (GString    *line,
+                       const char *text)
 {
-  if (text == NULL)
-    return;
+  for (const char *p = text != NULL ? text : ""; *p != '\0'; p++)
+    g_string_append_c (line, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+}
 
-  for (const char *p = text; *p != '\0'; p++)
+gboolean
+amap_cli_print_lines (GPtrArray          *items,
+                      AmapCliFormatFunc   format,
+                      FILE               *out,
+                      GError            **error)
+{
+  for (guint i = 0; i < items->len; i++)
     {
-      if (*p == '\t' || *p == '\n' || *p == '\r')
-        g_string_append_c (line, ' ');
-      else
-        g_string_append_c (line, *p);
+      g_autofree char *line = format (g_ptr_array_index (items, i));
+
+      fputs (line, out);
+      fputc ('\n', out);
     }
+
+  if (fflush (out) != 0)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                   _("Could not write the list: %s"), g_strerror (errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -50,11 +66,11 @@ amap_cli_format_asset (AmapAsset *asset)
   g_return_val_if_fail (AMAP_IS_ASSET (asset), NULL);
 
   line = g_string_new (NULL);
-  append_field (line, amap_asset_get_uuid (asset));
+  amap_cli_append_field (line, amap_asset_get_uuid (asset));
   g_string_append_c (line, '\t');
-  append_field (line, amap_asset_get_name (asset));
+  amap_cli_append_field (line, amap_asset_get_name (asset));
   g_string_append_c (line, '\t');
-  append_field (line, amap_asset_get_category (asset));
+  amap_cli_append_field (line, amap_asset_get_category (asset));
   g_string_append_c (line, '\t');
   if (amap_asset_get_has_location (asset))
     {
@@ -84,22 +100,7 @@ amap_cli_list (AmapStore  *store,
   if (assets == NULL)
     return FALSE;
 
-  for (guint i = 0; i < assets->len; i++)
-    {
-      g_autofree char *line = amap_cli_format_asset (g_ptr_array_index (assets, i));
-
-      fputs (line, out);
-      fputc ('\n', out);
-    }
-
-  if (fflush (out) != 0)
-    {
-      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
-                   _("Could not write the list: %s"), g_strerror (errno));
-      return FALSE;
-    }
-
-  return TRUE;
+  return amap_cli_print_lines (assets, (AmapCliFormatFunc) amap_cli_format_asset, out, error);
 }
 
 gboolean

@@ -19,6 +19,18 @@ G_BEGIN_DECLS
  * name become spaces. */
 char     *amap_cli_format_asset       (AmapAsset   *asset);
 
+/* Appends @text (NULL: nothing) with tabs and line breaks as spaces, so
+ * that it stays one field of one line. */
+void      amap_cli_append_field       (GString     *line,
+                                       const char  *text);
+
+/* Prints @format of each of @items on a line of its own, then flushes. */
+typedef char *(*AmapCliFormatFunc) (gpointer item);
+gboolean  amap_cli_print_lines        (GPtrArray          *items,
+                                       AmapCliFormatFunc   format,
+                                       FILE               *out,
+                                       GError            **error);
+
 /* Prints every live asset of @store to @out, one a line. */
 gboolean  amap_cli_list               (AmapStore   *store,
                                        FILE        *out,
