@@ -15,6 +15,7 @@
 #include "amap-error.h"
 #include "amap-kmz-writer.h"
 #include "amap-tour-export.h"
+#include "amap-import.h"
 #include "amap-tour-import.h"
 #include "tour-fixtures.h"
 
@@ -505,6 +506,76 @@ test_async (void)
   tour_fixture_teardown (&fixture);
 }
 
+/* The import everyone uses (the window's Import, --import) takes a GPX
+ * file as tours too, in one undo step with its assets. */
+static void
+test_gpx_through_import (void)
+{
+  static const char gpx[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<gpx version=\"1.1\" creator=\"Some GPS\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n"
+    "  <rte><name>Morning loop</name>\n"
+    "    <rtept lat=\"37.7772\" lon=\"-122.2236\"><name>School</name></rtept>\n"
+    "    <rtept lat=\"37.7760\" lon=\"-122.2246\"><name>Library</name></rtept>\n"
+    "    <rtept lat=\"37.7734\" lon=\"-122.2236\"><name>Park</name></rtept>\n"
+    "    <rtept lat=\"37.77721\" lon=\"-122.22361\"><name>School again</name></rtept>\n"
+    "  </rte>\n"
+    "</gpx>\n";
+  TourFixture fixture;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_tours, n_assets;
+  guint found = 0;
+
+  tour_fixture_setup (&fixture, 0, 1);
+  tours = amap_store_list_tours (fixture.store, &error);
+  g_assert_no_error (error);
+  n_tours = tours->len;
+  n_assets = amap_store_count_assets (fixture.store);
+  g_clear_pointer (&tours, g_ptr_array_unref);
+  path = tour_fixture_file (&fixture, "loop.GPX");
+  g_assert_true (g_file_set_contents (path, gpx, -1, NULL));
+  file = g_file_new_for_path (path);
+
+  report = amap_import_file (fixture.store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 2);
+  text = amap_import_report_to_string (report);
+  g_assert_nonnull (strstr (text, "Imported the tour “Morning loop” with 2 stops"));
+  tours = amap_store_list_tours (fixture.store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tours->len, ==, n_tours + 1);
+  g_clear_pointer (&tours, g_ptr_array_unref);
+  g_assert_cmpstr (amap_store_get_undo_label (fixture.store), ==,
+                   "Undo Import of “loop.GPX” (2 Assets)");
+
+  g_assert_true (amap_store_undo (fixture.store, &error));
+  g_assert_no_error (error);
+  tours = amap_store_list_tours (fixture.store, &error);
+  g_assert_cmpuint (tours->len, ==, n_tours);
+  g_clear_pointer (&tours, g_ptr_array_unref);
+  g_assert_cmpuint (amap_store_count_assets (fixture.store), ==, n_assets);
+
+  g_assert_true (amap_store_redo (fixture.store, &error));
+  g_assert_no_error (error);
+  tours = amap_store_list_tours (fixture.store, &error);
+  g_assert_cmpuint (tours->len, ==, n_tours + 1);
+  for (guint i = 0; i < tours->len; i++)
+    if (g_str_equal (amap_tour_get_name (g_ptr_array_index (tours, i)), "Morning loop"))
+      {
+        assert_stop_names (fixture.store, g_ptr_array_index (tours, i),
+                           (const char * const[]) { "Library", "Park", NULL });
+        found++;
+      }
+  g_assert_cmpuint (found, ==, 1);
+
+  tour_fixture_teardown (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -522,6 +593,7 @@ main (int   argc,
   g_test_add_func ("/tour-import/mymaps-kmz", test_mymaps_kmz);
   g_test_add_func ("/tour-import/gpx-foreign", test_gpx_foreign);
   g_test_add_func ("/tour-import/gpx-10", test_gpx_10);
+  g_test_add_func ("/tour-import/gpx-through-import", test_gpx_through_import);
   g_test_add_func ("/tour-import/refused", test_refused);
   g_test_add_func ("/tour-import/async", test_async);
 

@@ -13,6 +13,7 @@
 #include "amap-import.h"
 #include "amap-kml-reader.h"
 #include "amap-kmz.h"
+#include "amap-tour-import.h"
 
 /*
  * Styles after placemarks: a placemark whose category can only come from a
@@ -428,6 +429,45 @@ read_file (ImportRun  *run,
   return amap_kml_reader_end (run->reader, error);
 }
 
+/* A GPX file holds routes, not places: it imports as tours (with their
+ * points as assets), through the tour importer, in one batch and one undo
+ * step like any import. */
+static AmapImportReport *
+import_gpx (AmapStore     *store,
+            GFile         *file,
+            const char    *display_name,
+            const char    *default_category,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  guint before = amap_store_count_assets (store);
+  guint after;
+
+  tours = amap_tour_import_file (store, file, default_category, cancellable, error);
+  if (tours == NULL)
+    return NULL;
+
+  report = amap_import_report_new (display_name);
+  after = amap_store_count_assets (store);
+  report->imported = after > before ? after - before : 0;
+  for (guint i = 0; i < tours->len; i++)
+    {
+      AmapTour *tour = g_ptr_array_index (tours, i);
+      guint n_stops = amap_tour_get_n_stops (tour);
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (ngettext ("Imported the tour “%s” with %u stop: find it on the Tours page.",
+                                        "Imported the tour “%s” with %u stops: find it on the Tours page.",
+                                        n_stops),
+                              amap_tour_get_name (tour), n_stops);
+      report_add_message (report, AMAP_IMPORT_MESSAGE_NOTICE, 0, text);
+    }
+
+  return g_steal_pointer (&report);
+}
+
 static AmapImportReport *
 import_run (AmapStore     *store,
             GFile         *file,
@@ -446,6 +486,13 @@ import_run (AmapStore     *store,
   display_name = g_file_get_basename (file);
   if (display_name == NULL)
     display_name = g_file_get_uri (file);
+
+  {
+    g_autofree char *lower = g_utf8_strdown (display_name, -1);
+
+    if (g_str_has_suffix (lower, ".gpx"))
+      return import_gpx (store, file, display_name, default_category, cancellable, error);
+  }
 
   if (default_category != NULL)
     {

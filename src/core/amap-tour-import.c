@@ -650,6 +650,8 @@ amap_tour_import_file (AmapStore     *store,
   batch = amap_store_batch_begin (store, error);
   if (batch == NULL)
     return NULL;
+  /* "Undo Import of “tour.gpx” (3 Assets)" */
+  amap_store_batch_set_name (batch, basename);
 
   groups = group_routes (routes);
   for (guint i = 0; i < groups->len; i++)

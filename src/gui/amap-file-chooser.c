@@ -42,6 +42,16 @@ create_filters (AmapFileKind kind)
       gtk_file_filter_add_mime_type (main_filter, "application/vnd.google-earth.kml+xml");
       gtk_file_filter_add_mime_type (main_filter, "application/vnd.google-earth.kmz");
     }
+  else if (kind == AMAP_FILE_KIND_IMPORT)
+    {
+      gtk_file_filter_set_name (main_filter, _("KML, KMZ and GPX Files"));
+      gtk_file_filter_add_suffix (main_filter, "kml");
+      gtk_file_filter_add_suffix (main_filter, "kmz");
+      gtk_file_filter_add_suffix (main_filter, "gpx");
+      gtk_file_filter_add_mime_type (main_filter, "application/vnd.google-earth.kml+xml");
+      gtk_file_filter_add_mime_type (main_filter, "application/vnd.google-earth.kmz");
+      gtk_file_filter_add_mime_type (main_filter, "application/gpx+xml");
+    }
   else if (kind == AMAP_FILE_KIND_BACKUP)
     {
       gtk_file_filter_set_name (main_filter, _("Asset Maps and Backups"));

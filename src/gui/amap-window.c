@@ -1447,7 +1447,9 @@ is_kml_file (GFile *file)
   g_autofree char *basename = g_file_get_basename (file);
   g_autofree char *lower = g_utf8_strdown (basename != NULL ? basename : "", -1);
 
-  return g_str_has_suffix (lower, ".kml") || g_str_has_suffix (lower, ".kmz");
+  /* GPX: its routes import as tours. */
+  return g_str_has_suffix (lower, ".kml") || g_str_has_suffix (lower, ".kmz") ||
+         g_str_has_suffix (lower, ".gpx");
 }
 
 static gboolean
@@ -1477,7 +1479,7 @@ drop_cb (GtkDropTarget *target,
       else
         {
           g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *message = g_strdup_printf (_("“%s” is not a KML or KMZ file, so it was not imported"), name);
+          g_autofree char *message = g_strdup_printf (_("“%s” is not a KML, KMZ or GPX file, so it was not imported"), name);
           toast (self, message);
         }
     }
@@ -1634,8 +1636,8 @@ import_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  amap_file_chooser_open (GTK_WINDOW (widget), _("Import KML or KMZ"), _("_Import"),
-                          AMAP_FILE_KIND_KML, TRUE, G_OBJECT (widget), import_chosen_cb);
+  amap_file_chooser_open (GTK_WINDOW (widget), _("Import KML, KMZ or GPX"), _("_Import"),
+                          AMAP_FILE_KIND_IMPORT, TRUE, G_OBJECT (widget), import_chosen_cb);
 }
 
 static void
