@@ -576,6 +576,60 @@ test_gpx_through_import (void)
   tour_fixture_teardown (&fixture);
 }
 
+/* The window's Import of a My Maps file with a directions layer: its
+ * places as assets (once each), the directions as a tour, and all of it
+ * one undo step. */
+static void
+test_kml_through_import (void)
+{
+  TourFixture fixture;
+  g_autofree char *path = data_path ("mymaps-directions.kml");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint n_tours, n_assets;
+  guint found = 0;
+
+  tour_fixture_setup (&fixture, 0, 1);
+  tours = amap_store_list_tours (fixture.store, &error);
+  g_assert_no_error (error);
+  n_tours = tours->len;
+  n_assets = amap_store_count_assets (fixture.store);
+  g_clear_pointer (&tours, g_ptr_array_unref);
+
+  report = amap_import_file (fixture.store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  text = amap_import_report_to_string (report);
+  g_assert_nonnull (strstr (text, "Imported the tour “Directions from Fruitvale Station to Cesar Chavez Park”"));
+  /* Every placemark once: the tour's stops are the imported assets. */
+  g_assert_cmpuint (amap_store_count_assets (fixture.store), ==,
+                    n_assets + amap_import_report_get_imported (report));
+  tours = amap_store_list_tours (fixture.store, &error);
+  g_assert_cmpuint (tours->len, ==, n_tours + 1);
+  for (guint i = 0; i < tours->len; i++)
+    if (g_str_has_prefix (amap_tour_get_name (g_ptr_array_index (tours, i)), "Directions from"))
+      {
+        assert_stop_names (fixture.store, g_ptr_array_index (tours, i), (const char * const[]) {
+          "La Clínica de la Raza", "Unity Council", "Iglesia San José", NULL });
+        found++;
+      }
+  g_assert_cmpuint (found, ==, 1);
+  g_clear_pointer (&tours, g_ptr_array_unref);
+  g_assert_true (g_str_has_prefix (amap_store_get_undo_label (fixture.store),
+                                   "Undo Import of “mymaps-directions.kml”"));
+
+  /* One undo: no tour, no asset of the file. */
+  g_assert_true (amap_store_undo (fixture.store, &error));
+  g_assert_no_error (error);
+  tours = amap_store_list_tours (fixture.store, &error);
+  g_assert_cmpuint (tours->len, ==, n_tours);
+  g_assert_cmpuint (amap_store_count_assets (fixture.store), ==, n_assets);
+
+  tour_fixture_teardown (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -594,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/tour-import/gpx-foreign", test_gpx_foreign);
   g_test_add_func ("/tour-import/gpx-10", test_gpx_10);
   g_test_add_func ("/tour-import/gpx-through-import", test_gpx_through_import);
+  g_test_add_func ("/tour-import/kml-through-import", test_kml_through_import);
   g_test_add_func ("/tour-import/refused", test_refused);
   g_test_add_func ("/tour-import/async", test_async);
 

@@ -63,6 +63,7 @@ typedef struct
   gpointer progress_data;
   int last_percent;
   AmapKmlReader *reader;
+  gboolean has_route;        /* a tour's route line: see is_route() */
 } ImportRun;
 
 /* The report */
@@ -237,6 +238,22 @@ on_message (AmapKmlReader         *reader,
   report_add_message (run->report, kind, line, text);
 }
 
+/* A route line a tour can be made of: our own tour export's, or the line
+ * of a directions layer of Google My Maps (its folder is "Directions from
+ * A to B"). Other lines in folders (trails, bus lines) stay places. */
+static gboolean
+is_route (AmapAsset                  *asset,
+          const AmapKmlPlacemarkInfo *info)
+{
+  const char *shape = amap_asset_get_shape (asset);
+
+  if (info->folder == 0 || shape == NULL || !g_str_has_prefix (shape, "LINESTRING"))
+    return FALSE;
+
+  return g_strcmp0 (amap_asset_get_extra (asset, "tour_role"), "route") == 0 ||
+         (info->folder_name != NULL && g_str_has_prefix (info->folder_name, "Directions from "));
+}
+
 static gboolean
 on_placemark (AmapKmlReader              *reader,
               AmapAsset                  *asset,
@@ -266,6 +283,9 @@ on_placemark (AmapKmlReader              *reader,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+
+  if (is_route (asset, info))
+    run->has_route = TRUE;
 
   if (updated)
     run->report->updated++;
@@ -429,6 +449,57 @@ read_file (ImportRun  *run,
   return amap_kml_reader_end (run->reader, error);
 }
 
+/* One notice for each tour the import added. */
+static void
+report_add_tours (AmapImportReport *report,
+                  GPtrArray        *tours)
+{
+  for (guint i = 0; i < tours->len; i++)
+    {
+      AmapTour *tour = g_ptr_array_index (tours, i);
+      guint n_stops = amap_tour_get_n_stops (tour);
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (ngettext ("Imported the tour “%s” with %u stop: find it on the Tours page.",
+                                        "Imported the tour “%s” with %u stops: find it on the Tours page.",
+                                        n_stops),
+                              amap_tour_get_name (tour), n_stops);
+      report_add_message (report, AMAP_IMPORT_MESSAGE_NOTICE, 0, text);
+    }
+}
+
+/* After the places of a KML file are in: its routes become tours. The
+ * file is read a second time, which only files with a line in a folder
+ * pay for. What the tour import did joins the import's undo step. */
+static void
+import_tours (AmapStore        *store,
+              GFile            *file,
+              const char       *default_category,
+              GCancellable     *cancellable,
+              AmapImportReport *report)
+{
+  g_autoptr(GPtrArray) tours = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tours = amap_tour_import_file (store, file, default_category, cancellable, &error);
+  if (tours == NULL)
+    {
+      /* No folder holds a route and its stops: nothing to say. */
+      if (!g_error_matches (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED))
+        {
+          g_autofree char *text = g_strdup_printf (_("The places were imported, but the "
+                                                     "routes could not be made tours: %s"),
+                                                   error->message);
+
+          report_add_message (report, AMAP_IMPORT_MESSAGE_WARNING, 0, text);
+        }
+      return;
+    }
+
+  report_add_tours (report, tours);
+  amap_store_join_last_steps (store);
+}
+
 /* A GPX file holds routes, not places: it imports as tours (with their
  * points as assets), through the tour importer, in one batch and one undo
  * step like any import. */
@@ -452,18 +523,7 @@ import_gpx (AmapStore     *store,
   report = amap_import_report_new (display_name);
   after = amap_store_count_assets (store);
   report->imported = after > before ? after - before : 0;
-  for (guint i = 0; i < tours->len; i++)
-    {
-      AmapTour *tour = g_ptr_array_index (tours, i);
-      guint n_stops = amap_tour_get_n_stops (tour);
-      g_autofree char *text = NULL;
-
-      text = g_strdup_printf (ngettext ("Imported the tour “%s” with %u stop: find it on the Tours page.",
-                                        "Imported the tour “%s” with %u stops: find it on the Tours page.",
-                                        n_stops),
-                              amap_tour_get_name (tour), n_stops);
-      report_add_message (report, AMAP_IMPORT_MESSAGE_NOTICE, 0, text);
-    }
+  report_add_tours (report, tours);
 
   return g_steal_pointer (&report);
 }
@@ -554,6 +614,11 @@ import_run (AmapStore     *store,
 
   if (!amap_store_batch_commit (run.batch, error))
     return NULL;
+
+  /* A folder with a route line and its stops (Google My Maps' directions,
+   * our own tour export) also becomes a tour, in the same undo step. */
+  if (run.has_route)
+    import_tours (store, file, default_category, cancellable, report);
 
   if (progress != NULL && run.last_percent != 100)
     progress (1.0, progress_data);

@@ -558,6 +558,32 @@ amap_store_take_last_step (AmapStore *self)
   return step;
 }
 
+/**
+ * amap_store_join_last_steps:
+ *
+ * Makes the newest two steps of the undo history one, with the labels of
+ * the older: an import that went on to add the file's tours is still one
+ * step for the person who imported it. Does nothing with fewer than two.
+ */
+void
+amap_store_join_last_steps (AmapStore *self)
+{
+  AmapStoreStep *older;
+  AmapStoreStep *newer;
+
+  g_return_if_fail (AMAP_IS_STORE (self));
+
+  if (self->undo_stack->len < 2)
+    return;
+
+  newer = g_ptr_array_steal_index (self->undo_stack, self->undo_stack->len - 1);
+  older = g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
+  g_ptr_array_extend_and_steal (older->changes, g_steal_pointer (&newer->changes));
+  newer->changes = g_ptr_array_new ();
+  _amap_store_step_free (newer);
+  _amap_store_update_undo_state (self);
+}
+
 void
 amap_store_step_free (AmapStoreStep *step)
 {

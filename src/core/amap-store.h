@@ -220,6 +220,9 @@ AmapStoreStep *amap_store_take_last_step     (AmapStore     *self);
 void           amap_store_refresh_with_step  (AmapStore     *self,
                                               AmapStoreStep *step);
 void           amap_store_step_free          (AmapStoreStep *step);
+/* The newest two undo steps become one, labelled as the older (an import
+ * that went on to add the file's tours). */
+void           amap_store_join_last_steps    (AmapStore     *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapStoreStep, amap_store_step_free)
 
 /*
