@@ -1335,6 +1335,64 @@ damage_middle_leaf (const char *path)
   g_error ("No leaf page of the assets table found");
 }
 
+/* Gives the last row of a leaf page of the assets table the zeros of a
+ * page cut part way (payload and row id 0), and damages the leaf after
+ * it: a read in row-id order gives row id 0 last, then fails. */
+static void
+zero_last_row_of_leaf (const char *path)
+{
+  sqlite3 *db = open_immutable (path);
+  gint64 page_size = query_int (db, "PRAGMA page_size");
+  gint64 n_pages = query_int (db, "PRAGMA page_count");
+  gint64 root = query_int (db, "SELECT rootpage FROM sqlite_schema WHERE name = 'assets'");
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  gint64 zeroed = 0;
+
+  sqlite3_close (db);
+  bytes = read_bytes (path);
+  data = g_bytes_get_data (bytes, NULL);
+
+  for (gint64 page = MAX (n_pages / 3, root + 1); page <= n_pages; page++)
+    {
+      const guint8 *start = data + (page - 1) * page_size;
+      g_autofree guint8 *zeros = NULL;
+      guint8 byte = 0x0d ^ 0xff;
+      guint n_cells, cell, end;
+      int fd;
+
+      if (start[0] != 0x0d || !bytes_contain (start, page_size, "Notes about asset"))
+        continue;
+
+      fd = g_open (path, O_RDWR, 0);
+      if (zeroed == 0)
+        {
+          n_cells = (start[3] << 8) | start[4];
+          g_assert_cmpuint (n_cells, >, 1);
+          cell = (start[8 + 2 * (n_cells - 1)] << 8) | start[8 + 2 * (n_cells - 1) + 1];
+          end = page_size;
+          for (guint i = 0; i < n_cells; i++)
+            {
+              guint other = (start[8 + 2 * i] << 8) | start[8 + 2 * i + 1];
+
+              if (other > cell && other < end)
+                end = other;
+            }
+          zeros = g_malloc0 (end - cell);
+          g_assert_cmpint (pwrite (fd, zeros, end - cell, (page - 1) * page_size + cell), ==,
+                           (gssize) (end - cell));
+          zeroed = page;
+        }
+      else
+        g_assert_cmpint (pwrite (fd, &byte, 1, (page - 1) * page_size), ==, 1);
+      close (fd);
+      if (zeroed != page)
+        return;
+    }
+
+  g_error ("No two leaf pages of the assets table found");
+}
+
 static void
 check_salvaged (const char *path,
                 guint       n_original)
@@ -1388,6 +1446,7 @@ test_salvage (Fixture       *fixture,
 {
   g_autofree char *truncated = g_build_filename (fixture->dir, "truncated.assetmap", NULL);
   g_autofree char *damaged = g_build_filename (fixture->dir, "damaged.assetmap", NULL);
+  g_autofree char *cut = g_build_filename (fixture->dir, "cut.assetmap", NULL);
   g_autofree char *saved = g_build_filename (fixture->dir, "saved.assetmap", NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) before = NULL;
@@ -1411,6 +1470,16 @@ test_salvage (Fixture       *fixture,
   g_assert_false (amap_store_salvage (truncated, saved, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
   g_clear_error (&error);
+  remove_with_side_files (saved);
+
+  /* A row of zeros (row id 0, as a page cut part way gives) read last
+   * before the damage: the copy goes on past the damage all the same. */
+  make_map (cut, 2000);
+  zero_last_row_of_leaf (cut);
+  amap_store_salvage (cut, saved, &error);
+  g_assert_no_error (error);
+  assert_no_side_files (cut);
+  check_salvaged (saved, 2000);
   remove_with_side_files (saved);
 
   make_map (damaged, 2000);

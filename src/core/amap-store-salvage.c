@@ -117,11 +117,17 @@ copy_row (Salvage       *salvage,
 }
 
 /* Reads from @select (bound to start at ?1) until the end or an error.
- * Returns the result code that ended it; *last is the last row id copied. */
+ * Returns the result code that ended it; *last is the last row id copied
+ * (set only when *copied_any). With @ordered, row ids must rise from
+ * @start: a damaged page can still give rows out of order (a page cut
+ * part way gives rows of zeros, row id 0, after the rows before the cut).
+ * Such a row is left out: it would replace a sound row of that id, and it
+ * would send the copy back to where it started. */
 static int
 copy_from (Salvage       *salvage,
            sqlite3_stmt  *select,
            sqlite3_stmt  *insert,
+           gboolean       ordered,
            gint64         start,
            gint64        *last,
            gboolean      *copied_any,
@@ -129,13 +135,21 @@ copy_from (Salvage       *salvage,
 {
   int rc;
 
+  *copied_any = FALSE;
   sqlite3_reset (select);
   sqlite3_bind_int64 (select, 1, start);
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
     {
+      gint64 rowid = sqlite3_column_int64 (select, 0);
+
+      if (ordered && (rowid < start || (*copied_any && rowid <= *last)))
+        {
+          salvage->n_rejected++;
+          continue;
+        }
       if (!copy_row (salvage, select, insert, error))
         return SQLITE_ABORT;
-      *last = sqlite3_column_int64 (select, 0);
+      *last = rowid;
       *copied_any = TRUE;
     }
   sqlite3_reset (select);
@@ -214,7 +228,7 @@ copy_table (Salvage     *salvage,
   if (!with_rowid)
     {
       gint64 unused = 0;
-      int rc = copy_from (salvage, select, insert, 0, &unused, &copied_any, error);
+      int rc = copy_from (salvage, select, insert, FALSE, 0, &unused, &copied_any, error);
 
       if (rc == SQLITE_ABORT)
         return FALSE;
@@ -223,20 +237,25 @@ copy_table (Salvage     *salvage,
       return TRUE;
     }
 
+  /* Each pass starts past the last row id the one before copied, or past
+   * where it started when it copied nothing: start only ever rises, so
+   * the copy ends. */
   while (TRUE)
     {
       gint64 base, fail, ok, step;
       gboolean at_end = FALSE;
-      int rc = copy_from (salvage, select, insert, start, &last, &copied_any, error);
+      int rc = copy_from (salvage, select, insert, TRUE, start, &last, &copied_any, error);
 
       if (rc == SQLITE_ABORT)
         return FALSE;
       if (rc == SQLITE_DONE)
         break;
 
-      /* Damage after row id @last: find the first row id we can reach. */
+      /* Damage after row id @base: find the first row id past it we can
+       * reach. */
       salvage->n_lost++;
       base = copied_any ? last : MAX (start, 0);
+      g_assert (base >= start);
       fail = base;
       ok = 0;
       for (step = 1; base <= G_MAXINT64 - step; step *= 2)
@@ -267,6 +286,7 @@ copy_table (Salvage     *salvage,
 
       if (!readable_from (select, ok, &at_end) || at_end)
         break;
+      g_assert (ok > start);
       start = ok;
     }
 
