@@ -38,16 +38,7 @@ GPtrArray *amap_tour_import_file (AmapStore     *store,
                                   GCancellable  *cancellable,
                                   GError       **error);
 
-/* The same in a worker thread with its own connection to the store's
- * file; on success the store is refreshed (it emits "reset") before
- * @callback. The tours returned are copies of what was stored. */
-void       amap_tour_import_file_async  (AmapStore           *store,
-                                         GFile               *file,
-                                         const char          *default_category,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data);
-GPtrArray *amap_tour_import_file_finish (GAsyncResult        *result,
-                                         GError             **error);
+/* In a worker thread, with the caller's undo history: amap_import_file_async()
+ * imports a file's routes as tours too (amap-import.h). */
 
 G_END_DECLS
