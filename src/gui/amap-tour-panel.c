@@ -612,21 +612,39 @@ queue_replan (AmapTourPanel *self)
 
 /* Showing the tour */
 
+/* A copy of the tour to edit (in @edited) and, in it, the stop that @row
+ * shows, with its asset's name for the undo step; NULL when the row is
+ * out of date. */
+static AmapTourStop *
+edit_row_stop (AmapTourPanel    *self,
+               AmapTourStopRow  *row,
+               AmapTour        **edited,
+               char            **name)
+{
+  guint index = amap_tour_stop_row_get_index (row);
+
+  *edited = edit_copy (self);
+  if (*edited == NULL || index >= amap_tour_get_n_stops (*edited))
+    return NULL;
+
+  *name = dup_asset_name (self, amap_tour_stop_row_get_uuid (row));
+  return amap_tour_get_stop (*edited, index);
+}
+
 static void
 on_row_dwell_changed_cb (AmapTourStopRow *row,
                          int              minutes,
                          AmapTourPanel   *self)
 {
-  g_autoptr(AmapTour) edited = edit_copy (self);
+  g_autoptr(AmapTour) edited = NULL;
   g_autofree char *action = NULL;
   g_autofree char *name = NULL;
-  guint index = amap_tour_stop_row_get_index (row);
+  AmapTourStop *stop = edit_row_stop (self, row, &edited, &name);
 
-  if (edited == NULL || index >= amap_tour_get_n_stops (edited))
+  if (stop == NULL)
     return;
 
-  amap_tour_stop_set_dwell_minutes (amap_tour_get_stop (edited, index), minutes);
-  name = dup_asset_name (self, amap_tour_stop_row_get_uuid (row));
+  amap_tour_stop_set_dwell_minutes (stop, minutes);
   /* Translators: an undo step; %s is a stop's name. */
   action = g_strdup_printf (_("Change Time at “%s”"), name);
   commit (self, edited, action);
@@ -637,16 +655,15 @@ on_row_note_changed_cb (AmapTourStopRow *row,
                         const char      *note,
                         AmapTourPanel   *self)
 {
-  g_autoptr(AmapTour) edited = edit_copy (self);
+  g_autoptr(AmapTour) edited = NULL;
   g_autofree char *action = NULL;
   g_autofree char *name = NULL;
-  guint index = amap_tour_stop_row_get_index (row);
+  AmapTourStop *stop = edit_row_stop (self, row, &edited, &name);
 
-  if (edited == NULL || index >= amap_tour_get_n_stops (edited))
+  if (stop == NULL)
     return;
 
-  amap_tour_stop_set_note (amap_tour_get_stop (edited, index), note);
-  name = dup_asset_name (self, amap_tour_stop_row_get_uuid (row));
+  amap_tour_stop_set_note (stop, note);
   /* Translators: an undo step; %s is a stop's name. */
   action = g_strdup_printf (_("Edit Talking Points for “%s”"), name);
   commit (self, edited, action);
