@@ -551,9 +551,10 @@ draw_tiles (AmapMapRender *self,
       double half_w = view->width / 2 / view->scale;
       double half_h = view->height / 2 / view->scale;
       int x0 = (int) floor ((view->center_x - half_w) * n);
-      int x1 = (int) floor ((view->center_x + half_w) * n);
+      /* A tile that only touches the far edge is not in view. */
+      int x1 = (int) ceil ((view->center_x + half_w) * n) - 1;
       int y0 = (int) floor ((view->center_y - half_h) * n);
-      int y1 = (int) floor ((view->center_y + half_h) * n);
+      int y1 = (int) ceil ((view->center_y + half_h) * n) - 1;
       int max = (int) n - 1;
 
       x0 = CLAMP (x0, 0, max);
