@@ -296,6 +296,12 @@ amap_cli_export_png (AmapStore   *store,
 
   render = amap_map_render_new ();
   amap_map_render_add_assets (render, assets, store);
+  {
+    double latitude, longitude;
+
+    if (amap_store_get_home (store, &latitude, &longitude, NULL))
+      amap_map_render_set_home (render, TRUE, latitude, longitude);
+  }
   if (bbox != NULL)
     amap_map_render_set_bounds (render, bounds[0], bounds[1], bounds[2], bounds[3]);
   if (mbtiles != NULL)

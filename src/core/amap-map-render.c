@@ -119,6 +119,9 @@ struct _AmapMapRender
   gboolean     has_bounds;
   double       bounds[4];   /* west, south, east, north */
   gboolean     show_legend;
+  gboolean     has_home;
+  double       home_ux;
+  double       home_uy;
   guint        n_tiles_drawn;
   guint        n_pins_drawn;
   cairo_rectangle_t legend_area;
@@ -1557,6 +1560,19 @@ amap_map_render_bounds_are_valid (double west,
 }
 
 void
+amap_map_render_set_home (AmapMapRender *self,
+                          gboolean       has_home,
+                          double         latitude,
+                          double         longitude)
+{
+  g_return_if_fail (AMAP_IS_MAP_RENDER (self));
+
+  self->has_home = has_home && amap_coordinates_are_valid (latitude, longitude);
+  if (self->has_home)
+    amap_projection_location_to_unit (latitude, longitude, &self->home_ux, &self->home_uy);
+}
+
+void
 amap_map_render_set_show_legend (AmapMapRender *self,
                                  gboolean       show_legend)
 {
@@ -1790,6 +1806,9 @@ amap_map_render_draw (AmapMapRender *self,
       draw_stop (cr, x, y, stop);
     }
 
+  if (self->has_home && in_view (&view, self->home_ux, self->home_uy, AMAP_PIN_RENDER_HOME_SIZE))
+    amap_pin_render_draw_home (cr, view.width / 2 + (self->home_ux - view.center_x) * view.scale,
+                               view.height / 2 + (self->home_uy - view.center_y) * view.scale);
   draw_pins (self, cr, &view);
   if (self->show_legend)
     draw_legend (self, cr, &view);

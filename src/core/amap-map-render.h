@@ -80,6 +80,12 @@ gboolean       amap_map_render_bounds_are_valid (double         west,
                                                  double         south,
                                                  double         east,
                                                  double         north);
+/* The school, drawn as the window's home marker (not framed: it shows
+ * when it is in the area drawn). */
+void           amap_map_render_set_home         (AmapMapRender *self,
+                                                 gboolean       has_home,
+                                                 double         latitude,
+                                                 double         longitude);
 /* TRUE by default: the legend shows when there are assets on the map. */
 void           amap_map_render_set_show_legend  (AmapMapRender *self,
                                                  gboolean       show_legend);
