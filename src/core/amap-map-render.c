@@ -43,6 +43,8 @@
 #define LEGEND_FONT      8.0
 #define LEGEND_SWATCH    12.0
 #define LEGEND_MAX_ROWS  12
+/* Up to this many pins in view, none is hidden in a badge. */
+#define MAX_UNCLUSTERED_PINS 150
 
 #define BACKGROUND_COLOR "#f3f1ec"
 #define FRAME_COLOR      "#c0bfbc"
@@ -588,8 +590,10 @@ create_label (cairo_t    *cr,
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string (FONT_FAMILY);
   cairo_font_options_t *options = cairo_font_options_create ();
 
-  /* The same metrics on paper and on screen. */
+  /* The same metrics on paper and on screen; unhinted outlines, so that
+   * small text in a PNG keeps even spacing. */
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
   pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
   pango_cairo_context_set_resolution (pango_layout_get_context (layout), 72);
   pango_layout_context_changed (layout);
@@ -919,8 +923,13 @@ draw_pins (AmapMapRender *self,
       g_array_append_val (points, point);
     }
 
+  /* On paper every pin stands on its own, as on screen at street level: a
+   * handout is read, not clicked, and a badge hides which categories are
+   * there. Only a crowd (a district's worth of pins) gets badges, as the
+   * screen shows them at that scale. */
   clusters = amap_cluster_points ((AmapClusterPoint *) (void *) points->data, points->len,
                                   zoom >= AMAP_PIN_RENDER_CLUSTER_MAX_ZOOM
+                                  || points->len <= MAX_UNCLUSTERED_PINS
                                   ? 1e-6 : AMAP_PIN_RENDER_CELL_SIZE);
 
   for (guint c = 0; c < clusters->len; c++)
@@ -972,7 +981,54 @@ draw_pins (AmapMapRender *self,
     }
 }
 
-/* A legend of the categories on the map with their counts, top right. */
+/* The corner of the map (top right, top left, bottom right, bottom left,
+ * clear of the scale bar and the credits) where a legend of @width ×
+ * @height covers the fewest pins. */
+static void
+choose_legend_corner (AmapMapRender *self,
+                      const View    *view,
+                      double         width,
+                      double         height,
+                      double        *x,
+                      double        *y)
+{
+  const double corners[4][2] = {
+    { view->width - width - 8, 8 },
+    { 8, 8 },
+    { view->width - width - 8, view->height - height - 22 },
+    { 8, view->height - height - 40 },
+  };
+  double head, pin_height;
+  guint best = 0, best_count = G_MAXUINT;
+
+  amap_pin_render_get_size (AMAP_PIN_STYLE_HUB, &head, &pin_height);
+  for (guint c = 0; c < G_N_ELEMENTS (corners); c++)
+    {
+      guint count = 0;
+
+      for (guint i = 0; i < self->pins->len; i++)
+        {
+          AssetPin *pin = &g_array_index (self->pins, AssetPin, i);
+          double px = view->width / 2 + (pin->ux - view->center_x) * view->scale;
+          double py = view->height / 2 + (pin->uy - view->center_y) * view->scale;
+
+          if (px + head / 2 >= corners[c][0] && px - head / 2 <= corners[c][0] + width
+              && py >= corners[c][1] && py - pin_height <= corners[c][1] + height)
+            count++;
+        }
+      if (count < best_count)
+        {
+          best = c;
+          best_count = count;
+        }
+    }
+
+  *x = corners[best][0];
+  *y = corners[best][1];
+}
+
+/* A legend of the categories on the map with their counts, in the corner
+ * where it hides the fewest pins. */
 static void
 draw_legend (AmapMapRender *self,
              cairo_t       *cr,
@@ -1048,8 +1104,7 @@ draw_legend (AmapMapRender *self,
 
   box_w = pad + LEGEND_SWATCH + gap + name_w + 2 * gap + count_w + pad;
   box_h = pad + names->len * row_h - gap + pad;
-  x = view->width - box_w - 8;
-  y = 8;
+  choose_legend_corner (self, view, box_w, box_h, &x, &y);
 
   cairo_save (cr);
   cairo_new_path (cr);
