@@ -518,6 +518,22 @@ test_export_png (Fixture       *fixture,
 
   store = amap_store_open (fixture->path, &error);
   g_assert_no_error (error);
+
+  /* Nothing located yet: nothing to frame, and the way out is said. */
+  {
+    const char *args[] = { "--database", fixture->path, "--export-png", png, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    if (!run_binary (args, &out, &err, &status))
+      {
+        g_test_skip ("AMAP_BINARY is not set or not built");
+        return;
+      }
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "--bbox"));
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+
   a = add_asset (store, "Café Luna", "business", 37.7749, -122.2194);
   b = add_asset (store, "Library", "library-arts", 37.7760, -122.2230);
   c = add_asset (store, "Garden", "park", 37.7731, -122.2270);

@@ -294,6 +294,22 @@ amap_cli_export_png (AmapStore   *store,
   if (assets == NULL)
     return FALSE;
 
+  if (bbox == NULL)
+    {
+      gboolean located = FALSE;
+
+      for (guint i = 0; i < assets->len && !located; i++)
+        located = amap_asset_get_has_location (g_ptr_array_index (assets, i))
+                  || amap_asset_get_shape (g_ptr_array_index (assets, i)) != NULL;
+      if (!located)
+        {
+          g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                               _("The map has no asset with a location to show. Give the area "
+                                 "to draw with --bbox WEST,SOUTH,EAST,NORTH."));
+          return FALSE;
+        }
+    }
+
   render = amap_map_render_new ();
   amap_map_render_add_assets (render, assets, store);
   {
