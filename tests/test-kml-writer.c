@@ -749,6 +749,13 @@ test_kmz (Fixture       *fixture,
           g_assert_cmpstr (name, ==, expected);
           g_assert_true (g_str_has_prefix (name, "files/"));
           check_png (fixture->dir, name + strlen ("files/"), data, size, color);
+          /* The very pin the map draws (amap-pin-render.c), symbol included. */
+          {
+            g_autoptr(GBytes) pin = amap_pin_render_to_png (color, amap_category_get_icon_name (category),
+                                                            AMAP_PIN_STYLE_PLAIN, AMAP_KMZ_ICON_SCALE);
+
+            g_assert_cmpmem (data, size, g_bytes_get_data (pin, NULL), g_bytes_get_size (pin));
+          }
         }
       g_hash_table_add (entries, g_strdup (name));
       index++;
