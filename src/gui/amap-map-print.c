@@ -247,9 +247,21 @@ image_written_cb (GObject      *source,
                   gpointer      user_data)
 {
   AmapWindow *window = AMAP_WINDOW (source);
+  ImageJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (amap_window_get_map_view (window),
+                                                    ADW_TYPE_TOAST_OVERLAY);
+      g_autofree char *name = g_file_get_basename (job->file);
+      /* Translators: a toast; %s is a file name */
+      g_autofree char *message = g_strdup_printf (_("Map saved as “%s”"), name);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+    }
+  else
     {
       GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window),
                                                   _("Could Not Export the Map"), error->message);
