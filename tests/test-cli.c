@@ -605,6 +605,21 @@ test_export_png (Fixture       *fixture,
       }
   }
 
+  /* Vector tiles: said, and nothing written. */
+  {
+    g_autofree char *vector = g_build_filename (fixture->dir, "vector.mbtiles", NULL);
+    g_autofree char *other = g_build_filename (fixture->dir, "vector.png", NULL);
+    const char *args[] = { "--database", fixture->path, "--export-png", other,
+                           "--mbtiles", vector, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    mbtiles_fixture_write (vector, "pbf", TRUE);
+    g_assert_true (run_binary (args, &out, &err, &status));
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "vector tiles"));
+    g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  }
+
   {
     const char *args[] = { "--database", fixture->path, "--export-png", png,
                            "--mbtiles", missing, NULL };
