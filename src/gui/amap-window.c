@@ -1554,7 +1554,7 @@ export_chosen_cb (GObject    *owner,
   count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
   g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
   g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
-  amap_export_file_async (self->store, assets, file, self->cancellable,
+  amap_export_file_async (self->store, assets, file, AMAP_EXPORT_SHARED, self->cancellable,
                           export_done_cb, g_object_ref (self));
 }
 
