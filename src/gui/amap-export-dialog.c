@@ -69,9 +69,9 @@ update_summary (AmapExportDialog *self)
 
   if (include)
     gtk_label_set_label (self->summary_label,
-                         _("The file holds everything in the map about these assets, "
-                           "key leaders’ names, phone numbers, emails and notes and "
-                           "every visit, meeting and call included. Asset Map reads it back whole."));
+                         _("The file holds everything the map has on these assets, including "
+                           "key leaders’ names, phone numbers, emails and notes, and every visit, "
+                           "meeting and call. Asset Map reads it back whole."));
   else
     gtk_label_set_label (self->summary_label,
                          _("The file holds each asset’s name, place, category, stage, address, "
@@ -147,12 +147,24 @@ amap_export_dialog_finalize (GObject *object)
 }
 
 static void
+amap_export_dialog_map (GtkWidget *widget)
+{
+  AmapExportDialog *self = AMAP_EXPORT_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (amap_export_dialog_parent_class)->map (widget);
+
+  /* Not on Cancel, where the window would put it: the choices first. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->scope_row));
+}
+
+static void
 amap_export_dialog_class_init (AmapExportDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = amap_export_dialog_finalize;
+  widget_class->map = amap_export_dialog_map;
 
   /**
    * AmapExportDialog::export:
