@@ -564,7 +564,8 @@ spawn_export (const char *binary,
               const char *map,
               const char *target)
 {
-  const char *argv[] = { binary, "--database", map, "--export", target, NULL };
+  /* The full export, the bytes amap_export_file() writes. */
+  const char *argv[] = { binary, "--database", map, "--export", target, "--include-private", NULL };
   g_autoptr(GError) error = NULL;
   GPid pid = 0;
 
