@@ -316,6 +316,24 @@ amap_export_dialog_get_by_layer (AmapExportDialog *self)
   return gtk_switch_get_active (self->layer_switch);
 }
 
+/* FALSE when no asset of the map came from a layer: then the choice would
+ * change nothing, and the row says so. */
+void
+amap_export_dialog_set_has_layers (AmapExportDialog *self,
+                                   gboolean          has_layers)
+{
+  g_return_if_fail (AMAP_IS_EXPORT_DIALOG (self));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->layer_row), has_layers);
+  if (!has_layers)
+    {
+      gtk_switch_set_active (self->layer_switch, FALSE);
+      adw_action_row_set_subtitle (self->layer_row,
+                                   _("None of the assets came from a layer of an imported file: "
+                                     "they go in a folder for each category"));
+    }
+}
+
 void
 amap_export_dialog_set_by_layer (AmapExportDialog *self,
                                  gboolean          by_layer)

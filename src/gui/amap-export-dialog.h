@@ -58,6 +58,10 @@ void              amap_export_dialog_set_include_private (AmapExportDialog *self
 gboolean          amap_export_dialog_get_by_layer  (AmapExportDialog *self);
 void              amap_export_dialog_set_by_layer  (AmapExportDialog *self,
                                                     gboolean          by_layer);
+/* FALSE: no asset came from a layer, and "Folders by layer" is off and
+ * insensitive. */
+void              amap_export_dialog_set_has_layers (AmapExportDialog *self,
+                                                     gboolean          has_layers);
 /* The flags for amap_export_file_async() from the choices. */
 AmapExportFlags   amap_export_dialog_get_flags     (AmapExportDialog *self);
 /* The file name the chooser suggests ("BASE.kml" or "BASE.kmz"). */

@@ -1596,6 +1596,11 @@ export_assets (AmapWindow      *self,
                                    amap_store_count_assets (self->store),
                                    g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)),
                                    selected->len, scope);
+  {
+    g_auto(GStrv) layers = amap_store_list_folders (self->store, NULL);
+
+    amap_export_dialog_set_has_layers (dialog, layers != NULL && layers[0] != NULL);
+  }
   g_signal_connect_object (dialog, "export", G_CALLBACK (export_chosen_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
