@@ -1010,6 +1010,31 @@ test_shared_leaves_out_private (Fixture       *fixture,
   /* The full export is the one with private data. */
   g_assert_true (g_bytes_equal (private, full));
 
+  /* A KMZ for others: its doc.kml leaves them out too. */
+  {
+    g_autofree char *kmz_path = export_with_flags (fixture, "shared.kmz", AMAP_EXPORT_SHARED);
+    g_autoptr(GBytes) kmz = read_bytes (kmz_path);
+    struct archive *archive = archive_read_new ();
+    struct archive_entry *entry;
+    g_autoptr(GString) doc = g_string_new (NULL);
+    char buffer[8192];
+    la_ssize_t n;
+
+    archive_read_support_format_zip (archive);
+    g_assert_cmpint (archive_read_open_memory (archive, g_bytes_get_data (kmz, NULL),
+                                               g_bytes_get_size (kmz)), ==, ARCHIVE_OK);
+    g_assert_cmpint (archive_read_next_header (archive, &entry), ==, ARCHIVE_OK);
+    g_assert_cmpstr (archive_entry_pathname (entry), ==, "doc.kml");
+    while ((n = archive_read_data (archive, buffer, sizeof buffer)) > 0)
+      g_string_append_len (doc, buffer, n);
+    archive_read_free (archive);
+
+    g_assert_cmpuint (count (doc->str, "<Placemark "), ==, fixture->stored->len);
+    for (guint i = 0; i < G_N_ELEMENTS (private_texts); i++)
+      if (strstr (doc->str, private_texts[i]) != NULL)
+        g_error ("The shared KMZ holds “%s”", private_texts[i]);
+  }
+
   fixture_assert_validates (shared_path);
   if (fixture_have_program ("ogrinfo"))
     {
