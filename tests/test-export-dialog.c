@@ -408,6 +408,56 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
   g_log_set_always_fatal (old_fatal);
 }
 
+/* The chooser asked about the name it was given, not about the one with
+ * the extension put on: replacing that file is asked here, and Cancel
+ * keeps it. */
+static void
+test_asks_before_replacing (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  AmapExportDialog *dialog = open_export_dialog (fixture, "win.export");
+  g_autofree char *bare_path = g_build_filename (fixture->dir, "exists", NULL);
+  g_autofree char *path = g_build_filename (fixture->dir, "exists.kml", NULL);
+  g_autoptr(GFile) bare = g_file_new_for_path (bare_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  AdwMessageDialog *question;
+  gint64 deadline;
+
+  g_assert_true (g_file_set_contents (path, "precious", -1, &error));
+  g_assert_no_error (error);
+
+  amap_export_dialog_export_to (dialog, bare);
+  spin ();
+  question = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (question);
+  g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Replace “exists.kml”?");
+  adw_message_dialog_response (question, "cancel");
+  spin ();
+  g_assert_nonnull (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "precious");
+  g_clear_pointer (&text, g_free);
+
+  amap_export_dialog_export_to (dialog, bare);
+  spin ();
+  question = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (question);
+  adw_message_dialog_response (question, "replace");
+  spin ();
+  g_assert_null (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+
+  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  do
+    {
+      g_clear_pointer (&text, g_free);
+      g_main_context_iteration (NULL, FALSE);
+      g_file_get_contents (path, &text, NULL, NULL);
+    }
+  while (g_strcmp0 (text, "precious") == 0 && g_get_monotonic_time () < deadline);
+  g_assert_nonnull (strstr (text, "Mi Tienda Market"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,6 +486,8 @@ main (int   argc,
               test_default_leaves_out_private, fixture_teardown);
   g_test_add ("/export-dialog/format-sets-extension", Fixture, NULL, fixture_setup,
               test_format_sets_extension, fixture_teardown);
+  g_test_add ("/export-dialog/asks-before-replacing", Fixture, NULL, fixture_setup,
+              test_asks_before_replacing, fixture_teardown);
   g_test_add ("/export-dialog/choosers-open-in-a-folder", Fixture, NULL, fixture_setup,
               test_choosers_open_in_a_folder, fixture_teardown);
 

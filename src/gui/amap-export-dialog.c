@@ -399,6 +399,18 @@ finish (AmapExportDialog *self,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+static gboolean
+finish_idle_cb (gpointer user_data)
+{
+  AmapExportDialog *self = AMAP_EXPORT_DIALOG (user_data);
+  g_autoptr(GFile) target = g_object_steal_data (G_OBJECT (self), "amap-replace-target");
+
+  if (target != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    finish (self, target);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_replace_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
@@ -407,10 +419,16 @@ on_replace_response_cb (AdwMessageDialog *dialog,
   AmapExportDialog *self = AMAP_EXPORT_DIALOG (user_data);
   GFile *target = g_object_get_data (G_OBJECT (dialog), "amap-target");
 
-  if (g_strcmp0 (response, "replace") == 0)
-    finish (self, target);
-  else
-    gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
+  if (g_strcmp0 (response, "replace") != 0)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
+      return;
+    }
+
+  /* Not while the question, our transient child, is still answering:
+   * destroying its parent under it leaves it a dangling parent. */
+  g_object_set_data_full (G_OBJECT (self), "amap-replace-target", g_object_ref (target), g_object_unref);
+  g_idle_add_full (G_PRIORITY_DEFAULT, finish_idle_cb, g_object_ref (self), g_object_unref);
 }
 
 void

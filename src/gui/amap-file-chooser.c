@@ -175,12 +175,11 @@ create_dialog (const char   *title,
   GtkFileDialog *dialog = gtk_file_dialog_new ();
   g_autoptr(GListModel) filters = create_filters (kind);
   g_autoptr(GtkFileFilter) first = g_list_model_get_item (filters, 0);
+  g_autoptr(GFile) folder = dup_start_folder ();
 
   gtk_file_dialog_set_title (dialog, title);
   gtk_file_dialog_set_accept_label (dialog, accept_label);
   gtk_file_dialog_set_modal (dialog, TRUE);
-  g_autoptr(GFile) folder = dup_start_folder ();
-
   gtk_file_dialog_set_filters (dialog, filters);
   gtk_file_dialog_set_default_filter (dialog, first);
   gtk_file_dialog_set_initial_folder (dialog, folder);
