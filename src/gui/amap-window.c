@@ -1128,6 +1128,7 @@ create_asset_at (AmapWindow *self,
 
   amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
   amap_asset_set_location (asset, latitude, longitude);
+  amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_MANUAL);
 
   if (!leave_editor (self, "win.add-at", g_variant_new ("(dd)", latitude, longitude)))
     return;
@@ -1189,6 +1190,7 @@ asset_moved_cb (GtkWidget  *map_view,
   if (asset != NULL)
     {
       amap_asset_set_location (asset, latitude, longitude);
+      amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_MANUAL);
       if (amap_store_update_asset (self->store, asset, &error))
         return;
     }
