@@ -262,9 +262,9 @@ test_new_file (void)
   g_clear_object (&store);
 
   /* The file says it is ours, at schema version 3. */
-  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 3);
+  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 4);
   g_assert_cmpint (sqlite_pragma (default_path, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
-  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 3);
+  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 4);
 
   /* Reopening an existing map works and makes no backup. */
   store = amap_store_open (default_path, &error);

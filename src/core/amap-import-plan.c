@@ -531,8 +531,13 @@ static void
 remember_choices (AmapImportPlan *self,
                   AmapStore      *store)
 {
-  g_autofree char *choices = dup_choices (self);
+  g_autofree char *choices = NULL;
   g_autoptr(GError) error = NULL;
+
+  /* One category for all (--category) is no choice per layer to keep. */
+  if (self->all_category != NULL)
+    return;
+  choices = dup_choices (self);
 
   /* Not worth failing an import that is already in. */
   if (!amap_store_set_import_choices (store, self->file_name, choices, &error))

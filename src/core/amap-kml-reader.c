@@ -1911,6 +1911,18 @@ has_address_field (Placemark *pm)
   return FALSE;
 }
 
+static gboolean
+folder_is_category (AmapKmlReader *self,
+                    const char    *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+
+  for (guint i = 0; i < self->categories->len; i++)
+    if (g_str_equal (g_array_index (self->categories, CategoryInfo, i).name_folded, folded))
+      return TRUE;
+  return FALSE;
+}
+
 /* The names of the Folders around the placemark, outermost first (the
  * Document's own name is not one; an unnamed Folder is left out). */
 static GStrv
@@ -2176,6 +2188,14 @@ finish_placemark (AmapKmlReader *self)
     }
   folders = folder_path (self);
   info.folders = (const char * const *) folders;
+  /* Our own files group placemarks in a Folder per category: that is no
+   * layer of the user's. */
+  if (self->is_own_file && g_strv_length (folders) == 1 &&
+      folder_is_category (self, folders[0]))
+    g_clear_pointer (&folders[0], g_free);
+  amap_asset_set_folders (asset, info.folders);
+  if (amap_asset_get_has_location (asset))
+    amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_IMPORTED);
 
   if (self->placemark_func != NULL &&
       !self->placemark_func (self, asset, &info, self->user_data, &error))
