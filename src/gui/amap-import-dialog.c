@@ -217,6 +217,7 @@ add_row (AmapImportDialog *self,
           GtkWidget *dot = amap_category_dot_new ();
 
           amap_category_dot_set_color (AMAP_CATEGORY_DOT (dot), color);
+          gtk_widget_set_size_request (dot, 16, 16);
           gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
           adw_action_row_add_prefix (ADW_ACTION_ROW (action_row), dot);
           /* Translators: an icon style's subtitle, e.g. "3 places · color #0288D1". */
@@ -297,6 +298,7 @@ fill (AmapImportDialog *self)
     }
   gtk_label_set_label (self->summary_label, summary->str);
   gtk_widget_set_sensitive (self->import_button, n_places > 0);
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->import_button);
 
   for (guint i = 0; i < amap_import_report_get_n_messages (scan); i++)
     {
@@ -524,6 +526,7 @@ category_counts (AmapStore        *store,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      category != NULL ? amap_category_get_name (category) : key);
       dot = amap_category_dot_new ();
+      gtk_widget_set_size_request (dot, 28, 28);
       gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
       if (category != NULL)
         {
