@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "amap-category.h"
 #include "amap-error.h"

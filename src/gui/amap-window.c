@@ -1432,7 +1432,7 @@ import_dialog_response_cb (AmapImportDialog *dialog,
 
   if (g_strcmp0 (response, "import") != 0)
     {
-      g_object_steal_data (G_OBJECT (self), "amap-import-file");
+      g_object_set_data (G_OBJECT (self), "amap-import-file", NULL);
       g_clear_object (&self->import_cancellable);
       set_importing (self, FALSE);
       update_main_page (self);
