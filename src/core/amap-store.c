@@ -1436,9 +1436,9 @@ inspect_file (const char  *path,
   else if (rc == SQLITE_ROW && user_version > AMAP_STORE_SCHEMA_VERSION)
     g_set_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW,
                  _("The map “%s” was saved by a newer version of Asset Map "
-                   "(file version %" G_GINT64_FORMAT ", this version reads up to %d). "
+                   "(file version %d, this version reads up to %d). "
                    "Update Asset Map to open it."),
-                 display, user_version, AMAP_STORE_SCHEMA_VERSION);
+                 display, (int) MIN (user_version, G_MAXINT), AMAP_STORE_SCHEMA_VERSION);
   else if (rc == SQLITE_ROW)
     {
       *version = user_version;

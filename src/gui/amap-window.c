@@ -24,6 +24,7 @@
 #include "amap-import-dialog.h"
 #include "amap-import-plan.h"
 #include "amap-sample-tour.h"
+#include "amap-settings.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
 #include "amap-window-tours.h"
@@ -2889,7 +2890,7 @@ amap_window_class_init (AmapWindowClass *klass)
 static void
 amap_window_init (AmapWindow *self)
 {
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = amap_settings_new ();
   self->cancellable = g_cancellable_new ();
   self->hidden_categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->stage_filter = -1;
