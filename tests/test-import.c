@@ -892,6 +892,39 @@ test_layers_kept (Fixture       *fixture,
   }
 }
 
+/* Our own export groups placemarks in a Folder per category: read back,
+ * that Folder is no layer of the user's. */
+static void
+test_own_category_folders (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_layers (fixture, "layers.kml");
+  g_autofree char *exported_path = g_build_filename (fixture->dir, "exported.kml", NULL);
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(GFile) exported = g_file_new_for_path (exported_path);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(AmapStore) other = NULL;
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *folders;
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_export_file (fixture->store, NULL, exported, NULL, &error));
+  g_assert_no_error (error);
+
+  other = amap_store_open (other_path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&report);
+  report = amap_import_file (other, exported, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  asset = find_by_name (other, "San José");
+  g_assert_cmpstr (amap_asset_get_category (asset), ==, AMAP_CATEGORY_FAITH);
+  folders = amap_asset_get_folders (asset);
+  g_assert_false (g_strv_contains (folders, "Faith-Based Organization"));
+}
+
 /* The folders of a file someone else wrote: Google's KML samples. */
 static void
 test_layers_corpus (Fixture       *fixture,
@@ -1208,6 +1241,7 @@ main (int   argc,
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);
   ADD ("/import/layers-kept", test_layers_kept);
   ADD ("/import/layers-corpus", test_layers_corpus);
+  ADD ("/import/own-category-folders", test_own_category_folders);
   ADD ("/import/plan-counts", test_plan_counts);
   ADD ("/import/plan-mapping", test_plan_mapping);
   ADD ("/import/plan-async", test_plan_async);
