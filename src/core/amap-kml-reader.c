@@ -2194,7 +2194,9 @@ finish_placemark (AmapKmlReader *self)
       folder_is_category (self, folders[0]))
     g_clear_pointer (&folders[0], g_free);
   amap_asset_set_folders (asset, info.folders);
-  if (amap_asset_get_has_location (asset))
+  /* A location from someone else's file; our own files are copies of a
+   * map, whose locations came from wherever they came from there. */
+  if (amap_asset_get_has_location (asset) && !self->is_own_file)
     amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_IMPORTED);
 
   if (self->placemark_func != NULL &&
