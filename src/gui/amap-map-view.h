@@ -53,6 +53,9 @@ gboolean      amap_map_view_get_adding        (AmapMapView *self);
 void          amap_map_view_set_adding        (AmapMapView *self,
                                                gboolean     adding);
 gboolean      amap_map_view_get_offline       (AmapMapView *self);
+/* What the map says over the tiles (outside the offline map's area, an
+ * offline map that cannot be opened), or NULL. */
+const char   *amap_map_view_get_notice        (AmapMapView *self);
 
 /* @zoom < 0 keeps the current zoom. Animated when the map is on screen. */
 void          amap_map_view_center_on         (AmapMapView *self,
