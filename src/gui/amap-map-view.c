@@ -1303,6 +1303,31 @@ amap_map_view_get_view (AmapMapView *self,
 }
 
 void
+amap_map_view_get_visible_area (AmapMapView *self,
+                                double      *west,
+                                double      *south,
+                                double      *east,
+                                double      *north)
+{
+  ShumateViewport *viewport;
+  double zoom, x, y, half_width, half_height;
+
+  g_return_if_fail (AMAP_IS_MAP_VIEW (self));
+
+  viewport = get_viewport (self);
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  amap_projection_location_to_pixels (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                      shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                      zoom, &x, &y);
+  half_width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1) / 2.0;
+  half_height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1) / 2.0;
+  amap_projection_pixels_to_location (x - half_width, y - half_height, zoom, north, west);
+  amap_projection_pixels_to_location (x + half_width, y + half_height, zoom, south, east);
+  *west = MAX (*west, -180.0);
+  *east = MIN (*east, 180.0);
+}
+
+void
 amap_map_view_fit_assets (AmapMapView *self)
 {
   double south = INFINITY, west = INFINITY, north = -INFINITY, east = -INFINITY;

@@ -66,6 +66,12 @@ void          amap_map_view_get_view          (AmapMapView *self,
                                                double      *latitude,
                                                double      *longitude,
                                                double      *zoom);
+/* The degrees the map shows, from the centre, zoom and widget size. */
+void          amap_map_view_get_visible_area  (AmapMapView *self,
+                                               double      *west,
+                                               double      *south,
+                                               double      *east,
+                                               double      *north);
 /* Shows every located asset of the model (or the home when there is none). */
 void          amap_map_view_fit_assets        (AmapMapView *self);
 /* Shows the box (degrees), zoomed in no closer than street level. */
