@@ -2647,7 +2647,7 @@ amap_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::recent-maps",
                            G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
 
-  /* Drag and drop of KML files. */
+  /* Drag and drop of KML, KMZ and GPX files, and of offline maps. */
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
