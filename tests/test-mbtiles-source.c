@@ -9,12 +9,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <sqlite3.h>
 
 #include "amap-error.h"
 #include "amap-map-view.h"
 #include "amap-mbtiles-source.h"
+#include "amap-offline-map.h"
 #include "amap-store.h"
 #include "amap-window.h"
 #include "mbtiles-fixtures.h"
@@ -467,6 +468,128 @@ test_window_drop (void)
     ;
 }
 
+/* The one message dialog on screen, or NULL. */
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+  AdwMessageDialog *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        {
+          g_assert_null (found);
+          found = ADW_MESSAGE_DIALOG (window);
+        }
+    }
+  return found;
+}
+
+static GtkLabel *
+find_label_containing (GtkWidget  *widget,
+                       const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label_containing (child, text);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+static void
+close_dialog (AdwMessageDialog *dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_message_dialog ());
+}
+
+/* "Save Area for Offline Use": OpenStreetMap explains its policy; a server
+ * not marked as allowing downloads is asked about; an allowed one gets the
+ * count and size first, and a range over the cap cannot be started. */
+static void
+test_save_area_dialogs (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *toasts = adw_toast_overlay_new ();
+  AdwMessageDialog *dialog;
+  GtkSpinButton *spins[2] = { NULL, NULL };
+  GtkWidget *grid;
+  GtkLabel *count;
+  guint n_spins = 0;
+
+  gtk_window_set_child (GTK_WINDOW (window), toasts);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_settings_set_string (settings, "base-map", "openstreetmap");
+  amap_offline_map_save_area (GTK_WINDOW (window), ADW_TOAST_OVERLAY (toasts),
+                              -122.23, 37.77, -122.21, 37.78, 15.0);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "OpenStreetMap"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "policy"));
+  close_dialog (dialog);
+
+  /* tile.openstreetmap.org typed in as a "custom" server: the same. */
+  g_settings_set_string (settings, "tile-url-template", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+  g_settings_set_string (settings, "base-map", "custom");
+  g_settings_set_boolean (settings, "tile-server-allows-download", TRUE);
+  amap_offline_map_save_area (GTK_WINDOW (window), ADW_TOAST_OVERLAY (toasts),
+                              -122.30, 37.72, -122.15, 37.82, 15.0);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "OpenStreetMap"));
+  close_dialog (dialog);
+
+  g_settings_set_string (settings, "tile-url-template", "https://tiles.example.org/{z}/{x}/{y}.png");
+  g_settings_set_boolean (settings, "tile-server-allows-download", FALSE);
+  amap_offline_map_save_area (GTK_WINDOW (window), ADW_TOAST_OVERLAY (toasts),
+                              -122.23, 37.77, -122.21, 37.78, 15.0);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "tiles.example.org"));
+  g_assert_false (adw_message_dialog_has_response (dialog, "save"));
+  close_dialog (dialog);
+
+  g_settings_set_boolean (settings, "tile-server-allows-download", TRUE);
+  amap_offline_map_save_area (GTK_WINDOW (window), ADW_TOAST_OVERLAY (toasts),
+                              -122.30, 37.72, -122.15, 37.82, 15.0);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
+  grid = adw_message_dialog_get_extra_child (dialog);
+  count = find_label_containing (grid, "tiles, about");
+  g_assert_nonnull (count);
+  g_test_message ("%s", gtk_label_get_label (count));
+  for (GtkWidget *child = gtk_widget_get_first_child (grid); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SPIN_BUTTON (child) && n_spins < 2)
+      spins[n_spins++] = GTK_SPIN_BUTTON (child);
+  g_assert_cmpuint (n_spins, ==, 2);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spins[0]), ==, 15);
+
+  /* Zoom 15 to 19 over this area: some 50,000 tiles. */
+  gtk_spin_button_set_value (spins[1], 19);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+  g_assert_nonnull (strstr (gtk_label_get_label (count), "20000"));
+  gtk_spin_button_set_value (spins[1], 16);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
+  adw_message_dialog_response (dialog, "cancel");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -496,6 +619,7 @@ main (int   argc,
   g_test_add_data_func ("/mbtiles-source/map-view/png", "png", test_map_view);
   g_test_add_data_func ("/mbtiles-source/map-view/webp", "webp", test_map_view);
   g_test_add_func ("/mbtiles-source/window-drop", test_window_drop);
+  g_test_add_func ("/mbtiles-source/save-area-dialogs", test_save_area_dialogs);
 
   return g_test_run ();
 }
