@@ -82,17 +82,34 @@ typedef struct
   char *path;
 } SaveArea;
 
+static void on_parent_gone (gpointer  data,
+                            GObject  *where_the_object_was);
+
 static void
 save_area_free (SaveArea *area)
 {
   if (area->parent != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (area->parent), (gpointer *) &area->parent);
+    g_object_weak_unref (G_OBJECT (area->parent), on_parent_gone, area);
+  if (area->progress_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (area->progress_dialog), (gpointer *) &area->progress_dialog);
   g_clear_object (&area->toasts);
   g_clear_object (&area->download);
   g_clear_object (&area->cancellable);
   g_free (area->url_template);
   g_free (area->path);
   g_free (area);
+}
+
+/* The window closed: a download under way stops (and leaves no file). */
+static void
+on_parent_gone (gpointer  data,
+                GObject  *where_the_object_was)
+{
+  SaveArea *area = data;
+
+  area->parent = NULL;
+  if (area->cancellable != NULL)
+    g_cancellable_cancel (area->cancellable);
 }
 
 static void
@@ -169,7 +186,7 @@ on_progress_cb (AmapTileDownload *download,
   g_autofree char *text = NULL;
   g_autofree char *size = g_format_size (amap_tile_download_get_n_bytes (download));
 
-  if (area->progress_bar == NULL)
+  if (area->progress_dialog == NULL || area->progress_bar == NULL)
     return;
   gtk_progress_bar_set_fraction (area->progress_bar, amap_tile_download_get_fraction (download));
   /* Translators: tiles done, tiles in all, then the size so far */
@@ -190,8 +207,13 @@ on_saved_cb (GObject      *source,
   g_autofree char *text = NULL;
 
   if (area->progress_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (area->progress_dialog));
-  area->progress_dialog = NULL;
+    {
+      GtkWindow *dialog = GTK_WINDOW (area->progress_dialog);
+
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &area->progress_dialog);
+      area->progress_dialog = NULL;
+      gtk_window_destroy (dialog);
+    }
   area->progress_bar = NULL;
 
   if (amap_tile_download_save_finish (AMAP_TILE_DOWNLOAD (source), result, &error))
@@ -214,6 +236,7 @@ on_progress_response_cb (AdwMessageDialog *dialog,
                          SaveArea         *area)
 {
   /* The dialog closes itself; the download ends in on_saved_cb. */
+  g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &area->progress_dialog);
   area->progress_dialog = NULL;
   area->progress_bar = NULL;
   g_cancellable_cancel (area->cancellable);
@@ -244,6 +267,8 @@ start_download (SaveArea *area)
   gtk_progress_bar_set_show_text (area->progress_bar, TRUE);
   adw_message_dialog_set_extra_child (area->progress_dialog, GTK_WIDGET (area->progress_bar));
   adw_message_dialog_add_response (area->progress_dialog, "cancel", _("_Cancel"));
+  /* Closed with its window, or by Escape: no dangling pointer. */
+  g_object_add_weak_pointer (G_OBJECT (area->progress_dialog), (gpointer *) &area->progress_dialog);
   g_signal_connect (area->progress_dialog, "response", G_CALLBACK (on_progress_response_cb), area);
   gtk_window_present (GTK_WINDOW (area->progress_dialog));
 
@@ -371,7 +396,7 @@ amap_offline_map_save_area (GtkWindow       *parent,
 
   area = g_new0 (SaveArea, 1);
   area->parent = parent;
-  g_object_add_weak_pointer (G_OBJECT (parent), (gpointer *) &area->parent);
+  g_object_weak_ref (G_OBJECT (parent), on_parent_gone, area);
   area->toasts = g_object_ref (toasts);
   area->url_template = g_steal_pointer (&url_template);
   area->west = west;
