@@ -17,6 +17,7 @@
 #include "amap-file-chooser.h"
 #include "amap-mbtiles-source.h"
 #include "amap-offline-map.h"
+#include "amap-settings.h"
 #include "amap-tile-download.h"
 #include "amap-tile-source.h"
 
@@ -38,7 +39,7 @@ gboolean
 amap_offline_map_use_file (GFile   *file,
                            GError **error)
 {
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GSettings) settings = amap_settings_new ();
   g_autoptr (AmapMbtilesSource) source = NULL;
   g_autofree char *path = g_file_get_path (file);
 
@@ -350,7 +351,7 @@ amap_offline_map_save_area (GtkWindow       *parent,
                             double           north,
                             double           zoom)
 {
-  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GSettings) settings = amap_settings_new ();
   g_autofree char *url_template = g_strstrip (g_settings_get_string (settings, "tile-url-template"));
   g_autofree char *host = NULL;
   SaveArea *area;
