@@ -660,10 +660,12 @@ amap_tile_download_check (AmapTileDownload  *self,
     }
   if (self->n_tiles > AMAP_TILE_DOWNLOAD_MAX_TILES)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, self->n_tiles);
+
       g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNSAFE,
                    /* Translators: a tile count, then the limit */
-                   _("This area needs %" G_GUINT64_FORMAT " tiles; at most %d can be saved at once. Zoom in, or choose a lower highest zoom."),
-                   self->n_tiles, AMAP_TILE_DOWNLOAD_MAX_TILES);
+                   _("This area needs %s tiles; at most %d can be saved at once. Zoom in, or choose a lower highest zoom."),
+                   count, AMAP_TILE_DOWNLOAD_MAX_TILES);
       return FALSE;
     }
   return TRUE;

@@ -162,12 +162,12 @@ update_count (SaveArea *area)
   if (ok)
     {
       guint64 n = amap_tile_download_get_n_tiles (area->download);
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
 
       size = g_format_size (amap_tile_download_estimate_bytes (area->download));
       /* Translators: a tile count, then a size such as "12.3 MB" */
-      text = g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " tile, about %s",
-                                           "%" G_GUINT64_FORMAT " tiles, about %s", n),
-                              n, size);
+      text = g_strdup_printf (g_dngettext (NULL, "%s tile, about %s", "%s tiles, about %s", (gulong) n),
+                              count, size);
       gtk_label_set_label (area->count_label, text);
       gtk_widget_remove_css_class (GTK_WIDGET (area->count_label), "error");
     }
@@ -186,14 +186,15 @@ on_progress_cb (AmapTileDownload *download,
 {
   g_autofree char *text = NULL;
   g_autofree char *size = g_format_size (amap_tile_download_get_n_bytes (download));
+  g_autofree char *total = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                            amap_tile_download_get_n_tiles (download));
 
   if (area->progress_dialog == NULL || area->progress_bar == NULL)
     return;
   gtk_progress_bar_set_fraction (area->progress_bar, amap_tile_download_get_fraction (download));
   /* Translators: tiles done, tiles in all, then the size so far */
-  text = g_strdup_printf (_("%u of %" G_GUINT64_FORMAT " tiles (%s)"),
-                          amap_tile_download_get_n_done (download),
-                          amap_tile_download_get_n_tiles (download), size);
+  text = g_strdup_printf (_("%u of %s tiles (%s)"),
+                          amap_tile_download_get_n_done (download), total, size);
   gtk_progress_bar_set_text (area->progress_bar, text);
 }
 
