@@ -8,6 +8,7 @@ AMAP_BUILD_PACKAGES=(
   libsqlite3-dev libxml2-dev libarchive-dev libsoup-3.0-dev libjson-glib-dev
   libcairo2-dev libpango1.0-dev libgdk-pixbuf-2.0-dev
   desktop-file-utils appstream
+  webp-pixbuf-loader
 )
 
 AMAP_TEST_PACKAGES=(

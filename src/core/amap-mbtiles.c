@@ -971,7 +971,9 @@ amap_mbtiles_writer_commit (AmapMbtilesWriter  *writer,
       return FALSE;
     }
 
-  /* On disk before the rename, so a crash leaves the old file or the new. */
+  /* Readable by others like any saved file (mkstemp made it 0600), and on
+   * disk before the rename, so a crash leaves the old file or the new. */
+  g_chmod (writer->tmp_path, 0644);
   fd = g_open (writer->tmp_path, O_RDWR, 0);
   if (fd < 0 || g_fsync (fd) != 0 || g_rename (writer->tmp_path, writer->path) != 0)
     {

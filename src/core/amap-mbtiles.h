@@ -21,9 +21,10 @@ G_DECLARE_FINAL_TYPE (AmapMbtiles, amap_mbtiles, AMAP, MBTILES, GObject)
  * ("immutable=1", or "mode=ro" when another program has it open with a
  * write-ahead log), and nothing is ever written to it.
  *
- * Threads: an AmapMbtiles holds one SQLite connection and is not locked.
- * Use each object from one thread at a time; a worker thread opens its own
- * with amap_mbtiles_open() (opening is cheap: a few metadata rows).
+ * Threads: one AmapMbtiles per thread. Each holds one SQLite connection
+ * (opened with SQLITE_OPEN_NOMUTEX) and is not locked: a worker thread
+ * opens its own with amap_mbtiles_open() (cheap: a few metadata rows and
+ * index lookups) and is the only thread that uses it.
  *
  * The getters return what the metadata says, with gaps filled from the
  * tiles table: without "minzoom"/"maxzoom" the zoom levels present, without

@@ -146,6 +146,11 @@ create_filters (AmapFileKind kind)
       gtk_file_filter_set_name (main_filter, _("PNG Images"));
       gtk_file_filter_add_suffix (main_filter, "png");
     }
+  else if (kind == AMAP_FILE_KIND_MBTILES)
+    {
+      gtk_file_filter_set_name (main_filter, _("Offline Maps (MBTiles)"));
+      gtk_file_filter_add_suffix (main_filter, "mbtiles");
+    }
   else if (kind == AMAP_FILE_KIND_TOUR)
     {
       gtk_file_filter_set_name (main_filter, _("KML, GPX and PDF Files"));

@@ -19,6 +19,7 @@ typedef enum
   AMAP_FILE_KIND_IMAGE,  /* a map as .png */
   AMAP_FILE_KIND_KML_ONLY, /* an export as .kml */
   AMAP_FILE_KIND_KMZ,      /* an export as .kmz */
+  AMAP_FILE_KIND_MBTILES,  /* an offline map: .mbtiles */
 } AmapFileKind;
 
 /* @files: a GListModel of GFile, or NULL when the person cancelled. */

@@ -24,6 +24,7 @@
 #include "amap-import.h"
 #include "amap-import-dialog.h"
 #include "amap-import-plan.h"
+#include "amap-offline-map.h"
 #include "amap-sample-tour.h"
 #include "amap-settings.h"
 #include "amap-tour-panel.h"
@@ -1554,6 +1555,61 @@ is_kml_file (GFile *file)
          g_str_has_suffix (lower, ".gpx");
 }
 
+/* An MBTiles file as the base map; the map view goes to its area. */
+static void
+open_offline_map (AmapWindow *self,
+                  GFile      *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *message = NULL;
+
+  if (!amap_offline_map_use_file (file, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  /* Translators: %s is a file name */
+  message = g_strdup_printf (_("The base map is now the offline map “%s”"), name);
+  toast (self, message);
+}
+
+static void
+offline_map_chosen_cb (GObject    *owner,
+                       GListModel *files)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
+  file = g_list_model_get_item (files, 0);
+  open_offline_map (AMAP_WINDOW (owner), file);
+}
+
+static void
+open_offline_map_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  amap_file_chooser_open (GTK_WINDOW (widget), _("Open Offline Map"), _("_Open"),
+                          AMAP_FILE_KIND_MBTILES, FALSE, G_OBJECT (widget), offline_map_chosen_cb);
+}
+
+static void
+save_offline_area_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  double west, south, east, north, zoom;
+
+  if (!AMAP_IS_MAP_VIEW (self->map_view))
+    return;
+  amap_map_view_get_visible_area (AMAP_MAP_VIEW (self->map_view), &west, &south, &east, &north);
+  amap_map_view_get_view (AMAP_MAP_VIEW (self->map_view), NULL, NULL, &zoom);
+  amap_offline_map_save_area (GTK_WINDOW (self), self->toast_overlay, west, south, east, north, zoom);
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
@@ -1576,6 +1632,11 @@ drop_cb (GtkDropTarget *target,
       if (is_kml_file (file))
         {
           amap_window_import_file (self, file);
+          any = TRUE;
+        }
+      else if (amap_offline_map_is_mbtiles_file (file))
+        {
+          open_offline_map (self, file);
           any = TRUE;
         }
       else
@@ -2726,7 +2787,7 @@ amap_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::recent-maps",
                            G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
 
-  /* Drag and drop of KML files. */
+  /* Drag and drop of KML, KMZ and GPX files, and of offline maps. */
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
@@ -2909,6 +2970,8 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.place-at-center", NULL, place_at_center_action);
   gtk_widget_class_install_action (widget_class, "win.rename-map", NULL, rename_map_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.open-offline-map", NULL, open_offline_map_action);
+  gtk_widget_class_install_action (widget_class, "win.save-offline-area", NULL, save_offline_area_action);
   gtk_widget_class_install_action (widget_class, "win.select-asset", "s", select_asset_action);
   gtk_widget_class_install_action (widget_class, "win.add-at", "(dd)", add_at_action);
   gtk_widget_class_install_action (widget_class, "win.restore-draft", NULL, restore_draft_action);
