@@ -74,6 +74,13 @@ _amap_store_step_get_n_changes (AmapStoreStep *step)
   return step->changes->len;
 }
 
+AmapStoreChange *
+_amap_store_step_get_change (AmapStoreStep *step,
+                             guint          index)
+{
+  return g_ptr_array_index (step->changes, index);
+}
+
 void
 _amap_store_update_undo_state (AmapStore *self)
 {

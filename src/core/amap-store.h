@@ -122,6 +122,19 @@ AmapCategory  *amap_store_add_category       (AmapStore   *self,
 gboolean       amap_store_remove_category    (AmapStore   *self,
                                               const char  *key,
                                               GError     **error);
+/* A user category: a new name, color or icon (NULL: unchanged). A
+ * built-in keeps its name. One undo step. */
+gboolean       amap_store_update_category    (AmapStore   *self,
+                                              const char  *key,
+                                              const char  *name,
+                                              const char  *color,
+                                              const char  *icon_name,
+                                              GError     **error);
+/* Removes a user category; its assets move to @move_to. One undo step. */
+gboolean       amap_store_delete_category    (AmapStore   *self,
+                                              const char  *key,
+                                              const char  *move_to,
+                                              GError     **error);
 
 /* Assets. Add, update and delete validate first (name, coordinates,
  * category) and change nothing on error. Each is one undo step. */
