@@ -565,6 +565,16 @@ amap_store_take_last_step (AmapStore *self)
   return step;
 }
 
+gconstpointer
+amap_store_peek_last_step (AmapStore *self)
+{
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (self->undo_stack->len == 0)
+    return NULL;
+  return g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
+}
+
 /**
  * amap_store_join_last_steps:
  *

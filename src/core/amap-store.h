@@ -226,6 +226,9 @@ typedef struct _AmapStoreStep AmapStoreStep;
 
 /* Removes the newest step from @self's undo history (NULL: none). */
 AmapStoreStep *amap_store_take_last_step     (AmapStore     *self);
+/* The newest step (NULL: none), for its identity only: whether the step
+ * a caller made is still the newest (to join the next one to it). */
+gconstpointer  amap_store_peek_last_step     (AmapStore     *self);
 /* Like amap_store_refresh() after another store's commit on the same
  * file, but that commit is @step (taken from that store; @self takes it
  * over): it becomes the newest step of @self's history, and the history
