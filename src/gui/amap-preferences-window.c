@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "amap-category.h"
+#include "amap-category-manager.h"
 #include "amap-preferences-window.h"
 
 struct _AmapPreferencesWindow
@@ -183,6 +184,8 @@ amap_preferences_window_constructed (GObject *object)
   if (self->store != NULL)
     {
       self->categories = g_object_ref (amap_store_get_categories (self->store));
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (amap_category_manager_new (self->store)));
     }
   else
     {
