@@ -22,6 +22,7 @@
 #include "amap-file-chooser.h"
 #include "amap-import.h"
 #include "amap-sample-tour.h"
+#include "amap-settings.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
 #include "amap-window-tours.h"
@@ -1128,6 +1129,7 @@ create_asset_at (AmapWindow *self,
 
   amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
   amap_asset_set_location (asset, latitude, longitude);
+  amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_MANUAL);
 
   if (!leave_editor (self, "win.add-at", g_variant_new ("(dd)", latitude, longitude)))
     return;
@@ -1189,6 +1191,7 @@ asset_moved_cb (GtkWidget  *map_view,
   if (asset != NULL)
     {
       amap_asset_set_location (asset, latitude, longitude);
+      amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_MANUAL);
       if (amap_store_update_asset (self->store, asset, &error))
         return;
     }
@@ -2790,7 +2793,7 @@ amap_window_class_init (AmapWindowClass *klass)
 static void
 amap_window_init (AmapWindow *self)
 {
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = amap_settings_new ();
   self->cancellable = g_cancellable_new ();
   self->hidden_categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->stage_filter = -1;
