@@ -53,7 +53,6 @@ static const char * const icons[] = {
   "emblem-documents-symbolic", "system-software-install-symbolic",
   "applications-engineering-symbolic", "applications-games-symbolic",
   "audio-x-generic-symbolic", "camera-photo-symbolic", "weather-clear-symbolic",
-  "preferences-desktop-locale-symbolic",
   NULL
 };
 
