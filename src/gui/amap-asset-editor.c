@@ -231,7 +231,6 @@ update_actions (AmapAssetEditor *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  self->asset != NULL && self->dirty && self->valid && !read_only);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.revert", self->asset != NULL && self->dirty);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-contact", self->asset != NULL && !read_only);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.log-interaction", self->asset != NULL && !read_only);
 
@@ -1054,22 +1053,6 @@ save_action (GtkWidget  *widget,
 }
 
 static void
-revert_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  AmapAssetEditor *self = AMAP_ASSET_EDITOR (widget);
-  g_autoptr(AmapAsset) stored = NULL;
-
-  if (self->asset == NULL || amap_asset_get_uuid (self->asset) == NULL)
-    return;
-
-  stored = amap_store_get_asset (self->store, amap_asset_get_uuid (self->asset), NULL);
-  if (stored != NULL)
-    load_asset (self, stored);
-}
-
-static void
 add_contact_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -1335,7 +1318,6 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, status_label);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "editor.revert", NULL, revert_action);
   gtk_widget_class_install_action (widget_class, "editor.add-contact", NULL, add_contact_action);
   gtk_widget_class_install_action (widget_class, "editor.log-interaction", NULL, log_interaction_action);
 
