@@ -578,6 +578,10 @@ test_category_manager (Fixture       *fixture,
   GListModel *categories = amap_store_get_categories (fixture->store);
   guint n = g_list_model_get_n_items (categories);
 
+  /* The editor shows an asset the while: its category stays. */
+  g_autofree char *library = open_asset (fixture, "Fruitvale Library");
+  g_autoptr(AmapAsset) library_after = NULL;
+
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (fixture->window));
   gtk_window_present (GTK_WINDOW (prefs));
   spin ();
@@ -665,6 +669,11 @@ test_category_manager (Fixture       *fixture,
   g_assert_nonnull (find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
   back = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_category (back), ==, "gardens");
+
+  spin_for (800);
+  library_after = stored (fixture, library);
+  g_assert_cmpstr (amap_asset_get_category (library_after), ==, "library-arts");
+  g_assert_false (amap_asset_editor_get_dirty (get_editor (fixture)));
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   spin ();

@@ -971,6 +971,32 @@ choice_changed_cb (AmapAssetEditor *self,
   field_changed (self, widget, TRUE);
 }
 
+static void
+categories_changing_cb (AmapAssetEditor *self)
+{
+  self->loading++;
+}
+
+/* The asset's category, selected again in the new list. */
+static void
+categories_changed_cb (AmapAssetEditor *self)
+{
+  GListModel *categories = amap_store_get_categories (self->store);
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  if (self->asset != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+      {
+        g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+        if (g_strcmp0 (amap_category_get_key (category), amap_asset_get_category (self->asset)) == 0)
+          position = i;
+      }
+  adw_combo_row_set_selected (self->category_row, position);
+  self->loading--;
+  update_header (self);
+}
+
 /* Typing somewhere else: what was typed here is applied now. */
 static void
 focus_leave_cb (AmapAssetEditor *self)
@@ -1185,7 +1211,18 @@ amap_asset_editor_constructed (GObject *object)
   expression = gtk_property_expression_new (AMAP_TYPE_CATEGORY, NULL, "name");
   adw_combo_row_set_expression (self->category_row, expression);
   if (self->store != NULL)
-    adw_combo_row_set_model (self->category_row, amap_store_get_categories (self->store));
+    {
+      GListModel *categories = amap_store_get_categories (self->store);
+
+      /* Around the combo's own handler: a category added, edited or
+       * deleted moves the combo's selection, which is not the person
+       * choosing another category for this asset. */
+      g_signal_connect_object (categories, "items-changed",
+                               G_CALLBACK (categories_changing_cb), self, G_CONNECT_SWAPPED);
+      adw_combo_row_set_model (self->category_row, categories);
+      g_signal_connect_object (categories, "items-changed",
+                               G_CALLBACK (categories_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   reset_log_form (self);
   update_actions (self);
