@@ -542,8 +542,9 @@ test_calendar_sets_date (Fixture       *fixture,
   calendar = GTK_CALENDAR (gtk_popover_get_child (popover));
   g_assert_true (GTK_IS_CALENDAR (calendar));
 
-  /* As a click on the 15th does. (Xvfb has no monitor for a popover to
-   * open on, so the calendar is driven without it.) */
+  /* As a click on the 15th does. (A popover needs a monitor under the
+   * window, which Xvfb does not give reliably: the calendar is driven
+   * in its popover, closed.) */
   gtk_calendar_select_day (calendar, day);
   g_signal_emit_by_name (calendar, "day-selected");
   spin_for (800);
