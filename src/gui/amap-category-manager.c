@@ -20,7 +20,8 @@ struct _AmapCategoryManager
   /* The undo step of the last delete, for its toast (identity only). */
   gconstpointer       deleted_step;
 
-  GtkListBox         *list;
+  GtkListBox         *custom_list;
+  GtkListBox         *builtin_list;
   GtkWidget          *add_button;
 };
 
@@ -517,9 +518,6 @@ create_row (gpointer item,
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), amap_category_get_name (category));
-  if (amap_category_get_builtin (category))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Built-in"));
-
   gtk_widget_set_size_request (dot, 28, 28);
   gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
   amap_category_dot_set_color (AMAP_CATEGORY_DOT (dot), amap_category_get_color (category));
@@ -544,6 +542,20 @@ create_row (gpointer item,
 
   g_object_set_data_full (G_OBJECT (row), "amap-key", g_strdup (key), g_free);
   return row;
+}
+
+static gboolean
+is_builtin_filter (gpointer item,
+                   gpointer user_data)
+{
+  return amap_category_get_builtin (item);
+}
+
+static gboolean
+is_custom_filter (gpointer item,
+                  gpointer user_data)
+{
+  return !amap_category_get_builtin (item);
 }
 
 /* Actions */
@@ -573,9 +585,24 @@ amap_category_manager_constructed (GObject *object)
   G_OBJECT_CLASS (amap_category_manager_parent_class)->constructed (object);
 
   g_return_if_fail (self->store != NULL);
-  gtk_list_box_bind_model (self->list, amap_store_get_categories (self->store),
-                           create_row, self, NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->list), !amap_store_get_read_only (self->store));
+  for (guint builtin = 0; builtin <= 1; builtin++)
+    {
+      GtkListBox *list = builtin ? self->builtin_list : self->custom_list;
+      g_autoptr(GtkFilterListModel) model = NULL;
+
+      model = gtk_filter_list_model_new (g_object_ref (amap_store_get_categories (self->store)),
+                                         GTK_FILTER (gtk_custom_filter_new (builtin ? is_builtin_filter
+                                                                                    : is_custom_filter,
+                                                                            NULL, NULL)));
+      gtk_list_box_bind_model (list, G_LIST_MODEL (model), create_row, self, NULL);
+      gtk_widget_set_sensitive (GTK_WIDGET (list), !amap_store_get_read_only (self->store));
+    }
+  gtk_list_box_set_placeholder (self->custom_list,
+                                g_object_new (GTK_TYPE_LABEL,
+                                              "label", _("No categories of your own yet"),
+                                              "margin-top", 12, "margin-bottom", 12,
+                                              "css-classes", (const char *[]) { "dim-label", NULL },
+                                              NULL));
   update_actions (self);
 }
 
@@ -620,8 +647,10 @@ amap_category_manager_dispose (GObject *object)
 {
   AmapCategoryManager *self = AMAP_CATEGORY_MANAGER (object);
 
-  if (self->list != NULL)
-    gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
+  if (self->custom_list != NULL)
+    gtk_list_box_bind_model (self->custom_list, NULL, NULL, NULL, NULL);
+  if (self->builtin_list != NULL)
+    gtk_list_box_bind_model (self->builtin_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_CATEGORY_MANAGER);
   g_clear_object (&self->store);
 
@@ -646,7 +675,8 @@ amap_category_manager_class_init (AmapCategoryManagerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assetmap/AssetMap/amap-category-manager.ui");
-  gtk_widget_class_bind_template_child (widget_class, AmapCategoryManager, list);
+  gtk_widget_class_bind_template_child (widget_class, AmapCategoryManager, custom_list);
+  gtk_widget_class_bind_template_child (widget_class, AmapCategoryManager, builtin_list);
   gtk_widget_class_bind_template_child (widget_class, AmapCategoryManager, add_button);
 
   gtk_widget_class_install_action (widget_class, "categories.add", NULL, add_action);
