@@ -8,16 +8,19 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <unistd.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "amap-application.h"
 #include "amap-store.h"
+#include "amap-tour.h"
 #include "amap-window.h"
 
 static void
@@ -305,6 +308,90 @@ test_open_kml_asks (void)
   remove_tree (dir);
 }
 
+static AmapWindow *
+find_window_of (const char *basename)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (AMAP_IS_WINDOW (window))
+        {
+          AmapStore *store = amap_window_get_store (AMAP_WINDOW (window));
+          g_autofree char *name = g_path_get_basename (amap_store_get_path (store));
+
+          if (g_str_equal (name, basename))
+            return AMAP_WINDOW (window);
+        }
+    }
+  return NULL;
+}
+
+/* In Spanish, the sample neighborhood's texts are Spanish (its places
+ * and people keep their names), and so is its tour. */
+static void
+test_sample_in_spanish (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("amap-sample-XXXXXX", &error);
+  g_autofree char *map_path = make_map (dir, "School.assetmap", 0);
+  g_autofree char *locale_dir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autoptr(AmapStore) store = amap_store_open (map_path, &error);
+  g_autoptr(AmapAsset) school = NULL;
+  g_autoptr(GPtrArray) tours = NULL;
+  AmapWindow *window = amap_window_new (NULL, store);
+  AmapWindow *sample = NULL;
+  AmapStore *sample_store;
+  gint64 end;
+
+  if (setlocale (LC_ALL, "C.UTF-8") == NULL)
+    {
+      g_test_skip ("the C.UTF-8 locale is missing");
+      return;
+    }
+  g_setenv ("LANGUAGE", "es", TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL);
+
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((sample = find_window_of ("Fruitvale Sample.assetmap")) == NULL &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (sample);
+  sample_store = amap_window_get_store (sample);
+  g_assert_true (wait_for_count (sample_store, 18));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((tours == NULL || tours->len == 0) && g_get_monotonic_time () < end)
+    {
+      g_clear_pointer (&tours, g_ptr_array_unref);
+      g_main_context_iteration (NULL, FALSE);
+      tours = amap_store_list_tours (sample_store, &error);
+      g_assert_no_error (error);
+    }
+
+  school = amap_store_get_asset (sample_store, "f0fd186c-b63f-53ac-9dda-5e1498d3118b", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_asset_get_name (school), ==, "Fruitvale Community Elementary");
+  g_assert_cmpstr (amap_asset_get_strengths (school), ==,
+                   "Gimnasio y biblioteca abiertos por la tarde; sala de recursos para familias");
+  g_assert_cmpuint (tours->len, ==, 1);
+  g_assert_cmpstr (amap_tour_get_name (g_ptr_array_index (tours, 0)), ==,
+                   "Recorrido de bienvenida para el personal");
+
+  gtk_window_destroy (GTK_WINDOW (sample));
+  spin ();
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+  remove_tree (dir);
+}
+
 /* The binary of a build tree, run where its schema is not installed,
  * shows its window with settings in memory and one warning, instead of
  * aborting in GLib. */
@@ -395,6 +482,7 @@ main (int   argc,
   g_test_add_func ("/desktop/mime-types", test_mime_types);
   g_test_add_func ("/desktop/open-kml-asks", test_open_kml_asks);
   g_test_add_func ("/desktop/runs-without-schema", test_runs_without_schema);
+  g_test_add_func ("/desktop/sample-in-spanish", test_sample_in_spanish);
 
   return g_test_run ();
 }

@@ -25,6 +25,7 @@
 #include "amap-settings.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
+#include "amap-map-print.h"
 #include "amap-window-tours.h"
 
 #if defined(__has_include)
@@ -34,7 +35,7 @@
 # endif
 #endif
 
-#define SAMPLE_RESOURCE "/io/github/assetmap/AssetMap/samples/fruitvale.kml"
+#define SAMPLE_RESOURCE_DIR "/io/github/assetmap/AssetMap/samples/"
 
 typedef enum
 {
@@ -2006,6 +2007,29 @@ place_at_center_action (GtkWidget  *widget,
 }
 
 /* Imports the sample into @self, the sample's own map, in the background. */
+/* The sample in the language of the interface when there is one
+ * (fruitvale.es.kml), else the English one. */
+static GBytes *
+lookup_sample (GError **error)
+{
+  const char * const *languages = g_get_language_names ();
+
+  for (guint i = 0; languages[i] != NULL; i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (strchr (languages[i], '.') != NULL || strchr (languages[i], '@') != NULL ||
+          g_str_equal (languages[i], "C"))
+        continue;
+      path = g_strdup_printf (SAMPLE_RESOURCE_DIR "fruitvale.%s.kml", languages[i]);
+      if (g_resources_get_info (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+        return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+    }
+
+  return g_resources_lookup_data (SAMPLE_RESOURCE_DIR "fruitvale.kml", G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                  error);
+}
+
 static void
 import_sample (AmapWindow *self)
 {
@@ -2016,7 +2040,7 @@ import_sample (AmapWindow *self)
   g_autoptr(GFile) file = NULL;
 
   /* The reader wants a real file; the sample ships in our resources. */
-  bytes = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  bytes = lookup_sample (&error);
   if (bytes == NULL ||
       g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
@@ -2788,6 +2812,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   amap_window_tours_class_init (widget_class);
+  amap_map_print_class_init (widget_class);
 }
 
 static void
