@@ -1451,13 +1451,12 @@ load_asset (AmapAssetEditor *self,
 
   old_uuid = g_strdup (amap_asset_editor_get_uuid (self));
 
+  /* Values from elsewhere (another asset, an undo, a drag): the next
+   * change is a step of its own. */
   g_clear_handle_id (&self->apply_source, g_source_remove);
   self->pending_field = NULL;
-  if (g_strcmp0 (old_uuid, asset != NULL ? amap_asset_get_uuid (asset) : NULL) != 0)
-    {
-      self->applied_field = NULL;
-      self->applied_step = NULL;
-    }
+  self->applied_field = NULL;
+  self->applied_step = NULL;
   g_clear_object (&self->applied);
 
   g_clear_object (&self->asset);
