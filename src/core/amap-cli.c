@@ -134,18 +134,35 @@ amap_cli_import (AmapStore   *store,
 }
 
 gboolean
-amap_cli_export (AmapStore   *store,
-                 const char  *path,
-                 GError     **error)
+amap_cli_export (AmapStore        *store,
+                 const char       *path,
+                 AmapExportFlags   flags,
+                 FILE             *out,
+                 GError          **error)
 {
   g_autoptr(GFile) file = NULL;
+  g_autofree char *display = NULL;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   file = g_file_new_for_commandline_arg (path);
 
-  return amap_export_file (store, NULL, file, NULL, error);
+  if (!amap_export_file_with_flags (store, NULL, file, flags, NULL, error))
+    return FALSE;
+
+  /* A file for others: say what it does not hold, and how to include it. */
+  if ((flags & AMAP_EXPORT_INCLUDE_PRIVATE) == 0)
+    {
+      display = g_filename_display_name (path);
+      /* Translators: %s is a file name. */
+      fprintf (out, _("%s: key leaders’ contact details and the visit log were left out "
+                      "(--include-private includes them).\n"),
+               display);
+      fflush (out);
+    }
+
+  return TRUE;
 }
 
 gboolean
