@@ -41,6 +41,7 @@ gboolean  amap_cli_list               (AmapStore   *store,
 gboolean  amap_cli_import             (AmapStore   *store,
                                        const char  *path,
                                        const char  *default_category,
+                                       const char  *category_for_all,
                                        FILE        *out,
                                        GError     **error);
 

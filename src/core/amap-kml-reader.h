@@ -53,6 +53,9 @@ typedef struct
    * other Folder of the document has; and its name, or NULL. */
   guint folder;
   const char *folder_name;
+  /* The names of all the Folders around it, outermost first (its My Maps
+   * layer); never NULL, empty outside any named Folder. */
+  const char * const *folders;
 } AmapKmlPlacemarkInfo;
 
 /* @asset is owned by the reader and valid during the call only (take a

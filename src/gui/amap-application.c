@@ -536,6 +536,7 @@ run_headless (AmapApplication *self,
   const char *export_path = NULL;
   const char *backup_path = NULL;
   const char *salvage_path = NULL;
+  const char *category_for_all = NULL;
   const char *png_path = NULL;
   gboolean list = FALSE;
   gboolean include_private = FALSE;
@@ -548,6 +549,7 @@ run_headless (AmapApplication *self,
   g_variant_dict_lookup (options, "backup", "^&ay", &backup_path);
   g_variant_dict_lookup (options, "salvage", "^&ay", &salvage_path);
   g_variant_dict_lookup (options, "list", "b", &list);
+  g_variant_dict_lookup (options, "category", "&s", &category_for_all);
   g_variant_dict_lookup (options, "export-png", "^&ay", &png_path);
 
   path = database != NULL ? g_strdup (database) : amap_store_get_default_path ();
@@ -583,7 +585,7 @@ run_headless (AmapApplication *self,
     {
       g_autofree char *category = headless_default_category (self);
 
-      if (!amap_cli_import (store, import_path, category, stdout, &error))
+      if (!amap_cli_import (store, import_path, category, category_for_all, stdout, &error))
         {
           g_autofree char *display = g_filename_display_name (import_path);
 
@@ -1025,6 +1027,8 @@ amap_application_init (AmapApplication *self)
       N_("Print every asset, one a line: uuid, name, category, latitude, longitude"), NULL },
     { "import", 'i', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Import a KML or KMZ file into the map and print the report"), N_("FILE") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("With --import: give every imported place the category KEY (see --list)"), N_("KEY") },
     { "export", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Export the whole map to a KML or KMZ file, for sharing: without key leaders and the visit log"), N_("FILE") },
     { "include-private", 0, 0, G_OPTION_ARG_NONE, NULL,
