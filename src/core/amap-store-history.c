@@ -74,6 +74,13 @@ _amap_store_step_get_n_changes (AmapStoreStep *step)
   return step->changes->len;
 }
 
+AmapStoreChange *
+_amap_store_step_get_change (AmapStoreStep *step,
+                             guint          index)
+{
+  return g_ptr_array_index (step->changes, index);
+}
+
 void
 _amap_store_update_undo_state (AmapStore *self)
 {
@@ -556,6 +563,16 @@ amap_store_take_last_step (AmapStore *self)
   step = g_ptr_array_steal_index (self->undo_stack, self->undo_stack->len - 1);
   _amap_store_update_undo_state (self);
   return step;
+}
+
+gconstpointer
+amap_store_peek_last_step (AmapStore *self)
+{
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (self->undo_stack->len == 0)
+    return NULL;
+  return g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
 }
 
 /**

@@ -130,6 +130,19 @@ AmapCategory  *amap_store_add_category       (AmapStore   *self,
 gboolean       amap_store_remove_category    (AmapStore   *self,
                                               const char  *key,
                                               GError     **error);
+/* A user category: a new name, color or icon (NULL: unchanged). A
+ * built-in keeps its name. One undo step. */
+gboolean       amap_store_update_category    (AmapStore   *self,
+                                              const char  *key,
+                                              const char  *name,
+                                              const char  *color,
+                                              const char  *icon_name,
+                                              GError     **error);
+/* Removes a user category; its assets move to @move_to. One undo step. */
+gboolean       amap_store_delete_category    (AmapStore   *self,
+                                              const char  *key,
+                                              const char  *move_to,
+                                              GError     **error);
 
 /* Assets. Add, update and delete validate first (name, coordinates,
  * category) and change nothing on error. Each is one undo step. */
@@ -225,6 +238,9 @@ typedef struct _AmapStoreStep AmapStoreStep;
 
 /* Removes the newest step from @self's undo history (NULL: none). */
 AmapStoreStep *amap_store_take_last_step     (AmapStore     *self);
+/* The newest step (NULL: none), for its identity only: whether the step
+ * a caller made is still the newest (to join the next one to it). */
+gconstpointer  amap_store_peek_last_step     (AmapStore     *self);
 /* Like amap_store_refresh() after another store's commit on the same
  * file, but that commit is @step (taken from that store; @self takes it
  * over): it becomes the newest step of @self's history, and the history

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "amap-category.h"
+#include "amap-category-manager.h"
 #include "amap-file-chooser.h"
 #include "amap-offline-map.h"
 #include "amap-preferences-window.h"
@@ -236,6 +237,8 @@ amap_preferences_window_constructed (GObject *object)
   if (self->store != NULL)
     {
       self->categories = g_object_ref (amap_store_get_categories (self->store));
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (amap_category_manager_new (self->store)));
     }
   else
     {
