@@ -72,6 +72,7 @@ enum {
 
 enum {
   SAVED,
+  FIND_ON_MAP,
   N_SIGNALS
 };
 
@@ -796,6 +797,25 @@ entry_changed_cb (AmapAssetEditor *self)
 
 /* Actions */
 
+/* "Find on Map": the window's place search looks the address up. */
+static void
+find_on_map_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AmapAssetEditor *self = AMAP_ASSET_EDITOR (widget);
+  g_autofree char *address = strip_dup (entry_text (self->address_row));
+  g_autofree char *name = strip_dup (entry_text (self->name_row));
+
+  if (address == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
+      return;
+    }
+
+  g_signal_emit (self, signals[FIND_ON_MAP], 0, address, name);
+}
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -1003,6 +1023,16 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
    */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, AMAP_TYPE_ASSET);
+  /**
+   * AmapAssetEditor::find-on-map:
+   * @address: the address typed in the editor
+   * @name: (nullable): the name typed in the editor
+   *
+   * "Find on Map" was clicked: the window's place search looks @address
+   * up, and amap_asset_editor_set_found_location() takes the answer.
+   */
+  signals[FIND_ON_MAP] = g_signal_new ("find-on-map", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   g_type_ensure (AMAP_TYPE_CATEGORY_DOT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1038,6 +1068,7 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, status_label);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.find-on-map", NULL, find_on_map_action);
   gtk_widget_class_install_action (widget_class, "editor.revert", NULL, revert_action);
   gtk_widget_class_install_action (widget_class, "editor.add-contact", NULL, add_contact_action);
   gtk_widget_class_install_action (widget_class, "editor.log-interaction", NULL, log_interaction_action);
@@ -1339,4 +1370,21 @@ amap_asset_editor_focus_header (AmapAssetEditor *self)
   g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
 
   gtk_widget_grab_focus (self->back_button);
+}
+
+void
+amap_asset_editor_set_found_location (AmapAssetEditor *self,
+                                      double           latitude,
+                                      double           longitude)
+{
+  g_autofree char *lat = NULL;
+  g_autofree char *lon = NULL;
+
+  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
+  g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
+
+  lat = format_coordinate (latitude);
+  lon = format_coordinate (longitude);
+  set_entry_text (self->latitude_row, lat);
+  set_entry_text (self->longitude_row, lon);
 }

@@ -24,6 +24,7 @@
 #include "amap-sample-tour.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
+#include "amap-window-places.h"
 #include "amap-window-tours.h"
 
 #if defined(__has_include)
@@ -2549,6 +2550,7 @@ amap_window_constructed (GObject *object)
   g_signal_connect_swapped (self->add_button, "toggled", G_CALLBACK (add_button_toggled_cb), self);
 #ifdef HAVE_MAP_VIEW
   self->tour_panel = amap_window_tours_setup (self, self->sidebar_pages);
+  amap_window_places_setup (self, self->map_view, GTK_WIDGET (self->editor));
 #endif
 
   /* Window state. */
@@ -2785,6 +2787,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   amap_window_tours_class_init (widget_class);
+  amap_window_places_class_init (widget_class);
 }
 
 static void
@@ -2922,4 +2925,50 @@ amap_window_get_backing_up (AmapWindow *self)
   g_return_val_if_fail (AMAP_IS_WINDOW (self), FALSE);
 
   return self->backing_up;
+}
+
+void
+amap_window_set_home_at (AmapWindow *self,
+                         double      latitude,
+                         double      longitude)
+{
+  g_return_if_fail (AMAP_IS_WINDOW (self));
+  g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
+
+  ask_home_name (self, latitude, longitude);
+}
+
+void
+amap_window_add_asset (AmapWindow *self,
+                       AmapAsset  *asset)
+{
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_return_if_fail (AMAP_IS_WINDOW (self));
+  g_return_if_fail (AMAP_IS_ASSET (asset));
+
+  /* An edit that cannot be saved asks first; the person then adds again. */
+  if (!leave_editor (self, NULL, NULL))
+    return;
+  if (!amap_store_add_asset (self->store, asset, &error))
+    {
+      show_error (self, _("Could Not Add the Asset"), error->message);
+      return;
+    }
+
+  self->empty_dismissed = TRUE;
+  update_main_page (self);
+  if (!find_position (self, amap_asset_get_uuid (asset), &position))
+    {
+      clear_filters (self);
+      toast (self, _("Filters cleared to show the new asset"));
+    }
+
+  self->details_on_select = TRUE;
+  select_uuid (self, amap_asset_get_uuid (asset));
+  self->details_on_select = FALSE;
+  gtk_toggle_button_set_active (self->sidebar_button, TRUE);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  amap_asset_editor_focus_name (self->editor);
 }
