@@ -53,6 +53,9 @@ struct _AmapPlaceSearch
   GtkWidget          *results_scroller;
   GtkListBox         *results_list;
   GtkWidget          *actions_box;
+  GtkButton          *back_button;
+  GtkLabel           *chosen_title;
+  GtkLabel           *chosen_subtitle;
   GtkButton          *use_button;
   GtkLabel           *use_label;
   GtkButton          *home_button;
@@ -138,6 +141,20 @@ show_marker (AmapPlaceSearch *self,
   self->marker_shown = TRUE;
 }
 
+/* The results as a list, or the chosen one alone with what can be done
+ * there (a small card that leaves the map in view). */
+static void
+show_list (AmapPlaceSearch *self,
+           gboolean         list)
+{
+  gboolean any = g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0;
+
+  gtk_widget_set_visible (self->results_scroller, list && any);
+  gtk_widget_set_visible (self->actions_box, !list && self->chosen != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 1);
+}
+
 static void
 set_chosen (AmapPlaceSearch *self,
             AmapPlace       *place)
@@ -146,7 +163,14 @@ set_chosen (AmapPlaceSearch *self,
     return;
 
   show_marker (self, place);
-  gtk_widget_set_visible (self->actions_box, place != NULL);
+  if (place != NULL)
+    {
+      gtk_label_set_label (self->chosen_title, amap_place_get_title (place));
+      gtk_label_set_label (self->chosen_subtitle, amap_place_get_subtitle (place) != NULL
+                                                  ? amap_place_get_subtitle (place) : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->chosen_subtitle), amap_place_get_subtitle (place) != NULL);
+    }
+  show_list (self, place == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->use_button), place != NULL && self->target_uuid != NULL);
   if (self->target_name != NULL)
     {
@@ -164,7 +188,7 @@ clear_results (AmapPlaceSearch *self)
 {
   set_chosen (self, NULL);
   g_list_store_remove_all (self->results);
-  gtk_widget_set_visible (self->results_scroller, FALSE);
+  show_list (self, TRUE);
 }
 
 static void
@@ -205,7 +229,7 @@ show_results (AmapPlaceSearch *self,
 {
   for (guint i = 0; i < places->len; i++)
     g_list_store_append (self->results, g_ptr_array_index (places, i));
-  gtk_widget_set_visible (self->results_scroller, places->len > 0);
+  show_list (self, TRUE);
   gtk_revealer_set_reveal_child (self->revealer, TRUE);
 
   /* One answer is the answer: show it. */
@@ -368,6 +392,13 @@ stop_search_cb (AmapPlaceSearch *self)
 }
 
 static void
+back_clicked_cb (AmapPlaceSearch *self)
+{
+  /* The marker stays where it is until another place is chosen. */
+  show_list (self, TRUE);
+}
+
+static void
 home_clicked_cb (AmapPlaceSearch *self)
 {
   if (self->chosen != NULL)
@@ -388,15 +419,23 @@ use_clicked_cb (AmapPlaceSearch *self)
     g_signal_emit (self, signals[USE_FOR_ASSET], 0, self->chosen, self->target_uuid);
 }
 
+/* The map's offline banner sits at the top of the map: below it, not
+ * over it. */
+static void
+map_offline_changed_cb (AmapPlaceSearch *self)
+{
+  gtk_widget_set_margin_top (GTK_WIDGET (self), amap_map_view_get_offline (self->map_view) ? 52 : 12);
+}
+
 static GtkWidget *
 make_marker_icon (void)
 {
   GtkWidget *image = gtk_image_new_from_icon_name ("mark-location-symbolic");
 
-  gtk_image_set_pixel_size (GTK_IMAGE (image), 36);
+  gtk_image_set_pixel_size (GTK_IMAGE (image), 44);
   /* The marker is centered on the place: the pin's tip, at the bottom of
    * the icon, should be. */
-  gtk_widget_set_margin_bottom (image, 36);
+  gtk_widget_set_margin_bottom (image, 44);
   gtk_widget_add_css_class (image, "amap-search-marker");
   gtk_widget_set_can_target (image, FALSE);
 
@@ -417,6 +456,9 @@ amap_place_search_constructed (GObject *object)
       self->marker = g_object_ref_sink (shumate_marker_new ());
       shumate_marker_set_child (self->marker, make_marker_icon ());
       gtk_widget_set_can_target (GTK_WIDGET (self->marker), FALSE);
+      g_signal_connect_object (self->map_view, "notify::offline", G_CALLBACK (map_offline_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      map_offline_changed_cb (self);
     }
 }
 
@@ -560,6 +602,9 @@ amap_place_search_class_init (AmapPlaceSearchClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, results_scroller);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, results_list);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, back_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, chosen_title);
+  gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, chosen_subtitle);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, use_button);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, use_label);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, home_button);
@@ -576,7 +621,7 @@ amap_place_search_init (AmapPlaceSearch *self)
   self->results = g_list_store_new (AMAP_TYPE_PLACE);
 
   gtk_list_box_bind_model (self->results_list, G_LIST_MODEL (self->results), create_row_cb, self, NULL);
-  gtk_widget_set_visible (self->results_scroller, FALSE);
+  show_list (self, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   set_message (self, NULL, FALSE);
 
@@ -584,6 +629,7 @@ amap_place_search_init (AmapPlaceSearch *self)
   g_signal_connect_swapped (self->entry, "search-changed", G_CALLBACK (entry_changed_cb), self);
   g_signal_connect_swapped (self->entry, "stop-search", G_CALLBACK (stop_search_cb), self);
   g_signal_connect_swapped (self->results_list, "row-activated", G_CALLBACK (row_activated_cb), self);
+  g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked_cb), self);
   g_signal_connect_swapped (self->home_button, "clicked", G_CALLBACK (home_clicked_cb), self);
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (add_clicked_cb), self);
   g_signal_connect_swapped (self->use_button, "clicked", G_CALLBACK (use_clicked_cb), self);
@@ -674,6 +720,7 @@ amap_place_search_choose (AmapPlaceSearch *self,
 
   gtk_list_box_select_row (self->results_list, gtk_list_box_get_row_at_index (self->results_list, position));
   set_chosen (self, place);
+  show_list (self, FALSE);
 
   if (self->map_view == NULL)
     return;
