@@ -97,46 +97,45 @@ add_not_found (AmapLocateDialog *self,
 static void
 finish (AmapLocateDialog *self)
 {
-  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *summary = NULL;
 
   g_clear_object (&self->cancellable);
   gtk_progress_bar_set_fraction (self->progress, self->uuids->len > 0 ? (double) self->next / self->uuids->len : 1.0);
 
   if (self->stopped != NULL)
-    {
-      g_string_append (summary, self->stopped);
-      g_string_append (summary, " ");
-    }
+    g_ptr_array_add (parts, g_strdup (self->stopped));
   if (self->n_found > 0)
-    /* Translators: the summary of "Locate from Address". */
-    g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE,
-                                                  "Found %u asset; check its pin on the map. ",
-                                                  "Found %u assets; check their pins on the map. ",
-                                                  self->n_found),
-                            self->n_found);
+    /* Translators: the summary of "Locate from Address", a sentence of
+     * its own; so are the next ones. */
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "Found %u asset; check its pin on the map.",
+                                                          "Found %u assets; check their pins on the map.",
+                                                          self->n_found),
+                                             self->n_found));
   if (self->n_not_found > 0)
-    g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE,
-                                                  "%u asset was not found: correct its address, or place it on the map. ",
-                                                  "%u assets were not found: correct their addresses, or place them on the map. ",
-                                                  self->n_not_found),
-                            self->n_not_found);
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%u asset was not found: correct its address, or place it on the map.",
+                                                          "%u assets were not found: correct their addresses, or place them on the map.",
+                                                          self->n_not_found),
+                                             self->n_not_found));
   if (self->next < self->uuids->len && self->stopped == NULL)
     {
       guint left = self->uuids->len - self->next;
 
       if (self->n_found == 0 && self->n_not_found == 0)
-        g_string_append (summary, _("Cancelled before any address was looked up."));
+        g_ptr_array_add (parts, g_strdup (_("Cancelled before any address was looked up.")));
       else
-        g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE,
-                                                      "Cancelled: %u address was not looked up.",
-                                                      "Cancelled: %u addresses were not looked up.",
-                                                      left),
-                                left);
+        g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                              "Cancelled: %u address was not looked up.",
+                                                              "Cancelled: %u addresses were not looked up.",
+                                                              left),
+                                                 left));
     }
-  while (summary->len > 0 && summary->str[summary->len - 1] == ' ')
-    g_string_truncate (summary, summary->len - 1);
+  g_ptr_array_add (parts, NULL);
 
-  set_status (self, summary->str);
+  summary = g_strjoinv (" ", (char **) parts->pdata);
+  set_status (self, summary);
   set_state (self, STATE_DONE);
 }
 
