@@ -44,6 +44,7 @@ struct _AmapPlaceSearch
   ShumateMarker      *marker;
   gboolean            marker_shown;
 
+  GtkWidget          *clamp;
   GtkWidget          *box;
   GtkSearchEntry     *entry;
   GtkRevealer        *revealer;
@@ -593,6 +594,7 @@ amap_place_search_class_init (AmapPlaceSearchClass *klass)
   gtk_widget_class_set_css_name (widget_class, "amap-place-search");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assetmap/AssetMap/amap-place-search.ui");
+  gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, clamp);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, box);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, entry);
   gtk_widget_class_bind_template_child (widget_class, AmapPlaceSearch, revealer);
