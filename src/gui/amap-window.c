@@ -1978,10 +1978,11 @@ set_home_action (GtkWidget  *widget,
   update_main_page (self);
   gtk_toggle_button_set_active (self->add_button, FALSE);
   self->placing_home = TRUE;
-  gtk_label_set_label (self->hint_label, _("Click on the map where your school is"));
+  gtk_label_set_label (self->hint_label, _("Click on the map where your school is, or find its address above"));
   gtk_revealer_set_reveal_child (self->hint_revealer, TRUE);
   if (map_has_property (self, "adding"))
     g_object_set (self->map_view, "adding", TRUE, NULL);
+  gtk_widget_activate_action (widget, "win.find-place", NULL);
 }
 
 /* The keyboard way to place the school or a new asset: the center of
