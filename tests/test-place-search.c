@@ -367,6 +367,8 @@ test_add_asset_here (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (amap_asset_get_address (added), "Fruitvale Elementary, 3200, Boston Avenue"));
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (added), 37.7748353, 1e-9);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (added), -122.2242312, 1e-9);
+  /* The server's guess, for the person to check. */
+  g_assert_cmpint (amap_asset_get_location_source (added), ==, AMAP_LOCATION_SOURCE_GEOCODED);
   /* …and open in the details, the results put away. */
   g_assert_null (amap_place_search_get_chosen (search));
 }
@@ -408,7 +410,11 @@ test_coordinates_offline (Fixture       *fixture,
       if (amap_asset_get_has_location (asset) &&
           fabs (amap_asset_get_latitude (asset) - (37.0 + 46.0 / 60 + 39.0 / 3600)) < 1e-9 &&
           fabs (amap_asset_get_longitude (asset) + (122.0 + 13.0 / 60 + 25.0 / 3600)) < 1e-9)
-        found = TRUE;
+        {
+          /* Typed by the person: theirs, not a guess. */
+          g_assert_cmpint (amap_asset_get_location_source (asset), ==, AMAP_LOCATION_SOURCE_MANUAL);
+          found = TRUE;
+        }
     }
   g_assert_true (found);
 }
@@ -451,6 +457,7 @@ test_find_on_map (Fixture       *fixture,
   g_assert_true (amap_asset_get_has_location (stored));
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (stored), 37.7757, 1e-6);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (stored), -122.2213, 1e-6);
+  g_assert_cmpint (amap_asset_get_location_source (stored), ==, AMAP_LOCATION_SOURCE_GEOCODED);
 }
 
 static AmapLocateDialog *
@@ -500,8 +507,16 @@ test_locate_from_address (Fixture       *fixture,
 
   assets = amap_store_list_assets (fixture->store, NULL);
   for (guint i = 0; i < assets->len; i++)
-    if (amap_asset_get_has_location (g_ptr_array_index (assets, i)))
+    {
+      AmapAsset *asset = g_ptr_array_index (assets, i);
+
+      if (!amap_asset_get_has_location (asset))
+        continue;
       located++;
+      /* Each find is marked for the person to check. */
+      if (g_strcmp0 (amap_asset_get_name (asset), "Fruitvale Library") != 0)
+        g_assert_cmpint (amap_asset_get_location_source (asset), ==, AMAP_LOCATION_SOURCE_GEOCODED);
+    }
   g_assert_cmpuint (located, ==, 3);
 
   /* One undo takes them all back. */
@@ -527,6 +542,7 @@ test_locate_cancel (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.locate-from-address", NULL);
   spin ();
   dialog = find_locate_dialog (fixture->window);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   amap_locate_dialog_start (dialog);
   /* The first (by name) is the church, whose address finds nothing. */
   WAIT_FOR (amap_locate_dialog_get_n_not_found (dialog) == 1);

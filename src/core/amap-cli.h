@@ -62,4 +62,22 @@ gboolean  amap_cli_salvage            (const char  *damaged_path,
                                        FILE        *out,
                                        GError     **error);
 
+/* --export-png: the map of every asset (or of @bbox, "W,S,E,N" in
+ * degrees) as a PNG of @size ("WIDTHxHEIGHT" pixels; NULL: 1600x1000),
+ * with pins, legend, scale and attribution; tiles from the MBTiles file
+ * @mbtiles_path, else from @tile_dir (a tile cache, may be NULL) credited
+ * with @attribution (NULL: OpenStreetMap's). */
+#define AMAP_CLI_PNG_DEFAULT_WIDTH  1600
+#define AMAP_CLI_PNG_DEFAULT_HEIGHT 1000
+#define AMAP_CLI_PNG_MIN_SIDE       64
+#define AMAP_CLI_PNG_MAX_SIDE       10000
+gboolean  amap_cli_export_png         (AmapStore   *store,
+                                       const char  *path,
+                                       const char  *size,
+                                       const char  *bbox,
+                                       const char  *mbtiles_path,
+                                       const char  *tile_dir,
+                                       const char  *attribution,
+                                       GError     **error);
+
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "amap-error.h"
 #include "amap-geometry.h"
 #include "amap-kml-writer.h"
+#include "amap-kmz-writer.h"
 
 /*
  * The file layout (element order follows ogckml22.xsd):
@@ -465,10 +466,16 @@ write_style (Output       *out,
     {
       if (icons == AMAP_KML_ICONS_PACKAGED)
         {
-          /* A round pin: its middle is the spot. */
+          /* The app's pin: its tip is the spot. */
+          double hot_x, hot_y;
+          char x_text[G_ASCII_DTOSTR_BUF_SIZE], y_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+          amap_kmz_get_pin_hot_spot (&hot_x, &hot_y);
+          g_ascii_formatd (x_text, sizeof x_text, "%.4f", hot_x);
+          g_ascii_formatd (y_text, sizeof y_text, "%.4f", hot_y);
           check (out, xmlTextWriterStartElement (out->xml, BAD_CAST "hotSpot"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST "0.5"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST "0.5"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST x_text));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST y_text));
           check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "xunits", BAD_CAST "fraction"));
           check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "yunits", BAD_CAST "fraction"));
           check (out, xmlTextWriterEndElement (out->xml));

@@ -536,6 +536,7 @@ run_headless (AmapApplication *self,
   const char *export_path = NULL;
   const char *backup_path = NULL;
   const char *salvage_path = NULL;
+  const char *png_path = NULL;
   gboolean list = FALSE;
 
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
@@ -543,6 +544,7 @@ run_headless (AmapApplication *self,
   g_variant_dict_lookup (options, "backup", "^&ay", &backup_path);
   g_variant_dict_lookup (options, "salvage", "^&ay", &salvage_path);
   g_variant_dict_lookup (options, "list", "b", &list);
+  g_variant_dict_lookup (options, "export-png", "^&ay", &png_path);
 
   path = database != NULL ? g_strdup (database) : amap_store_get_default_path ();
 
@@ -565,7 +567,7 @@ run_headless (AmapApplication *self,
    * read it say when there is none. */
   if (import_path != NULL)
     store = amap_store_open (path, &error);
-  else if (export_path != NULL || list || amap_cli_tours_requested (options))
+  else if (export_path != NULL || png_path != NULL || list || amap_cli_tours_requested (options))
     store = amap_store_open_existing (path, FALSE, &error);
   if (store == NULL && error != NULL)
     {
@@ -595,6 +597,27 @@ run_headless (AmapApplication *self,
 
           /* Translators: the first %s is a file name, the second says why. */
           g_printerr (_("asset-map: Could not export to “%s”: %s\n"), display, error->message);
+          return 1;
+        }
+    }
+
+  if (png_path != NULL)
+    {
+      const char *size = NULL, *bbox = NULL, *mbtiles = NULL;
+      g_autofree char *attribution = NULL;
+      g_autofree char *tile_dir = NULL;
+
+      g_variant_dict_lookup (options, "size", "&s", &size);
+      g_variant_dict_lookup (options, "bbox", "&s", &bbox);
+      g_variant_dict_lookup (options, "mbtiles", "^&ay", &mbtiles);
+      if (mbtiles == NULL)
+        tile_dir = amap_cli_dup_tile_dir (&attribution);
+      if (!amap_cli_export_png (store, png_path, size, bbox, mbtiles, tile_dir, attribution, &error))
+        {
+          g_autofree char *display = g_filename_display_name (png_path);
+
+          /* Translators: the first %s is a file name, the second says why. */
+          g_printerr (_("asset-map: Could not save the map as “%s”: %s\n"), display, error->message);
           return 1;
         }
     }
@@ -641,6 +664,7 @@ amap_application_handle_local_options (GApplication *app,
       g_variant_dict_contains (options, "export") ||
       g_variant_dict_contains (options, "backup") ||
       g_variant_dict_contains (options, "salvage") ||
+      g_variant_dict_contains (options, "export-png") ||
       amap_cli_tours_requested (options))
     return run_headless (self, options, database);
 
@@ -1006,6 +1030,14 @@ amap_application_init (AmapApplication *self)
       N_("Save the itinerary of the tour NAME as a PDF: --itinerary NAME FILE.pdf"), N_("NAME") },
     { "export-tour", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Export the tour NAME as KML or GPX: --export-tour NAME FILE.kml|FILE.gpx"), N_("NAME") },
+    { "export-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save the map of every asset as a PNG image, with its legend"), N_("FILE") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The size of --export-png's image in pixels (default 1600x1000)"), N_("WIDTHxHEIGHT") },
+    { "bbox", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The area --export-png shows, in degrees"), N_("WEST,SOUTH,EAST,NORTH") },
+    { "mbtiles", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The base map of --export-png from an MBTiles file"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print the version and exit"), NULL },
     { NULL }

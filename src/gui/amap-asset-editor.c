@@ -59,6 +59,12 @@ struct _AmapAssetEditor
   GtkListBox      *log_list;
   GtkLabel        *error_label;
   GtkLabel        *status_label;
+
+  /* The location "Find on Map" put in the fields (NAN: none), and where
+   * the location came from before it. */
+  double           found_latitude;
+  double           found_longitude;
+  AmapLocationSource source_before_find;
 };
 
 enum {
@@ -304,6 +310,13 @@ read_fields (AmapAssetEditor  *self,
   else
     {
       amap_asset_set_location (self->asset, lat, lon);
+      /* Found by place search while the fields still say so: marked for
+       * the person to check. */
+      if (!isnan (self->found_latitude))
+        amap_asset_set_location_source (self->asset,
+                                        fabs (lat - self->found_latitude) < 5e-7 &&
+                                        fabs (lon - self->found_longitude) < 5e-7
+                                        ? AMAP_LOCATION_SOURCE_GEOCODED : self->source_before_find);
     }
 
   if (name == NULL)
@@ -1084,6 +1097,7 @@ amap_asset_editor_init (AmapAssetEditor *self)
   AdwEntryRow *entries[9];
   GtkTextView *views[3];
 
+  self->found_latitude = self->found_longitude = NAN;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   entries[0] = self->name_row;
@@ -1148,6 +1162,7 @@ amap_asset_editor_set_asset (AmapAssetEditor *self,
   g_clear_object (&self->asset);
   if (asset != NULL)
     self->asset = amap_asset_copy (asset);
+  self->found_latitude = self->found_longitude = NAN;
 
   load_fields (self);
   set_dirty (self, FALSE);
@@ -1383,8 +1398,16 @@ amap_asset_editor_set_found_location (AmapAssetEditor *self,
   g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
   g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
 
+  if (self->asset == NULL)
+    return;
+
   lat = format_coordinate (latitude);
   lon = format_coordinate (longitude);
+  if (isnan (self->found_latitude))
+    self->source_before_find = amap_asset_get_location_source (self->asset);
+  /* As the fields hold it (six decimals), so that it matches them. */
+  self->found_latitude = g_ascii_strtod (lat, NULL);
+  self->found_longitude = g_ascii_strtod (lon, NULL);
   set_entry_text (self->latitude_row, lat);
   set_entry_text (self->longitude_row, lon);
 }

@@ -59,6 +59,11 @@ create_filters (AmapFileKind kind)
       /* The copies the store keeps before it updates a map's format. */
       gtk_file_filter_add_pattern (main_filter, "*.assetmap.backup-v*");
     }
+  else if (kind == AMAP_FILE_KIND_IMAGE)
+    {
+      gtk_file_filter_set_name (main_filter, _("PNG Images"));
+      gtk_file_filter_add_suffix (main_filter, "png");
+    }
   else if (kind == AMAP_FILE_KIND_TOUR)
     {
       gtk_file_filter_set_name (main_filter, _("KML, GPX and PDF Files"));

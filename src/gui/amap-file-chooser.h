@@ -16,6 +16,7 @@ typedef enum
   AMAP_FILE_KIND_BACKUP, /* .assetmap and the store's .assetmap.backup-vN */
   AMAP_FILE_KIND_TOUR,   /* a tour: .kml, .gpx, or its itinerary as .pdf */
   AMAP_FILE_KIND_IMPORT, /* what Import reads: .kml, .kmz, and .gpx routes */
+  AMAP_FILE_KIND_IMAGE,  /* a map as .png */
 } AmapFileKind;
 
 /* @files: a GListModel of GFile, or NULL when the person cancelled. */

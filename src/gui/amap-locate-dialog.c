@@ -150,6 +150,7 @@ store_found (AmapLocateDialog *self,
   g_autofree char *redo_label = NULL;
 
   amap_asset_set_location (asset, amap_place_get_latitude (place), amap_place_get_longitude (place));
+  amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_GEOCODED);
   if (!amap_store_update_asset (self->store, asset, error))
     return FALSE;
 

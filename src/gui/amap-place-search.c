@@ -16,6 +16,7 @@
 
 #include "amap-coordinates.h"
 #include "amap-place-search.h"
+#include "amap-settings.h"
 
 #define USER_AGENT "AssetMap/" PACKAGE_VERSION " (+" PROJECT_URL ")"
 #define MAX_RESULTS 8
@@ -618,7 +619,7 @@ amap_place_search_init (AmapPlaceSearch *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = amap_settings_new ();
   self->session = soup_session_new_with_options ("user-agent", USER_AGENT, NULL);
   self->results = g_list_store_new (AMAP_TYPE_PLACE);
 

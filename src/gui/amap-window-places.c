@@ -87,6 +87,10 @@ add_asset_cb (AmapPlaceSearch *search,
     }
   amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
   amap_asset_set_location (asset, amap_place_get_latitude (place), amap_place_get_longitude (place));
+  /* Typed coordinates are the person's own; a found place is the
+   * server's guess, to check. */
+  amap_asset_set_location_source (asset, amap_place_get_is_coordinates (place)
+                                         ? AMAP_LOCATION_SOURCE_MANUAL : AMAP_LOCATION_SOURCE_GEOCODED);
 
   amap_window_add_asset (self, asset);
   amap_place_search_dismiss (search);

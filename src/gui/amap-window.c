@@ -26,6 +26,7 @@
 #include "amap-tour-panel.h"
 #include "amap-window.h"
 #include "amap-window-places.h"
+#include "amap-map-print.h"
 #include "amap-window-tours.h"
 
 #if defined(__has_include)
@@ -2815,6 +2816,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   amap_window_tours_class_init (widget_class);
   amap_window_places_class_init (widget_class);
+  amap_map_print_class_init (widget_class);
 }
 
 static void
