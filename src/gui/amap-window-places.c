@@ -64,7 +64,8 @@ set_home_cb (AmapPlaceSearch *search,
              AmapPlace       *place,
              AmapWindow      *self)
 {
-  amap_window_set_home_at (self, amap_place_get_latitude (place), amap_place_get_longitude (place));
+  amap_window_set_home_at (self, amap_place_get_latitude (place), amap_place_get_longitude (place),
+                           amap_place_get_is_coordinates (place) ? NULL : amap_place_get_title (place));
 }
 
 static void

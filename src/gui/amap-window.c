@@ -1070,10 +1070,13 @@ set_home_response_cb (AdwMessageDialog *dialog,
   update_main_page (self);
 }
 
+/* @suggested (nullable): the name to offer when the school has none yet
+ * (the place search's find). */
 static void
-ask_home_name (AmapWindow *self,
-               double      latitude,
-               double      longitude)
+ask_home_name_suggesting (AmapWindow *self,
+                          double      latitude,
+                          double      longitude,
+                          const char *suggested)
 {
   GtkWidget *dialog;
   GtkWidget *entry;
@@ -1083,6 +1086,8 @@ ask_home_name (AmapWindow *self,
   point[0] = latitude;
   point[1] = longitude;
   amap_store_get_home (self->store, NULL, NULL, &current);
+  if (current == NULL)
+    current = suggested;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Your School"),
                                    _("The school is the center of your map: walking distances are measured from it."));
@@ -1102,6 +1107,14 @@ ask_home_name (AmapWindow *self,
   g_object_set_data_full (G_OBJECT (dialog), "amap-point", point, g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (set_home_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+ask_home_name (AmapWindow *self,
+               double      latitude,
+               double      longitude)
+{
+  ask_home_name_suggesting (self, latitude, longitude, NULL);
 }
 
 static void
@@ -2959,12 +2972,13 @@ amap_window_get_backing_up (AmapWindow *self)
 void
 amap_window_set_home_at (AmapWindow *self,
                          double      latitude,
-                         double      longitude)
+                         double      longitude,
+                         const char *name)
 {
   g_return_if_fail (AMAP_IS_WINDOW (self));
   g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
 
-  ask_home_name (self, latitude, longitude);
+  ask_home_name_suggesting (self, latitude, longitude, name);
 }
 
 void
