@@ -137,6 +137,7 @@ finish (AmapLocateDialog *self)
   summary = g_strjoinv (" ", (char **) parts->pdata);
   set_status (self, summary);
   set_state (self, STATE_DONE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->close_button));
 }
 
 /* Stores the found location; all the finds of a run are one undo step. */
@@ -343,6 +344,10 @@ amap_locate_dialog_constructed (GObject *object)
                                n, host);
       gtk_label_set_label (self->intro_label, intro);
     }
+
+  /* Enter starts, when there is something to start. */
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->start_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->start_button));
 
   /* Translators: a button; %u is a count of assets. */
   button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Locate %u Asset", "_Locate %u Assets", n), n);
