@@ -24,7 +24,7 @@
 /* Added to the wait between two requests: the way to the server is not
  * always as fast for the second as for the first, and it is the server
  * that should see a second between them. */
-#define INTERVAL_SLACK_MS 20
+#define INTERVAL_SLACK_MS 50
 #define MAX_LIMIT 50
 /* Nominatim answers a few kilobytes; more is not a list of places. */
 #define MAX_RESPONSE_BYTES (4 * 1024 * 1024)
