@@ -325,6 +325,8 @@ test_import_export (Fixture       *fixture,
     g_clear_pointer (&err, g_free);
   }
 
+  /* For others by default: a key leader's phone and email and the log are
+   * left out, and one line says so. */
   {
     const char *args[] = { "--database", fixture->path, "--export", exported, NULL };
 
@@ -333,6 +335,29 @@ test_import_export (Fixture       *fixture,
     g_file_get_contents (exported, &kml, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (strstr (kml, "Fruitvale Community Elementary"));
+    g_assert_null (strstr (kml, "(510) 555-0131"));
+    g_assert_null (strstr (kml, "luz@example.org"));
+    g_assert_null (strstr (kml, "Walked in during the morning rush"));
+    g_assert_nonnull (strstr (out, "out.kml: key leaders’ contact details and the visit log were left out"));
+    g_assert_nonnull (strstr (out, "--include-private"));
+    /* One line. */
+    g_assert_true (strchr (out, '\n') == out + strlen (out) - 1);
+    g_clear_pointer (&kml, g_free);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  {
+    const char *args[] = { "--database", fixture->path, "--export", exported, "--include-private", NULL };
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_file_get_contents (exported, &kml, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (kml, "(510) 555-0131"));
+    g_assert_nonnull (strstr (kml, "luz@example.org"));
+    g_assert_nonnull (strstr (kml, "Walked in during the morning rush"));
+    g_assert_cmpstr (out, ==, "");
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }

@@ -16,6 +16,7 @@
 #include "amap-error.h"
 #include "amap-export.h"
 #include "amap-import.h"
+#include "amap-import-plan.h"
 #include "amap-map-render.h"
 #include "amap-mbtiles.h"
 
@@ -109,18 +110,43 @@ gboolean
 amap_cli_import (AmapStore   *store,
                  const char  *path,
                  const char  *default_category,
+                 const char  *category_for_all,
                  FILE        *out,
                  GError     **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(AmapImportReport) report = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *lower = NULL;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   file = g_file_new_for_commandline_arg (path);
-  report = amap_import_file (store, file, default_category, NULL, NULL, NULL, error);
+  lower = g_utf8_strdown (path, -1);
+
+  /* --category: every place gets it, whatever its layer or style says.
+   * A GPX file's places have neither: it is their default. */
+  if (category_for_all != NULL && g_str_has_suffix (lower, ".gpx"))
+    report = amap_import_file (store, file, category_for_all, NULL, NULL, NULL, error);
+  else if (category_for_all != NULL)
+    {
+      g_autoptr(AmapImportPlan) plan = NULL;
+
+      if (amap_store_lookup_category (store, category_for_all) == NULL)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY,
+                       _("The category “%s” is not one of this map’s"), category_for_all);
+          return FALSE;
+        }
+      plan = amap_import_plan_scan (store, file, default_category, NULL, error);
+      if (plan == NULL)
+        return FALSE;
+      amap_import_plan_set_category_for_all (plan, category_for_all);
+      report = amap_import_plan_apply (plan, store, NULL, NULL, NULL, error);
+    }
+  else
+    report = amap_import_file (store, file, default_category, NULL, NULL, NULL, error);
   if (report == NULL)
     return FALSE;
 
@@ -134,18 +160,35 @@ amap_cli_import (AmapStore   *store,
 }
 
 gboolean
-amap_cli_export (AmapStore   *store,
-                 const char  *path,
-                 GError     **error)
+amap_cli_export (AmapStore        *store,
+                 const char       *path,
+                 AmapExportFlags   flags,
+                 FILE             *out,
+                 GError          **error)
 {
   g_autoptr(GFile) file = NULL;
+  g_autofree char *display = NULL;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   file = g_file_new_for_commandline_arg (path);
 
-  return amap_export_file (store, NULL, file, NULL, error);
+  if (!amap_export_file_with_flags (store, NULL, file, flags, NULL, error))
+    return FALSE;
+
+  /* A file for others: say what it does not hold, and how to include it. */
+  if ((flags & AMAP_EXPORT_INCLUDE_PRIVATE) == 0)
+    {
+      display = g_filename_display_name (path);
+      /* Translators: %s is a file name. */
+      fprintf (out, _("%s: key leaders’ contact details and the visit log were left out "
+                      "(--include-private includes them).\n"),
+               display);
+      fflush (out);
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "amap-export.h"
 #include "amap-store.h"
 
 G_BEGIN_DECLS
@@ -40,13 +41,17 @@ gboolean  amap_cli_list               (AmapStore   *store,
 gboolean  amap_cli_import             (AmapStore   *store,
                                        const char  *path,
                                        const char  *default_category,
+                                       const char  *category_for_all,
                                        FILE        *out,
                                        GError     **error);
 
-/* Exports the whole map to @path (.kml or .kmz). */
-gboolean  amap_cli_export             (AmapStore   *store,
-                                       const char  *path,
-                                       GError     **error);
+/* Exports the whole map to @path (.kml or .kmz) with @flags; when the
+ * private data is left out, says so in one line on @out. */
+gboolean  amap_cli_export             (AmapStore       *store,
+                                       const char      *path,
+                                       AmapExportFlags  flags,
+                                       FILE            *out,
+                                       GError         **error);
 
 /* Saves a consistent copy of the map @map_path as @dest_path (see
  * amap_store_backup_file()). */

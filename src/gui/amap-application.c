@@ -536,14 +536,20 @@ run_headless (AmapApplication *self,
   const char *export_path = NULL;
   const char *backup_path = NULL;
   const char *salvage_path = NULL;
+  const char *category_for_all = NULL;
   const char *png_path = NULL;
   gboolean list = FALSE;
+  gboolean include_private = FALSE;
+  gboolean by_layer = FALSE;
 
+  g_variant_dict_lookup (options, "include-private", "b", &include_private);
+  g_variant_dict_lookup (options, "by-layer", "b", &by_layer);
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
   g_variant_dict_lookup (options, "backup", "^&ay", &backup_path);
   g_variant_dict_lookup (options, "salvage", "^&ay", &salvage_path);
   g_variant_dict_lookup (options, "list", "b", &list);
+  g_variant_dict_lookup (options, "category", "&s", &category_for_all);
   g_variant_dict_lookup (options, "export-png", "^&ay", &png_path);
 
   path = database != NULL ? g_strdup (database) : amap_store_get_default_path ();
@@ -579,7 +585,7 @@ run_headless (AmapApplication *self,
     {
       g_autofree char *category = headless_default_category (self);
 
-      if (!amap_cli_import (store, import_path, category, stdout, &error))
+      if (!amap_cli_import (store, import_path, category, category_for_all, stdout, &error))
         {
           g_autofree char *display = g_filename_display_name (import_path);
 
@@ -591,7 +597,10 @@ run_headless (AmapApplication *self,
 
   if (export_path != NULL)
     {
-      if (!amap_cli_export (store, export_path, &error))
+      AmapExportFlags flags = (include_private ? AMAP_EXPORT_INCLUDE_PRIVATE : 0)
+                              | (by_layer ? AMAP_EXPORT_BY_LAYER : 0);
+
+      if (!amap_cli_export (store, export_path, flags, stdout, &error))
         {
           g_autofree char *display = g_filename_display_name (export_path);
 
@@ -1018,8 +1027,14 @@ amap_application_init (AmapApplication *self)
       N_("Print every asset, one a line: uuid, name, category, latitude, longitude"), NULL },
     { "import", 'i', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Import a KML or KMZ file into the map and print the report"), N_("FILE") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("With --import: give every imported place the category KEY (see --list)"), N_("KEY") },
     { "export", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Export the whole map to a KML or KMZ file"), N_("FILE") },
+      N_("Export the whole map to a KML or KMZ file, for sharing: without key leaders and the visit log"), N_("FILE") },
+    { "include-private", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("With --export: include key leaders’ contact details and the visit log"), NULL },
+    { "by-layer", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("With --export: a folder for each layer the assets came from, instead of one for each category"), NULL },
     { "backup", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Save a copy of the map as FILE (safe while the map is open)"), N_("FILE") },
     { "salvage", 0, 0, G_OPTION_ARG_FILENAME, NULL,
