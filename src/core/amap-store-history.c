@@ -601,6 +601,33 @@ amap_store_join_last_steps (AmapStore *self)
   _amap_store_update_undo_state (self);
 }
 
+/**
+ * amap_store_relabel_last_step:
+ *
+ * Names the newest undo step anew: steps joined into one for a change
+ * made of many ("Undo Locate from Address (12 Assets)").
+ */
+void
+amap_store_relabel_last_step (AmapStore  *self,
+                              const char *undo_label,
+                              const char *redo_label)
+{
+  AmapStoreStep *step;
+
+  g_return_if_fail (AMAP_IS_STORE (self));
+  g_return_if_fail (undo_label != NULL && redo_label != NULL);
+
+  if (self->undo_stack->len == 0)
+    return;
+
+  step = g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
+  g_free (step->undo_label);
+  step->undo_label = g_strdup (undo_label);
+  g_free (step->redo_label);
+  step->redo_label = g_strdup (redo_label);
+  _amap_store_update_undo_state (self);
+}
+
 void
 amap_store_step_free (AmapStoreStep *step)
 {

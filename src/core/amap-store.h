@@ -251,6 +251,10 @@ void           amap_store_step_free          (AmapStoreStep *step);
 /* The newest two undo steps become one, labelled as the older (an import
  * that went on to add the file's tours). */
 void           amap_store_join_last_steps    (AmapStore     *self);
+/* New labels for the newest undo step (steps joined for one bigger change). */
+void           amap_store_relabel_last_step  (AmapStore     *self,
+                                              const char    *undo_label,
+                                              const char    *redo_label);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapStoreStep, amap_store_step_free)
 
 /*

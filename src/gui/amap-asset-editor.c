@@ -75,6 +75,12 @@ struct _AmapAssetEditor
   GtkWidget       *footer;
   GtkLabel        *error_label;
   GtkLabel        *status_label;
+
+  /* The location "Find on Map" put in the fields (NAN: none), and where
+   * the location came from before it. */
+  double           found_latitude;
+  double           found_longitude;
+  AmapLocationSource source_before_find;
 };
 
 /* What a key leader's row holds. */
@@ -101,6 +107,7 @@ enum {
 
 enum {
   SAVED,
+  FIND_ON_MAP,
   N_SIGNALS
 };
 
@@ -393,6 +400,13 @@ read_fields (AmapAssetEditor  *self,
   else
     {
       amap_asset_set_location (self->asset, lat, lon);
+      /* Found by place search while the fields still say so: marked for
+       * the person to check. */
+      if (!isnan (self->found_latitude))
+        amap_asset_set_location_source (self->asset,
+                                        fabs (lat - self->found_latitude) < 5e-7 &&
+                                        fabs (lon - self->found_longitude) < 5e-7
+                                        ? AMAP_LOCATION_SOURCE_GEOCODED : self->source_before_find);
     }
 
   if (name == NULL)
@@ -1066,6 +1080,25 @@ entry_changed_cb (AmapAssetEditor *self,
 
 /* Actions */
 
+/* "Find on Map": the window's place search looks the address up. */
+static void
+find_on_map_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AmapAssetEditor *self = AMAP_ASSET_EDITOR (widget);
+  g_autofree char *address = strip_dup (entry_text (self->address_row));
+  g_autofree char *name = strip_dup (entry_text (self->name_row));
+
+  if (address == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
+      return;
+    }
+
+  g_signal_emit (self, signals[FIND_ON_MAP], 0, address, name);
+}
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -1319,6 +1352,16 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
    */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, AMAP_TYPE_ASSET);
+  /**
+   * AmapAssetEditor::find-on-map:
+   * @address: the address typed in the editor
+   * @name: (nullable): the name typed in the editor
+   *
+   * "Find on Map" was clicked: the window's place search looks @address
+   * up, and amap_asset_editor_set_found_location() takes the answer.
+   */
+  signals[FIND_ON_MAP] = g_signal_new ("find-on-map", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   g_type_ensure (AMAP_TYPE_CATEGORY_DOT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1355,6 +1398,7 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, status_label);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.find-on-map", NULL, find_on_map_action);
   gtk_widget_class_install_action (widget_class, "editor.add-contact", NULL, add_contact_action);
   gtk_widget_class_install_action (widget_class, "editor.log-interaction", NULL, log_interaction_action);
 
@@ -1370,6 +1414,7 @@ amap_asset_editor_init (AmapAssetEditor *self)
   GtkTextView *views[3];
   GtkEventController *focus;
 
+  self->found_latitude = self->found_longitude = NAN;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   entries[0] = self->name_row;
@@ -1462,6 +1507,7 @@ load_asset (AmapAssetEditor *self,
   g_clear_object (&self->asset);
   if (asset != NULL)
     self->asset = amap_asset_copy (asset);
+  self->found_latitude = self->found_longitude = NAN;
 
   load_fields (self);
   set_dirty (self, FALSE);
@@ -1765,4 +1811,29 @@ amap_asset_editor_focus_header (AmapAssetEditor *self)
   g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
 
   gtk_widget_grab_focus (self->back_button);
+}
+
+void
+amap_asset_editor_set_found_location (AmapAssetEditor *self,
+                                      double           latitude,
+                                      double           longitude)
+{
+  g_autofree char *lat = NULL;
+  g_autofree char *lon = NULL;
+
+  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
+  g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
+
+  if (self->asset == NULL)
+    return;
+
+  lat = format_coordinate (latitude);
+  lon = format_coordinate (longitude);
+  if (isnan (self->found_latitude))
+    self->source_before_find = amap_asset_get_location_source (self->asset);
+  /* As the fields hold it (six decimals), so that it matches them. */
+  self->found_latitude = g_ascii_strtod (lat, NULL);
+  self->found_longitude = g_ascii_strtod (lon, NULL);
+  set_entry_text (self->latitude_row, lat);
+  set_entry_text (self->longitude_row, lon);
 }

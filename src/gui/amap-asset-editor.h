@@ -32,6 +32,8 @@ G_DECLARE_FINAL_TYPE (AmapAssetEditor, amap_asset_editor, AMAP, ASSET_EDITOR, Gt
  * Signals:
  *   "saved" (AmapAsset *asset): changes were stored; @asset is the
  *     stored copy.
+ *   "find-on-map" (const char *address, const char *name): "Find on Map"
+ *     was clicked ("editor.find-on-map") with an address typed.
  */
 GtkWidget  *amap_asset_editor_new        (AmapStore        *store);
 /* Shows a copy of @asset (NULL: nothing) and forgets what was not
@@ -68,5 +70,10 @@ void        amap_asset_editor_set_draft  (AmapAssetEditor  *self,
 void        amap_asset_editor_focus_invalid (AmapAssetEditor *self);
 void        amap_asset_editor_focus_name (AmapAssetEditor  *self);
 void        amap_asset_editor_focus_header (AmapAssetEditor *self);
+/* Puts a location found from the address into the coordinates, as an
+ * unsaved change marked as found by place search (the person checks it). */
+void        amap_asset_editor_set_found_location (AmapAssetEditor *self,
+                                                  double           latitude,
+                                                  double           longitude);
 
 G_END_DECLS

@@ -1475,6 +1475,24 @@ amap_map_view_get_pin_layer (AmapMapView *self)
   return self->pin_layer;
 }
 
+ShumateViewport *
+amap_map_view_get_viewport (AmapMapView *self)
+{
+  g_return_val_if_fail (AMAP_IS_MAP_VIEW (self), NULL);
+
+  return get_viewport (self);
+}
+
+void
+amap_map_view_add_layer (AmapMapView  *self,
+                         ShumateLayer *layer)
+{
+  g_return_if_fail (AMAP_IS_MAP_VIEW (self));
+  g_return_if_fail (SHUMATE_IS_LAYER (layer));
+
+  shumate_simple_map_add_overlay_layer (self->map, layer);
+}
+
 void
 amap_map_view_set_tour_plan (AmapMapView  *self,
                              AmapTourPlan *plan)
