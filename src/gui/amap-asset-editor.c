@@ -1834,6 +1834,11 @@ amap_asset_editor_set_found_location (AmapAssetEditor *self,
   /* As the fields hold it (six decimals), so that it matches them. */
   self->found_latitude = g_ascii_strtod (lat, NULL);
   self->found_longitude = g_ascii_strtod (lon, NULL);
+  /* Both fields at once, as one change (one undo step), applied now: the
+   * person chose the place. */
+  self->loading++;
   set_entry_text (self->latitude_row, lat);
   set_entry_text (self->longitude_row, lon);
+  self->loading--;
+  field_changed (self, self->latitude_row, TRUE);
 }
