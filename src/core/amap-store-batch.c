@@ -49,6 +49,7 @@ amap_store_batch_begin (AmapStore  *self,
   batch = g_new0 (AmapStoreBatch, 1);
   batch->store = g_object_ref (self);
   batch->points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+  batch->fts_deferred = g_array_new (FALSE, FALSE, sizeof (gint64));
   batch->change = _amap_store_import_change_new ();
   batch->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->batch = batch;
@@ -226,6 +227,7 @@ batch_free (AmapStoreBatch *batch)
     batch->store->batch = NULL;
   _amap_store_exec_sql (batch->store, "PRAGMA cache_size = -2000", NULL);
   g_array_unref (batch->points);
+  g_array_unref (batch->fts_deferred);
   g_free (batch->name);
   if (batch->change != NULL)
     batch->change->klass->free (batch->change);
@@ -296,7 +298,8 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
   self = g_object_ref (batch->store);
   n_puts = batch->n_puts;
 
-  if (!insert_batch_points (batch, error) ||
+  if (!_amap_store_batch_write_fts (batch, error) ||
+      !insert_batch_points (batch, error) ||
       (n_puts > 0 && !_amap_store_touch_map (self, _amap_store_now_seconds (), error)) ||
       !_amap_store_commit (self, error))
     {

@@ -163,7 +163,13 @@ struct _AmapStoreBatch
   AmapStoreChange *change;   /* the import's undo change (_amap_store_import_change_new) */
   GHashTable      *touched;  /* row ids written so far: each asset is recorded once */
   GPtrArray       *extra_changes;  /* AmapStoreChange: what else the batch did (tours) */
+  /* New rows whose FTS row is written at commit, in one INSERT … SELECT
+   * per run of consecutive ids (ascending: rows are appended). */
+  GArray          *fts_deferred;   /* gint64 */
 };
+
+gboolean   _amap_store_batch_write_fts              (AmapStoreBatch  *batch,
+                                                     GError         **error);
 
 /* Reused buffers for the values write_asset() builds, so that a batch of
  * many puts allocates nothing per asset. */
