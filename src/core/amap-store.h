@@ -167,6 +167,13 @@ gboolean       amap_store_foreach_asset      (AmapStore               *self,
                                               gpointer                 user_data,
                                               GCancellable            *cancellable,
                                               GError                 **error);
+/* Streaming every live asset in the order of amap_store_list_assets(),
+ * holding only uuid, name, category, stage, hub and location (no details),
+ * in memory that does not grow with the map. */
+gboolean       amap_store_foreach_summary    (AmapStore               *self,
+                                              AmapStoreAssetFunc       asset_func,
+                                              gpointer                 user_data,
+                                              GError                 **error);
 /* Full-text search: prefix- and accent-insensitive over name, description,
  * strengths, needs, address, tags and contact names. Returns uuids
  * (char *), best match first. An empty query matches nothing. */
