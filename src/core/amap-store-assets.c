@@ -755,6 +755,59 @@ fts_done:
 }
 
 /*
+ * A new asset's uuid: an RFC 9562 version 7 UUID (the milliseconds since
+ * 1970, a counter, then random bits), so that uuids made one after another
+ * sort one after another: the uuid index of a big import then grows at its
+ * end instead of at a random page for every asset, which kept a million-row
+ * import waiting on the disk. Within one millisecond the counter goes up;
+ * when it runs out, the time goes on by a millisecond (as RFC 9562 allows).
+ */
+static char *
+new_uuid (void)
+{
+  static GMutex lock;
+  static guint64 last_ms;
+  static guint counter;
+  guint64 ms = (guint64) (g_get_real_time () / 1000);
+  guint32 r1 = g_random_int ();
+  guint32 r2 = g_random_int ();
+  guint8 b[16];
+
+  g_mutex_lock (&lock);
+  if (ms <= last_ms)
+    {
+      ms = last_ms;
+      if (++counter > 0xfff)
+        {
+          ms++;
+          counter = 0;
+        }
+    }
+  else
+    {
+      /* A random start leaves room to count up. */
+      counter = r1 >> 21;
+    }
+  last_ms = ms;
+  b[6] = 0x70 | (counter >> 8);
+  b[7] = counter & 0xff;
+  g_mutex_unlock (&lock);
+
+  for (int i = 0; i < 6; i++)
+    b[i] = (ms >> (8 * (5 - i))) & 0xff;
+  b[8] = 0x80 | (r1 & 0x3f);
+  b[9] = (r1 >> 6) & 0xff;
+  b[10] = (r1 >> 14) & 0x7f;
+  for (int i = 0; i < 4; i++)
+    b[11 + i] = (r2 >> (8 * i)) & 0xff;
+  b[15] = g_random_int () & 0xff;
+
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/*
  * Writes @asset (already validated) to row @id, or to a new row when @id is
  * 0 (a uuid is made up when it has none). Keeps the stored "created" of an
  * existing row; a new row gets the asset's, or @now when it has none.
@@ -778,7 +831,7 @@ _amap_store_write_asset (AmapStore  *self,
 
   if (amap_asset_get_uuid (asset) == NULL)
     {
-      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *uuid = new_uuid ();
       amap_asset_set_uuid (asset, uuid);
     }
 
