@@ -15,6 +15,9 @@
 #
 #   build-aux/bench-generate.py --shape=sheet 100000 > sheet-100000.kml
 #
+# With --shape=minimal, each placemark is a name and a point, nothing else
+# (for the million-placemark runs).
+#
 # The same N (and shape) always gives the same bytes (a seeded generator,
 # no clock).
 
@@ -139,6 +142,12 @@ def sheet_placemark(rng, i, layer):
     return "".join(out)
 
 
+def minimal_placemark(rng, i, layer):
+    return ("      <Placemark><name>Place %d</name><Point><coordinates>%.6f,%.6f</coordinates>"
+            "</Point></Placemark>\n" % (i + 1, -122.52 + rng.random() * 0.17,
+                                        37.70 + rng.random() * 0.12))
+
+
 def styles(layer):
     style_id, color = layer[1], layer[2]
     # KML colors are aabbggrr
@@ -164,12 +173,13 @@ def main():
     shape = "folders"
     if args and args[0].startswith("--shape="):
         shape = args.pop(0)[len("--shape="):]
-    if len(args) != 1 or not args[0].isdigit() or shape not in ("folders", "sheet"):
-        sys.exit("usage: bench-generate.py [--shape=folders|sheet] N > FILE.kml")
+    if len(args) != 1 or not args[0].isdigit() or shape not in ("folders", "sheet", "minimal"):
+        sys.exit("usage: bench-generate.py [--shape=folders|sheet|minimal] N > FILE.kml")
     n = int(args[0])
     # The default shape keeps the seed (and the bytes) it always had.
     rng = random.Random(20261123 + n + (7919 if shape == "sheet" else 0))
-    make = sheet_placemark if shape == "sheet" else placemark
+    make = {"folders": placemark, "sheet": sheet_placemark,
+            "minimal": minimal_placemark}[shape]
     w = sys.stdout.write
 
     w("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
