@@ -504,21 +504,14 @@ resolve_pending (ImportRun  *run,
       if (category == NULL)
         continue;
 
+      /* Only the category changes: the store rewrites only that. */
       for (guint i = 0; i < uuids->len; i++)
         {
-          g_autoptr(AmapAsset) asset = NULL;
-
-          if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+          if ((i & 1023) == 0 && g_cancellable_set_error_if_cancelled (run->cancellable, error))
             return FALSE;
 
-          asset = amap_store_get_asset (run->store, g_ptr_array_index (uuids, i), error);
-          if (asset == NULL)
-            return FALSE;
-          if (g_strcmp0 (amap_asset_get_category (asset), category) == 0)
-            continue;
-
-          amap_asset_set_category (asset, category);
-          if (!amap_store_batch_put (run->batch, asset, NULL, error))
+          if (!amap_store_batch_set_category (run->batch, g_ptr_array_index (uuids, i),
+                                              category, error))
             return FALSE;
         }
     }

@@ -188,6 +188,50 @@ amap_store_batch_put (AmapStoreBatch  *batch,
   return TRUE;
 }
 
+gboolean
+amap_store_batch_set_category (AmapStoreBatch  *batch,
+                               const char      *uuid,
+                               const char      *key,
+                               GError         **error)
+{
+  AmapStore *self;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (uuid != NULL && key != NULL, FALSE);
+
+  self = batch->store;
+  g_return_val_if_fail (self->batch == batch, FALSE);
+
+  if (amap_store_lookup_category (self, key) == NULL)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY,
+                   _("The category “%s” is not one of this map’s"), key);
+      return FALSE;
+    }
+
+  /* The category is in no index of ours but assets_category, and the
+   * asset's before-image (for undo) was taken by its put. */
+  if (batch->set_category == NULL &&
+      !(batch->set_category = _amap_store_prepare (self, "UPDATE assets SET category = ?2 "
+                                                   "WHERE uuid = ?1 AND deleted = 0", error)))
+    return FALSE;
+
+  _amap_store_bind_text (batch->set_category, 1, uuid);
+  _amap_store_bind_text (batch->set_category, 2, key);
+  if (!_amap_store_step_done (self, batch->set_category, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                           _("This asset is no longer on the map. It may have been deleted in another window."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /*
  * Bulk loading the R*Tree
  *
@@ -495,6 +539,7 @@ batch_free (AmapStoreBatch *batch)
   _amap_store_exec_sql (batch->store, "PRAGMA cache_size = -2000", NULL);
   g_array_unref (batch->points);
   g_array_unref (batch->fts_deferred);
+  g_clear_pointer (&batch->set_category, sqlite3_finalize);
   g_free (batch->name);
   if (batch->change != NULL)
     batch->change->klass->free (batch->change);

@@ -167,6 +167,7 @@ struct _AmapStoreBatch
   /* New rows whose FTS row is written at commit, in one INSERT … SELECT
    * per run of consecutive ids (ascending: rows are appended). */
   GArray          *fts_deferred;   /* gint64 */
+  sqlite3_stmt    *set_category;   /* amap_store_batch_set_category() */
 };
 
 gboolean   _amap_store_batch_write_fts              (AmapStoreBatch  *batch,

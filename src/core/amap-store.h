@@ -249,6 +249,13 @@ gboolean       amap_store_batch_put          (AmapStoreBatch *batch,
                                               AmapAsset      *asset,
                                               gboolean       *updated,
                                               GError        **error);
+/* Gives the live asset @uuid, put earlier in this batch, the category @key
+ * and changes nothing else: what a second put with only the category
+ * changed would do, without writing the whole asset again. */
+gboolean       amap_store_batch_set_category (AmapStoreBatch *batch,
+                                              const char     *uuid,
+                                              const char     *key,
+                                              GError        **error);
 gboolean       amap_store_batch_commit       (AmapStoreBatch *batch,
                                               GError        **error);
 /* Rolls back and frees. */
