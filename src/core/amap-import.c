@@ -303,6 +303,30 @@ is_route (AmapAsset                  *asset,
          (info->folder_name != NULL && g_str_has_prefix (info->folder_name, "Directions from "));
 }
 
+/* A file we wrote for others has no key leaders, log or last-contacted
+ * date: the asset it updates keeps its own. */
+static void
+keep_private_data (ImportRun *run,
+                   AmapAsset *asset)
+{
+  g_autoptr(AmapAsset) stored = NULL;
+  GPtrArray *contacts, *interactions;
+
+  if (amap_asset_get_uuid (asset) == NULL)
+    return;
+  stored = amap_store_get_asset (run->store, amap_asset_get_uuid (asset), NULL);
+  if (stored == NULL)
+    return;
+
+  contacts = amap_asset_get_contacts (stored);
+  interactions = amap_asset_get_interactions (stored);
+  for (guint i = 0; i < contacts->len; i++)
+    amap_asset_add_contact (asset, g_ptr_array_index (contacts, i));
+  for (guint i = 0; i < interactions->len; i++)
+    amap_asset_add_interaction (asset, g_ptr_array_index (interactions, i));
+  amap_asset_set_last_contacted (asset, amap_asset_get_last_contacted (stored));
+}
+
 static gboolean
 on_placemark (AmapKmlReader              *reader,
               AmapAsset                  *asset,
@@ -316,6 +340,9 @@ on_placemark (AmapKmlReader              *reader,
 
   if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
     return FALSE;
+
+  if (amap_kml_reader_get_private_omitted (reader))
+    keep_private_data (run, asset);
 
   if (!amap_store_batch_put (run->batch, asset, &updated, &local_error))
     {

@@ -239,6 +239,7 @@ struct _AmapKmlReader
   GHashTable *aliases;           /* old-style Schema names that are Placemarks */
 
   gboolean is_own_file;
+  gboolean private_omitted;      /* ours, written for others */
   guint n_placemarks;
   guint n_skipped;
   gboolean only_blank;           /* nothing but whitespace fed so far */
@@ -321,6 +322,7 @@ static const char * const own_field_names[] = {
   "uuid", "category", "is_hub", "stage", "address", "phone", "email",
   "website", "strengths", "needs", "description", "last_contacted",
   "created", "modified", "tags", "contacts", "interactions", "source_id",
+  "folders", "location_source",
   NULL
 };
 
@@ -1531,6 +1533,32 @@ apply_tags (AmapAsset  *asset,
   return TRUE;
 }
 
+/* "folders": the JSON array of folder names our writer puts there. */
+static gboolean
+apply_folders (AmapAsset  *asset,
+               const char *value)
+{
+  g_autoptr(JsonNode) root = parse_json_array (value);
+  g_autoptr(GPtrArray) folders = NULL;
+  JsonArray *array;
+
+  if (root == NULL)
+    return FALSE;
+  array = json_node_get_array (root);
+  folders = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return FALSE;
+      g_ptr_array_add (folders, (gpointer) json_node_get_string (node));
+    }
+  g_ptr_array_add (folders, NULL);
+  amap_asset_set_folders (asset, (const char * const *) folders->pdata);
+  return TRUE;
+}
+
 static gboolean
 apply_contacts (AmapAsset  *asset,
                 const char *value)
@@ -1681,6 +1709,15 @@ apply_own_field (AmapKmlReader *self,
     return apply_interactions (asset, value);
   else if (g_str_equal (name, "source_id"))
     amap_asset_set_source_id (asset, value);
+  else if (g_str_equal (name, "folders"))
+    return apply_folders (asset, value);
+  else if (g_str_equal (name, "location_source"))
+    {
+      AmapLocationSource source;
+      if (!amap_location_source_from_string (value, &source))
+        return FALSE;
+      amap_asset_set_location_source (asset, source);
+    }
   else
     return FALSE;
 
@@ -2000,6 +2037,7 @@ finish_placemark (AmapKmlReader *self)
   const char *category = NULL;
   gboolean pending = FALSE;
   gboolean has_own_description = FALSE;
+  gboolean has_own_folders = FALSE;
   gboolean unlocated = FALSE;
   g_autoptr(GError) error = NULL;
 
@@ -2139,6 +2177,8 @@ finish_placemark (AmapKmlReader *self)
             {
               if (g_str_equal (name, "description"))
                 has_own_description = TRUE;
+              else if (g_str_equal (name, "folders"))
+                has_own_folders = TRUE;
               continue;
             }
           if (!g_str_equal (name, "category"))
@@ -2165,6 +2205,16 @@ finish_placemark (AmapKmlReader *self)
         }
       else
         amap_asset_set_description (asset, html);
+    }
+
+  /* In our own files the Folders are categories (or, by layer, the same
+   * path as the "folders" field): only that field says which folders an
+   * asset has, and its absence says none. */
+  if (self->is_own_file && !has_own_folders)
+    {
+      const char * const no_folders[] = { NULL };
+
+      amap_asset_set_folders (asset, no_folders);
     }
 
   /* Category */
@@ -2867,6 +2917,8 @@ end_field (AmapKmlReader *self,
     case FIELD_DOC_DATA_VALUE:
       if (g_strcmp0 (self->data_name, "asset_map_version") == 0)
         self->is_own_file = TRUE;
+      else if (g_strcmp0 (self->data_name, "private_data") == 0 && g_strcmp0 (text, "omitted") == 0)
+        self->private_omitted = TRUE;
       break;
     case FIELD_PAIR_KEY:
       g_free (self->pair_key);
@@ -3695,6 +3747,14 @@ amap_kml_reader_get_is_own_file (AmapKmlReader *self)
   g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
 
   return self->is_own_file;
+}
+
+gboolean
+amap_kml_reader_get_private_omitted (AmapKmlReader *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
+
+  return self->is_own_file && self->private_omitted;
 }
 
 guint

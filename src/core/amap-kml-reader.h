@@ -120,6 +120,10 @@ const char    *amap_kml_reader_resolve_style    (AmapKmlReader        *self,
                                                  const char           *style_url);
 /* TRUE when the document carries our own asset_map_version marker. */
 gboolean       amap_kml_reader_get_is_own_file  (AmapKmlReader        *self);
+/* TRUE when it is ours and was written for others, without key leaders,
+ * log and last-contacted date ("private_data" "omitted"): their absence
+ * says nothing about the assets. */
+gboolean       amap_kml_reader_get_private_omitted (AmapKmlReader     *self);
 /* Placemarks delivered since begin(). */
 guint          amap_kml_reader_get_n_placemarks (AmapKmlReader        *self);
 

@@ -18,6 +18,7 @@
 #include "amap-asset-row.h"
 #include "amap-category-dot.h"
 #include "amap-error.h"
+#include "amap-export-dialog.h"
 #include "amap-export.h"
 #include "amap-file-chooser.h"
 #include "amap-import.h"
@@ -25,6 +26,7 @@
 #include "amap-settings.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
+#include "amap-map-print.h"
 #include "amap-window-tours.h"
 
 #if defined(__has_include)
@@ -1541,44 +1543,67 @@ export_done_cb (GObject      *source,
   }
 }
 
-static void
-export_chosen_cb (GObject    *owner,
-                  GListModel *files)
+/* The assets of @scope: NULL for the whole map (the export reads it). */
+static GPtrArray *
+list_scope_assets (AmapWindow      *self,
+                   AmapExportScope  scope)
 {
-  AmapWindow *self = AMAP_WINDOW (owner);
-  g_autoptr(GPtrArray) assets = g_object_steal_data (G_OBJECT (self), "amap-export-assets");
-  g_autoptr(GFile) file = NULL;
-  guint count;
+  GPtrArray *assets;
+  GListModel *model = G_LIST_MODEL (self->sort_model);
 
-  if (files == NULL || g_list_model_get_n_items (files) == 0)
-    return;
+  if (scope == AMAP_EXPORT_SCOPE_SELECTED)
+    return list_selected_assets (self);
+  if (scope != AMAP_EXPORT_SCOPE_SHOWN)
+    return NULL;
 
-  file = g_list_model_get_item (files, 0);
-  count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
-  g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
-  g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
-  amap_export_file_async (self->store, assets, file, self->cancellable,
-                          export_done_cb, g_object_ref (self));
+  assets = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (assets, g_list_model_get_item (model, i));
+  return assets;
 }
 
 static void
-export_assets (AmapWindow *self,
-               GPtrArray  *assets)
+export_chosen_cb (AmapExportDialog *dialog,
+                  GFile            *file,
+                  gpointer          user_data)
 {
-  g_autofree char *title = display_title (self);
-  g_autofree char *suggested = NULL;
+  AmapWindow *self = AMAP_WINDOW (user_data);
+  g_autoptr(GPtrArray) assets = list_scope_assets (self, amap_export_dialog_get_scope (dialog));
+  guint count;
 
-  if (assets != NULL && assets->len == 1)
-    suggested = g_strdup_printf ("%s.kml", amap_asset_get_name (g_ptr_array_index (assets, 0)));
+  count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
+  g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
+  g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
+  amap_export_file_async (self->store, assets, file, amap_export_dialog_get_flags (dialog),
+                          self->cancellable, export_done_cb, g_object_ref (self));
+}
+
+/* The export dialog, on @scope: what, which format, with what; then the
+ * file. */
+static void
+export_assets (AmapWindow      *self,
+               AmapExportScope  scope)
+{
+  g_autoptr(GPtrArray) selected = list_selected_assets (self);
+  g_autofree char *base_name = NULL;
+  AmapExportDialog *dialog;
+
+  if (scope == AMAP_EXPORT_SCOPE_SELECTED && selected->len == 1)
+    base_name = g_strdup (amap_asset_get_name (g_ptr_array_index (selected, 0)));
   else
-    suggested = g_strdup_printf ("%s.kml", title);
-  g_strdelimit (suggested, "/\\", '-');
+    base_name = display_title (self);
 
-  g_object_set_data_full (G_OBJECT (self), "amap-export-assets",
-                          assets != NULL ? g_ptr_array_ref (assets) : NULL,
-                          assets != NULL ? (GDestroyNotify) g_ptr_array_unref : NULL);
-  amap_file_chooser_save (GTK_WINDOW (self), _("Export to KML or KMZ"), _("_Export"),
-                          AMAP_FILE_KIND_KML, suggested, G_OBJECT (self), export_chosen_cb);
+  dialog = amap_export_dialog_new (GTK_WINDOW (self), base_name,
+                                   amap_store_count_assets (self->store),
+                                   g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)),
+                                   selected->len, scope);
+  {
+    g_auto(GStrv) layers = amap_store_list_folders (self->store, NULL);
+
+    amap_export_dialog_set_has_layers (dialog, layers != NULL && layers[0] != NULL);
+  }
+  g_signal_connect_object (dialog, "export", G_CALLBACK (export_chosen_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Actions */
@@ -1660,7 +1685,7 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  export_assets (AMAP_WINDOW (widget), NULL);
+  export_assets (AMAP_WINDOW (widget), AMAP_EXPORT_SCOPE_ALL);
 }
 
 static void
@@ -1668,14 +1693,7 @@ export_shown_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  AmapWindow *self = AMAP_WINDOW (widget);
-  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
-  GListModel *model = G_LIST_MODEL (self->sort_model);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    g_ptr_array_add (assets, g_list_model_get_item (model, i));
-
-  export_assets (self, assets);
+  export_assets (AMAP_WINDOW (widget), AMAP_EXPORT_SCOPE_SHOWN);
 }
 
 static void
@@ -1684,12 +1702,11 @@ export_selected_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   AmapWindow *self = AMAP_WINDOW (widget);
-  g_autoptr(GPtrArray) assets = list_selected_assets (self);
 
-  if (assets->len == 0)
+  if (count_selected (self) == 0)
     return;
 
-  export_assets (self, assets);
+  export_assets (self, AMAP_EXPORT_SCOPE_SELECTED);
 }
 
 static void
@@ -2811,6 +2828,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   amap_window_tours_class_init (widget_class);
+  amap_map_print_class_init (widget_class);
 }
 
 static void
