@@ -446,6 +446,14 @@ add_event (ImportRun *run,
   return event;
 }
 
+/* A full chunk goes; after the event is written, never before. */
+static void
+send_if_full (ImportRun *run)
+{
+  if (run->chunk->events->len >= CHUNK_EVENTS)
+    send_chunk (run, FALSE, NULL);
+}
+
 static void
 queue_message (ImportRun             *run,
                AmapImportMessageKind  kind,
@@ -457,6 +465,7 @@ queue_message (ImportRun             *run,
   event->message_kind = kind;
   event->line = line;
   event->text = g_strdup (text);
+  send_if_full (run);
 }
 
 static void
@@ -466,6 +475,7 @@ queue_progress (ImportRun *run,
   Event *event = add_event (run, EVENT_PROGRESS);
 
   event->bytes_read = done;
+  send_if_full (run);
 }
 
 static gboolean
@@ -491,8 +501,7 @@ queue_placemark (AmapKmlReader              *reader,
   event->info.style_url = g_strdup (info->style_url);
   event->info.folder_name = g_strdup (info->folder_name);
 
-  if (run->chunk->events->len >= CHUNK_EVENTS)
-    send_chunk (run, FALSE, NULL);
+  send_if_full (run);
   return TRUE;
 }
 
