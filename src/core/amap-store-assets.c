@@ -963,6 +963,137 @@ amap_store_update_asset (AmapStore  *self,
   return TRUE;
 }
 
+/**
+ * amap_store_update_assets:
+ * @assets: (element-type AmapAsset): the assets as they should be
+ * @label: (nullable): what was done, for the undo label ("Set Category"),
+ *   or NULL for "Edit"
+ *
+ * Saves every asset of @assets in one transaction and one undo step
+ * ("Undo Set Category of 5 Assets"): a change made to many assets of the
+ * list at once. All are validated first; nothing is written when one is
+ * invalid or is no longer on the map. Assets that would not change are
+ * left alone; when none would, nothing is recorded.
+ */
+gboolean
+amap_store_update_assets (AmapStore   *self,
+                          GPtrArray   *assets,
+                          const char  *label,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) befores = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) afters = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = _amap_store_now_seconds ();
+  AmapStoreStep *step;
+  char *undo_label;
+  char *redo_label;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (assets != NULL, FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      g_autoptr(AmapAsset) copy = amap_asset_copy (g_ptr_array_index (assets, i));
+      g_autoptr(AmapAsset) before = NULL;
+      gint64 id;
+
+      if (!_amap_store_validate (self, copy, error) ||
+          !(id = _amap_store_lookup_live (self, amap_asset_get_uuid (copy), error)) ||
+          !(before = _amap_store_read_asset (self, id, NULL, error)))
+        return FALSE;
+
+      amap_asset_set_created (copy, amap_asset_get_created (before));
+      update_last_contacted (copy);
+      amap_asset_set_modified (copy, amap_asset_get_modified (before));
+      if (amap_asset_equal (before, copy))
+        continue;
+      /* The same asset twice: the first is kept. */
+      for (guint j = 0; j < ids->len; j++)
+        if (g_array_index (ids, gint64, j) == id)
+          goto next;
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (befores, g_steal_pointer (&before));
+      g_ptr_array_add (copies, g_steal_pointer (&copy));
+    next:
+      ;
+    }
+
+  if (ids->len == 0)
+    return TRUE;
+
+  if (!_amap_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    if (_amap_store_write_asset (self, g_ptr_array_index (copies, i), g_array_index (ids, gint64, i),
+                                 now, FALSE, error) == 0)
+      goto failed;
+  if (!_amap_store_touch_map (self, now, error) || !_amap_store_commit (self, error))
+    goto failed;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      AmapAsset *after = _amap_store_read_asset (self, g_array_index (ids, gint64, i), NULL, error);
+
+      /* Written and committed: what cannot be read back is left out of
+       * the step rather than failing a change that was made. */
+      if (after == NULL)
+        {
+          g_clear_error (error);
+          after = g_object_ref (g_ptr_array_index (copies, i));
+        }
+      g_ptr_array_add (afters, after);
+    }
+
+  if (ids->len == 1)
+    {
+      const char *name = amap_asset_get_name (g_ptr_array_index (afters, 0));
+
+      /* Translators: "Undo Set Category of “Café Luna”"; the first %s is
+       * what was done (a menu item's name). */
+      undo_label = label != NULL ? g_strdup_printf (_("Undo %s of “%s”"), label, name)
+                                 : g_strdup_printf (_("Undo Edit “%s”"), name);
+      redo_label = label != NULL ? g_strdup_printf (_("Redo %s of “%s”"), label, name)
+                                 : g_strdup_printf (_("Redo Edit “%s”"), name);
+    }
+  else
+    {
+      /* Translators: "Undo Set Category of 5 Assets": %s is what was done,
+       * %u the number of assets, always more than one. */
+      undo_label = label != NULL ? g_strdup_printf (ngettext ("Undo %s of %u Asset", "Undo %s of %u Assets",
+                                                              ids->len), label, ids->len)
+                                 : g_strdup_printf (ngettext ("Undo Edit %u Asset", "Undo Edit %u Assets",
+                                                              ids->len), ids->len);
+      redo_label = label != NULL ? g_strdup_printf (ngettext ("Redo %s of %u Asset", "Redo %s of %u Assets",
+                                                              ids->len), label, ids->len)
+                                 : g_strdup_printf (ngettext ("Redo Edit %u Asset", "Redo Edit %u Assets",
+                                                              ids->len), ids->len);
+    }
+
+  step = _amap_store_step_new (undo_label, redo_label);
+  for (guint i = 0; i < ids->len; i++)
+    _amap_store_step_add_change (step, _amap_store_asset_change_new (g_ptr_array_index (befores, i),
+                                                                     g_ptr_array_index (afters, i)));
+  _amap_store_push_step (self, step);
+
+  if (ids->len > 256)
+    g_signal_emit (self, amap_store_signals[RESET], 0);
+  else
+    for (guint i = 0; i < ids->len; i++)
+      g_signal_emit (self, amap_store_signals[ASSET_UPDATED], 0, g_ptr_array_index (afters, i));
+
+  return TRUE;
+
+failed:
+  _amap_store_rollback (self);
+  return FALSE;
+}
+
 /* Soft-deletes or restores the asset at @id in its own transaction. */
 static gboolean
 change_deleted (AmapStore  *self,

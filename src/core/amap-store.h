@@ -203,6 +203,14 @@ gboolean       amap_store_delete_assets      (AmapStore           *self,
                                               guint                n_uuids,
                                               GError             **error);
 
+/* Saves every asset of @assets (AmapAsset) in one transaction and one undo
+ * step, labelled with @label ("Set Category": "Undo Set Category of 5
+ * Assets"; NULL: "Edit"). Validates all first; writes nothing on error. */
+gboolean       amap_store_update_assets      (AmapStore           *self,
+                                              GPtrArray           *assets,
+                                              const char          *label,
+                                              GError             **error);
+
 /*
  * Undo steps across stores: a worker thread imports through its own store
  * (see amap_import_file_async()); the step it recorded holds only plain
