@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "amap-asset-row.h"
@@ -18,6 +20,8 @@ struct _AmapAssetRow
 
   AmapStore *store;
   AmapAsset *item;
+  /* Meters from the school, NAN when not shown. */
+  double     distance;
 
   AmapCategoryDot *dot;
   GtkLabel  *name_label;
@@ -72,6 +76,25 @@ update (AmapAssetRow *self)
                                                                : "mark-location-symbolic");
   gtk_widget_set_visible (self->no_location_label, !amap_asset_get_has_location (self->item));
   gtk_widget_set_visible (self->hub_badge, amap_asset_get_is_hub (self->item));
+
+  if (!isnan (self->distance) && isfinite (self->distance))
+    {
+      double miles = self->distance / 1609.344;
+      g_autofree char *text = NULL;
+      g_autofree char *with_distance = NULL;
+
+      /* In miles and feet, as the walking rings on the map. */
+      if (miles < 0.1)
+        /* Translators: a distance from the school in feet. */
+        text = g_strdup_printf (_("%.0f ft"), MAX (50.0, round (self->distance * 3.28084 / 50.0) * 50.0));
+      else
+        /* Translators: a distance from the school in miles. */
+        text = g_strdup_printf (_("%.1f mi"), miles);
+      /* Translators: "Business · Partner · 0.4 mi": the detail line, then
+       * the distance from the school. */
+      with_distance = g_strdup_printf (_("%s · %s"), detail, text);
+      gtk_label_set_label (self->detail_label, with_distance);
+    }
 }
 
 static void
@@ -164,6 +187,7 @@ amap_asset_row_class_init (AmapAssetRowClass *klass)
 static void
 amap_asset_row_init (AmapAssetRow *self)
 {
+  self->distance = NAN;
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -192,4 +216,18 @@ amap_asset_row_set_item (AmapAssetRow *self,
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+/* @meters: the distance from the school shown in the row; NAN shows none. */
+void
+amap_asset_row_set_distance (AmapAssetRow *self,
+                             double        meters)
+{
+  g_return_if_fail (AMAP_IS_ASSET_ROW (self));
+
+  if (self->distance == meters || (isnan (self->distance) && isnan (meters)))
+    return;
+
+  self->distance = meters;
+  update (self);
 }
