@@ -221,6 +221,9 @@ test_lists_assets (Fixture       *fixture,
   g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
 }
 
+/* A chip chooses its category: one chip lists that category only, two
+ * list either, Show All lists everything again. (The chips used to hide
+ * their category, so that showing one took nine clicks.) */
 static void
 test_filter_category (Fixture       *fixture,
                       gconstpointer  data)
@@ -229,15 +232,150 @@ test_filter_category (Fixture       *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
   spin ();
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
-  g_assert_false (model_has_name (model, "Cesar Chavez Park", NULL));
-  g_assert_false (model_has_name (model, "Peralta Hacienda Park", NULL));
-  g_assert_cmpuint (map_model_count (fixture->window), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+  g_assert_true (model_has_name (model, "Peralta Hacienda Park", NULL));
+  g_assert_cmpuint (map_model_count (fixture->window), ==, 2);
 
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "health");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_true (model_has_name (model, "La Clínica de la Raza", NULL));
+
+  /* Unchoosing the last chip shows every category. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "health");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "business");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL));
   spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
+}
+
+static void
+set_stage (Fixture    *fixture,
+           const char *name,
+           AmapStage   stage)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(AmapAsset) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_assert_true (model_has_name (model, name, &position));
+  asset = g_list_model_get_item (model, position);
+  copy = amap_asset_copy (asset);
+  amap_asset_set_stage (copy, stage);
+  g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
+  g_assert_no_error (error);
+}
+
+/* The stage filter takes several stages: any of them is shown. */
+static void
+test_filter_stages (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+
+  set_stage (fixture, "Cesar Chavez Park", AMAP_STAGE_PARTNER);
+  set_stage (fixture, "Mi Tienda Market", AMAP_STAGE_CONTACTED);
+  set_stage (fixture, "Fruitvale Library", AMAP_STAGE_MET);
+  spin ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i",
+                                             AMAP_STAGE_PARTNER));
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i", AMAP_STAGE_CONTACTED);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
+  g_assert_false (model_has_name (model, "Fruitvale Library", NULL));
+
+  /* With a category: both filters hold. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  /* Show All unticked the stages: one stage again filters by it alone. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i", AMAP_STAGE_MET);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Fruitvale Library", NULL));
+}
+
+/* Several assets chosen in the list change together, and one undo puts
+ * them all back. */
+static void
+test_bulk_set_category (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  const char *names[] = { "Cesar Chavez Park", "Mi Tienda Market", "Fruitvale Library" };
+  const char *before[] = { "park", "business", "library-arts" };
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (model));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(AmapAsset) asset = NULL;
+      guint position;
+
+      g_assert_true (model_has_name (model, names[i], &position));
+      asset = g_list_model_get_item (model, position);
+      g_ptr_array_add (uuids, g_strdup (amap_asset_get_uuid (asset)));
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position, FALSE);
+    }
+  spin ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.bulk-set-category", "s",
+                                             "health"));
+  spin ();
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (amap_asset_get_category (stored), ==, "health");
+    }
+  /* The list still holds all six, each changed one once. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.bulk-add-tag", "s",
+                                             "summer"));
+  spin ();
+
+  /* One undo: the tag; one more: the categories, all three. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
+
+      g_assert_false (amap_asset_has_tag (stored, "summer"));
+      g_assert_cmpstr (amap_asset_get_category (stored), ==, "health");
+    }
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
+
+      g_assert_cmpstr (amap_asset_get_category (stored), ==, before[i]);
+    }
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add “Mobile Food Pantry”");
 }
 
 static void
@@ -534,7 +672,6 @@ test_remembers_layout (void)
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(AmapStore) store = NULL;
   AmapWindow *window;
-  GtkPaned *paned;
 
   g_assert_no_error (error);
   store = amap_store_open (path, &error);
@@ -546,9 +683,8 @@ test_remembers_layout (void)
   gtk_window_present (GTK_WINDOW (window));
   spin ();
 
-  paned = GTK_PANED (find_descendant (GTK_WIDGET (window), GTK_TYPE_PANED));
-  g_assert_cmpint (gtk_paned_get_position (paned), ==, 380);
-  gtk_paned_set_position (paned, 420);
+  g_assert_cmpint (amap_window_get_sidebar_width (window), ==, 380);
+  amap_window_set_sidebar_width (window, 420);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
   spin ();
 
@@ -1455,6 +1591,8 @@ main (int   argc,
 
   g_test_add ("/window/lists-assets", Fixture, NULL, fixture_setup, test_lists_assets, fixture_teardown);
   g_test_add ("/window/filter-category", Fixture, NULL, fixture_setup, test_filter_category, fixture_teardown);
+  g_test_add ("/window/filter-stages", Fixture, NULL, fixture_setup, test_filter_stages, fixture_teardown);
+  g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
   g_test_add ("/window/selection-follows-map", Fixture, NULL, fixture_setup, test_selection_follows_map, fixture_teardown);
   g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);
