@@ -10,11 +10,15 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "amap-application.h"
 #include "amap-asset-editor.h"
 #include "amap-error.h"
 #include "amap-map-view.h"
+#include "amap-pin-layer.h"
 #include "amap-store.h"
 #include "amap-window.h"
 
@@ -376,6 +380,165 @@ test_bulk_set_category (Fixture       *fixture,
       g_assert_cmpstr (amap_asset_get_category (stored), ==, before[i]);
     }
   g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add “Mobile Food Pantry”");
+}
+
+#ifdef GDK_WINDOWING_X11
+/* Runs xdotool with @args (NULL-terminated), as a person's mouse and
+ * keyboard through the X server. */
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* The point (@x, @y) of @widget in the X window's coordinates. */
+static void
+to_x_window (GtkWidget *widget,
+             double     x,
+             double     y,
+             char     **sx,
+             char     **sy)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  double wx, wy, tx, ty;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &wx, &wy));
+  gtk_native_get_surface_transform (native, &tx, &ty);
+  *sx = g_strdup_printf ("%d", (int) round (wx + tx));
+  *sy = g_strdup_printf ("%d", (int) round (wy + ty));
+}
+
+static void
+on_asset_updated (AmapStore *store,
+                  AmapAsset *asset,
+                  guint     *count)
+{
+  (*count)++;
+}
+#endif
+
+/* After typing a search, a drag of a pin takes the keyboard focus to the
+ * map: Ctrl+Z then undoes the move, not the typing (it undid the typing,
+ * as the focus stayed in the search entry). Real pointer and keys. */
+static void
+test_map_takes_focus (Fixture       *fixture,
+                      gconstpointer  data)
+{
+#ifdef GDK_WINDOWING_X11
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  AmapPinLayer *layer = amap_map_view_get_pin_layer (map_view);
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *ex = NULL, *ey = NULL;
+  g_autoptr(AmapAsset) market = NULL;
+  g_autoptr(AmapAsset) moved = NULL;
+  g_autoptr(AmapAsset) back = NULL;
+  GtkWidget *entry;
+  GtkNative *native;
+  guint updated = 0;
+  guint position;
+  double x, y;
+  gint64 deadline;
+
+  if (!GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (fixture->window))))
+    {
+      g_test_skip ("Real pointer events need an X11 display (Xvfb)");
+      return;
+    }
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("Real pointer events need xdotool (apt-get install xdotool)");
+      return;
+    }
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  native = gtk_widget_get_native (GTK_WIDGET (fixture->window));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+
+  /* The market selected, in the middle of the map. */
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  market = g_list_model_get_item (model, position);
+  amap_map_view_center_on (map_view, amap_asset_get_latitude (market), amap_asset_get_longitude (market), 16);
+  amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
+  spin_for (1000);
+  g_assert_true (amap_pin_layer_get_pin_position (layer, amap_asset_get_uuid (market), &x, &y));
+
+  /* Typed into the search: the market is still listed. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
+  spin_for (200);
+  entry = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_nonnull (entry);
+  g_assert_nonnull (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY));
+  to_x_window (GTK_WIDGET (layer), x, y - 20, &sx, &sy);
+  xdotool ("mousemove", "--sync", "--window", xid, sx, sy, NULL);
+  xdotool ("type", "--delay", "30", "Tienda", NULL);
+  spin_for (400);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY))),
+                   ==, "Tienda");
+  g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
+
+  /* A drag of the selected pin, 80 pixels to the right. */
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (market));
+  g_assert_true (amap_pin_layer_get_pin_position (layer, amap_asset_get_uuid (market), &x, &y));
+  g_clear_pointer (&sx, g_free);
+  g_clear_pointer (&sy, g_free);
+  to_x_window (GTK_WIDGET (layer), x, y - 20, &sx, &sy);
+  xdotool ("mousemove", "--sync", "--window", xid, sx, sy, NULL);
+  spin_for (100);
+  g_signal_connect (fixture->store, "asset-updated", G_CALLBACK (on_asset_updated), &updated);
+  to_x_window (GTK_WIDGET (layer), x + 80, y - 20, &ex, &ey);
+  xdotool ("mousedown", "1", NULL);
+  spin_for (100);
+  {
+    g_autofree char *mx = NULL, *my = NULL;
+
+    to_x_window (GTK_WIDGET (layer), x + 40, y - 20, &mx, &my);
+    xdotool ("mousemove", "--sync", "--window", xid, mx, my, NULL);
+  }
+  spin_for (100);
+  xdotool ("mousemove", "--sync", "--window", xid, ex, ey, NULL);
+  spin_for (100);
+  xdotool ("mouseup", "1", NULL);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (updated == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (updated, ==, 1);
+  moved = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpfloat (amap_asset_get_longitude (moved), >, amap_asset_get_longitude (market));
+
+  /* Ctrl+Z: the pin goes back, the search stays. */
+  xdotool ("key", "ctrl+z", NULL);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (updated < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  spin ();
+  back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (back), amap_asset_get_longitude (market), 1e-9);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (back), amap_asset_get_latitude (market), 1e-9);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY))),
+                   ==, "Tienda");
+  g_signal_handlers_disconnect_by_func (fixture->store, on_asset_updated, &updated);
+#else
+  g_test_skip ("Real pointer events are tested on X11 only");
+#endif
 }
 
 static void
@@ -1593,6 +1756,7 @@ main (int   argc,
   g_test_add ("/window/filter-category", Fixture, NULL, fixture_setup, test_filter_category, fixture_teardown);
   g_test_add ("/window/filter-stages", Fixture, NULL, fixture_setup, test_filter_stages, fixture_teardown);
   g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
+  g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);
   g_test_add ("/window/selection-follows-map", Fixture, NULL, fixture_setup, test_selection_follows_map, fixture_teardown);
   g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);

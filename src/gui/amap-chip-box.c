@@ -132,9 +132,10 @@ amap_chip_box_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      int min = 0, nat = 0, n = 0;
+      int min = 0, nat = 0;
 
-      /* At least the widest child's minimum; at most all on one line. */
+      /* The widest child: the box takes the width it is given and wraps
+       * in it, rather than asking for room for one long line. */
       for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
            child = gtk_widget_get_next_sibling (child))
         {
@@ -144,7 +145,7 @@ amap_chip_box_measure (GtkWidget      *widget,
             continue;
           gtk_widget_measure (child, orientation, -1, &child_min, &child_nat, NULL, NULL);
           min = MAX (min, child_min);
-          nat += child_nat + (n++ > 0 ? self->spacing : 0);
+          nat = MAX (nat, child_nat);
         }
       *minimum = min;
       *natural = nat;
