@@ -541,6 +541,100 @@ test_map_takes_focus (Fixture       *fixture,
 #endif
 }
 
+/* The list view that shows @model. */
+static GtkWidget *
+find_list_view (GtkWidget  *widget,
+                GListModel *model)
+{
+  if (GTK_IS_LIST_VIEW (widget) &&
+      G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) == model)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_list_view (child, model);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The button whose label is @label. */
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Typing while the list or its filters have the focus starts a search. */
+static void
+test_typing_searches (Fixture       *fixture,
+                      gconstpointer  data)
+{
+#ifdef GDK_WINDOWING_X11
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *xid = NULL;
+  GtkWidget *list_view;
+  GtkNative *native;
+
+  if (!GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (fixture->window))) || xdotool_path == NULL)
+    {
+      g_test_skip ("Real keys need an X11 display (Xvfb) and xdotool");
+      return;
+    }
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  native = gtk_widget_get_native (GTK_WIDGET (fixture->window));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+
+  /* On a row of the list. */
+  list_view = find_list_view (GTK_WIDGET (fixture->window), model);
+  g_assert_nonnull (list_view);
+  g_assert_true (gtk_widget_child_focus (list_view, GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fixture->window)), list_view));
+  spin_for (100);
+  xdotool ("mousemove", "--sync", "--window", xid, "100", "400", NULL);
+  xdotool ("type", "--delay", "30", "park", NULL);
+  spin_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+
+  /* On a filter above the list (it searched only from the list itself). */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
+  spin_for (200);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  {
+    GtkWidget *hubs = find_button_labelled (GTK_WIDGET (fixture->window), "Hubs Only");
+
+    g_assert_nonnull (hubs);
+    g_assert_true (gtk_widget_grab_focus (hubs));
+  }
+  spin_for (100);
+  xdotool ("type", "--delay", "30", "tienda", NULL);
+  spin_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
+#else
+  g_test_skip ("Real keys are tested on X11 only");
+#endif
+}
+
 static void
 test_selection_follows_map (Fixture       *fixture,
                             gconstpointer  data)
@@ -1757,6 +1851,7 @@ main (int   argc,
   g_test_add ("/window/filter-stages", Fixture, NULL, fixture_setup, test_filter_stages, fixture_teardown);
   g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
   g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);
+  g_test_add ("/window/typing-searches", Fixture, NULL, fixture_setup, test_typing_searches, fixture_teardown);
   g_test_add ("/window/selection-follows-map", Fixture, NULL, fixture_setup, test_selection_follows_map, fixture_teardown);
   g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);

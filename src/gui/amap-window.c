@@ -86,6 +86,10 @@ struct _AmapWindow
   GStrv                 folders;
   GtkCheckButton       *stage_checks[AMAP_STAGE_INACTIVE + 1];
   guint                 nothing_in_view_id;
+  /* The person opened or closed the filters: the window's height no
+   * longer decides. */
+  gboolean              filters_chosen;
+  gboolean              setting_filters;
 
   char                 *selected_uuid;
   /* The list item the editor was last loaded from. */
@@ -3228,6 +3232,29 @@ map_pressed_cb (GtkGestureClick *gesture,
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
 }
 
+/* A short window closes the filters, for the list's sake, until the
+ * person opens or closes them. */
+static void
+default_height_changed_cb (AmapWindow *self)
+{
+  int width, height;
+
+  if (self->filters_chosen)
+    return;
+  /* GTK 4.8 wants both pointers. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  self->setting_filters = TRUE;
+  gtk_expander_set_expanded (self->filters_expander, height <= 0 || height >= 700);
+  self->setting_filters = FALSE;
+}
+
+static void
+filters_expanded_cb (AmapWindow *self)
+{
+  if (!self->setting_filters)
+    self->filters_chosen = TRUE;
+}
+
 static void
 viewport_changed_cb (AmapWindow *self)
 {
@@ -3334,7 +3361,8 @@ amap_window_constructed (GObject *object)
   g_signal_connect_swapped (self->hubs_button, "toggled", G_CALLBACK (hubs_toggled_cb), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
+  /* Typing on the list, its filters or its buttons starts a search. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, self->list_page);
 
   rebuild_chips (self);
   refresh_tags (self);
@@ -3412,9 +3440,9 @@ amap_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   amap_window_set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
-  /* A short window starts with the filters closed, for the list's sake. */
-  gtk_expander_set_expanded (self->filters_expander,
-                             g_settings_get_int (self->settings, "window-height") >= 700);
+  default_height_changed_cb (self);
+  g_signal_connect_swapped (self, "notify::default-height", G_CALLBACK (default_height_changed_cb), self);
+  g_signal_connect_swapped (self->filters_expander, "notify::expanded", G_CALLBACK (filters_expanded_cb), self);
   gtk_toggle_button_set_active (self->sidebar_button,
                                 g_settings_get_boolean (self->settings, "sidebar-visible"));
 
