@@ -124,6 +124,8 @@ struct _AmapWindow
   GtkToggleButton      *sidebar_button;
   GtkToggleButton      *add_button;
   GtkToggleButton      *search_button;
+  GtkWidget            *import_button;
+  GtkWidget            *export_button;
   GtkRevealer          *read_only_revealer;
   GtkRevealer          *import_revealer;
   GtkLabel             *import_label;
@@ -163,6 +165,8 @@ struct _AmapWindow
   GMenu                *recent_menu;
   GMenu                *history_menu;
   GMenu                *bulk_category_menu;
+  GMenu                *file_menu;
+  GMenuModel           *export_menu;
   GMenu                *bulk_stage_menu;
 };
 
@@ -3421,6 +3425,13 @@ amap_window_constructed (GObject *object)
   }
   g_signal_connect_object (self->map_view, "notify::width", G_CALLBACK (viewport_changed_cb), self, G_CONNECT_SWAPPED);
 
+  /* A narrow window keeps Import and Export in the main menu only. */
+  g_menu_append_submenu (self->file_menu, _("_Export"), self->export_menu);
+  g_object_bind_property (self->flap, "folded", self->import_button, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_object_bind_property (self->flap, "folded", self->export_button, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+
   /* The sidebar's edge resizes it. */
   {
     GtkGesture *drag = gtk_gesture_drag_new ();
@@ -3610,6 +3621,8 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, read_only_revealer);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_label);
@@ -3648,6 +3661,8 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, history_menu);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, bulk_category_menu);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, file_menu);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, export_menu);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, bulk_stage_menu);
 
   gtk_widget_class_install_action (widget_class, "win.add-asset", NULL, add_asset_action);
