@@ -635,6 +635,57 @@ test_typing_searches (Fixture       *fixture,
 #endif
 }
 
+/* Ctrl+N puts the new asset at the center of the map, beside the selected
+ * pin rather than on it; zoomed out over half a continent it asks for a
+ * click instead (it used to drop the asset mid-ocean). */
+static void
+test_new_asset_beside_pins (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  g_autoptr(AmapAsset) market = NULL;
+  AmapAsset *added;
+  double lat, lon, zoom, meters;
+  guint position;
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  market = g_list_model_get_item (model, position);
+  select_only (model, position);
+  amap_map_view_center_on (map_view, amap_asset_get_latitude (market), amap_asset_get_longitude (market), 17);
+  spin_for (1500);
+  amap_map_view_get_view (map_view, &lat, &lon, &zoom);
+  g_assert_cmpfloat (fabs (lat - amap_asset_get_latitude (market)), <, 1e-4);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-asset", NULL));
+  spin ();
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+  added = selected_item (model);
+  g_assert_nonnull (added);
+  g_assert_cmpstr (amap_asset_get_name (added), !=, "Mi Tienda Market");
+  /* At zoom 17 a pin is about 30 m tall: at least a pin away, and still
+   * near the center. */
+  meters = hypot ((amap_asset_get_latitude (added) - amap_asset_get_latitude (market)) * 111320,
+                  (amap_asset_get_longitude (added) - amap_asset_get_longitude (market)) * 111320 *
+                  cos (lat * G_PI / 180));
+  g_assert_cmpfloat (meters, >, 30);
+  g_assert_cmpfloat (meters, <, 300);
+
+  /* Zoomed out: add mode, nothing added yet. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-details", NULL);
+  amap_map_view_center_on (map_view, 30, -140, 4);
+  spin_for (1500);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-asset", NULL);
+  spin ();
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+  g_assert_true (amap_map_view_get_adding (map_view));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
+  spin ();
+  g_assert_false (amap_map_view_get_adding (map_view));
+}
+
 static void
 test_selection_follows_map (Fixture       *fixture,
                             gconstpointer  data)
@@ -1852,6 +1903,7 @@ main (int   argc,
   g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
   g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);
   g_test_add ("/window/typing-searches", Fixture, NULL, fixture_setup, test_typing_searches, fixture_teardown);
+  g_test_add ("/window/new-asset-beside-pins", Fixture, NULL, fixture_setup, test_new_asset_beside_pins, fixture_teardown);
   g_test_add ("/window/selection-follows-map", Fixture, NULL, fixture_setup, test_selection_follows_map, fixture_teardown);
   g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);
