@@ -1876,7 +1876,7 @@ update_actions (AmapWindow *self)
     {
       guint n = count_selected (self);
       /* Translators: below the list when several assets are selected. */
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected", "%u selected", n), n);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset selected", "%u assets selected", n), n);
       /* Translators: a button; %u is 2 or more. */
       g_autofree char *button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Delete %u Asset",
                                                                "_Delete %u Assets", n), n);
