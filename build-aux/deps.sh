@@ -12,6 +12,7 @@ AMAP_BUILD_PACKAGES=(
 
 AMAP_TEST_PACKAGES=(
   xvfb xauth xdotool gdal-bin gpsbabel libxml2-utils sqlite3 time poppler-utils
+  shared-mime-info libglib2.0-bin
   fonts-cantarell
   clang libclang-rt-14-dev
 )

@@ -17,7 +17,9 @@ main (int   argc,
   g_autoptr(AmapApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* A build tree's catalogues (build-aux/run sets it), else the installed ones. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("AMAP_LOCALEDIR") != NULL ? g_getenv ("AMAP_LOCALEDIR")
+                                                                      : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -935,6 +935,9 @@ test_migration_v1 (void)
     g_assert_cmpstr (amap_asset_get_needs (library), ==, "Volunteers for story time");
     g_assert_true (amap_asset_get_is_hub (library));
     g_assert_cmpstr (amap_asset_get_extra (library, "Ward"), ==, "42");
+    /* v3's columns: nothing known of where it came from. */
+    g_assert_cmpstr (amap_asset_get_folders (library)[0], ==, NULL);
+    g_assert_cmpint (amap_asset_get_location_source (library), ==, AMAP_LOCATION_SOURCE_UNKNOWN);
     g_assert_cmpfloat (amap_asset_get_latitude (library), ==, 41.88);
     g_assert_true (amap_asset_has_tag (library, "books"));
     g_assert_true (amap_asset_has_tag (library, "youth"));

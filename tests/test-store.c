@@ -261,10 +261,10 @@ test_new_file (void)
 
   g_clear_object (&store);
 
-  /* The file says it is ours, at schema version 2. */
-  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 2);
+  /* The file says it is ours, at schema version 3. */
+  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 3);
   g_assert_cmpint (sqlite_pragma (default_path, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
-  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 3);
 
   /* Reopening an existing map works and makes no backup. */
   store = amap_store_open (default_path, &error);
@@ -424,6 +424,80 @@ test_categories (void)
 }
 
 /* Tests: assets */
+
+/* Folders and the location's source (schema v3) survive the store, an
+ * edit that changes them and an undo; the folder labels list each once. */
+static void
+test_asset_folders (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("folders.assetmap");
+  g_autoptr(AmapAsset) market = amap_asset_new ("Fruitvale Market");
+  g_autoptr(AmapAsset) church = amap_asset_new ("St. Elizabeth");
+  g_autoptr(AmapAsset) plain = amap_asset_new ("No folder");
+  g_autoptr(AmapAsset) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) labels = NULL;
+  const char *food[] = { "Comida y mercados", " Tiendas ", "", NULL };
+  const char *faith[] = { "Faith", NULL };
+  g_autofree char *label = NULL;
+
+  amap_asset_set_folders (market, food);
+  amap_asset_set_location (market, 37.77, -122.22);
+  amap_asset_set_location_source (market, AMAP_LOCATION_SOURCE_IMPORTED);
+  amap_asset_set_folders (church, faith);
+  amap_asset_set_location_source (church, AMAP_LOCATION_SOURCE_GEOCODED);
+  g_assert_true (amap_store_add_asset (store, market, &error));
+  g_assert_true (amap_store_add_asset (store, church, &error));
+  g_assert_true (amap_store_add_asset (store, plain, &error));
+  g_assert_no_error (error);
+
+  /* Trimmed, empty names dropped. */
+  g_assert_cmpuint (g_strv_length ((char **) amap_asset_get_folders (market)), ==, 2);
+  label = amap_asset_dup_folder_label (market);
+  g_assert_cmpstr (label, ==, "Comida y mercados › Tiendas");
+  g_assert_null (amap_asset_dup_folder_label (plain));
+
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (market), &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_asset_equal (stored, market));
+  g_assert_cmpstr (amap_asset_get_folders (stored)[1], ==, "Tiendas");
+  g_assert_cmpint (amap_asset_get_location_source (stored), ==, AMAP_LOCATION_SOURCE_IMPORTED);
+  g_clear_object (&stored);
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (plain), &error);
+  g_assert_cmpstr (amap_asset_get_folders (stored)[0], ==, NULL);
+  g_assert_cmpint (amap_asset_get_location_source (stored), ==, AMAP_LOCATION_SOURCE_UNKNOWN);
+  g_clear_object (&stored);
+
+  labels = amap_store_list_folders (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (labels), ==, 2);
+  g_assert_cmpstr (labels[0], ==, "Comida y mercados › Tiendas");
+  g_assert_cmpstr (labels[1], ==, "Faith");
+  g_clear_pointer (&labels, g_strfreev);
+
+  /* Moving the geocoded one by hand makes it the user's; undo brings back
+   * the folders and the source. */
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (church), &error);
+  amap_asset_set_folders (stored, NULL);
+  amap_asset_set_location_source (stored, AMAP_LOCATION_SOURCE_MANUAL);
+  g_assert_true (amap_store_update_asset (store, stored, &error));
+  g_clear_object (&stored);
+  labels = amap_store_list_folders (store, &error);
+  g_assert_cmpuint (g_strv_length (labels), ==, 1);
+  g_clear_pointer (&labels, g_strfreev);
+
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  stored = amap_store_get_asset (store, amap_asset_get_uuid (church), &error);
+  g_assert_cmpstr (amap_asset_get_folders (stored)[0], ==, "Faith");
+  g_assert_cmpint (amap_asset_get_location_source (stored), ==, AMAP_LOCATION_SOURCE_GEOCODED);
+
+  /* A deleted asset's folders are not offered. */
+  g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (market), &error));
+  labels = amap_store_list_folders (store, &error);
+  g_assert_cmpuint (g_strv_length (labels), ==, 1);
+  g_assert_cmpstr (labels[0], ==, "Faith");
+}
 
 static void
 test_asset_round_trip (void)
@@ -982,7 +1056,7 @@ test_too_new (void)
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW);
   /* Both versions are named: the file's and the newest we read. */
   g_assert_nonnull (strstr (error->message, "version 7"));
-  g_assert_nonnull (strstr (error->message, "up to 2"));
+  g_assert_nonnull (strstr (error->message, "up to 3"));
 
   after = read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));
@@ -2019,6 +2093,7 @@ main (int   argc,
   g_test_add_func ("/store/metadata", test_metadata);
   g_test_add_func ("/store/categories", test_categories);
   g_test_add_func ("/store/assets/round-trip", test_asset_round_trip);
+  g_test_add_func ("/store/assets/folders", test_asset_folders);
   g_test_add_func ("/store/assets/bad-input", test_bad_input);
   g_test_add_func ("/store/assets/disk-full", test_disk_full);
   g_test_add_func ("/store/error-messages", test_error_messages);

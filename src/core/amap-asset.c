@@ -39,8 +39,12 @@ struct _AmapAsset
   gint64      created;
   gint64      modified;
 
+  AmapLocationSource location_source;
+
   /* Sorted, NULL-terminated. */
   GPtrArray  *tags;
+  /* Outermost first, NULL-terminated. */
+  GPtrArray  *folders;
   /* key -> value, both owned; keys come out sorted by dup_extra_keys(). */
   GHashTable *extras;
   GPtrArray  *contacts;
@@ -55,6 +59,12 @@ G_DEFINE_ENUM_TYPE (AmapStage, amap_stage,
   G_DEFINE_ENUM_VALUE (AMAP_STAGE_MET, "met"),
   G_DEFINE_ENUM_VALUE (AMAP_STAGE_PARTNER, "partner"),
   G_DEFINE_ENUM_VALUE (AMAP_STAGE_INACTIVE, "inactive"))
+
+G_DEFINE_ENUM_TYPE (AmapLocationSource, amap_location_source,
+  G_DEFINE_ENUM_VALUE (AMAP_LOCATION_SOURCE_UNKNOWN, "unknown"),
+  G_DEFINE_ENUM_VALUE (AMAP_LOCATION_SOURCE_MANUAL, "manual"),
+  G_DEFINE_ENUM_VALUE (AMAP_LOCATION_SOURCE_IMPORTED, "imported"),
+  G_DEFINE_ENUM_VALUE (AMAP_LOCATION_SOURCE_GEOCODED, "geocoded"))
 
 enum {
   PROP_0,
@@ -78,6 +88,7 @@ enum {
   PROP_LAST_CONTACTED,
   PROP_CREATED,
   PROP_MODIFIED,
+  PROP_LOCATION_SOURCE,
   N_PROPS
 };
 
@@ -169,6 +180,7 @@ amap_asset_finalize (GObject *object)
     }
 
   g_clear_pointer (&self->tags, g_ptr_array_unref);
+  g_clear_pointer (&self->folders, g_ptr_array_unref);
   g_clear_pointer (&self->extras, g_hash_table_unref);
   g_clear_pointer (&self->contacts, g_ptr_array_unref);
   g_clear_pointer (&self->interactions, g_ptr_array_unref);
@@ -214,6 +226,10 @@ amap_asset_get_property (GObject    *object,
       g_value_set_int64 (value, self->modified);
       break;
 
+    case PROP_LOCATION_SOURCE:
+      g_value_set_enum (value, self->location_source);
+      break;
+
     default:
       if (string_field (self, prop_id) != NULL)
         g_value_set_string (value, *string_field (self, prop_id));
@@ -254,6 +270,10 @@ amap_asset_set_property (GObject      *object,
 
     case PROP_MODIFIED:
       amap_asset_set_modified (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_LOCATION_SOURCE:
+      amap_asset_set_location_source (self, g_value_get_enum (value));
       break;
 
     default:
@@ -311,6 +331,9 @@ amap_asset_class_init (AmapAssetClass *klass)
     g_param_spec_int64 ("created", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_MODIFIED] =
     g_param_spec_int64 ("modified", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_LOCATION_SOURCE] =
+    g_param_spec_enum ("location-source", NULL, NULL, AMAP_TYPE_LOCATION_SOURCE,
+                       AMAP_LOCATION_SOURCE_UNKNOWN, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -323,6 +346,7 @@ amap_asset_init (AmapAsset *self)
   self->stage = AMAP_STAGE_IDENTIFIED;
   self->category = g_strdup (AMAP_CATEGORY_OTHER);
   self->tags = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->folders = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->extras = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->contacts = g_ptr_array_new_with_free_func (g_object_unref);
   self->interactions = g_ptr_array_new_with_free_func (g_object_unref);
@@ -359,6 +383,45 @@ amap_stage_get_display_name (AmapStage stage)
 {
   g_return_val_if_fail (stage <= AMAP_STAGE_INACTIVE, NULL);
   return _(stages[stage].display_name);
+}
+
+static const char * const location_sources[] = {
+  [AMAP_LOCATION_SOURCE_UNKNOWN] = NULL,
+  [AMAP_LOCATION_SOURCE_MANUAL] = "manual",
+  [AMAP_LOCATION_SOURCE_IMPORTED] = "imported",
+  [AMAP_LOCATION_SOURCE_GEOCODED] = "geocoded",
+};
+
+const char *
+amap_location_source_to_string (AmapLocationSource source)
+{
+  g_return_val_if_fail (source <= AMAP_LOCATION_SOURCE_GEOCODED, NULL);
+  return location_sources[source];
+}
+
+/* NULL or "" is UNKNOWN (and TRUE). */
+gboolean
+amap_location_source_from_string (const char         *str,
+                                  AmapLocationSource *source)
+{
+  if (str == NULL || *str == '\0')
+    {
+      if (source != NULL)
+        *source = AMAP_LOCATION_SOURCE_UNKNOWN;
+      return TRUE;
+    }
+
+  for (guint i = AMAP_LOCATION_SOURCE_MANUAL; i < G_N_ELEMENTS (location_sources); i++)
+    {
+      if (g_str_equal (str, location_sources[i]))
+        {
+          if (source != NULL)
+            *source = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
 }
 
 /* Public API */
@@ -406,9 +469,12 @@ amap_asset_copy (AmapAsset *self)
   copy->stage = self->stage;
   copy->created = self->created;
   copy->modified = self->modified;
+  copy->location_source = self->location_source;
 
   for (guint i = 0; i < self->tags->len; i++)
     g_ptr_array_add (copy->tags, g_strdup (g_ptr_array_index (self->tags, i)));
+  for (guint i = 0; i < self->folders->len; i++)
+    g_ptr_array_add (copy->folders, g_strdup (g_ptr_array_index (self->folders, i)));
 
   g_hash_table_iter_init (&iter, self->extras);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -458,8 +524,15 @@ amap_asset_equal (AmapAsset *a,
       !a->is_hub != !b->is_hub ||
       a->stage != b->stage ||
       a->created != b->created ||
-      a->modified != b->modified)
+      a->modified != b->modified ||
+      a->location_source != b->location_source)
     return FALSE;
+
+  if (a->folders->len != b->folders->len)
+    return FALSE;
+  for (guint i = 0; i < a->folders->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (a->folders, i), g_ptr_array_index (b->folders, i)) != 0)
+      return FALSE;
 
   if (a->tags->len != b->tags->len)
     return FALSE;
@@ -755,6 +828,71 @@ amap_asset_set_tags (AmapAsset          *self,
 
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     amap_asset_add_tag (self, tags[i]);
+}
+
+const char * const *
+amap_asset_get_folders (AmapAsset *self)
+{
+  static const char * const no_folders[] = { NULL };
+
+  g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
+
+  if (self->folders->pdata == NULL)
+    return no_folders;
+
+  return (const char * const *) self->folders->pdata;
+}
+
+void
+amap_asset_set_folders (AmapAsset          *self,
+                        const char * const *folders)
+{
+  g_return_if_fail (AMAP_IS_ASSET (self));
+
+  g_ptr_array_set_size (self->folders, 0);
+
+  for (guint i = 0; folders != NULL && folders[i] != NULL; i++)
+    {
+      char *name = g_strstrip (g_strdup (folders[i]));
+
+      if (*name == '\0')
+        g_free (name);
+      else
+        g_ptr_array_add (self->folders, name);
+    }
+}
+
+char *
+amap_asset_dup_folder_label (AmapAsset *self)
+{
+  g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
+
+  if (self->folders->len == 0)
+    return NULL;
+
+  return g_strjoinv (" › ", (char **) amap_asset_get_folders (self));
+}
+
+AmapLocationSource
+amap_asset_get_location_source (AmapAsset *self)
+{
+  g_return_val_if_fail (AMAP_IS_ASSET (self), AMAP_LOCATION_SOURCE_UNKNOWN);
+
+  return self->location_source;
+}
+
+void
+amap_asset_set_location_source (AmapAsset          *self,
+                                AmapLocationSource  source)
+{
+  g_return_if_fail (AMAP_IS_ASSET (self));
+  g_return_if_fail (source <= AMAP_LOCATION_SOURCE_GEOCODED);
+
+  if (self->location_source == source)
+    return;
+
+  self->location_source = source;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCATION_SOURCE]);
 }
 
 /**

@@ -30,6 +30,22 @@ gboolean     amap_stage_from_string      (const char *str,
 /* Translated, for display. */
 const char  *amap_stage_get_display_name (AmapStage   stage);
 
+/* Where an asset's location came from. */
+typedef enum
+{
+  AMAP_LOCATION_SOURCE_UNKNOWN,   /* stored before the app kept it */
+  AMAP_LOCATION_SOURCE_MANUAL,    /* placed, dragged or typed by the user */
+  AMAP_LOCATION_SOURCE_IMPORTED,  /* the geometry of the file it came from */
+  AMAP_LOCATION_SOURCE_GEOCODED,  /* found from the address: the user should check it */
+} AmapLocationSource;
+
+#define AMAP_TYPE_LOCATION_SOURCE (amap_location_source_get_type ())
+GType        amap_location_source_get_type    (void);
+/* Stable keys ("manual", "imported", "geocoded"; NULL for unknown). */
+const char  *amap_location_source_to_string   (AmapLocationSource  source);
+gboolean     amap_location_source_from_string (const char         *str,
+                                               AmapLocationSource *source);
+
 #define AMAP_TYPE_ASSET (amap_asset_get_type ())
 G_DECLARE_FINAL_TYPE (AmapAsset, amap_asset, AMAP, ASSET, GObject)
 
@@ -55,9 +71,11 @@ G_DECLARE_FINAL_TYPE (AmapAsset, amap_asset, AMAP, ASSET, GObject)
  *   "is-hub"          boolean, a community hub
  *   "stage"           AmapStage
  *   "last-contacted"  string "YYYY-MM-DD" or NULL
+ *   "location-source" AmapLocationSource
  *   "created"         gint64 UTC unix seconds, set by the store
  *   "modified"        gint64 UTC unix seconds, set by the store
- * Not properties (no notify): tags, extra fields, contacts, interactions.
+ * Not properties (no notify): tags, folders, extra fields, contacts,
+ * interactions.
  */
 AmapAsset   *amap_asset_new                (const char  *name);
 /* A deep copy: extras, tags, contacts and interactions too. */
@@ -141,6 +159,19 @@ void         amap_asset_add_tag            (AmapAsset   *self,
                                             const char  *tag);
 gboolean     amap_asset_has_tag            (AmapAsset   *self,
                                             const char  *tag);
+
+/* Folders: the path of folders the placemark sat in, in the file it came
+ * from (a My Maps layer is one folder), outermost first. Never NULL;
+ * empty when it had none. Names are trimmed; empty ones are dropped. */
+const char * const *amap_asset_get_folders (AmapAsset   *self);
+void         amap_asset_set_folders        (AmapAsset   *self,
+                                            const char * const *folders);
+/* The folders joined with " › " for display and filtering; NULL when none. */
+char        *amap_asset_dup_folder_label   (AmapAsset   *self);
+
+AmapLocationSource amap_asset_get_location_source (AmapAsset *self);
+void         amap_asset_set_location_source (AmapAsset        *self,
+                                             AmapLocationSource source);
 
 /* Extra fields: free key/value text, e.g. KML ExtendedData that has no
  * column of its own. A NULL value removes the key. Keys come back sorted. */

@@ -3526,8 +3526,8 @@ amap_kml_reader_feed (AmapKmlReader  *self,
 
   if (self->error == NULL && len > self->max_bytes - MIN (self->bytes_read, self->max_bytes))
     self->error = g_error_new (AMAP_ERROR, AMAP_ERROR_UNSAFE,
-                               _("%s is larger than the %" G_GUINT64_FORMAT " MB that can be imported"),
-                               self->file_name, self->max_bytes / (1024 * 1024));
+                               _("%s is larger than the %u MB that can be imported"),
+                               self->file_name, (guint) (self->max_bytes / (1024 * 1024)));
 
   /* Say what a file is when it is not XML at all, instead of the
    * parser's "Document is empty". */

@@ -66,6 +66,40 @@ decode_extras (AmapAsset  *asset,
     }
 }
 
+/* Folders: "name\0name\0…", outermost first; no column value when none. */
+static void
+encode_folders (AmapAsset *asset,
+                GString   *buffer)
+{
+  const char * const *folders = amap_asset_get_folders (asset);
+
+  g_string_truncate (buffer, 0);
+  for (guint i = 0; folders[i] != NULL; i++)
+    g_string_append_len (buffer, folders[i], strlen (folders[i]) + 1);
+}
+
+/* The reverse of encode_folders() into @folders (a NULL-terminated array
+ * of owned strings); a last name without its NUL is kept. */
+static void
+decode_folders (GPtrArray  *folders,
+                const void *data,
+                int         size)
+{
+  const char *p = data;
+  const char *end = p + MAX (size, 0);
+
+  while (p < end)
+    {
+      const char *name_end = memchr (p, '\0', end - p);
+
+      if (name_end == NULL)
+        name_end = end;
+      if (name_end > p)
+        g_ptr_array_add (folders, g_strndup (p, name_end - p));
+      p = name_end + 1;
+    }
+}
+
 /* Reading assets */
 
 static AmapAsset *
@@ -73,6 +107,7 @@ asset_from_row (sqlite3_stmt *stmt)
 {
   AmapAsset *asset = amap_asset_new (_amap_store_column_text (stmt, COL_NAME));
   AmapStage stage = AMAP_STAGE_IDENTIFIED;
+  AmapLocationSource location_source = AMAP_LOCATION_SOURCE_UNKNOWN;
 
   amap_asset_set_uuid (asset, _amap_store_column_text (stmt, COL_UUID));
   amap_asset_set_source_id (asset, _amap_store_column_text (stmt, COL_SOURCE_ID));
@@ -96,6 +131,17 @@ asset_from_row (sqlite3_stmt *stmt)
   amap_asset_set_modified (asset, sqlite3_column_int64 (stmt, COL_MODIFIED));
   decode_extras (asset, sqlite3_column_blob (stmt, COL_EXTRAS),
                  sqlite3_column_bytes (stmt, COL_EXTRAS));
+  if (sqlite3_column_type (stmt, COL_FOLDERS) != SQLITE_NULL)
+    {
+      g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+
+      decode_folders (folders, sqlite3_column_blob (stmt, COL_FOLDERS),
+                      sqlite3_column_bytes (stmt, COL_FOLDERS));
+      amap_asset_set_folders (asset, (const char * const *) folders->pdata);
+    }
+  if (amap_location_source_from_string (_amap_store_column_text (stmt, COL_LOCATION_SOURCE),
+                                        &location_source))
+    amap_asset_set_location_source (asset, location_source);
 
   return asset;
 }
@@ -719,8 +765,13 @@ _amap_store_write_asset (AmapStore  *self,
   if (self->buffers.extras->len > 0)
     sqlite3_bind_blob (stmt, 20, self->buffers.extras->str,
                        (int) self->buffers.extras->len, SQLITE_STATIC);
+  encode_folders (asset, self->buffers.folders);
+  if (self->buffers.folders->len > 0)
+    sqlite3_bind_blob (stmt, 21, self->buffers.folders->str,
+                       (int) self->buffers.folders->len, SQLITE_STATIC);
+  _amap_store_bind_text (stmt, 22, amap_location_source_to_string (amap_asset_get_location_source (asset)));
   if (id)
-    sqlite3_bind_int64 (stmt, 21, id);
+    sqlite3_bind_int64 (stmt, 23, id);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1856,3 +1907,61 @@ amap_store_list_tags (AmapStore  *self,
   return (GStrv) g_ptr_array_free (tags, FALSE);
 }
 
+
+static int
+compare_collated (gconstpointer a,
+                  gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * amap_store_list_folders:
+ *
+ * Returns: (transfer full): the folder labels of live assets, sorted
+ */
+GStrv
+amap_store_list_folders (AmapStore  *self,
+                         GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  int rc;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (!(stmt = _amap_store_prepare (self,
+                                    "SELECT DISTINCT folders FROM assets "
+                                    "WHERE deleted = 0 AND folders IS NOT NULL",
+                                    error)))
+    return NULL;
+
+  labels = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+
+      decode_folders (folders, sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+      if (folders->len > 0)
+        g_ptr_array_add (labels, g_strjoinv (" › ", (char **) folders->pdata));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  /* Two blobs can differ and give one label (a name holding " › "). */
+  g_ptr_array_sort (labels, compare_collated);
+  for (guint i = 1; i < labels->len; )
+    {
+      if (g_str_equal (g_ptr_array_index (labels, i - 1), g_ptr_array_index (labels, i)))
+        g_ptr_array_remove_index (labels, i);
+      else
+        i++;
+    }
+
+  g_ptr_array_add (labels, NULL);
+  g_ptr_array_set_free_func (labels, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&labels), FALSE);
+}

@@ -63,12 +63,12 @@ void       amap_store_file_error_for_testing         (const char  *path,
  * amap-store-categories.c, amap-store-batch.c, amap-store-tours.c and
  * amap-store-history.c. Nothing outside them uses these. */
 
-/* The columns of an asset, in the order of the ?1..?20 parameters of
- * STMT_INSERT_ASSET / STMT_UPDATE_ASSET and of the SELECT columns 2..21. */
+/* The columns of an asset, in the order of the ?1..?22 parameters of
+ * STMT_INSERT_ASSET / STMT_UPDATE_ASSET and of the SELECT columns 2..23. */
 #define ASSET_COLUMNS \
   "uuid, source_id, name, category, lat, lon, shape, address, description, " \
   "strengths, needs, website, phone, email, is_hub, stage, last_contacted, " \
-  "created, modified, extras"
+  "created, modified, extras, folders, location_source"
 #define SELECT_ASSET "SELECT id, deleted, " ASSET_COLUMNS " FROM assets "
 
 enum {
@@ -94,6 +94,8 @@ enum {
   COL_CREATED,
   COL_MODIFIED,
   COL_EXTRAS,
+  COL_FOLDERS,
+  COL_LOCATION_SOURCE,
 };
 
 /* Statements that run often are prepared once, persistently. */
@@ -170,6 +172,7 @@ struct _AmapStoreBatch
 typedef struct
 {
   GString *extras;
+  GString *folders;
   GString *tags;
   GString *contacts;
 } WriteBuffers;

@@ -200,13 +200,15 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_IDENTITY] = "SELECT uuid, created FROM assets WHERE id = ?1",
   [STMT_INSERT_ASSET] =
     "INSERT INTO assets (" ASSET_COLUMNS ") VALUES "
-    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+    "?21, ?22)",
   [STMT_UPDATE_ASSET] =
     "UPDATE assets SET uuid = ?1, source_id = ?2, name = ?3, category = ?4, lat = ?5, "
     "lon = ?6, shape = ?7, address = ?8, description = ?9, strengths = ?10, needs = ?11, "
     "website = ?12, phone = ?13, email = ?14, is_hub = ?15, stage = ?16, "
     "last_contacted = ?17, created = CASE WHEN created > 0 THEN created ELSE ?18 END, "
-    "modified = ?19, extras = ?20, deleted = 0 WHERE id = ?21",
+    "modified = ?19, extras = ?20, folders = ?21, location_source = ?22, deleted = 0 "
+    "WHERE id = ?23",
   [STMT_SET_DELETED] = "UPDATE assets SET deleted = ?2, modified = ?3 WHERE id = ?1",
   [STMT_DELETE_TAGS] = "DELETE FROM asset_tags WHERE asset_id = ?1",
   [STMT_DELETE_CONTACTS] = "DELETE FROM contacts WHERE asset_id = ?1",
@@ -904,6 +906,19 @@ migrate_to_v2 (AmapStore  *self,
   return _amap_store_exec_sql (self, "ALTER TABLE tours DROP COLUMN start_time;", error);
 }
 
+/* Version 3: where each asset sat in the file it came from (its folders,
+ * "name\0name\0", outermost first) and where its location came from. */
+static const char schema_v3[] =
+  "ALTER TABLE assets ADD COLUMN folders BLOB;"
+  "ALTER TABLE assets ADD COLUMN location_source TEXT;";
+
+static gboolean
+migrate_to_v3 (AmapStore  *self,
+               GError    **error)
+{
+  return _amap_store_exec_sql (self, schema_v3, error);
+}
+
 typedef gboolean (*MigrateFunc) (AmapStore  *self,
                                  GError    **error);
 
@@ -911,6 +926,7 @@ typedef gboolean (*MigrateFunc) (AmapStore  *self,
 static const MigrateFunc migrations[AMAP_STORE_SCHEMA_VERSION + 1] = {
   [1] = migrate_to_v1,
   [2] = migrate_to_v2,
+  [3] = migrate_to_v3,
 };
 
 gboolean
@@ -1404,9 +1420,9 @@ inspect_file (const char  *path,
   else if (rc == SQLITE_ROW && user_version > AMAP_STORE_SCHEMA_VERSION)
     g_set_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW,
                  _("The map “%s” was saved by a newer version of Asset Map "
-                   "(file version %" G_GINT64_FORMAT ", this version reads up to %d). "
+                   "(file version %d, this version reads up to %d). "
                    "Update Asset Map to open it."),
-                 display, user_version, AMAP_STORE_SCHEMA_VERSION);
+                 display, (int) MIN (user_version, G_MAXINT), AMAP_STORE_SCHEMA_VERSION);
   else if (rc == SQLITE_ROW)
     {
       *version = user_version;
@@ -1604,6 +1620,7 @@ amap_store_finalize (GObject *object)
   g_free (self->undo_label);
   g_free (self->redo_label);
   g_string_free (self->buffers.extras, TRUE);
+  g_string_free (self->buffers.folders, TRUE);
   g_string_free (self->buffers.tags, TRUE);
   g_string_free (self->buffers.contacts, TRUE);
 
@@ -1740,6 +1757,7 @@ amap_store_init (AmapStore *self)
   self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _amap_store_step_free);
   self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _amap_store_step_free);
   self->buffers.extras = g_string_new (NULL);
+  self->buffers.folders = g_string_new (NULL);
   self->buffers.tags = g_string_new (NULL);
   self->buffers.contacts = g_string_new (NULL);
 }

@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define AMAP_STORE_SCHEMA_VERSION 2
+#define AMAP_STORE_SCHEMA_VERSION 3
 /* The file extension of a map. */
 #define AMAP_STORE_SUFFIX ".assetmap"
 
@@ -182,6 +182,10 @@ GPtrArray     *amap_store_query_box          (AmapStore   *self,
                                               GError     **error);
 /* All tags in use, sorted. */
 GStrv          amap_store_list_tags          (AmapStore   *self,
+                                              GError     **error);
+/* The folder labels (amap_asset_dup_folder_label()) of live assets that
+ * have folders, each once, sorted by g_utf8_collate(). */
+GStrv          amap_store_list_folders       (AmapStore   *self,
                                               GError     **error);
 
 /* Undo / redo of add, edit, move and delete of assets and tours; lasts

@@ -18,6 +18,7 @@
 #include "amap-error.h"
 #include "amap-file-chooser.h"
 #include "amap-preferences-window.h"
+#include "amap-settings.h"
 #include "amap-store.h"
 #include "amap-window.h"
 
@@ -42,7 +43,7 @@ static GSettings *
 get_settings (AmapApplication *self)
 {
   if (self->settings == NULL)
-    self->settings = g_settings_new (APPLICATION_ID);
+    self->settings = amap_settings_new ();
   return self->settings;
 }
 
@@ -439,6 +440,9 @@ open_map_activated (GSimpleAction *action,
                           G_OBJECT (self), open_map_chosen_cb);
 }
 
+static char *prepare_new_map_path (GtkWindow *parent,
+                                   GFile     *chosen);
+
 static void
 new_map_chosen_cb (GObject    *owner,
                    GListModel *files)
@@ -447,40 +451,15 @@ new_map_chosen_cb (GObject    *owner,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(GFile) chosen = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
   if (files == NULL || g_list_model_get_n_items (files) == 0)
     return;
 
   chosen = g_list_model_get_item (files, 0);
-  path = g_file_get_path (chosen);
-  if (path == NULL)
-    {
-      show_error (parent, _("Could Not Create the Map"),
-                  _("Maps can only be saved in local folders. Choose a folder on this computer."));
-      return;
-    }
-
-  if (!g_str_has_suffix (path, AMAP_STORE_SUFFIX))
-    {
-      char *with_suffix = g_strconcat (path, AMAP_STORE_SUFFIX, NULL);
-      g_free (path);
-      path = with_suffix;
-    }
+  if (!(path = prepare_new_map_path (parent, chosen)))
+    return;
   file = g_file_new_for_path (path);
-
-  /* The file chooser already asked whether to replace it: move the old
-   * file to the trash rather than deleting it outright. */
-  if (g_file_query_exists (file, NULL) &&
-      !g_file_trash (file, NULL, &error) &&
-      !g_file_delete (file, NULL, NULL))
-    {
-      g_autofree char *body = g_strdup_printf (_("The existing file could not be replaced: %s"),
-                                               error->message);
-      show_error (parent, _("Could Not Create the Map"), body);
-      return;
-    }
 
   /* After the trash: once the edit is dealt with, opening the path
    * creates the new map. */
@@ -792,6 +771,158 @@ amap_application_activate (GApplication *app)
     show_open_error (self, window, last_path, last_error);
 }
 
+/* Opening files from the file manager: a map opens in its own window; a
+ * file to import is not added to whatever map happens to be open without
+ * asking. */
+
+/* @path, with the map suffix added when it lacks it, for a new map: an
+ * existing file there (the chooser asked whether to replace it) goes to
+ * the trash. NULL after saying why it cannot be used. */
+static char *
+prepare_new_map_path (GtkWindow *parent,
+                      GFile     *chosen)
+{
+  g_autofree char *path = g_file_get_path (chosen);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    {
+      show_error (parent, _("Could Not Create the Map"),
+                  _("Maps can only be saved in local folders. Choose a folder on this computer."));
+      return NULL;
+    }
+
+  if (!g_str_has_suffix (path, AMAP_STORE_SUFFIX))
+    {
+      char *with_suffix = g_strconcat (path, AMAP_STORE_SUFFIX, NULL);
+      g_free (path);
+      path = with_suffix;
+    }
+  file = g_file_new_for_path (path);
+
+  /* Move the old file to the trash rather than deleting it outright. */
+  if (g_file_query_exists (file, NULL) &&
+      !g_file_trash (file, NULL, &error) &&
+      !g_file_delete (file, NULL, NULL))
+    {
+      g_autofree char *body = g_strdup_printf (_("The existing file could not be replaced: %s"),
+                                               error->message);
+      show_error (parent, _("Could Not Create the Map"), body);
+      return NULL;
+    }
+
+  return g_steal_pointer (&path);
+}
+
+static void
+import_files_into (GtkWindow  *window,
+                   GListModel *files)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+
+      amap_window_import_file (AMAP_WINDOW (window), file);
+    }
+}
+
+/* @owner: the GListStore of the files to import. */
+static void
+import_map_chosen_cb (GObject    *owner,
+                      GListModel *files)
+{
+  AmapApplication *self = AMAP_APPLICATION (g_application_get_default ());
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GFile) chosen = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  GtkWindow *window;
+
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
+
+  chosen = g_list_model_get_item (files, 0);
+  if (!(path = prepare_new_map_path (parent, chosen)))
+    return;
+
+  file = g_file_new_for_path (path);
+  if ((window = amap_application_open_map (self, file, parent)) != NULL)
+    import_files_into (window, G_LIST_MODEL (owner));
+}
+
+static void
+import_target_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           GListStore       *files)
+{
+  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  g_autoptr(GFile) first = g_list_model_get_item (G_LIST_MODEL (files), 0);
+  g_autofree char *base = g_file_get_basename (first);
+  g_autofree char *suggested = NULL;
+  char *dot;
+
+  if (g_str_equal (response, "add") && AMAP_IS_WINDOW (window))
+    {
+      import_files_into (window, G_LIST_MODEL (files));
+      return;
+    }
+  if (!g_str_equal (response, "new"))
+    return;
+
+  if ((dot = strrchr (base, '.')) != NULL && dot != base)
+    *dot = '\0';
+  suggested = g_strconcat (base, AMAP_STORE_SUFFIX, NULL);
+  amap_file_chooser_save (window, _("New Map"), _("_Create"), AMAP_FILE_KIND_MAP, suggested,
+                          G_OBJECT (files), import_map_chosen_cb);
+}
+
+/* Asks whether @files go into the map of @window or into a new map. */
+static void
+ask_import_target (AmapApplication *self,
+                   GtkWindow       *window,
+                   GListStore      *files)
+{
+  guint n_files = g_list_model_get_n_items (G_LIST_MODEL (files));
+  g_autoptr(GFile) first = g_list_model_get_item (G_LIST_MODEL (files), 0);
+  g_autofree char *name = g_file_get_basename (first);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  AmapStore *store = amap_window_get_store (AMAP_WINDOW (window));
+  const char *title = amap_store_get_title (store);
+  g_autofree char *map_name = NULL;
+  AdwMessageDialog *dialog;
+
+  if (title == NULL || *title == '\0')
+    title = map_name = g_path_get_basename (amap_store_get_path (store));
+
+  if (n_files == 1)
+    /* Translators: %s is the name of a file, e.g. “tbilisi.kml”. */
+    heading = g_strdup_printf (_("Import “%s”?"), name);
+  else
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Import %u File?", "Import %u Files?",
+                                            n_files), n_files);
+  /* Translators: %s is the title of the open map. */
+  body = g_strdup_printf (_("Add the places to “%s”, or start a new map with them. "
+                            "Import can be undone."), title);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, heading, body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "new", _("_New Map…"),
+                                    "add", _("_Add to This Map"),
+                                    NULL);
+  if (amap_store_get_read_only (store))
+    adw_message_dialog_set_response_enabled (dialog, "add", FALSE);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog,
+                                           amap_store_get_read_only (store) ? "new" : "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (import_target_response_cb),
+                         g_object_ref (files), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 amap_application_open (GApplication  *app,
                        GFile        **files,
@@ -799,6 +930,8 @@ amap_application_open (GApplication  *app,
                        const char    *hint)
 {
   AmapApplication *self = AMAP_APPLICATION (app);
+  g_autoptr(GListStore) imports = g_list_store_new (G_TYPE_FILE);
+  GtkWindow *window;
 
   for (int i = 0; i < n_files; i++)
     {
@@ -806,23 +939,23 @@ amap_application_open (GApplication  *app,
       g_autofree char *lower = g_utf8_strdown (name != NULL ? name : "", -1);
 
       if (g_str_has_suffix (lower, AMAP_STORE_SUFFIX))
-        {
-          amap_application_open_map (self, files[i],
-                                     gtk_application_get_active_window (GTK_APPLICATION (app)));
-        }
+        amap_application_open_map (self, files[i],
+                                   gtk_application_get_active_window (GTK_APPLICATION (app)));
       else
-        {
-          GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-          if (window == NULL)
-            {
-              g_application_activate (app);
-              window = gtk_application_get_active_window (GTK_APPLICATION (app));
-            }
-          if (AMAP_IS_WINDOW (window))
-            amap_window_import_file (AMAP_WINDOW (window), files[i]);
-        }
+        g_list_store_append (imports, files[i]);
     }
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (imports)) == 0)
+    return;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    {
+      g_application_activate (app);
+      window = gtk_application_get_active_window (GTK_APPLICATION (app));
+    }
+  if (AMAP_IS_WINDOW (window))
+    ask_import_target (self, window, imports);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "amap-map-view.h"
 #include "amap-pin-layer.h"
 #include "amap-projection.h"
+#include "amap-settings.h"
 #include "amap-shape-layer.h"
 #include "amap-tile-source.h"
 
@@ -896,7 +897,7 @@ amap_map_view_init (AmapMapView *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Map"),
                                   -1);
 
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = amap_settings_new ();
   viewport = get_viewport (self);
 
   /* The base layer first: libshumate 1.0 puts the first base map layer on

@@ -14,6 +14,7 @@
 
 #include "amap-category.h"
 #include "amap-preferences-window.h"
+#include "amap-settings.h"
 
 struct _AmapPreferencesWindow
 {
@@ -308,7 +309,7 @@ amap_preferences_window_class_init (AmapPreferencesWindowClass *klass)
 static void
 amap_preferences_window_init (AmapPreferencesWindow *self)
 {
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = amap_settings_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -14,6 +14,7 @@
 
 #include "amap-error.h"
 #include "amap-routing.h"
+#include "amap-settings.h"
 #include "amap-tour-format.h"
 #include "amap-tour-layer.h"
 #include "amap-tour-panel.h"
@@ -2235,7 +2236,7 @@ amap_tour_panel_class_init (AmapTourPanelClass *klass)
 static void
 amap_tour_panel_init (AmapTourPanel *self)
 {
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = amap_settings_new ();
   self->cancellable = g_cancellable_new ();
   self->tour_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->rows = g_ptr_array_new ();

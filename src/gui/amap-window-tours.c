@@ -18,6 +18,7 @@
 #include "amap-itinerary.h"
 #include "amap-map-render.h"
 #include "amap-map-view.h"
+#include "amap-settings.h"
 #include "amap-tour-export.h"
 #include "amap-tour-panel.h"
 #include "amap-window-tours.h"
@@ -129,7 +130,7 @@ show_tours_action (GtkWidget  *widget,
 static char *
 dup_tile_dir (char **attribution)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GSettings) settings = amap_settings_new ();
   g_autofree char *base_map = g_settings_get_string (settings, "base-map");
 
   *attribution = NULL;

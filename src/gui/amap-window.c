@@ -23,6 +23,7 @@
 #include "amap-file-chooser.h"
 #include "amap-import.h"
 #include "amap-sample-tour.h"
+#include "amap-settings.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
 #include "amap-window-tours.h"
@@ -47,7 +48,7 @@ amap_store_list_folders (AmapStore *store, GError **error)
   return g_new0 (char *, 1);
 }
 
-#define SAMPLE_RESOURCE "/io/github/assetmap/AssetMap/samples/fruitvale.kml"
+#define SAMPLE_RESOURCE_DIR "/io/github/assetmap/AssetMap/samples/"
 
 typedef enum
 {
@@ -1389,6 +1390,7 @@ create_asset_at (AmapWindow *self,
 
   amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
   amap_asset_set_location (asset, latitude, longitude);
+  amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_MANUAL);
 
   if (!leave_editor (self, "win.add-at", g_variant_new ("(dd)", latitude, longitude)))
     return;
@@ -1450,6 +1452,7 @@ asset_moved_cb (GtkWidget  *map_view,
   if (asset != NULL)
     {
       amap_asset_set_location (asset, latitude, longitude);
+      amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_MANUAL);
       if (amap_store_update_asset (self->store, asset, &error))
         return;
     }
@@ -2702,6 +2705,29 @@ place_at_center_action (GtkWidget  *widget,
 }
 
 /* Imports the sample into @self, the sample's own map, in the background. */
+/* The sample in the language of the interface when there is one
+ * (fruitvale.es.kml), else the English one. */
+static GBytes *
+lookup_sample (GError **error)
+{
+  const char * const *languages = g_get_language_names ();
+
+  for (guint i = 0; languages[i] != NULL; i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (strchr (languages[i], '.') != NULL || strchr (languages[i], '@') != NULL ||
+          g_str_equal (languages[i], "C"))
+        continue;
+      path = g_strdup_printf (SAMPLE_RESOURCE_DIR "fruitvale.%s.kml", languages[i]);
+      if (g_resources_get_info (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+        return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+    }
+
+  return g_resources_lookup_data (SAMPLE_RESOURCE_DIR "fruitvale.kml", G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                  error);
+}
+
 static void
 import_sample (AmapWindow *self)
 {
@@ -2712,7 +2738,7 @@ import_sample (AmapWindow *self)
   g_autoptr(GFile) file = NULL;
 
   /* The reader wants a real file; the sample ships in our resources. */
-  bytes = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  bytes = lookup_sample (&error);
   if (bytes == NULL ||
       g_mkdir_with_parents (dir, 0700) != 0 ||
       !g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
@@ -3715,7 +3741,7 @@ amap_window_class_init (AmapWindowClass *klass)
 static void
 amap_window_init (AmapWindow *self)
 {
-  self->settings = g_settings_new (APPLICATION_ID);
+  self->settings = amap_settings_new ();
   self->cancellable = g_cancellable_new ();
   self->selected_categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->pending_imports);
