@@ -261,6 +261,31 @@ test_filter_category (Fixture       *fixture,
   g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
 }
 
+/* The drop-down whose first choice is @first. */
+static GtkWidget *
+find_dropdown_with (GtkWidget  *widget,
+                    const char *first)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *choices = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      if (GTK_IS_STRING_LIST (choices) && g_list_model_get_n_items (choices) > 0 &&
+          g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), 0), first) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_dropdown_with (child, first);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 set_stage (Fixture    *fixture,
            const char *name,
@@ -317,6 +342,70 @@ test_filter_stages (Fixture       *fixture,
   spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   g_assert_true (model_has_name (model, "Fruitvale Library", NULL));
+}
+
+static void
+set_folders (Fixture            *fixture,
+             const char         *name,
+             const char * const *folders)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(AmapAsset) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_assert_true (model_has_name (model, name, &position));
+  asset = g_list_model_get_item (model, position);
+  copy = amap_asset_copy (asset);
+  amap_asset_set_folders (copy, folders);
+  g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
+  g_assert_no_error (error);
+}
+
+/* The layers of an imported My Maps file filter the list, once the map
+ * has any: the layer filter is hidden before. */
+static void
+test_filter_folder (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  const char *food[] = { "Food", NULL };
+  const char *parks[] = { "Outdoors", "Parks", NULL };
+  GtkDropDown *dropdown = NULL;
+  GListModel *choices;
+
+  /* No layers: no layer filter. */
+  dropdown = GTK_DROP_DOWN (find_dropdown_with (GTK_WIDGET (fixture->window), "All Layers"));
+  g_assert_nonnull (dropdown);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  set_folders (fixture, "Mi Tienda Market", food);
+  set_folders (fixture, "Mobile Food Pantry", food);
+  set_folders (fixture, "Cesar Chavez Park", parks);
+  spin ();
+
+  dropdown = GTK_DROP_DOWN (find_dropdown_with (GTK_WIDGET (fixture->window), "All Layers"));
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  choices = gtk_drop_down_get_model (dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (choices), ==, 3);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 1), ==, "Food");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 2), ==, "Outdoors › Parks");
+
+  gtk_drop_down_set_selected (dropdown, 1);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Mobile Food Pantry", NULL));
+
+  gtk_drop_down_set_selected (dropdown, 2);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 0);
 }
 
 /* Several assets chosen in the list change together, and one undo puts
@@ -1900,6 +1989,7 @@ main (int   argc,
   g_test_add ("/window/lists-assets", Fixture, NULL, fixture_setup, test_lists_assets, fixture_teardown);
   g_test_add ("/window/filter-category", Fixture, NULL, fixture_setup, test_filter_category, fixture_teardown);
   g_test_add ("/window/filter-stages", Fixture, NULL, fixture_setup, test_filter_stages, fixture_teardown);
+  g_test_add ("/window/filter-folder", Fixture, NULL, fixture_setup, test_filter_folder, fixture_teardown);
   g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
   g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);
   g_test_add ("/window/typing-searches", Fixture, NULL, fixture_setup, test_typing_searches, fixture_teardown);

@@ -35,19 +35,6 @@
 # endif
 #endif
 
-/* TEMP: until the lead's folders contract lands on main. */
-static inline char *
-amap_asset_dup_folder_label (AmapAsset *asset)
-{
-  return NULL;
-}
-
-static inline GStrv
-amap_store_list_folders (AmapStore *store, GError **error)
-{
-  return g_new0 (char *, 1);
-}
-
 #define SAMPLE_RESOURCE_DIR "/io/github/assetmap/AssetMap/samples/"
 
 typedef enum
