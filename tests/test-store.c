@@ -1857,7 +1857,7 @@ test_update_many (void)
   stays = add_asset (store, "Stays", 41, -86);
   g_signal_connect (store, "asset-updated", G_CALLBACK (count1_cb), &updated);
 
-  g_assert_true (amap_store_update_assets (store, assets, "Set Category", &error));
+  g_assert_true (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (updated, ==, 3);
   g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Set Category of 3 Assets");
@@ -1888,14 +1888,14 @@ test_update_many (void)
 
   /* Nothing to change: no step. */
   updated = 0;
-  g_assert_true (amap_store_update_assets (store, assets, "Set Category", &error));
+  g_assert_true (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
   g_assert_cmpuint (updated, ==, 0);
   g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Set Category of 3 Assets");
 
   /* One invalid asset: none is written. */
   amap_asset_set_category (g_ptr_array_index (assets, 0), "health");
   amap_asset_set_category (g_ptr_array_index (assets, 1), "no-such-category");
-  g_assert_false (amap_store_update_assets (store, assets, "Set Category", &error));
+  g_assert_false (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   {
@@ -1906,7 +1906,7 @@ test_update_many (void)
 
   /* One asset: its name in the label. */
   amap_asset_set_category (g_ptr_array_index (assets, 1), "park");
-  g_assert_true (amap_store_update_assets (store, assets, "Set Category", &error));
+  g_assert_true (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Set Category of “Asset 0”");
 }

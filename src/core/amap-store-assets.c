@@ -1014,11 +1014,74 @@ amap_store_update_asset (AmapStore  *self,
   return TRUE;
 }
 
+/* The Undo and Redo labels of a change of @n assets (the first named
+ * @name), whole sentences for the translators. */
+static void
+make_bulk_labels (AmapBulkChange  kind,
+                  guint           n,
+                  const char     *name,
+                  char          **undo_label,
+                  char          **redo_label)
+{
+  if (n == 1)
+    {
+      switch (kind)
+        {
+        case AMAP_BULK_SET_CATEGORY:
+          *undo_label = g_strdup_printf (_("Undo Set Category of “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Set Category of “%s”"), name);
+          return;
+        case AMAP_BULK_SET_STAGE:
+          *undo_label = g_strdup_printf (_("Undo Set Stage of “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Set Stage of “%s”"), name);
+          return;
+        case AMAP_BULK_ADD_TAG:
+          *undo_label = g_strdup_printf (_("Undo Add Tag to “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Add Tag to “%s”"), name);
+          return;
+        case AMAP_BULK_EDIT:
+        default:
+          *undo_label = g_strdup_printf (_("Undo Edit “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Edit “%s”"), name);
+          return;
+        }
+    }
+
+  /* Translators: in the labels below %u is the number of assets, always
+   * more than one. */
+  switch (kind)
+    {
+    case AMAP_BULK_SET_CATEGORY:
+      *undo_label = g_strdup_printf (ngettext ("Undo Set Category of %u Asset",
+                                               "Undo Set Category of %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Set Category of %u Asset",
+                                               "Redo Set Category of %u Assets", n), n);
+      break;
+    case AMAP_BULK_SET_STAGE:
+      *undo_label = g_strdup_printf (ngettext ("Undo Set Stage of %u Asset",
+                                               "Undo Set Stage of %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Set Stage of %u Asset",
+                                               "Redo Set Stage of %u Assets", n), n);
+      break;
+    case AMAP_BULK_ADD_TAG:
+      *undo_label = g_strdup_printf (ngettext ("Undo Add Tag to %u Asset",
+                                               "Undo Add Tag to %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Add Tag to %u Asset",
+                                               "Redo Add Tag to %u Assets", n), n);
+      break;
+    case AMAP_BULK_EDIT:
+    default:
+      *undo_label = g_strdup_printf (ngettext ("Undo Edit %u Asset", "Undo Edit %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Edit %u Asset", "Redo Edit %u Assets", n), n);
+      break;
+    }
+}
+
 /**
  * amap_store_update_assets:
  * @assets: (element-type AmapAsset): the assets as they should be
- * @label: (nullable): what was done, for the undo label ("Set Category"),
- *   or NULL for "Edit"
+ * @kind: what was done, for the undo label ("Undo Set Category of 5
+ *   Assets")
  *
  * Saves every asset of @assets in one transaction and one undo step
  * ("Undo Set Category of 5 Assets"): a change made to many assets of the
@@ -1027,10 +1090,10 @@ amap_store_update_asset (AmapStore  *self,
  * left alone; when none would, nothing is recorded.
  */
 gboolean
-amap_store_update_assets (AmapStore   *self,
-                          GPtrArray   *assets,
-                          const char  *label,
-                          GError     **error)
+amap_store_update_assets (AmapStore       *self,
+                          GPtrArray       *assets,
+                          AmapBulkChange   kind,
+                          GError         **error)
 {
   g_autoptr(GPtrArray) befores = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1101,30 +1164,8 @@ amap_store_update_assets (AmapStore   *self,
       g_ptr_array_add (afters, after);
     }
 
-  if (ids->len == 1)
-    {
-      const char *name = amap_asset_get_name (g_ptr_array_index (afters, 0));
-
-      /* Translators: "Undo Set Category of “Café Luna”"; the first %s is
-       * what was done (a menu item's name). */
-      undo_label = label != NULL ? g_strdup_printf (_("Undo %s of “%s”"), label, name)
-                                 : g_strdup_printf (_("Undo Edit “%s”"), name);
-      redo_label = label != NULL ? g_strdup_printf (_("Redo %s of “%s”"), label, name)
-                                 : g_strdup_printf (_("Redo Edit “%s”"), name);
-    }
-  else
-    {
-      /* Translators: "Undo Set Category of 5 Assets": %s is what was done,
-       * %u the number of assets, always more than one. */
-      undo_label = label != NULL ? g_strdup_printf (ngettext ("Undo %s of %u Asset", "Undo %s of %u Assets",
-                                                              ids->len), label, ids->len)
-                                 : g_strdup_printf (ngettext ("Undo Edit %u Asset", "Undo Edit %u Assets",
-                                                              ids->len), ids->len);
-      redo_label = label != NULL ? g_strdup_printf (ngettext ("Redo %s of %u Asset", "Redo %s of %u Assets",
-                                                              ids->len), label, ids->len)
-                                 : g_strdup_printf (ngettext ("Redo Edit %u Asset", "Redo Edit %u Assets",
-                                                              ids->len), ids->len);
-    }
+  make_bulk_labels (kind, ids->len, amap_asset_get_name (g_ptr_array_index (afters, 0)),
+                    &undo_label, &redo_label);
 
   step = _amap_store_step_new (undo_label, redo_label);
   for (guint i = 0; i < ids->len; i++)

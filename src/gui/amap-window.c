@@ -2143,12 +2143,12 @@ typedef void (*BulkChange) (AmapAsset  *asset,
                             gconstpointer data);
 
 /* Applies @change to a fresh copy of every selected asset and saves them
- * all in one undo step named @label; a toast says so, with Undo. */
+ * all in one undo step (named after @kind); a toast says so, with Undo. */
 static void
-bulk_change (AmapWindow    *self,
-             const char    *label,
-             BulkChange     change,
-             gconstpointer  data)
+bulk_change (AmapWindow     *self,
+             AmapBulkChange  kind,
+             BulkChange      change,
+             gconstpointer   data)
 {
   g_autoptr(GPtrArray) selected = list_selected_assets (self);
   g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
@@ -2169,7 +2169,7 @@ bulk_change (AmapWindow    *self,
       g_ptr_array_add (assets, asset);
     }
 
-  if (!amap_store_update_assets (self->store, assets, label, &error))
+  if (!amap_store_update_assets (self->store, assets, kind, &error))
     {
       show_error (self, _("Could Not Change the Assets"), error->message);
       return;
@@ -2208,8 +2208,7 @@ bulk_set_category_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  /* Translators: the name of an undo step: "Undo Set Category of 5 Assets". */
-  bulk_change (AMAP_WINDOW (widget), _("Set Category"), set_category_change,
+  bulk_change (AMAP_WINDOW (widget), AMAP_BULK_SET_CATEGORY, set_category_change,
                g_variant_get_string (parameter, NULL));
 }
 
@@ -2222,8 +2221,7 @@ bulk_set_stage_action (GtkWidget  *widget,
 
   if (stage < AMAP_STAGE_IDENTIFIED || stage > AMAP_STAGE_INACTIVE)
     return;
-  /* Translators: the name of an undo step: "Undo Set Stage of 5 Assets". */
-  bulk_change (AMAP_WINDOW (widget), _("Set Stage"), set_stage_change, GINT_TO_POINTER (stage));
+  bulk_change (AMAP_WINDOW (widget), AMAP_BULK_SET_STAGE, set_stage_change, GINT_TO_POINTER (stage));
 }
 
 static void
@@ -2235,8 +2233,7 @@ bulk_add_tag_action (GtkWidget  *widget,
 
   if (tag[0] == '\0')
     return;
-  /* Translators: the name of an undo step: "Undo Add Tag of 5 Assets". */
-  bulk_change (AMAP_WINDOW (widget), _("Add Tag"), add_tag_change, tag);
+  bulk_change (AMAP_WINDOW (widget), AMAP_BULK_ADD_TAG, add_tag_change, tag);
   refresh_tags (AMAP_WINDOW (widget));
 }
 
