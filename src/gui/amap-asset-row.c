@@ -27,6 +27,7 @@ struct _AmapAssetRow
   GtkLabel  *name_label;
   GtkLabel  *detail_label;
   GtkWidget *no_location_label;
+  GtkLabel  *distance_label;
   GtkWidget *hub_badge;
 };
 
@@ -54,6 +55,7 @@ update (AmapAssetRow *self)
       gtk_label_set_label (self->detail_label, NULL);
       gtk_widget_set_visible (self->no_location_label, FALSE);
       gtk_widget_set_visible (self->hub_badge, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->distance_label), FALSE);
       return;
     }
 
@@ -77,24 +79,21 @@ update (AmapAssetRow *self)
   gtk_widget_set_visible (self->no_location_label, !amap_asset_get_has_location (self->item));
   gtk_widget_set_visible (self->hub_badge, amap_asset_get_is_hub (self->item));
 
+  /* In miles and feet, as the walking rings on the map. */
   if (!isnan (self->distance) && isfinite (self->distance))
     {
       double miles = self->distance / 1609.344;
       g_autofree char *text = NULL;
-      g_autofree char *with_distance = NULL;
 
-      /* In miles and feet, as the walking rings on the map. */
       if (miles < 0.1)
         /* Translators: a distance from the school in feet. */
         text = g_strdup_printf (_("%.0f ft"), MAX (50.0, round (self->distance * 3.28084 / 50.0) * 50.0));
       else
         /* Translators: a distance from the school in miles. */
         text = g_strdup_printf (_("%.1f mi"), miles);
-      /* Translators: "Business · Partner · 0.4 mi": the detail line, then
-       * the distance from the school. */
-      with_distance = g_strdup_printf (_("%s · %s"), detail, text);
-      gtk_label_set_label (self->detail_label, with_distance);
+      gtk_label_set_label (self->distance_label, text);
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->distance_label), !isnan (self->distance) && isfinite (self->distance));
 }
 
 static void
@@ -180,6 +179,7 @@ amap_asset_row_class_init (AmapAssetRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, no_location_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, distance_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, hub_badge);
   gtk_widget_class_set_css_name (widget_class, "assetrow");
 }
