@@ -775,6 +775,57 @@ test_new_asset_beside_pins (Fixture       *fixture,
   g_assert_false (amap_map_view_get_adding (map_view));
 }
 
+/* The label over the map that says nothing shown is in view. */
+static GtkWidget *
+find_label_with (GtkWidget  *widget,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with (child, text);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A filter whose assets are all off screen says so over the map, and Zoom
+ * to Shown brings them into view. */
+static void
+test_nothing_in_view (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  GtkWidget *label;
+  GtkWidget *revealer;
+  double lat, lon, zoom;
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  amap_map_view_center_on (map_view, 40.7128, -74.0060, 15);
+  spin_for (1500);
+
+  label = find_label_with (GTK_WIDGET (fixture->window), "in view");
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "None of the 2 assets shown is in view");
+  revealer = gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-to-shown", NULL));
+  spin_for (1500);
+  amap_map_view_get_view (map_view, &lat, &lon, &zoom);
+  /* Between the two parks. */
+  g_assert_cmpfloat (fabs (lat - 37.78), <, 0.02);
+  g_assert_cmpfloat (fabs (lon + 122.218), <, 0.02);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+}
+
 static void
 test_selection_follows_map (Fixture       *fixture,
                             gconstpointer  data)
@@ -1994,6 +2045,7 @@ main (int   argc,
   g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);
   g_test_add ("/window/typing-searches", Fixture, NULL, fixture_setup, test_typing_searches, fixture_teardown);
   g_test_add ("/window/new-asset-beside-pins", Fixture, NULL, fixture_setup, test_new_asset_beside_pins, fixture_teardown);
+  g_test_add ("/window/nothing-in-view", Fixture, NULL, fixture_setup, test_nothing_in_view, fixture_teardown);
   g_test_add ("/window/selection-follows-map", Fixture, NULL, fixture_setup, test_selection_follows_map, fixture_teardown);
   g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);
