@@ -3202,13 +3202,37 @@ save_window_state (AmapWindow *self)
 #define SIDEBAR_MIN_WIDTH 300
 #define SIDEBAR_MAX_WIDTH 640
 
+/* Within a few pixels of the sidebar's edge, on its side (@x in the
+ * sidebar's coordinates). */
+static gboolean
+on_sidebar_edge (AmapWindow *self,
+                 double      x)
+{
+  int width = gtk_widget_get_width (self->sidebar);
+
+  return !adw_flap_get_folded (self->flap) && gtk_widget_get_visible (self->sidebar) &&
+         x >= width - 6 && x <= width + 2;
+}
+
+static void
+sidebar_motion_cb (GtkEventControllerMotion *motion,
+                   double                    x,
+                   double                    y,
+                   AmapWindow               *self)
+{
+  gtk_widget_set_cursor_from_name (self->sidebar, on_sidebar_edge (self, x) ? "col-resize" : NULL);
+}
+
 static void
 separator_drag_begin_cb (GtkGestureDrag *gesture,
                          double          x,
                          double          y,
                          AmapWindow     *self)
 {
-  if (adw_flap_get_folded (self->flap))
+  double sx, sy;
+
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (self->flap), self->sidebar, x, y, &sx, &sy) ||
+      !on_sidebar_edge (self, sx))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
@@ -3433,7 +3457,6 @@ amap_window_constructed (GObject *object)
         g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (viewport_changed_cb), self, G_CONNECT_SWAPPED);
       }
   }
-  g_signal_connect_object (self->map_view, "notify::width", G_CALLBACK (viewport_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* A narrow window keeps Import and Export in the main menu only. */
   g_menu_append_submenu (self->file_menu, _("_Export"), self->export_menu);
@@ -3442,13 +3465,17 @@ amap_window_constructed (GObject *object)
   g_object_bind_property (self->flap, "folded", self->export_button, "visible",
                           G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 
-  /* The sidebar's edge resizes it. */
+  /* A drag at the sidebar's edge resizes it. */
   {
     GtkGesture *drag = gtk_gesture_drag_new ();
+    GtkEventController *motion = gtk_event_controller_motion_new ();
 
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
     g_signal_connect (drag, "drag-begin", G_CALLBACK (separator_drag_begin_cb), self);
     g_signal_connect (drag, "drag-update", G_CALLBACK (separator_drag_update_cb), self);
-    gtk_widget_add_controller (self->sidebar_separator, GTK_EVENT_CONTROLLER (drag));
+    gtk_widget_add_controller (GTK_WIDGET (self->flap), GTK_EVENT_CONTROLLER (drag));
+    g_signal_connect (motion, "motion", G_CALLBACK (sidebar_motion_cb), self);
+    gtk_widget_add_controller (self->sidebar, motion);
   }
 #ifdef HAVE_MAP_VIEW
   self->tour_panel = amap_window_tours_setup (self, self->sidebar_pages);
