@@ -6,8 +6,9 @@ AMAP_BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libshumate-dev
   libsqlite3-dev libxml2-dev libarchive-dev libsoup-3.0-dev libjson-glib-dev
-  libcairo2-dev libpango1.0-dev
+  libcairo2-dev libpango1.0-dev libgdk-pixbuf-2.0-dev
   desktop-file-utils appstream
+  webp-pixbuf-loader
 )
 
 AMAP_TEST_PACKAGES=(

@@ -11,9 +11,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include <cairo.h>
+
 #include "amap-cli.h"
 #include "amap-error.h"
 #include "amap-store.h"
+#include "mbtiles-fixtures.h"
 
 typedef struct
 {
@@ -322,6 +325,8 @@ test_import_export (Fixture       *fixture,
     g_clear_pointer (&err, g_free);
   }
 
+  /* For others by default: a key leader's phone and email and the log are
+   * left out, and one line says so. */
   {
     const char *args[] = { "--database", fixture->path, "--export", exported, NULL };
 
@@ -330,6 +335,29 @@ test_import_export (Fixture       *fixture,
     g_file_get_contents (exported, &kml, NULL, &error);
     g_assert_no_error (error);
     g_assert_nonnull (strstr (kml, "Fruitvale Community Elementary"));
+    g_assert_null (strstr (kml, "(510) 555-0131"));
+    g_assert_null (strstr (kml, "luz@example.org"));
+    g_assert_null (strstr (kml, "Walked in during the morning rush"));
+    g_assert_nonnull (strstr (out, "out.kml: key leaders’ contact details and the visit log were left out"));
+    g_assert_nonnull (strstr (out, "--include-private"));
+    /* One line. */
+    g_assert_true (strchr (out, '\n') == out + strlen (out) - 1);
+    g_clear_pointer (&kml, g_free);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  {
+    const char *args[] = { "--database", fixture->path, "--export", exported, "--include-private", NULL };
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 0);
+    g_file_get_contents (exported, &kml, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (kml, "(510) 555-0131"));
+    g_assert_nonnull (strstr (kml, "luz@example.org"));
+    g_assert_nonnull (strstr (kml, "Walked in during the morning rush"));
+    g_assert_cmpstr (out, ==, "");
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
@@ -477,6 +505,158 @@ test_backup (Fixture       *fixture,
   g_assert_cmpuint (amap_store_count_assets (store), ==, 202);
 }
 
+static guint32
+png_pixel (const char *path,
+           int         x,
+           int         y,
+           int        *width,
+           int        *height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  guint32 value;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  *width = cairo_image_surface_get_width (surface);
+  *height = cairo_image_surface_get_height (surface);
+  cairo_surface_flush (surface);
+  value = ((guint32 *) (void *) (cairo_image_surface_get_data (surface)
+                                 + (gsize) y * cairo_image_surface_get_stride (surface)))[x];
+  cairo_surface_destroy (surface);
+
+  return value & 0xffffff;
+}
+
+/* --export-png: the size asked for (1600x1000 unless told), the area of
+ * --bbox with the tiles of --mbtiles; a size or an area that is not one,
+ * and a missing MBTiles file, each said in one sentence. */
+static void
+test_export_png (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = g_build_filename (fixture->dir, "map.png", NULL);
+  g_autofree char *tiles = g_build_filename (fixture->dir, "world.mbtiles", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.mbtiles", NULL);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  int status = -1, width = 0, height = 0;
+
+  store = amap_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  /* Nothing located yet: nothing to frame, and the way out is said. */
+  {
+    const char *args[] = { "--database", fixture->path, "--export-png", png, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    if (!run_binary (args, &out, &err, &status))
+      {
+        g_test_skip ("AMAP_BINARY is not set or not built");
+        return;
+      }
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "--bbox"));
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+
+  a = add_asset (store, "Café Luna", "business", 37.7749, -122.2194);
+  b = add_asset (store, "Library", "library-arts", 37.7760, -122.2230);
+  c = add_asset (store, "Garden", "park", 37.7731, -122.2270);
+  g_clear_object (&store);
+  mbtiles_fixture_write (tiles, "png", TRUE);
+
+  {
+    const char *args[] = { "--database", fixture->path, "--export-png", png, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    if (!run_binary (args, &out, &err, &status))
+      {
+        g_test_skip ("AMAP_BINARY is not set or not built");
+        return;
+      }
+    g_assert_cmpstr (err, ==, "");
+    g_assert_cmpint (status, ==, 0);
+    /* No tiles in the isolated cache: the background in a corner. */
+    g_assert_cmphex (png_pixel (png, 40, 40, &width, &height), ==, 0xf3f1ec);
+    g_assert_cmpint (width, ==, 1600);
+    g_assert_cmpint (height, ==, 1000);
+  }
+
+  /* The zoom 2 tile at x 1, y 1 (west -90..0, north 0..66.51) in the
+   * 256 pixels of a zoom 2 tile: the fixture's color for it; the assets
+   * are far from there. */
+  {
+    const char *args[] = { "--database", fixture->path, "--export-png", png, "--size", "256x256",
+                           "--bbox", "-90,0,0,66.51326044311186", "--mbtiles", tiles, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_true (run_binary (args, &out, &err, &status));
+    g_assert_cmpstr (err, ==, "");
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmphex (png_pixel (png, 128, 128, &width, &height), ==, mbtiles_fixture_color (2, 1, 1));
+    g_assert_cmphex (png_pixel (png, 230, 20, &width, &height), ==, mbtiles_fixture_color (2, 1, 1));
+    g_assert_cmpint (width, ==, 256);
+    g_assert_cmpint (height, ==, 256);
+  }
+
+  {
+    const char *sizes[] = { "1600", "0x100", "20000x100", "axb", "100x100x", NULL };
+
+    for (guint i = 0; sizes[i] != NULL; i++)
+      {
+        const char *args[] = { "--database", fixture->path, "--export-png", png,
+                               "--size", sizes[i], NULL };
+        g_autofree char *out = NULL, *err = NULL;
+
+        g_assert_true (run_binary (args, &out, &err, &status));
+        g_assert_cmpint (status, ==, 1);
+        g_assert_nonnull (strstr (err, "is not a size"));
+        g_assert_nonnull (strstr (err, "map.png"));
+      }
+  }
+
+  {
+    const char *boxes[] = { "1,2,3", "10,0,-10,5", "a,b,c,d", "-200,0,0,10", NULL };
+
+    for (guint i = 0; boxes[i] != NULL; i++)
+      {
+        const char *args[] = { "--database", fixture->path, "--export-png", png,
+                               "--bbox", boxes[i], NULL };
+        g_autofree char *out = NULL, *err = NULL;
+
+        g_assert_true (run_binary (args, &out, &err, &status));
+        g_assert_cmpint (status, ==, 1);
+        g_assert_nonnull (strstr (err, "is not an area"));
+      }
+  }
+
+  /* Vector tiles: said, and nothing written. */
+  {
+    g_autofree char *vector = g_build_filename (fixture->dir, "vector.mbtiles", NULL);
+    g_autofree char *other = g_build_filename (fixture->dir, "vector.png", NULL);
+    const char *args[] = { "--database", fixture->path, "--export-png", other,
+                           "--mbtiles", vector, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    mbtiles_fixture_write (vector, "pbf", TRUE);
+    g_assert_true (run_binary (args, &out, &err, &status));
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "vector tiles"));
+    g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  }
+
+  {
+    const char *args[] = { "--database", fixture->path, "--export-png", png,
+                           "--mbtiles", missing, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_true (run_binary (args, &out, &err, &status));
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "missing.mbtiles"));
+  }
+
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -490,6 +670,7 @@ main (int   argc,
   g_test_add ("/cli/no-such-map", Fixture, NULL, fixture_setup, test_no_such_map, fixture_teardown);
   g_test_add ("/cli/backup", Fixture, NULL, fixture_setup, test_backup, fixture_teardown);
   g_test_add ("/cli/not-a-database", Fixture, NULL, fixture_setup, test_not_a_database, fixture_teardown);
+  g_test_add ("/cli/export-png", Fixture, NULL, fixture_setup, test_export_png, fixture_teardown);
 
   return g_test_run ();
 }

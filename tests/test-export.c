@@ -319,7 +319,7 @@ export_async (Fixture      *fixture,
 {
   GError *error = NULL;
 
-  amap_export_file_async (fixture->store, assets, file, cancellable, on_export_done, &error);
+  amap_export_file_async (fixture->store, assets, file, AMAP_EXPORT_FULL, cancellable, on_export_done, &error);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
 
@@ -345,7 +345,7 @@ test_async (Fixture       *fixture,
   for (guint i = 0; i < fixture->stored->len; i++)
     g_ptr_array_add (copy, amap_asset_copy (g_ptr_array_index (fixture->stored, i)));
 
-  amap_export_file_async (fixture->store, copy, file, NULL, on_export_done, &error);
+  amap_export_file_async (fixture->store, copy, file, AMAP_EXPORT_FULL, NULL, on_export_done, &error);
   amap_asset_set_name (g_ptr_array_index (copy, 0), "Renamed too late");
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -508,7 +508,7 @@ test_temporary_mode (Fixture       *fixture,
   write_precious (path);
   g_assert_cmpint (g_chmod (path, 0600), ==, 0);
 
-  amap_export_file_async (fixture->store, NULL, file, NULL, on_export_done, &error);
+  amap_export_file_async (fixture->store, NULL, file, AMAP_EXPORT_FULL, NULL, on_export_done, &error);
   while (error == NULL)
     {
       g_autoptr(GPtrArray) others = list_others (fixture->dir, keep);
@@ -564,7 +564,8 @@ spawn_export (const char *binary,
               const char *map,
               const char *target)
 {
-  const char *argv[] = { binary, "--database", map, "--export", target, NULL };
+  /* The full export, the bytes amap_export_file() writes. */
+  const char *argv[] = { binary, "--database", map, "--export", target, "--include-private", NULL };
   g_autoptr(GError) error = NULL;
   GPid pid = 0;
 
@@ -950,6 +951,265 @@ test_onto_open_map (Fixture       *fixture,
   g_assert_cmpuint (after->len, ==, fixture->stored->len);
 }
 
+/* What a file for others must not hold: the key leaders' details (of the
+ * first fixture asset's contact) and the visit log. */
+static const char * const private_texts[] = {
+  "Ms. Núñez", "+1 555 0101", "nunez@example.org", "Prefers mornings", "Español",
+  "Walked the block", "2026-09-14", "\"interactions\"", "\"contacts\"",
+  "\"last_contacted\"", "Last contacted:", "Key leaders:",
+};
+
+static char *
+export_with_flags (Fixture         *fixture,
+                   const char      *name,
+                   AmapExportFlags  flags)
+{
+  char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (amap_export_file_with_flags (fixture->store, NULL, file, flags, NULL, &error));
+  g_assert_no_error (error);
+
+  return path;
+}
+
+/* A file for others leaves the key leaders and the log out, card and
+ * ExtendedData alike; the organisation's own details stay. With the
+ * option, everything is there. */
+static void
+test_shared_leaves_out_private (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autofree char *shared_path = export_with_flags (fixture, "shared.kml", AMAP_EXPORT_SHARED);
+  g_autofree char *private_path = export_with_flags (fixture, "private.kml", AMAP_EXPORT_INCLUDE_PRIVATE);
+  g_autofree char *full_path = export_path (fixture, "full.kml", NULL);
+  g_autoptr(GBytes) shared = read_bytes (shared_path);
+  g_autoptr(GBytes) private = read_bytes (private_path);
+  g_autoptr(GBytes) full = read_bytes (full_path);
+  const char *shared_text = g_bytes_get_data (shared, NULL);
+  const char *private_text = g_bytes_get_data (private, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (private_texts); i++)
+    {
+      if (strstr (shared_text, private_texts[i]) != NULL)
+        g_error ("The shared export holds “%s”", private_texts[i]);
+      if (strstr (private_text, private_texts[i]) == NULL)
+        g_error ("The export with private data lacks “%s”", private_texts[i]);
+    }
+
+  /* The organisation's public phone, email and website, and the rest. */
+  g_assert_nonnull (strstr (shared_text, "+1 555 0100"));
+  g_assert_nonnull (strstr (shared_text, "hello@example.org"));
+  g_assert_nonnull (strstr (shared_text, "https://example.org/?a=1&amp;b=2"));
+  g_assert_nonnull (strstr (shared_text, "Meeting room for 40"));
+  g_assert_cmpuint (count (shared_text, "<Placemark "), ==, fixture->stored->len);
+  g_assert_nonnull (strstr (shared_text, "<Data name=\"private_data\"><value>omitted</value></Data>"));
+  g_assert_null (strstr (private_text, "private_data"));
+
+  /* The full export is the one with private data. */
+  g_assert_true (g_bytes_equal (private, full));
+
+  /* A KMZ for others: its doc.kml leaves them out too. */
+  {
+    g_autofree char *kmz_path = export_with_flags (fixture, "shared.kmz", AMAP_EXPORT_SHARED);
+    g_autoptr(GBytes) kmz = read_bytes (kmz_path);
+    struct archive *archive = archive_read_new ();
+    struct archive_entry *entry;
+    g_autoptr(GString) doc = g_string_new (NULL);
+    char buffer[8192];
+    la_ssize_t n;
+
+    archive_read_support_format_zip (archive);
+    g_assert_cmpint (archive_read_open_memory (archive, g_bytes_get_data (kmz, NULL),
+                                               g_bytes_get_size (kmz)), ==, ARCHIVE_OK);
+    g_assert_cmpint (archive_read_next_header (archive, &entry), ==, ARCHIVE_OK);
+    g_assert_cmpstr (archive_entry_pathname (entry), ==, "doc.kml");
+    while ((n = archive_read_data (archive, buffer, sizeof buffer)) > 0)
+      g_string_append_len (doc, buffer, n);
+    archive_read_free (archive);
+
+    g_assert_cmpuint (count (doc->str, "<Placemark "), ==, fixture->stored->len);
+    for (guint i = 0; i < G_N_ELEMENTS (private_texts); i++)
+      if (strstr (doc->str, private_texts[i]) != NULL)
+        g_error ("The shared KMZ holds “%s”", private_texts[i]);
+  }
+
+  fixture_assert_validates (shared_path);
+  if (fixture_have_program ("ogrinfo"))
+    {
+      g_autoptr(GPtrArray) features = fixture_ogrinfo_features (shared_path);
+
+      g_assert_cmpuint (features->len, ==, fixture->stored->len);
+      for (guint i = 0; i < features->len; i++)
+        {
+          GHashTable *feature = g_ptr_array_index (features, i);
+
+          g_assert_false (g_hash_table_contains (feature, "contacts"));
+          g_assert_false (g_hash_table_contains (feature, "interactions"));
+        }
+    }
+}
+
+/* Importing a file made for others back into the map it came from keeps
+ * the map's key leaders and log: the file's silence about them is not a
+ * deletion. */
+static void
+test_shared_reimport_keeps_private (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autofree char *path = export_with_flags (fixture, "shared.kml", AMAP_EXPORT_SHARED);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_updated (report), ==, fixture->stored->len);
+
+  for (guint i = 0; i < fixture->stored->len; i++)
+    {
+      AmapAsset *original = g_ptr_array_index (fixture->stored, i);
+      g_autoptr(AmapAsset) back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (original), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (amap_asset_get_contacts (back)->len, ==, amap_asset_get_contacts (original)->len);
+      g_assert_cmpuint (amap_asset_get_interactions (back)->len, ==,
+                        amap_asset_get_interactions (original)->len);
+      g_assert_cmpstr (amap_asset_get_last_contacted (back), ==, amap_asset_get_last_contacted (original));
+    }
+}
+
+/* Gives the fixture's assets folders (My Maps layers, one nested) and
+ * location sources, and lists them again. */
+static void
+set_folders (Fixture *fixture)
+{
+  const char * const food[] = { "Comida y café", "Cafés", NULL };
+  const char * const church[] = { "Faith › places & <more>", NULL };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < fixture->stored->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (fixture->stored, i);
+      const char *name = amap_asset_get_name (asset);
+
+      if (g_str_has_prefix (name, "Café"))
+        amap_asset_set_folders (asset, food);
+      else if (g_str_has_prefix (name, "Iglesia"))
+        amap_asset_set_folders (asset, church);
+      amap_asset_set_location_source (asset, i % 2 == 0 ? AMAP_LOCATION_SOURCE_GEOCODED
+                                                        : AMAP_LOCATION_SOURCE_IMPORTED);
+      g_assert_true (amap_store_update_asset (fixture->store, asset, &error));
+      g_assert_no_error (error);
+    }
+
+  g_clear_pointer (&fixture->stored, g_ptr_array_unref);
+  fixture->stored = amap_store_list_assets (fixture->store, &error);
+  g_assert_no_error (error);
+}
+
+/* Folders and location sources go out as ExtendedData and come back. */
+static void
+test_folders_round_trip (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AmapStore) copy = open_store (fixture->dir, "copy" AMAP_STORE_SUFFIX);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  guint with_folders = 0;
+
+  set_folders (fixture);
+  path = export_path (fixture, "folders.kml", NULL);
+  bytes = read_bytes (path);
+  g_assert_nonnull (strstr (g_bytes_get_data (bytes, NULL),
+                            "<Data name=\"folders\"><value>[\"Comida y café\",\"Cafés\"]</value></Data>"));
+  fixture_assert_validates (path);
+
+  file = g_file_new_for_path (path);
+  report = amap_import_file (copy, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < fixture->stored->len; i++)
+    {
+      AmapAsset *original = g_ptr_array_index (fixture->stored, i);
+      g_autoptr(AmapAsset) back = amap_store_get_asset (copy, amap_asset_get_uuid (original), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstrv (amap_asset_get_folders (back), amap_asset_get_folders (original));
+      g_assert_cmpint (amap_asset_get_location_source (back), ==,
+                       amap_asset_get_location_source (original));
+      if (amap_asset_get_folders (original)[0] != NULL)
+        with_folders++;
+    }
+  g_assert_cmpuint (with_folders, ==, 2);
+}
+
+/* Folders by layer: nested Folders after the assets' folders (the rest in
+ * their category's), that GDAL lists as layers; the file still reads back
+ * with the same folders. */
+static void
+test_by_layer (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AmapStore) copy = open_store (fixture->dir, "copy" AMAP_STORE_SUFFIX);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  const char *text, *outer, *inner, *cafe;
+
+  set_folders (fixture);
+  path = export_with_flags (fixture, "layers.kml", AMAP_EXPORT_FULL | AMAP_EXPORT_BY_LAYER);
+  bytes = read_bytes (path);
+  text = g_bytes_get_data (bytes, NULL);
+  fixture_assert_validates (path);
+
+  /* Comida y café > Cafés > Café Luna, nested. */
+  outer = strstr (text, "<Folder>\n      <name>Comida y café</name>\n      <Folder>\n        <name>Cafés</name>");
+  g_assert_nonnull (outer);
+  inner = strstr (outer, "<name>Cafés</name>");
+  cafe = strstr (inner, "<name>Café Luna");
+  g_assert_nonnull (cafe);
+  g_assert_null (g_strstr_len (inner, cafe - inner, "</Folder>"));
+  g_assert_nonnull (strstr (text, "<name>Faith › places &amp; &lt;more&gt;</name>"));
+  /* No category folder for the assets that have a layer. */
+  g_assert_null (strstr (text, "<name>Faith-Based Organization</name>"));
+  g_assert_nonnull (strstr (text, "<name>Park / Recreation</name>"));
+  g_assert_cmpuint (count (text, "<Placemark "), ==, fixture->stored->len);
+  g_assert_cmpuint (count (text, "<Folder>"), ==, count (text, "</Folder>"));
+
+  if (fixture_have_program ("ogrinfo"))
+    {
+      const char *argv[] = { "ogrinfo", "-ro", "-q", path, NULL };
+      g_autofree char *err = NULL;
+      g_autofree char *layers = fixture_spawn (argv, &err, NULL);
+
+      g_test_message ("ogrinfo: %s", layers);
+      g_assert_nonnull (layers);
+      g_assert_nonnull (strstr (layers, "Cafés"));
+      g_assert_nonnull (strstr (layers, "Faith › places & <more>"));
+      g_assert_nonnull (strstr (layers, "Park / Recreation"));
+    }
+
+  file = g_file_new_for_path (path);
+  report = amap_import_file (copy, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < fixture->stored->len; i++)
+    {
+      AmapAsset *original = g_ptr_array_index (fixture->stored, i);
+      g_autoptr(AmapAsset) back = amap_store_get_asset (copy, amap_asset_get_uuid (original), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstrv (amap_asset_get_folders (back), amap_asset_get_folders (original));
+      g_assert_cmpstr (amap_asset_get_category (back), ==, amap_asset_get_category (original));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -974,6 +1234,10 @@ main (int   argc,
   ADD ("/export/onto-open-map", test_onto_open_map);
   ADD ("/export/round-trip-kml", test_round_trip_kml);
   ADD ("/export/round-trip-kmz", test_round_trip_kmz);
+  ADD ("/export/shared-leaves-out-private", test_shared_leaves_out_private);
+  ADD ("/export/shared-reimport-keeps-private", test_shared_reimport_keeps_private);
+  ADD ("/export/folders-round-trip", test_folders_round_trip);
+  ADD ("/export/by-layer", test_by_layer);
 
 #undef ADD
 

@@ -16,7 +16,7 @@ import sys
 # What the GNOME runtime (org.gnome.Platform 47) provides, by pkg-config name.
 IN_RUNTIME = {
     'glib-2.0', 'gio-2.0', 'gio-unix-2.0', 'gtk4', 'libadwaita-1', 'sqlite3', 'libxml-2.0',
-    'libarchive', 'json-glib-1.0', 'libsoup-3.0', 'cairo', 'pangocairo',
+    'libarchive', 'json-glib-1.0', 'libsoup-3.0', 'cairo', 'pangocairo', 'gdk-pixbuf-2.0',
 }
 # What each module of the manifest builds, by pkg-config name.
 BUILT_BY = {'libshumate': {'shumate-1.0'}}

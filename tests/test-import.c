@@ -10,9 +10,11 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "amap-cli.h"
 #include "amap-error.h"
 #include "amap-export.h"
 #include "amap-import.h"
+#include "amap-import-plan.h"
 #include "amap-store.h"
 
 typedef struct
@@ -761,6 +763,461 @@ test_kmz_and_errors (Fixture       *fixture,
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
 }
 
+/* My Maps layers: the folder path on each asset, and categories guessed
+ * from whole words, never from a street or a directions layer. */
+static const char layers_kml[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n"
+  "<name>Community Map</name>\n"
+  "<Style id=\"blue\"><IconStyle><Icon><href>http://maps.google.com/mapfiles/kml/paddle/blu-blank.png</href></Icon></IconStyle></Style>\n"
+  "<Folder><name>Iglesias</name>\n"
+  "  <Placemark><name>San José</name><Point><coordinates>-122.20,37.80</coordinates></Point></Placemark>\n"
+  "</Folder>\n"
+  "<Folder><name>Church St</name>\n"
+  "  <Placemark><name>Corner Store</name><Point><coordinates>-122.21,37.81</coordinates></Point></Placemark>\n"
+  "</Folder>\n"
+  "<Folder><name>Directions from 6394 Stores Rd to Lincoln Elementary</name>\n"
+  "  <Placemark><name>6394 Stores Rd</name><Point><coordinates>-122.22,37.82</coordinates></Point></Placemark>\n"
+  "</Folder>\n"
+  "<Folder><name>еда</name>\n"
+  "  <Placemark><name>Пекарня</name><Point><coordinates>-122.23,37.83</coordinates></Point></Placemark>\n"
+  "</Folder>\n"
+  "<Folder><name>Parks</name><Folder><name>Trails</name>\n"
+  "  <Placemark><name>Ridge Trail</name><Point><coordinates>-122.24,37.84</coordinates></Point></Placemark>\n"
+  "</Folder></Folder>\n"
+  "<Placemark><name>Loose</name><styleUrl>#blue</styleUrl><Point><coordinates>-122.25,37.85</coordinates></Point></Placemark>\n"
+  "<Placemark><name>Address only</name><styleUrl>#blue</styleUrl><address>1 Main St, Oakland</address></Placemark>\n"
+  "<Placemark><name>Nothing</name></Placemark>\n"
+  "</Document>\n</kml>\n";
+
+static GFile *
+write_layers (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, layers_kml, -1, &error);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+static void
+assert_folders (AmapStore          *store,
+                const char         *name,
+                const char * const *expected)
+{
+  g_autoptr(AmapAsset) asset = find_by_name (store, name);
+  const char * const *folders = amap_asset_get_folders (asset);
+
+  g_assert_nonnull (folders);
+  g_assert_cmpstrv (folders, expected);
+}
+
+static void
+assert_category (AmapStore  *store,
+                 const char *name,
+                 const char *category)
+{
+  g_autoptr(AmapAsset) asset = find_by_name (store, name);
+
+  g_assert_cmpstr (amap_asset_get_category (asset), ==, category);
+}
+
+static void
+test_layers_kept (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_layers (fixture, "layers.kml");
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 7);
+
+  /* Spanish, whole words: a church. */
+  assert_category (fixture->store, "San José", AMAP_CATEGORY_FAITH);
+  /* A street and a directions layer name nothing (they made a church
+   * and a business). */
+  assert_category (fixture->store, "Corner Store", AMAP_CATEGORY_OTHER);
+  assert_category (fixture->store, "6394 Stores Rd", AMAP_CATEGORY_OTHER);
+  /* No word in the list: the default, and the layer is still kept. */
+  assert_category (fixture->store, "Пекарня", AMAP_CATEGORY_OTHER);
+  assert_category (fixture->store, "Ridge Trail", AMAP_CATEGORY_PARK);
+
+  assert_folders (fixture->store, "San José", (const char *[]) { "Iglesias", NULL });
+  assert_folders (fixture->store, "Corner Store", (const char *[]) { "Church St", NULL });
+  assert_folders (fixture->store, "Пекарня", (const char *[]) { "еда", NULL });
+  /* Outermost first; the Document's own name is no folder. */
+  assert_folders (fixture->store, "Ridge Trail", (const char *[]) { "Parks", "Trails", NULL });
+  assert_folders (fixture->store, "Loose", (const char *[]) { NULL });
+
+  {
+    g_autoptr(AmapAsset) located = find_by_name (fixture->store, "Loose");
+    g_autoptr(AmapAsset) unlocated = find_by_name (fixture->store, "Address only");
+
+    g_assert_cmpint (amap_asset_get_location_source (located), ==, AMAP_LOCATION_SOURCE_IMPORTED);
+    g_assert_cmpint (amap_asset_get_location_source (unlocated), ==, AMAP_LOCATION_SOURCE_UNKNOWN);
+  }
+
+  /* The report: how many went into each category, and where they are. */
+  {
+    guint faith = 0, other = 0, park = 0;
+    double south, west, north, east;
+
+    for (guint i = 0; i < amap_import_report_get_n_categories (report); i++)
+      {
+        guint count;
+        const char *key = amap_import_report_get_category (report, i, &count);
+
+        if (g_str_equal (key, AMAP_CATEGORY_FAITH))
+          faith = count;
+        else if (g_str_equal (key, AMAP_CATEGORY_OTHER))
+          other = count;
+        else if (g_str_equal (key, AMAP_CATEGORY_PARK))
+          park = count;
+        else
+          g_error ("unexpected category %s in the report", key);
+      }
+    g_assert_cmpuint (faith, ==, 1);
+    g_assert_cmpuint (park, ==, 1);
+    g_assert_cmpuint (other, ==, 5);
+
+    g_assert_true (amap_import_report_get_bounds (report, &south, &west, &north, &east));
+    g_assert_cmpfloat_with_epsilon (south, 37.80, 1e-9);
+    g_assert_cmpfloat_with_epsilon (north, 37.85, 1e-9);
+    g_assert_cmpfloat_with_epsilon (west, -122.25, 1e-9);
+    g_assert_cmpfloat_with_epsilon (east, -122.20, 1e-9);
+  }
+}
+
+/* Our own export groups placemarks in a Folder per category: read back,
+ * that Folder is no layer of the user's. */
+static void
+test_own_category_folders (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_layers (fixture, "layers.kml");
+  g_autofree char *exported_path = g_build_filename (fixture->dir, "exported.kml", NULL);
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(GFile) exported = g_file_new_for_path (exported_path);
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(AmapStore) other = NULL;
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *folders;
+
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_export_file (fixture->store, NULL, exported, NULL, &error));
+  g_assert_no_error (error);
+
+  other = amap_store_open (other_path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&report);
+  report = amap_import_file (other, exported, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  asset = find_by_name (other, "San José");
+  g_assert_cmpstr (amap_asset_get_category (asset), ==, AMAP_CATEGORY_FAITH);
+  folders = amap_asset_get_folders (asset);
+  g_assert_false (g_strv_contains (folders, "Faith-Based Organization"));
+}
+
+/* The folders of a file someone else wrote: Google's KML samples. */
+static void
+test_layers_corpus (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *corpus = g_getenv ("AMAP_KML_CORPUS");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (corpus != NULL)
+    path = g_build_filename (corpus, "google_samples", "KML_Samples.kml", NULL);
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("KML corpus not found (AMAP_KML_CORPUS): google_samples/KML_Samples.kml");
+      return;
+    }
+
+  file = g_file_new_for_path (path);
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  assert_folders (fixture->store, "Simple placemark", (const char *[]) { "Placemarks", NULL });
+  assert_folders (fixture->store, "Building 40", (const char *[]) { "Polygons", "Google Campus", NULL });
+  /* Inside a Document inside a Folder: the Document is no layer. */
+  assert_folders (fixture->store, "Roll over this icon", (const char *[]) { "Styles and Markup", NULL });
+  assert_folders (fixture->store, "Tessellated", (const char *[]) { "Paths", NULL });
+}
+
+static guint
+find_row (AmapImportPlan    *plan,
+          AmapImportRowKind  kind,
+          const char        *name)
+{
+  for (guint i = 0; i < amap_import_plan_get_n_rows (plan); i++)
+    if (amap_import_plan_get_row_kind (plan, i) == kind &&
+        g_str_equal (amap_import_plan_get_row_name (plan, i), name))
+      return i;
+  g_error ("no row “%s” in the plan", name);
+  return 0;
+}
+
+static void
+assert_row (AmapImportPlan    *plan,
+            AmapImportRowKind  kind,
+            const char        *name,
+            guint              count,
+            const char        *guess)
+{
+  guint row = find_row (plan, kind, name);
+
+  g_assert_cmpuint (amap_import_plan_get_row_count (plan, row), ==, count);
+  g_assert_cmpstr (amap_import_plan_get_row_guess (plan, row), ==, guess);
+  g_assert_cmpstr (amap_import_plan_get_row_category (plan, row), ==, guess);
+}
+
+/* The plan reads the file without writing: layers, styles, counts. */
+static void
+test_plan_counts (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_layers (fixture, "layers.kml");
+  g_autoptr(AmapImportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapImportReport *scan;
+  gboolean found = FALSE;
+
+  plan = amap_import_plan_scan (fixture->store, file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+
+  g_assert_cmpuint (amap_import_plan_get_n_places (plan), ==, 7);
+  g_assert_cmpuint (amap_import_plan_get_n_unlocated (plan), ==, 1);
+  g_assert_cmpuint (amap_import_plan_get_n_skipped (plan), ==, 1);
+  g_assert_cmpuint (amap_import_plan_get_n_rows (plan), ==, 7);
+
+  /* Layers first, in the file's order. */
+  g_assert_cmpint (amap_import_plan_get_row_kind (plan, 0), ==, AMAP_IMPORT_ROW_LAYER);
+  g_assert_cmpstr (amap_import_plan_get_row_name (plan, 0), ==, "Iglesias");
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "Iglesias", 1, AMAP_CATEGORY_FAITH);
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "Church St", 1, AMAP_CATEGORY_OTHER);
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "Directions from 6394 Stores Rd to Lincoln Elementary", 1,
+              AMAP_CATEGORY_OTHER);
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "еда", 1, AMAP_CATEGORY_OTHER);
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "Parks › Trails", 1, AMAP_CATEGORY_PARK);
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "", 2, AMAP_CATEGORY_OTHER);
+  assert_row (plan, AMAP_IMPORT_ROW_STYLE, "#blue", 2, AMAP_CATEGORY_OTHER);
+  g_assert_cmpint (amap_import_plan_get_row_kind (plan, 6), ==, AMAP_IMPORT_ROW_STYLE);
+
+  /* What will be skipped, with its line. */
+  scan = amap_import_plan_get_scan_report (plan);
+  for (guint i = 0; i < amap_import_report_get_n_messages (scan); i++)
+    {
+      AmapImportMessageKind kind;
+      const char *text;
+      guint line;
+
+      amap_import_report_get_message (scan, i, &kind, &line, &text);
+      if (kind == AMAP_IMPORT_MESSAGE_SKIPPED)
+        {
+          g_assert_cmpuint (line, ==, 23);
+          g_assert_nonnull (strstr (text, "Nothing"));
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+
+  /* A default category decides the rows that have no guess. */
+  g_clear_object (&plan);
+  plan = amap_import_plan_scan (fixture->store, file, AMAP_CATEGORY_NONPROFIT, NULL, &error);
+  g_assert_no_error (error);
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "еда", 1, AMAP_CATEGORY_NONPROFIT);
+  assert_row (plan, AMAP_IMPORT_ROW_LAYER, "Iglesias", 1, AMAP_CATEGORY_FAITH);
+}
+
+static AmapCategory *
+find_category_named (AmapStore  *store,
+                     const char *name)
+{
+  GListModel *categories = amap_store_get_categories (store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+      if (g_str_equal (amap_category_get_name (category), name))
+        return category;
+    }
+  return NULL;
+}
+
+/* A changed mapping decides the categories; the choice is remembered for
+ * the next import of a file of that name. */
+static void
+test_plan_mapping (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_layers (fixture, "layers.kml");
+  g_autoptr(GFile) other_file = write_layers (fixture, "other-name.kml");
+  g_autoptr(AmapImportPlan) plan = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  AmapCategory *made;
+  const char *made_key;
+  guint row;
+
+  plan = amap_import_plan_scan (fixture->store, file, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  amap_import_plan_set_row_category (plan, find_row (plan, AMAP_IMPORT_ROW_LAYER, "еда"),
+                                     AMAP_CATEGORY_BUSINESS);
+  row = find_row (plan, AMAP_IMPORT_ROW_LAYER, "Parks › Trails");
+  amap_import_plan_set_row_new_category (plan, row);
+  g_assert_true (amap_import_plan_get_row_is_new (plan, row));
+  g_assert_null (amap_import_plan_get_row_category (plan, row));
+  amap_import_plan_set_row_category (plan, find_row (plan, AMAP_IMPORT_ROW_STYLE, "#blue"),
+                                     AMAP_CATEGORY_HUB);
+
+  report = amap_import_plan_apply (plan, fixture->store, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 7);
+
+  /* The new category is named after the layer (its own name). */
+  made = find_category_named (fixture->store, "Trails");
+  g_assert_nonnull (made);
+  made_key = amap_category_get_key (made);
+
+  assert_category (fixture->store, "Пекарня", AMAP_CATEGORY_BUSINESS);
+  assert_category (fixture->store, "Ridge Trail", made_key);
+  /* Their layer was not changed: their style was. */
+  assert_category (fixture->store, "Loose", AMAP_CATEGORY_HUB);
+  assert_category (fixture->store, "Address only", AMAP_CATEGORY_HUB);
+  /* Unchanged rows keep what the file says. */
+  assert_category (fixture->store, "San José", AMAP_CATEGORY_FAITH);
+  assert_category (fixture->store, "Corner Store", AMAP_CATEGORY_OTHER);
+  /* The folders stay the file's. */
+  assert_folders (fixture->store, "Ridge Trail", (const char *[]) { "Parks", "Trails", NULL });
+
+  /* The next plan of the same file starts from the choices. */
+  g_clear_object (&plan);
+  plan = amap_import_plan_scan (fixture->store, file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  row = find_row (plan, AMAP_IMPORT_ROW_LAYER, "еда");
+  g_assert_cmpstr (amap_import_plan_get_row_guess (plan, row), ==, AMAP_CATEGORY_OTHER);
+  g_assert_cmpstr (amap_import_plan_get_row_category (plan, row), ==, AMAP_CATEGORY_BUSINESS);
+  row = find_row (plan, AMAP_IMPORT_ROW_LAYER, "Parks › Trails");
+  g_assert_cmpstr (amap_import_plan_get_row_category (plan, row), ==, made_key);
+  g_assert_false (amap_import_plan_get_row_is_new (plan, row));
+  row = find_row (plan, AMAP_IMPORT_ROW_STYLE, "#blue");
+  g_assert_cmpstr (amap_import_plan_get_row_category (plan, row), ==, AMAP_CATEGORY_HUB);
+  row = find_row (plan, AMAP_IMPORT_ROW_LAYER, "Iglesias");
+  g_assert_cmpstr (amap_import_plan_get_row_category (plan, row), ==, AMAP_CATEGORY_FAITH);
+
+  /* And the choice survives the map being closed. */
+  {
+    g_autofree char *path = g_strdup (amap_store_get_path (fixture->store));
+
+    g_clear_object (&plan);
+    g_clear_object (&fixture->store);
+    fixture->store = amap_store_open (path, &error);
+    g_assert_no_error (error);
+    plan = amap_import_plan_scan (fixture->store, file, NULL, NULL, &error);
+    g_assert_no_error (error);
+    row = find_row (plan, AMAP_IMPORT_ROW_LAYER, "еда");
+    g_assert_cmpstr (amap_import_plan_get_row_category (plan, row), ==, AMAP_CATEGORY_BUSINESS);
+  }
+
+  /* A file of another name starts from the guesses. */
+  g_clear_object (&plan);
+  plan = amap_import_plan_scan (fixture->store, other_file, NULL, NULL, &error);
+  g_assert_no_error (error);
+  row = find_row (plan, AMAP_IMPORT_ROW_LAYER, "еда");
+  g_assert_cmpstr (amap_import_plan_get_row_category (plan, row), ==, AMAP_CATEGORY_OTHER);
+}
+
+/* The same through the worker thread the window uses. */
+static void
+on_plan_scanned (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AmapImportPlan **plan = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *plan = amap_import_plan_scan_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_plan_applied (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AmapImportReport **report = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *report = amap_import_file_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_plan_async (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_layers (fixture, "layers.kml");
+  g_autoptr(AmapImportPlan) plan = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+
+  amap_import_plan_scan_async (fixture->store, file, NULL, NULL, on_plan_scanned, &plan);
+  while (plan == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  amap_import_plan_set_row_category (plan, find_row (plan, AMAP_IMPORT_ROW_LAYER, "Church St"),
+                                     AMAP_CATEGORY_PUBLIC);
+  amap_import_plan_apply_async (plan, fixture->store, NULL, NULL, NULL, on_plan_applied, &report);
+  while (report == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 7);
+  assert_category (fixture->store, "Corner Store", AMAP_CATEGORY_PUBLIC);
+  assert_category (fixture->store, "San José", AMAP_CATEGORY_FAITH);
+}
+
+/* --category KEY: every place gets it, whatever its layer says. */
+static void
+test_category_for_all (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GFile) file = write_layers (fixture, "layers.kml");
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GError) error = NULL;
+  FILE *out = fopen ("/dev/null", "w");
+
+  g_assert_nonnull (out);
+  g_assert_false (amap_cli_import (fixture->store, path, NULL, "no-such-key", out, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY);
+  g_clear_error (&error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+
+  g_assert_true (amap_cli_import (fixture->store, path, NULL, AMAP_CATEGORY_HEALTH, out, &error));
+  g_assert_no_error (error);
+  fclose (out);
+
+  assets = amap_store_list_assets (fixture->store, NULL);
+  g_assert_cmpuint (assets->len, ==, 7);
+  for (guint i = 0; i < assets->len; i++)
+    g_assert_cmpstr (amap_asset_get_category (g_ptr_array_index (assets, i)), ==, AMAP_CATEGORY_HEALTH);
+  /* The layers are still kept. */
+  assert_folders (fixture->store, "San José", (const char *[]) { "Iglesias", NULL });
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -782,6 +1239,13 @@ main (int   argc,
   ADD ("/import/async", test_async);
   ADD ("/import/async-undo", test_async_undo);
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);
+  ADD ("/import/layers-kept", test_layers_kept);
+  ADD ("/import/layers-corpus", test_layers_corpus);
+  ADD ("/import/own-category-folders", test_own_category_folders);
+  ADD ("/import/plan-counts", test_plan_counts);
+  ADD ("/import/plan-mapping", test_plan_mapping);
+  ADD ("/import/plan-async", test_plan_async);
+  ADD ("/import/category-for-all", test_category_for_all);
 
 #undef ADD
 

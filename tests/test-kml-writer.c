@@ -20,6 +20,7 @@
 #include "amap-category.h"
 #include "amap-kml-writer.h"
 #include "amap-kmz-writer.h"
+#include "amap-pin-render.h"
 #include "writer-fixtures.h"
 
 #define TITLE "Mission & <District> ]]> 北京 map"
@@ -594,8 +595,10 @@ write_kmz (GPtrArray *assets)
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
-/* Checks a PNG with an independent decoder (Python's zlib) and prints the
- * size, the middle pixel and a corner pixel. */
+/* Checks a PNG with an independent decoder (Python's zlib, undoing the
+ * PNG row filters) and prints the size, the pixel at (argv[2], argv[3]),
+ * a corner pixel and how many opaque white pixels lie within argv[6]
+ * pixels of (argv[4], argv[5]). */
 static const char png_check_script[] =
   "import struct, sys, zlib\n"
   "data = open(sys.argv[1], 'rb').read()\n"
@@ -607,19 +610,37 @@ static const char png_check_script[] =
   "    crc, = struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])\n"
   "    assert zlib.crc32(kind + body) == crc, kind\n"
   "    chunks.append(kind)\n"
-  "    if kind == b'IHDR': w, h, depth, ctype = struct.unpack('>IIBB', body[:10])\n"
+  "    if kind == b'IHDR': w, h, depth, ctype, comp, filt, inter = struct.unpack('>IIBBBBB', body)\n"
   "    if kind == b'IDAT': idat += body\n"
   "    pos += 12 + n\n"
   "assert chunks[0] == b'IHDR' and chunks[-1] == b'IEND'\n"
-  "assert depth == 8 and ctype == 6\n"
+  "assert depth == 8 and ctype == 6 and inter == 0\n"
   "raw = zlib.decompress(idat)\n"
   "stride = w * 4 + 1\n"
   "assert len(raw) == stride * h\n"
+  "rows, prev = [], bytearray(w * 4)\n"
+  "for y in range(h):\n"
+  "    f, line = raw[y * stride], bytearray(raw[y * stride + 1:(y + 1) * stride])\n"
+  "    for i in range(len(line)):\n"
+  "        a = line[i - 4] if i >= 4 else 0\n"
+  "        b = prev[i]\n"
+  "        c = prev[i - 4] if i >= 4 else 0\n"
+  "        if f == 1: line[i] = (line[i] + a) & 255\n"
+  "        elif f == 2: line[i] = (line[i] + b) & 255\n"
+  "        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255\n"
+  "        elif f == 4:\n"
+  "            p = a + b - c\n"
+  "            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)\n"
+  "            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255\n"
+  "        else: assert f == 0, f\n"
+  "    rows.append(line)\n"
+  "    prev = line\n"
   "def px(x, y):\n"
-  "    row = raw[y * stride:(y + 1) * stride]\n"
-  "    assert row[0] == 0\n"
-  "    return '%02x%02x%02x%02x' % tuple(row[1 + 4 * x:5 + 4 * x])\n"
-  "print(w, h, px(w // 2, h // 2), px(0, 0))\n";
+  "    return '%02x%02x%02x%02x' % tuple(rows[y][4 * x:4 * x + 4])\n"
+  "hx, hy, cx, cy, r = [int(v) for v in sys.argv[2:7]]\n"
+  "white = sum(1 for y in range(h) for x in range(w)\n"
+  "            if (x - cx) ** 2 + (y - cy) ** 2 <= r * r and px(x, y) == 'ffffffff')\n"
+  "print(w, h, px(hx, hy), px(0, 0), 'white' if white >= 20 else 'no-symbol')\n";
 
 static void
 check_png (const char *dir,
@@ -634,6 +655,9 @@ check_png (const char *dir,
   g_autofree char *err = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *lower = NULL;
+  double box_w, box_h, head, height;
+  int width, top, hx, hy, cx, cy, r;
+  char args[5][16];
   int status;
 
   if (!fixture_have_program ("python3"))
@@ -645,17 +669,36 @@ check_png (const char *dir,
   g_assert_true (g_file_set_contents (path, data, len, NULL));
   g_assert_true (g_file_set_contents (script, png_check_script, -1, NULL));
 
+  /* The app's pin (amap-pin-render.h) at the KMZ's scale: the category
+   * color just inside the top of the head, its white symbol in the
+   * middle of the head, transparent corners. */
+  amap_pin_render_get_box (AMAP_PIN_STYLE_PLAIN, &box_w, &box_h);
+  amap_pin_render_get_size (AMAP_PIN_STYLE_PLAIN, &head, &height);
+  width = (int) ceil (box_w * AMAP_KMZ_ICON_SCALE);
+  top = (int) ((box_h - AMAP_PIN_RENDER_MARGIN - height) * AMAP_KMZ_ICON_SCALE);
+  hx = width / 2;
+  hy = top + (int) (3 * AMAP_KMZ_ICON_SCALE);
+  cx = width / 2;
+  cy = top + (int) (head / 2 * AMAP_KMZ_ICON_SCALE);
+  r = (int) ((head / 2 - 4) * AMAP_KMZ_ICON_SCALE);
+  g_snprintf (args[0], sizeof args[0], "%d", hx);
+  g_snprintf (args[1], sizeof args[1], "%d", hy);
+  g_snprintf (args[2], sizeof args[2], "%d", cx);
+  g_snprintf (args[3], sizeof args[3], "%d", cy);
+  g_snprintf (args[4], sizeof args[4], "%d", r);
+
   {
-    const char *argv[] = { "python3", script, path, NULL };
+    const char *argv[] = { "python3", script, path, args[0], args[1], args[2], args[3], args[4],
+                           NULL };
 
     out = fixture_spawn (argv, &err, &status);
   }
   if (out == NULL)
     g_error ("%s is not a valid PNG: %s", name, err);
 
-  /* Opaque category color in the middle, transparent corners. */
   lower = g_ascii_strdown (color + 1, -1);
-  expected = g_strdup_printf ("%d %d %sff 00000000\n", AMAP_KMZ_ICON_SIZE, AMAP_KMZ_ICON_SIZE, lower);
+  expected = g_strdup_printf ("%d %d %sff 00000000 white\n", width,
+                              (int) ceil (box_h * AMAP_KMZ_ICON_SCALE), lower);
   g_assert_cmpstr (out, ==, expected);
 }
 
@@ -706,6 +749,13 @@ test_kmz (Fixture       *fixture,
           g_assert_cmpstr (name, ==, expected);
           g_assert_true (g_str_has_prefix (name, "files/"));
           check_png (fixture->dir, name + strlen ("files/"), data, size, color);
+          /* The very pin the map draws (amap-pin-render.c), symbol included. */
+          {
+            g_autoptr(GBytes) pin = amap_pin_render_to_png (color, amap_category_get_icon_name (category),
+                                                            AMAP_PIN_STYLE_PLAIN, AMAP_KMZ_ICON_SCALE);
+
+            g_assert_cmpmem (data, size, g_bytes_get_data (pin, NULL), g_bytes_get_size (pin));
+          }
         }
       g_hash_table_add (entries, g_strdup (name));
       index++;

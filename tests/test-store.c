@@ -261,10 +261,10 @@ test_new_file (void)
 
   g_clear_object (&store);
 
-  /* The file says it is ours, at schema version 3. */
-  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 3);
+  /* The file says it is ours, at schema version 4. */
+  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 4);
   g_assert_cmpint (sqlite_pragma (default_path, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
-  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 3);
+  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 4);
 
   /* Reopening an existing map works and makes no backup. */
   store = amap_store_open (default_path, &error);
@@ -1056,7 +1056,7 @@ test_too_new (void)
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW);
   /* Both versions are named: the file's and the newest we read. */
   g_assert_nonnull (strstr (error->message, "version 7"));
-  g_assert_nonnull (strstr (error->message, "up to 3"));
+  g_assert_nonnull (strstr (error->message, "up to 4"));
 
   after = read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));

@@ -266,6 +266,22 @@ test_build_url (void)
   g_assert_cmpstr (custom, ==, "https://a.tiles.example.org/3/1/2@2x.png?key=abc");
 }
 
+/* The disk cache holds 500 MB unless GSettings says otherwise. */
+static void
+test_cache_size (void)
+{
+  g_autoptr(AmapTileSource) source = amap_tile_source_new ("http://127.0.0.1:9/{z}/{x}/{y}.png", "size-test");
+
+  g_assert_cmpuint (amap_tile_source_get_cache_size_limit (source), ==, 500u * 1000u * 1000u);
+  amap_tile_source_set_cache_size_limit (source, 50);
+  g_assert_cmpuint (amap_tile_source_get_cache_size_limit (source), ==, 50u * 1000u * 1000u);
+  /* More than a guint of bytes: as much as the cache can count. */
+  amap_tile_source_set_cache_size_limit (source, 5000);
+  g_assert_cmpuint (amap_tile_source_get_cache_size_limit (source), ==, G_MAXUINT);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +292,7 @@ main (int   argc,
 
   g_test_add_func ("/tile-source/build-url", test_build_url);
   g_test_add_func ("/tile-source/no-base-map", test_no_base_map);
+  g_test_add_func ("/tile-source/cache-size", test_cache_size);
   g_test_add ("/tile-source/user-agent-and-cache", Fixture, NULL,
               fixture_set_up, test_user_agent_and_cache, fixture_tear_down);
   g_test_add ("/tile-source/offline-waits", Fixture, NULL,

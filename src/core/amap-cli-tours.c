@@ -279,3 +279,11 @@ amap_cli_tours_run (AmapStore          *store,
 
   return 0;
 }
+
+char *
+amap_cli_dup_tile_dir (char **attribution)
+{
+  g_return_val_if_fail (attribution != NULL, NULL);
+
+  return dup_tile_dir (attribution);
+}

@@ -50,4 +50,8 @@ int       amap_cli_tours_run          (AmapStore          *store,
                                        GVariantDict       *options,
                                        const char * const *files);
 
+/* The tile cache of the base map the settings choose (NULL: none) and in
+ * @attribution its credit (NULL: OpenStreetMap's). */
+char     *amap_cli_dup_tile_dir       (char       **attribution);
+
 G_END_DECLS

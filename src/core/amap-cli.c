@@ -16,6 +16,9 @@
 #include "amap-error.h"
 #include "amap-export.h"
 #include "amap-import.h"
+#include "amap-import-plan.h"
+#include "amap-map-render.h"
+#include "amap-mbtiles.h"
 
 void
 amap_cli_append_field (GString    *line,
@@ -107,18 +110,43 @@ gboolean
 amap_cli_import (AmapStore   *store,
                  const char  *path,
                  const char  *default_category,
+                 const char  *category_for_all,
                  FILE        *out,
                  GError     **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(AmapImportReport) report = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *lower = NULL;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   file = g_file_new_for_commandline_arg (path);
-  report = amap_import_file (store, file, default_category, NULL, NULL, NULL, error);
+  lower = g_utf8_strdown (path, -1);
+
+  /* --category: every place gets it, whatever its layer or style says.
+   * A GPX file's places have neither: it is their default. */
+  if (category_for_all != NULL && g_str_has_suffix (lower, ".gpx"))
+    report = amap_import_file (store, file, category_for_all, NULL, NULL, NULL, error);
+  else if (category_for_all != NULL)
+    {
+      g_autoptr(AmapImportPlan) plan = NULL;
+
+      if (amap_store_lookup_category (store, category_for_all) == NULL)
+        {
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY,
+                       _("The category “%s” is not one of this map’s"), category_for_all);
+          return FALSE;
+        }
+      plan = amap_import_plan_scan (store, file, default_category, NULL, error);
+      if (plan == NULL)
+        return FALSE;
+      amap_import_plan_set_category_for_all (plan, category_for_all);
+      report = amap_import_plan_apply (plan, store, NULL, NULL, NULL, error);
+    }
+  else
+    report = amap_import_file (store, file, default_category, NULL, NULL, NULL, error);
   if (report == NULL)
     return FALSE;
 
@@ -132,18 +160,35 @@ amap_cli_import (AmapStore   *store,
 }
 
 gboolean
-amap_cli_export (AmapStore   *store,
-                 const char  *path,
-                 GError     **error)
+amap_cli_export (AmapStore        *store,
+                 const char       *path,
+                 AmapExportFlags   flags,
+                 FILE             *out,
+                 GError          **error)
 {
   g_autoptr(GFile) file = NULL;
+  g_autofree char *display = NULL;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   file = g_file_new_for_commandline_arg (path);
 
-  return amap_export_file (store, NULL, file, NULL, error);
+  if (!amap_export_file_with_flags (store, NULL, file, flags, NULL, error))
+    return FALSE;
+
+  /* A file for others: say what it does not hold, and how to include it. */
+  if ((flags & AMAP_EXPORT_INCLUDE_PRIVATE) == 0)
+    {
+      display = g_filename_display_name (path);
+      /* Translators: %s is a file name. */
+      fprintf (out, _("%s: key leaders’ contact details and the visit log were left out "
+                      "(--include-private includes them).\n"),
+               display);
+      fflush (out);
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -185,4 +230,148 @@ amap_cli_salvage (const char  *damaged_path,
   fflush (out);
 
   return TRUE;
+}
+
+/* The map as a PNG (--export-png) */
+
+static gboolean
+parse_size (const char *text,
+            int        *width,
+            int        *height)
+{
+  char *end;
+  gint64 w, h;
+
+  w = g_ascii_strtoll (text, &end, 10);
+  if (end == text || (*end != 'x' && *end != 'X'))
+    return FALSE;
+  text = end + 1;
+  h = g_ascii_strtoll (text, &end, 10);
+  if (end == text || *end != '\0')
+    return FALSE;
+  if (w < AMAP_CLI_PNG_MIN_SIDE || h < AMAP_CLI_PNG_MIN_SIDE
+      || w > AMAP_CLI_PNG_MAX_SIDE || h > AMAP_CLI_PNG_MAX_SIDE)
+    return FALSE;
+
+  *width = (int) w;
+  *height = (int) h;
+  return TRUE;
+}
+
+static gboolean
+parse_bbox (const char *text,
+            double      bbox[4])
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      char *end;
+
+      g_strstrip (parts[i]);
+      bbox[i] = g_ascii_strtod (parts[i], &end);
+      if (end == parts[i] || *end != '\0')
+        return FALSE;
+    }
+
+  return amap_map_render_bounds_are_valid (bbox[0], bbox[1], bbox[2], bbox[3]);
+}
+
+gboolean
+amap_cli_export_png (AmapStore   *store,
+                     const char  *path,
+                     const char  *size,
+                     const char  *bbox,
+                     const char  *mbtiles_path,
+                     const char  *tile_dir,
+                     const char  *attribution,
+                     GError     **error)
+{
+  g_autoptr(AmapMapRender) render = NULL;
+  g_autoptr(AmapMbtiles) mbtiles = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GFile) file = NULL;
+  int width = AMAP_CLI_PNG_DEFAULT_WIDTH, height = AMAP_CLI_PNG_DEFAULT_HEIGHT;
+  double bounds[4];
+
+  g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (size != NULL && !parse_size (size, &width, &height))
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                   /* Translators: %s is what was typed after --size */
+                   _("“%s” is not a size. Give the width and height in pixels, for example "
+                     "--size 1600x1000 (each between %d and %d)."),
+                   size, AMAP_CLI_PNG_MIN_SIDE, AMAP_CLI_PNG_MAX_SIDE);
+      return FALSE;
+    }
+  if (bbox != NULL && !parse_bbox (bbox, bounds))
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                   /* Translators: %s is what was typed after --bbox */
+                   _("“%s” is not an area. Give west, south, east and north in degrees, for "
+                     "example --bbox -122.23,37.77,-122.21,37.78."), bbox);
+      return FALSE;
+    }
+
+  if (mbtiles_path != NULL)
+    {
+      mbtiles = amap_mbtiles_open (mbtiles_path, error);
+      if (mbtiles == NULL)
+        return FALSE;
+      if (amap_mbtiles_is_vector (mbtiles))
+        {
+          g_autofree char *display = g_filename_display_name (mbtiles_path);
+
+          g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNSUPPORTED,
+                       _("“%s” holds vector tiles, which a map image cannot show yet. Use an "
+                         "MBTiles file of PNG or JPEG tiles."), display);
+          return FALSE;
+        }
+    }
+
+  assets = amap_store_list_assets (store, error);
+  if (assets == NULL)
+    return FALSE;
+
+  if (bbox == NULL)
+    {
+      gboolean located = FALSE;
+
+      for (guint i = 0; i < assets->len && !located; i++)
+        located = amap_asset_get_has_location (g_ptr_array_index (assets, i))
+                  || amap_asset_get_shape (g_ptr_array_index (assets, i)) != NULL;
+      if (!located)
+        {
+          g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                               _("The map has no asset with a location to show. Give the area "
+                                 "to draw with --bbox WEST,SOUTH,EAST,NORTH."));
+          return FALSE;
+        }
+    }
+
+  render = amap_map_render_new ();
+  amap_map_render_add_assets (render, assets, store);
+  {
+    double latitude, longitude;
+
+    if (amap_store_get_home (store, &latitude, &longitude, NULL))
+      amap_map_render_set_home (render, TRUE, latitude, longitude);
+  }
+  if (bbox != NULL)
+    amap_map_render_set_bounds (render, bounds[0], bounds[1], bounds[2], bounds[3]);
+  if (mbtiles != NULL)
+    amap_map_render_set_mbtiles (render, mbtiles);
+  else
+    {
+      amap_map_render_set_tile_dir (render, tile_dir);
+      amap_map_render_set_attribution (render, attribution != NULL
+                                               ? attribution : _("© OpenStreetMap contributors"));
+    }
+
+  file = g_file_new_for_commandline_arg (path);
+  return amap_map_render_write_png (render, file, width, height, error);
 }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "amap-export.h"
 #include "amap-store.h"
 
 G_BEGIN_DECLS
@@ -40,13 +41,17 @@ gboolean  amap_cli_list               (AmapStore   *store,
 gboolean  amap_cli_import             (AmapStore   *store,
                                        const char  *path,
                                        const char  *default_category,
+                                       const char  *category_for_all,
                                        FILE        *out,
                                        GError     **error);
 
-/* Exports the whole map to @path (.kml or .kmz). */
-gboolean  amap_cli_export             (AmapStore   *store,
-                                       const char  *path,
-                                       GError     **error);
+/* Exports the whole map to @path (.kml or .kmz) with @flags; when the
+ * private data is left out, says so in one line on @out. */
+gboolean  amap_cli_export             (AmapStore       *store,
+                                       const char      *path,
+                                       AmapExportFlags  flags,
+                                       FILE            *out,
+                                       GError         **error);
 
 /* Saves a consistent copy of the map @map_path as @dest_path (see
  * amap_store_backup_file()). */
@@ -60,6 +65,24 @@ gboolean  amap_cli_backup             (const char  *map_path,
 gboolean  amap_cli_salvage            (const char  *damaged_path,
                                        const char  *new_path,
                                        FILE        *out,
+                                       GError     **error);
+
+/* --export-png: the map of every asset (or of @bbox, "W,S,E,N" in
+ * degrees) as a PNG of @size ("WIDTHxHEIGHT" pixels; NULL: 1600x1000),
+ * with pins, legend, scale and attribution; tiles from the MBTiles file
+ * @mbtiles_path, else from @tile_dir (a tile cache, may be NULL) credited
+ * with @attribution (NULL: OpenStreetMap's). */
+#define AMAP_CLI_PNG_DEFAULT_WIDTH  1600
+#define AMAP_CLI_PNG_DEFAULT_HEIGHT 1000
+#define AMAP_CLI_PNG_MIN_SIDE       64
+#define AMAP_CLI_PNG_MAX_SIDE       10000
+gboolean  amap_cli_export_png         (AmapStore   *store,
+                                       const char  *path,
+                                       const char  *size,
+                                       const char  *bbox,
+                                       const char  *mbtiles_path,
+                                       const char  *tile_dir,
+                                       const char  *attribution,
                                        GError     **error);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ typedef struct
   GPtrArray  *assets;
   AmapStore  *store;
   GFile      *file;
+  AmapExportFlags flags;
 } ExportData;
 
 static void
@@ -559,6 +560,8 @@ export_data_run (ExportData    *data,
 
   if (data->categories != NULL)
     amap_kml_writer_set_categories (writer, data->categories);
+  amap_kml_writer_set_include_private (writer, (data->flags & AMAP_EXPORT_INCLUDE_PRIVATE) != 0);
+  amap_kml_writer_set_by_layer (writer, (data->flags & AMAP_EXPORT_BY_LAYER) != 0);
 
   if (target_path == NULL)
     {
@@ -622,11 +625,12 @@ amap_export_check_target (GFile   *file,
 }
 
 static ExportData *
-export_data_new (AmapStore  *store,
-                 GPtrArray  *assets,
-                 GFile      *file,
-                 gboolean    copy,
-                 GError    **error)
+export_data_new (AmapStore       *store,
+                 GPtrArray       *assets,
+                 GFile           *file,
+                 AmapExportFlags  flags,
+                 gboolean         copy,
+                 GError         **error)
 {
   g_autoptr(ExportData) data = NULL;
   GListModel *categories = amap_store_get_categories (store);
@@ -649,8 +653,11 @@ export_data_new (AmapStore  *store,
   data->categories = G_LIST_MODEL (snapshot);
   data->title = g_strdup (amap_store_get_title (store));
   data->file = g_object_ref (file);
+  data->flags = flags;
 
-  if (assets == NULL && !copy)
+  /* The streamed write goes by category; folders by layer need the
+   * assets in hand to sort them by layer. */
+  if (assets == NULL && !copy && (flags & AMAP_EXPORT_BY_LAYER) == 0)
     {
       /* Streamed in export_data_run(), on the caller's thread. */
       data->store = g_object_ref (store);
@@ -680,6 +687,17 @@ amap_export_file (AmapStore     *store,
                   GCancellable  *cancellable,
                   GError       **error)
 {
+  return amap_export_file_with_flags (store, assets, file, AMAP_EXPORT_FULL, cancellable, error);
+}
+
+gboolean
+amap_export_file_with_flags (AmapStore        *store,
+                             GPtrArray        *assets,
+                             GFile            *file,
+                             AmapExportFlags   flags,
+                             GCancellable     *cancellable,
+                             GError          **error)
+{
   g_autoptr(ExportData) data = NULL;
 
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
@@ -687,7 +705,7 @@ amap_export_file (AmapStore     *store,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  data = export_data_new (store, assets, file, FALSE, error);
+  data = export_data_new (store, assets, file, flags, FALSE, error);
   if (data == NULL)
     return FALSE;
 
@@ -712,6 +730,7 @@ void
 amap_export_file_async (AmapStore           *store,
                         GPtrArray           *assets,
                         GFile               *file,
+                        AmapExportFlags      flags,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
@@ -728,7 +747,7 @@ amap_export_file_async (AmapStore           *store,
   g_task_set_source_tag (task, amap_export_file_async);
 
   /* Copies: the store and the caller's assets may change meanwhile. */
-  data = export_data_new (store, assets, file, TRUE, &error);
+  data = export_data_new (store, assets, file, flags, TRUE, &error);
   if (data == NULL)
     {
       g_task_return_error (task, error);

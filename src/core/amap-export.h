@@ -11,20 +11,47 @@
 
 G_BEGIN_DECLS
 
+/* What an export holds beyond the shared fields (see the README, "What an
+ * export contains"). */
+typedef enum
+{
+  /* For others (district staff, partners, GIS): no key leaders (none of
+   * their fields), no visit log, no last-contacted date. The rest stays,
+   * the organisation's own address, phone, email and website included. */
+  AMAP_EXPORT_SHARED          = 0,
+  /* The key leaders, the log and the last-contacted date too. */
+  AMAP_EXPORT_INCLUDE_PRIVATE = 1 << 0,
+  /* Nested Folders after the assets' folders (their My Maps layers)
+   * instead of one Folder per category. */
+  AMAP_EXPORT_BY_LAYER        = 1 << 1,
+} AmapExportFlags;
+
+/* Everything: the file our import reads back without losing a field. */
+#define AMAP_EXPORT_FULL AMAP_EXPORT_INCLUDE_PRIVATE
+
 /* Writes @assets (AmapAsset; NULL: every live asset of @store) to @file,
- * KMZ when its name ends in ".kmz" (any case), KML otherwise. The file is
- * written beside the target and renamed into place at the end, so a failed
- * or cancelled export leaves an existing file untouched. */
+ * KMZ when its name ends in ".kmz" (any case), KML otherwise, with what
+ * @flags say. The file is written beside the target and renamed into place
+ * at the end, so a failed or cancelled export leaves an existing file
+ * untouched. */
+gboolean amap_export_file_with_flags (AmapStore       *store,
+                                      GPtrArray       *assets,
+                                      GFile           *file,
+                                      AmapExportFlags  flags,
+                                      GCancellable    *cancellable,
+                                      GError         **error);
+/* The full export: amap_export_file_with_flags() with AMAP_EXPORT_FULL. */
 gboolean amap_export_file        (AmapStore           *store,
                                   GPtrArray           *assets,
                                   GFile               *file,
                                   GCancellable        *cancellable,
                                   GError             **error);
-/* The same in a worker thread. The assets are read (or copied) before the
- * call returns, so the store may change meanwhile. */
+/* amap_export_file_with_flags() in a worker thread. The assets are read
+ * (or copied) before the call returns, so the store may change meanwhile. */
 void     amap_export_file_async  (AmapStore           *store,
                                   GPtrArray           *assets,
                                   GFile               *file,
+                                  AmapExportFlags      flags,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data);

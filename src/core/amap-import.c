@@ -8,9 +8,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "amap-error.h"
 #include "amap-import.h"
+#include "amap-import-plan.h"
+#include "amap-import-private.h"
 #include "amap-kml-reader.h"
 #include "amap-kmz.h"
 #include "amap-tour-import.h"
@@ -44,7 +47,15 @@ struct _AmapImportReport
   guint skipped;
   guint unlocated;
   GArray *messages;
+  GArray *categories;        /* CategoryCount, in the order first seen */
+  double south, west, north, east;  /* of the assets with a location */
 };
+
+typedef struct
+{
+  char *key;
+  guint count;
+} CategoryCount;
 
 G_DEFINE_FINAL_TYPE (AmapImportReport, amap_import_report, G_TYPE_OBJECT)
 
@@ -64,6 +75,7 @@ typedef struct
   int last_percent;
   AmapKmlReader *reader;
   gboolean has_route;        /* a tour's route line: see is_route() */
+  AmapImportPlan *plan;      /* or NULL: the reader's categories */
 } ImportRun;
 
 /* The report */
@@ -87,6 +99,70 @@ report_add_message (AmapImportReport      *self,
   g_array_append_val (self->messages, message);
 }
 
+void
+_amap_import_report_add_message (AmapImportReport      *self,
+                                 AmapImportMessageKind  kind,
+                                 guint                  line,
+                                 const char            *text)
+{
+  if (kind == AMAP_IMPORT_MESSAGE_SKIPPED)
+    self->skipped++;
+  report_add_message (self, kind, line, text);
+}
+
+static void
+category_count_clear (gpointer data)
+{
+  CategoryCount *count = data;
+
+  g_free (count->key);
+}
+
+/* @delta is +1 for an asset given @key, -1 for one that lost it. */
+static void
+report_count_category (AmapImportReport *self,
+                       const char       *key,
+                       int               delta)
+{
+  CategoryCount count = { 0 };
+
+  for (guint i = 0; i < self->categories->len; i++)
+    {
+      CategoryCount *other = &g_array_index (self->categories, CategoryCount, i);
+
+      if (g_str_equal (other->key, key))
+        {
+          other->count += delta;
+          return;
+        }
+    }
+
+  count.key = g_strdup (key);
+  count.count = delta > 0 ? delta : 0;
+  g_array_append_val (self->categories, count);
+}
+
+static void
+report_add_location (AmapImportReport *self,
+                     AmapAsset        *asset)
+{
+  double latitude = amap_asset_get_latitude (asset);
+  double longitude = amap_asset_get_longitude (asset);
+
+  if (!amap_asset_get_has_location (asset))
+    return;
+  if (isnan (self->south))
+    {
+      self->south = self->north = latitude;
+      self->west = self->east = longitude;
+      return;
+    }
+  self->south = MIN (self->south, latitude);
+  self->north = MAX (self->north, latitude);
+  self->west = MIN (self->west, longitude);
+  self->east = MAX (self->east, longitude);
+}
+
 static void
 amap_import_report_finalize (GObject *object)
 {
@@ -94,6 +170,7 @@ amap_import_report_finalize (GObject *object)
 
   g_free (self->file_name);
   g_array_unref (self->messages);
+  g_array_unref (self->categories);
 
   G_OBJECT_CLASS (amap_import_report_parent_class)->finalize (object);
 }
@@ -111,6 +188,9 @@ amap_import_report_init (AmapImportReport *self)
 {
   self->messages = g_array_new (FALSE, TRUE, sizeof (Message));
   g_array_set_clear_func (self->messages, message_clear);
+  self->categories = g_array_new (FALSE, TRUE, sizeof (CategoryCount));
+  g_array_set_clear_func (self->categories, category_count_clear);
+  self->south = self->west = self->north = self->east = NAN;
 }
 
 AmapImportReport *
@@ -176,6 +256,51 @@ amap_import_report_get_message (AmapImportReport      *self,
     *line = message->line;
   if (text != NULL)
     *text = message->text;
+}
+
+guint
+amap_import_report_get_n_categories (AmapImportReport *self)
+{
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), 0);
+  return self->categories->len;
+}
+
+const char *
+amap_import_report_get_category (AmapImportReport *self,
+                                 guint             index,
+                                 guint            *count)
+{
+  CategoryCount *entry;
+
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), NULL);
+  g_return_val_if_fail (index < self->categories->len, NULL);
+
+  entry = &g_array_index (self->categories, CategoryCount, index);
+  if (count != NULL)
+    *count = entry->count;
+  return entry->key;
+}
+
+gboolean
+amap_import_report_get_bounds (AmapImportReport *self,
+                               double           *south,
+                               double           *west,
+                               double           *north,
+                               double           *east)
+{
+  g_return_val_if_fail (AMAP_IS_IMPORT_REPORT (self), FALSE);
+
+  if (isnan (self->south))
+    return FALSE;
+  if (south != NULL)
+    *south = self->south;
+  if (west != NULL)
+    *west = self->west;
+  if (north != NULL)
+    *north = self->north;
+  if (east != NULL)
+    *east = self->east;
+  return TRUE;
 }
 
 char *
@@ -254,6 +379,30 @@ is_route (AmapAsset                  *asset,
          (info->folder_name != NULL && g_str_has_prefix (info->folder_name, "Directions from "));
 }
 
+/* A file we wrote for others has no key leaders, log or last-contacted
+ * date: the asset it updates keeps its own. */
+static void
+keep_private_data (ImportRun *run,
+                   AmapAsset *asset)
+{
+  g_autoptr(AmapAsset) stored = NULL;
+  GPtrArray *contacts, *interactions;
+
+  if (amap_asset_get_uuid (asset) == NULL)
+    return;
+  stored = amap_store_get_asset (run->store, amap_asset_get_uuid (asset), NULL);
+  if (stored == NULL)
+    return;
+
+  contacts = amap_asset_get_contacts (stored);
+  interactions = amap_asset_get_interactions (stored);
+  for (guint i = 0; i < contacts->len; i++)
+    amap_asset_add_contact (asset, g_ptr_array_index (contacts, i));
+  for (guint i = 0; i < interactions->len; i++)
+    amap_asset_add_interaction (asset, g_ptr_array_index (interactions, i));
+  amap_asset_set_last_contacted (asset, amap_asset_get_last_contacted (stored));
+}
+
 static gboolean
 on_placemark (AmapKmlReader              *reader,
               AmapAsset                  *asset,
@@ -264,9 +413,16 @@ on_placemark (AmapKmlReader              *reader,
   ImportRun *run = user_data;
   g_autoptr(GError) local_error = NULL;
   gboolean updated = FALSE;
+  gboolean category_pending = info->category_pending;
 
   if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
     return FALSE;
+
+  if (amap_kml_reader_get_private_omitted (reader))
+    keep_private_data (run, asset);
+  /* The plan's category is final: no style coming later changes it. */
+  if (run->plan != NULL && amap_import_plan_decide (run->plan, asset, info))
+    category_pending = FALSE;
 
   if (!amap_store_batch_put (run->batch, asset, &updated, &local_error))
     {
@@ -293,8 +449,10 @@ on_placemark (AmapKmlReader              *reader,
     run->report->imported++;
   if (!amap_asset_get_has_location (asset))
     run->report->unlocated++;
+  report_count_category (run->report, amap_asset_get_category (asset), 1);
+  report_add_location (run->report, asset);
 
-  if (info->category_pending && info->style_url != NULL && amap_asset_get_uuid (asset) != NULL)
+  if (category_pending && info->style_url != NULL && amap_asset_get_uuid (asset) != NULL)
     {
       GPtrArray *uuids = g_hash_table_lookup (run->pending, info->style_url);
 
@@ -350,6 +508,8 @@ resolve_pending (ImportRun  *run,
           if (g_strcmp0 (amap_asset_get_category (asset), category) == 0)
             continue;
 
+          report_count_category (run->report, amap_asset_get_category (asset), -1);
+          report_count_category (run->report, category, 1);
           amap_asset_set_category (asset, category);
           if (!amap_store_batch_put (run->batch, asset, NULL, error))
             return FALSE;
@@ -529,10 +689,11 @@ import_gpx (AmapStore     *store,
 }
 
 static AmapImportReport *
-import_run (AmapStore     *store,
-            GFile         *file,
-            const char    *default_category,
-            GCancellable  *cancellable,
+import_run (AmapStore      *store,
+            GFile          *file,
+            const char     *default_category,
+            AmapImportPlan *plan,
+            GCancellable   *cancellable,
             ProgressSink   progress,
             gpointer       progress_data,
             GError       **error)
@@ -596,6 +757,7 @@ import_run (AmapStore     *store,
   run.progress_data = progress_data;
   run.last_percent = -1;
   run.reader = reader;
+  run.plan = plan;
 
   amap_kml_reader_set_callbacks (reader, on_placemark, on_message, &run);
 
@@ -642,7 +804,21 @@ amap_import_file (AmapStore         *store,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return import_run (store, file, default_category, cancellable,
+  return import_run (store, file, default_category, NULL, cancellable,
+                     progress, progress_data, error);
+}
+
+AmapImportReport *
+_amap_import_run (AmapStore         *store,
+                  GFile             *file,
+                  const char        *default_category,
+                  AmapImportPlan    *plan,
+                  GCancellable      *cancellable,
+                  AmapProgressFunc   progress,
+                  gpointer           progress_data,
+                  GError           **error)
+{
+  return import_run (store, file, default_category, plan, cancellable,
                      progress, progress_data, error);
 }
 
@@ -653,6 +829,7 @@ typedef struct
   char *store_path;
   GFile *file;
   char *default_category;
+  AmapImportPlan *plan;
   AmapProgressFunc progress;
   gpointer progress_data;
   GMainContext *context;
@@ -671,6 +848,7 @@ async_data_free (AsyncData *data)
   g_free (data->store_path);
   g_clear_object (&data->file);
   g_free (data->default_category);
+  g_clear_object (&data->plan);
   g_clear_pointer (&data->context, g_main_context_unref);
   g_free (data);
 }
@@ -733,7 +911,7 @@ import_thread (GTask        *task,
       return;
     }
 
-  report = import_run (store, data->file, data->default_category, cancellable,
+  report = import_run (store, data->file, data->default_category, data->plan, cancellable,
                        data->progress != NULL ? progress_to_context : NULL, data,
                        &error);
   if (report == NULL)
@@ -778,10 +956,35 @@ on_import_thread_done (GObject      *source_object,
   g_object_unref (outer);
 }
 
+gpointer
+_amap_import_file_async_tag (void)
+{
+  return amap_import_file_async;
+}
+
 void
 amap_import_file_async (AmapStore           *store,
                         GFile               *file,
                         const char          *default_category,
+                        GCancellable        *cancellable,
+                        AmapProgressFunc     progress,
+                        gpointer             progress_data,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (AMAP_IS_STORE (store));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _amap_import_run_async (store, file, default_category, NULL, cancellable,
+                          progress, progress_data, callback, user_data);
+}
+
+void
+_amap_import_run_async (AmapStore           *store,
+                        GFile               *file,
+                        const char          *default_category,
+                        AmapImportPlan      *plan,
                         GCancellable        *cancellable,
                         AmapProgressFunc     progress,
                         gpointer             progress_data,
@@ -803,6 +1006,7 @@ amap_import_file_async (AmapStore           *store,
   data->store_path = g_strdup (amap_store_get_path (store));
   data->file = g_object_ref (file);
   data->default_category = g_strdup (default_category);
+  data->plan = plan != NULL ? g_object_ref (plan) : NULL;
   data->progress = progress;
   data->progress_data = progress_data;
   data->context = g_main_context_ref_thread_default ();

@@ -34,6 +34,19 @@ void              amap_import_report_get_message   (AmapImportReport      *self,
                                                     AmapImportMessageKind *kind,
                                                     guint                 *line,
                                                     const char           **text);
+/* The categories the imported and updated assets got, in the order first
+ * seen, with how many got each. */
+guint             amap_import_report_get_n_categories (AmapImportReport *self);
+const char       *amap_import_report_get_category  (AmapImportReport *self,
+                                                    guint             index,
+                                                    guint            *count);
+/* The box around the imported and updated assets with a location; FALSE
+ * when none has one. */
+gboolean          amap_import_report_get_bounds    (AmapImportReport *self,
+                                                    double           *south,
+                                                    double           *west,
+                                                    double           *north,
+                                                    double           *east);
 /* The whole report as text for people: the summary line, then one line per
  * message ("doc.kml:12: skipped “Old Mill”: no coordinates and no address"). */
 char             *amap_import_report_to_string     (AmapImportReport *self);

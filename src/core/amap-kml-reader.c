@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "amap-category.h"
+#include "amap-category-guess.h"
 #include "amap-error.h"
 #include "amap-geometry.h"
 #include "amap-kml-reader.h"
@@ -239,6 +240,7 @@ struct _AmapKmlReader
   GHashTable *aliases;           /* old-style Schema names that are Placemarks */
 
   gboolean is_own_file;
+  gboolean private_omitted;      /* ours, written for others */
   guint n_placemarks;
   guint n_skipped;
   gboolean only_blank;           /* nothing but whitespace fed so far */
@@ -251,76 +253,12 @@ G_DEFINE_FINAL_TYPE (AmapKmlReader, amap_kml_reader, G_TYPE_OBJECT)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlParserCtxt, xmlFreeParserCtxt)
 
-/* Words in folder names, style ids and icon hrefs, mapped to built-in
- * categories. Matched case-insensitively as substrings; first match wins,
- * so more specific words come first. */
-static const struct
-{
-  const char *word;
-  const char *category;
-} category_words[] = {
-  { "community center", AMAP_CATEGORY_HUB },
-  { "community centre", AMAP_CATEGORY_HUB },
-  { "hub", AMAP_CATEGORY_HUB },
-  { "nonprofit", AMAP_CATEGORY_NONPROFIT },
-  { "non-profit", AMAP_CATEGORY_NONPROFIT },
-  { "charit", AMAP_CATEGORY_NONPROFIT },
-  { "food bank", AMAP_CATEGORY_NONPROFIT },
-  { "shelter", AMAP_CATEGORY_NONPROFIT },
-  { "church", AMAP_CATEGORY_FAITH },
-  { "chapel", AMAP_CATEGORY_FAITH },
-  { "mosque", AMAP_CATEGORY_FAITH },
-  { "temple", AMAP_CATEGORY_FAITH },
-  { "synagogue", AMAP_CATEGORY_FAITH },
-  { "worship", AMAP_CATEGORY_FAITH },
-  { "faith", AMAP_CATEGORY_FAITH },
-  { "religio", AMAP_CATEGORY_FAITH },
-  { "parish", AMAP_CATEGORY_FAITH },
-  { "hospital", AMAP_CATEGORY_HEALTH },
-  { "clinic", AMAP_CATEGORY_HEALTH },
-  { "health", AMAP_CATEGORY_HEALTH },
-  { "medical", AMAP_CATEGORY_HEALTH },
-  { "pharmac", AMAP_CATEGORY_HEALTH },
-  { "dental", AMAP_CATEGORY_HEALTH },
-  { "library", AMAP_CATEGORY_LIBRARY },
-  { "librar", AMAP_CATEGORY_LIBRARY },
-  { "museum", AMAP_CATEGORY_LIBRARY },
-  { "theater", AMAP_CATEGORY_LIBRARY },
-  { "theatre", AMAP_CATEGORY_LIBRARY },
-  { "gallery", AMAP_CATEGORY_LIBRARY },
-  { "school", AMAP_CATEGORY_EDUCATION },
-  { "college", AMAP_CATEGORY_EDUCATION },
-  { "universit", AMAP_CATEGORY_EDUCATION },
-  { "education", AMAP_CATEGORY_EDUCATION },
-  { "academy", AMAP_CATEGORY_EDUCATION },
-  { "park", AMAP_CATEGORY_PARK },
-  { "playground", AMAP_CATEGORY_PARK },
-  { "recreation", AMAP_CATEGORY_PARK },
-  { "garden", AMAP_CATEGORY_PARK },
-  { "police", AMAP_CATEGORY_PUBLIC },
-  { "fire station", AMAP_CATEGORY_PUBLIC },
-  { "firedept", AMAP_CATEGORY_PUBLIC },
-  { "city hall", AMAP_CATEGORY_PUBLIC },
-  { "government", AMAP_CATEGORY_PUBLIC },
-  { "post office", AMAP_CATEGORY_PUBLIC },
-  { "agenc", AMAP_CATEGORY_PUBLIC },
-  { "business", AMAP_CATEGORY_BUSINESS },
-  { "shop", AMAP_CATEGORY_BUSINESS },
-  { "store", AMAP_CATEGORY_BUSINESS },
-  { "restaurant", AMAP_CATEGORY_BUSINESS },
-  { "dining", AMAP_CATEGORY_BUSINESS },
-  { "cafe", AMAP_CATEGORY_BUSINESS },
-  { "café", AMAP_CATEGORY_BUSINESS },
-  { "grocer", AMAP_CATEGORY_BUSINESS },
-  { "bank", AMAP_CATEGORY_BUSINESS },
-  { "market", AMAP_CATEGORY_BUSINESS },
-};
-
 /* ExtendedData names of our own files (shared with amap-kml-writer.c). */
 static const char * const own_field_names[] = {
   "uuid", "category", "is_hub", "stage", "address", "phone", "email",
   "website", "strengths", "needs", "description", "last_contacted",
   "created", "modified", "tags", "contacts", "interactions", "source_id",
+  "folders", "location_source",
   NULL
 };
 
@@ -512,18 +450,6 @@ category_known (AmapKmlReader *self,
   return NULL;
 }
 
-/* @word occurs in @text at the start of a word ("park" in "parking",
- * not "hub" in "github"). */
-static gboolean
-contains_word_start (const char *text,
-                     const char *word)
-{
-  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
-    if (p == text || !(g_ascii_isalnum (p[-1]) || (guchar) p[-1] >= 0x80))
-      return TRUE;
-  return FALSE;
-}
-
 static const char *
 category_from_words (AmapKmlReader *self,
                      const char    *text)
@@ -544,12 +470,8 @@ category_from_words (AmapKmlReader *self,
         return info->key;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (category_words); i++)
-    if (contains_word_start (folded, category_words[i].word) &&
-        category_known (self, category_words[i].category) != NULL)
-      return category_words[i].category;
-
-  return NULL;
+  /* Whole words in English or Spanish, never a street's name. */
+  return category_known (self, amap_category_guess (text));
 }
 
 static const char *
@@ -1531,6 +1453,32 @@ apply_tags (AmapAsset  *asset,
   return TRUE;
 }
 
+/* "folders": the JSON array of folder names our writer puts there. */
+static gboolean
+apply_folders (AmapAsset  *asset,
+               const char *value)
+{
+  g_autoptr(JsonNode) root = parse_json_array (value);
+  g_autoptr(GPtrArray) folders = NULL;
+  JsonArray *array;
+
+  if (root == NULL)
+    return FALSE;
+  array = json_node_get_array (root);
+  folders = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return FALSE;
+      g_ptr_array_add (folders, (gpointer) json_node_get_string (node));
+    }
+  g_ptr_array_add (folders, NULL);
+  amap_asset_set_folders (asset, (const char * const *) folders->pdata);
+  return TRUE;
+}
+
 static gboolean
 apply_contacts (AmapAsset  *asset,
                 const char *value)
@@ -1681,6 +1629,15 @@ apply_own_field (AmapKmlReader *self,
     return apply_interactions (asset, value);
   else if (g_str_equal (name, "source_id"))
     amap_asset_set_source_id (asset, value);
+  else if (g_str_equal (name, "folders"))
+    return apply_folders (asset, value);
+  else if (g_str_equal (name, "location_source"))
+    {
+      AmapLocationSource source;
+      if (!amap_location_source_from_string (value, &source))
+        return FALSE;
+      amap_asset_set_location_source (asset, source);
+    }
   else
     return FALSE;
 
@@ -1991,15 +1948,44 @@ has_address_field (Placemark *pm)
   return FALSE;
 }
 
+static gboolean
+folder_is_category (AmapKmlReader *self,
+                    const char    *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+
+  for (guint i = 0; i < self->categories->len; i++)
+    if (g_str_equal (g_array_index (self->categories, CategoryInfo, i).name_folded, folded))
+      return TRUE;
+  return FALSE;
+}
+
+/* The names of the Folders around the placemark, outermost first (the
+ * Document's own name is not one; an unnamed Folder is left out). */
+static GStrv
+folder_path (AmapKmlReader *self)
+{
+  GStrv path = g_new0 (char *, self->folders->len + 1);
+  guint n = 0;
+
+  for (guint i = 0; i < self->folders->len; i++)
+    if (g_ptr_array_index (self->folders, i) != NULL)
+      path[n++] = g_strdup (g_ptr_array_index (self->folders, i));
+
+  return path;
+}
+
 static void
 finish_placemark (AmapKmlReader *self)
 {
   g_autoptr(AmapAsset) asset = NULL;
   Placemark *pm = self->placemark;
   AmapKmlPlacemarkInfo info = { 0 };
+  g_auto(GStrv) folders = NULL;
   const char *category = NULL;
   gboolean pending = FALSE;
   gboolean has_own_description = FALSE;
+  gboolean has_own_folders = FALSE;
   gboolean unlocated = FALSE;
   g_autoptr(GError) error = NULL;
 
@@ -2139,6 +2125,8 @@ finish_placemark (AmapKmlReader *self)
             {
               if (g_str_equal (name, "description"))
                 has_own_description = TRUE;
+              else if (g_str_equal (name, "folders"))
+                has_own_folders = TRUE;
               continue;
             }
           if (!g_str_equal (name, "category"))
@@ -2165,6 +2153,16 @@ finish_placemark (AmapKmlReader *self)
         }
       else
         amap_asset_set_description (asset, html);
+    }
+
+  /* In our own files the Folders are categories (or, by layer, the same
+   * path as the "folders" field): only that field says which folders an
+   * asset has, and its absence says none. */
+  if (self->is_own_file && !has_own_folders)
+    {
+      const char * const no_folders[] = { NULL };
+
+      amap_asset_set_folders (asset, no_folders);
     }
 
   /* Category */
@@ -2238,6 +2236,23 @@ finish_placemark (AmapKmlReader *self)
       info.folder = g_array_index (self->folder_serials, guint, self->folder_serials->len - 1);
       info.folder_name = g_ptr_array_index (self->folders, self->folders->len - 1);
     }
+  folders = folder_path (self);
+  info.folders = (const char * const *) folders;
+  /* Our own files group placemarks in a Folder per category: that is no
+   * layer of the user's. */
+  if (self->is_own_file && g_strv_length (folders) == 1 &&
+      folder_is_category (self, folders[0]))
+    g_clear_pointer (&folders[0], g_free);
+  /* Our own files say an asset's folders in its "folders" field (read
+   * above); in anyone else's, the Folders it sits in are its layers. */
+  if (!self->is_own_file)
+    amap_asset_set_folders (asset, info.folders);
+  /* A location from someone else's file, unless the file said where it
+   * came from; our own files are copies of a map, whose locations came
+   * from wherever they came from there. */
+  if (amap_asset_get_has_location (asset) && !self->is_own_file &&
+      amap_asset_get_location_source (asset) == AMAP_LOCATION_SOURCE_UNKNOWN)
+    amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_IMPORTED);
 
   if (self->placemark_func != NULL &&
       !self->placemark_func (self, asset, &info, self->user_data, &error))
@@ -2867,6 +2882,8 @@ end_field (AmapKmlReader *self,
     case FIELD_DOC_DATA_VALUE:
       if (g_strcmp0 (self->data_name, "asset_map_version") == 0)
         self->is_own_file = TRUE;
+      else if (g_strcmp0 (self->data_name, "private_data") == 0 && g_strcmp0 (text, "omitted") == 0)
+        self->private_omitted = TRUE;
       break;
     case FIELD_PAIR_KEY:
       g_free (self->pair_key);
@@ -3695,6 +3712,14 @@ amap_kml_reader_get_is_own_file (AmapKmlReader *self)
   g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
 
   return self->is_own_file;
+}
+
+gboolean
+amap_kml_reader_get_private_omitted (AmapKmlReader *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_READER (self), FALSE);
+
+  return self->is_own_file && self->private_omitted;
 }
 
 guint

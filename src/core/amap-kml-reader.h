@@ -53,6 +53,9 @@ typedef struct
    * other Folder of the document has; and its name, or NULL. */
   guint folder;
   const char *folder_name;
+  /* The names of all the Folders around it, outermost first (its My Maps
+   * layer); never NULL, empty outside any named Folder. */
+  const char * const *folders;
 } AmapKmlPlacemarkInfo;
 
 /* @asset is owned by the reader and valid during the call only (take a
@@ -120,6 +123,10 @@ const char    *amap_kml_reader_resolve_style    (AmapKmlReader        *self,
                                                  const char           *style_url);
 /* TRUE when the document carries our own asset_map_version marker. */
 gboolean       amap_kml_reader_get_is_own_file  (AmapKmlReader        *self);
+/* TRUE when it is ours and was written for others, without key leaders,
+ * log and last-contacted date ("private_data" "omitted"): their absence
+ * says nothing about the assets. */
+gboolean       amap_kml_reader_get_private_omitted (AmapKmlReader     *self);
 /* Placemarks delivered since begin(). */
 guint          amap_kml_reader_get_n_placemarks (AmapKmlReader        *self);
 

@@ -18,6 +18,7 @@
 #include "amap-error.h"
 #include "amap-geometry.h"
 #include "amap-kml-writer.h"
+#include "amap-kmz-writer.h"
 
 /*
  * The file layout (element order follows ogckml22.xsd):
@@ -45,8 +46,12 @@
  * category, is_hub, stage, address, phone, email, website, strengths,
  * needs, description (the raw text; <description> holds the HTML card),
  * last_contacted, created, modified (ISO 8601 UTC), tags, contacts,
- * interactions (JSON), source_id, then each extra field under its own name.
- * Unset values are omitted.
+ * interactions (JSON), source_id, folders (JSON: the folder path, outermost
+ * first), location_source ("manual", "imported", "geocoded"), then each
+ * extra field under its own name. Unset values are omitted. A file for
+ * others (amap_kml_writer_set_include_private()) has no contacts,
+ * interactions or last_contacted, and says so in the Document's
+ * ExtendedData: private_data = "omitted".
  */
 
 #define KML_NAMESPACE "http://www.opengis.net/kml/2.2"
@@ -76,10 +81,13 @@ struct _AmapKmlWriter
   GPtrArray    *used_categories;  /* AmapCategory */
   GHashTable   *used_groups;      /* key -> index in used_categories + 1 */
   AmapKmlIcons  icons;
+  gboolean      include_private;  /* key leaders and the visit log */
+  gboolean      by_layer;         /* Folders from the assets' folders */
 
   /* Between amap_kml_writer_begin() and _end() */
   Output       *out;
   guint         group;            /* of the open Folder, G_MAXUINT: none */
+  GPtrArray    *open_folders;     /* by layer: the names of the open Folders */
 };
 
 G_DEFINE_FINAL_TYPE (AmapKmlWriter, amap_kml_writer, G_TYPE_OBJECT)
@@ -90,6 +98,7 @@ static const char * const reserved_names[] = {
   "uuid", "category", "is_hub", "stage", "address", "phone", "email",
   "website", "strengths", "needs", "description", "last_contacted",
   "created", "modified", "tags", "contacts", "interactions", "source_id",
+  "folders", "location_source",
 };
 
 /* One placemark to write, with what sorting needs. */
@@ -98,6 +107,10 @@ typedef struct
   AmapAsset *asset;
   guint      group;      /* index into used_categories */
   char      *sort_name;  /* casefolded name */
+  /* By layer: the Folder path (its folders, or its category's name when it
+   * has none) and the same casefolded, for sorting. NULL otherwise. */
+  GStrv      layer;
+  GStrv      sort_layer;
 } Entry;
 
 /* The output: the xmlTextWriter over our GOutputStream, and the first
@@ -122,6 +135,31 @@ static void
 entry_clear (Entry *entry)
 {
   g_clear_pointer (&entry->sort_name, g_free);
+  g_clear_pointer (&entry->layer, g_strfreev);
+  g_clear_pointer (&entry->sort_layer, g_strfreev);
+}
+
+/* Folder by folder; a folder's own placemarks come before its
+ * subfolders. */
+static int
+compare_layers (const Entry *ea,
+                const Entry *eb)
+{
+  guint i;
+
+  for (i = 0; ea->layer[i] != NULL && eb->layer[i] != NULL; i++)
+    {
+      int cmp = strcmp (ea->sort_layer[i], eb->sort_layer[i]);
+
+      if (cmp == 0)
+        cmp = strcmp (ea->layer[i], eb->layer[i]);
+      if (cmp != 0)
+        return cmp;
+    }
+
+  if (ea->layer[i] == NULL && eb->layer[i] == NULL)
+    return 0;
+  return ea->layer[i] == NULL ? -1 : 1;
 }
 
 static int
@@ -132,7 +170,13 @@ compare_entries (gconstpointer a,
   const Entry *eb = b;
   int cmp;
 
-  if (ea->group != eb->group)
+  if (ea->layer != NULL && eb->layer != NULL)
+    {
+      cmp = compare_layers (ea, eb);
+      if (cmp != 0)
+        return cmp;
+    }
+  else if (ea->group != eb->group)
     return ea->group < eb->group ? -1 : 1;
 
   cmp = strcmp (ea->sort_name, eb->sort_name);
@@ -465,10 +509,16 @@ write_style (Output       *out,
     {
       if (icons == AMAP_KML_ICONS_PACKAGED)
         {
-          /* A round pin: its middle is the spot. */
+          /* The app's pin: its tip is the spot. */
+          double hot_x, hot_y;
+          char x_text[G_ASCII_DTOSTR_BUF_SIZE], y_text[G_ASCII_DTOSTR_BUF_SIZE];
+
+          amap_kmz_get_pin_hot_spot (&hot_x, &hot_y);
+          g_ascii_formatd (x_text, sizeof x_text, "%.4f", hot_x);
+          g_ascii_formatd (y_text, sizeof y_text, "%.4f", hot_y);
           check (out, xmlTextWriterStartElement (out->xml, BAD_CAST "hotSpot"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST "0.5"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST "0.5"));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST x_text));
+          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST y_text));
           check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "xunits", BAD_CAST "fraction"));
           check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "yunits", BAD_CAST "fraction"));
           check (out, xmlTextWriterEndElement (out->xml));
@@ -625,7 +675,8 @@ append_contact (GString     *html,
 static void
 build_card (GString      *html,
             AmapAsset    *asset,
-            AmapCategory *category)
+            AmapCategory *category,
+            gboolean      include_private)
 {
   GPtrArray *contacts = amap_asset_get_contacts (asset);
   const char * const *tags = amap_asset_get_tags (asset);
@@ -654,11 +705,12 @@ build_card (GString      *html,
 
   append_labelled (html, _("Relationship:"),
                    amap_stage_get_display_name (amap_asset_get_stage (asset)));
-  append_labelled (html, _("Last contacted:"), amap_asset_get_last_contacted (asset));
+  if (include_private)
+    append_labelled (html, _("Last contacted:"), amap_asset_get_last_contacted (asset));
   append_labelled (html, _("Strengths:"), amap_asset_get_strengths (asset));
   append_labelled (html, _("Needs:"), amap_asset_get_needs (asset));
 
-  if (contacts != NULL && contacts->len > 0)
+  if (include_private && contacts != NULL && contacts->len > 0)
     {
       g_string_append (html, "<p><b>");
       append_html (html, _("Key leaders:"));
@@ -771,6 +823,24 @@ tags_to_json (AmapAsset *asset)
 }
 
 static char *
+folders_to_json (AmapAsset *asset)
+{
+  const char * const *folders = amap_asset_get_folders (asset);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (folders == NULL || folders[0] == NULL)
+    return NULL;
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; folders[i] != NULL; i++)
+    json_builder_add_string_value (builder, folders[i]);
+  json_builder_end_array (builder);
+
+  return to_json (builder);
+}
+
+static char *
 contacts_to_json (AmapAsset *asset)
 {
   GPtrArray *contacts = amap_asset_get_contacts (asset);
@@ -838,14 +908,17 @@ is_reserved_name (const char *name)
 
 static void
 write_extended_data (Output    *out,
-                     AmapAsset *asset)
+                     AmapAsset *asset,
+                     gboolean   include_private)
 {
   char created_buffer[32], modified_buffer[32];
   const char *created = format_timestamp (amap_asset_get_created (asset), created_buffer);
   const char *modified = format_timestamp (amap_asset_get_modified (asset), modified_buffer);
   g_autofree char *tags = tags_to_json (asset);
-  g_autofree char *contacts = contacts_to_json (asset);
-  g_autofree char *interactions = interactions_to_json (asset);
+  g_autofree char *folders = folders_to_json (asset);
+  g_autofree char *contacts = include_private ? contacts_to_json (asset) : NULL;
+  g_autofree char *interactions = include_private ? interactions_to_json (asset) : NULL;
+  const char *last_contacted = include_private ? amap_asset_get_last_contacted (asset) : NULL;
   g_auto(GStrv) extra_keys = amap_asset_dup_extra_keys (asset);
 
   start (out, "ExtendedData");
@@ -860,13 +933,16 @@ write_extended_data (Output    *out,
   data (out, PLACEMARK_DATA_INDENT, "strengths", amap_asset_get_strengths (asset));
   data (out, PLACEMARK_DATA_INDENT, "needs", amap_asset_get_needs (asset));
   data (out, PLACEMARK_DATA_INDENT, "description", amap_asset_get_description (asset));
-  data (out, PLACEMARK_DATA_INDENT, "last_contacted", amap_asset_get_last_contacted (asset));
+  data (out, PLACEMARK_DATA_INDENT, "last_contacted", last_contacted);
   data (out, PLACEMARK_DATA_INDENT, "created", created);
   data (out, PLACEMARK_DATA_INDENT, "modified", modified);
   data (out, PLACEMARK_DATA_INDENT, "tags", tags);
   data (out, PLACEMARK_DATA_INDENT, "contacts", contacts);
   data (out, PLACEMARK_DATA_INDENT, "interactions", interactions);
   data (out, PLACEMARK_DATA_INDENT, "source_id", amap_asset_get_source_id (asset));
+  data (out, PLACEMARK_DATA_INDENT, "folders", folders);
+  data (out, PLACEMARK_DATA_INDENT, "location_source",
+        amap_location_source_to_string (amap_asset_get_location_source (asset)));
 
   for (guint i = 0; extra_keys != NULL && extra_keys[i] != NULL; i++)
     {
@@ -1003,7 +1079,8 @@ write_asset_geometry (Output    *out,
 static void
 write_placemark (Output       *out,
                  AmapAsset    *asset,
-                 AmapCategory *category)
+                 AmapCategory *category,
+                 gboolean      include_private)
 {
   const char *uuid = amap_asset_get_uuid (asset);
   g_autofree char *style_url = NULL;
@@ -1021,7 +1098,7 @@ write_placemark (Output       *out,
   element (out, "address", amap_asset_get_address (asset));
   element (out, "phoneNumber", amap_asset_get_phone (asset));
 
-  build_card (out->card, asset, category);
+  build_card (out->card, asset, category, include_private);
   start (out, "description");
   cdata (out, out->card->str);
   end (out);
@@ -1031,7 +1108,7 @@ write_placemark (Output       *out,
     check (out, xmlTextWriterWriteFormatElement (out->xml, BAD_CAST "styleUrl",
                                                  "#%s", style_url));
 
-  write_extended_data (out, asset);
+  write_extended_data (out, asset, include_private);
   write_asset_geometry (out, asset);
 
   end (out); /* Placemark */
@@ -1156,6 +1233,26 @@ plan (AmapKmlWriter *self,
 
       entry.group = lookup_group (self, asset_category_key (asset));
       entry.sort_name = g_utf8_casefold (name != NULL ? name : "", -1);
+      if (self->by_layer)
+        {
+          AmapCategory *category = g_ptr_array_index (self->used_categories, entry.group);
+          const char * const *folders = amap_asset_get_folders (asset);
+          guint n = g_strv_length ((char **) folders);
+
+          if (n == 0)
+            {
+              const char *category_name[] = { amap_category_get_name (category), NULL };
+
+              entry.layer = g_strdupv ((char **) category_name);
+              n = 1;
+            }
+          else
+            entry.layer = g_strdupv ((char **) folders);
+
+          entry.sort_layer = g_new0 (char *, n + 1);
+          for (guint j = 0; j < n; j++)
+            entry.sort_layer[j] = g_utf8_casefold (entry.layer[j], -1);
+        }
       g_array_append_val (entries, entry);
     }
 
@@ -1209,6 +1306,7 @@ amap_kml_writer_finalize (GObject *object)
   g_clear_pointer (&self->categories, g_ptr_array_unref);
   g_clear_pointer (&self->used_categories, g_ptr_array_unref);
   g_clear_pointer (&self->used_groups, g_hash_table_unref);
+  g_clear_pointer (&self->open_folders, g_ptr_array_unref);
   if (self->out != NULL)
     finish_output (self, FALSE, NULL);
 
@@ -1230,7 +1328,9 @@ amap_kml_writer_init (AmapKmlWriter *self)
   self->used_categories = g_ptr_array_new_with_free_func (g_object_unref);
   self->used_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->group = G_MAXUINT;
+  self->open_folders = g_ptr_array_new_with_free_func (g_free);
   self->icons = AMAP_KML_ICONS_REMOTE;
+  self->include_private = TRUE;
 }
 
 /**
@@ -1271,6 +1371,51 @@ amap_kml_writer_set_icons (AmapKmlWriter *self,
   g_return_if_fail (AMAP_IS_KML_WRITER (self));
 
   self->icons = icons;
+}
+
+/**
+ * amap_kml_writer_set_include_private:
+ * @include: FALSE to leave out the key leaders (every field of every
+ *   contact), the visit log and the last-contacted date, from the card and
+ *   from the ExtendedData
+ *
+ * TRUE until told otherwise: the lossless file that reads back whole.
+ */
+void
+amap_kml_writer_set_include_private (AmapKmlWriter *self,
+                                     gboolean       include)
+{
+  g_return_if_fail (AMAP_IS_KML_WRITER (self));
+  g_return_if_fail (self->out == NULL);
+
+  self->include_private = !!include;
+}
+
+gboolean
+amap_kml_writer_get_include_private (AmapKmlWriter *self)
+{
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
+
+  return self->include_private;
+}
+
+/**
+ * amap_kml_writer_set_by_layer:
+ * @by_layer: TRUE for nested Folders after each asset's folders (its My
+ *   Maps layer, amap_asset_get_folders()), an asset without folders in a
+ *   Folder named after its category; FALSE (the default) for one Folder
+ *   per category
+ *
+ * Only for amap_kml_writer_write(): the streamed write goes by category.
+ */
+void
+amap_kml_writer_set_by_layer (AmapKmlWriter *self,
+                              gboolean       by_layer)
+{
+  g_return_if_fail (AMAP_IS_KML_WRITER (self));
+  g_return_if_fail (self->out == NULL);
+
+  self->by_layer = !!by_layer;
 }
 
 GPtrArray *
@@ -1342,6 +1487,10 @@ begin_output (AmapKmlWriter  *self,
 
   start (out, "ExtendedData");
   data (out, DOCUMENT_DATA_INDENT, "asset_map_version", PACKAGE_VERSION);
+  /* So that our import of this file keeps the key leaders and the log a
+   * map already has for these assets, instead of taking them away. */
+  if (!self->include_private)
+    data (out, DOCUMENT_DATA_INDENT, "private_data", "omitted");
   raw (out, DOCUMENT_DATA_END);
   end (out);
 
@@ -1351,16 +1500,46 @@ begin_output (AmapKmlWriter  *self,
   return TRUE;
 }
 
-/* One placemark, in its category's Folder. */
+/* By layer: closes the open Folders that are not part of @layer and opens
+ * the rest of it. */
 static void
-add_placemark (AmapKmlWriter *self,
-               AmapAsset     *asset,
-               guint          group)
+enter_layer (AmapKmlWriter      *self,
+             const char * const *layer)
+{
+  Output *out = self->out;
+  guint common = 0;
+
+  while (common < self->open_folders->len && layer[common] != NULL &&
+         strcmp (g_ptr_array_index (self->open_folders, common), layer[common]) == 0)
+    common++;
+
+  while (self->open_folders->len > common)
+    {
+      end (out); /* Folder */
+      g_ptr_array_remove_index (self->open_folders, self->open_folders->len - 1);
+    }
+
+  for (guint i = common; layer[i] != NULL; i++)
+    {
+      start (out, "Folder");
+      element (out, "name", layer[i]);
+      g_ptr_array_add (self->open_folders, g_strdup (layer[i]));
+    }
+}
+
+/* One placemark, in its category's Folder (by layer: in its layer's). */
+static void
+add_placemark (AmapKmlWriter      *self,
+               AmapAsset          *asset,
+               guint               group,
+               const char * const *layer)
 {
   Output *out = self->out;
   AmapCategory *category = g_ptr_array_index (self->used_categories, group);
 
-  if (group != self->group)
+  if (layer != NULL)
+    enter_layer (self, layer);
+  else if (group != self->group)
     {
       if (self->group != G_MAXUINT)
         end (out); /* Folder */
@@ -1369,7 +1548,7 @@ add_placemark (AmapKmlWriter *self,
       element (out, "name", amap_category_get_name (category));
     }
 
-  write_placemark (out, asset, category);
+  write_placemark (out, asset, category, self->include_private);
 }
 
 static gboolean
@@ -1381,6 +1560,9 @@ end_output (AmapKmlWriter  *self,
   if (self->group != G_MAXUINT)
     end (out); /* Folder */
   self->group = G_MAXUINT;
+  for (guint i = 0; i < self->open_folders->len; i++)
+    end (out); /* Folder */
+  g_ptr_array_set_size (self->open_folders, 0);
 
   if (!out->failed)
     check (out, xmlTextWriterEndDocument (out->xml));
@@ -1420,7 +1602,7 @@ amap_kml_writer_write (AmapKmlWriter *self,
       if (g_cancellable_is_cancelled (cancellable))
         return finish_output (self, FALSE, error);
 
-      add_placemark (self, entry->asset, entry->group);
+      add_placemark (self, entry->asset, entry->group, (const char * const *) entry->layer);
     }
 
   return end_output (self, error);
@@ -1450,6 +1632,7 @@ amap_kml_writer_begin (AmapKmlWriter      *self,
   g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
   g_return_val_if_fail (self->out == NULL, FALSE);
+  g_return_val_if_fail (!self->by_layer, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -1487,7 +1670,7 @@ amap_kml_writer_add (AmapKmlWriter  *self,
   if (g_cancellable_is_cancelled (self->out->cancellable))
     return finish_output (self, FALSE, error);
 
-  add_placemark (self, asset, group);
+  add_placemark (self, asset, group, NULL);
 
   if (self->out->failed)
     return finish_output (self, FALSE, error);

@@ -28,10 +28,12 @@ G_DECLARE_FINAL_TYPE (AmapKmlWriter, amap_kml_writer, AMAP, KML_WRITER, GObject)
 /*
  * One Document named @title, a shared Style per category (and a larger one
  * for hubs), a Folder per category in the order of the categories given,
- * the placemarks sorted by name then uuid inside each folder. Every field
- * of an asset goes into its ExtendedData (names in amap-kml-writer.c), so
- * that reading the file back loses nothing; the <description> carries a
- * readable HTML card. The output depends only on the input: writing the
+ * the placemarks sorted by name then uuid inside each folder (by layer:
+ * nested Folders after the assets' folders, see _set_by_layer()). Every
+ * field of an asset goes into its ExtendedData (names in amap-kml-writer.c),
+ * so that reading the file back loses nothing, unless private data is left
+ * out (_set_include_private()); the <description> carries a readable HTML
+ * card. The output depends only on the input: writing the
  * same assets twice gives the same bytes.
  *
  * Assets whose category is not among the categories get a folder of their
@@ -43,6 +45,17 @@ void           amap_kml_writer_set_categories (AmapKmlWriter *self,
                                                GListModel    *categories);
 void           amap_kml_writer_set_icons      (AmapKmlWriter *self,
                                                AmapKmlIcons   icons);
+/* Private data (see amap_kml_writer_set_include_private() in the .c):
+ * TRUE (the default) writes everything; FALSE is for files meant for
+ * others. The Document then says so ("private_data" "omitted"), so that
+ * importing the file back keeps what the map has. */
+void           amap_kml_writer_set_include_private (AmapKmlWriter *self,
+                                                    gboolean       include);
+gboolean       amap_kml_writer_get_include_private (AmapKmlWriter *self);
+/* Folders by layer instead of by category (amap_kml_writer_write() only;
+ * see the .c). */
+void           amap_kml_writer_set_by_layer   (AmapKmlWriter *self,
+                                               gboolean       by_layer);
 
 /* Writes @assets (AmapAsset) to @stream, which is left open. Checks
  * @cancellable between placemarks. */

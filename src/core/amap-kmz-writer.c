@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <archive.h>
@@ -18,226 +17,36 @@
 #include "amap-error.h"
 #include "amap-kml-writer.h"
 #include "amap-kmz-writer.h"
+#include "amap-pin-render.h"
 
 typedef struct archive_entry AmapArchiveEntry;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapArchiveEntry, archive_entry_free)
 
 /*
- * The pins are drawn here rather than shipped as files: one small image per
- * category color, including the colors of the user's own categories. The
- * PNG encoder is the smallest that is still a correct PNG: the image data is
- * a zlib stream of "stored" (uncompressed) deflate blocks, which needs no
- * compression library; the zip around it deflates them anyway.
+ * The pins are the app's own (amap-pin-render.c): the category's color
+ * and symbol, drawn with cairo and written as PNG by cairo.
  */
-
-#define STORED_BLOCK_MAX 65535
-
-/* PNG encoding */
-
-static guint32 crc_table[256];
-
-static gpointer
-init_crc_table (gpointer data)
-{
-  for (guint32 n = 0; n < 256; n++)
-    {
-      guint32 c = n;
-
-      for (int k = 0; k < 8; k++)
-        c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      crc_table[n] = c;
-    }
-
-  return NULL;
-}
-
-static guint32
-crc32_update (guint32       crc,
-              const guint8 *data,
-              gsize         len)
-{
-  static GOnce once = G_ONCE_INIT;
-
-  g_once (&once, init_crc_table, NULL);
-
-  crc ^= 0xFFFFFFFFu;
-  for (gsize i = 0; i < len; i++)
-    crc = crc_table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-
-  return crc ^ 0xFFFFFFFFu;
-}
-
-static guint32
-adler32 (const guint8 *data,
-         gsize         len)
-{
-  guint32 a = 1, b = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      a = (a + data[i]) % 65521;
-      b = (b + a) % 65521;
-    }
-
-  return (b << 16) | a;
-}
-
-static void
-append_be32 (GByteArray *bytes,
-             guint32     value)
-{
-  guint8 be[4] = { value >> 24, value >> 16, value >> 8, value };
-
-  g_byte_array_append (bytes, be, 4);
-}
-
-/* length, type, data, CRC of type and data */
-static void
-append_chunk (GByteArray   *png,
-              const char   *type,
-              const guint8 *data,
-              gsize         len)
-{
-  guint32 crc;
-
-  append_be32 (png, len);
-  g_byte_array_append (png, (const guint8 *) type, 4);
-  if (len > 0)
-    g_byte_array_append (png, data, len);
-
-  crc = crc32_update (0, (const guint8 *) type, 4);
-  crc = crc32_update (crc, data, len);
-  append_be32 (png, crc);
-}
-
-/* A zlib stream (RFC 1950) of stored deflate blocks (RFC 1951, 3.2.4). */
-static GByteArray *
-zlib_store (const guint8 *data,
-            gsize         len)
-{
-  GByteArray *z = g_byte_array_new ();
-  const guint8 header[2] = { 0x78, 0x01 };
-  gsize pos = 0;
-
-  g_byte_array_append (z, header, 2);
-  do
-    {
-      gsize n = MIN (len - pos, STORED_BLOCK_MAX);
-      gboolean last = pos + n == len;
-      guint8 block[5] = { last ? 1 : 0, n & 0xFF, n >> 8, ~n & 0xFF, (~n >> 8) & 0xFF };
-
-      g_byte_array_append (z, block, 5);
-      if (n > 0)
-        g_byte_array_append (z, data + pos, n);
-      pos += n;
-    }
-  while (pos < len);
-  append_be32 (z, adler32 (data, len));
-
-  return z;
-}
-
-static GBytes *
-encode_png (const guint8 *rgba,
-            guint         width,
-            guint         height)
-{
-  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-  GByteArray *png = g_byte_array_new ();
-  g_autoptr(GByteArray) raw = g_byte_array_sized_new ((width * 4 + 1) * height);
-  g_autoptr(GByteArray) idat = NULL;
-  guint8 ihdr[13];
-
-  g_byte_array_append (png, signature, sizeof signature);
-
-  ihdr[0] = width >> 24; ihdr[1] = width >> 16; ihdr[2] = width >> 8; ihdr[3] = width;
-  ihdr[4] = height >> 24; ihdr[5] = height >> 16; ihdr[6] = height >> 8; ihdr[7] = height;
-  ihdr[8] = 8;   /* bit depth */
-  ihdr[9] = 6;   /* RGBA */
-  ihdr[10] = 0;  /* deflate */
-  ihdr[11] = 0;  /* adaptive filtering */
-  ihdr[12] = 0;  /* no interlace */
-  append_chunk (png, "IHDR", ihdr, sizeof ihdr);
-
-  for (guint y = 0; y < height; y++)
-    {
-      const guint8 filter = 0;
-
-      g_byte_array_append (raw, &filter, 1);
-      g_byte_array_append (raw, rgba + (gsize) y * width * 4, width * 4);
-    }
-  idat = zlib_store (raw->data, raw->len);
-  append_chunk (png, "IDAT", idat->data, idat->len);
-  append_chunk (png, "IEND", NULL, 0);
-
-  return g_byte_array_free_to_bytes (png);
-}
-
-static guint
-hex_value (char c)
-{
-  return g_ascii_xdigit_value (c) < 0 ? 0 : (guint) g_ascii_xdigit_value (c);
-}
 
 GBytes *
 amap_kmz_render_pin_png (const char *color,
-                         guint       size)
+                         const char *icon_name)
 {
-  const int samples = 4;
-  g_autofree guint8 *rgba = NULL;
-  double fill[3], edge[3];
-  double center, r_outer, r_ring, r_fill;
+  return amap_pin_render_to_png (color, icon_name, AMAP_PIN_STYLE_PLAIN, AMAP_KMZ_ICON_SCALE);
+}
 
-  g_return_val_if_fail (size >= 8 && size <= 1024, NULL);
+void
+amap_kmz_get_pin_hot_spot (double *x,
+                           double *y)
+{
+  double width, height;
 
-  if (color == NULL || !amap_color_is_valid (color))
-    color = "#9a9996";
-
-  for (int i = 0; i < 3; i++)
-    {
-      fill[i] = hex_value (color[1 + 2 * i]) * 16 + hex_value (color[2 + 2 * i]);
-      edge[i] = fill[i] * 0.55;  /* a darker outline keeps light colors visible */
-    }
-
-  center = size / 2.0;
-  r_outer = size / 2.0 - 1;
-  r_ring = r_outer - MAX (1.0, size / 24.0);
-  r_fill = r_ring - MAX (2.0, size / 10.0);
-
-  rgba = g_malloc0 ((gsize) size * size * 4);
-
-  /* Supersampled coverage of three discs: outline, white ring, fill. */
-  for (guint y = 0; y < size; y++)
-    for (guint x = 0; x < size; x++)
-      {
-        double sum[3] = { 0, 0, 0 };
-        int covered = 0;
-        guint8 *px = rgba + ((gsize) y * size + x) * 4;
-
-        for (int sy = 0; sy < samples; sy++)
-          for (int sx = 0; sx < samples; sx++)
-            {
-              double dx = x + (sx + 0.5) / samples - center;
-              double dy = y + (sy + 0.5) / samples - center;
-              double d = sqrt (dx * dx + dy * dy);
-
-              if (d > r_outer)
-                continue;
-
-              covered++;
-              for (int i = 0; i < 3; i++)
-                sum[i] += d > r_ring ? edge[i] : d > r_fill ? 255.0 : fill[i];
-            }
-
-        if (covered > 0)
-          {
-            for (int i = 0; i < 3; i++)
-              px[i] = (guint8) lround (sum[i] / covered);
-            px[3] = (guint8) lround (255.0 * covered / (samples * samples));
-          }
-      }
-
-  return encode_png (rgba, size, size);
+  amap_pin_render_get_box (AMAP_PIN_STYLE_PLAIN, &width, &height);
+  /* The tip: the middle of the bottom, less the margin; KML counts y
+   * from the bottom. */
+  if (x != NULL)
+    *x = 0.5;
+  if (y != NULL)
+    *y = AMAP_PIN_RENDER_MARGIN / height;
 }
 
 /* The zip */
@@ -378,7 +187,8 @@ amap_kmz_writer_write (GOutputStream *stream,
       if (g_hash_table_contains (seen, path))
         continue;
 
-      png = amap_kmz_render_pin_png (amap_category_get_color (category), AMAP_KMZ_ICON_SIZE);
+      png = amap_kmz_render_pin_png (amap_category_get_color (category),
+                                     amap_category_get_icon_name (category));
       png_data = g_bytes_get_data (png, &len);
       entry = new_entry (path, len);
       if (archive_write_header (archive, entry) != ARCHIVE_OK

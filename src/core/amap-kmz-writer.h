@@ -9,13 +9,19 @@
 
 G_BEGIN_DECLS
 
-/* The side in pixels of the pin icons we put in a KMZ. */
-#define AMAP_KMZ_ICON_SIZE 48
+/* The pin icons we put in a KMZ are the app's pins at this scale. */
+#define AMAP_KMZ_ICON_SCALE 1.5
 
-/* A round pin in @color ("#rrggbb"; grey when invalid) with a white ring,
- * as a @size × @size RGBA PNG with a transparent background. */
-GBytes   *amap_kmz_render_pin_png (const char    *color,
-                                   guint          size);
+/* The pin of a category, as the map draws it: a teardrop in @color
+ * ("#rrggbb"; gray when invalid) with @icon_name's symbol, as an RGBA PNG
+ * with a transparent background (amap_pin_render_get_box() ×
+ * AMAP_KMZ_ICON_SCALE pixels). */
+GBytes   *amap_kmz_render_pin_png   (const char    *color,
+                                     const char    *icon_name);
+/* Where the pin's tip is in that image, as KML's hotSpot fractions (y
+ * from the bottom). */
+void      amap_kmz_get_pin_hot_spot (double        *x,
+                                     double        *y);
 
 /* Writes a zip (deflate) to @stream, which is left open: @doc_kml
  * (@doc_size bytes, read to the end) as "doc.kml", the first entry, then

@@ -919,6 +919,21 @@ migrate_to_v3 (AmapStore  *self,
   return _amap_store_exec_sql (self, schema_v3, error);
 }
 
+/* Version 4: the categories chosen when a file was last imported (by its
+ * name), so the next import of that file starts from them. */
+static const char schema_v4[] =
+  "CREATE TABLE import_choices ("
+  "  file TEXT PRIMARY KEY NOT NULL,"
+  "  choices TEXT NOT NULL,"
+  "  modified INTEGER NOT NULL);";
+
+static gboolean
+migrate_to_v4 (AmapStore  *self,
+               GError    **error)
+{
+  return _amap_store_exec_sql (self, schema_v4, error);
+}
+
 typedef gboolean (*MigrateFunc) (AmapStore  *self,
                                  GError    **error);
 
@@ -927,6 +942,7 @@ static const MigrateFunc migrations[AMAP_STORE_SCHEMA_VERSION + 1] = {
   [1] = migrate_to_v1,
   [2] = migrate_to_v2,
   [3] = migrate_to_v3,
+  [4] = migrate_to_v4,
 };
 
 gboolean
@@ -2147,6 +2163,48 @@ amap_store_clear_home (AmapStore  *self,
                          "UPDATE map SET modified = ?1, home_name = NULL, "
                          "home_lat = NULL, home_lon = NULL",
                          NULL, NAN, NAN, error);
+}
+
+char *
+amap_store_dup_import_choices (AmapStore  *self,
+                               const char *file_name)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+  g_return_val_if_fail (file_name != NULL, NULL);
+
+  stmt = _amap_store_prepare (self, "SELECT choices FROM import_choices WHERE file = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  _amap_store_bind_text (stmt, 1, file_name);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup (_amap_store_column_text (stmt, 0));
+}
+
+gboolean
+amap_store_set_import_choices (AmapStore   *self,
+                               const char  *file_name,
+                               const char  *choices,
+                               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (file_name != NULL, FALSE);
+  g_return_val_if_fail (choices != NULL, FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+  stmt = _amap_store_prepare (self, "INSERT OR REPLACE INTO import_choices (file, choices, modified) "
+                              "VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return FALSE;
+  _amap_store_bind_text (stmt, 1, file_name);
+  _amap_store_bind_text (stmt, 2, choices);
+  sqlite3_bind_int64 (stmt, 3, _amap_store_now_seconds ());
+  return _amap_store_step_done (self, stmt, error);
 }
 
 gint64

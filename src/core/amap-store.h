@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define AMAP_STORE_SCHEMA_VERSION 3
+#define AMAP_STORE_SCHEMA_VERSION 4
 /* The file extension of a map. */
 #define AMAP_STORE_SUFFIX ".assetmap"
 
@@ -102,6 +102,14 @@ gboolean       amap_store_set_home           (AmapStore   *self,
                                               double       longitude,
                                               GError     **error);
 gboolean       amap_store_clear_home         (AmapStore   *self,
+                                              GError     **error);
+/* What amap-import-plan.c remembers of the last import of a file by its
+ * name (its own text); NULL when nothing is. */
+char          *amap_store_dup_import_choices (AmapStore   *self,
+                                              const char  *file_name);
+gboolean       amap_store_set_import_choices (AmapStore   *self,
+                                              const char  *file_name,
+                                              const char  *choices,
                                               GError     **error);
 gint64         amap_store_get_created        (AmapStore   *self);
 gint64         amap_store_get_modified       (AmapStore   *self);

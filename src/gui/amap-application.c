@@ -536,13 +536,21 @@ run_headless (AmapApplication *self,
   const char *export_path = NULL;
   const char *backup_path = NULL;
   const char *salvage_path = NULL;
+  const char *category_for_all = NULL;
+  const char *png_path = NULL;
   gboolean list = FALSE;
+  gboolean include_private = FALSE;
+  gboolean by_layer = FALSE;
 
+  g_variant_dict_lookup (options, "include-private", "b", &include_private);
+  g_variant_dict_lookup (options, "by-layer", "b", &by_layer);
   g_variant_dict_lookup (options, "import", "^&ay", &import_path);
   g_variant_dict_lookup (options, "export", "^&ay", &export_path);
   g_variant_dict_lookup (options, "backup", "^&ay", &backup_path);
   g_variant_dict_lookup (options, "salvage", "^&ay", &salvage_path);
   g_variant_dict_lookup (options, "list", "b", &list);
+  g_variant_dict_lookup (options, "category", "&s", &category_for_all);
+  g_variant_dict_lookup (options, "export-png", "^&ay", &png_path);
 
   path = database != NULL ? g_strdup (database) : amap_store_get_default_path ();
 
@@ -565,7 +573,7 @@ run_headless (AmapApplication *self,
    * read it say when there is none. */
   if (import_path != NULL)
     store = amap_store_open (path, &error);
-  else if (export_path != NULL || list || amap_cli_tours_requested (options))
+  else if (export_path != NULL || png_path != NULL || list || amap_cli_tours_requested (options))
     store = amap_store_open_existing (path, FALSE, &error);
   if (store == NULL && error != NULL)
     {
@@ -577,7 +585,7 @@ run_headless (AmapApplication *self,
     {
       g_autofree char *category = headless_default_category (self);
 
-      if (!amap_cli_import (store, import_path, category, stdout, &error))
+      if (!amap_cli_import (store, import_path, category, category_for_all, stdout, &error))
         {
           g_autofree char *display = g_filename_display_name (import_path);
 
@@ -589,12 +597,36 @@ run_headless (AmapApplication *self,
 
   if (export_path != NULL)
     {
-      if (!amap_cli_export (store, export_path, &error))
+      AmapExportFlags flags = (include_private ? AMAP_EXPORT_INCLUDE_PRIVATE : 0)
+                              | (by_layer ? AMAP_EXPORT_BY_LAYER : 0);
+
+      if (!amap_cli_export (store, export_path, flags, stdout, &error))
         {
           g_autofree char *display = g_filename_display_name (export_path);
 
           /* Translators: the first %s is a file name, the second says why. */
           g_printerr (_("asset-map: Could not export to “%s”: %s\n"), display, error->message);
+          return 1;
+        }
+    }
+
+  if (png_path != NULL)
+    {
+      const char *size = NULL, *bbox = NULL, *mbtiles = NULL;
+      g_autofree char *attribution = NULL;
+      g_autofree char *tile_dir = NULL;
+
+      g_variant_dict_lookup (options, "size", "&s", &size);
+      g_variant_dict_lookup (options, "bbox", "&s", &bbox);
+      g_variant_dict_lookup (options, "mbtiles", "^&ay", &mbtiles);
+      if (mbtiles == NULL)
+        tile_dir = amap_cli_dup_tile_dir (&attribution);
+      if (!amap_cli_export_png (store, png_path, size, bbox, mbtiles, tile_dir, attribution, &error))
+        {
+          g_autofree char *display = g_filename_display_name (png_path);
+
+          /* Translators: the first %s is a file name, the second says why. */
+          g_printerr (_("asset-map: Could not save the map as “%s”: %s\n"), display, error->message);
           return 1;
         }
     }
@@ -641,6 +673,7 @@ amap_application_handle_local_options (GApplication *app,
       g_variant_dict_contains (options, "export") ||
       g_variant_dict_contains (options, "backup") ||
       g_variant_dict_contains (options, "salvage") ||
+      g_variant_dict_contains (options, "export-png") ||
       amap_cli_tours_requested (options))
     return run_headless (self, options, database);
 
@@ -994,8 +1027,14 @@ amap_application_init (AmapApplication *self)
       N_("Print every asset, one a line: uuid, name, category, latitude, longitude"), NULL },
     { "import", 'i', 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Import a KML or KMZ file into the map and print the report"), N_("FILE") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("With --import: give every imported place the category KEY (see --list)"), N_("KEY") },
     { "export", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("Export the whole map to a KML or KMZ file"), N_("FILE") },
+      N_("Export the whole map to a KML or KMZ file, for sharing: without key leaders and the visit log"), N_("FILE") },
+    { "include-private", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("With --export: include key leaders’ contact details and the visit log"), NULL },
+    { "by-layer", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("With --export: a folder for each layer the assets came from, instead of one for each category"), NULL },
     { "backup", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Save a copy of the map as FILE (safe while the map is open)"), N_("FILE") },
     { "salvage", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -1006,6 +1045,14 @@ amap_application_init (AmapApplication *self)
       N_("Save the itinerary of the tour NAME as a PDF: --itinerary NAME FILE.pdf"), N_("NAME") },
     { "export-tour", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Export the tour NAME as KML or GPX: --export-tour NAME FILE.kml|FILE.gpx"), N_("NAME") },
+    { "export-png", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save the map of every asset as a PNG image, with its legend"), N_("FILE") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The size of --export-png's image in pixels (default 1600x1000)"), N_("WIDTHxHEIGHT") },
+    { "bbox", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The area --export-png shows, in degrees"), N_("WEST,SOUTH,EAST,NORTH") },
+    { "mbtiles", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The base map of --export-png from an MBTiles file"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print the version and exit"), NULL },
     { NULL }

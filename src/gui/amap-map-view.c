@@ -14,6 +14,7 @@
 #include <shumate/shumate.h>
 
 #include "amap-map-view.h"
+#include "amap-mbtiles-source.h"
 #include "amap-pin-layer.h"
 #include "amap-projection.h"
 #include "amap-settings.h"
@@ -25,6 +26,7 @@ enum {
   BASE_MAP_OPENSTREETMAP,
   BASE_MAP_CUSTOM,
   BASE_MAP_NONE,
+  BASE_MAP_MBTILES,
 };
 
 #define MAX_FIT_ZOOM 17.0
@@ -43,6 +45,9 @@ struct _AmapMapView
   GtkOverlay       *overlay;
   ShumateSimpleMap *map;
   GtkRevealer      *offline_revealer;
+  GtkRevealer      *notice_revealer;
+  GtkLabel         *notice_label;
+  GtkButton        *notice_button;
   GMenuModel       *context_menu;
   GMenu            *pin_section;     /* of the context menu: the pin clicked */
 
@@ -52,7 +57,11 @@ struct _AmapMapView
   AmapTourLayer    *stops_layer;
   GtkWidget        *popover;
   GSettings        *settings;
-  AmapTileSource   *tile_source;
+  AmapTileSource   *tile_source;      /* NULL with an offline map */
+  AmapMbtilesSource *mbtiles_source;  /* the offline map, or NULL */
+  char             *notice;           /* shown over the map, or NULL */
+  double            default_min_zoom;
+  double            default_max_zoom;
   guint             probe_id;
   guint             reload_id;
 
@@ -116,6 +125,10 @@ set_offline (AmapMapView *self,
 }
 
 static void update_base_map (AmapMapView *self);
+static void go_to (AmapMapView *self,
+                   double       latitude,
+                   double       longitude,
+                   double       zoom);
 
 static void
 on_probe_done_cb (GObject      *source,
@@ -203,15 +216,123 @@ template_host (const char *url_template)
   return g_strdup_printf (_("Tiles: %s"), g_uri_get_host (uri));
 }
 
+/* Offline map */
+
+static void
+set_notice (AmapMapView *self,
+            const char  *notice,
+            gboolean     go_back)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_button), go_back);
+  if (g_strcmp0 (self->notice, notice) == 0)
+    return;
+
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+  if (notice != NULL)
+    gtk_label_set_label (self->notice_label, notice);
+  gtk_revealer_set_reveal_child (self->notice_revealer, notice != NULL);
+}
+
+/* Outside the offline map's area, say so instead of showing blank. */
+static void
+update_notice (AmapMapView *self)
+{
+  ShumateViewport *viewport = get_viewport (self);
+  AmapMbtiles *mbtiles;
+  g_autofree char *text = NULL;
+
+  if (self->mbtiles_source == NULL)
+    return;
+
+  mbtiles = amap_mbtiles_source_get_mbtiles (self->mbtiles_source);
+  if (amap_mbtiles_contains (mbtiles,
+                             shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                             shumate_location_get_latitude (SHUMATE_LOCATION (viewport))))
+    {
+      set_notice (self, NULL, FALSE);
+      return;
+    }
+
+  /* Translators: %s is the name of an offline map (an MBTiles file) */
+  text = g_strdup_printf (_("This place is outside the offline map “%s”: it has no tiles here."),
+                          amap_mbtiles_get_name (mbtiles));
+  set_notice (self, text, TRUE);
+}
+
+/* The file's initial view; kept when the view is already in its area. */
+static void
+go_to_offline_map (AmapMapView *self,
+                   gboolean     always)
+{
+  ShumateViewport *viewport = get_viewport (self);
+  AmapMbtiles *mbtiles;
+  double longitude, latitude;
+  int zoom;
+
+  if (self->mbtiles_source == NULL)
+    return;
+
+  mbtiles = amap_mbtiles_source_get_mbtiles (self->mbtiles_source);
+  if (!always &&
+      amap_mbtiles_contains (mbtiles,
+                             shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                             shumate_location_get_latitude (SHUMATE_LOCATION (viewport))))
+    return;
+
+  if (amap_mbtiles_get_center (mbtiles, &longitude, &latitude, &zoom))
+    go_to (self, latitude, longitude, zoom);
+}
+
+static void
+go_to_offline_map_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  go_to_offline_map (AMAP_MAP_VIEW (widget), TRUE);
+}
+
+/* The offline map of the settings, or NULL with @error set. */
+static AmapMbtilesSource *
+open_offline_map (AmapMapView  *self,
+                  GError      **error)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "mbtiles-path");
+
+  if (path[0] == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("No offline map file is chosen. Open one with “Open Offline Map…” in the main menu."));
+      return NULL;
+    }
+  return amap_mbtiles_source_new (path, error);
+}
+
 static void
 update_base_map (AmapMapView *self)
 {
   g_autoptr(ShumateMapSource) renderer = NULL;
   g_autofree char *url_template = NULL;
+  g_autoptr(GError) error = NULL;
+  ShumateViewport *viewport = get_viewport (self);
   int base_map = g_settings_get_enum (self->settings, "base-map");
 
   url_template = g_settings_get_string (self->settings, "tile-url-template");
   g_strstrip (url_template);
+
+  g_clear_object (&self->mbtiles_source);
+  set_notice (self, NULL, FALSE);
+  /* An offline map that cannot be opened: the online map, and a notice
+   * that says why. */
+  if (base_map == BASE_MAP_MBTILES)
+    {
+      self->mbtiles_source = open_offline_map (self, &error);
+      if (self->mbtiles_source == NULL)
+        {
+          set_notice (self, error->message, FALSE);
+          base_map = BASE_MAP_OPENSTREETMAP;
+        }
+    }
 
   /* A custom server without an address falls back to OpenStreetMap. */
   if (base_map == BASE_MAP_CUSTOM
@@ -225,6 +346,10 @@ update_base_map (AmapMapView *self)
 
   switch (base_map)
     {
+    case BASE_MAP_MBTILES:
+      renderer = amap_mbtiles_source_create_renderer (self->mbtiles_source);
+      break;
+
     case BASE_MAP_NONE:
       self->tile_source = amap_tile_source_new (NULL, NULL);
       renderer = amap_tile_source_create_renderer (self->tile_source, "amap-none",
@@ -253,8 +378,13 @@ update_base_map (AmapMapView *self)
       break;
     }
 
-  g_signal_connect_swapped (self->tile_source, "notify::offline",
-                            G_CALLBACK (on_tile_source_offline_cb), self);
+  if (self->tile_source != NULL)
+    {
+      amap_tile_source_set_cache_size_limit (self->tile_source,
+                                             g_settings_get_uint (self->settings, "tile-cache-size-mb"));
+      g_signal_connect_swapped (self->tile_source, "notify::offline",
+                                G_CALLBACK (on_tile_source_offline_cb), self);
+    }
   set_offline (self, FALSE);
 
   if (base_map == BASE_MAP_NONE)
@@ -263,6 +393,21 @@ update_base_map (AmapMapView *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "no-base-map");
 
   shumate_simple_map_set_map_source (self->map, renderer);
+
+  /* The zoom range follows the offline map (no tiles beyond it). */
+  if (self->mbtiles_source != NULL)
+    {
+      AmapMbtiles *mbtiles = amap_mbtiles_source_get_mbtiles (self->mbtiles_source);
+
+      shumate_viewport_set_min_zoom_level (viewport, amap_mbtiles_get_min_zoom (mbtiles));
+      shumate_viewport_set_max_zoom_level (viewport, amap_mbtiles_get_max_zoom (mbtiles));
+      update_notice (self);
+    }
+  else
+    {
+      shumate_viewport_set_min_zoom_level (viewport, self->default_min_zoom);
+      shumate_viewport_set_max_zoom_level (viewport, self->default_max_zoom);
+    }
 }
 
 static void
@@ -293,8 +438,16 @@ on_settings_changed_cb (GSettings   *settings,
                         const char  *key,
                         AmapMapView *self)
 {
-  if (g_str_equal (key, "base-map") || g_str_equal (key, "tile-url-template"))
-    update_base_map (self);
+  if (g_str_equal (key, "base-map") || g_str_equal (key, "tile-url-template") ||
+      g_str_equal (key, "mbtiles-path"))
+    {
+      update_base_map (self);
+      /* An offline map just chosen: its own initial view. */
+      if (!g_str_equal (key, "tile-url-template"))
+        go_to_offline_map (self, FALSE);
+    }
+  else if (g_str_equal (key, "tile-cache-size-mb") && self->tile_source != NULL)
+    amap_tile_source_set_cache_size_limit (self->tile_source, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "walking-rings") || g_str_equal (key, "show-walking-rings"))
     update_home (self);
 }
@@ -705,6 +858,7 @@ amap_map_view_dispose (GObject *object)
   if (self->tile_source != NULL)
     g_signal_handlers_disconnect_by_func (self->tile_source, on_tile_source_offline_cb, self);
   g_clear_object (&self->tile_source);
+  g_clear_object (&self->mbtiles_source);
   g_clear_handle_id (&self->probe_id, g_source_remove);
   g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
@@ -724,6 +878,7 @@ amap_map_view_finalize (GObject *object)
 
   g_free (self->selected_uuid);
   g_free (self->drag_uuid);
+  g_free (self->notice);
   g_clear_object (&self->pin_section);
 
   G_OBJECT_CLASS (amap_map_view_parent_class)->finalize (object);
@@ -878,9 +1033,14 @@ amap_map_view_class_init (AmapMapViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapMapView, overlay);
   gtk_widget_class_bind_template_child (widget_class, AmapMapView, map);
   gtk_widget_class_bind_template_child (widget_class, AmapMapView, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AmapMapView, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AmapMapView, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapMapView, notice_button);
   gtk_widget_class_bind_template_child (widget_class, AmapMapView, context_menu);
 
   gtk_widget_class_install_action (widget_class, "map.add-here", NULL, add_here_action);
+  gtk_widget_class_install_action (widget_class, "map.go-to-offline-map", NULL,
+                                   go_to_offline_map_action);
 
   gtk_widget_class_set_css_name (widget_class, "amap-map-view");
 }
@@ -902,7 +1062,13 @@ amap_map_view_init (AmapMapView *self)
 
   /* The base layer first: libshumate 1.0 puts the first base map layer on
    * top of whatever layers are there already. */
+  self->default_min_zoom = shumate_viewport_get_min_zoom_level (viewport);
+  self->default_max_zoom = shumate_viewport_get_max_zoom_level (viewport);
   update_base_map (self);
+  g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (update_notice), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (update_notice), self,
+                           G_CONNECT_SWAPPED);
   shumate_viewport_set_zoom_level (viewport, g_settings_get_double (self->settings, "map-zoom"));
   shumate_map_center_on (shumate_simple_map_get_map (self->map),
                          g_settings_get_double (self->settings, "map-latitude"),
@@ -1085,6 +1251,14 @@ amap_map_view_set_adding (AmapMapView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDING]);
 }
 
+const char *
+amap_map_view_get_notice (AmapMapView *self)
+{
+  g_return_val_if_fail (AMAP_IS_MAP_VIEW (self), NULL);
+
+  return self->notice;
+}
+
 gboolean
 amap_map_view_get_offline (AmapMapView *self)
 {
@@ -1127,6 +1301,31 @@ amap_map_view_get_view (AmapMapView *self,
     *longitude = shumate_location_get_longitude (SHUMATE_LOCATION (viewport));
   if (zoom != NULL)
     *zoom = shumate_viewport_get_zoom_level (viewport);
+}
+
+void
+amap_map_view_get_visible_area (AmapMapView *self,
+                                double      *west,
+                                double      *south,
+                                double      *east,
+                                double      *north)
+{
+  ShumateViewport *viewport;
+  double zoom, x, y, half_width, half_height;
+
+  g_return_if_fail (AMAP_IS_MAP_VIEW (self));
+
+  viewport = get_viewport (self);
+  zoom = shumate_viewport_get_zoom_level (viewport);
+  amap_projection_location_to_pixels (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                      shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                      zoom, &x, &y);
+  half_width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1) / 2.0;
+  half_height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1) / 2.0;
+  amap_projection_pixels_to_location (x - half_width, y - half_height, zoom, north, west);
+  amap_projection_pixels_to_location (x + half_width, y + half_height, zoom, south, east);
+  *west = MAX (*west, -180.0);
+  *east = MIN (*east, 180.0);
 }
 
 void

@@ -53,6 +53,9 @@ gboolean      amap_map_view_get_adding        (AmapMapView *self);
 void          amap_map_view_set_adding        (AmapMapView *self,
                                                gboolean     adding);
 gboolean      amap_map_view_get_offline       (AmapMapView *self);
+/* What the map says over the tiles (outside the offline map's area, an
+ * offline map that cannot be opened), or NULL. */
+const char   *amap_map_view_get_notice        (AmapMapView *self);
 
 /* @zoom < 0 keeps the current zoom. Animated when the map is on screen. */
 void          amap_map_view_center_on         (AmapMapView *self,
@@ -63,6 +66,12 @@ void          amap_map_view_get_view          (AmapMapView *self,
                                                double      *latitude,
                                                double      *longitude,
                                                double      *zoom);
+/* The degrees the map shows, from the centre, zoom and widget size. */
+void          amap_map_view_get_visible_area  (AmapMapView *self,
+                                               double      *west,
+                                               double      *south,
+                                               double      *east,
+                                               double      *north);
 /* Shows every located asset of the model (or the home when there is none). */
 void          amap_map_view_fit_assets        (AmapMapView *self);
 /* Shows the box (degrees), zoomed in no closer than street level. */

@@ -11,29 +11,21 @@
 
 #include "amap-category.h"
 #include "amap-cluster.h"
+#include "amap-pin-render.h"
 #include "amap-pin-layer.h"
 #include "amap-projection.h"
 
-/* Pins closer than a grid cell (pixels) become one badge... */
-#define CELL_SIZE 44.0
-/* ...until street level, where every pin stands on its own. */
-#define CLUSTER_MAX_ZOOM 17.0
+/* Sizes in logical pixels, as amap-pin-render.h draws them. */
+#define CELL_SIZE AMAP_PIN_RENDER_CELL_SIZE
+#define CLUSTER_MAX_ZOOM AMAP_PIN_RENDER_CLUSTER_MAX_ZOOM
+#define TEXTURE_MARGIN AMAP_PIN_RENDER_MARGIN
+#define HOME_SIZE AMAP_PIN_RENDER_HOME_SIZE
+/* The tallest pin (a selected hub), for what may reach into the view. */
+#define MAX_PIN_HEIGHT (46.0 * 1.2)
 
-/* Sizes in logical pixels. A pin is a disc (the head) above a tip that
- * touches the map; textures get a margin for the outline and shadow. */
-#define PIN_HEAD 28.0
-#define PIN_HEIGHT 38.0
-#define HUB_HEAD 34.0
-#define HUB_HEIGHT 46.0
-#define SELECTED_SCALE 1.2
-#define TEXTURE_MARGIN 4.0
-#define HOME_SIZE 30.0
-
-#define FALLBACK_COLOR "#5e5c64"
-#define FALLBACK_ICON "mark-location-symbolic"
-#define MIXED_CLUSTER_COLOR "#3d3846"
-#define SELECTED_COLOR "#1c71d8"
-#define HOME_COLOR "#241f31"
+#define FALLBACK_COLOR AMAP_PIN_RENDER_FALLBACK_COLOR
+#define FALLBACK_ICON AMAP_PIN_RENDER_FALLBACK_ICON
+#define MIXED_CLUSTER_COLOR AMAP_PIN_RENDER_MIXED_COLOR
 
 typedef struct
 {
@@ -205,70 +197,20 @@ lookup_category (AmapPinLayer  *self,
     *icon_name = amap_category_get_icon_name (category);
 }
 
+static AmapPinStyle
+pin_style (gboolean hub,
+           gboolean selected)
+{
+  return (hub ? AMAP_PIN_STYLE_HUB : 0) | (selected ? AMAP_PIN_STYLE_SELECTED : 0);
+}
+
 static void
 pin_size (gboolean  hub,
           gboolean  selected,
           double   *head,
           double   *height)
 {
-  double scale = selected ? SELECTED_SCALE : 1.0;
-
-  *head = (hub ? HUB_HEAD : PIN_HEAD) * scale;
-  *height = (hub ? HUB_HEIGHT : PIN_HEIGHT) * scale;
-}
-
-/* The teardrop: a disc of diameter @head whose two tangents meet at the
- * tip, @height below the top. (cx, top) is the middle of the top edge. */
-static void
-pin_path (cairo_t *cr,
-          double   cx,
-          double   top,
-          double   head,
-          double   height)
-{
-  double r = head / 2;
-  double cy = top + r;
-  double d = height - r;      /* centre to tip */
-  double alpha = acos (r / d);
-
-  cairo_new_path (cr);
-  cairo_move_to (cr, cx, top + height);
-  cairo_arc (cr, cx, cy, r, G_PI / 2 + alpha, 2 * G_PI + G_PI / 2 - alpha);
-  cairo_close_path (cr);
-}
-
-static void
-draw_icon (GtkWidget  *widget,
-           cairo_t    *cr,
-           const char *icon_name,
-           double      x,
-           double      y,
-           double      size,
-           int         scale)
-{
-  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
-  g_autoptr(GtkIconPaintable) icon = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  const GdkRGBA white[4] = {
-    { 1, 1, 1, 1 }, { 1, 1, 1, 1 }, { 1, 1, 1, 1 }, { 1, 1, 1, 1 },
-  };
-
-  icon = gtk_icon_theme_lookup_icon (theme, icon_name, NULL, (int) size, scale,
-                                     GTK_TEXT_DIR_NONE, GTK_ICON_LOOKUP_FORCE_SYMBOLIC);
-  if (icon == NULL)
-    return;
-
-  gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon), snapshot,
-                                            size, size, white, G_N_ELEMENTS (white));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-
-  cairo_save (cr);
-  cairo_translate (cr, x, y);
-  gsk_render_node_draw (node, cr);
-  cairo_restore (cr);
+  amap_pin_render_get_size (pin_style (hub, selected), head, height);
 }
 
 static GdkTexture *
@@ -294,13 +236,10 @@ texture_size (gboolean  hub,
               double   *width,
               double   *height)
 {
-  double head, pin_height;
-
-  pin_size (hub, selected, &head, &pin_height);
-  *width = ceil (head + 2 * TEXTURE_MARGIN);
-  *height = ceil (pin_height + 2 * TEXTURE_MARGIN);
+  amap_pin_render_get_box (pin_style (hub, selected), width, height);
 }
 
+/* The pins are drawn by amap-pin-render.c, as on paper and in a KMZ. */
 static GdkTexture *
 render_pin (AmapPinLayer *self,
             const char   *color_str,
@@ -310,72 +249,9 @@ render_pin (AmapPinLayer *self,
             int           scale)
 {
   cairo_surface_t *surface;
-  cairo_t *cr;
-  GdkRGBA color;
-  double head, height, width_px, height_px, cx, top;
   GdkTexture *texture;
 
-  pin_size (hub, selected, &head, &height);
-  texture_size (hub, selected, &width_px, &height_px);
-  if (!gdk_rgba_parse (&color, color_str))
-    gdk_rgba_parse (&color, FALLBACK_COLOR);
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                        (int) (width_px * scale), (int) (height_px * scale));
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
-
-  cx = width_px / 2;
-  top = TEXTURE_MARGIN;
-
-  /* A soft shadow lifts the pin off busy tiles. */
-  cairo_save (cr);
-  cairo_translate (cr, 0, 1.5);
-  pin_path (cr, cx, top, head, height);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.28);
-  cairo_set_line_width (cr, 2.5);
-  cairo_stroke_preserve (cr);
-  cairo_fill (cr);
-  cairo_restore (cr);
-
-  pin_path (cr, cx, top, head, height);
-  gdk_cairo_set_source_rgba (cr, &color);
-  cairo_fill_preserve (cr);
-  if (selected)
-    {
-      GdkRGBA accent;
-
-      gdk_rgba_parse (&accent, SELECTED_COLOR);
-      gdk_cairo_set_source_rgba (cr, &accent);
-      cairo_set_line_width (cr, 3.5);
-    }
-  else
-    {
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 2);
-    }
-  cairo_stroke (cr);
-
-  if (hub)
-    {
-      /* Hubs: a white ring inside the head, so they read as "centres". */
-      cairo_new_path (cr);
-      cairo_arc (cr, cx, top + head / 2, head / 2 - 4, 0, 2 * G_PI);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
-      cairo_set_line_width (cr, 2);
-      cairo_stroke (cr);
-    }
-
-  {
-    double icon_size = hub ? 18 : 16;
-
-    if (selected)
-      icon_size = round (icon_size * SELECTED_SCALE);
-    draw_icon (GTK_WIDGET (self), cr, icon_name,
-               cx - icon_size / 2, top + head / 2 - icon_size / 2, icon_size, scale);
-  }
-
-  cairo_destroy (cr);
+  surface = amap_pin_render_create_surface (color_str, icon_name, pin_style (hub, selected), scale);
   texture = texture_from_surface (surface);
   cairo_surface_destroy (surface);
 
@@ -389,42 +265,13 @@ render_home (AmapPinLayer *self,
   double size = HOME_SIZE + 2 * TEXTURE_MARGIN;
   cairo_surface_t *surface;
   cairo_t *cr;
-  GdkRGBA color;
   GdkTexture *texture;
-  double x = TEXTURE_MARGIN, y = TEXTURE_MARGIN, r = 7;
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
                                         (int) (size * scale), (int) (size * scale));
   cr = cairo_create (surface);
   cairo_scale (cr, scale, scale);
-
-  /* A rounded square, unlike any pin: the school is where tours start. */
-  for (int pass = 0; pass < 2; pass++)
-    {
-      double dy = pass == 0 ? 1.5 : 0;
-
-      cairo_new_sub_path (cr);
-      cairo_arc (cr, x + HOME_SIZE - r, y + dy + r, r, -G_PI / 2, 0);
-      cairo_arc (cr, x + HOME_SIZE - r, y + dy + HOME_SIZE - r, r, 0, G_PI / 2);
-      cairo_arc (cr, x + r, y + dy + HOME_SIZE - r, r, G_PI / 2, G_PI);
-      cairo_arc (cr, x + r, y + dy + r, r, G_PI, 3 * G_PI / 2);
-      cairo_close_path (cr);
-      if (pass == 0)
-        {
-          cairo_set_source_rgba (cr, 0, 0, 0, 0.3);
-          cairo_fill (cr);
-        }
-    }
-  gdk_rgba_parse (&color, HOME_COLOR);
-  gdk_cairo_set_source_rgba (cr, &color);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_set_line_width (cr, 2);
-  cairo_stroke (cr);
-
-  draw_icon (GTK_WIDGET (self), cr, "go-home-symbolic",
-             x + HOME_SIZE / 2 - 9, y + HOME_SIZE / 2 - 9, 18, scale);
-
+  amap_pin_render_draw_home (cr, size / 2, size / 2);
   cairo_destroy (cr);
   texture = texture_from_surface (surface);
   cairo_surface_destroy (surface);
@@ -491,13 +338,7 @@ compare_items_by_y (gconstpointer a,
 static double
 cluster_diameter (guint count)
 {
-  if (count < 10)
-    return 30;
-  if (count < 100)
-    return 36;
-  if (count < 1000)
-    return 42;
-  return 48;
+  return amap_pin_render_cluster_diameter (count);
 }
 
 static void
@@ -549,7 +390,7 @@ ensure_layout (AmapPinLayer *self)
 
   /* Anything within half the diagonal (the view may be rotated) plus a
    * pin's size of the centre may show; the rest is never looked at again. */
-  margin = HUB_HEIGHT * SELECTED_SCALE + CELL_SIZE;
+  margin = MAX_PIN_HEIGHT + CELL_SIZE;
   reach = (sqrt (width * width + height * height) / 2 + margin) / map_size;
 
   points = g_array_new (FALSE, FALSE, sizeof (AmapClusterPoint));
@@ -709,52 +550,14 @@ snapshot_cluster (AmapPinLayer *self,
                   GtkSnapshot  *snapshot,
                   DrawnItem    *item)
 {
-  GskRoundedRect outline;
-  graphene_rect_t rect;
-  GdkRGBA color, halo, white = { 1, 1, 1, 1 };
-  g_autoptr(PangoLayout) layout = NULL;
-  g_autofree char *text = NULL;
-  int text_width, text_height;
-  double d = item->diameter;
-  const float border[4] = { 2.5, 2.5, 2.5, 2.5 };
-  const GdkRGBA border_colors[4] = { white, white, white, white };
+  double reach = item->diameter / 2 + 6;
+  cairo_t *cr;
 
-  if (!gdk_rgba_parse (&color, item->color))
-    gdk_rgba_parse (&color, MIXED_CLUSTER_COLOR);
-  halo = color;
-  halo.alpha = 0.3f;
-
-  /* A translucent halo says "more than one here". */
-  rect = GRAPHENE_RECT_INIT (item->x - d / 2 - 5, item->y - d / 2 - 5, d + 10, d + 10);
-  gsk_rounded_rect_init_from_rect (&outline, &rect, d / 2 + 5);
-  gtk_snapshot_push_rounded_clip (snapshot, &outline);
-  gtk_snapshot_append_color (snapshot, &halo, &rect);
-  gtk_snapshot_pop (snapshot);
-
-  rect = GRAPHENE_RECT_INIT (item->x - d / 2, item->y - d / 2, d, d);
-  gsk_rounded_rect_init_from_rect (&outline, &rect, d / 2);
-  gtk_snapshot_push_rounded_clip (snapshot, &outline);
-  gtk_snapshot_append_color (snapshot, &color, &rect);
-  gtk_snapshot_pop (snapshot);
-  gtk_snapshot_append_border (snapshot, &outline, border, border_colors);
-
-  text = g_strdup_printf ("%u", item->count);
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  {
-    PangoAttrList *attrs = pango_attr_list_new ();
-
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-    pango_layout_set_attributes (layout, attrs);
-    pango_attr_list_unref (attrs);
-  }
-  pango_layout_get_pixel_size (layout, &text_width, &text_height);
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot,
-                          &GRAPHENE_POINT_INIT (round (item->x - text_width / 2.0),
-                                                round (item->y - text_height / 2.0)));
-  gtk_snapshot_append_layout (snapshot, layout, &white);
-  gtk_snapshot_restore (snapshot);
+  cr = gtk_snapshot_append_cairo (snapshot,
+                                  &GRAPHENE_RECT_INIT (item->x - reach, item->y - reach,
+                                                       2 * reach, 2 * reach));
+  amap_pin_render_draw_cluster (cr, item->x, item->y, item->count, item->color);
+  cairo_destroy (cr);
 }
 
 static void

@@ -13,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "amap-category.h"
+#include "amap-file-chooser.h"
+#include "amap-offline-map.h"
 #include "amap-preferences-window.h"
 #include "amap-settings.h"
 
@@ -26,6 +28,11 @@ struct _AmapPreferencesWindow
 
   AdwComboRow          *base_map_row;
   AdwEntryRow          *tile_url_row;
+  AdwActionRow         *allows_download_row;
+  GtkSwitch            *allows_download_switch;
+  AdwActionRow         *mbtiles_row;
+  GtkButton            *mbtiles_button;
+  GtkSpinButton        *cache_spin;
   GtkSwitch            *rings_switch;
   AdwEntryRow          *rings_row;
   AdwComboRow          *import_category_row;
@@ -65,6 +72,51 @@ base_map_changed_cb (AmapPreferencesWindow *self)
   if (selected != GTK_INVALID_LIST_POSITION)
     g_settings_set_enum (self->settings, "base-map", (int) selected);
   gtk_widget_set_sensitive (GTK_WIDGET (self->tile_url_row), selected == 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->allows_download_row), selected == 1);
+}
+
+static void
+mbtiles_path_changed_cb (AmapPreferencesWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "mbtiles-path");
+  g_autofree char *name = path[0] != '\0' ? g_filename_display_basename (path) : NULL;
+
+  adw_action_row_set_subtitle (self->mbtiles_row, name != NULL ? name : _("None chosen"));
+}
+
+static void
+mbtiles_chosen_cb (GObject    *owner,
+                   GListModel *files)
+{
+  AmapPreferencesWindow *self = AMAP_PREFERENCES_WINDOW (owner);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
+
+  file = g_list_model_get_item (files, 0);
+  if (!amap_offline_map_use_file (file, &error))
+    {
+      show_problem (self, GTK_WIDGET (self->mbtiles_row), error->message);
+      return;
+    }
+  show_problem (self, GTK_WIDGET (self->mbtiles_row), NULL);
+  adw_combo_row_set_selected (self->base_map_row, g_settings_get_enum (self->settings, "base-map"));
+}
+
+static void
+mbtiles_button_clicked_cb (AmapPreferencesWindow *self)
+{
+  amap_file_chooser_open (GTK_WINDOW (self), _("Open Offline Map"), _("_Open"),
+                          AMAP_FILE_KIND_MBTILES, FALSE, G_OBJECT (self), mbtiles_chosen_cb);
+}
+
+static void
+cache_size_changed_cb (AmapPreferencesWindow *self)
+{
+  g_settings_set_uint (self->settings, "tile-cache-size-mb",
+                       (guint) gtk_spin_button_get_value_as_int (self->cache_spin));
 }
 
 static void
@@ -211,6 +263,15 @@ amap_preferences_window_constructed (GObject *object)
 
   adw_combo_row_set_selected (self->base_map_row, g_settings_get_enum (self->settings, "base-map"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->tile_url_row), adw_combo_row_get_selected (self->base_map_row) == 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->allows_download_row), adw_combo_row_get_selected (self->base_map_row) == 1);
+  g_settings_bind (self->settings, "tile-server-allows-download", self->allows_download_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  mbtiles_path_changed_cb (self);
+  g_signal_connect_object (self->settings, "changed::mbtiles-path", G_CALLBACK (mbtiles_path_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->mbtiles_button, "clicked", G_CALLBACK (mbtiles_button_clicked_cb), self);
+  gtk_spin_button_set_value (self->cache_spin, g_settings_get_uint (self->settings, "tile-cache-size-mb"));
+  g_signal_connect_swapped (self->cache_spin, "value-changed", G_CALLBACK (cache_size_changed_cb), self);
   url = g_settings_get_string (self->settings, "tile-url-template");
   gtk_editable_set_text (GTK_EDITABLE (self->tile_url_row), url);
   rings = format_rings (self->settings);
@@ -298,6 +359,11 @@ amap_preferences_window_class_init (AmapPreferencesWindowClass *klass)
                                                "/io/github/assetmap/AssetMap/amap-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, base_map_row);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, tile_url_row);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, allows_download_row);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, allows_download_switch);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, mbtiles_row);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, mbtiles_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, cache_spin);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, rings_switch);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, rings_row);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, import_category_row);

@@ -15,7 +15,8 @@
 /* Tiles newer than this are drawn from the disk without asking the server
  * (OSM's policy: honour caching, never re-fetch needlessly). */
 #define FRESH_SECONDS (7 * 24 * 3600)
-#define CACHE_SIZE_LIMIT (200u * 1000u * 1000u)
+/* Until amap_tile_source_set_cache_size_limit(): the schema's default. */
+#define CACHE_SIZE_LIMIT (500u * 1000u * 1000u)
 #define FIRST_BACKOFF_SECONDS 15
 #define MAX_BACKOFF_SECONDS 300
 
@@ -33,6 +34,7 @@ struct _AmapTileSource
   gint64             retry_after;      /* monotonic µs; 0: go ahead */
   guint              backoff_seconds;
   gboolean           probing;          /* offline: one download is trying */
+  gboolean           purged;           /* trimmed to its size once */
 };
 
 G_DEFINE_FINAL_TYPE (AmapTileSource, amap_tile_source, SHUMATE_TYPE_DATA_SOURCE)
@@ -517,6 +519,46 @@ amap_tile_source_build_url (const char *url_template,
   g_string_replace (url, "{s}", "a", 0);
 
   return g_string_free (url, FALSE);
+}
+
+static void
+on_purged_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* libshumate 1.0 may say FALSE without an error. */
+  if (!shumate_file_cache_purge_cache_finish (SHUMATE_FILE_CACHE (source), result, &error) &&
+      error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not trim the tile cache: %s", error->message);
+}
+
+void
+amap_tile_source_set_cache_size_limit (AmapTileSource *self,
+                                       guint           megabytes)
+{
+  guint limit;
+
+  g_return_if_fail (AMAP_IS_TILE_SOURCE (self));
+
+  limit = (guint) MIN ((guint64) megabytes * 1000u * 1000u, (guint64) G_MAXUINT);
+  if (shumate_file_cache_get_size_limit (self->file_cache) == limit && self->purged)
+    return;
+
+  /* Tiles stay until the cache is larger than this, however old: offline,
+   * the old tile is better than none (they are re-checked after a week). */
+  shumate_file_cache_set_size_limit (self->file_cache, limit);
+  self->purged = TRUE;
+  shumate_file_cache_purge_cache_async (self->file_cache, NULL, on_purged_cb, NULL);
+}
+
+guint
+amap_tile_source_get_cache_size_limit (AmapTileSource *self)
+{
+  g_return_val_if_fail (AMAP_IS_TILE_SOURCE (self), 0);
+
+  return shumate_file_cache_get_size_limit (self->file_cache);
 }
 
 ShumateMapSource *

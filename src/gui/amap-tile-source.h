@@ -38,6 +38,12 @@ AmapTileSource *amap_tile_source_new         (const char     *url_template,
                                               const char     *cache_key);
 const char     *amap_tile_source_get_url_template (AmapTileSource *self);
 gboolean        amap_tile_source_get_offline (AmapTileSource *self);
+/* The disk cache's size (GSettings "tile-cache-size-mb"); trims it to that
+ * size, oldest tiles first, in the background. */
+void            amap_tile_source_set_cache_size_limit (AmapTileSource *self,
+                                                       guint           megabytes);
+/* In bytes. */
+guint           amap_tile_source_get_cache_size_limit (AmapTileSource *self);
 
 /* The URL of one tile: {x} {y} {z} replaced (also {s} by "a"). */
 char           *amap_tile_source_build_url   (const char     *url_template,

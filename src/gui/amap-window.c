@@ -19,13 +19,18 @@
 #include "amap-category-dot.h"
 #include "amap-chip-box.h"
 #include "amap-error.h"
+#include "amap-export-dialog.h"
 #include "amap-export.h"
 #include "amap-file-chooser.h"
 #include "amap-import.h"
+#include "amap-import-dialog.h"
+#include "amap-import-plan.h"
+#include "amap-offline-map.h"
 #include "amap-sample-tour.h"
 #include "amap-settings.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
+#include "amap-map-print.h"
 #include "amap-window-tours.h"
 
 #if defined(__has_include)
@@ -89,6 +94,7 @@ struct _AmapWindow
   gboolean              placing_home;
   gboolean              empty_dismissed;
   gboolean              fit_after_import;
+  GtkWidget            *import_dialog;    /* the preview, while it is open */
 
   GCancellable         *import_cancellable;
   GQueue                pending_imports;
@@ -1519,41 +1525,49 @@ set_importing (AmapWindow *self,
 }
 
 static void
+report_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    AmapWindow       *self)
+{
+  double south, west, north, east;
+  AmapImportReport *report = g_object_get_data (G_OBJECT (dialog), "amap-report");
+
+  if (g_strcmp0 (response, "show") != 0 ||
+      !amap_import_report_get_bounds (report, &south, &west, &north, &east))
+    return;
+#ifdef HAVE_MAP_VIEW
+  if (AMAP_IS_MAP_VIEW (self->map_view))
+    amap_map_view_fit_bounds (AMAP_MAP_VIEW (self->map_view), south, west, north, east);
+#endif
+}
+
+/* Counts per category, what was skipped with its line, and "Show on Map"
+ * (amap-import-dialog.c). */
+static void
 show_import_report (AmapWindow       *self,
                     const char       *name,
                     AmapImportReport *report)
 {
-  g_autofree char *text = amap_import_report_to_string (report);
-  g_autofree char *heading = g_strdup_printf (_("Imported “%s”"), name);
-  char *details = strchr (g_strstrip (text), '\n');
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog = amap_import_report_dialog_new (GTK_WINDOW (self), self->store, name, report);
 
-  /* The summary is the body; the messages, one a line, scroll below. */
-  if (details != NULL)
-    *details++ = '\0';
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, text);
-  if (details != NULL && details[0] != '\0')
-    {
-      GtkWidget *scrolled = gtk_scrolled_window_new ();
-      GtkWidget *label = gtk_label_new (details);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_yalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "caption");
-      gtk_widget_add_css_class (label, "amap-report");
-      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 240);
-      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
-      gtk_widget_add_css_class (scrolled, "card");
-      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
-    }
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  g_object_set_data_full (G_OBJECT (dialog), "amap-report", g_object_ref (report), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (report_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The map shows what was imported, also when it held other places. */
+static void
+map_fit_report (AmapWindow       *self,
+                AmapImportReport *report)
+{
+  double south, west, north, east;
+
+  if (!amap_import_report_get_bounds (report, &south, &west, &north, &east))
+    return;
+#ifdef HAVE_MAP_VIEW
+  if (AMAP_IS_MAP_VIEW (self->map_view))
+    amap_map_view_fit_bounds (AMAP_MAP_VIEW (self->map_view), south, west, north, east);
+#endif
 }
 
 static void
@@ -1607,8 +1621,10 @@ import_done_cb (GObject      *source,
           if (!amap_sample_tour_add (self->store, &tour_error))
             g_warning ("Could not add the sample's tour: %s", tour_error->message);
         }
-      if (self->fit_after_import)
+      if (sample && self->fit_after_import)
         map_fit_assets (self);
+      else if (!sample)
+        map_fit_report (self, report);
     }
 
   self->fit_after_import = FALSE;
@@ -1647,6 +1663,76 @@ set_sample_home (AmapWindow *self)
     }
 }
 
+static gboolean
+is_gpx_file (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *lower = g_utf8_strdown (basename != NULL ? basename : "", -1);
+
+  return g_str_has_suffix (lower, ".gpx");
+}
+
+static void
+import_dialog_response_cb (AmapImportDialog *dialog,
+                           const char       *response,
+                           AmapWindow       *self)
+{
+  AmapImportPlan *plan = amap_import_dialog_get_plan (dialog);
+  g_autofree char *label = NULL;
+
+  self->import_dialog = NULL;
+
+  if (g_strcmp0 (response, "import") != 0)
+    {
+      g_object_set_data (G_OBJECT (self), "amap-import-file", NULL);
+      g_clear_object (&self->import_cancellable);
+      set_importing (self, FALSE);
+      update_main_page (self);
+      toast (self, _("Import cancelled: nothing was added"));
+      start_next_import (self);
+      return;
+    }
+
+  /* Translators: %s is a file name. */
+  label = g_strdup_printf (_("Importing “%s”…"), amap_import_plan_get_file_name (plan));
+  gtk_label_set_label (self->import_label, label);
+  gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
+  amap_import_plan_apply_async (plan, self->store, self->import_cancellable,
+                                import_progress_cb, self, import_done_cb, g_object_ref (self));
+}
+
+/* The file has been read: show what it holds before anything is written. */
+static void
+plan_scanned_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AmapWindow) self = user_data;
+  g_autoptr(AmapImportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) failed = NULL;
+  AmapImportDialog *dialog;
+
+  plan = amap_import_plan_scan_finish (result, &error);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  if (plan == NULL)
+    {
+      /* The same message as a failed import: through import_done_cb. */
+      failed = g_task_new (self->store, NULL, import_done_cb, g_object_ref (self));
+      g_task_set_source_tag (failed, amap_import_file_async);
+      g_task_return_error (failed, g_steal_pointer (&error));
+      return;
+    }
+
+  gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
+  dialog = amap_import_dialog_new (GTK_WINDOW (self), self->store, plan);
+  self->import_dialog = GTK_WIDGET (dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (import_dialog_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 start_next_import (AmapWindow *self)
 {
@@ -1655,7 +1741,7 @@ start_next_import (AmapWindow *self)
   g_autofree char *label = NULL;
   g_autofree char *category = NULL;
 
-  if (self->importing)
+  if (self->importing || self->import_dialog != NULL)
     return;
 
   file = g_queue_pop_head (&self->pending_imports);
@@ -1687,6 +1773,20 @@ start_next_import (AmapWindow *self)
     leave_editor (self, NULL, NULL);
   set_importing (self, TRUE);
   update_main_page (self);
+
+  /* A KML or KMZ file shows what it holds first (the preview); the sample
+   * and a GPX file (routes, no layers) import at once. */
+  if (g_object_get_data (G_OBJECT (file), "amap-sample") == NULL && !is_gpx_file (file))
+    {
+      /* Translators: %s is a file name. */
+      g_autofree char *reading = g_strdup_printf (_("Reading “%s”…"), name);
+
+      gtk_label_set_label (self->import_label, reading);
+      amap_import_plan_scan_async (self->store, file, category[0] != '\0' ? category : NULL,
+                                   self->import_cancellable, plan_scanned_cb, g_object_ref (self));
+      return;
+    }
+
   amap_import_file_async (self->store, file, category[0] != '\0' ? category : NULL,
                           self->import_cancellable, import_progress_cb, self,
                           import_done_cb, g_object_ref (self));
@@ -1701,6 +1801,61 @@ is_kml_file (GFile *file)
   /* GPX: its routes import as tours. */
   return g_str_has_suffix (lower, ".kml") || g_str_has_suffix (lower, ".kmz") ||
          g_str_has_suffix (lower, ".gpx");
+}
+
+/* An MBTiles file as the base map; the map view goes to its area. */
+static void
+open_offline_map (AmapWindow *self,
+                  GFile      *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *message = NULL;
+
+  if (!amap_offline_map_use_file (file, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  /* Translators: %s is a file name */
+  message = g_strdup_printf (_("The base map is now the offline map “%s”"), name);
+  toast (self, message);
+}
+
+static void
+offline_map_chosen_cb (GObject    *owner,
+                       GListModel *files)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (files == NULL || g_list_model_get_n_items (files) == 0)
+    return;
+  file = g_list_model_get_item (files, 0);
+  open_offline_map (AMAP_WINDOW (owner), file);
+}
+
+static void
+open_offline_map_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  amap_file_chooser_open (GTK_WINDOW (widget), _("Open Offline Map"), _("_Open"),
+                          AMAP_FILE_KIND_MBTILES, FALSE, G_OBJECT (widget), offline_map_chosen_cb);
+}
+
+static void
+save_offline_area_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  double west, south, east, north, zoom;
+
+  if (!AMAP_IS_MAP_VIEW (self->map_view))
+    return;
+  amap_map_view_get_visible_area (AMAP_MAP_VIEW (self->map_view), &west, &south, &east, &north);
+  amap_map_view_get_view (AMAP_MAP_VIEW (self->map_view), NULL, NULL, &zoom);
+  amap_offline_map_save_area (GTK_WINDOW (self), self->toast_overlay, west, south, east, north, zoom);
 }
 
 static gboolean
@@ -1725,6 +1880,11 @@ drop_cb (GtkDropTarget *target,
       if (is_kml_file (file))
         {
           amap_window_import_file (self, file);
+          any = TRUE;
+        }
+      else if (amap_offline_map_is_mbtiles_file (file))
+        {
+          open_offline_map (self, file);
           any = TRUE;
         }
       else
@@ -1789,44 +1949,67 @@ export_done_cb (GObject      *source,
   }
 }
 
-static void
-export_chosen_cb (GObject    *owner,
-                  GListModel *files)
+/* The assets of @scope: NULL for the whole map (the export reads it). */
+static GPtrArray *
+list_scope_assets (AmapWindow      *self,
+                   AmapExportScope  scope)
 {
-  AmapWindow *self = AMAP_WINDOW (owner);
-  g_autoptr(GPtrArray) assets = g_object_steal_data (G_OBJECT (self), "amap-export-assets");
-  g_autoptr(GFile) file = NULL;
-  guint count;
+  GPtrArray *assets;
+  GListModel *model = G_LIST_MODEL (self->sort_model);
 
-  if (files == NULL || g_list_model_get_n_items (files) == 0)
-    return;
+  if (scope == AMAP_EXPORT_SCOPE_SELECTED)
+    return list_selected_assets (self);
+  if (scope != AMAP_EXPORT_SCOPE_SHOWN)
+    return NULL;
 
-  file = g_list_model_get_item (files, 0);
-  count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
-  g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
-  g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
-  amap_export_file_async (self->store, assets, file, self->cancellable,
-                          export_done_cb, g_object_ref (self));
+  assets = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (assets, g_list_model_get_item (model, i));
+  return assets;
 }
 
 static void
-export_assets (AmapWindow *self,
-               GPtrArray  *assets)
+export_chosen_cb (AmapExportDialog *dialog,
+                  GFile            *file,
+                  gpointer          user_data)
 {
-  g_autofree char *title = display_title (self);
-  g_autofree char *suggested = NULL;
+  AmapWindow *self = AMAP_WINDOW (user_data);
+  g_autoptr(GPtrArray) assets = list_scope_assets (self, amap_export_dialog_get_scope (dialog));
+  guint count;
 
-  if (assets != NULL && assets->len == 1)
-    suggested = g_strdup_printf ("%s.kml", amap_asset_get_name (g_ptr_array_index (assets, 0)));
+  count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
+  g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
+  g_object_set_data (G_OBJECT (self), "amap-export-count", GUINT_TO_POINTER (count));
+  amap_export_file_async (self->store, assets, file, amap_export_dialog_get_flags (dialog),
+                          self->cancellable, export_done_cb, g_object_ref (self));
+}
+
+/* The export dialog, on @scope: what, which format, with what; then the
+ * file. */
+static void
+export_assets (AmapWindow      *self,
+               AmapExportScope  scope)
+{
+  g_autoptr(GPtrArray) selected = list_selected_assets (self);
+  g_autofree char *base_name = NULL;
+  AmapExportDialog *dialog;
+
+  if (scope == AMAP_EXPORT_SCOPE_SELECTED && selected->len == 1)
+    base_name = g_strdup (amap_asset_get_name (g_ptr_array_index (selected, 0)));
   else
-    suggested = g_strdup_printf ("%s.kml", title);
-  g_strdelimit (suggested, "/\\", '-');
+    base_name = display_title (self);
 
-  g_object_set_data_full (G_OBJECT (self), "amap-export-assets",
-                          assets != NULL ? g_ptr_array_ref (assets) : NULL,
-                          assets != NULL ? (GDestroyNotify) g_ptr_array_unref : NULL);
-  amap_file_chooser_save (GTK_WINDOW (self), _("Export to KML or KMZ"), _("_Export"),
-                          AMAP_FILE_KIND_KML, suggested, G_OBJECT (self), export_chosen_cb);
+  dialog = amap_export_dialog_new (GTK_WINDOW (self), base_name,
+                                   amap_store_count_assets (self->store),
+                                   g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)),
+                                   selected->len, scope);
+  {
+    g_auto(GStrv) layers = amap_store_list_folders (self->store, NULL);
+
+    amap_export_dialog_set_has_layers (dialog, layers != NULL && layers[0] != NULL);
+  }
+  g_signal_connect_object (dialog, "export", G_CALLBACK (export_chosen_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Actions */
@@ -2343,7 +2526,7 @@ export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  export_assets (AMAP_WINDOW (widget), NULL);
+  export_assets (AMAP_WINDOW (widget), AMAP_EXPORT_SCOPE_ALL);
 }
 
 static void
@@ -2351,14 +2534,7 @@ export_shown_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  AmapWindow *self = AMAP_WINDOW (widget);
-  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
-  GListModel *model = G_LIST_MODEL (self->sort_model);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    g_ptr_array_add (assets, g_list_model_get_item (model, i));
-
-  export_assets (self, assets);
+  export_assets (AMAP_WINDOW (widget), AMAP_EXPORT_SCOPE_SHOWN);
 }
 
 static void
@@ -2367,12 +2543,11 @@ export_selected_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   AmapWindow *self = AMAP_WINDOW (widget);
-  g_autoptr(GPtrArray) assets = list_selected_assets (self);
 
-  if (assets->len == 0)
+  if (count_selected (self) == 0)
     return;
 
-  export_assets (self, assets);
+  export_assets (self, AMAP_EXPORT_SCOPE_SELECTED);
 }
 
 static void
@@ -3519,7 +3694,7 @@ amap_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed::recent-maps",
                            G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
 
-  /* Drag and drop of KML files. */
+  /* Drag and drop of KML, KMZ and GPX files, and of offline maps. */
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
@@ -3721,6 +3896,8 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.place-at-center", NULL, place_at_center_action);
   gtk_widget_class_install_action (widget_class, "win.rename-map", NULL, rename_map_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.open-offline-map", NULL, open_offline_map_action);
+  gtk_widget_class_install_action (widget_class, "win.save-offline-area", NULL, save_offline_area_action);
   gtk_widget_class_install_action (widget_class, "win.select-asset", "s", select_asset_action);
   gtk_widget_class_install_action (widget_class, "win.add-at", "(dd)", add_at_action);
   gtk_widget_class_install_action (widget_class, "win.restore-draft", NULL, restore_draft_action);
@@ -3747,6 +3924,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-to-shown", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.go-to-school", NULL);
   amap_window_tours_class_init (widget_class);
+  amap_map_print_class_init (widget_class);
 }
 
 static void
