@@ -2079,6 +2079,167 @@ test_batch (void)
   }
 }
 
+/* The category of @uuid as stored. */
+static char *
+stored_category (AmapStore  *store,
+                 const char *uuid)
+{
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  asset = amap_store_get_asset (store, uuid, &error);
+  g_assert_no_error (error);
+  return g_strdup (amap_asset_get_category (asset));
+}
+
+/* Custom categories: add, rename, recolor, new icon, delete with the
+ * assets moved to another category; each is an undo step, undone and
+ * redone, and the assets follow. Built-ins cannot be deleted or renamed
+ * (their names are translated), only recolored or given another icon. */
+static void
+test_category_history (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("category-history.assetmap");
+  g_autoptr(AmapCategory) garden = NULL;
+  g_autoptr(AmapAsset) first = make_asset ("Eastside Garden", 41.0, -87.0);
+  g_autoptr(AmapAsset) second = make_asset ("Westside Garden", 41.1, -87.1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *category = NULL;
+  const char *park_color;
+  guint n_builtin = g_list_model_get_n_items (amap_store_get_categories (store));
+  guint changed = 0;
+  AmapCategory *found;
+
+  g_signal_connect (store, "categories-changed", G_CALLBACK (count_cb), &changed);
+
+  /* Add, undone and redone. */
+  garden = amap_store_add_category (store, "Gardens", "#33d17a", "emoji-nature-symbolic", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add Category “Gardens”");
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_null (amap_store_lookup_category (store, "gardens"));
+  g_assert_cmpuint (g_list_model_get_n_items (amap_store_get_categories (store)), ==, n_builtin);
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  found = amap_store_lookup_category (store, "gardens");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (amap_category_get_name (found), ==, "Gardens");
+  g_assert_cmpstr (amap_category_get_icon_name (found), ==, "emoji-nature-symbolic");
+  g_assert_cmpuint (changed, ==, 3);
+
+  amap_asset_set_category (first, "gardens");
+  amap_asset_set_category (second, "gardens");
+  g_assert_true (amap_store_add_asset (store, first, &error));
+  g_assert_true (amap_store_add_asset (store, second, &error));
+  g_assert_no_error (error);
+  /* A deleted asset follows too, so that undoing its delete brings it
+   * back into a category that exists. */
+  g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (second), &error));
+  g_assert_no_error (error);
+
+  /* Rename, recolor and a new icon: one step each, undone and redone. */
+  g_assert_true (amap_store_update_category (store, "gardens", "  Community Gardens ", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_category_get_name (amap_store_lookup_category (store, "gardens")), ==,
+                   "Community Gardens");
+  g_assert_true (amap_store_update_category (store, "gardens", NULL, "#e01b24", NULL, &error));
+  g_assert_true (amap_store_update_category (store, "gardens", NULL, NULL, "starred-symbolic", &error));
+  g_assert_no_error (error);
+  found = amap_store_lookup_category (store, "gardens");
+  g_assert_cmpstr (amap_category_get_color (found), ==, "#e01b24");
+  g_assert_cmpstr (amap_category_get_icon_name (found), ==, "starred-symbolic");
+
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_cmpstr (amap_category_get_icon_name (amap_store_lookup_category (store, "gardens")), ==,
+                   "emoji-nature-symbolic");
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_cmpstr (amap_category_get_color (amap_store_lookup_category (store, "gardens")), ==, "#33d17a");
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_category_get_name (amap_store_lookup_category (store, "gardens")), ==, "Gardens");
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  found = amap_store_lookup_category (store, "gardens");
+  g_assert_cmpstr (amap_category_get_name (found), ==, "Community Gardens");
+  g_assert_cmpstr (amap_category_get_color (found), ==, "#e01b24");
+  g_assert_cmpstr (amap_category_get_icon_name (found), ==, "starred-symbolic");
+
+  /* Bad values change nothing and push nothing. */
+  g_assert_false (amap_store_update_category (store, "gardens", " ", NULL, NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (amap_store_update_category (store, "gardens", NULL, "red", NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Edit Category “Community Gardens”");
+
+  /* Delete, with the assets moved to Parks; undone, the assets are back. */
+  g_assert_false (amap_store_delete_category (store, "gardens", "gardens", &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (amap_store_delete_category (store, "gardens", AMAP_CATEGORY_PARK, &error));
+  g_assert_no_error (error);
+  g_assert_null (amap_store_lookup_category (store, "gardens"));
+  category = stored_category (store, amap_asset_get_uuid (first));
+  g_assert_cmpstr (category, ==, AMAP_CATEGORY_PARK);
+  g_clear_pointer (&category, g_free);
+
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete Category “Community Gardens”");
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  found = amap_store_lookup_category (store, "gardens");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (amap_category_get_color (found), ==, "#e01b24");
+  /* Back in its place, after the built-ins. */
+  g_assert_cmpuint (g_list_model_get_n_items (amap_store_get_categories (store)), ==, n_builtin + 1);
+  category = stored_category (store, amap_asset_get_uuid (first));
+  g_assert_cmpstr (category, ==, "gardens");
+  g_clear_pointer (&category, g_free);
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  g_assert_null (amap_store_lookup_category (store, "gardens"));
+  category = stored_category (store, amap_asset_get_uuid (first));
+  g_assert_cmpstr (category, ==, AMAP_CATEGORY_PARK);
+  g_clear_pointer (&category, g_free);
+
+  /* The history of the assets before it still works. */
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add “Westside Garden”");
+  /* The deleted asset came back in its category, which is there. */
+  category = stored_category (store, amap_asset_get_uuid (second));
+  g_assert_cmpstr (category, ==, "gardens");
+  g_clear_pointer (&category, g_free);
+  g_assert_nonnull (amap_store_lookup_category (store, "gardens"));
+
+  /* Built-ins: recolored, never deleted or renamed. */
+  g_assert_false (amap_store_delete_category (store, AMAP_CATEGORY_PARK, AMAP_CATEGORY_OTHER, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (amap_store_update_category (store, AMAP_CATEGORY_PARK, "Green Spaces", NULL, NULL, &error));
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+  g_clear_error (&error);
+  park_color = amap_category_get_color (amap_store_lookup_category (store, AMAP_CATEGORY_PARK));
+  g_assert_cmpstr (park_color, !=, "#000000");
+  g_assert_true (amap_store_update_category (store, AMAP_CATEGORY_PARK, NULL, "#000000", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_category_get_color (amap_store_lookup_category (store, AMAP_CATEGORY_PARK)), ==,
+                   "#000000");
+  g_assert_cmpstr (amap_category_get_name (amap_store_lookup_category (store, AMAP_CATEGORY_PARK)), ==,
+                   amap_category_get_name (amap_category_lookup_builtin (AMAP_CATEGORY_PARK)));
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_category_get_color (amap_store_lookup_category (store, AMAP_CATEGORY_PARK)), !=,
+                   "#000000");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2092,6 +2253,7 @@ main (int   argc,
   g_test_add_func ("/store/open/read-only", test_read_only);
   g_test_add_func ("/store/metadata", test_metadata);
   g_test_add_func ("/store/categories", test_categories);
+  g_test_add_func ("/store/categories/history", test_category_history);
   g_test_add_func ("/store/assets/round-trip", test_asset_round_trip);
   g_test_add_func ("/store/assets/folders", test_asset_folders);
   g_test_add_func ("/store/assets/bad-input", test_bad_input);

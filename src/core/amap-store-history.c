@@ -74,6 +74,13 @@ _amap_store_step_get_n_changes (AmapStoreStep *step)
   return step->changes->len;
 }
 
+AmapStoreChange *
+_amap_store_step_get_change (AmapStoreStep *step,
+                             guint          index)
+{
+  return g_ptr_array_index (step->changes, index);
+}
+
 void
 _amap_store_update_undo_state (AmapStore *self)
 {
@@ -558,6 +565,16 @@ amap_store_take_last_step (AmapStore *self)
   return step;
 }
 
+gconstpointer
+amap_store_peek_last_step (AmapStore *self)
+{
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (self->undo_stack->len == 0)
+    return NULL;
+  return g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
+}
+
 /**
  * amap_store_join_last_steps:
  *
@@ -581,6 +598,33 @@ amap_store_join_last_steps (AmapStore *self)
   g_ptr_array_extend_and_steal (older->changes, g_steal_pointer (&newer->changes));
   newer->changes = g_ptr_array_new ();
   _amap_store_step_free (newer);
+  _amap_store_update_undo_state (self);
+}
+
+/**
+ * amap_store_relabel_last_step:
+ *
+ * Names the newest undo step anew: steps joined into one for a change
+ * made of many ("Undo Locate from Address (12 Assets)").
+ */
+void
+amap_store_relabel_last_step (AmapStore  *self,
+                              const char *undo_label,
+                              const char *redo_label)
+{
+  AmapStoreStep *step;
+
+  g_return_if_fail (AMAP_IS_STORE (self));
+  g_return_if_fail (undo_label != NULL && redo_label != NULL);
+
+  if (self->undo_stack->len == 0)
+    return;
+
+  step = g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
+  g_free (step->undo_label);
+  step->undo_label = g_strdup (undo_label);
+  g_free (step->redo_label);
+  step->redo_label = g_strdup (redo_label);
   _amap_store_update_undo_state (self);
 }
 

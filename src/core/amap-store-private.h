@@ -285,6 +285,10 @@ _amap_store_step_add_change (AmapStoreStep   *step,
 guint
 _amap_store_step_get_n_changes (AmapStoreStep *step);
 
+AmapStoreChange *
+_amap_store_step_get_change (AmapStoreStep *step,
+                             guint          index);
+
 /* The step becomes the newest of the undo history; redo is cleared. */
 void
 _amap_store_push_step (AmapStore     *self,

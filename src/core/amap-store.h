@@ -130,6 +130,19 @@ AmapCategory  *amap_store_add_category       (AmapStore   *self,
 gboolean       amap_store_remove_category    (AmapStore   *self,
                                               const char  *key,
                                               GError     **error);
+/* A user category: a new name, color or icon (NULL: unchanged). A
+ * built-in keeps its name. One undo step. */
+gboolean       amap_store_update_category    (AmapStore   *self,
+                                              const char  *key,
+                                              const char  *name,
+                                              const char  *color,
+                                              const char  *icon_name,
+                                              GError     **error);
+/* Removes a user category; its assets move to @move_to. One undo step. */
+gboolean       amap_store_delete_category    (AmapStore   *self,
+                                              const char  *key,
+                                              const char  *move_to,
+                                              GError     **error);
 
 /* Assets. Add, update and delete validate first (name, coordinates,
  * category) and change nothing on error. Each is one undo step. */
@@ -243,6 +256,9 @@ typedef struct _AmapStoreStep AmapStoreStep;
 
 /* Removes the newest step from @self's undo history (NULL: none). */
 AmapStoreStep *amap_store_take_last_step     (AmapStore     *self);
+/* The newest step (NULL: none), for its identity only: whether the step
+ * a caller made is still the newest (to join the next one to it). */
+gconstpointer  amap_store_peek_last_step     (AmapStore     *self);
 /* Like amap_store_refresh() after another store's commit on the same
  * file, but that commit is @step (taken from that store; @self takes it
  * over): it becomes the newest step of @self's history, and the history
@@ -253,6 +269,10 @@ void           amap_store_step_free          (AmapStoreStep *step);
 /* The newest two undo steps become one, labelled as the older (an import
  * that went on to add the file's tours). */
 void           amap_store_join_last_steps    (AmapStore     *self);
+/* New labels for the newest undo step (steps joined for one bigger change). */
+void           amap_store_relabel_last_step  (AmapStore     *self,
+                                              const char    *undo_label,
+                                              const char    *redo_label);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapStoreStep, amap_store_step_free)
 
 /*

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -27,8 +29,21 @@ struct _AmapAssetEditor
   gboolean         dirty;
   gboolean         valid;
   /* The row of the first field that cannot be saved (a child, not a
-   * reference); NULL when valid. */
+   * reference); NULL when valid. For a key leader, @bad_row is its
+   * expander and @bad_entry the entry at fault inside. */
   GtkWidget       *bad_row;
+  GtkWidget       *bad_entry;
+
+  /* Changes apply as they are made: a toggle or a choice at once, typing
+   * once it pauses (or the focus leaves the editor). What was applied for
+   * one field in a row is one undo step. */
+  guint            apply_source;
+  gboolean         applying;
+  gpointer         pending_field;  /* the widget changed since the last apply */
+  gpointer         applied_field;  /* the widget the last apply was for */
+  gconstpointer    applied_step;   /* the undo step it made (identity only) */
+  AmapAsset       *applied;        /* the asset as the last apply stored it */
+  gboolean         syncing_calendar;
 
   GtkWidget       *back_button;
   AmapCategoryDot *header_dot;
@@ -57,9 +72,29 @@ struct _AmapAssetEditor
   AdwEntryRow     *log_date_row;
   AdwEntryRow     *log_notes_row;
   GtkListBox      *log_list;
+  GtkWidget       *footer;
   GtkLabel        *error_label;
   GtkLabel        *status_label;
+
+  /* The location "Find on Map" put in the fields (NAN: none), and where
+   * the location came from before it. */
+  double           found_latitude;
+  double           found_longitude;
+  AmapLocationSource source_before_find;
 };
+
+/* What a key leader's row holds. */
+typedef struct
+{
+  AmapAssetEditor *editor;
+  AmapContact     *contact;
+  AdwExpanderRow  *expander;
+  GtkWidget       *name_entry;
+  GtkWidget       *email_entry;
+} ContactRowData;
+
+/* How long typing pauses before what was typed is applied. */
+#define APPLY_DELAY_MS 500
 
 enum {
   PROP_0,
@@ -72,6 +107,7 @@ enum {
 
 enum {
   SAVED,
+  FIND_ON_MAP,
   N_SIGNALS
 };
 
@@ -82,7 +118,13 @@ G_DEFINE_FINAL_TYPE (AmapAssetEditor, amap_asset_editor, GTK_TYPE_WIDGET)
 
 static void rebuild_contacts (AmapAssetEditor *self);
 static void rebuild_log      (AmapAssetEditor *self);
-static void field_changed    (AmapAssetEditor *self);
+static void field_changed    (AmapAssetEditor *self,
+                              gpointer         field,
+                              gboolean         at_once);
+static gboolean apply_changes (AmapAssetEditor  *self,
+                               GError          **error);
+static void load_asset       (AmapAssetEditor *self,
+                              AmapAsset       *asset);
 
 /* Helpers */
 
@@ -196,16 +238,69 @@ update_actions (AmapAssetEditor *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  self->asset != NULL && self->dirty && self->valid && !read_only);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.revert", self->asset != NULL && self->dirty);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-contact", self->asset != NULL && !read_only);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.log-interaction", self->asset != NULL && !read_only);
 
-  if (read_only)
-    gtk_label_set_label (self->status_label, _("Read-only"));
-  else if (self->dirty)
-    gtk_label_set_label (self->status_label, _("Unsaved changes"));
+  /* Changes apply as they are made: the footer speaks only when they
+   * cannot. */
+  if (read_only && self->asset != NULL)
+    gtk_label_set_label (self->status_label,
+                         _("This map is read-only: changes cannot be saved. Open a copy to edit it."));
   else
     gtk_label_set_label (self->status_label, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), read_only && self->asset != NULL);
+  gtk_widget_set_visible (self->footer,
+                          gtk_widget_get_visible (GTK_WIDGET (self->status_label)) ||
+                          gtk_widget_get_visible (GTK_WIDGET (self->error_label)));
+}
+
+static void
+show_error (AmapAssetEditor *self,
+            const char      *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  update_actions (self);
+}
+
+/* A plausible email address: something, an "@", then a domain with no
+ * spaces. Mail clients refuse anything less. */
+static gboolean
+email_is_plausible (const char *email)
+{
+  const char *at = strchr (email, '@');
+
+  if (at == NULL || at == email || at[1] == '\0' || strchr (at + 1, '@') != NULL)
+    return FALSE;
+  for (const char *p = email; *p != '\0'; p++)
+    if (g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+describe_bad_email (const char *email)
+{
+  /* Translators: %s is what was typed as an email address. */
+  return g_strdup_printf (_("“%s” is not an email address. Write it with an “@”, like name@example.org."),
+                          email);
+}
+
+/* A key leader added but not written yet: not an error, not stored. */
+static gboolean
+contact_is_empty (AmapContact *contact)
+{
+  static const char *fields[] = { "name", "role", "phone", "email", "language", "notes" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *value = NULL;
+
+      g_object_get (contact, fields[i], &value, NULL);
+      if (value != NULL && g_strstrip (value)[0] != '\0')
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -239,6 +334,7 @@ read_fields (AmapAssetEditor  *self,
   g_autofree char *lon_text = strip_dup (entry_text (self->longitude_row));
   g_autofree char *last = strip_dup (entry_text (self->last_contacted_row));
   g_autofree char *address = strip_dup (entry_text (self->address_row));
+  g_autofree char *email = strip_dup (entry_text (self->email_row));
   g_autofree char *description = get_text_view_text (self->description_view);
   g_autofree char *strengths = get_text_view_text (self->strengths_view);
   g_autofree char *needs = get_text_view_text (self->needs_view);
@@ -251,6 +347,7 @@ read_fields (AmapAssetEditor  *self,
   double lat = NAN, lon = NAN;
 
   *bad_row = NULL;
+  self->bad_entry = NULL;
 
   amap_asset_set_name (self->asset, name);
   position = adw_combo_row_get_selected (self->category_row);
@@ -303,6 +400,13 @@ read_fields (AmapAssetEditor  *self,
   else
     {
       amap_asset_set_location (self->asset, lat, lon);
+      /* Found by place search while the fields still say so: marked for
+       * the person to check. */
+      if (!isnan (self->found_latitude))
+        amap_asset_set_location_source (self->asset,
+                                        fabs (lat - self->found_latitude) < 5e-7 &&
+                                        fabs (lon - self->found_longitude) < 5e-7
+                                        ? AMAP_LOCATION_SOURCE_GEOCODED : self->source_before_find);
     }
 
   if (name == NULL)
@@ -330,15 +434,36 @@ read_fields (AmapAssetEditor  *self,
       return g_strdup (_("Write the date of last contact as YYYY-MM-DD, like 2024-03-15."));
     }
 
+  if (email != NULL && !email_is_plausible (email))
+    {
+      *bad_row = GTK_WIDGET (self->email_row);
+      return describe_bad_email (email);
+    }
+
   contacts = amap_asset_get_contacts (self->asset);
   for (guint i = 0; i < contacts->len; i++)
     {
-      g_autofree char *contact_name = strip_dup (amap_contact_get_name (g_ptr_array_index (contacts, i)));
+      AmapContact *contact = g_ptr_array_index (contacts, i);
+      g_autofree char *contact_name = strip_dup (amap_contact_get_name (contact));
+      g_autofree char *contact_email = strip_dup (amap_contact_get_email (contact));
+      GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->contacts_list, i));
+      ContactRowData *data = row != NULL ? g_object_get_data (G_OBJECT (row), "amap-contact-data") : NULL;
+
+      /* Just added, nothing typed yet: nothing to complain about. */
+      if (contact_is_empty (contact))
+        continue;
 
       if (contact_name == NULL)
         {
-          *bad_row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->contacts_list, i));
+          *bad_row = row;
+          self->bad_entry = data != NULL ? data->name_entry : NULL;
           return g_strdup (_("Every key leader needs a name."));
+        }
+      if (contact_email != NULL && !email_is_plausible (contact_email))
+        {
+          *bad_row = row;
+          self->bad_entry = data != NULL ? data->email_entry : NULL;
+          return describe_bad_email (contact_email);
         }
     }
 
@@ -353,6 +478,7 @@ validate (AmapAssetEditor *self)
   GtkWidget *rows[] = {
     GTK_WIDGET (self->name_row), GTK_WIDGET (self->latitude_row),
     GTK_WIDGET (self->longitude_row), GTK_WIDGET (self->last_contacted_row),
+    GTK_WIDGET (self->email_row),
   };
 
   if (self->asset == NULL)
@@ -364,14 +490,21 @@ validate (AmapAssetEditor *self)
     set_row_error (rows[i], rows[i] == bad_row);
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->contacts_list));
        child != NULL; child = gtk_widget_get_next_sibling (child))
-    set_row_error (child, child == bad_row);
+    {
+      ContactRowData *data = g_object_get_data (G_OBJECT (child), "amap-contact-data");
+
+      set_row_error (child, child == bad_row);
+      if (data != NULL)
+        {
+          set_row_error (data->name_entry, data->name_entry == self->bad_entry);
+          set_row_error (data->email_entry, data->email_entry == self->bad_entry);
+        }
+    }
 
   self->bad_row = bad_row;
-  gtk_label_set_label (self->error_label, problem);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), problem != NULL);
   set_valid (self, problem == NULL);
   update_header (self);
-  update_actions (self);
+  show_error (self, problem);
 }
 
 /* The fields that can hold something the store refuses, by name: what
@@ -388,6 +521,8 @@ row_for_field (AmapAssetEditor *self,
     return self->longitude_row;
   if (g_str_equal (field, "last-contacted"))
     return self->last_contacted_row;
+  if (g_str_equal (field, "email"))
+    return self->email_row;
   return NULL;
 }
 
@@ -403,6 +538,8 @@ field_for_row (AmapAssetEditor *self,
     return "longitude";
   if (row == GTK_WIDGET (self->last_contacted_row))
     return "last-contacted";
+  if (row == GTK_WIDGET (self->email_row))
+    return "email";
   return NULL;
 }
 
@@ -419,20 +556,21 @@ stored_text (AmapAsset  *asset,
     return format_coordinate (amap_asset_get_longitude (asset));
   if (g_str_equal (field, "last-contacted"))
     return g_strdup (amap_asset_get_last_contacted (asset) != NULL ? amap_asset_get_last_contacted (asset) : "");
+  if (g_str_equal (field, "email"))
+    return g_strdup (amap_asset_get_email (asset) != NULL ? amap_asset_get_email (asset) : "");
   g_assert_not_reached ();
 }
 
 /* A short sentence for a toast: what "Save the Rest" did not keep. */
 static char *
 describe_not_kept (GHashTable *typed,
-                   gboolean    renamed_contact)
+                   const char *contact_note)
 {
   guint n = g_hash_table_size (typed);
   const char *text;
 
   if (n == 0)
-    return renamed_contact ? g_strdup (_("Saved; a key leader without a name is now “Unnamed Key Leader”"))
-                           : NULL;
+    return g_strdup (contact_note);
   if (n > 1)
     /* Translators: a toast after "Save the Rest"; %u is 2 or more. */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -449,6 +587,9 @@ describe_not_kept (GHashTable *typed,
   if ((text = g_hash_table_lookup (typed, "last-contacted")) != NULL)
     /* Translators: a toast after "Save the Rest"; %s is what was typed. */
     return g_strdup_printf (_("Saved; the date of last contact “%s” was not kept"), text);
+  if ((text = g_hash_table_lookup (typed, "email")) != NULL)
+    /* Translators: a toast after "Save the Rest"; %s is what was typed. */
+    return g_strdup_printf (_("Saved; the email “%s” was not kept"), text);
   return g_strdup (_("Saved; the empty name was not kept"));
 }
 
@@ -517,13 +658,6 @@ open_uri (AmapAssetEditor *self,
 
 /* Contacts */
 
-typedef struct
-{
-  AmapAssetEditor *editor;
-  AmapContact     *contact;
-  AdwExpanderRow  *expander;
-} ContactRowData;
-
 static void
 contact_row_data_free (gpointer user_data)
 {
@@ -547,11 +681,11 @@ contact_entry_changed_cb (GtkEditable *editable,
   g_object_set (data->contact, field, text, NULL);
   if (g_str_equal (field, "name"))
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->expander),
-                                   text != NULL ? text : _("Unnamed Key Leader"));
+                                   text != NULL ? text : _("New Key Leader"));
   if (g_str_equal (field, "role"))
     adw_expander_row_set_subtitle (data->expander, text);
 
-  field_changed (data->editor);
+  field_changed (data->editor, editable, FALSE);
 }
 
 static void
@@ -563,7 +697,7 @@ remove_contact_clicked_cb (GtkButton *button,
 
   amap_asset_remove_contact (self->asset, data->contact);
   rebuild_contacts (self);
-  field_changed (self);
+  field_changed (self, self->contacts_list, TRUE);
 }
 
 static GtkWidget *
@@ -594,7 +728,7 @@ create_contact_row (AmapAssetEditor *self,
   g_object_set_data_full (G_OBJECT (expander), "amap-contact-data", data, contact_row_data_free);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
-                                 name != NULL ? name : _("Unnamed Key Leader"));
+                                 name != NULL ? name : _("New Key Leader"));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), amap_contact_get_role (contact));
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -608,6 +742,10 @@ create_contact_row (AmapAssetEditor *self,
       adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (row), fields[i].purpose);
       g_object_set_data (G_OBJECT (row), "amap-field", (gpointer) fields[i].field);
       g_signal_connect (row, "changed", G_CALLBACK (contact_entry_changed_cb), data);
+      if (g_str_equal (fields[i].field, "name"))
+        data->name_entry = row;
+      else if (g_str_equal (fields[i].field, "email"))
+        data->email_entry = row;
       adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
     }
 
@@ -669,7 +807,7 @@ remove_interaction_clicked_cb (GtkButton *button,
 
   amap_asset_remove_interaction (self->asset, interaction);
   rebuild_log (self);
-  field_changed (self);
+  field_changed (self, self->log_list, TRUE);
 }
 
 static void
@@ -724,16 +862,161 @@ reset_log_form (AmapAssetEditor *self)
   adw_combo_row_set_selected (self->log_kind_row, AMAP_INTERACTION_VISIT);
 }
 
-/* Callbacks */
+/* Date pickers: a calendar in a popover beside a date typed as
+ * YYYY-MM-DD, which can still be typed. */
 
 static void
-field_changed (AmapAssetEditor *self)
+calendar_day_selected_cb (GtkCalendar *calendar,
+                          gpointer     user_data)
+{
+  AdwEntryRow *row = user_data;
+  AmapAssetEditor *self = g_object_get_data (G_OBJECT (calendar), "amap-editor");
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *popover;
+
+  if (self->syncing_calendar)
+    return;
+
+  date = gtk_calendar_get_date (calendar);
+  text = g_date_time_format (date, "%Y-%m-%d");
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  popover = gtk_widget_get_ancestor (GTK_WIDGET (calendar), GTK_TYPE_POPOVER);
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
+/* The calendar opens on the date typed, or today. */
+static void
+date_popover_show_cb (GtkPopover *popover,
+                      gpointer    user_data)
+{
+  AdwEntryRow *row = user_data;
+  GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (popover));
+  AmapAssetEditor *self = g_object_get_data (G_OBJECT (calendar), "amap-editor");
+  g_autofree char *text = strip_dup (entry_text (row));
+  g_autoptr(GDateTime) date = NULL;
+  int year, month, day;
+
+  if (text != NULL && amap_date_is_valid (text) && sscanf (text, "%d-%d-%d", &year, &month, &day) == 3)
+    date = g_date_time_new_local (year, month, day, 0, 0, 0);
+  if (date == NULL)
+    date = g_date_time_new_now_local ();
+
+  self->syncing_calendar = TRUE;
+  gtk_calendar_select_day (calendar, date);
+  self->syncing_calendar = FALSE;
+}
+
+static void
+add_date_picker (AmapAssetEditor *self,
+                 AdwEntryRow     *row)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  g_object_set_data (G_OBJECT (calendar), "amap-editor", self);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (calendar_day_selected_cb), row);
+  g_signal_connect (popover, "show", G_CALLBACK (date_popover_show_cb), row);
+  gtk_popover_set_child (GTK_POPOVER (popover), calendar);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "x-office-calendar-symbolic");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Pick a Date"));
+  gtk_widget_add_css_class (button, "flat");
+  adw_entry_row_add_suffix (row, button);
+}
+
+/* Callbacks */
+
+static gboolean
+apply_timeout_cb (gpointer user_data)
+{
+  AmapAssetEditor *self = user_data;
+
+  self->apply_source = 0;
+  apply_changes (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* @field (a widget of the editor) changed: a choice applies at once,
+ * typing once it pauses. A change of another field first applies what
+ * the last one was waiting for, so that each field is its own step. */
+static void
+field_changed (AmapAssetEditor *self,
+               gpointer         field,
+               gboolean         at_once)
 {
   if (self->loading > 0 || self->asset == NULL)
     return;
 
+  if (self->apply_source != 0 && self->pending_field != field)
+    apply_changes (self, NULL);
+  if (self->asset == NULL)
+    return;
+
+  self->pending_field = field;
   set_dirty (self, TRUE);
   validate (self);
+
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  if (!self->valid)
+    return;
+  if (at_once)
+    apply_changes (self, NULL);
+  else
+    self->apply_source = g_timeout_add (APPLY_DELAY_MS, apply_timeout_cb, self);
+}
+
+static void
+buffer_changed_cb (AmapAssetEditor *self,
+                   GtkTextBuffer   *buffer)
+{
+  field_changed (self, buffer, FALSE);
+}
+
+static void
+choice_changed_cb (AmapAssetEditor *self,
+                   GParamSpec      *pspec,
+                   GtkWidget       *widget)
+{
+  field_changed (self, widget, TRUE);
+}
+
+static void
+categories_changing_cb (AmapAssetEditor *self)
+{
+  self->loading++;
+}
+
+/* The asset's category, selected again in the new list. */
+static void
+categories_changed_cb (AmapAssetEditor *self)
+{
+  GListModel *categories = amap_store_get_categories (self->store);
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  if (self->asset != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+      {
+        g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+        if (g_strcmp0 (amap_category_get_key (category), amap_asset_get_category (self->asset)) == 0)
+          position = i;
+      }
+  adw_combo_row_set_selected (self->category_row, position);
+  self->loading--;
+  update_header (self);
+}
+
+/* Typing somewhere else: what was typed here is applied now. */
+static void
+focus_leave_cb (AmapAssetEditor *self)
+{
+  if (self->apply_source != 0)
+    apply_changes (self, NULL);
 }
 
 static void
@@ -788,13 +1071,33 @@ update_link_buttons (AmapAssetEditor *self)
 }
 
 static void
-entry_changed_cb (AmapAssetEditor *self)
+entry_changed_cb (AmapAssetEditor *self,
+                  GtkEditable     *editable)
 {
   update_link_buttons (self);
-  field_changed (self);
+  field_changed (self, editable, FALSE);
 }
 
 /* Actions */
+
+/* "Find on Map": the window's place search looks the address up. */
+static void
+find_on_map_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AmapAssetEditor *self = AMAP_ASSET_EDITOR (widget);
+  g_autofree char *address = strip_dup (entry_text (self->address_row));
+  g_autofree char *name = strip_dup (entry_text (self->name_row));
+
+  if (address == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
+      return;
+    }
+
+  g_signal_emit (self, signals[FIND_ON_MAP], 0, address, name);
+}
 
 static void
 save_action (GtkWidget  *widget,
@@ -805,26 +1108,7 @@ save_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   if (!amap_asset_editor_save (self, &error))
-    {
-      gtk_label_set_label (self->error_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-    }
-}
-
-static void
-revert_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  AmapAssetEditor *self = AMAP_ASSET_EDITOR (widget);
-  g_autoptr(AmapAsset) stored = NULL;
-
-  if (self->asset == NULL || amap_asset_get_uuid (self->asset) == NULL)
-    return;
-
-  stored = amap_store_get_asset (self->store, amap_asset_get_uuid (self->asset), NULL);
-  if (stored != NULL)
-    amap_asset_editor_set_asset (self, stored);
+    show_error (self, error->message);
 }
 
 static void
@@ -836,16 +1120,23 @@ add_contact_action (GtkWidget  *widget,
   g_autoptr(AmapContact) contact = amap_contact_new (NULL);
   GtkListBoxRow *row;
 
+  if (self->asset == NULL)
+    return;
+
+  /* Nothing to store yet: a key leader with nothing typed is neither
+   * saved nor an error. */
   amap_asset_add_contact (self->asset, contact);
   rebuild_contacts (self);
-  field_changed (self);
+  validate (self);
 
   row = gtk_list_box_get_row_at_index (self->contacts_list,
                                        amap_asset_get_contacts (self->asset)->len - 1);
   if (row != NULL)
     {
+      ContactRowData *data = g_object_get_data (G_OBJECT (row), "amap-contact-data");
+
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-      gtk_widget_grab_focus (GTK_WIDGET (row));
+      gtk_widget_grab_focus (data != NULL ? data->name_entry : GTK_WIDGET (row));
     }
 }
 
@@ -860,12 +1151,16 @@ log_interaction_action (GtkWidget  *widget,
   g_autoptr(AmapInteraction) interaction = NULL;
   guint kind = adw_combo_row_get_selected (self->log_kind_row);
 
+  g_autoptr(GError) error = NULL;
+
+  if (self->asset == NULL)
+    return;
+
   if (date == NULL || !amap_date_is_valid (date))
     {
       set_row_error (GTK_WIDGET (self->log_date_row), TRUE);
-      gtk_label_set_label (self->error_label,
-                           _("Write the date of the visit as YYYY-MM-DD, like 2024-03-15."));
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      show_error (self, _("Write the date of the visit as YYYY-MM-DD, like 2024-03-15."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->log_date_row));
       return;
     }
 
@@ -873,16 +1168,57 @@ log_interaction_action (GtkWidget  *widget,
     kind = AMAP_INTERACTION_OTHER;
 
   interaction = amap_interaction_new (date, (AmapInteractionKind) kind, notes);
+
+  /* Like every change, the visit is stored as it is logged; a field
+   * elsewhere that cannot be saved yet does not hold it back, and stays
+   * as typed. */
+  if (!self->valid)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (self->store, amap_asset_get_uuid (self->asset), &error);
+      gboolean saved = FALSE;
+
+      if (stored != NULL)
+        {
+          g_autoptr(AmapInteraction) copy = amap_interaction_new (date, (AmapInteractionKind) kind, notes);
+
+          amap_asset_add_interaction (stored, copy);
+          self->applying = TRUE;
+          saved = amap_store_update_asset (self->store, stored, &error);
+          self->applying = FALSE;
+        }
+      if (!saved)
+        {
+          show_error (self, error->message);
+          return;
+        }
+      self->applied_step = NULL;
+      amap_asset_add_interaction (self->asset, interaction);
+      rebuild_log (self);
+      reset_log_form (self);
+      gtk_toggle_button_set_active (self->log_button, FALSE);
+      validate (self);
+      return;
+    }
+
   amap_asset_add_interaction (self->asset, interaction);
-  rebuild_log (self);
+  self->pending_field = self->log_list;
+  set_dirty (self, TRUE);
+  if (!apply_changes (self, &error))
+    {
+      amap_asset_remove_interaction (self->asset, interaction);
+      show_error (self, error->message);
+      return;
+    }
+
   reset_log_form (self);
   gtk_toggle_button_set_active (self->log_button, FALSE);
-  field_changed (self);
+  /* The store keeps the date of last contact from the log: show it. */
+  if (self->applied != NULL)
+    {
+      g_autoptr(AmapAsset) applied = g_object_ref (self->applied);
 
-  /* Logging a visit is something that happened: keep it right away when
-   * the rest of the form allows it. */
-  if (self->valid)
-    save_action (widget, NULL, NULL);
+      load_asset (self, applied);
+    }
 }
 
 /* Overrides */
@@ -908,7 +1244,18 @@ amap_asset_editor_constructed (GObject *object)
   expression = gtk_property_expression_new (AMAP_TYPE_CATEGORY, NULL, "name");
   adw_combo_row_set_expression (self->category_row, expression);
   if (self->store != NULL)
-    adw_combo_row_set_model (self->category_row, amap_store_get_categories (self->store));
+    {
+      GListModel *categories = amap_store_get_categories (self->store);
+
+      /* Around the combo's own handler: a category added, edited or
+       * deleted moves the combo's selection, which is not the person
+       * choosing another category for this asset. */
+      g_signal_connect_object (categories, "items-changed",
+                               G_CALLBACK (categories_changing_cb), self, G_CONNECT_SWAPPED);
+      adw_combo_row_set_model (self->category_row, categories);
+      g_signal_connect_object (categories, "items-changed",
+                               G_CALLBACK (categories_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   reset_log_form (self);
   update_actions (self);
@@ -969,7 +1316,9 @@ amap_asset_editor_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), AMAP_TYPE_ASSET_EDITOR);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_handle_id (&self->apply_source, g_source_remove);
   g_clear_object (&self->asset);
+  g_clear_object (&self->applied);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (amap_asset_editor_parent_class)->dispose (object);
@@ -1003,6 +1352,16 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
    */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, AMAP_TYPE_ASSET);
+  /**
+   * AmapAssetEditor::find-on-map:
+   * @address: the address typed in the editor
+   * @name: (nullable): the name typed in the editor
+   *
+   * "Find on Map" was clicked: the window's place search looks @address
+   * up, and amap_asset_editor_set_found_location() takes the answer.
+   */
+  signals[FIND_ON_MAP] = g_signal_new ("find-on-map", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   g_type_ensure (AMAP_TYPE_CATEGORY_DOT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1034,11 +1393,12 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_date_row);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_notes_row);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_list);
+  gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, footer);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, status_label);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "editor.revert", NULL, revert_action);
+  gtk_widget_class_install_action (widget_class, "editor.find-on-map", NULL, find_on_map_action);
   gtk_widget_class_install_action (widget_class, "editor.add-contact", NULL, add_contact_action);
   gtk_widget_class_install_action (widget_class, "editor.log-interaction", NULL, log_interaction_action);
 
@@ -1052,7 +1412,9 @@ amap_asset_editor_init (AmapAssetEditor *self)
 {
   AdwEntryRow *entries[9];
   GtkTextView *views[3];
+  GtkEventController *focus;
 
+  self->found_latitude = self->found_longitude = NAN;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   entries[0] = self->name_row;
@@ -1072,11 +1434,18 @@ amap_asset_editor_init (AmapAssetEditor *self)
   views[2] = self->needs_view;
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     g_signal_connect_swapped (gtk_text_view_get_buffer (views[i]), "changed",
-                              G_CALLBACK (field_changed), self);
+                              G_CALLBACK (buffer_changed_cb), self);
 
-  g_signal_connect_swapped (self->category_row, "notify::selected", G_CALLBACK (field_changed), self);
-  g_signal_connect_swapped (self->stage_row, "notify::selected", G_CALLBACK (field_changed), self);
-  g_signal_connect_swapped (self->hub_switch, "notify::active", G_CALLBACK (field_changed), self);
+  g_signal_connect_swapped (self->category_row, "notify::selected", G_CALLBACK (choice_changed_cb), self);
+  g_signal_connect_swapped (self->stage_row, "notify::selected", G_CALLBACK (choice_changed_cb), self);
+  g_signal_connect_swapped (self->hub_switch, "notify::active", G_CALLBACK (choice_changed_cb), self);
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (focus_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+
+  add_date_picker (self, self->last_contacted_row);
+  add_date_picker (self, self->log_date_row);
   g_signal_connect_swapped (self->website_button, "clicked", G_CALLBACK (website_clicked_cb), self);
   g_signal_connect_swapped (self->phone_button, "clicked", G_CALLBACK (phone_clicked_cb), self);
   g_signal_connect_swapped (self->email_button, "clicked", G_CALLBACK (email_clicked_cb), self);
@@ -1103,20 +1472,42 @@ amap_asset_editor_new (AmapStore *store)
   return g_object_new (AMAP_TYPE_ASSET_EDITOR, "store", store, NULL);
 }
 
-void
-amap_asset_editor_set_asset (AmapAssetEditor *self,
-                             AmapAsset       *asset)
+/* Equal but for the dates the store sets. */
+static gboolean
+same_values (AmapAsset *a,
+             AmapAsset *b)
+{
+  g_autoptr(AmapAsset) ca = amap_asset_copy (a);
+  g_autoptr(AmapAsset) cb = amap_asset_copy (b);
+
+  amap_asset_set_created (ca, 0);
+  amap_asset_set_modified (ca, 0);
+  amap_asset_set_created (cb, 0);
+  amap_asset_set_modified (cb, 0);
+  return amap_asset_equal (ca, cb);
+}
+
+/* Shows a copy of @asset (NULL: nothing) in every field. */
+static void
+load_asset (AmapAssetEditor *self,
+            AmapAsset       *asset)
 {
   g_autofree char *old_uuid = NULL;
 
-  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
-  g_return_if_fail (asset == NULL || AMAP_IS_ASSET (asset));
-
   old_uuid = g_strdup (amap_asset_editor_get_uuid (self));
+
+  /* Values from elsewhere (another asset, an undo, a drag): the next
+   * change is a step of its own. */
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  self->pending_field = NULL;
+  self->applied_field = NULL;
+  self->applied_step = NULL;
+  g_clear_object (&self->applied);
 
   g_clear_object (&self->asset);
   if (asset != NULL)
     self->asset = amap_asset_copy (asset);
+  self->found_latitude = self->found_longitude = NAN;
 
   load_fields (self);
   set_dirty (self, FALSE);
@@ -1128,6 +1519,103 @@ amap_asset_editor_set_asset (AmapAssetEditor *self,
 
   if (g_strcmp0 (old_uuid, amap_asset_editor_get_uuid (self)) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
+}
+
+/*
+ * Stores the working copy when it is dirty and valid: the one place
+ * changes are applied. Consecutive applies to the same field join into
+ * one undo step while that step is still the newest. The fields are not
+ * loaded again, so the cursor stays where the person types.
+ */
+static gboolean
+apply_changes (AmapAssetEditor  *self,
+               GError          **error)
+{
+  g_autoptr(AmapAsset) to_store = NULL;
+  g_autofree char *uuid = NULL;
+  gconstpointer before_step;
+  gboolean merge;
+  gboolean saved;
+  GPtrArray *contacts;
+
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+
+  if (self->asset == NULL || !self->dirty || self->applying)
+    return TRUE;
+
+  validate (self);
+  if (!self->valid)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
+                           gtk_label_get_label (self->error_label));
+      return FALSE;
+    }
+
+  /* A key leader with nothing typed yet stays in the editor only. */
+  to_store = amap_asset_copy (self->asset);
+  contacts = amap_asset_get_contacts (to_store);
+  for (guint i = contacts->len; i > 0; i--)
+    if (contact_is_empty (g_ptr_array_index (contacts, i - 1)))
+      amap_asset_remove_contact (to_store, g_ptr_array_index (contacts, i - 1));
+
+  uuid = g_strdup (amap_asset_get_uuid (to_store));
+  before_step = amap_store_peek_last_step (self->store);
+  merge = self->applied_step != NULL && before_step == self->applied_step &&
+          self->pending_field == self->applied_field;
+
+  /* Not dirty while the store tells the window, which then leaves the
+   * editor alone (see amap_asset_editor_set_asset()). */
+  self->applying = TRUE;
+  set_dirty (self, FALSE);
+  saved = amap_store_update_asset (self->store, to_store, error);
+  self->applying = FALSE;
+
+  if (!saved)
+    {
+      set_dirty (self, TRUE);
+      update_actions (self);
+      return FALSE;
+    }
+
+  /* The window may have moved on while the store told it (the asset
+   * left a filter). */
+  if (self->asset == NULL || g_strcmp0 (uuid, amap_asset_get_uuid (self->asset)) != 0)
+    return TRUE;
+
+  if (amap_store_peek_last_step (self->store) != before_step)
+    {
+      if (merge)
+        amap_store_join_last_steps (self->store);
+      self->applied_step = amap_store_peek_last_step (self->store);
+      self->applied_field = self->pending_field;
+    }
+  self->pending_field = NULL;
+
+  g_clear_object (&self->applied);
+  self->applied = amap_store_get_asset (self->store, uuid, NULL);
+  show_error (self, NULL);
+  update_actions (self);
+  g_signal_emit (self, signals[SAVED], 0, self->applied != NULL ? self->applied : to_store);
+
+  return TRUE;
+}
+
+void
+amap_asset_editor_set_asset (AmapAssetEditor *self,
+                             AmapAsset       *asset)
+{
+  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
+  g_return_if_fail (asset == NULL || AMAP_IS_ASSET (asset));
+
+  /* The editor's own change, coming back from the store: the fields
+   * already show it. */
+  if (asset != NULL && self->asset != NULL &&
+      g_strcmp0 (amap_asset_get_uuid (asset), amap_asset_get_uuid (self->asset)) == 0 &&
+      (self->applying ||
+       (!self->dirty && self->applied != NULL && same_values (asset, self->applied))))
+    return;
+
+  load_asset (self, asset);
 }
 
 const char *
@@ -1158,32 +1646,9 @@ gboolean
 amap_asset_editor_save (AmapAssetEditor  *self,
                         GError          **error)
 {
-  g_autoptr(AmapAsset) stored = NULL;
-  g_autoptr(AmapAsset) to_store = NULL;
-
   g_return_val_if_fail (AMAP_IS_ASSET_EDITOR (self), FALSE);
 
-  if (self->asset == NULL || !self->dirty)
-    return TRUE;
-
-  validate (self);
-  if (!self->valid)
-    {
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_INVALID,
-                           gtk_label_get_label (self->error_label));
-      return FALSE;
-    }
-
-  to_store = amap_asset_copy (self->asset);
-  if (!amap_store_update_asset (self->store, to_store, error))
-    return FALSE;
-
-  set_dirty (self, FALSE);
-  stored = amap_store_get_asset (self->store, amap_asset_get_uuid (to_store), NULL);
-  amap_asset_editor_set_asset (self, stored != NULL ? stored : to_store);
-  g_signal_emit (self, signals[SAVED], 0, stored != NULL ? stored : to_store);
-
-  return TRUE;
+  return apply_changes (self, error);
 }
 
 const char *
@@ -1204,7 +1669,7 @@ amap_asset_editor_save_valid (AmapAssetEditor  *self,
   g_autoptr(AmapAsset) stored = NULL;
   g_autoptr(AmapAsset) working = NULL;
   g_autoptr(GHashTable) put_back = NULL;
-  gboolean renamed_contact = FALSE;
+  const char *contact_note = NULL;
 
   g_return_val_if_fail (AMAP_IS_ASSET_EDITOR (self), FALSE);
 
@@ -1242,12 +1707,19 @@ amap_asset_editor_save_valid (AmapAssetEditor  *self,
           /* Emits "changed", which validates again. */
           set_entry_text (row_for_field (self, field), text);
         }
+      else if (contact_data != NULL && self->bad_entry == contact_data->email_entry)
+        {
+          /* The draft keeps what was typed, for the toast's Undo. */
+          amap_contact_set_email (contact_data->contact, NULL);
+          contact_note = _("Saved; a key leader’s email that was not an address was not kept");
+          validate (self);
+        }
       else if (contact_data != NULL)
         {
           /* What was typed about a key leader is kept; only the name
            * is missing. */
           amap_contact_set_name (contact_data->contact, _("Unnamed Key Leader"));
-          renamed_contact = TRUE;
+          contact_note = _("Saved; a key leader without a name is now “Unnamed Key Leader”");
           validate (self);
         }
       else
@@ -1271,7 +1743,7 @@ amap_asset_editor_save_valid (AmapAssetEditor  *self,
     }
 
   if (not_kept != NULL)
-    *not_kept = describe_not_kept (put_back, renamed_contact);
+    *not_kept = describe_not_kept (put_back, contact_note);
   if (draft != NULL)
     *draft = g_steal_pointer (&working);
   if (typed != NULL)
@@ -1291,7 +1763,7 @@ amap_asset_editor_set_draft (AmapAssetEditor *self,
   g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
   g_return_if_fail (AMAP_IS_ASSET (draft));
 
-  amap_asset_editor_set_asset (self, draft);
+  load_asset (self, draft);
   if (typed != NULL)
     {
       g_hash_table_iter_init (&iter, typed);
@@ -1339,4 +1811,29 @@ amap_asset_editor_focus_header (AmapAssetEditor *self)
   g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
 
   gtk_widget_grab_focus (self->back_button);
+}
+
+void
+amap_asset_editor_set_found_location (AmapAssetEditor *self,
+                                      double           latitude,
+                                      double           longitude)
+{
+  g_autofree char *lat = NULL;
+  g_autofree char *lon = NULL;
+
+  g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
+  g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
+
+  if (self->asset == NULL)
+    return;
+
+  lat = format_coordinate (latitude);
+  lon = format_coordinate (longitude);
+  if (isnan (self->found_latitude))
+    self->source_before_find = amap_asset_get_location_source (self->asset);
+  /* As the fields hold it (six decimals), so that it matches them. */
+  self->found_latitude = g_ascii_strtod (lat, NULL);
+  self->found_longitude = g_ascii_strtod (lon, NULL);
+  set_entry_text (self->latitude_row, lat);
+  set_entry_text (self->longitude_row, lon);
 }

@@ -82,6 +82,8 @@ struct _AmapMapView
   double            drag_offset_x;
   double            drag_offset_y;
   gboolean          drag_moved;
+  /* A pin drag just ended: the click gesture's release is not a click. */
+  gboolean          drag_just_moved;
 };
 
 G_DEFINE_FINAL_TYPE (AmapMapView, amap_map_view, GTK_TYPE_WIDGET)
@@ -646,13 +648,26 @@ on_query_tooltip_cb (GtkWidget   *widget,
 }
 
 static void
+on_click_pressed_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     AmapMapView     *self)
+{
+  self->drag_just_moved = FALSE;
+}
+
+static void
 on_click_released_cb (GtkGestureClick *gesture,
                       int              n_press,
                       double           x,
                       double           y,
                       AmapMapView     *self)
 {
-  if (n_press != 1 || !event_is_on_map (self, GTK_EVENT_CONTROLLER (gesture), x, y))
+  gboolean after_drag = (self->drag_uuid != NULL && self->drag_moved) || self->drag_just_moved;
+
+  self->drag_just_moved = FALSE;
+  if (after_drag || n_press != 1 || !event_is_on_map (self, GTK_EVENT_CONTROLLER (gesture), x, y))
     return;
 
   view_to_layer (self, &x, &y);
@@ -720,20 +735,21 @@ on_drag_begin_cb (GtkGestureDrag *gesture,
     }
   view_to_layer (self, &x, &y);
 
-  /* Only the selected pin moves; any other drag pans the map. */
+  /* A press on a pin holds it: moved past the threshold it follows the
+   * pointer, selected or not; released before, it is a click. A drag
+   * anywhere else pans the map. */
   if (self->adding || self->picking
-      || self->selected_uuid == NULL
       || amap_pin_layer_hit_test (self->pin_layer, x, y, &asset, NULL, NULL) != AMAP_PIN_HIT_PIN
-      || g_strcmp0 (amap_asset_get_uuid (asset), self->selected_uuid) != 0
-      || !amap_pin_layer_get_pin_position (self->pin_layer, self->selected_uuid, &pin_x, &pin_y))
+      || !amap_pin_layer_get_pin_position (self->pin_layer, amap_asset_get_uuid (asset), &pin_x, &pin_y))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
     }
 
+  /* Released within the threshold, the click gesture selects the pin. */
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   g_free (self->drag_uuid);
-  self->drag_uuid = g_strdup (self->selected_uuid);
+  self->drag_uuid = g_strdup (amap_asset_get_uuid (asset));
   self->drag_start_x = x;
   self->drag_start_y = y;
   self->drag_offset_x = pin_x - x;
@@ -751,8 +767,16 @@ on_drag_update_cb (GtkGestureDrag *gesture,
   if (self->drag_uuid == NULL)
     return;
 
-  if (hypot (offset_x, offset_y) >= DRAG_THRESHOLD)
-    self->drag_moved = TRUE;
+  if (!self->drag_moved && hypot (offset_x, offset_y) >= DRAG_THRESHOLD)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      self->drag_moved = TRUE;
+      /* Typing elsewhere ends here: an edit waiting to be applied is
+       * applied before the move, not over it. */
+      if (root != NULL)
+        gtk_root_set_focus (root, NULL);
+    }
   if (!self->drag_moved)
     return;
 
@@ -778,6 +802,7 @@ on_drag_end_cb (GtkGestureDrag *gesture,
 
   if (!self->drag_moved)
     return;
+  self->drag_just_moved = TRUE;
 
   shumate_viewport_widget_coords_to_location (get_viewport (self),
                                               GTK_WIDGET (self->pin_layer),
@@ -786,6 +811,8 @@ on_drag_end_cb (GtkGestureDrag *gesture,
                                               &latitude, &longitude);
   if (amap_coordinates_are_valid (latitude, longitude))
     g_signal_emit (self, signals[ASSET_MOVED], 0, uuid, latitude, longitude);
+  /* The pin moved is the one the details show. */
+  amap_map_view_set_selected_uuid (self, uuid);
 }
 
 static void
@@ -1003,7 +1030,7 @@ amap_map_view_class_init (AmapMapViewClass *klass)
    * @latitude: where it was dropped
    * @longitude: where it was dropped
    *
-   * The selected pin was dragged to a new place. Nothing is saved by the
+   * A pin was dragged to a new place (then it is selected). Nothing is saved by the
    * map; the window updates the store (one undo step).
    */
   signals[ASSET_MOVED] =
@@ -1091,6 +1118,7 @@ amap_map_view_init (AmapMapView *self)
    * what we leave alone. */
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed_cb), self);
   g_signal_connect (click, "released", G_CALLBACK (on_click_released_cb), self);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
@@ -1445,6 +1473,24 @@ amap_map_view_get_pin_layer (AmapMapView *self)
   g_return_val_if_fail (AMAP_IS_MAP_VIEW (self), NULL);
 
   return self->pin_layer;
+}
+
+ShumateViewport *
+amap_map_view_get_viewport (AmapMapView *self)
+{
+  g_return_val_if_fail (AMAP_IS_MAP_VIEW (self), NULL);
+
+  return get_viewport (self);
+}
+
+void
+amap_map_view_add_layer (AmapMapView  *self,
+                         ShumateLayer *layer)
+{
+  g_return_if_fail (AMAP_IS_MAP_VIEW (self));
+  g_return_if_fail (SHUMATE_IS_LAYER (layer));
+
+  shumate_simple_map_add_overlay_layer (self->map, layer);
 }
 
 void

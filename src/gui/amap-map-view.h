@@ -90,6 +90,10 @@ void          amap_map_view_click_at          (AmapMapView *self,
 
 /* For tests and the window's own overlays. */
 AmapPinLayer *amap_map_view_get_pin_layer     (AmapMapView *self);
+/* A layer of someone else's above the pins (place search's marker). */
+ShumateViewport *amap_map_view_get_viewport   (AmapMapView  *self);
+void          amap_map_view_add_layer         (AmapMapView  *self,
+                                               ShumateLayer *layer);
 
 /* The tour drawn on the map (NULL: none), and its stops' layer. */
 void          amap_map_view_set_tour_plan     (AmapMapView  *self,

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "amap-category.h"
+#include "amap-category-manager.h"
 #include "amap-file-chooser.h"
 #include "amap-offline-map.h"
 #include "amap-preferences-window.h"
@@ -38,6 +39,7 @@ struct _AmapPreferencesWindow
   AdwComboRow          *import_category_row;
   AdwEntryRow          *routing_url_row;
   GtkSpinButton        *detour_spin;
+  AdwEntryRow          *place_search_url_row;
   GtkLabel             *error_label;
 };
 
@@ -160,6 +162,28 @@ routing_url_apply_cb (AmapPreferencesWindow *self)
   g_settings_set_string (self->settings, "routing-url", text);
 }
 
+static void
+place_search_url_apply_cb (AmapPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->place_search_url_row))));
+  g_autoptr(GUri) uri = NULL;
+
+  if (text[0] != '\0')
+    uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  if (text[0] != '\0' &&
+      (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+       (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0)))
+    {
+      show_problem (self, GTK_WIDGET (self->place_search_url_row),
+                    _("A place search server’s address starts with https:// or http://, like "
+                      "https://nominatim.openstreetmap.org"));
+      return;
+    }
+
+  show_problem (self, GTK_WIDGET (self->place_search_url_row), NULL);
+  g_settings_set_string (self->settings, "place-search-url", text);
+}
+
 static char *
 format_rings (GSettings *settings)
 {
@@ -229,6 +253,7 @@ amap_preferences_window_constructed (GObject *object)
   g_autofree char *rings = NULL;
   g_autofree char *import_category = NULL;
   g_autofree char *routing_url = NULL;
+  g_autofree char *place_search_url = NULL;
   guint n;
 
   G_OBJECT_CLASS (amap_preferences_window_parent_class)->constructed (object);
@@ -236,6 +261,8 @@ amap_preferences_window_constructed (GObject *object)
   if (self->store != NULL)
     {
       self->categories = g_object_ref (amap_store_get_categories (self->store));
+      adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                  ADW_PREFERENCES_PAGE (amap_category_manager_new (self->store)));
     }
   else
     {
@@ -286,6 +313,9 @@ amap_preferences_window_constructed (GObject *object)
   gtk_editable_set_text (GTK_EDITABLE (self->routing_url_row), routing_url);
   g_signal_connect_swapped (self->routing_url_row, "apply", G_CALLBACK (routing_url_apply_cb), self);
   g_settings_bind (self->settings, "detour-factor", self->detour_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  place_search_url = g_settings_get_string (self->settings, "place-search-url");
+  gtk_editable_set_text (GTK_EDITABLE (self->place_search_url_row), place_search_url);
+  g_signal_connect_swapped (self->place_search_url_row, "apply", G_CALLBACK (place_search_url_apply_cb), self);
   g_signal_connect_swapped (self->import_category_row, "notify::selected",
                             G_CALLBACK (import_category_changed_cb), self);
 }
@@ -370,6 +400,7 @@ amap_preferences_window_class_init (AmapPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, routing_url_row);
   gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, detour_spin);
+  gtk_widget_class_bind_template_child (widget_class, AmapPreferencesWindow, place_search_url_row);
 }
 
 static void

@@ -30,6 +30,7 @@
 #include "amap-settings.h"
 #include "amap-tour-panel.h"
 #include "amap-window.h"
+#include "amap-window-places.h"
 #include "amap-map-print.h"
 #include "amap-window-tours.h"
 
@@ -1317,10 +1318,13 @@ set_home_response_cb (AdwMessageDialog *dialog,
   update_main_page (self);
 }
 
+/* @suggested (nullable): the name to offer when the school has none yet
+ * (the place search's find). */
 static void
-ask_home_name (AmapWindow *self,
-               double      latitude,
-               double      longitude)
+ask_home_name_suggesting (AmapWindow *self,
+                          double      latitude,
+                          double      longitude,
+                          const char *suggested)
 {
   GtkWidget *dialog;
   GtkWidget *entry;
@@ -1330,6 +1334,8 @@ ask_home_name (AmapWindow *self,
   point[0] = latitude;
   point[1] = longitude;
   amap_store_get_home (self->store, NULL, NULL, &current);
+  if (current == NULL)
+    current = suggested;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Your School"),
                                    _("The school is the center of your map: walking distances are measured from it."));
@@ -1352,6 +1358,14 @@ ask_home_name (AmapWindow *self,
 }
 
 /* Show All: no search, no filter. */
+static void
+ask_home_name (AmapWindow *self,
+               double      latitude,
+               double      longitude)
+{
+  ask_home_name_suggesting (self, latitude, longitude, NULL);
+}
+
 static void
 clear_filters (AmapWindow *self)
 {
@@ -2835,10 +2849,11 @@ set_home_action (GtkWidget  *widget,
   update_main_page (self);
   gtk_toggle_button_set_active (self->add_button, FALSE);
   self->placing_home = TRUE;
-  gtk_label_set_label (self->hint_label, _("Click on the map where your school is"));
+  gtk_label_set_label (self->hint_label, _("Click on the map where your school is, or find its address above"));
   gtk_revealer_set_reveal_child (self->hint_revealer, TRUE);
   if (map_has_property (self, "adding"))
     g_object_set (self->map_view, "adding", TRUE, NULL);
+  gtk_widget_activate_action (widget, "win.find-place", NULL);
 }
 
 /* The keyboard way to place the school or a new asset: the center of
@@ -3654,6 +3669,7 @@ amap_window_constructed (GObject *object)
   }
 #ifdef HAVE_MAP_VIEW
   self->tour_panel = amap_window_tours_setup (self, self->sidebar_pages);
+  amap_window_places_setup (self, self->map_view, GTK_WIDGET (self->editor));
 #endif
 
   /* Window state. */
@@ -3924,6 +3940,7 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-to-shown", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.go-to-school", NULL);
   amap_window_tours_class_init (widget_class);
+  amap_window_places_class_init (widget_class);
   amap_map_print_class_init (widget_class);
 }
 
@@ -4081,4 +4098,51 @@ amap_window_set_sidebar_width (AmapWindow *self,
   g_return_if_fail (AMAP_IS_WINDOW (self));
 
   gtk_widget_set_size_request (self->sidebar, CLAMP (width, SIDEBAR_MIN_WIDTH, SIDEBAR_MAX_WIDTH), -1);
+}
+
+void
+amap_window_set_home_at (AmapWindow *self,
+                         double      latitude,
+                         double      longitude,
+                         const char *name)
+{
+  g_return_if_fail (AMAP_IS_WINDOW (self));
+  g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
+
+  ask_home_name_suggesting (self, latitude, longitude, name);
+}
+
+void
+amap_window_add_asset (AmapWindow *self,
+                       AmapAsset  *asset)
+{
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_return_if_fail (AMAP_IS_WINDOW (self));
+  g_return_if_fail (AMAP_IS_ASSET (asset));
+
+  /* An edit that cannot be saved asks first; the person then adds again. */
+  if (!leave_editor (self, NULL, NULL))
+    return;
+  if (!amap_store_add_asset (self->store, asset, &error))
+    {
+      show_error (self, _("Could Not Add the Asset"), error->message);
+      return;
+    }
+
+  self->empty_dismissed = TRUE;
+  update_main_page (self);
+  if (!find_position (self, amap_asset_get_uuid (asset), &position))
+    {
+      clear_filters (self);
+      toast (self, _("Filters cleared to show the new asset"));
+    }
+
+  self->details_on_select = TRUE;
+  select_uuid (self, amap_asset_get_uuid (asset));
+  self->details_on_select = FALSE;
+  gtk_toggle_button_set_active (self->sidebar_button, TRUE);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "details");
+  amap_asset_editor_focus_name (self->editor);
 }

@@ -52,5 +52,16 @@ gboolean    amap_window_leave_editor     (AmapWindow      *self,
 GtkWidget  *amap_window_get_map_view     (AmapWindow      *self);
 /* The Tours page (an AmapTourPanel). */
 GtkWidget  *amap_window_get_tour_panel   (AmapWindow      *self);
+/* Asks for the school's name, as "Set School Location" does once the map
+ * is clicked, for a school at @latitude, @longitude; @name (nullable) is
+ * offered when the school has none yet. */
+void        amap_window_set_home_at      (AmapWindow      *self,
+                                          double           latitude,
+                                          double           longitude,
+                                          const char      *name);
+/* Adds @asset (place search's find), selects it and opens it in the
+ * details, as a click in add mode does. */
+void        amap_window_add_asset        (AmapWindow      *self,
+                                          AmapAsset       *asset);
 
 G_END_DECLS
