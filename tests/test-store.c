@@ -1832,6 +1832,85 @@ test_delete_many (void)
   g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Delete “Asset 2”");
 }
 
+/* A change made to several assets of the list at once is one step, and
+ * an invalid one changes none of them. */
+static void
+test_update_many (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("update-many.assetmap");
+  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stays = NULL;
+  guint updated = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Asset %u", i);
+      g_autofree char *uuid = add_asset (store, name, 41, -87 + i * 0.01);
+      AmapAsset *asset = amap_store_get_asset (store, uuid, &error);
+
+      g_assert_no_error (error);
+      amap_asset_set_category (asset, "park");
+      amap_asset_add_tag (asset, "summer");
+      g_ptr_array_add (assets, asset);
+    }
+  stays = add_asset (store, "Stays", 41, -86);
+  g_signal_connect (store, "asset-updated", G_CALLBACK (count1_cb), &updated);
+
+  g_assert_true (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (updated, ==, 3);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Set Category of 3 Assets");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (store, amap_asset_get_uuid (g_ptr_array_index (assets, i)), &error);
+
+      g_assert_cmpstr (amap_asset_get_category (stored), ==, "park");
+      g_assert_true (amap_asset_has_tag (stored, "summer"));
+    }
+
+  /* One undo brings all three back. */
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (store, amap_asset_get_uuid (g_ptr_array_index (assets, i)), &error);
+
+      g_assert_cmpstr (amap_asset_get_category (stored), !=, "park");
+      g_assert_false (amap_asset_has_tag (stored, "summer"));
+    }
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Add “Stays”");
+  g_assert_true (amap_store_redo (store, &error));
+  {
+    g_autoptr(AmapAsset) stored = amap_store_get_asset (store, amap_asset_get_uuid (g_ptr_array_index (assets, 2)), &error);
+    g_assert_cmpstr (amap_asset_get_category (stored), ==, "park");
+  }
+
+  /* Nothing to change: no step. */
+  updated = 0;
+  g_assert_true (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
+  g_assert_cmpuint (updated, ==, 0);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Set Category of 3 Assets");
+
+  /* One invalid asset: none is written. */
+  amap_asset_set_category (g_ptr_array_index (assets, 0), "health");
+  amap_asset_set_category (g_ptr_array_index (assets, 1), "no-such-category");
+  g_assert_false (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  {
+    g_autoptr(AmapAsset) stored = amap_store_get_asset (store, amap_asset_get_uuid (g_ptr_array_index (assets, 0)), &error);
+    g_assert_cmpstr (amap_asset_get_category (stored), ==, "park");
+  }
+  g_assert_cmpuint (updated, ==, 0);
+
+  /* One asset: its name in the label. */
+  amap_asset_set_category (g_ptr_array_index (assets, 1), "park");
+  g_assert_true (amap_store_update_assets (store, assets, AMAP_BULK_SET_CATEGORY, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Set Category of “Asset 0”");
+}
+
 /* Tests: connections and batches */
 
 static void
@@ -2187,6 +2266,7 @@ main (int   argc,
   g_test_add_func ("/store/undo-redo", test_undo_redo);
   g_test_add_func ("/store/undo-import", test_import_undo);
   g_test_add_func ("/store/delete-many", test_delete_many);
+  g_test_add_func ("/store/update-many", test_update_many);
   g_test_add_func ("/store/two-connections", test_two_connections);
   g_test_add_func ("/store/batch", test_batch);
 

@@ -10,12 +10,16 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "amap-application.h"
 #include "amap-asset-editor.h"
 #include "amap-error.h"
 #include "amap-import-dialog.h"
 #include "amap-map-view.h"
+#include "amap-pin-layer.h"
 #include "amap-store.h"
 #include "amap-window.h"
 
@@ -242,6 +246,9 @@ test_lists_assets (Fixture       *fixture,
   g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
 }
 
+/* A chip chooses its category: one chip lists that category only, two
+ * list either, Show All lists everything again. (The chips used to hide
+ * their category, so that showing one took nine clicks.) */
 static void
 test_filter_category (Fixture       *fixture,
                       gconstpointer  data)
@@ -250,15 +257,594 @@ test_filter_category (Fixture       *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
   spin ();
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
-  g_assert_false (model_has_name (model, "Cesar Chavez Park", NULL));
-  g_assert_false (model_has_name (model, "Peralta Hacienda Park", NULL));
-  g_assert_cmpuint (map_model_count (fixture->window), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+  g_assert_true (model_has_name (model, "Peralta Hacienda Park", NULL));
+  g_assert_cmpuint (map_model_count (fixture->window), ==, 2);
 
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "health");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_true (model_has_name (model, "La Clínica de la Raza", NULL));
+
+  /* Unchoosing the last chip shows every category. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "health");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "business");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL));
   spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
+}
+
+/* The drop-down whose first choice is @first. */
+static GtkWidget *
+find_dropdown_with (GtkWidget  *widget,
+                    const char *first)
+{
+  if (GTK_IS_DROP_DOWN (widget))
+    {
+      GListModel *choices = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      if (GTK_IS_STRING_LIST (choices) && g_list_model_get_n_items (choices) > 0 &&
+          g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), 0), first) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_dropdown_with (child, first);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+set_stage (Fixture    *fixture,
+           const char *name,
+           AmapStage   stage)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(AmapAsset) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_assert_true (model_has_name (model, name, &position));
+  asset = g_list_model_get_item (model, position);
+  copy = amap_asset_copy (asset);
+  amap_asset_set_stage (copy, stage);
+  g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
+  g_assert_no_error (error);
+}
+
+/* The stage filter takes several stages: any of them is shown. */
+static void
+test_filter_stages (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+
+  set_stage (fixture, "Cesar Chavez Park", AMAP_STAGE_PARTNER);
+  set_stage (fixture, "Mi Tienda Market", AMAP_STAGE_CONTACTED);
+  set_stage (fixture, "Fruitvale Library", AMAP_STAGE_MET);
+  spin ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i",
+                                             AMAP_STAGE_PARTNER));
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i", AMAP_STAGE_CONTACTED);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
+  g_assert_false (model_has_name (model, "Fruitvale Library", NULL));
+
+  /* With a category: both filters hold. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  /* Show All unticked the stages: one stage again filters by it alone. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i", AMAP_STAGE_MET);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Fruitvale Library", NULL));
+}
+
+static void
+set_folders (Fixture            *fixture,
+             const char         *name,
+             const char * const *folders)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(AmapAsset) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_assert_true (model_has_name (model, name, &position));
+  asset = g_list_model_get_item (model, position);
+  copy = amap_asset_copy (asset);
+  amap_asset_set_folders (copy, folders);
+  g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
+  g_assert_no_error (error);
+}
+
+/* The layers of an imported My Maps file filter the list, once the map
+ * has any: the layer filter is hidden before. */
+static void
+test_filter_folder (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  const char *food[] = { "Food", NULL };
+  const char *parks[] = { "Outdoors", "Parks", NULL };
+  GtkDropDown *dropdown = NULL;
+  GListModel *choices;
+
+  /* No layers: no layer filter. */
+  dropdown = GTK_DROP_DOWN (find_dropdown_with (GTK_WIDGET (fixture->window), "All Layers"));
+  g_assert_nonnull (dropdown);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  set_folders (fixture, "Mi Tienda Market", food);
+  set_folders (fixture, "Mobile Food Pantry", food);
+  set_folders (fixture, "Cesar Chavez Park", parks);
+  spin ();
+
+  dropdown = GTK_DROP_DOWN (find_dropdown_with (GTK_WIDGET (fixture->window), "All Layers"));
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  choices = gtk_drop_down_get_model (dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (choices), ==, 3);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 1), ==, "Food");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 2), ==, "Outdoors › Parks");
+
+  gtk_drop_down_set_selected (dropdown, 1);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Mobile Food Pantry", NULL));
+
+  gtk_drop_down_set_selected (dropdown, 2);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
+  spin ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 0);
+}
+
+/* Several assets chosen in the list change together, and one undo puts
+ * them all back. */
+static void
+test_bulk_set_category (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  const char *names[] = { "Cesar Chavez Park", "Mi Tienda Market", "Fruitvale Library" };
+  const char *before[] = { "park", "business", "library-arts" };
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (model));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(AmapAsset) asset = NULL;
+      guint position;
+
+      g_assert_true (model_has_name (model, names[i], &position));
+      asset = g_list_model_get_item (model, position);
+      g_ptr_array_add (uuids, g_strdup (amap_asset_get_uuid (asset)));
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position, FALSE);
+    }
+  spin ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.bulk-set-category", "s",
+                                             "health"));
+  spin ();
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (amap_asset_get_category (stored), ==, "health");
+    }
+  /* The list still holds all six, each changed one once. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.bulk-add-tag", "s",
+                                             "summer"));
+  spin ();
+
+  /* One undo: the tag; one more: the categories, all three. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
+
+      g_assert_false (amap_asset_has_tag (stored, "summer"));
+      g_assert_cmpstr (amap_asset_get_category (stored), ==, "health");
+    }
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  spin ();
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
+
+      g_assert_cmpstr (amap_asset_get_category (stored), ==, before[i]);
+    }
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add “Mobile Food Pantry”");
+}
+
+#ifdef GDK_WINDOWING_X11
+/* Runs xdotool with @args (NULL-terminated), as a person's mouse and
+ * keyboard through the X server. */
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* The point (@x, @y) of @widget in the X window's coordinates. */
+static void
+to_x_window (GtkWidget *widget,
+             double     x,
+             double     y,
+             char     **sx,
+             char     **sy)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  double wx, wy, tx, ty;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), x, y, &wx, &wy));
+  gtk_native_get_surface_transform (native, &tx, &ty);
+  *sx = g_strdup_printf ("%d", (int) round (wx + tx));
+  *sy = g_strdup_printf ("%d", (int) round (wy + ty));
+}
+
+static void
+on_asset_updated (AmapStore *store,
+                  AmapAsset *asset,
+                  guint     *count)
+{
+  (*count)++;
+}
+#endif
+
+/* After typing a search, a drag of a pin takes the keyboard focus to the
+ * map: Ctrl+Z then undoes the move, not the typing (it undid the typing,
+ * as the focus stayed in the search entry). Real pointer and keys. */
+static void
+test_map_takes_focus (Fixture       *fixture,
+                      gconstpointer  data)
+{
+#ifdef GDK_WINDOWING_X11
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  AmapPinLayer *layer = amap_map_view_get_pin_layer (map_view);
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *ex = NULL, *ey = NULL;
+  g_autoptr(AmapAsset) market = NULL;
+  g_autoptr(AmapAsset) moved = NULL;
+  g_autoptr(AmapAsset) back = NULL;
+  GtkWidget *entry;
+  GtkNative *native;
+  guint updated = 0;
+  guint position;
+  double x, y;
+  gint64 deadline;
+
+  if (!GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (fixture->window))))
+    {
+      g_test_skip ("Real pointer events need an X11 display (Xvfb)");
+      return;
+    }
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("Real pointer events need xdotool (apt-get install xdotool)");
+      return;
+    }
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  native = gtk_widget_get_native (GTK_WIDGET (fixture->window));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+
+  /* The market selected, in the middle of the map. */
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  market = g_list_model_get_item (model, position);
+  amap_map_view_center_on (map_view, amap_asset_get_latitude (market), amap_asset_get_longitude (market), 16);
+  amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
+  spin_for (1000);
+  g_assert_true (amap_pin_layer_get_pin_position (layer, amap_asset_get_uuid (market), &x, &y));
+
+  /* Typed into the search: the market is still listed. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
+  spin_for (200);
+  entry = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_nonnull (entry);
+  g_assert_nonnull (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY));
+  to_x_window (GTK_WIDGET (layer), x, y - 20, &sx, &sy);
+  xdotool ("mousemove", "--sync", "--window", xid, sx, sy, NULL);
+  xdotool ("type", "--delay", "30", "Tienda", NULL);
+  spin_for (400);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY))),
+                   ==, "Tienda");
+  g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
+
+  /* A drag of the selected pin, 80 pixels to the right. */
+  g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (market));
+  g_assert_true (amap_pin_layer_get_pin_position (layer, amap_asset_get_uuid (market), &x, &y));
+  g_clear_pointer (&sx, g_free);
+  g_clear_pointer (&sy, g_free);
+  to_x_window (GTK_WIDGET (layer), x, y - 20, &sx, &sy);
+  xdotool ("mousemove", "--sync", "--window", xid, sx, sy, NULL);
+  spin_for (100);
+  g_signal_connect (fixture->store, "asset-updated", G_CALLBACK (on_asset_updated), &updated);
+  to_x_window (GTK_WIDGET (layer), x + 80, y - 20, &ex, &ey);
+  xdotool ("mousedown", "1", NULL);
+  spin_for (100);
+  {
+    g_autofree char *mx = NULL, *my = NULL;
+
+    to_x_window (GTK_WIDGET (layer), x + 40, y - 20, &mx, &my);
+    xdotool ("mousemove", "--sync", "--window", xid, mx, my, NULL);
+  }
+  spin_for (100);
+  xdotool ("mousemove", "--sync", "--window", xid, ex, ey, NULL);
+  spin_for (100);
+  xdotool ("mouseup", "1", NULL);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (updated == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (updated, ==, 1);
+  moved = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpfloat (amap_asset_get_longitude (moved), >, amap_asset_get_longitude (market));
+
+  /* Ctrl+Z: the pin goes back, the search stays. */
+  xdotool ("key", "ctrl+z", NULL);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (updated < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  spin ();
+  back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (back), amap_asset_get_longitude (market), 1e-9);
+  g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (back), amap_asset_get_latitude (market), 1e-9);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY))),
+                   ==, "Tienda");
+  g_signal_handlers_disconnect_by_func (fixture->store, on_asset_updated, &updated);
+#else
+  g_test_skip ("Real pointer events are tested on X11 only");
+#endif
+}
+
+/* The list view that shows @model. */
+static GtkWidget *
+find_list_view (GtkWidget  *widget,
+                GListModel *model)
+{
+  if (GTK_IS_LIST_VIEW (widget) &&
+      G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) == model)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_list_view (child, model);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The button whose label is @label. */
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Typing while the list or its filters have the focus starts a search. */
+static void
+test_typing_searches (Fixture       *fixture,
+                      gconstpointer  data)
+{
+#ifdef GDK_WINDOWING_X11
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *xid = NULL;
+  GtkWidget *list_view;
+  GtkNative *native;
+
+  if (!GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (fixture->window))) || xdotool_path == NULL)
+    {
+      g_test_skip ("Real keys need an X11 display (Xvfb) and xdotool");
+      return;
+    }
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  native = gtk_widget_get_native (GTK_WIDGET (fixture->window));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+
+  /* On a row of the list. */
+  list_view = find_list_view (GTK_WIDGET (fixture->window), model);
+  g_assert_nonnull (list_view);
+  g_assert_true (gtk_widget_child_focus (list_view, GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fixture->window)), list_view));
+  spin_for (100);
+  xdotool ("mousemove", "--sync", "--window", xid, "100", "400", NULL);
+  xdotool ("type", "--delay", "30", "park", NULL);
+  spin_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
+
+  /* On a filter above the list (it searched only from the list itself). */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
+  spin_for (200);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  {
+    GtkWidget *hubs = find_button_labelled (GTK_WIDGET (fixture->window), "Hubs Only");
+
+    g_assert_nonnull (hubs);
+    g_assert_true (gtk_widget_grab_focus (hubs));
+  }
+  spin_for (100);
+  xdotool ("type", "--delay", "30", "tienda", NULL);
+  spin_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
+#else
+  g_test_skip ("Real keys are tested on X11 only");
+#endif
+}
+
+/* Ctrl+N puts the new asset at the center of the map, beside the selected
+ * pin rather than on it; zoomed out over half a continent it asks for a
+ * click instead (it used to drop the asset mid-ocean). */
+static void
+test_new_asset_beside_pins (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  g_autoptr(AmapAsset) market = NULL;
+  AmapAsset *added;
+  double lat, lon, zoom, meters;
+  guint position;
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
+  market = g_list_model_get_item (model, position);
+  select_only (model, position);
+  amap_map_view_center_on (map_view, amap_asset_get_latitude (market), amap_asset_get_longitude (market), 17);
+  spin_for (1500);
+  amap_map_view_get_view (map_view, &lat, &lon, &zoom);
+  g_assert_cmpfloat (fabs (lat - amap_asset_get_latitude (market)), <, 1e-4);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-asset", NULL));
+  spin ();
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+  added = selected_item (model);
+  g_assert_nonnull (added);
+  g_assert_cmpstr (amap_asset_get_name (added), !=, "Mi Tienda Market");
+  /* At zoom 17 a pin is about 30 m tall: at least a pin away, and still
+   * near the center. */
+  meters = hypot ((amap_asset_get_latitude (added) - amap_asset_get_latitude (market)) * 111320,
+                  (amap_asset_get_longitude (added) - amap_asset_get_longitude (market)) * 111320 *
+                  cos (lat * G_PI / 180));
+  g_assert_cmpfloat (meters, >, 30);
+  g_assert_cmpfloat (meters, <, 300);
+
+  /* Zoomed out: add mode, nothing added yet. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-details", NULL);
+  amap_map_view_center_on (map_view, 30, -140, 4);
+  spin_for (1500);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-asset", NULL);
+  spin ();
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
+  g_assert_true (amap_map_view_get_adding (map_view));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
+  spin ();
+  g_assert_false (amap_map_view_get_adding (map_view));
+}
+
+/* The label over the map that says nothing shown is in view. */
+static GtkWidget *
+find_label_with (GtkWidget  *widget,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with (child, text);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A filter whose assets are all off screen says so over the map, and Zoom
+ * to Shown brings them into view. */
+static void
+test_nothing_in_view (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  GtkWidget *label;
+  GtkWidget *revealer;
+  double lat, lon, zoom;
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
+  amap_map_view_center_on (map_view, 40.7128, -74.0060, 15);
+  spin_for (1500);
+
+  label = find_label_with (GTK_WIDGET (fixture->window), "in view");
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, "None of the 2 assets shown is in view");
+  revealer = gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-to-shown", NULL));
+  spin_for (1500);
+  amap_map_view_get_view (map_view, &lat, &lon, &zoom);
+  /* Between the two parks. */
+  g_assert_cmpfloat (fabs (lat - 37.78), <, 0.02);
+  g_assert_cmpfloat (fabs (lon + 122.218), <, 0.02);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
 }
 
 static void
@@ -555,7 +1141,6 @@ test_remembers_layout (void)
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(AmapStore) store = NULL;
   AmapWindow *window;
-  GtkPaned *paned;
 
   g_assert_no_error (error);
   store = amap_store_open (path, &error);
@@ -567,9 +1152,8 @@ test_remembers_layout (void)
   gtk_window_present (GTK_WINDOW (window));
   spin ();
 
-  paned = GTK_PANED (find_descendant (GTK_WIDGET (window), GTK_TYPE_PANED));
-  g_assert_cmpint (gtk_paned_get_position (paned), ==, 380);
-  gtk_paned_set_position (paned, 420);
+  g_assert_cmpint (amap_window_get_sidebar_width (window), ==, 380);
+  amap_window_set_sidebar_width (window, 420);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
   spin ();
 
@@ -1474,6 +2058,13 @@ main (int   argc,
 
   g_test_add ("/window/lists-assets", Fixture, NULL, fixture_setup, test_lists_assets, fixture_teardown);
   g_test_add ("/window/filter-category", Fixture, NULL, fixture_setup, test_filter_category, fixture_teardown);
+  g_test_add ("/window/filter-stages", Fixture, NULL, fixture_setup, test_filter_stages, fixture_teardown);
+  g_test_add ("/window/filter-folder", Fixture, NULL, fixture_setup, test_filter_folder, fixture_teardown);
+  g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
+  g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);
+  g_test_add ("/window/typing-searches", Fixture, NULL, fixture_setup, test_typing_searches, fixture_teardown);
+  g_test_add ("/window/new-asset-beside-pins", Fixture, NULL, fixture_setup, test_new_asset_beside_pins, fixture_teardown);
+  g_test_add ("/window/nothing-in-view", Fixture, NULL, fixture_setup, test_nothing_in_view, fixture_teardown);
   g_test_add ("/window/selection-follows-map", Fixture, NULL, fixture_setup, test_selection_follows_map, fixture_teardown);
   g_test_add ("/window/add-at-map-point", Fixture, NULL, fixture_setup, test_add_at_map_point, fixture_teardown);
   g_test_add ("/window/delete-and-undo", Fixture, NULL, fixture_setup, test_delete_and_undo, fixture_teardown);

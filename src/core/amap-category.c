@@ -47,7 +47,7 @@ static const struct {
 } builtins[] = {
   { AMAP_CATEGORY_BUSINESS, N_("Business"), "#e66100", "system-software-install-symbolic" },
   { AMAP_CATEGORY_FAITH, N_("Faith-Based Organization"), "#813d9c", "emote-love-symbolic" },
-  { AMAP_CATEGORY_HUB, N_("Community Hub"), "#c01c28", "user-home-symbolic" },
+  { AMAP_CATEGORY_HUB, N_("Gathering Place"), "#c01c28", "user-home-symbolic" },
   { AMAP_CATEGORY_NONPROFIT, N_("Nonprofit / Community-Based Org"), "#865e3c", "system-users-symbolic" },
   { AMAP_CATEGORY_PUBLIC, N_("Public Agency"), "#1a5fb4", "emblem-documents-symbolic" },
   { AMAP_CATEGORY_EDUCATION, N_("School / Higher Education"), "#e5a50a", "x-office-presentation-symbolic" },

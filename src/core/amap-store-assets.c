@@ -1168,6 +1168,178 @@ amap_store_update_asset (AmapStore  *self,
   return TRUE;
 }
 
+/* The Undo and Redo labels of a change of @n assets (the first named
+ * @name), whole sentences for the translators. */
+static void
+make_bulk_labels (AmapBulkChange  kind,
+                  guint           n,
+                  const char     *name,
+                  char          **undo_label,
+                  char          **redo_label)
+{
+  if (n == 1)
+    {
+      switch (kind)
+        {
+        case AMAP_BULK_SET_CATEGORY:
+          *undo_label = g_strdup_printf (_("Undo Set Category of “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Set Category of “%s”"), name);
+          return;
+        case AMAP_BULK_SET_STAGE:
+          *undo_label = g_strdup_printf (_("Undo Set Stage of “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Set Stage of “%s”"), name);
+          return;
+        case AMAP_BULK_ADD_TAG:
+          *undo_label = g_strdup_printf (_("Undo Add Tag to “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Add Tag to “%s”"), name);
+          return;
+        case AMAP_BULK_EDIT:
+        default:
+          *undo_label = g_strdup_printf (_("Undo Edit “%s”"), name);
+          *redo_label = g_strdup_printf (_("Redo Edit “%s”"), name);
+          return;
+        }
+    }
+
+  /* Translators: in the labels below %u is the number of assets, always
+   * more than one. */
+  switch (kind)
+    {
+    case AMAP_BULK_SET_CATEGORY:
+      *undo_label = g_strdup_printf (ngettext ("Undo Set Category of %u Asset",
+                                               "Undo Set Category of %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Set Category of %u Asset",
+                                               "Redo Set Category of %u Assets", n), n);
+      break;
+    case AMAP_BULK_SET_STAGE:
+      *undo_label = g_strdup_printf (ngettext ("Undo Set Stage of %u Asset",
+                                               "Undo Set Stage of %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Set Stage of %u Asset",
+                                               "Redo Set Stage of %u Assets", n), n);
+      break;
+    case AMAP_BULK_ADD_TAG:
+      *undo_label = g_strdup_printf (ngettext ("Undo Add Tag to %u Asset",
+                                               "Undo Add Tag to %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Add Tag to %u Asset",
+                                               "Redo Add Tag to %u Assets", n), n);
+      break;
+    case AMAP_BULK_EDIT:
+    default:
+      *undo_label = g_strdup_printf (ngettext ("Undo Edit %u Asset", "Undo Edit %u Assets", n), n);
+      *redo_label = g_strdup_printf (ngettext ("Redo Edit %u Asset", "Redo Edit %u Assets", n), n);
+      break;
+    }
+}
+
+/**
+ * amap_store_update_assets:
+ * @assets: (element-type AmapAsset): the assets as they should be
+ * @kind: what was done, for the undo label ("Undo Set Category of 5
+ *   Assets")
+ *
+ * Saves every asset of @assets in one transaction and one undo step
+ * ("Undo Set Category of 5 Assets"): a change made to many assets of the
+ * list at once. All are validated first; nothing is written when one is
+ * invalid or is no longer on the map. Assets that would not change are
+ * left alone; when none would, nothing is recorded.
+ */
+gboolean
+amap_store_update_assets (AmapStore       *self,
+                          GPtrArray       *assets,
+                          AmapBulkChange   kind,
+                          GError         **error)
+{
+  g_autoptr(GPtrArray) befores = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) afters = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = _amap_store_now_seconds ();
+  AmapStoreStep *step;
+  char *undo_label;
+  char *redo_label;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (assets != NULL, FALSE);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      g_autoptr(AmapAsset) copy = amap_asset_copy (g_ptr_array_index (assets, i));
+      g_autoptr(AmapAsset) before = NULL;
+      gint64 id;
+
+      if (!_amap_store_validate (self, copy, error) ||
+          !(id = _amap_store_lookup_live (self, amap_asset_get_uuid (copy), error)) ||
+          !(before = _amap_store_read_asset (self, id, NULL, error)))
+        return FALSE;
+
+      amap_asset_set_created (copy, amap_asset_get_created (before));
+      update_last_contacted (copy);
+      amap_asset_set_modified (copy, amap_asset_get_modified (before));
+      if (amap_asset_equal (before, copy))
+        continue;
+      /* The same asset twice: the first is kept. */
+      for (guint j = 0; j < ids->len; j++)
+        if (g_array_index (ids, gint64, j) == id)
+          goto next;
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (befores, g_steal_pointer (&before));
+      g_ptr_array_add (copies, g_steal_pointer (&copy));
+    next:
+      ;
+    }
+
+  if (ids->len == 0)
+    return TRUE;
+
+  if (!_amap_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    if (_amap_store_write_asset (self, g_ptr_array_index (copies, i), g_array_index (ids, gint64, i),
+                                 now, FALSE, error) == 0)
+      goto failed;
+  if (!_amap_store_touch_map (self, now, error) || !_amap_store_commit (self, error))
+    goto failed;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      AmapAsset *after = _amap_store_read_asset (self, g_array_index (ids, gint64, i), NULL, error);
+
+      /* Written and committed: what cannot be read back is left out of
+       * the step rather than failing a change that was made. */
+      if (after == NULL)
+        {
+          g_clear_error (error);
+          after = g_object_ref (g_ptr_array_index (copies, i));
+        }
+      g_ptr_array_add (afters, after);
+    }
+
+  make_bulk_labels (kind, ids->len, amap_asset_get_name (g_ptr_array_index (afters, 0)),
+                    &undo_label, &redo_label);
+
+  step = _amap_store_step_new (undo_label, redo_label);
+  for (guint i = 0; i < ids->len; i++)
+    _amap_store_step_add_change (step, _amap_store_asset_change_new (g_ptr_array_index (befores, i),
+                                                                     g_ptr_array_index (afters, i)));
+  _amap_store_push_step (self, step);
+
+  if (ids->len > 256)
+    g_signal_emit (self, amap_store_signals[RESET], 0);
+  else
+    for (guint i = 0; i < ids->len; i++)
+      g_signal_emit (self, amap_store_signals[ASSET_UPDATED], 0, g_ptr_array_index (afters, i));
+
+  return TRUE;
+
+failed:
+  _amap_store_rollback (self);
+  return FALSE;
+}
+
 /* Soft-deletes or restores the asset at @id in its own transaction. */
 static gboolean
 change_deleted (AmapStore  *self,

@@ -235,6 +235,24 @@ gboolean       amap_store_delete_assets      (AmapStore           *self,
                                               guint                n_uuids,
                                               GError             **error);
 
+/* What a change of many assets at once did, for its undo label. */
+typedef enum
+{
+  AMAP_BULK_EDIT,
+  AMAP_BULK_SET_CATEGORY,
+  AMAP_BULK_SET_STAGE,
+  AMAP_BULK_ADD_TAG,
+} AmapBulkChange;
+
+/* Saves every asset of @assets (AmapAsset) in one transaction and one undo
+ * step, labelled after @kind ("Undo Set Category of 5 Assets"). Validates
+ * all first; writes nothing on error; assets that would not change are
+ * left out, and when none would change nothing is recorded. */
+gboolean       amap_store_update_assets      (AmapStore           *self,
+                                              GPtrArray           *assets,
+                                              AmapBulkChange       kind,
+                                              GError             **error);
+
 /*
  * Undo steps across stores: a worker thread imports through its own store
  * (see amap_import_file_async()); the step it recorded holds only plain

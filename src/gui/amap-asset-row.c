@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "amap-asset-row.h"
@@ -18,11 +20,14 @@ struct _AmapAssetRow
 
   AmapStore *store;
   AmapAsset *item;
+  /* Meters from the school, NAN when not shown. */
+  double     distance;
 
   AmapCategoryDot *dot;
   GtkLabel  *name_label;
   GtkLabel  *detail_label;
   GtkWidget *no_location_label;
+  GtkLabel  *distance_label;
   GtkWidget *hub_badge;
 };
 
@@ -50,6 +55,7 @@ update (AmapAssetRow *self)
       gtk_label_set_label (self->detail_label, NULL);
       gtk_widget_set_visible (self->no_location_label, FALSE);
       gtk_widget_set_visible (self->hub_badge, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->distance_label), FALSE);
       return;
     }
 
@@ -72,6 +78,22 @@ update (AmapAssetRow *self)
                                                                : "mark-location-symbolic");
   gtk_widget_set_visible (self->no_location_label, !amap_asset_get_has_location (self->item));
   gtk_widget_set_visible (self->hub_badge, amap_asset_get_is_hub (self->item));
+
+  /* In miles and feet, as the walking rings on the map. */
+  if (!isnan (self->distance) && isfinite (self->distance))
+    {
+      double miles = self->distance / 1609.344;
+      g_autofree char *text = NULL;
+
+      if (miles < 0.1)
+        /* Translators: a distance from the school in feet. */
+        text = g_strdup_printf (_("%.0f ft"), MAX (50.0, round (self->distance * 3.28084 / 50.0) * 50.0));
+      else
+        /* Translators: a distance from the school in miles. */
+        text = g_strdup_printf (_("%.1f mi"), miles);
+      gtk_label_set_label (self->distance_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->distance_label), !isnan (self->distance) && isfinite (self->distance));
 }
 
 static void
@@ -157,6 +179,7 @@ amap_asset_row_class_init (AmapAssetRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, no_location_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, distance_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetRow, hub_badge);
   gtk_widget_class_set_css_name (widget_class, "assetrow");
 }
@@ -164,6 +187,7 @@ amap_asset_row_class_init (AmapAssetRowClass *klass)
 static void
 amap_asset_row_init (AmapAssetRow *self)
 {
+  self->distance = NAN;
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -192,4 +216,18 @@ amap_asset_row_set_item (AmapAssetRow *self,
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+/* @meters: the distance from the school shown in the row; NAN shows none. */
+void
+amap_asset_row_set_distance (AmapAssetRow *self,
+                             double        meters)
+{
+  g_return_if_fail (AMAP_IS_ASSET_ROW (self));
+
+  if (self->distance == meters || (isnan (self->distance) && isnan (meters)))
+    return;
+
+  self->distance = meters;
+  update (self);
 }

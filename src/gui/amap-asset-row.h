@@ -21,5 +21,8 @@ GtkWidget *amap_asset_row_new      (AmapStore    *store);
 AmapAsset *amap_asset_row_get_item (AmapAssetRow *self);
 void       amap_asset_row_set_item (AmapAssetRow *self,
                                     AmapAsset    *item);
+/* The distance from the school the row shows (sorted by distance). */
+void       amap_asset_row_set_distance (AmapAssetRow *self,
+                                        double        meters);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "amap-asset-list.h"
 #include "amap-asset-row.h"
 #include "amap-category-dot.h"
+#include "amap-chip-box.h"
 #include "amap-error.h"
 #include "amap-export-dialog.h"
 #include "amap-export.h"
@@ -66,14 +67,23 @@ struct _AmapWindow
   GtkSortListModel     *sort_model;
   GtkMultiSelection    *selection;
 
-  /* Filter state. */
-  GHashTable           *hidden_categories;
+  /* Filter state. Categories, stages: none chosen shows all; several
+   * show any of them. */
+  GHashTable           *selected_categories;
   GHashTable           *search_results;
   char                 *tag_filter;
-  int                   stage_filter;
+  guint                 stage_mask;
+  char                 *folder_filter;
   gboolean              hubs_only;
   SortMode              sort_mode;
   GStrv                 tags;
+  GStrv                 folders;
+  GtkCheckButton       *stage_checks[AMAP_STAGE_INACTIVE + 1];
+  guint                 nothing_in_view_id;
+  /* The person opened or closed the filters: the window's height no
+   * longer decides. */
+  gboolean              filters_chosen;
+  gboolean              setting_filters;
 
   char                 *selected_uuid;
   /* The list item the editor was last loaded from. */
@@ -109,23 +119,32 @@ struct _AmapWindow
   GtkToggleButton      *sidebar_button;
   GtkToggleButton      *add_button;
   GtkToggleButton      *search_button;
+  GtkWidget            *import_button;
+  GtkWidget            *export_button;
   GtkRevealer          *read_only_revealer;
   GtkRevealer          *import_revealer;
   GtkLabel             *import_label;
   GtkProgressBar       *import_progress;
   GtkStack             *main_stack;
-  GtkPaned             *paned;
+  AdwFlap              *flap;
   GtkWidget            *sidebar;
+  GtkWidget            *sidebar_separator;
+  GtkWidget            *list_page;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   AdwViewStack         *sidebar_pages;
   GtkWidget            *tour_panel;
   GtkStack             *sidebar_stack;
-  GtkFlowBox           *category_chips;
-  GtkDropDown          *stage_dropdown;
+  GtkExpander          *filters_expander;
+  GtkLabel             *filters_summary;
+  AmapChipBox          *category_chips;
+  GtkMenuButton        *stage_button;
+  GtkBox               *stage_box;
   GtkDropDown          *tag_dropdown;
+  GtkDropDown          *folder_dropdown;
   GtkToggleButton      *hubs_button;
   GtkLabel             *count_label;
+  GtkWidget            *show_all_button;
   GtkDropDown          *sort_dropdown;
   GtkStack             *list_stack;
   GtkListView          *list_view;
@@ -136,8 +155,14 @@ struct _AmapWindow
   GtkWidget            *map_view;
   GtkRevealer          *hint_revealer;
   GtkLabel             *hint_label;
+  GtkRevealer          *nothing_revealer;
+  GtkLabel             *nothing_label;
   GMenu                *recent_menu;
   GMenu                *history_menu;
+  GMenu                *bulk_category_menu;
+  GMenu                *file_menu;
+  GMenuModel           *export_menu;
+  GMenu                *bulk_stage_menu;
 };
 
 enum {
@@ -152,6 +177,12 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (AmapWindow, amap_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_actions      (AmapWindow *self);
+static void update_filter_state (AmapWindow *self);
+static void update_row_distances (AmapWindow *self);
+static void rebuild_bulk_menus  (AmapWindow *self);
+static void add_undo_toast      (AmapWindow *self,
+                                 const char *title);
+static void queue_nothing_in_view (AmapWindow *self);
 static void start_next_import   (AmapWindow *self);
 static void set_sample_home     (AmapWindow *self);
 static void select_uuid         (AmapWindow *self,
@@ -349,6 +380,18 @@ category_name (AmapWindow *self,
   return category != NULL ? amap_category_get_name (category) : "";
 }
 
+static const char *
+school_name (AmapWindow *self)
+{
+  const char *name = NULL;
+
+  if (!amap_store_get_home (self->store, NULL, NULL, &name) || name == NULL || name[0] == '\0')
+    return NULL;
+  return name;
+}
+
+/* The map's title; a map never named is called after its school, and
+ * only then after its file. */
 static char *
 display_title (AmapWindow *self)
 {
@@ -358,6 +401,8 @@ display_title (AmapWindow *self)
 
   if (title != NULL && title[0] != '\0')
     return g_strdup (title);
+  if (school_name (self) != NULL)
+    return g_strdup (school_name (self));
 
   default_path = amap_store_get_default_path ();
   if (g_strcmp0 (default_path, amap_store_get_path (self->store)) == 0)
@@ -374,10 +419,21 @@ update_title (AmapWindow *self)
 {
   g_autofree char *title = display_title (self);
 
+  const char *school = school_name (self);
+  g_autofree char *subtitle = NULL;
+
+  /* The school shows under the map's title, unless it is the title. */
+  if (g_strcmp0 (school, title) == 0)
+    school = NULL;
+  if (amap_store_get_read_only (self->store))
+    /* Translators: the window's subtitle: the school's name, then "Read-Only". */
+    subtitle = school != NULL ? g_strdup_printf (_("%s · Read-Only"), school) : g_strdup (_("Read-Only"));
+  else
+    subtitle = g_strdup (school);
+
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, title);
-  adw_window_title_set_subtitle (self->window_title,
-                                 amap_store_get_read_only (self->store) ? _("Read-Only") : NULL);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_revealer_set_reveal_child (self->read_only_revealer, amap_store_get_read_only (self->store));
 }
 
@@ -397,7 +453,9 @@ update_count (AmapWindow *self)
                             shown, total);
 
   gtk_label_set_label (self->count_label, text);
-  gtk_stack_set_visible_child_name (self->list_stack, shown > 0 || total == 0 ? "list" : "none");
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    total == 0 ? "empty" : shown > 0 ? "list" : "none");
+  update_filter_state (self);
 }
 
 static void
@@ -707,10 +765,18 @@ filter_func (gpointer item,
   AmapAsset *asset = item;
   const char *category = amap_asset_get_category (asset);
 
-  if (category != NULL && g_hash_table_contains (self->hidden_categories, category))
+  if (g_hash_table_size (self->selected_categories) > 0 &&
+      (category == NULL || !g_hash_table_contains (self->selected_categories, category)))
     return FALSE;
-  if (self->stage_filter >= 0 && (int) amap_asset_get_stage (asset) != self->stage_filter)
+  if (self->stage_mask != 0 && (self->stage_mask & (1u << amap_asset_get_stage (asset))) == 0)
     return FALSE;
+  if (self->folder_filter != NULL)
+    {
+      g_autofree char *folder = amap_asset_dup_folder_label (asset);
+
+      if (g_strcmp0 (folder, self->folder_filter) != 0)
+        return FALSE;
+    }
   if (self->hubs_only && !amap_asset_get_is_hub (asset))
     return FALSE;
   if (self->tag_filter != NULL && !amap_asset_has_tag (asset, self->tag_filter))
@@ -773,7 +839,101 @@ sort_func (gconstpointer a,
   return result != 0 ? result : compare_names (asset_a, asset_b);
 }
 
-/* Category chips */
+/* Filters: category chips, stages, folders */
+
+static gboolean
+any_filter (AmapWindow *self)
+{
+  return g_hash_table_size (self->selected_categories) > 0 || self->stage_mask != 0 ||
+         self->tag_filter != NULL || self->folder_filter != NULL || self->hubs_only ||
+         self->search_results != NULL;
+}
+
+/* What the filters hold, beside the expander's title, so that a closed
+ * expander still says that the list is filtered. */
+static void
+update_filter_state (AmapWindow *self)
+{
+  g_autoptr(GString) summary = g_string_new (NULL);
+  guint n_categories = g_hash_table_size (self->selected_categories);
+  guint n_stages = 0;
+
+  for (guint stage = 0; stage <= AMAP_STAGE_INACTIVE; stage++)
+    if (self->stage_mask & (1u << stage))
+      n_stages++;
+
+  if (n_categories == 1)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      AmapCategory *category;
+
+      g_hash_table_iter_init (&iter, self->selected_categories);
+      g_hash_table_iter_next (&iter, &key, NULL);
+      category = amap_store_lookup_category (self->store, key);
+      g_string_append (summary, category != NULL ? amap_category_get_name (category) : key);
+    }
+  else if (n_categories > 1)
+    /* Translators: the filters' summary; %u is 2 or more. */
+    g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE, "%u category", "%u categories",
+                                                  n_categories), n_categories);
+
+  if (n_stages > 0)
+    {
+      if (summary->len > 0)
+        g_string_append (summary, _(", "));
+      if (n_stages == 1)
+        {
+          for (guint stage = 0; stage <= AMAP_STAGE_INACTIVE; stage++)
+            if (self->stage_mask & (1u << stage))
+              g_string_append (summary, amap_stage_get_display_name (stage));
+        }
+      else
+        /* Translators: the filters' summary; %u is 2 or more. */
+        g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE, "%u stage", "%u stages", n_stages),
+                                n_stages);
+    }
+  if (self->tag_filter != NULL)
+    {
+      if (summary->len > 0)
+        g_string_append (summary, _(", "));
+      g_string_append (summary, self->tag_filter);
+    }
+  if (self->folder_filter != NULL)
+    {
+      if (summary->len > 0)
+        g_string_append (summary, _(", "));
+      g_string_append (summary, self->folder_filter);
+    }
+  if (self->hubs_only)
+    {
+      if (summary->len > 0)
+        g_string_append (summary, _(", "));
+      g_string_append (summary, _("hubs"));
+    }
+
+  gtk_label_set_label (self->filters_summary, summary->str);
+  gtk_widget_set_visible (self->show_all_button, any_filter (self));
+
+  /* The stage button names the stage when there is one. */
+  if (n_stages == 1)
+    {
+      for (guint stage = 0; stage <= AMAP_STAGE_INACTIVE; stage++)
+        if (self->stage_mask & (1u << stage))
+          gtk_menu_button_set_label (self->stage_button, amap_stage_get_display_name (stage));
+    }
+  else if (n_stages > 1)
+    {
+      /* Translators: the stage filter's button; %u is 2 or more. */
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Stages", "%u Stages",
+                                                             n_stages), n_stages);
+      gtk_menu_button_set_label (self->stage_button, label);
+    }
+  else
+    {
+      gtk_menu_button_set_label (self->stage_button, _("All Stages"));
+    }
+}
 
 static void
 chip_toggled_cb (GtkToggleButton *chip,
@@ -781,27 +941,30 @@ chip_toggled_cb (GtkToggleButton *chip,
 {
   AmapWindow *self = user_data;
   const char *key = g_object_get_data (G_OBJECT (chip), "amap-category");
-  gboolean hidden = !gtk_toggle_button_get_active (chip);
+  gboolean selected = gtk_toggle_button_get_active (chip);
 
-  if (hidden == g_hash_table_contains (self->hidden_categories, key))
+  if (selected == g_hash_table_contains (self->selected_categories, key))
     return;
 
-  if (hidden)
-    g_hash_table_add (self->hidden_categories, g_strdup (key));
+  if (selected)
+    g_hash_table_add (self->selected_categories, g_strdup (key));
   else
-    g_hash_table_remove (self->hidden_categories, key);
+    g_hash_table_remove (self->selected_categories, key);
 
   refilter (self);
+  update_filter_state (self);
 }
 
 static void
 rebuild_chips (AmapWindow *self)
 {
   GListModel *categories = amap_store_get_categories (self->store);
-  GtkWidget *child;
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key;
+  gboolean dropped = FALSE;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->category_chips))) != NULL)
-    gtk_flow_box_remove (self->category_chips, child);
+  amap_chip_box_remove_all (self->category_chips);
 
   for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
     {
@@ -812,46 +975,126 @@ rebuild_chips (AmapWindow *self)
       GtkWidget *label = gtk_label_new (amap_category_get_name (category));
       g_autofree char *tooltip = NULL;
 
+      g_hash_table_add (known, (gpointer) amap_category_get_key (category));
       amap_category_dot_set_color (AMAP_CATEGORY_DOT (dot), amap_category_get_color (category));
       gtk_widget_set_size_request (dot, 10, 10);
       gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_hexpand (label, TRUE);
       gtk_box_append (GTK_BOX (box), dot);
       gtk_box_append (GTK_BOX (box), label);
       gtk_button_set_child (GTK_BUTTON (chip), box);
       gtk_widget_add_css_class (chip, "amap-chip");
 
       /* Translators: tooltip of a category chip, the legend of the map. */
-      tooltip = g_strdup_printf (_("Show or hide %s"), amap_category_get_name (category));
+      tooltip = g_strdup_printf (_("Show only %s (choose several to show any of them)"),
+                                 amap_category_get_name (category));
       gtk_widget_set_tooltip_text (chip, tooltip);
 
       g_object_set_data_full (G_OBJECT (chip), "amap-category",
                               g_strdup (amap_category_get_key (category)), g_free);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chip),
-                                    !g_hash_table_contains (self->hidden_categories,
-                                                            amap_category_get_key (category)));
+                                    g_hash_table_contains (self->selected_categories,
+                                                           amap_category_get_key (category)));
       g_signal_connect (chip, "toggled", G_CALLBACK (chip_toggled_cb), self);
-      gtk_flow_box_append (self->category_chips, chip);
+      amap_chip_box_append (self->category_chips, chip);
     }
+
+  /* A category that went away is no longer chosen. */
+  g_hash_table_iter_init (&iter, self->selected_categories);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (known, key))
+      {
+        g_hash_table_iter_remove (&iter);
+        dropped = TRUE;
+      }
+  if (dropped)
+    refilter (self);
+  rebuild_bulk_menus (self);
 }
 
 static GtkToggleButton *
 find_chip (AmapWindow *self,
            const char *key)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->category_chips));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *chip = gtk_widget_get_first_child (GTK_WIDGET (self->category_chips));
+       chip != NULL; chip = gtk_widget_get_next_sibling (chip))
     {
-      GtkWidget *chip = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
-
       if (g_strcmp0 (g_object_get_data (G_OBJECT (chip), "amap-category"), key) == 0)
         return GTK_TOGGLE_BUTTON (chip);
     }
 
   return NULL;
+}
+
+static void
+stage_check_toggled_cb (GtkCheckButton *check,
+                        gpointer        user_data)
+{
+  AmapWindow *self = user_data;
+  guint stage = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "amap-stage"));
+  guint mask = self->stage_mask;
+
+  if (gtk_check_button_get_active (check))
+    mask |= 1u << stage;
+  else
+    mask &= ~(1u << stage);
+
+  if (mask == self->stage_mask)
+    return;
+  self->stage_mask = mask;
+  refilter (self);
+  update_filter_state (self);
+}
+
+static void
+build_stage_checks (AmapWindow *self)
+{
+  for (int stage = AMAP_STAGE_IDENTIFIED; stage <= AMAP_STAGE_INACTIVE; stage++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (amap_stage_get_display_name (stage));
+
+      g_object_set_data (G_OBJECT (check), "amap-stage", GUINT_TO_POINTER (stage));
+      g_signal_connect (check, "toggled", G_CALLBACK (stage_check_toggled_cb), self);
+      gtk_box_append (self->stage_box, check);
+      self->stage_checks[stage] = GTK_CHECK_BUTTON (check);
+    }
+}
+
+/* The layers (folders) of the imported maps, when there are any. */
+static void
+refresh_folders (AmapWindow *self)
+{
+  g_auto(GStrv) folders = amap_store_list_folders (self->store, NULL);
+  g_autoptr(GtkStringList) list = NULL;
+  guint selected = 0;
+
+  if (folders == NULL)
+    folders = g_new0 (char *, 1);
+
+  if (self->folders != NULL && g_strv_equal ((const char * const *) folders, (const char * const *) self->folders))
+    return;
+
+  g_strfreev (self->folders);
+  self->folders = g_steal_pointer (&folders);
+
+  list = gtk_string_list_new (NULL);
+  gtk_string_list_append (list, _("All Layers"));
+  for (guint i = 0; self->folders[i] != NULL; i++)
+    {
+      gtk_string_list_append (list, self->folders[i]);
+      if (g_strcmp0 (self->folders[i], self->folder_filter) == 0)
+        selected = i + 1;
+    }
+
+  if (selected == 0 && self->folder_filter != NULL)
+    {
+      g_clear_pointer (&self->folder_filter, g_free);
+      refilter (self);
+    }
+
+  gtk_drop_down_set_model (self->folder_dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (self->folder_dropdown, selected);
+  gtk_widget_set_visible (GTK_WIDGET (self->folder_dropdown), self->folders[0] != NULL);
 }
 
 /* Recent maps */
@@ -1114,6 +1357,7 @@ ask_home_name_suggesting (AmapWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Show All: no search, no filter. */
 static void
 ask_home_name (AmapWindow *self,
                double      latitude,
@@ -1125,17 +1369,21 @@ ask_home_name (AmapWindow *self,
 static void
 clear_filters (AmapWindow *self)
 {
-  g_hash_table_remove_all (self->hidden_categories);
+  g_hash_table_remove_all (self->selected_categories);
   rebuild_chips (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   g_clear_pointer (&self->search_results, g_hash_table_unref);
-  gtk_drop_down_set_selected (self->stage_dropdown, 0);
+  self->stage_mask = 0;
+  for (guint stage = 0; stage <= AMAP_STAGE_INACTIVE; stage++)
+    gtk_check_button_set_active (self->stage_checks[stage], FALSE);
   gtk_drop_down_set_selected (self->tag_dropdown, 0);
+  gtk_drop_down_set_selected (self->folder_dropdown, 0);
   gtk_toggle_button_set_active (self->hubs_button, FALSE);
-  self->stage_filter = -1;
   self->hubs_only = FALSE;
   g_clear_pointer (&self->tag_filter, g_free);
+  g_clear_pointer (&self->folder_filter, g_free);
   refilter (self);
+  update_filter_state (self);
 }
 
 static void
@@ -1802,13 +2050,20 @@ update_actions (AmapWindow *self)
                                  g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0);
   gtk_widget_action_set_enabled (widget, "win.close-details", selected);
   gtk_widget_action_set_enabled (widget, "win.restore-draft", writable && self->draft != NULL);
+  gtk_widget_action_set_enabled (widget, "win.bulk-set-category", writable && (selected || several));
+  gtk_widget_action_set_enabled (widget, "win.bulk-set-stage", writable && (selected || several));
+  gtk_widget_action_set_enabled (widget, "win.bulk-add-tag", writable && (selected || several));
+  gtk_widget_action_set_enabled (widget, "win.bulk-ask-tag", writable && (selected || several));
+  gtk_widget_action_set_enabled (widget, "win.go-to-school", amap_store_get_home (self->store, NULL, NULL, NULL));
+  gtk_widget_action_set_enabled (widget, "win.zoom-to-shown",
+                                 g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), writable);
 
   if (several)
     {
       guint n = count_selected (self);
       /* Translators: below the list when several assets are selected. */
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u selected", "%u selected", n), n);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset selected", "%u assets selected", n), n);
       /* Translators: a button; %u is 2 or more. */
       g_autofree char *button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Delete %u Asset",
                                                                "_Delete %u Assets", n), n);
@@ -1819,17 +2074,445 @@ update_actions (AmapWindow *self)
   gtk_revealer_set_reveal_child (self->selection_revealer, several);
 }
 
+/* Meters a pixel of the map spans at @latitude and @zoom (Web Mercator). */
+static double
+meters_per_pixel (double latitude,
+                  double zoom)
+{
+  return 156543.03392 * cos (latitude * G_PI / 180.0) / pow (2.0, zoom);
+}
+
+/* TRUE when a pin (or the school) lies within @radius pixels of the point
+ * (@latitude, @longitude). */
+static gboolean
+point_is_taken (AmapWindow *self,
+                double      latitude,
+                double      longitude,
+                double      m_per_px,
+                double      radius)
+{
+  GListModel *model = G_LIST_MODEL (self->assets);
+  double k = 111320.0 / m_per_px;
+  double lon_k = k * cos (latitude * G_PI / 180.0);
+  double home_lat, home_lon;
+
+  if (amap_store_get_home (self->store, &home_lat, &home_lon, NULL) &&
+      hypot ((home_lat - latitude) * k, (home_lon - longitude) * lon_k) < radius)
+    return TRUE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (model, i);
+
+      if (amap_asset_get_has_location (asset) &&
+          hypot ((amap_asset_get_latitude (asset) - latitude) * k,
+                 (amap_asset_get_longitude (asset) - longitude) * lon_k) < radius)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/*
+ * Where Ctrl+N puts a new asset: the center of the map, or the nearest
+ * free spot around it in rings a pin apart, so that the new pin never
+ * hides another (the selected one above all) and can be grabbed at once.
+ * Returns FALSE when the map is zoomed out too far for a place to mean
+ * anything (the middle of the ocean): the window asks for a click then.
+ */
+static gboolean
+find_free_spot (AmapWindow *self,
+                double     *latitude,
+                double     *longitude)
+{
+  double lat, lon, zoom, m_per_px;
+  double half_w = gtk_widget_get_width (self->map_view) / 2.0 - 32;
+  double half_h = gtk_widget_get_height (self->map_view) / 2.0 - 48;
+
+  map_get_view (self, &lat, &lon, &zoom);
+  *latitude = lat;
+  *longitude = lon;
+  if (!isfinite (zoom) || zoom < 13)
+    return FALSE;
+
+  m_per_px = meters_per_pixel (lat, zoom);
+  for (int ring = 0; ring <= 6; ring++)
+    {
+      int steps = ring == 0 ? 1 : 8 * ring;
+
+      for (int i = 0; i < steps; i++)
+        {
+          double angle = 2 * G_PI * i / steps - G_PI / 2;
+          double dx = ring * 48.0 * cos (angle);
+          double dy = ring * 48.0 * sin (angle);
+          double plat = lat - dy * m_per_px / 111320.0;
+          double plon = lon + dx * m_per_px / (111320.0 * cos (lat * G_PI / 180.0));
+
+          if (ring > 0 && half_w > 0 && half_h > 0 && (fabs (dx) > half_w || fabs (dy) > half_h))
+            continue;
+          if (!point_is_taken (self, plat, plon, m_per_px, 36))
+            {
+              *latitude = plat;
+              *longitude = plon;
+              return TRUE;
+            }
+        }
+    }
+
+  /* Pins everywhere around the center: the center it is. */
+  return TRUE;
+}
+
 static void
 add_asset_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   AmapWindow *self = AMAP_WINDOW (widget);
-  double lat, lon, zoom;
+  double lat, lon;
 
-  map_get_view (self, &lat, &lon, &zoom);
+  if (!find_free_spot (self, &lat, &lon))
+    {
+      /* Zoomed out: the person shows where. */
+      gtk_toggle_button_set_active (self->add_button, TRUE);
+      gtk_label_set_label (self->hint_label, _("Zoom in and click on the map where the new asset is"));
+      return;
+    }
   create_asset_at (self, lat, lon);
 }
+
+/* The map follows the list */
+
+/* The box of the located assets the filters leave; FALSE when none. */
+static gboolean
+shown_bounds (AmapWindow *self,
+              double     *south,
+              double     *west,
+              double     *north,
+              double     *east)
+{
+  GListModel *model = G_LIST_MODEL (self->filter_model);
+  gboolean any = FALSE;
+
+  *south = *west = INFINITY;
+  *north = *east = -INFINITY;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (model, i);
+
+      if (!amap_asset_get_has_location (asset))
+        continue;
+      *south = MIN (*south, amap_asset_get_latitude (asset));
+      *north = MAX (*north, amap_asset_get_latitude (asset));
+      *west = MIN (*west, amap_asset_get_longitude (asset));
+      *east = MAX (*east, amap_asset_get_longitude (asset));
+      any = TRUE;
+    }
+
+  return any;
+}
+
+static void
+zoom_to_shown_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  double south, west, north, east;
+
+  if (!shown_bounds (self, &south, &west, &north, &east))
+    {
+      toast (self, _("None of the assets shown has a location yet"));
+      return;
+    }
+#ifdef HAVE_MAP_VIEW
+  if (AMAP_IS_MAP_VIEW (self->map_view))
+    amap_map_view_fit_bounds (AMAP_MAP_VIEW (self->map_view), south, west, north, east);
+#endif
+}
+
+static void
+go_to_school_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  double lat, lon;
+
+  if (!amap_store_get_home (self->store, &lat, &lon, NULL))
+    return;
+  map_center_on (self, lat, lon, 16);
+}
+
+/*
+ * "Nothing in view": the filters leave assets, but none of them on the
+ * part of the map on screen. Checked a moment after the filters or the
+ * view change, not on every frame of a pan.
+ */
+static gboolean
+check_nothing_in_view_cb (gpointer user_data)
+{
+  AmapWindow *self = user_data;
+  GListModel *model = G_LIST_MODEL (self->filter_model);
+  double lat, lon, zoom, m_per_px, half_lat, half_lon;
+  guint located = 0;
+  gboolean in_view = FALSE;
+  int width = gtk_widget_get_width (self->map_view);
+  int height = gtk_widget_get_height (self->map_view);
+
+  self->nothing_in_view_id = 0;
+  map_get_view (self, &lat, &lon, &zoom);
+  if (width <= 0 || height <= 0 || !isfinite (zoom) ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "map") != 0)
+    {
+      gtk_revealer_set_reveal_child (self->nothing_revealer, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+
+  m_per_px = meters_per_pixel (lat, zoom);
+  half_lat = height / 2.0 * m_per_px / 111320.0;
+  half_lon = width / 2.0 * m_per_px / (111320.0 * cos (lat * G_PI / 180.0));
+  for (guint i = 0; i < g_list_model_get_n_items (model) && !in_view; i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (model, i);
+      double dlon;
+
+      if (!amap_asset_get_has_location (asset))
+        continue;
+      located++;
+      dlon = fmod (fabs (amap_asset_get_longitude (asset) - lon), 360.0);
+      dlon = MIN (dlon, 360.0 - dlon);
+      in_view = fabs (amap_asset_get_latitude (asset) - lat) <= half_lat && dlon <= half_lon;
+    }
+
+  if (located > 0 && !in_view)
+    {
+      /* Translators: over the map when the list's assets are all off
+       * screen; %u is how many there are. */
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "The asset shown in the list is not in view",
+                                                            "None of the %u assets shown is in view",
+                                                            located), located);
+      gtk_label_set_label (self->nothing_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->nothing_revealer, located > 0 && !in_view);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_nothing_in_view (AmapWindow *self)
+{
+  if (self->nothing_in_view_id == 0)
+    self->nothing_in_view_id = g_timeout_add (300, check_nothing_in_view_cb, self);
+}
+
+/* Bulk changes of the assets selected in the list */
+
+static void
+rebuild_bulk_menus (AmapWindow *self)
+{
+  GListModel *categories = amap_store_get_categories (self->store);
+
+  g_menu_remove_all (self->bulk_category_menu);
+  for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
+    {
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+      g_autofree char *label = escape_mnemonic (amap_category_get_name (category));
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.bulk-set-category",
+                                               g_variant_new_string (amap_category_get_key (category)));
+      g_menu_append_item (self->bulk_category_menu, item);
+    }
+
+  if (g_menu_model_get_n_items (G_MENU_MODEL (self->bulk_stage_menu)) == 0)
+    for (int stage = AMAP_STAGE_IDENTIFIED; stage <= AMAP_STAGE_INACTIVE; stage++)
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (amap_stage_get_display_name (stage), NULL);
+
+        g_menu_item_set_action_and_target_value (item, "win.bulk-set-stage", g_variant_new_int32 (stage));
+        g_menu_append_item (self->bulk_stage_menu, item);
+      }
+}
+
+typedef void (*BulkChange) (AmapAsset  *asset,
+                            gconstpointer data);
+
+/* Applies @change to a fresh copy of every selected asset and saves them
+ * all in one undo step (named after @kind); a toast says so, with Undo. */
+static void
+bulk_change (AmapWindow     *self,
+             AmapBulkChange  kind,
+             BulkChange      change,
+             gconstpointer   data)
+{
+  g_autoptr(GPtrArray) selected = list_selected_assets (self);
+  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (selected->len == 0)
+    return;
+  /* The editor's edit of one of them is saved first, or kept. */
+  if (!leave_editor (self, NULL, NULL))
+    return;
+
+  for (guint i = 0; i < selected->len; i++)
+    {
+      AmapAsset *asset = amap_asset_copy (g_ptr_array_index (selected, i));
+
+      change (asset, data);
+      g_ptr_array_add (assets, asset);
+    }
+
+  if (!amap_store_update_assets (self->store, assets, kind, &error))
+    {
+      show_error (self, _("Could Not Change the Assets"), error->message);
+      return;
+    }
+
+  /* Translators: a toast with an Undo button; %u is how many assets. */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset changed", "%u assets changed",
+                                        assets->len), assets->len);
+  add_undo_toast (self, title);
+}
+
+static void
+set_category_change (AmapAsset     *asset,
+                     gconstpointer  data)
+{
+  amap_asset_set_category (asset, data);
+}
+
+static void
+set_stage_change (AmapAsset     *asset,
+                  gconstpointer  data)
+{
+  amap_asset_set_stage (asset, GPOINTER_TO_INT (data));
+}
+
+static void
+add_tag_change (AmapAsset     *asset,
+                gconstpointer  data)
+{
+  if (!amap_asset_has_tag (asset, data))
+    amap_asset_add_tag (asset, data);
+}
+
+static void
+bulk_set_category_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  bulk_change (AMAP_WINDOW (widget), AMAP_BULK_SET_CATEGORY, set_category_change,
+               g_variant_get_string (parameter, NULL));
+}
+
+static void
+bulk_set_stage_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  int stage = g_variant_get_int32 (parameter);
+
+  if (stage < AMAP_STAGE_IDENTIFIED || stage > AMAP_STAGE_INACTIVE)
+    return;
+  bulk_change (AMAP_WINDOW (widget), AMAP_BULK_SET_STAGE, set_stage_change, GINT_TO_POINTER (stage));
+}
+
+static void
+bulk_add_tag_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  g_autofree char *tag = g_strstrip (g_strdup (g_variant_get_string (parameter, NULL)));
+
+  if (tag[0] == '\0')
+    return;
+  bulk_change (AMAP_WINDOW (widget), AMAP_BULK_ADD_TAG, add_tag_change, tag);
+  refresh_tags (AMAP_WINDOW (widget));
+}
+
+static void
+ask_tag_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  AmapWindow *self = user_data;
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "amap-entry");
+
+  if (g_strcmp0 (response, "add") != 0)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.bulk-add-tag", "s", gtk_editable_get_text (entry));
+}
+
+static void
+ask_tag_text_changed_cb (GtkEditable      *entry,
+                         AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "add", text[0] != '\0');
+}
+
+static void
+bulk_ask_tag_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  guint n = count_selected (self);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (n == 0)
+    return;
+  /* Translators: %u is the number of assets selected. */
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The tag is added to the selected asset.",
+                                       "The tag is added to each of the %u selected assets.", n), n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add a Tag"), body);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Tag, like “summer program”"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "add", _("_Add Tag"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add", FALSE);
+  g_object_set_data (G_OBJECT (dialog), "amap-entry", entry);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (ask_tag_text_changed_cb), dialog, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (ask_tag_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  clear_filters (AMAP_WINDOW (widget));
+}
+
+static void
+toggle_stage_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AmapWindow *self = AMAP_WINDOW (widget);
+  int stage = g_variant_get_int32 (parameter);
+
+  if (stage < AMAP_STAGE_IDENTIFIED || stage > AMAP_STAGE_INACTIVE)
+    return;
+  gtk_check_button_set_active (self->stage_checks[stage],
+                               !gtk_check_button_get_active (self->stage_checks[stage]));
+}
+
+
 
 static void
 import_action (GtkWidget  *widget,
@@ -2465,6 +3148,7 @@ store_changed_cb (AmapWindow *self)
       refilter (self);
     }
   refresh_tags (self);
+  refresh_folders (self);
   update_main_page (self);
   update_actions (self);
 }
@@ -2474,15 +3158,34 @@ search_changed_cb (AmapWindow *self)
 {
   refresh_search (self);
   refilter (self);
+  update_filter_state (self);
 }
 
 static void
-stage_selected_cb (AmapWindow *self)
+home_changed_cb (AmapWindow *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->stage_dropdown);
+  update_title (self);
+  update_row_distances (self);
+  update_actions (self);
+}
 
-  self->stage_filter = selected == 0 || selected == GTK_INVALID_LIST_POSITION ? -1 : (int) selected - 1;
+static void
+folder_selected_cb (AmapWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->folder_dropdown);
+  const char *folder = NULL;
+
+  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION && self->folders != NULL &&
+      selected - 1 < g_strv_length (self->folders))
+    folder = self->folders[selected - 1];
+
+  if (g_strcmp0 (folder, self->folder_filter) == 0)
+    return;
+
+  g_free (self->folder_filter);
+  self->folder_filter = g_strdup (folder);
   refilter (self);
+  update_filter_state (self);
 }
 
 static void
@@ -2501,6 +3204,7 @@ tag_selected_cb (AmapWindow *self)
   g_free (self->tag_filter);
   self->tag_filter = g_strdup (tag);
   refilter (self);
+  update_filter_state (self);
 }
 
 static void
@@ -2508,6 +3212,7 @@ hubs_toggled_cb (AmapWindow *self)
 {
   self->hubs_only = gtk_toggle_button_get_active (self->hubs_button);
   refilter (self);
+  update_filter_state (self);
 }
 
 static void
@@ -2517,6 +3222,7 @@ sort_selected_cb (AmapWindow *self)
 
   self->sort_mode = selected == GTK_INVALID_LIST_POSITION ? SORT_NAME : (SortMode) selected;
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  update_row_distances (self);
 }
 
 static void
@@ -2524,6 +3230,7 @@ filtered_items_changed_cb (AmapWindow *self)
 {
   update_count (self);
   update_actions (self);
+  queue_nothing_in_view (self);
 }
 
 static void
@@ -2536,13 +3243,48 @@ list_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, amap_asset_row_new (self->store));
 }
 
+/* The distance the row shows: only when the list is sorted by it. */
+static double
+row_distance (AmapWindow *self,
+              AmapAsset  *asset)
+{
+  if (self->sort_mode != SORT_DISTANCE || asset == NULL)
+    return NAN;
+  return distance_from_home (self, asset) * 6371008.8;
+}
+
 static void
 list_bind_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  amap_asset_row_set_item (AMAP_ASSET_ROW (gtk_list_item_get_child (item)),
-                           gtk_list_item_get_item (item));
+  AmapWindow *self = user_data;
+  AmapAssetRow *row = AMAP_ASSET_ROW (gtk_list_item_get_child (item));
+
+  amap_asset_row_set_distance (row, row_distance (self, gtk_list_item_get_item (item)));
+  amap_asset_row_set_item (row, gtk_list_item_get_item (item));
+}
+
+static void
+update_distances_in (AmapWindow *self,
+                     GtkWidget  *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (AMAP_IS_ASSET_ROW (child))
+        amap_asset_row_set_distance (AMAP_ASSET_ROW (child),
+                                     row_distance (self, amap_asset_row_get_item (AMAP_ASSET_ROW (child))));
+      else
+        update_distances_in (self, child);
+    }
+}
+
+/* The rows on screen, when the sort or the school changes. */
+static void
+update_row_distances (AmapWindow *self)
+{
+  update_distances_in (self, GTK_WIDGET (self->list_view));
 }
 
 static void
@@ -2623,9 +3365,10 @@ save_window_state (AmapWindow *self)
       g_settings_set_int (self->settings, "window-height", height);
     }
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
-  g_settings_set_boolean (self->settings, "sidebar-visible", gtk_toggle_button_get_active (self->sidebar_button));
-  if (gtk_toggle_button_get_active (self->sidebar_button))
-    g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->paned));
+  /* A folded sidebar hides itself: that is no choice to remember. */
+  if (!adw_flap_get_folded (self->flap))
+    g_settings_set_boolean (self->settings, "sidebar-visible", gtk_toggle_button_get_active (self->sidebar_button));
+  g_settings_set_int (self->settings, "sidebar-width", amap_window_get_sidebar_width (self));
 #ifdef HAVE_MAP_VIEW
   if (AMAP_IS_MAP_VIEW (self->map_view))
     {
@@ -2641,6 +3384,128 @@ save_window_state (AmapWindow *self)
   (void) lat; (void) lon; (void) zoom;
 #endif
   g_settings_apply (self->settings);
+}
+
+/* The sidebar: beside the map when the window is wide enough, over it
+ * (folded) when narrow; its width follows a drag on its edge. */
+
+#define SIDEBAR_MIN_WIDTH 300
+#define SIDEBAR_MAX_WIDTH 640
+
+/* Within a few pixels of the sidebar's edge, on its side (@x in the
+ * sidebar's coordinates). */
+static gboolean
+on_sidebar_edge (AmapWindow *self,
+                 double      x)
+{
+  int width = gtk_widget_get_width (self->sidebar);
+
+  return !adw_flap_get_folded (self->flap) && gtk_widget_get_visible (self->sidebar) &&
+         x >= width - 6 && x <= width + 2;
+}
+
+static void
+sidebar_motion_cb (GtkEventControllerMotion *motion,
+                   double                    x,
+                   double                    y,
+                   AmapWindow               *self)
+{
+  gtk_widget_set_cursor_from_name (self->sidebar, on_sidebar_edge (self, x) ? "col-resize" : NULL);
+}
+
+static void
+separator_drag_begin_cb (GtkGestureDrag *gesture,
+                         double          x,
+                         double          y,
+                         AmapWindow     *self)
+{
+  double sx, sy;
+
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (self->flap), self->sidebar, x, y, &sx, &sy) ||
+      !on_sidebar_edge (self, sx))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  g_object_set_data (G_OBJECT (gesture), "amap-start-width",
+                     GINT_TO_POINTER (amap_window_get_sidebar_width (self)));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+separator_drag_update_cb (GtkGestureDrag *gesture,
+                          double          dx,
+                          double          dy,
+                          AmapWindow     *self)
+{
+  int start = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (gesture), "amap-start-width"));
+  /* The map keeps room for itself. */
+  int max = MIN (SIDEBAR_MAX_WIDTH, gtk_widget_get_width (GTK_WIDGET (self)) - 360);
+
+  amap_window_set_sidebar_width (self, CLAMP (start + (int) round (dx), SIDEBAR_MIN_WIDTH,
+                                              MAX (max, SIDEBAR_MIN_WIDTH)));
+}
+
+/* Keyboard focus leaves the entries for the map as soon as the map is
+ * pressed: after a search and a drag of a pin, Ctrl+Z undoes the move,
+ * not the typing. */
+static void
+map_pressed_cb (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                AmapWindow      *self)
+{
+  if (!gtk_widget_grab_focus (self->map_view))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+}
+
+/* A short window closes the filters, for the list's sake, until the
+ * person opens or closes them. */
+static void
+default_height_changed_cb (AmapWindow *self)
+{
+  int width, height;
+
+  if (self->filters_chosen)
+    return;
+  /* GTK 4.8 wants both pointers. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  self->setting_filters = TRUE;
+  gtk_expander_set_expanded (self->filters_expander, height <= 0 || height >= 700);
+  self->setting_filters = FALSE;
+}
+
+static void
+filters_expanded_cb (AmapWindow *self)
+{
+  if (!self->setting_filters)
+    self->filters_chosen = TRUE;
+}
+
+static void
+viewport_changed_cb (AmapWindow *self)
+{
+  queue_nothing_in_view (self);
+}
+
+static GtkWidget *
+find_descendant_of_type (GtkWidget *widget,
+                         GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
 }
 
 /* Overrides */
@@ -2662,7 +3527,6 @@ static void
 amap_window_constructed (GObject *object)
 {
   AmapWindow *self = AMAP_WINDOW (object);
-  g_autoptr(GtkStringList) stages = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) sorts = gtk_string_list_new (NULL);
   g_autoptr(GtkListItemFactory) factory = NULL;
   g_autofree char *last_map = NULL;
@@ -2711,10 +3575,7 @@ amap_window_constructed (GObject *object)
   gtk_box_append (GTK_BOX (self->editor_bin), GTK_WIDGET (self->editor));
 
   /* Filters and sorting. */
-  gtk_string_list_append (stages, _("All Stages"));
-  for (int stage = AMAP_STAGE_IDENTIFIED; stage <= AMAP_STAGE_INACTIVE; stage++)
-    gtk_string_list_append (stages, amap_stage_get_display_name (stage));
-  gtk_drop_down_set_model (self->stage_dropdown, G_LIST_MODEL (stages));
+  build_stage_checks (self);
 
   gtk_string_list_append (sorts, _("By Name"));
   gtk_string_list_append (sorts, _("By Category"));
@@ -2722,16 +3583,19 @@ amap_window_constructed (GObject *object)
   gtk_string_list_append (sorts, _("By Last Contact"));
   gtk_drop_down_set_model (self->sort_dropdown, G_LIST_MODEL (sorts));
 
-  g_signal_connect_swapped (self->stage_dropdown, "notify::selected", G_CALLBACK (stage_selected_cb), self);
+  g_signal_connect_swapped (self->folder_dropdown, "notify::selected", G_CALLBACK (folder_selected_cb), self);
   g_signal_connect_swapped (self->tag_dropdown, "notify::selected", G_CALLBACK (tag_selected_cb), self);
   g_signal_connect_swapped (self->sort_dropdown, "notify::selected", G_CALLBACK (sort_selected_cb), self);
   g_signal_connect_swapped (self->hubs_button, "toggled", G_CALLBACK (hubs_toggled_cb), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
+  /* Typing on the list, its filters or its buttons starts a search. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, self->list_page);
 
   rebuild_chips (self);
   refresh_tags (self);
+  refresh_folders (self);
+  update_filter_state (self);
 
   /* The store. */
   g_signal_connect_object (self->store, "asset-added", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
@@ -2740,6 +3604,7 @@ amap_window_constructed (GObject *object)
   g_signal_connect_object (self->store, "reset", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "categories-changed", G_CALLBACK (rebuild_chips), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::title", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "home-changed", G_CALLBACK (home_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::read-only", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::can-undo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::can-redo", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
@@ -2763,6 +3628,45 @@ amap_window_constructed (GObject *object)
   if (g_signal_lookup ("asset-moved", G_OBJECT_TYPE (self->map_view)) != 0)
     g_signal_connect_object (self->map_view, "asset-moved", G_CALLBACK (asset_moved_cb), self, 0);
   g_signal_connect_swapped (self->add_button, "toggled", G_CALLBACK (add_button_toggled_cb), self);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (map_pressed_cb), self);
+  gtk_widget_add_controller (self->map_view, GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_focusable (self->map_view, TRUE);
+  {
+    GtkWidget *simple_map = find_descendant_of_type (self->map_view, SHUMATE_TYPE_SIMPLE_MAP);
+
+    if (simple_map != NULL)
+      {
+        ShumateViewport *viewport = shumate_simple_map_get_viewport (SHUMATE_SIMPLE_MAP (simple_map));
+
+        g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (viewport_changed_cb), self, G_CONNECT_SWAPPED);
+        g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (viewport_changed_cb), self, G_CONNECT_SWAPPED);
+        g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (viewport_changed_cb), self, G_CONNECT_SWAPPED);
+      }
+  }
+
+  /* A narrow window keeps Import and Export in the main menu only. */
+  g_menu_append_submenu (self->file_menu, _("_Export"), self->export_menu);
+  g_object_bind_property (self->flap, "folded", self->import_button, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_object_bind_property (self->flap, "folded", self->export_button, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+
+  /* A drag at the sidebar's edge resizes it. */
+  {
+    GtkGesture *drag = gtk_gesture_drag_new ();
+    GtkEventController *motion = gtk_event_controller_motion_new ();
+
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+    g_signal_connect (drag, "drag-begin", G_CALLBACK (separator_drag_begin_cb), self);
+    g_signal_connect (drag, "drag-update", G_CALLBACK (separator_drag_update_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->flap), GTK_EVENT_CONTROLLER (drag));
+    g_signal_connect (motion, "motion", G_CALLBACK (sidebar_motion_cb), self);
+    gtk_widget_add_controller (self->sidebar, motion);
+  }
 #ifdef HAVE_MAP_VIEW
   self->tour_panel = amap_window_tours_setup (self, self->sidebar_pages);
   amap_window_places_setup (self, self->map_view, GTK_WIDGET (self->editor));
@@ -2774,7 +3678,10 @@ amap_window_constructed (GObject *object)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+  amap_window_set_sidebar_width (self, g_settings_get_int (self->settings, "sidebar-width"));
+  default_height_changed_cb (self);
+  g_signal_connect_swapped (self, "notify::default-height", G_CALLBACK (default_height_changed_cb), self);
+  g_signal_connect_swapped (self->filters_expander, "notify::expanded", G_CALLBACK (filters_expanded_cb), self);
   gtk_toggle_button_set_active (self->sidebar_button,
                                 g_settings_get_boolean (self->settings, "sidebar-visible"));
 
@@ -2859,6 +3766,7 @@ amap_window_dispose (GObject *object)
   AmapWindow *self = AMAP_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->nothing_in_view_id, g_source_remove);
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
   g_queue_clear_full (&self->pending_imports, g_object_unref);
@@ -2894,10 +3802,12 @@ amap_window_finalize (GObject *object)
 {
   AmapWindow *self = AMAP_WINDOW (object);
 
-  g_clear_pointer (&self->hidden_categories, g_hash_table_unref);
+  g_clear_pointer (&self->selected_categories, g_hash_table_unref);
   g_clear_pointer (&self->search_results, g_hash_table_unref);
   g_clear_pointer (&self->tags, g_strfreev);
+  g_clear_pointer (&self->folders, g_strfreev);
   g_free (self->tag_filter);
+  g_free (self->folder_filter);
   g_free (self->selected_uuid);
 
   G_OBJECT_CLASS (amap_window_parent_class)->finalize (object);
@@ -2930,6 +3840,7 @@ amap_window_class_init (AmapWindowClass *klass)
   g_type_ensure (AMAP_TYPE_MAP_VIEW);
 #endif
   g_type_ensure (AMAP_TYPE_CATEGORY_DOT);
+  g_type_ensure (AMAP_TYPE_CHIP_BOX);
   g_type_ensure (AMAP_TYPE_ASSET_EDITOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/assetmap/AssetMap/amap-window.ui");
@@ -2938,22 +3849,31 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, read_only_revealer);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_label);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, import_progress);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, main_stack);
-  gtk_widget_class_bind_template_child (widget_class, AmapWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_separator);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_pages);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, filters_expander);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, filters_summary);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, category_chips);
-  gtk_widget_class_bind_template_child (widget_class, AmapWindow, stage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, stage_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, stage_box);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, folder_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, hubs_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, show_all_button);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, list_view);
@@ -2964,8 +3884,14 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, hint_revealer);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, nothing_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, nothing_label);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, AmapWindow, history_menu);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, bulk_category_menu);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, file_menu);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, export_menu);
+  gtk_widget_class_bind_template_child (widget_class, AmapWindow, bulk_stage_menu);
 
   gtk_widget_class_install_action (widget_class, "win.add-asset", NULL, add_asset_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -2991,6 +3917,14 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.select-asset", "s", select_asset_action);
   gtk_widget_class_install_action (widget_class, "win.add-at", "(dd)", add_at_action);
   gtk_widget_class_install_action (widget_class, "win.restore-draft", NULL, restore_draft_action);
+  gtk_widget_class_install_action (widget_class, "win.show-all", NULL, show_all_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-stage", "i", toggle_stage_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-to-shown", NULL, zoom_to_shown_action);
+  gtk_widget_class_install_action (widget_class, "win.go-to-school", NULL, go_to_school_action);
+  gtk_widget_class_install_action (widget_class, "win.bulk-set-category", "s", bulk_set_category_action);
+  gtk_widget_class_install_action (widget_class, "win.bulk-set-stage", "i", bulk_set_stage_action);
+  gtk_widget_class_install_action (widget_class, "win.bulk-add-tag", "s", bulk_add_tag_action);
+  gtk_widget_class_install_action (widget_class, "win.bulk-ask-tag", NULL, bulk_ask_tag_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-asset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
@@ -3003,6 +3937,8 @@ amap_window_class_init (AmapWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-to-shown", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.go-to-school", NULL);
   amap_window_tours_class_init (widget_class);
   amap_window_places_class_init (widget_class);
   amap_map_print_class_init (widget_class);
@@ -3013,8 +3949,7 @@ amap_window_init (AmapWindow *self)
 {
   self->settings = amap_settings_new ();
   self->cancellable = g_cancellable_new ();
-  self->hidden_categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->stage_filter = -1;
+  self->selected_categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->pending_imports);
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -3143,6 +4078,26 @@ amap_window_get_backing_up (AmapWindow *self)
   g_return_val_if_fail (AMAP_IS_WINDOW (self), FALSE);
 
   return self->backing_up;
+}
+
+int
+amap_window_get_sidebar_width (AmapWindow *self)
+{
+  int width;
+
+  g_return_val_if_fail (AMAP_IS_WINDOW (self), 0);
+
+  gtk_widget_get_size_request (self->sidebar, &width, NULL);
+  return width;
+}
+
+void
+amap_window_set_sidebar_width (AmapWindow *self,
+                               int         width)
+{
+  g_return_if_fail (AMAP_IS_WINDOW (self));
+
+  gtk_widget_set_size_request (self->sidebar, CLAMP (width, SIDEBAR_MIN_WIDTH, SIDEBAR_MAX_WIDTH), -1);
 }
 
 void

@@ -33,6 +33,10 @@ gboolean    amap_window_get_importing    (AmapWindow      *self);
 void        amap_window_back_up_to       (AmapWindow      *self,
                                           GFile           *file);
 gboolean    amap_window_get_backing_up   (AmapWindow      *self);
+/* The sidebar's width beside the map (remembered as "sidebar-width"). */
+int         amap_window_get_sidebar_width (AmapWindow     *self);
+void        amap_window_set_sidebar_width (AmapWindow     *self,
+                                          int             width);
 /* The assets the list shows, in list order (a GtkMultiSelection; the
  * details open for a single selection). */
 GListModel *amap_window_get_asset_model  (AmapWindow      *self);
