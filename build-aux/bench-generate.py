@@ -8,7 +8,18 @@
 #
 #   build-aux/bench-generate.py 100000 > assets-100000.kml
 #
-# The same N always gives the same bytes (a seeded generator, no clock).
+# With --shape=sheet, the layers are made the way My Maps makes a layer
+# from an imported spreadsheet: five Data fields per placemark (the
+# sheet's columns), the description the same columns as HTML lines
+# ("Column: value<br>", in CDATA, with accented text), names with "&amp;".
+#
+#   build-aux/bench-generate.py --shape=sheet 100000 > sheet-100000.kml
+#
+# With --shape=minimal, each placemark is a name and a point, nothing else
+# (for the million-placemark runs).
+#
+# The same N (and shape) always gives the same bytes (a seeded generator,
+# no clock).
 
 import random
 import sys
@@ -86,6 +97,57 @@ def placemark(rng, i, layer):
     return "".join(out)
 
 
+SHEET_KINDS = ["Panadería", "Café", "Barbería", "Clínica", "Biblioteca", "Taller",
+               "Iglesia", "Escuela", "Mercado", "Librería", "Jardín Comunitario",
+               "Centro Cultural"]
+SHEET_NAMES = ["Rosa & Hijos", "López & García", "Nuestra Señora", "Père Lachaise",
+               "Müller & Söhne", "Ángel", "São João", "Café Olé", "Peña", "Zoë",
+               "Crème & Brûlée", "Łódź", "Niño Feliz", "Ñandú"]
+NEIGHBORHOODS = ["Mission", "Excelsior", "Bayview", "Outer Sunset", "Tenderloin",
+                 "Chinatown", "Noe Valley", "Visitación Valley", "Portolá"]
+
+
+def sheet_placemark(rng, i, layer):
+    # One row of a spreadsheet that was imported into a My Maps layer.
+    name = "%s %s #%d" % (rng.choice(SHEET_NAMES), rng.choice(SHEET_KINDS), i + 1)
+    lon = -122.52 + rng.random() * 0.17
+    lat = 37.70 + rng.random() * 0.12
+    columns = [
+        ("Name", name),
+        ("Address", "%d %s, San Francisco, CA 941%02d" % (rng.randint(1, 4999),
+                                                            rng.choice(STREETS),
+                                                            rng.randint(2, 34))),
+        ("Phone", "(415) 555-%04d" % rng.randint(0, 9999)),
+        ("Neighborhood", rng.choice(NEIGHBORHOODS)),
+        ("Notes", "Contacto: %s %s; ofrece %s. ¿Visita en otoño? Sí, después de las 3 p. m."
+         % (rng.choice(["Ana", "José", "Inés", "Ramón", "Zoë", "Mei"]),
+            rng.choice(["García", "Núñez", "Peña", "Müller", "Gómez"]),
+            " y ".join(rng.sample(STRENGTHS, 2)))),
+    ]
+    description = "<br>".join("%s: %s" % (key, escape(value)) for key, value in columns)
+
+    out = []
+    out.append("      <Placemark>\n")
+    out.append("        <name>%s</name>\n" % escape(name))
+    out.append("        <description><![CDATA[%s]]></description>\n" % description)
+    out.append("        <styleUrl>#%s</styleUrl>\n" % layer[1])
+    out.append("        <ExtendedData>\n")
+    for key, value in columns:
+        out.append("          <Data name=\"%s\">\n            <value>%s</value>\n"
+                   "          </Data>\n" % (key, escape(value)))
+    out.append("        </ExtendedData>\n")
+    out.append("        <Point>\n          <coordinates>\n            %.7f,%.7f,0\n"
+               "          </coordinates>\n        </Point>\n" % (lon, lat))
+    out.append("      </Placemark>\n")
+    return "".join(out)
+
+
+def minimal_placemark(rng, i, layer):
+    return ("      <Placemark><name>Place %d</name><Point><coordinates>%.6f,%.6f</coordinates>"
+            "</Point></Placemark>\n" % (i + 1, -122.52 + rng.random() * 0.17,
+                                        37.70 + rng.random() * 0.12))
+
+
 def styles(layer):
     style_id, color = layer[1], layer[2]
     # KML colors are aabbggrr
@@ -107,10 +169,17 @@ def styles(layer):
 
 
 def main():
-    if len(sys.argv) != 2 or not sys.argv[1].isdigit():
-        sys.exit("usage: bench-generate.py N > FILE.kml")
-    n = int(sys.argv[1])
-    rng = random.Random(20261123 + n)
+    args = sys.argv[1:]
+    shape = "folders"
+    if args and args[0].startswith("--shape="):
+        shape = args.pop(0)[len("--shape="):]
+    if len(args) != 1 or not args[0].isdigit() or shape not in ("folders", "sheet", "minimal"):
+        sys.exit("usage: bench-generate.py [--shape=folders|sheet|minimal] N > FILE.kml")
+    n = int(args[0])
+    # The default shape keeps the seed (and the bytes) it always had.
+    rng = random.Random(20261123 + n + (7919 if shape == "sheet" else 0))
+    make = {"folders": placemark, "sheet": sheet_placemark,
+            "minimal": minimal_placemark}[shape]
     w = sys.stdout.write
 
     w("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -126,7 +195,7 @@ def main():
     for layer, count in zip(LAYERS, per_layer):
         w("    <Folder>\n      <name>%s</name>\n" % escape(layer[0]))
         for _ in range(count):
-            w(placemark(rng, index, layer))
+            w(make(rng, index, layer))
             index += 1
         w("    </Folder>\n")
 

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -189,6 +190,119 @@ test_list_non_ascii (Fixture       *fixture,
   g_assert_cmpuint (got->len, ==, expected->len);
   for (guint i = 0; i < expected->len; i++)
     g_assert_cmpstr (g_ptr_array_index (got, i), ==, g_ptr_array_index (expected, i));
+}
+
+/* What a FILE * printer wrote, as a string. */
+static char *
+print_to_string (gboolean (*print) (AmapStore *, FILE *, GError **),
+                 AmapStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+
+  g_assert_nonnull (out);
+  g_assert_true (print (store, out, &error));
+  g_assert_no_error (error);
+  fclose (out);
+
+  return text;
+}
+
+/* The --list of before the streaming: every asset loaded, then printed. */
+static gboolean
+list_all_at_once (AmapStore  *store,
+                  FILE       *out,
+                  GError    **error)
+{
+  g_autoptr(GPtrArray) assets = amap_store_list_assets (store, error);
+
+  return assets != NULL &&
+         amap_cli_print_lines (assets, (AmapCliFormatFunc) amap_cli_format_asset, out, error);
+}
+
+/* The streaming --list prints what the list of all the assets loaded at
+ * once printed, line for line in the same order: names that sort
+ * differently by bytes and by the locale, equal names (storage order),
+ * deleted assets (left out) and assets without a location. */
+static void
+test_list_streams (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char * const names[] = {
+    "Zoë's Bakery", "zebra crossing", "Élan Dance", "elan dance", "Ærø Club",
+    "Café Luna", "café luna", "中文书店", "مسجد العربية", "Ñandú Park",
+    "Tab\tand\nnewline", "Café Luna", "Oak Street Clinic", "Ōsaka Market",
+  };
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_locale = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *expected = NULL;
+  g_autofree char *streamed = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *args[] = { "--database", fixture->path, "--list", NULL };
+  guint n_live = 0;
+  int status = -1;
+
+  /* The locale the binary runs in (see run_binary()). */
+  if (setlocale (LC_ALL, "C.UTF-8") == NULL)
+    {
+      g_test_skip ("no C.UTF-8 locale");
+      return;
+    }
+
+  store = amap_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      static const char * const categories[] = { "business", "faith", "park", "other" };
+      gboolean located = i % 4 != 2;
+      g_autofree char *uuid = add_asset (store, names[i], categories[i % 4],
+                                         located ? 37.5 + i * 0.01 : NAN,
+                                         located ? -122.25 - i * 0.01 : NAN);
+
+      /* Every fifth goes; "Café Luna" keeps one of its twins. */
+      if (i % 5 == 4)
+        {
+          amap_store_delete_asset (store, uuid, &error);
+          g_assert_no_error (error);
+        }
+      else
+        n_live++;
+    }
+
+  expected = print_to_string (list_all_at_once, store);
+  streamed = print_to_string (amap_cli_list, store);
+  g_assert_cmpstr (streamed, ==, expected);
+
+  /* What the expectation says, so that it is not empty or trivially equal. */
+  lines = g_strsplit (expected, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, n_live + 1);
+  g_assert_cmpstr (lines[n_live], ==, "");
+  g_assert_null (strstr (expected, "Ærø Club"));  /* deleted */
+  g_assert_nonnull (strstr (expected, "\tÉlan Dance\tpark\t\t\n"));  /* no location */
+  g_assert_nonnull (strstr (expected, "\tTab and newline\t"));
+  /* Casefolded, not by bytes; equal names in the order they were added. */
+  g_assert_true (strstr (expected, "\tzebra crossing\t") < strstr (expected, "\tZoë's Bakery\t"));
+  g_assert_true (strstr (expected, "\tCafé Luna\tfaith\t") < strstr (expected, "\tcafé luna\tpark\t"));
+  g_assert_true (strstr (expected, "\tcafé luna\tpark\t") < strstr (expected, "\tCafé Luna\tother\t"));
+  g_clear_object (&store);
+
+  setlocale (LC_ALL, old_locale);
+
+  /* And the binary prints the same. */
+  if (!run_binary (args, &out, &err, &status))
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, expected);
 }
 
 static void
@@ -640,6 +754,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/format-asset", test_format_asset);
   g_test_add ("/cli/list-non-ascii", Fixture, NULL, fixture_setup, test_list_non_ascii, fixture_teardown);
+  g_test_add ("/cli/list-streams", Fixture, NULL, fixture_setup, test_list_streams, fixture_teardown);
   g_test_add ("/cli/version", Fixture, NULL, fixture_setup, test_version, fixture_teardown);
   g_test_add ("/cli/import-export", Fixture, NULL, fixture_setup, test_import_export, fixture_teardown);
   g_test_add ("/cli/no-such-map", Fixture, NULL, fixture_setup, test_no_such_map, fixture_teardown);

@@ -9,6 +9,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sqlite3.h>
 
 #include "amap-error.h"
 #include "amap-export.h"
@@ -589,6 +590,131 @@ test_large_file (Fixture       *fixture,
   g_assert_cmpstr (amap_asset_get_extra (dot, "Row"), ==, "99999");
 }
 
+/* SQLite's own check of the R*Tree (rtreecheck()), on a second connection. */
+static void
+assert_rtree_sound (AmapStore *store)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (amap_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rtreecheck ('asset_rtree')", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* The uuids of the live assets inside the box, by looking at each. */
+static GPtrArray *
+box_by_hand (AmapStore *store,
+             double     south,
+             double     west,
+             double     north,
+             double     east)
+{
+  g_autoptr(GPtrArray) assets = amap_store_list_assets (store, NULL);
+  GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (assets, i);
+      double lat = amap_asset_get_latitude (asset), lon = amap_asset_get_longitude (asset);
+
+      if (amap_asset_get_has_location (asset) &&
+          lat >= south && lat <= north && lon >= west && lon <= east)
+        g_ptr_array_add (uuids, g_strdup (amap_asset_get_uuid (asset)));
+    }
+  return uuids;
+}
+
+static int
+compare_uuids (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+assert_box (AmapStore *store,
+            double     south,
+            double     west,
+            double     north,
+            double     east,
+            guint      expected_n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) got = amap_store_query_box (store, south, west, north, east, &error);
+  g_autoptr(GPtrArray) expected = box_by_hand (store, south, west, north, east);
+
+  g_assert_no_error (error);
+  g_ptr_array_sort (got, compare_uuids);
+  g_ptr_array_sort (expected, compare_uuids);
+  g_assert_cmpuint (got->len, ==, expected_n);
+  g_assert_cmpuint (got->len, ==, expected->len);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (got, i), ==, g_ptr_array_index (expected, i));
+}
+
+/* A big import into a new map writes its R*Tree as one packed tree and its
+ * full-text rows at the end: SQLite finds the tree sound, box queries and
+ * searches find what they should, and edits after it keep both right. */
+static void
+test_packed_indexes (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AmapImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapAsset) place = NULL;
+  g_autoptr(AmapAsset) added = amap_asset_new ("Zanzibar Kiosk");
+  g_autoptr(GPtrArray) found = NULL;
+
+  /* 3,000 points: a grid of 1,000 × 3 at 0.0001° steps. */
+  file = write_generated (fixture->dir, 3000);
+  report = amap_import_file (fixture->store, file, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_import_report_get_imported (report), ==, 3000);
+  assert_rtree_sound (fixture->store);
+
+  assert_box (fixture->store, 37.6, -122.4, 37.8, -122.1, 3000);
+  /* Columns 100..199 of the first two rows (edges inside, floats rounded out). */
+  assert_box (fixture->store, 37.69995, -122.29005, 37.70015, -122.28005, 200);
+  assert_box (fixture->store, 37.0, -121.0, 37.1, -120.9, 0);
+
+  found = amap_store_search (fixture->store, "2345", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  place = find_by_name (fixture->store, "Place 2345");
+  g_assert_cmpstr (g_ptr_array_index (found, 0), ==, amap_asset_get_uuid (place));
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* Edits go through the indexes as usual. */
+  amap_asset_set_name (place, "Renamed Quay");
+  amap_asset_set_location (place, 37.9, -122.5);
+  amap_store_update_asset (fixture->store, place, &error);
+  g_assert_no_error (error);
+  amap_asset_set_location (added, 37.9001, -122.5001);
+  amap_store_add_asset (fixture->store, added, &error);
+  g_assert_no_error (error);
+  place = find_by_name (fixture->store, "Place 17");
+  amap_store_delete_asset (fixture->store, amap_asset_get_uuid (place), &error);
+  g_assert_no_error (error);
+  assert_rtree_sound (fixture->store);
+
+  assert_box (fixture->store, 37.85, -122.55, 37.95, -122.45, 2);
+  assert_box (fixture->store, 37.6, -122.4, 37.8, -122.1, 2998);
+  found = amap_store_search (fixture->store, "quay", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = amap_store_search (fixture->store, "zanzibar", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -779,6 +905,7 @@ main (int   argc,
   ADD ("/import/truncated", test_truncated_imports_nothing);
   ADD ("/import/cancel", test_cancel_leaves_store_unchanged);
   ADD ("/import/large", test_large_file);
+  ADD ("/import/packed-indexes", test_packed_indexes);
   ADD ("/import/async", test_async);
   ADD ("/import/async-undo", test_async_undo);
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);

@@ -88,21 +88,40 @@ amap_cli_format_asset (AmapAsset *asset)
   return g_string_free (line, FALSE);
 }
 
+static gboolean
+print_asset_line (AmapAsset  *asset,
+                  gpointer    user_data,
+                  GError    **error)
+{
+  g_autofree char *line = amap_cli_format_asset (asset);
+  FILE *out = user_data;
+
+  fputs (line, out);
+  fputc ('\n', out);
+  return TRUE;
+}
+
+/* The lines stream from the store: a map of a million assets lists in
+ * the memory of a few. */
 gboolean
 amap_cli_list (AmapStore  *store,
                FILE       *out,
                GError    **error)
 {
-  g_autoptr(GPtrArray) assets = NULL;
-
   g_return_val_if_fail (AMAP_IS_STORE (store), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  assets = amap_store_list_assets (store, error);
-  if (assets == NULL)
+  if (!amap_store_foreach_summary (store, print_asset_line, out, error))
     return FALSE;
 
-  return amap_cli_print_lines (assets, (AmapCliFormatFunc) amap_cli_format_asset, out, error);
+  if (fflush (out) != 0)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_IO,
+                   _("Could not write the list: %s"), g_strerror (errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -27,12 +27,53 @@
  * is still one transaction.
  */
 
+/*
+ * Two threads: the reader parses the file on a thread of its own and hands
+ * what it finds (placemarks, messages, progress) in order, in chunks, to
+ * the thread that called the import, which stores them in the batch's one
+ * transaction. A fixed number of chunks circulate between the two queues
+ * (filled: reader -> store; emptied: store -> reader), so the reader is at
+ * most a few thousand placemarks ahead and the memory stays flat. What the
+ * store sees is exactly what it saw when it ran inside the reader's
+ * callbacks, in the same order; a store error stops the reader, and either
+ * error aborts the batch.
+ */
+
 typedef struct
 {
   AmapImportMessageKind kind;
   guint line;
   char *text;
 } Message;
+
+typedef enum
+{
+  EVENT_PLACEMARK,
+  EVENT_MESSAGE,
+  EVENT_PROGRESS,
+} EventKind;
+
+typedef struct
+{
+  EventKind kind;
+  guint64 bytes_read;          /* the reader's count when it was queued */
+  AmapAsset *asset;            /* PLACEMARK */
+  AmapKmlPlacemarkInfo info;   /* PLACEMARK; its strings are the event's copies */
+  AmapImportMessageKind message_kind;  /* MESSAGE */
+  guint line;
+  char *text;
+} Event;
+
+/* Placemarks per chunk, and chunks in circulation. */
+#define CHUNK_EVENTS 256
+#define N_CHUNKS 8
+
+typedef struct
+{
+  GArray *events;              /* Event */
+  gboolean last;               /* the reader is done; @error is its error */
+  GError *error;
+} Chunk;
 
 struct _AmapImportReport
 {
@@ -64,6 +105,14 @@ typedef struct
   int last_percent;
   AmapKmlReader *reader;
   gboolean has_route;        /* a tour's route line: see is_route() */
+
+  /* The reader's thread and its hand-off (see above). */
+  GFile *file;
+  GAsyncQueue *filled;       /* Chunk: reader -> store */
+  GAsyncQueue *empty;        /* Chunk: store -> reader */
+  Chunk *chunk;              /* the reader's chunk being filled */
+  int stop;                  /* atomic: the store failed, the reader stops */
+  guint64 bytes_read;        /* the store's view of the reader's progress */
 } ImportRun;
 
 /* The report */
@@ -307,16 +356,134 @@ on_placemark (AmapKmlReader              *reader,
     }
 
   if ((info->ordinal & 255) == 0)
-    report_progress (run, amap_kml_reader_get_bytes_read (reader));
+    report_progress (run, run->bytes_read);
 
   return TRUE;
+}
+
+/* The reader's side of the hand-off */
+
+static void
+event_clear (gpointer data)
+{
+  Event *event = data;
+
+  g_clear_object (&event->asset);
+  g_free ((char *) event->info.style_url);
+  g_free ((char *) event->info.folder_name);
+  g_free (event->text);
+}
+
+static Chunk *
+chunk_new (void)
+{
+  Chunk *chunk = g_new0 (Chunk, 1);
+
+  chunk->events = g_array_sized_new (FALSE, TRUE, sizeof (Event), CHUNK_EVENTS);
+  g_array_set_clear_func (chunk->events, event_clear);
+  return chunk;
+}
+
+static void
+chunk_free (Chunk *chunk)
+{
+  g_array_unref (chunk->events);
+  g_clear_error (&chunk->error);
+  g_free (chunk);
+}
+
+/* Hands the reader's chunk to the store and takes an empty one. */
+static void
+send_chunk (ImportRun *run,
+            gboolean   last,
+            GError    *error)
+{
+  Chunk *chunk = run->chunk;
+
+  chunk->last = last;
+  chunk->error = error;
+  g_async_queue_push (run->filled, chunk);
+  run->chunk = last ? NULL : g_async_queue_pop (run->empty);
+}
+
+static Event *
+add_event (ImportRun *run,
+           EventKind  kind)
+{
+  Event *event;
+
+  g_array_set_size (run->chunk->events, run->chunk->events->len + 1);
+  event = &g_array_index (run->chunk->events, Event, run->chunk->events->len - 1);
+  event->kind = kind;
+  event->bytes_read = amap_kml_reader_get_bytes_read (run->reader);
+  return event;
+}
+
+static void
+queue_message (ImportRun             *run,
+               AmapImportMessageKind  kind,
+               guint                  line,
+               const char            *text)
+{
+  Event *event = add_event (run, EVENT_MESSAGE);
+
+  event->message_kind = kind;
+  event->line = line;
+  event->text = g_strdup (text);
+}
+
+static void
+queue_progress (ImportRun *run,
+                guint64    done)
+{
+  Event *event = add_event (run, EVENT_PROGRESS);
+
+  event->bytes_read = done;
+}
+
+static gboolean
+queue_placemark (AmapKmlReader              *reader,
+                 AmapAsset                  *asset,
+                 const AmapKmlPlacemarkInfo *info,
+                 gpointer                    user_data,
+                 GError                    **error)
+{
+  ImportRun *run = user_data;
+  Event *event;
+
+  /* The store failed: its error is the one the import reports. */
+  if (g_atomic_int_get (&run->stop))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+      return FALSE;
+    }
+
+  event = add_event (run, EVENT_PLACEMARK);
+  event->asset = g_object_ref (asset);
+  event->info = *info;
+  event->info.style_url = g_strdup (info->style_url);
+  event->info.folder_name = g_strdup (info->folder_name);
+
+  if (run->chunk->events->len >= CHUNK_EVENTS)
+    send_chunk (run, FALSE, NULL);
+  return TRUE;
+}
+
+static void
+queue_reader_message (AmapKmlReader         *reader,
+                      AmapImportMessageKind  kind,
+                      guint                  line,
+                      const char            *text,
+                      gpointer               user_data)
+{
+  queue_message (user_data, kind, line, text);
 }
 
 static void
 on_kmz_progress (guint64  consumed,
                  gpointer user_data)
 {
-  report_progress (user_data, consumed);
+  queue_progress (user_data, consumed);
 }
 
 /* Gives the placemarks whose style came after them their category. */
@@ -337,21 +504,14 @@ resolve_pending (ImportRun  *run,
       if (category == NULL)
         continue;
 
+      /* Only the category changes: the store rewrites only that. */
       for (guint i = 0; i < uuids->len; i++)
         {
-          g_autoptr(AmapAsset) asset = NULL;
-
-          if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+          if ((i & 1023) == 0 && g_cancellable_set_error_if_cancelled (run->cancellable, error))
             return FALSE;
 
-          asset = amap_store_get_asset (run->store, g_ptr_array_index (uuids, i), error);
-          if (asset == NULL)
-            return FALSE;
-          if (g_strcmp0 (amap_asset_get_category (asset), category) == 0)
-            continue;
-
-          amap_asset_set_category (asset, category);
-          if (!amap_store_batch_put (run->batch, asset, NULL, error))
+          if (!amap_store_batch_set_category (run->batch, g_ptr_array_index (uuids, i),
+                                              category, error))
             return FALSE;
         }
     }
@@ -413,8 +573,8 @@ read_file (ImportRun  *run,
 
           /* A KMZ someone renamed: read it as one, and say so. */
           if (!g_str_has_suffix (lower, ".kmz"))
-            report_add_message (run->report, AMAP_IMPORT_MESSAGE_NOTICE, 0,
-                                _("The file is a KMZ (zip) archive, not plain KML, and was read as one"));
+            queue_message (run, AMAP_IMPORT_MESSAGE_NOTICE, 0,
+                           _("The file is a KMZ (zip) archive, not plain KML, and was read as one"));
 
           g_input_stream_close (G_INPUT_STREAM (stream), NULL, NULL);
           if (path != NULL)
@@ -443,10 +603,109 @@ read_file (ImportRun  *run,
         break;
       if (!amap_kml_reader_feed (run->reader, buffer, n, error))
         return FALSE;
-      report_progress (run, amap_kml_reader_get_bytes_read (run->reader));
+      queue_progress (run, amap_kml_reader_get_bytes_read (run->reader));
     }
 
   return amap_kml_reader_end (run->reader, error);
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  ImportRun *run = data;
+  GError *error = NULL;
+
+  run->chunk = g_async_queue_pop (run->empty);
+  read_file (run, run->file, &error);
+  send_chunk (run, TRUE, error);
+  return NULL;
+}
+
+/* The store's side: one chunk's events, in order. */
+static gboolean
+store_chunk (ImportRun  *run,
+             Chunk      *chunk,
+             GError    **error)
+{
+  for (guint i = 0; i < chunk->events->len; i++)
+    {
+      Event *event = &g_array_index (chunk->events, Event, i);
+
+      run->bytes_read = event->bytes_read;
+      switch (event->kind)
+        {
+        case EVENT_PLACEMARK:
+          if (!on_placemark (run->reader, event->asset, &event->info, run, error))
+            return FALSE;
+          break;
+        case EVENT_MESSAGE:
+          on_message (run->reader, event->message_kind, event->line, event->text, run);
+          break;
+        case EVENT_PROGRESS:
+          report_progress (run, event->bytes_read);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  return TRUE;
+}
+
+/* Reads @file on a thread of its own while this thread stores what it
+ * reads; returns when both are done. On error nothing more is stored. */
+static gboolean
+read_and_store (ImportRun  *run,
+                GFile      *file,
+                GError    **error)
+{
+  g_autoptr(GError) store_error = NULL;
+  g_autoptr(GError) read_error = NULL;
+  GThread *thread;
+
+  run->file = file;
+  run->filled = g_async_queue_new ();
+  run->empty = g_async_queue_new ();
+  for (guint i = 0; i < N_CHUNKS; i++)
+    g_async_queue_push (run->empty, chunk_new ());
+
+  thread = g_thread_new ("amap-import-read", reader_thread, run);
+
+  while (TRUE)
+    {
+      Chunk *chunk = g_async_queue_pop (run->filled);
+      gboolean last = chunk->last;
+
+      if (store_error == NULL && !store_chunk (run, chunk, &store_error))
+        g_atomic_int_set (&run->stop, TRUE);
+      if (last)
+        read_error = g_steal_pointer (&chunk->error);
+
+      g_array_set_size (chunk->events, 0);
+      g_async_queue_push (run->empty, chunk);
+      if (last)
+        break;
+    }
+
+  g_thread_join (thread);
+
+  while (g_async_queue_length (run->empty) > 0)
+    chunk_free (g_async_queue_pop (run->empty));
+  g_clear_pointer (&run->filled, g_async_queue_unref);
+  g_clear_pointer (&run->empty, g_async_queue_unref);
+
+  if (store_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&store_error));
+      return FALSE;
+    }
+  if (read_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* One notice for each tour the import added. */
@@ -597,14 +856,14 @@ import_run (AmapStore     *store,
   run.last_percent = -1;
   run.reader = reader;
 
-  amap_kml_reader_set_callbacks (reader, on_placemark, on_message, &run);
+  amap_kml_reader_set_callbacks (reader, queue_placemark, queue_reader_message, &run);
 
   run.batch = amap_store_batch_begin (store, error);
   if (run.batch == NULL)
     return NULL;
   amap_store_batch_set_name (run.batch, display_name);
 
-  if (!read_file (&run, file, error) ||
+  if (!read_and_store (&run, file, error) ||
       !resolve_pending (&run, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     {

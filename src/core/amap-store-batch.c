@@ -39,16 +39,26 @@ amap_store_batch_begin (AmapStore  *self,
   if (!_amap_store_check_writable (self, error))
     return NULL;
 
-  /* A big import must not spill dirty pages into the log mid-way. */
-  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = -131072;", error))
+  /* A big import must not spill dirty pages into the log mid-way; 64 MiB
+   * hold a million-row import's indexes now that the uuid index and the
+   * R*Tree grow at their ends (new_uuid(), bulk_load_rtree()). */
+  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = -65536;", error))
     return NULL;
 
   if (!_amap_store_begin (self, error))
     return NULL;
 
   batch = g_new0 (AmapStoreBatch, 1);
+  if (!_amap_store_query_int (self, "SELECT coalesce (max (id), 0) FROM assets",
+                              &batch->max_id_before, error))
+    {
+      _amap_store_rollback (self);
+      g_free (batch);
+      return NULL;
+    }
   batch->store = g_object_ref (self);
   batch->points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+  batch->fts_deferred = g_array_new (FALSE, FALSE, sizeof (gint64));
   batch->change = _amap_store_import_change_new ();
   batch->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->batch = batch;
@@ -86,7 +96,8 @@ record_first_write (AmapStoreBatch  *batch,
   g_autoptr(AmapAsset) before = NULL;
   gboolean was_deleted = FALSE;
 
-  if (g_hash_table_contains (batch->touched, &id))
+  /* A row this batch added is recorded as added. */
+  if (id > batch->max_id_before || g_hash_table_contains (batch->touched, &id))
     return TRUE;
 
   if (!(before = _amap_store_read_asset (batch->store, id, &was_deleted, error)))
@@ -161,7 +172,6 @@ amap_store_batch_put (AmapStoreBatch  *batch,
       if (!(id = _amap_store_write_asset (self, asset, 0, now, TRUE, error)))
         return FALSE;
       _amap_store_import_change_add (batch->change, amap_asset_get_uuid (asset));
-      g_hash_table_add (batch->touched, g_memdup2 (&id, sizeof id));
     }
   else
     {
@@ -175,6 +185,291 @@ amap_store_batch_put (AmapStoreBatch  *batch,
     }
 
   batch->n_puts++;
+  return TRUE;
+}
+
+gboolean
+amap_store_batch_set_category (AmapStoreBatch  *batch,
+                               const char      *uuid,
+                               const char      *key,
+                               GError         **error)
+{
+  AmapStore *self;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (uuid != NULL && key != NULL, FALSE);
+
+  self = batch->store;
+  g_return_val_if_fail (self->batch == batch, FALSE);
+
+  if (amap_store_lookup_category (self, key) == NULL)
+    {
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_UNKNOWN_CATEGORY,
+                   _("The category “%s” is not one of this map’s"), key);
+      return FALSE;
+    }
+
+  /* The category is in no index of ours but assets_category, and the
+   * asset's before-image (for undo) was taken by its put. */
+  if (batch->set_category == NULL &&
+      !(batch->set_category = _amap_store_prepare (self, "UPDATE assets SET category = ?2 "
+                                                   "WHERE uuid = ?1 AND deleted = 0", error)))
+    return FALSE;
+
+  _amap_store_bind_text (batch->set_category, 1, uuid);
+  _amap_store_bind_text (batch->set_category, 2, key);
+  if (!_amap_store_step_done (self, batch->set_category, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_NOT_FOUND,
+                           _("This asset is no longer on the map. It may have been deleted in another window."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/*
+ * Bulk loading the R*Tree
+ *
+ * SQLite's R*Tree inserts one entry at a time: at a million points that
+ * is four node reads and writes for each, most of a big import. Into an
+ * empty R*Tree, the batch writes the whole tree at once instead, packed by
+ * Sort-Tile-Recursive (the points sorted into vertical slices, each slice
+ * by latitude, cut into nodes; the same one level up until one node is
+ * left), straight into the R*Tree's own tables in its own format
+ * (sqlite/ext/rtree/rtree.c): a node is 4 + 24 × 51 bytes (a 4096-byte
+ * page allows 51 cells of a 2-dimensional tree), a 16-bit depth (root
+ * only) and a 16-bit cell count, then per cell a 64-bit id and four 32-bit
+ * floats, big-endian, rounded outwards as the R*Tree rounds them. Node 1
+ * is the root. rtreecheck() finds such a tree sound, and later inserts
+ * and deletes go through the R*Tree as usual.
+ */
+#define RTREE_MAX_CELLS 51
+#define RTREE_CELL_SIZE (8 + 4 * 4)
+#define RTREE_NODE_SIZE (4 + RTREE_CELL_SIZE * RTREE_MAX_CELLS)
+#define RTREE_BULK_MIN 1024
+
+typedef struct
+{
+  gint64 id;        /* asset id (leaf) or node number */
+  float box[4];     /* min_lat, max_lat, min_lon, max_lon */
+} RtreeEntry;
+
+/* As rtree.c's rtreeValueDown() and rtreeValueUp(). */
+static float
+rtree_value_down (double d)
+{
+  float f = (float) d;
+
+  if (f > d)
+    f = (float) (d * (d < 0 ? (1.0 + 1.0 / 8388608.0) : (1.0 - 1.0 / 8388608.0)));
+  return f;
+}
+
+static float
+rtree_value_up (double d)
+{
+  float f = (float) d;
+
+  if (f < d)
+    f = (float) (d * (d < 0 ? (1.0 - 1.0 / 8388608.0) : (1.0 + 1.0 / 8388608.0)));
+  return f;
+}
+
+static int
+compare_entry_lon (gconstpointer a,
+                   gconstpointer b)
+{
+  const RtreeEntry *ea = a, *eb = b;
+  float ca = ea->box[2] + ea->box[3], cb = eb->box[2] + eb->box[3];
+
+  return ca < cb ? -1 : ca > cb;
+}
+
+static int
+compare_entry_lat (gconstpointer a,
+                   gconstpointer b)
+{
+  const RtreeEntry *ea = a, *eb = b;
+  float ca = ea->box[0] + ea->box[1], cb = eb->box[0] + eb->box[1];
+
+  return ca < cb ? -1 : ca > cb;
+}
+
+static void
+put_be64 (guint8 *p,
+          guint64 value)
+{
+  for (int i = 0; i < 8; i++)
+    p[i] = (value >> (8 * (7 - i))) & 0xff;
+}
+
+static void
+put_be_float (guint8 *p,
+              float   value)
+{
+  guint32 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  for (int i = 0; i < 4; i++)
+    p[i] = (bits >> (8 * (3 - i))) & 0xff;
+}
+
+/* Orders @entries Sort-Tile-Recursive: then each run of a node's share is
+ * one node. Returns the number of nodes. */
+static guint
+str_order (RtreeEntry *entries,
+           guint       n)
+{
+  guint n_nodes = (n + RTREE_MAX_CELLS - 1) / RTREE_MAX_CELLS;
+  guint n_slices = (guint) ceil (sqrt ((double) n_nodes));
+  guint start = 0;
+
+  qsort (entries, n, sizeof (RtreeEntry), compare_entry_lon);
+  for (guint slice = 0; slice < n_slices; slice++)
+    {
+      /* Slices of whole nodes, as even as they come. */
+      guint nodes_before = (guint) ((guint64) n_nodes * slice / n_slices);
+      guint nodes_upto = (guint) ((guint64) n_nodes * (slice + 1) / n_slices);
+      guint end = (guint) ((guint64) n * nodes_upto / n_nodes);
+
+      (void) nodes_before;
+      qsort (entries + start, end - start, sizeof (RtreeEntry), compare_entry_lat);
+      start = end;
+    }
+
+  return n_nodes;
+}
+
+/* Writes one level's nodes (the cells @entries, cut into @n_nodes nodes as
+ * evenly as they come) with numbers from *@next_node (1 when it is the
+ * root, of @depth), and returns the entries of the level above. */
+static RtreeEntry *
+write_level (AmapStore     *self,
+             sqlite3_stmt  *node_stmt,
+             sqlite3_stmt  *link_stmt,
+             RtreeEntry    *entries,
+             guint          n,
+             guint          n_nodes,
+             gboolean       is_root,
+             int            depth,
+             gint64        *next_node,
+             GError       **error)
+{
+  g_autofree RtreeEntry *above = g_new (RtreeEntry, n_nodes);
+  guint8 data[RTREE_NODE_SIZE];
+
+  for (guint node = 0; node < n_nodes; node++)
+    {
+      guint start = (guint) ((guint64) n * node / n_nodes);
+      guint end = (guint) ((guint64) n * (node + 1) / n_nodes);
+      gint64 nodeno = is_root ? 1 : (*next_node)++;
+      RtreeEntry *parent = &above[node];
+
+      memset (data, 0, sizeof data);
+      if (is_root)
+        {
+          data[0] = (depth >> 8) & 0xff;
+          data[1] = depth & 0xff;
+        }
+      data[2] = ((end - start) >> 8) & 0xff;
+      data[3] = (end - start) & 0xff;
+
+      parent->id = nodeno;
+      parent->box[0] = parent->box[2] = INFINITY;
+      parent->box[1] = parent->box[3] = -INFINITY;
+      for (guint i = start; i < end; i++)
+        {
+          guint8 *cell = data + 4 + RTREE_CELL_SIZE * (i - start);
+
+          put_be64 (cell, (guint64) entries[i].id);
+          for (int k = 0; k < 4; k++)
+            put_be_float (cell + 8 + 4 * k, entries[i].box[k]);
+          parent->box[0] = MIN (parent->box[0], entries[i].box[0]);
+          parent->box[1] = MAX (parent->box[1], entries[i].box[1]);
+          parent->box[2] = MIN (parent->box[2], entries[i].box[2]);
+          parent->box[3] = MAX (parent->box[3], entries[i].box[3]);
+
+          /* Leaves: asset id -> node; inner nodes: child -> parent. */
+          sqlite3_bind_int64 (link_stmt, 1, entries[i].id);
+          sqlite3_bind_int64 (link_stmt, 2, nodeno);
+          if (!_amap_store_step_done (self, link_stmt, error))
+            return NULL;
+        }
+
+      sqlite3_bind_int64 (node_stmt, 1, nodeno);
+      sqlite3_bind_blob (node_stmt, 2, data, sizeof data, SQLITE_STATIC);
+      if (!_amap_store_step_done (self, node_stmt, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&above);
+}
+
+static gboolean
+bulk_load_rtree (AmapStoreBatch  *batch,
+                 GError         **error)
+{
+  AmapStore *self = batch->store;
+  GArray *points = batch->points;
+  g_autoptr(sqlite3_stmt) node_stmt = NULL;
+  g_autoptr(sqlite3_stmt) rowid_stmt = NULL;
+  g_autoptr(sqlite3_stmt) parent_stmt = NULL;
+  g_autofree RtreeEntry *level = g_new (RtreeEntry, points->len);
+  guint n = points->len;
+  guint n_points = points->len;
+  guint n_levels = 1;
+  gint64 next_node = 2;
+  int depth = 0;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      BatchPoint *point = &g_array_index (points, BatchPoint, i);
+
+      level[i].id = point->id;
+      level[i].box[0] = rtree_value_down (point->latitude);
+      level[i].box[1] = rtree_value_up (point->latitude);
+      level[i].box[2] = rtree_value_down (point->longitude);
+      level[i].box[3] = rtree_value_up (point->longitude);
+    }
+
+  /* The points are in the entries now: their memory goes back. */
+  g_array_unref (batch->points);
+  batch->points = points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+
+  /* The depth of the root: levels above the leaves. */
+  for (guint64 count = (n + RTREE_MAX_CELLS - 1) / RTREE_MAX_CELLS; count > 1;
+       count = (count + RTREE_MAX_CELLS - 1) / RTREE_MAX_CELLS)
+    n_levels++;
+  depth = (int) n_levels - 1;
+
+  if (!(node_stmt = _amap_store_prepare (self, "INSERT OR REPLACE INTO asset_rtree_node (nodeno, data) "
+                                         "VALUES (?1, ?2)", error)) ||
+      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid (rowid, nodeno) "
+                                          "VALUES (?1, ?2)", error)) ||
+      !(parent_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_parent (nodeno, parentnode) "
+                                           "VALUES (?1, ?2)", error)))
+    return FALSE;
+
+  for (int level_depth = 0; level_depth <= depth; level_depth++)
+    {
+      gboolean is_root = level_depth == depth;
+      guint n_nodes = is_root ? 1 : str_order (level, n);
+      RtreeEntry *above;
+
+      above = write_level (self, node_stmt, level_depth == 0 ? rowid_stmt : parent_stmt,
+                           level, n, n_nodes, is_root, depth, &next_node, error);
+      if (above == NULL)
+        return FALSE;
+      g_free (level);
+      level = above;
+      n = n_nodes;
+    }
+
   return TRUE;
 }
 
@@ -201,6 +496,23 @@ insert_batch_points (AmapStoreBatch  *batch,
     }
   g_array_set_size (batch->points, n);
 
+  /* Many points into an empty R*Tree (a new map's import): at once. */
+  if (n >= RTREE_BULK_MIN)
+    {
+      gint64 empty = 0;
+
+      if (!_amap_store_query_int (self, "SELECT NOT EXISTS (SELECT 1 FROM asset_rtree_rowid)",
+                                  &empty, error))
+        return FALSE;
+      if (empty)
+        {
+          if (!bulk_load_rtree (batch, error))
+            return FALSE;
+          g_array_set_size (batch->points, 0);
+          return TRUE;
+        }
+    }
+
   for (guint i = 0; i < batch->points->len; i++)
     {
       BatchPoint *point = &g_array_index (batch->points, BatchPoint, i);
@@ -226,6 +538,8 @@ batch_free (AmapStoreBatch *batch)
     batch->store->batch = NULL;
   _amap_store_exec_sql (batch->store, "PRAGMA cache_size = -2000", NULL);
   g_array_unref (batch->points);
+  g_array_unref (batch->fts_deferred);
+  g_clear_pointer (&batch->set_category, sqlite3_finalize);
   g_free (batch->name);
   if (batch->change != NULL)
     batch->change->klass->free (batch->change);
@@ -296,7 +610,8 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
   self = g_object_ref (batch->store);
   n_puts = batch->n_puts;
 
-  if (!insert_batch_points (batch, error) ||
+  if (!_amap_store_batch_write_fts (batch, error) ||
+      !insert_batch_points (batch, error) ||
       (n_puts > 0 && !_amap_store_touch_map (self, _amap_store_now_seconds (), error)) ||
       !_amap_store_commit (self, error))
     {

@@ -163,9 +163,17 @@ struct _AmapStoreBatch
   GArray          *points;   /* BatchPoint, one for each write of the batch */
   char            *name;     /* what is imported ("tbilisi.kml"), for the undo label */
   AmapStoreChange *change;   /* the import's undo change (_amap_store_import_change_new) */
-  GHashTable      *touched;  /* row ids written so far: each asset is recorded once */
+  GHashTable      *touched;  /* older rows written so far: each asset is recorded once */
+  gint64           max_id_before;  /* the rows after it are the batch's own */
   GPtrArray       *extra_changes;  /* AmapStoreChange: what else the batch did (tours) */
+  /* New rows whose FTS row is written at commit, in one INSERT … SELECT
+   * per run of consecutive ids (ascending: rows are appended). */
+  GArray          *fts_deferred;   /* gint64 */
+  sqlite3_stmt    *set_category;   /* amap_store_batch_set_category() */
 };
+
+gboolean   _amap_store_batch_write_fts              (AmapStoreBatch  *batch,
+                                                     GError         **error);
 
 /* Reused buffers for the values write_asset() builds, so that a batch of
  * many puts allocates nothing per asset. */

@@ -167,6 +167,13 @@ gboolean       amap_store_foreach_asset      (AmapStore               *self,
                                               gpointer                 user_data,
                                               GCancellable            *cancellable,
                                               GError                 **error);
+/* Streaming every live asset in the order of amap_store_list_assets(),
+ * holding only uuid, name, category, stage, hub and location (no details),
+ * in memory that does not grow with the map. */
+gboolean       amap_store_foreach_summary    (AmapStore               *self,
+                                              AmapStoreAssetFunc       asset_func,
+                                              gpointer                 user_data,
+                                              GError                 **error);
 /* Full-text search: prefix- and accent-insensitive over name, description,
  * strengths, needs, address, tags and contact names. Returns uuids
  * (char *), best match first. An empty query matches nothing. */
@@ -245,6 +252,13 @@ void           amap_store_batch_set_name     (AmapStoreBatch *batch,
 gboolean       amap_store_batch_put          (AmapStoreBatch *batch,
                                               AmapAsset      *asset,
                                               gboolean       *updated,
+                                              GError        **error);
+/* Gives the live asset @uuid, put earlier in this batch, the category @key
+ * and changes nothing else: what a second put with only the category
+ * changed would do, without writing the whole asset again. */
+gboolean       amap_store_batch_set_category (AmapStoreBatch *batch,
+                                              const char     *uuid,
+                                              const char     *key,
                                               GError        **error);
 gboolean       amap_store_batch_commit       (AmapStoreBatch *batch,
                                               GError        **error);

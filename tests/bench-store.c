@@ -1,0 +1,131 @@
+/* bench-store.c: how long a box query and a full-text search take on a
+ * big map (run by build-aux/bench on its 100,000-asset map, not a test)
+ *
+ *   bench-store MAP.assetmap
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "amap-store.h"
+
+#define N_RUNS 200
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double da = *(const double *) a, db = *(const double *) b;
+
+  return da < db ? -1 : da > db;
+}
+
+static void
+print_times (const char *what,
+             double     *ms,
+             guint       n,
+             double      mean_results)
+{
+  qsort (ms, n, sizeof (double), compare_doubles);
+  printf ("%-44s median %7.3f ms   p95 %7.3f ms   (%.0f results on average)\n",
+          what, ms[n / 2], ms[n * 95 / 100], mean_results);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char * const words[] = {
+    /* What someone looks for: a place's name or part of it, a street. */
+    "ñandú", "lachaise", "crème brûlée", "12345", "zoë café", "4711",
+    "harrison 12", "são joão 77", "müller", "barbería 9001", "sunrise", "jade",
+  };
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261202);
+  double west = 180, east = -180, south = 90, north = -90;
+  double box_ms[N_RUNS], search_ms[N_RUNS];
+  double box_results = 0, search_results = 0;
+  g_autoptr(GPtrArray) all = NULL;
+
+  if (argc != 2)
+    {
+      fprintf (stderr, "usage: bench-store MAP.assetmap\n");
+      return 2;
+    }
+
+  store = amap_store_open_existing (argv[1], TRUE, &error);
+  if (store == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+
+  /* The map's extent, from the whole world's box. */
+  all = amap_store_query_box (store, -90, -180, 90, 180, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) assets = amap_store_list_assets (store, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < assets->len; i++)
+      {
+        AmapAsset *asset = g_ptr_array_index (assets, i);
+
+        if (!amap_asset_get_has_location (asset))
+          continue;
+        south = MIN (south, amap_asset_get_latitude (asset));
+        north = MAX (north, amap_asset_get_latitude (asset));
+        west = MIN (west, amap_asset_get_longitude (asset));
+        east = MAX (east, amap_asset_get_longitude (asset));
+      }
+  }
+
+  printf ("Store queries on %u assets (%u located), %d runs each\n",
+          amap_store_count_assets (store), all->len, N_RUNS);
+
+  /* A window's view at street level: a box a tenth of the map's width. */
+  for (guint i = 0; i < N_RUNS; i++)
+    {
+      double w = (east - west) / 10, h = (north - south) / 10;
+      double x = g_rand_double_range (rand, west, east - w);
+      double y = g_rand_double_range (rand, south, north - h);
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) found = amap_store_query_box (store, y, x, y + h, x + w, &error);
+
+      box_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
+      g_assert_no_error (error);
+      box_results += found->len;
+    }
+  print_times ("box query (a tenth of the map's width)", box_ms, N_RUNS, box_results / N_RUNS);
+
+  for (guint i = 0; i < N_RUNS; i++)
+    {
+      const char *word = words[i % G_N_ELEMENTS (words)];
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) found = amap_store_search (store, word, &error);
+
+      search_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
+      g_assert_no_error (error);
+      search_results += found->len;
+    }
+  print_times ("full-text search (a name, words as prefixes)", search_ms, N_RUNS, search_results / N_RUNS);
+
+  /* And a word in every fifth asset, for the worst case. */
+  for (guint i = 0; i < N_RUNS / 10; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) found = amap_store_search (store, "garcia", &error);
+
+      search_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
+      g_assert_no_error (error);
+      search_results = found->len;
+    }
+  print_times ("full-text search (\"garcia\": many results)", search_ms, N_RUNS / 10, search_results);
+
+  return 0;
+}
