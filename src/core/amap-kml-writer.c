@@ -970,40 +970,75 @@ to_json (JsonBuilder *builder)
   return json_generator_to_data (generator, NULL);
 }
 
-static char *
-tags_to_json (AmapAsset *asset)
+/* TRUE when JSON-GLib writes @text as it is, between quotes: valid
+ * UTF-8 without '"', '\\', control characters or DEL. */
+static gboolean
+is_plain_json_string (const char *text)
 {
-  const char * const *tags = amap_asset_get_tags (asset);
-  g_autoptr(JsonBuilder) builder = NULL;
+  gboolean ascii = TRUE;
 
-  if (tags == NULL || tags[0] == NULL)
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f)
+        return FALSE;
+      if (*p >= 0x80)
+        ascii = FALSE;
+    }
+
+  return ascii || g_utf8_validate (text, -1, NULL);
+}
+
+/* A JSON array of strings, as JSON-GLib's generator writes it; NULL for
+ * an empty one. The usual names need no escaping and skip the builder. */
+static char *
+strv_to_json (const char * const *strv)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  GString *json;
+
+  if (strv == NULL || strv[0] == NULL)
     return NULL;
+
+  json = g_string_new ("[");
+  for (guint i = 0; strv[i] != NULL; i++)
+    {
+      if (!is_plain_json_string (strv[i]))
+        {
+          g_string_free (json, TRUE);
+          json = NULL;
+          break;
+        }
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append_c (json, '"');
+      g_string_append (json, strv[i]);
+      g_string_append_c (json, '"');
+    }
+  if (json != NULL)
+    {
+      g_string_append_c (json, ']');
+      return g_string_free (json, FALSE);
+    }
 
   builder = json_builder_new ();
   json_builder_begin_array (builder);
-  for (guint i = 0; tags[i] != NULL; i++)
-    json_builder_add_string_value (builder, tags[i]);
+  for (guint i = 0; strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
   json_builder_end_array (builder);
 
   return to_json (builder);
 }
 
 static char *
+tags_to_json (AmapAsset *asset)
+{
+  return strv_to_json (amap_asset_get_tags (asset));
+}
+
+static char *
 folders_to_json (AmapAsset *asset)
 {
-  const char * const *folders = amap_asset_get_folders (asset);
-  g_autoptr(JsonBuilder) builder = NULL;
-
-  if (folders == NULL || folders[0] == NULL)
-    return NULL;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; folders[i] != NULL; i++)
-    json_builder_add_string_value (builder, folders[i]);
-  json_builder_end_array (builder);
-
-  return to_json (builder);
+  return strv_to_json (amap_asset_get_folders (asset));
 }
 
 static char *
@@ -1126,13 +1161,85 @@ write_extended_data (Output    *out,
 
 /* Geometry */
 
+/* amap_geometry_append_number() (the shortest of %.15g, %.16g and
+ * %.17g that reads back) without printf for the usual coordinate, one
+ * with at most seven decimals: n / 1e7 is then the double nearest to
+ * the decimal n·10⁻⁷, and with at most 15 significant digits (under 10⁸)
+ * that decimal is what %.15g gives. Anything else goes the long way. */
+static void
+append_number (GString *str,
+               double   value)
+{
+  double magnitude = fabs (value);
+
+  if (magnitude >= 1e-4 && magnitude < 1e8)
+    {
+      gint64 n = llround (value * 1e7);
+
+      if ((double) n / 1e7 == value)
+        {
+          char buf[32];
+          char *p = buf + sizeof buf;
+          guint64 u = n < 0 ? (guint64) -n : (guint64) n;
+          guint64 whole = u / 10000000;
+          guint64 fraction = u % 10000000;
+          guint decimals = 7;
+
+          while (decimals > 0 && fraction % 10 == 0)
+            {
+              fraction /= 10;
+              decimals--;
+            }
+          for (guint i = 0; i < decimals; i++)
+            {
+              *--p = (char) ('0' + fraction % 10);
+              fraction /= 10;
+            }
+          if (decimals > 0)
+            *--p = '.';
+          do
+            {
+              *--p = (char) ('0' + whole % 10);
+              whole /= 10;
+            }
+          while (whole > 0);
+          if (n < 0)
+            *--p = '-';
+
+          put_len (str, p, buf + sizeof buf - p);
+          return;
+        }
+    }
+
+  amap_geometry_append_number (str, value);
+}
+
+/* As amap_geometry_format_kml_coordinates(). */
 static void
 coordinates (Output             *out,
              const AmapGeometry *geometry)
 {
-  g_autofree char *text = amap_geometry_format_kml_coordinates (geometry);
+  const AmapCoord *coords = amap_geometry_get_coords (geometry);
+  guint n = amap_geometry_get_n_coords (geometry);
 
-  element (out, "coordinates", text);
+  start (out, "coordinates");
+  raw (out, "");
+  for (guint i = 0; i < n && !out->failed; i++)
+    {
+      const AmapCoord *c = &coords[i];
+
+      if (i > 0)
+        g_string_append_c (out->buffer, ' ');
+      append_number (out->buffer, c->lon);
+      g_string_append_c (out->buffer, ',');
+      append_number (out->buffer, c->lat);
+      if (!isnan (c->alt))
+        {
+          g_string_append_c (out->buffer, ',');
+          append_number (out->buffer, c->alt);
+        }
+    }
+  end (out);
 }
 
 static void
