@@ -424,6 +424,7 @@ typedef enum
   ESCAPE_DATA,       /* Data values: & < > \r */
   ESCAPE_TEXT,       /* element text, as xmlTextWriter: also " */
   ESCAPE_ATTRIBUTE,  /* in double quotes: also \n and \t */
+  ESCAPE_NONE,       /* CDATA: only checked */
 } EscapeMode;
 
 /* Appends @text escaped for @mode, checking on the way that XML can
@@ -453,6 +454,13 @@ try_append_escaped (GString    *str,
           if (u >= 0x80000000 || !is_xml_char (u))
             goto unclean;
           p = (const guchar *) g_utf8_next_char (p) - 1;
+          continue;
+        }
+
+      if (mode == ESCAPE_NONE)
+        {
+          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            goto unclean;
           continue;
         }
 
@@ -567,13 +575,25 @@ static void
 cdata (Output     *out,
        const char *value)
 {
-  const char *rest = xml_text (out, value);
+  const char *rest;
   const char *split;
 
   if (out->failed)
     return;
 
   begin_content (out);
+  if (strstr (value, "]]>") == NULL)
+    {
+      put_len (out->buffer, "<![CDATA[", 9);
+      if (try_append_escaped (out->buffer, value, ESCAPE_NONE))
+        {
+          put_len (out->buffer, "]]>", 3);
+          return;
+        }
+      g_string_truncate (out->buffer, out->buffer->len - 9);
+    }
+
+  rest = xml_text (out, value);
   while ((split = strstr (rest, "]]>")) != NULL)
     {
       put_len (out->buffer, "<![CDATA[", 9);
@@ -942,9 +962,25 @@ format_timestamp (gint64 unix_time,
   if (tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
     return NULL;
 
-  g_snprintf (buffer, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-              tm.tm_hour, tm.tm_min, tm.tm_sec);
+  /* "%04d-%02d-%02dT%02d:%02d:%02dZ", without printf. */
+  {
+    int parts[6] = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec };
+    char *p = buffer;
+
+    *p++ = (char) ('0' + parts[0] / 1000);
+    *p++ = (char) ('0' + parts[0] / 100 % 10);
+    *p++ = (char) ('0' + parts[0] / 10 % 10);
+    *p++ = (char) ('0' + parts[0] % 10);
+    for (guint i = 1; i < 6; i++)
+      {
+        *p++ = i == 3 ? 'T' : i < 3 ? '-' : ':';
+        *p++ = (char) ('0' + parts[i] / 10);
+        *p++ = (char) ('0' + parts[i] % 10);
+      }
+    *p++ = 'Z';
+    *p = '\0';
+  }
   return buffer;
 }
 
