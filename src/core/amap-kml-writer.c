@@ -449,7 +449,16 @@ try_append_escaped (GString    *str,
 
       if (c >= 0x80)
         {
-          gunichar u = g_utf8_get_char_validated ((const char *) p, -1);
+          gunichar u;
+
+          /* Latin letters and the like: U+0080 to U+07FF, all fine. */
+          if (c >= 0xC2 && c <= 0xDF && (p[1] & 0xC0) == 0x80)
+            {
+              p++;
+              continue;
+            }
+
+          u = g_utf8_get_char_validated ((const char *) p, -1);
 
           if (u >= 0x80000000 || !is_xml_char (u))
             goto unclean;
