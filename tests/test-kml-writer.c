@@ -16,12 +16,16 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <libxml/xmlwriter.h>
 
 #include "amap-category.h"
+#include "amap-geometry.h"
 #include "amap-kml-writer.h"
 #include "amap-kmz-writer.h"
 #include "amap-pin-render.h"
 #include "writer-fixtures.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlBuffer, xmlBufferFree)
 
 #define TITLE "Mission & <District> ]]> 北京 map"
 
@@ -424,6 +428,89 @@ test_invalid_characters (Fixture       *fixture,
   parsed_close (&parsed);
 }
 
+/* The writer formats its XML, numbers and JSON itself, for speed: each
+ * piece must be what the general code writes. The name goes through
+ * xmlTextWriter (which wrote these files before), the coordinates through
+ * amap_geometry_format_kml_coordinates(), the folders through JSON-GLib. */
+static void
+test_fast_paths (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  static const char * const names[] = {
+    "Tom \"T\" & Jerry's <Café> \r\n\ttab", "plain", "]]> in a name", "Ünïcödé — 日本 😀",
+  };
+  static const double numbers[][2] = {
+    { -122.3952016, 37.7551265 }, { 0.5, -0.5 }, { 37.0, 1e-5 }, { 0.0001, -0.00012345 },
+    { 99999999.1234567, 1e8 }, { 0.1 + 0.2, 1.0 / 3.0 }, { -179.9999999, 89.12 },
+    { 12345678.9, -0.0 }, { 2.5e-7, 123.4567891 },
+  };
+  static const char * const folders[] = { "Cafés \"&\" bars", "tab\there", "del\x7f", "a\\b", "plain ünï", NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (numbers); j++)
+      {
+        g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
+        g_autoptr(AmapAsset) asset = amap_asset_new (names[i]);
+        g_autoptr(AmapGeometry) point = amap_geometry_new_point (numbers[j][0], numbers[j][1], NAN);
+        g_autofree char *coordinates = amap_geometry_format_kml_coordinates (point);
+        g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
+        xmlTextWriterPtr xml = xmlNewTextWriterMemory (buffer, 0);
+        g_autoptr(JsonBuilder) builder = json_builder_new ();
+        g_autoptr(JsonGenerator) generator = json_generator_new ();
+        g_autoptr(JsonNode) root = NULL;
+        g_autofree char *json = NULL;
+        g_autofree char *expected_json = NULL;
+        g_autofree char *expected_coordinates = NULL;
+        g_autoptr(GBytes) kml = NULL;
+        g_autofree char *text = NULL;
+        const char *escaped;
+
+        amap_asset_set_uuid (asset, "9f000000-0000-4000-8000-00000000000a");
+        amap_asset_set_category (asset, AMAP_CATEGORY_LIBRARY);
+        amap_asset_set_location (asset, numbers[j][1], numbers[j][0]);
+        amap_asset_set_folders (asset, folders + (j % 5));
+        amap_asset_set_created (asset, (gint64) 86400 * 365 * (j + 1) + i);
+        g_ptr_array_add (assets, g_object_ref (asset));
+
+        kml = write_kml (assets, AMAP_KML_ICONS_REMOTE, NULL);
+        text = g_strndup (g_bytes_get_data (kml, NULL), g_bytes_get_size (kml));
+
+        g_assert_cmpint (xmlTextWriterWriteElement (xml, BAD_CAST "name", BAD_CAST names[i]), >=, 0);
+        xmlFreeTextWriter (xml);
+        escaped = (const char *) xmlBufferContent (buffer);
+        g_assert_nonnull (strstr (text, escaped));
+
+        expected_coordinates = g_strdup_printf ("<coordinates>%s</coordinates>", coordinates);
+        g_assert_nonnull (strstr (text, expected_coordinates));
+
+        json_builder_begin_array (builder);
+        for (guint k = j % 5; folders[k] != NULL; k++)
+          json_builder_add_string_value (builder, folders[k]);
+        json_builder_end_array (builder);
+        root = json_builder_get_root (builder);
+        json_generator_set_root (generator, root);
+        json = json_generator_to_data (generator, NULL);
+        {
+          GString *data = g_string_new ("<Data name=\"folders\"><value>");
+
+          for (const char *p = json; *p != '\0'; p++)
+            {
+              if (*p == '&')
+                g_string_append (data, "&amp;");
+              else if (*p == '<')
+                g_string_append (data, "&lt;");
+              else if (*p == '>')
+                g_string_append (data, "&gt;");
+              else
+                g_string_append_c (data, *p);
+            }
+          g_string_append (data, "</value></Data>");
+          expected_json = g_string_free (data, FALSE);
+        }
+        g_assert_nonnull (strstr (text, expected_json));
+      }
+}
+
 /* The same assets in any order give the same bytes. */
 static void
 test_deterministic (Fixture       *fixture,
@@ -790,6 +877,7 @@ main (int   argc,
   ADD ("/kml-writer/content", test_content);
   ADD ("/kml-writer/invalid-characters", test_invalid_characters);
   ADD ("/kml-writer/deterministic", test_deterministic);
+  ADD ("/kml-writer/fast-paths", test_fast_paths);
   ADD ("/kml-writer/cancelled", test_cancelled);
   ADD ("/kml-writer/ogrinfo", test_ogrinfo);
   ADD ("/kml-writer/gpsbabel", test_gpsbabel);

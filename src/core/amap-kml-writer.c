@@ -13,7 +13,6 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <libxml/xmlwriter.h>
 
 #include "amap-error.h"
 #include "amap-geometry.h"
@@ -68,7 +67,33 @@
 #define PLACEMARK_DATA_INDENT "          "
 #define PLACEMARK_DATA_END    "\n        "
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlTextWriter, xmlFreeTextWriter)
+/* The output goes out in pieces of about this size. */
+#define OUTPUT_CHUNK (256 * 1024)
+#define MAX_DEPTH 64
+
+/* g_string_append_len() without the call while there is room: the
+ * writer appends many short pieces. */
+static inline void
+put_len (GString    *str,
+         const char *text,
+         gsize       len)
+{
+  if (G_LIKELY (str->len + len < str->allocated_len))
+    {
+      memcpy (str->str + str->len, text, len);
+      str->len += len;
+      str->str[str->len] = '\0';
+    }
+  else
+    g_string_append_len (str, text, len);
+}
+
+static inline void
+put (GString    *str,
+     const char *text)
+{
+  put_len (str, text, strlen (text));
+}
 
 typedef struct _Output Output;
 
@@ -113,22 +138,44 @@ typedef struct
   GStrv      sort_layer;
 } Entry;
 
-/* The output: the xmlTextWriter over our GOutputStream, and the first
- * failure. Every helper does nothing once something failed, so the code
- * reads straight and checks once per placemark. */
+/* Labels of the HTML card, translated once per document. */
+typedef struct
+{
+  const char *community_hub;
+  const char *relationship;
+  const char *last_contacted;
+  const char *strengths;
+  const char *needs;
+  const char *key_leaders;
+  const char *phone;
+  const char *website;
+  const char *email;
+  const char *tags;
+  const char *language;
+} CardLabels;
+
+/* The output: indented XML written straight into @buffer, which goes to
+ * our GOutputStream in large pieces, and the first failure. The bytes
+ * are those xmlTextWriter wrote with an indent of two spaces (as the
+ * writer used before, and the round-trip tests compare against), without
+ * its bookkeeping, which was most of an export's time. Every helper does
+ * nothing once something failed, so the code reads straight and checks
+ * once per placemark. */
 struct _Output
 {
   GOutputStream    *stream;
   GCancellable     *cancellable;
   GError           *error;
-  xmlTextWriterPtr  xml;
   gboolean          failed;
+  GString          *buffer;
+  const char       *open[MAX_DEPTH];  /* the open elements' names */
+  guint             depth;
+  gboolean          tag_open;         /* "<name" written, not its ">" */
+  gboolean          indent_end;       /* the end tag goes on a line of its own */
   GString          *scratch;
-  GString          *line;
   GString          *card;   /* reused for each placemark's HTML card */
   GString          *id;     /* and its id */
-  xmlGenericErrorFunc saved_error_func;
-  void             *saved_error_context;
+  CardLabels        labels;
 };
 
 static void
@@ -241,165 +288,346 @@ is_xml_char (gunichar c)
 /* User text as XML 1.0 can carry it: valid UTF-8 without the control
  * characters XML forbids. Returns @text itself when it is fine already
  * (the usual case), else a cleaned copy in @out->scratch. */
+static gboolean
+is_clean_text (const char *text)
+{
+  gboolean ascii = TRUE;
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+        return FALSE;
+      if (*p >= 0x80)
+        {
+          ascii = FALSE;
+          /* U+FFFE and U+FFFF: EF BF BE / EF BF BF */
+          if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+            return FALSE;
+        }
+    }
+
+  return ascii || g_utf8_validate (text, -1, NULL);
+}
+
 static const char *
 xml_text (Output     *out,
           const char *text)
 {
-  const char *end;
-  gboolean clean = TRUE;
+  g_autofree char *valid = NULL;
 
-  if (g_utf8_validate (text, -1, &end))
+  if (is_clean_text (text))
+    return text;
+
+  valid = g_utf8_make_valid (text, -1);
+  g_string_truncate (out->scratch, 0);
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
-      for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-        {
-          if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-            {
-              clean = FALSE;
-              break;
-            }
-          /* U+FFFE and U+FFFF: EF BF BE / EF BF BF */
-          if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
-            {
-              clean = FALSE;
-              break;
-            }
-        }
-      if (clean)
-        return text;
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_xml_char (c))
+        g_string_append_unichar (out->scratch, c);
     }
-
-  {
-    g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-    g_string_truncate (out->scratch, 0);
-    for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-      {
-        gunichar c = g_utf8_get_char (p);
-
-        if (is_xml_char (c))
-          g_string_append_unichar (out->scratch, c);
-      }
-  }
 
   return out->scratch->str;
 }
 
 /* Output helpers */
 
+/* Sends what is buffered to the stream. */
 static void
-check (Output *out,
-       int     rc)
+flush (Output *out)
 {
-  if (rc < 0)
+  if (out->failed || out->buffer->len == 0)
+    return;
+
+  if (!g_output_stream_write_all (out->stream, out->buffer->str, out->buffer->len, NULL,
+                                  out->cancellable, &out->error))
     out->failed = TRUE;
+  g_string_truncate (out->buffer, 0);
+}
+
+static inline void
+maybe_flush (Output *out)
+{
+  if (out->buffer->len >= OUTPUT_CHUNK)
+    flush (out);
+}
+
+static void
+write_indent (Output *out,
+              guint   depth)
+{
+  for (guint i = 0; i < depth; i++)
+    put_len (out->buffer, "  ", 2);
+}
+
+/* Before text inside the open element: ends its start tag. */
+static void
+begin_content (Output *out)
+{
+  if (out->tag_open)
+    {
+      g_string_append_c (out->buffer, '>');
+      out->tag_open = FALSE;
+    }
+  out->indent_end = FALSE;
 }
 
 static void
 start (Output     *out,
        const char *element)
 {
-  if (!out->failed)
-    check (out, xmlTextWriterStartElement (out->xml, (const xmlChar *) element));
+  if (out->failed)
+    return;
+  if (out->depth == MAX_DEPTH)
+    {
+      out->failed = TRUE;
+      return;
+    }
+
+  if (out->tag_open)
+    put_len (out->buffer, ">\n", 2);
+  write_indent (out, out->depth);
+  g_string_append_c (out->buffer, '<');
+  put (out->buffer, element);
+  out->open[out->depth++] = element;
+  out->tag_open = TRUE;
+  out->indent_end = TRUE;
 }
 
 static void
 end (Output *out)
 {
-  if (!out->failed)
-    check (out, xmlTextWriterEndElement (out->xml));
+  if (out->failed || out->depth == 0)
+    return;
+
+  out->depth--;
+  if (out->tag_open)
+    {
+      put_len (out->buffer, "/>\n", 3);
+      out->tag_open = FALSE;
+    }
+  else
+    {
+      if (out->indent_end)
+        write_indent (out, out->depth);
+      put_len (out->buffer, "</", 2);
+      put (out->buffer, out->open[out->depth]);
+      put_len (out->buffer, ">\n", 2);
+    }
+  out->indent_end = TRUE;
+  maybe_flush (out);
 }
 
+typedef enum
+{
+  ESCAPE_DATA,       /* Data values: & < > \r */
+  ESCAPE_TEXT,       /* element text, as xmlTextWriter: also " */
+  ESCAPE_ATTRIBUTE,  /* in double quotes: also \n and \t */
+  ESCAPE_NONE,       /* CDATA: only checked */
+} EscapeMode;
+
+/* Appends @text escaped for @mode, checking on the way that XML can
+ * carry it (see is_clean_text()). FALSE, with @str as it was, when it
+ * cannot: the caller cleans it first. One pass over the text. */
+static gboolean
+try_append_escaped (GString    *str,
+                    const char *text,
+                    EscapeMode  mode)
+{
+  gsize before = str->len;
+  const guchar *run = (const guchar *) text;
+  const guchar *p;
+
+  for (p = run; *p != '\0'; p++)
+    {
+      const char *entity;
+      guchar c = *p;
+
+      if (G_LIKELY (c >= 0x40 && c < 0x80))
+        continue;
+
+      if (c >= 0x80)
+        {
+          gunichar u;
+
+          /* Latin letters and the like: U+0080 to U+07FF, all fine. */
+          if (c >= 0xC2 && c <= 0xDF && (p[1] & 0xC0) == 0x80)
+            {
+              p++;
+              continue;
+            }
+
+          u = g_utf8_get_char_validated ((const char *) p, -1);
+
+          if (u >= 0x80000000 || !is_xml_char (u))
+            goto unclean;
+          p = (const guchar *) g_utf8_next_char (p) - 1;
+          continue;
+        }
+
+      if (mode == ESCAPE_NONE)
+        {
+          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            goto unclean;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '&': entity = "&amp;"; break;
+        case '<': entity = "&lt;"; break;
+        case '>': entity = "&gt;"; break;
+        case '\r': entity = "&#13;"; break;
+        case '"': entity = mode != ESCAPE_DATA ? "&quot;" : NULL; break;
+        case '\n': entity = mode == ESCAPE_ATTRIBUTE ? "&#10;" : NULL; break;
+        case '\t': entity = mode == ESCAPE_ATTRIBUTE ? "&#9;" : NULL; break;
+        default:
+          if (c < 0x20)
+            goto unclean;
+          continue;
+        }
+
+      if (entity != NULL)
+        {
+          put_len (str, (const char *) run, p - run);
+          put (str, entity);
+          run = p + 1;
+        }
+    }
+  put_len (str, (const char *) run, p - run);
+  return TRUE;
+
+unclean:
+  g_string_truncate (str, before);
+  return FALSE;
+}
+
+/* @text escaped for @mode, cleaned first if need be. */
+static void
+append_escaped (Output     *out,
+                const char *text,
+                EscapeMode  mode)
+{
+  if (!try_append_escaped (out->buffer, text, mode))
+    try_append_escaped (out->buffer, xml_text (out, text), mode);
+}
+
+/* An attribute of the element just started; @value is ASCII (ids, our
+ * own constants): xmlTextWriter wrote anything else as character
+ * references, which no value of ours needs. */
 static void
 attribute (Output     *out,
            const char *name,
            const char *value)
 {
-  if (!out->failed)
-    check (out, xmlTextWriterWriteAttribute (out->xml, (const xmlChar *) name,
-                                             (const xmlChar *) xml_text (out, value)));
+  if (out->failed || !out->tag_open)
+    return;
+
+  g_string_append_c (out->buffer, ' ');
+  put (out->buffer, name);
+  put_len (out->buffer, "=\"", 2);
+  for (const guchar *p = (const guchar *) xml_text (out, value); *p != '\0'; p++)
+    {
+      if (*p >= 0x80)
+        {
+          /* As xmlTextWriter: the character as a reference. */
+          const char *next = g_utf8_next_char ((const char *) p);
+
+          g_string_append_printf (out->buffer, "&#x%X;", g_utf8_get_char ((const char *) p));
+          p = (const guchar *) next - 1;
+          continue;
+        }
+      switch (*p)
+        {
+        case '&': put (out->buffer, "&amp;"); break;
+        case '<': put (out->buffer, "&lt;"); break;
+        case '>': put (out->buffer, "&gt;"); break;
+        case '"': put (out->buffer, "&quot;"); break;
+        case '\r': put (out->buffer, "&#13;"); break;
+        case '\n': put (out->buffer, "&#10;"); break;
+        case '\t': put (out->buffer, "&#9;"); break;
+        default: g_string_append_c (out->buffer, (char) *p); break;
+        }
+    }
+  g_string_append_c (out->buffer, '"');
+}
+
+/* Text inside the open element, escaped. */
+static void
+text (Output     *out,
+      const char *value)
+{
+  if (out->failed)
+    return;
+
+  begin_content (out);
+  append_escaped (out, value, ESCAPE_TEXT);
 }
 
 /* <element>text</element>, escaped; nothing when @text is NULL. */
 static void
 element (Output     *out,
          const char *name,
-         const char *text)
+         const char *value)
 {
-  if (out->failed || text == NULL)
+  if (out->failed || value == NULL)
     return;
 
-  check (out, xmlTextWriterWriteElement (out->xml, (const xmlChar *) name,
-                                         (const xmlChar *) xml_text (out, text)));
+  start (out, name);
+  text (out, value);
+  end (out);
 }
 
 /* CDATA may not contain "]]>": end the section between "]]" and ">". */
 static void
 cdata (Output     *out,
-       const char *text)
+       const char *value)
 {
-  const char *rest = xml_text (out, text);
+  const char *rest;
   const char *split;
 
-  while (!out->failed && (split = strstr (rest, "]]>")) != NULL)
-    {
-      g_autofree char *part = g_strndup (rest, split + 2 - rest);
+  if (out->failed)
+    return;
 
-      check (out, xmlTextWriterWriteCDATA (out->xml, (const xmlChar *) part));
+  begin_content (out);
+  if (strstr (value, "]]>") == NULL)
+    {
+      put_len (out->buffer, "<![CDATA[", 9);
+      if (try_append_escaped (out->buffer, value, ESCAPE_NONE))
+        {
+          put_len (out->buffer, "]]>", 3);
+          return;
+        }
+      g_string_truncate (out->buffer, out->buffer->len - 9);
+    }
+
+  rest = xml_text (out, value);
+  while ((split = strstr (rest, "]]>")) != NULL)
+    {
+      put_len (out->buffer, "<![CDATA[", 9);
+      put_len (out->buffer, rest, split + 2 - rest);
+      put_len (out->buffer, "]]>", 3);
       rest = split + 2;
     }
-
-  if (!out->failed)
-    check (out, xmlTextWriterWriteCDATA (out->xml, (const xmlChar *) rest));
-}
-
-/* Escaped for XML text or, with @attribute, for an attribute value in
- * double quotes (where line breaks and tabs must be character references
- * to survive). */
-static void
-append_xml_escaped (GString    *str,
-                    const char *text,
-                    gboolean    attribute)
-{
-  const char *run = text;
-  const char *p;
-
-  for (p = text; *p != '\0'; p++)
-    {
-      const char *entity = NULL;
-
-      switch (*p)
-        {
-        case '&': entity = "&amp;"; break;
-        case '<': entity = "&lt;"; break;
-        case '>': entity = "&gt;"; break;
-        case '\r': entity = "&#13;"; break;
-        case '"': entity = attribute ? "&quot;" : NULL; break;
-        case '\n': entity = attribute ? "&#10;" : NULL; break;
-        case '\t': entity = attribute ? "&#9;" : NULL; break;
-        default: break;
-        }
-
-      if (entity != NULL)
-        {
-          g_string_append_len (str, run, p - run);
-          g_string_append (str, entity);
-          run = p + 1;
-        }
-    }
-  g_string_append_len (str, run, p - run);
+  put_len (out->buffer, "<![CDATA[", 9);
+  put (out->buffer, rest);
+  put_len (out->buffer, "]]>", 3);
 }
 
 static void
 raw (Output     *out,
-     const char *text)
+     const char *value)
 {
-  if (!out->failed)
-    check (out, xmlTextWriterWriteRaw (out->xml, BAD_CAST text));
+  if (out->failed)
+    return;
+
+  begin_content (out);
+  put (out->buffer, value);
 }
 
 /* One line per field, <Data name="…"><value>…</value></Data>, written
- * directly: the ExtendedData is most of the file, and xmlTextWriter's
- * element bookkeeping was most of the time spent on it. */
+ * directly: the ExtendedData is most of the file. */
 static void
 data (Output     *out,
       const char *indent,
@@ -409,65 +637,14 @@ data (Output     *out,
   if (value == NULL || out->failed)
     return;
 
-  g_string_assign (out->line, "\n");
-  g_string_append (out->line, indent);
-  g_string_append (out->line, "<Data name=\"");
-  append_xml_escaped (out->line, xml_text (out, name), TRUE);
-  g_string_append (out->line, "\"><value>");
-  append_xml_escaped (out->line, xml_text (out, value), FALSE);
-  g_string_append (out->line, "</value></Data>");
-
-  check (out, xmlTextWriterWriteRawLen (out->xml, BAD_CAST out->line->str, out->line->len));
-}
-
-/* libxml2 reports a failed write ("I/O error : write error") through its
- * generic error handler, which prints to stderr; the failure reaches the
- * caller as the GError write_cb() kept. The handler is per thread: ours
- * while the output is open, the previous one again after. */
-static void
-ignore_generic_error (void       *context,
-                      const char *message,
-                      ...)
-{
-}
-
-static void
-silence_libxml (Output *out)
-{
-  out->saved_error_func = xmlGenericError;
-  out->saved_error_context = xmlGenericErrorContext;
-  xmlSetGenericErrorFunc (NULL, ignore_generic_error);
-}
-
-static void
-restore_libxml (Output *out)
-{
-  xmlSetGenericErrorFunc (out->saved_error_context, out->saved_error_func);
-}
-
-/* xmlOutputBuffer callbacks */
-
-static int
-write_cb (void       *context,
-          const char *buffer,
-          int         len)
-{
-  Output *out = context;
-
-  if (out->error != NULL)
-    return -1;
-
-  if (!g_output_stream_write_all (out->stream, buffer, len, NULL,
-                                  out->cancellable, &out->error))
-    return -1;
-
-  return len;
-}
-
-static int
-close_cb (void *context)
-{
-  return 0;
+  begin_content (out);
+  g_string_append_c (out->buffer, '\n');
+  put (out->buffer, indent);
+  put_len (out->buffer, "<Data name=\"", 12);
+  append_escaped (out, name, ESCAPE_ATTRIBUTE);
+  put_len (out->buffer, "\"><value>", 9);
+  append_escaped (out, value, ESCAPE_DATA);
+  put_len (out->buffer, "</value></Data>", 15);
 }
 
 /* Styles */
@@ -516,22 +693,22 @@ write_style (Output       *out,
           amap_kmz_get_pin_hot_spot (&hot_x, &hot_y);
           g_ascii_formatd (x_text, sizeof x_text, "%.4f", hot_x);
           g_ascii_formatd (y_text, sizeof y_text, "%.4f", hot_y);
-          check (out, xmlTextWriterStartElement (out->xml, BAD_CAST "hotSpot"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST x_text));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST y_text));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "xunits", BAD_CAST "fraction"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "yunits", BAD_CAST "fraction"));
-          check (out, xmlTextWriterEndElement (out->xml));
+          start (out, "hotSpot");
+          attribute (out, "x", x_text);
+          attribute (out, "y", y_text);
+          attribute (out, "xunits", "fraction");
+          attribute (out, "yunits", "fraction");
+          end (out);
         }
       else
         {
           /* The paddle's tip, bottom middle of a 64×64 image. */
-          check (out, xmlTextWriterStartElement (out->xml, BAD_CAST "hotSpot"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "x", BAD_CAST "32"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "y", BAD_CAST "1"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "xunits", BAD_CAST "pixels"));
-          check (out, xmlTextWriterWriteAttribute (out->xml, BAD_CAST "yunits", BAD_CAST "pixels"));
-          check (out, xmlTextWriterEndElement (out->xml));
+          start (out, "hotSpot");
+          attribute (out, "x", "32");
+          attribute (out, "y", "1");
+          attribute (out, "xunits", "pixels");
+          attribute (out, "yunits", "pixels");
+          end (out);
         }
     }
   end (out); /* IconStyle */
@@ -576,11 +753,11 @@ append_html (GString    *html,
         default: continue;
         }
 
-      g_string_append_len (html, run, p - run);
-      g_string_append (html, replacement);
+      put_len (html, run, p - run);
+      put (html, replacement);
       run = p + 1;
     }
-  g_string_append_len (html, run, p - run);
+  put_len (html, run, p - run);
 }
 
 static void
@@ -591,11 +768,11 @@ append_labelled (GString    *html,
   if (text == NULL)
     return;
 
-  g_string_append (html, "<p><b>");
+  put (html, "<p><b>");
   append_html (html, label);
-  g_string_append (html, "</b> ");
+  put (html, "</b> ");
   append_html (html, text);
-  g_string_append (html, "</p>\n");
+  put (html, "</p>\n");
 }
 
 static gboolean
@@ -611,18 +788,19 @@ append_link (GString    *html,
              const char *target,
              const char *text)
 {
-  g_string_append (html, "<a href=\"");
+  put (html, "<a href=\"");
   if (scheme != NULL)
-    g_string_append (html, scheme);
+    put (html, scheme);
   append_html (html, target);
-  g_string_append (html, "\">");
+  put (html, "\">");
   append_html (html, text);
-  g_string_append (html, "</a>");
+  put (html, "</a>");
 }
 
 static void
-append_contact (GString     *html,
-                AmapContact *contact)
+append_contact (GString          *html,
+                const CardLabels *labels,
+                AmapContact      *contact)
 {
   const char *name = amap_contact_get_name (contact);
   const char *role = amap_contact_get_role (contact);
@@ -631,52 +809,69 @@ append_contact (GString     *html,
   const char *language = amap_contact_get_language (contact);
   const char *notes = amap_contact_get_notes (contact);
 
-  g_string_append (html, "<li>");
+  put (html, "<li>");
   if (name != NULL)
     {
-      g_string_append (html, "<b>");
+      put (html, "<b>");
       append_html (html, name);
-      g_string_append (html, "</b>");
+      put (html, "</b>");
     }
   if (role != NULL)
     {
       if (name != NULL)
-        g_string_append (html, ", ");
+        put (html, ", ");
       append_html (html, role);
     }
   if (phone != NULL)
     {
-      g_string_append (html, "<br>");
+      put (html, "<br>");
       append_html (html, phone);
     }
   if (email != NULL)
     {
-      g_string_append (html, "<br>");
+      put (html, "<br>");
       append_link (html, "mailto:", email, email);
     }
   if (language != NULL)
     {
-      g_string_append (html, "<br>");
-      /* Translators: the language a key leader prefers */
-      append_html (html, _("Language:"));
+      put (html, "<br>");
+      append_html (html, labels->language);
       g_string_append_c (html, ' ');
       append_html (html, language);
     }
   if (notes != NULL)
     {
-      g_string_append (html, "<br><i>");
+      put (html, "<br><i>");
       append_html (html, notes);
-      g_string_append (html, "</i>");
+      put (html, "</i>");
     }
-  g_string_append (html, "</li>\n");
+  put (html, "</li>\n");
+}
+
+static void
+set_card_labels (CardLabels *labels)
+{
+  labels->community_hub = _("Community hub");
+  labels->relationship = _("Relationship:");
+  labels->last_contacted = _("Last contacted:");
+  labels->strengths = _("Strengths:");
+  labels->needs = _("Needs:");
+  labels->key_leaders = _("Key leaders:");
+  labels->phone = _("Phone:");
+  labels->website = _("Website:");
+  labels->email = _("Email:");
+  labels->tags = _("Tags:");
+  /* Translators: the language a key leader prefers */
+  labels->language = _("Language:");
 }
 
 /* Fills @html (emptied first) with the card of @asset. */
 static void
-build_card (GString      *html,
-            AmapAsset    *asset,
-            AmapCategory *category,
-            gboolean      include_private)
+build_card (GString          *html,
+            const CardLabels *labels,
+            AmapAsset        *asset,
+            AmapCategory     *category,
+            gboolean          include_private)
 {
   GPtrArray *contacts = amap_asset_get_contacts (asset);
   const char * const *tags = amap_asset_get_tags (asset);
@@ -687,75 +882,75 @@ build_card (GString      *html,
 
   g_string_truncate (html, 0);
 
-  g_string_append (html, "<p><i>");
+  put (html, "<p><i>");
   append_html (html, amap_category_get_name (category));
   if (amap_asset_get_is_hub (asset))
     {
-      g_string_append (html, " · ");
-      append_html (html, _("Community hub"));
+      put (html, " · ");
+      append_html (html, labels->community_hub);
     }
-  g_string_append (html, "</i></p>\n");
+  put (html, "</i></p>\n");
 
   if (address != NULL)
     {
-      g_string_append (html, "<p>");
+      put (html, "<p>");
       append_html (html, address);
-      g_string_append (html, "</p>\n");
+      put (html, "</p>\n");
     }
 
-  append_labelled (html, _("Relationship:"),
+  append_labelled (html, labels->relationship,
                    amap_stage_get_display_name (amap_asset_get_stage (asset)));
   if (include_private)
-    append_labelled (html, _("Last contacted:"), amap_asset_get_last_contacted (asset));
-  append_labelled (html, _("Strengths:"), amap_asset_get_strengths (asset));
-  append_labelled (html, _("Needs:"), amap_asset_get_needs (asset));
+    append_labelled (html, labels->last_contacted, amap_asset_get_last_contacted (asset));
+  append_labelled (html, labels->strengths, amap_asset_get_strengths (asset));
+  append_labelled (html, labels->needs, amap_asset_get_needs (asset));
 
   if (include_private && contacts != NULL && contacts->len > 0)
     {
-      g_string_append (html, "<p><b>");
-      append_html (html, _("Key leaders:"));
-      g_string_append (html, "</b></p>\n<ul>\n");
+      put (html, "<p><b>");
+      append_html (html, labels->key_leaders);
+      put (html, "</b></p>\n<ul>\n");
       for (guint i = 0; i < contacts->len; i++)
-        append_contact (html, g_ptr_array_index (contacts, i));
-      g_string_append (html, "</ul>\n");
+        append_contact (html, labels, g_ptr_array_index (contacts, i));
+      put (html, "</ul>\n");
     }
 
   if (description != NULL)
     {
-      g_string_append (html, "<p>");
+      put (html, "<p>");
       append_html (html, description);
-      g_string_append (html, "</p>\n");
+      put (html, "</p>\n");
     }
 
-  append_labelled (html, _("Phone:"), amap_asset_get_phone (asset));
+  append_labelled (html, labels->phone, amap_asset_get_phone (asset));
 
   if (website != NULL)
     {
-      g_string_append (html, "<p><b>");
-      append_html (html, _("Website:"));
-      g_string_append (html, "</b> ");
+      put (html, "<p><b>");
+      append_html (html, labels->website);
+      put (html, "</b> ");
       /* Only web links are live; anything else (javascript:…) stays text. */
       if (is_web_link (website))
         append_link (html, NULL, website, website);
       else
         append_html (html, website);
-      g_string_append (html, "</p>\n");
+      put (html, "</p>\n");
     }
 
   if (email != NULL)
     {
-      g_string_append (html, "<p><b>");
-      append_html (html, _("Email:"));
-      g_string_append (html, "</b> ");
+      put (html, "<p><b>");
+      append_html (html, labels->email);
+      put (html, "</b> ");
       append_link (html, "mailto:", email, email);
-      g_string_append (html, "</p>\n");
+      put (html, "</p>\n");
     }
 
   if (tags != NULL && tags[0] != NULL)
     {
       g_autofree char *joined = g_strjoinv (", ", (char **) tags);
 
-      append_labelled (html, _("Tags:"), joined);
+      append_labelled (html, labels->tags, joined);
     }
 
 }
@@ -776,9 +971,25 @@ format_timestamp (gint64 unix_time,
   if (tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
     return NULL;
 
-  g_snprintf (buffer, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-              tm.tm_hour, tm.tm_min, tm.tm_sec);
+  /* "%04d-%02d-%02dT%02d:%02d:%02dZ", without printf. */
+  {
+    int parts[6] = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec };
+    char *p = buffer;
+
+    *p++ = (char) ('0' + parts[0] / 1000);
+    *p++ = (char) ('0' + parts[0] / 100 % 10);
+    *p++ = (char) ('0' + parts[0] / 10 % 10);
+    *p++ = (char) ('0' + parts[0] % 10);
+    for (guint i = 1; i < 6; i++)
+      {
+        *p++ = i == 3 ? 'T' : i < 3 ? '-' : ':';
+        *p++ = (char) ('0' + parts[i] / 10);
+        *p++ = (char) ('0' + parts[i] % 10);
+      }
+    *p++ = 'Z';
+    *p = '\0';
+  }
   return buffer;
 }
 
@@ -804,40 +1015,75 @@ to_json (JsonBuilder *builder)
   return json_generator_to_data (generator, NULL);
 }
 
-static char *
-tags_to_json (AmapAsset *asset)
+/* TRUE when JSON-GLib writes @text as it is, between quotes: valid
+ * UTF-8 without '"', '\\', control characters or DEL. */
+static gboolean
+is_plain_json_string (const char *text)
 {
-  const char * const *tags = amap_asset_get_tags (asset);
-  g_autoptr(JsonBuilder) builder = NULL;
+  gboolean ascii = TRUE;
 
-  if (tags == NULL || tags[0] == NULL)
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p < 0x20 || *p == '"' || *p == '\\' || *p == 0x7f)
+        return FALSE;
+      if (*p >= 0x80)
+        ascii = FALSE;
+    }
+
+  return ascii || g_utf8_validate (text, -1, NULL);
+}
+
+/* A JSON array of strings, as JSON-GLib's generator writes it; NULL for
+ * an empty one. The usual names need no escaping and skip the builder. */
+static char *
+strv_to_json (const char * const *strv)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  GString *json;
+
+  if (strv == NULL || strv[0] == NULL)
     return NULL;
+
+  json = g_string_new ("[");
+  for (guint i = 0; strv[i] != NULL; i++)
+    {
+      if (!is_plain_json_string (strv[i]))
+        {
+          g_string_free (json, TRUE);
+          json = NULL;
+          break;
+        }
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append_c (json, '"');
+      g_string_append (json, strv[i]);
+      g_string_append_c (json, '"');
+    }
+  if (json != NULL)
+    {
+      g_string_append_c (json, ']');
+      return g_string_free (json, FALSE);
+    }
 
   builder = json_builder_new ();
   json_builder_begin_array (builder);
-  for (guint i = 0; tags[i] != NULL; i++)
-    json_builder_add_string_value (builder, tags[i]);
+  for (guint i = 0; strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
   json_builder_end_array (builder);
 
   return to_json (builder);
 }
 
 static char *
+tags_to_json (AmapAsset *asset)
+{
+  return strv_to_json (amap_asset_get_tags (asset));
+}
+
+static char *
 folders_to_json (AmapAsset *asset)
 {
-  const char * const *folders = amap_asset_get_folders (asset);
-  g_autoptr(JsonBuilder) builder = NULL;
-
-  if (folders == NULL || folders[0] == NULL)
-    return NULL;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; folders[i] != NULL; i++)
-    json_builder_add_string_value (builder, folders[i]);
-  json_builder_end_array (builder);
-
-  return to_json (builder);
+  return strv_to_json (amap_asset_get_folders (asset));
 }
 
 static char *
@@ -960,13 +1206,85 @@ write_extended_data (Output    *out,
 
 /* Geometry */
 
+/* amap_geometry_append_number() (the shortest of %.15g, %.16g and
+ * %.17g that reads back) without printf for the usual coordinate, one
+ * with at most seven decimals: n / 1e7 is then the double nearest to
+ * the decimal n·10⁻⁷, and with at most 15 significant digits (under 10⁸)
+ * that decimal is what %.15g gives. Anything else goes the long way. */
+static void
+append_number (GString *str,
+               double   value)
+{
+  double magnitude = fabs (value);
+
+  if (magnitude >= 1e-4 && magnitude < 1e8)
+    {
+      gint64 n = llround (value * 1e7);
+
+      if ((double) n / 1e7 == value)
+        {
+          char buf[32];
+          char *p = buf + sizeof buf;
+          guint64 u = n < 0 ? (guint64) -n : (guint64) n;
+          guint64 whole = u / 10000000;
+          guint64 fraction = u % 10000000;
+          guint decimals = 7;
+
+          while (decimals > 0 && fraction % 10 == 0)
+            {
+              fraction /= 10;
+              decimals--;
+            }
+          for (guint i = 0; i < decimals; i++)
+            {
+              *--p = (char) ('0' + fraction % 10);
+              fraction /= 10;
+            }
+          if (decimals > 0)
+            *--p = '.';
+          do
+            {
+              *--p = (char) ('0' + whole % 10);
+              whole /= 10;
+            }
+          while (whole > 0);
+          if (n < 0)
+            *--p = '-';
+
+          put_len (str, p, buf + sizeof buf - p);
+          return;
+        }
+    }
+
+  amap_geometry_append_number (str, value);
+}
+
+/* As amap_geometry_format_kml_coordinates(). */
 static void
 coordinates (Output             *out,
              const AmapGeometry *geometry)
 {
-  g_autofree char *text = amap_geometry_format_kml_coordinates (geometry);
+  const AmapCoord *coords = amap_geometry_get_coords (geometry);
+  guint n = amap_geometry_get_n_coords (geometry);
 
-  element (out, "coordinates", text);
+  start (out, "coordinates");
+  raw (out, "");
+  for (guint i = 0; i < n && !out->failed; i++)
+    {
+      const AmapCoord *c = &coords[i];
+
+      if (i > 0)
+        g_string_append_c (out->buffer, ' ');
+      append_number (out->buffer, c->lon);
+      g_string_append_c (out->buffer, ',');
+      append_number (out->buffer, c->lat);
+      if (!isnan (c->alt))
+        {
+          g_string_append_c (out->buffer, ',');
+          append_number (out->buffer, c->alt);
+        }
+    }
+  end (out);
 }
 
 static void
@@ -1083,7 +1401,6 @@ write_placemark (Output       *out,
                  gboolean      include_private)
 {
   const char *uuid = amap_asset_get_uuid (asset);
-  g_autofree char *style_url = NULL;
 
   start (out, "Placemark");
   if (uuid != NULL)
@@ -1098,15 +1415,15 @@ write_placemark (Output       *out,
   element (out, "address", amap_asset_get_address (asset));
   element (out, "phoneNumber", amap_asset_get_phone (asset));
 
-  build_card (out->card, asset, category, include_private);
+  build_card (out->card, &out->labels, asset, category, include_private);
   start (out, "description");
   cdata (out, out->card->str);
   end (out);
 
-  style_url = dup_style_id (amap_category_get_key (category), amap_asset_get_is_hub (asset));
-  if (!out->failed)
-    check (out, xmlTextWriterWriteFormatElement (out->xml, BAD_CAST "styleUrl",
-                                                 "#%s", style_url));
+  g_string_assign (out->id, "#");
+  put (out->id, amap_asset_get_is_hub (asset) ? "hub-" : "cat-");
+  append_escaped_key (out->id, amap_category_get_key (category));
+  element (out, "styleUrl", out->id->str);
 
   write_extended_data (out, asset, include_private);
   write_asset_geometry (out, asset);
@@ -1271,12 +1588,10 @@ finish_output (AmapKmlWriter  *self,
 
   self->out = NULL;
   ok = ok && !out->failed;
-  g_clear_pointer (&out->xml, xmlFreeTextWriter);
-  restore_libxml (out);
+  g_string_free (out->buffer, TRUE);
   g_string_free (out->scratch, TRUE);
   g_string_free (out->card, TRUE);
   g_string_free (out->id, TRUE);
-  g_string_free (out->line, TRUE);
 
   if (!ok)
     {
@@ -1434,7 +1749,7 @@ amap_kml_writer_dup_icon_path (const char *category_key)
   g_return_val_if_fail (category_key != NULL, NULL);
 
   append_escaped_key (path, category_key);
-  g_string_append (path, ".png");
+  put (path, ".png");
   return g_string_free (path, FALSE);
 }
 
@@ -1446,33 +1761,20 @@ begin_output (AmapKmlWriter  *self,
               GCancellable   *cancellable,
               GError        **error)
 {
-  xmlOutputBufferPtr buffer;
   Output *out;
 
   out = g_new0 (Output, 1);
   out->stream = g_object_ref (stream);
   out->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  out->buffer = g_string_sized_new (OUTPUT_CHUNK + 64 * 1024);
   out->scratch = g_string_new (NULL);
   out->card = g_string_new (NULL);
   out->id = g_string_new (NULL);
-  out->line = g_string_new (NULL);
+  set_card_labels (&out->labels);
   self->out = out;
   self->group = G_MAXUINT;
-  silence_libxml (out);
 
-  buffer = xmlOutputBufferCreateIO (write_cb, close_cb, out, NULL);
-  out->xml = xmlNewTextWriter (buffer);
-  if (out->xml == NULL)
-    {
-      finish_output (self, TRUE, NULL);
-      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED,
-                           _("Could not start writing the KML file"));
-      return FALSE;
-    }
-
-  check (out, xmlTextWriterSetIndent (out->xml, 1));
-  check (out, xmlTextWriterSetIndentString (out->xml, BAD_CAST "  "));
-  check (out, xmlTextWriterStartDocument (out->xml, "1.0", "UTF-8", NULL));
+  put (out->buffer, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   start (out, "kml");
   attribute (out, "xmlns", KML_NAMESPACE);
   start (out, "Document");
@@ -1564,10 +1866,9 @@ end_output (AmapKmlWriter  *self,
     end (out); /* Folder */
   g_ptr_array_set_size (self->open_folders, 0);
 
-  if (!out->failed)
-    check (out, xmlTextWriterEndDocument (out->xml));
-  if (!out->failed)
-    check (out, xmlTextWriterFlush (out->xml));
+  while (out->depth > 0)
+    end (out);
+  flush (out);
 
   return finish_output (self, TRUE, error);
 }
