@@ -4109,6 +4109,14 @@ amap_window_set_home_at (AmapWindow *self,
   g_return_if_fail (AMAP_IS_WINDOW (self));
   g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
 
+  /* A place found while the window waits for a click on the school
+   * ends that wait: the hint would otherwise stay over the map. */
+  if (self->placing_home)
+    {
+      self->placing_home = FALSE;
+      map_set_adding (self, FALSE);
+      gtk_revealer_set_reveal_child (self->hint_revealer, FALSE);
+    }
   ask_home_name_suggesting (self, latitude, longitude, name);
 }
 
