@@ -162,6 +162,25 @@ test_print_to_pdf (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Health"));
 }
 
+/* Print to File offers a PDF named after the map, not "output.pdf"; a
+ * slash in the title does not make a folder of it. */
+static void
+test_print_file_name (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AmapMapView *view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  g_autoptr(AmapMapRender) render = amap_map_print_create_render (view, fixture->store);
+  g_autoptr(GtkPrintOperation) operation = amap_map_print_operation_new (render, TITLE, TRUE);
+  g_autoptr(GtkPrintOperation) slashed = amap_map_print_operation_new (render, "Parks/Trails", TRUE);
+  GtkPrintSettings *settings = gtk_print_operation_get_print_settings (operation);
+
+  g_assert_nonnull (settings);
+  g_assert_cmpstr (gtk_print_settings_get (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME), ==, TITLE);
+  settings = gtk_print_operation_get_print_settings (slashed);
+  g_assert_nonnull (settings);
+  g_assert_cmpstr (gtk_print_settings_get (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME), ==, "Parks-Trails");
+}
+
 static guint
 count_color (cairo_surface_t *surface,
              guint32          color,
@@ -230,6 +249,8 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/map-print/print-to-pdf", Fixture, NULL, fixture_setup, test_print_to_pdf,
+              fixture_teardown);
+  g_test_add ("/map-print/print-file-name", Fixture, NULL, fixture_setup, test_print_file_name,
               fixture_teardown);
   g_test_add ("/map-print/export-image", Fixture, NULL, fixture_setup, test_export_image,
               fixture_teardown);

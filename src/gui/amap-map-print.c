@@ -611,6 +611,8 @@ amap_map_print_operation_new (AmapMapRender *render,
 {
   GtkPrintOperation *operation;
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPrintSettings) settings = NULL;
+  g_autofree char *basename = NULL;
 
   g_return_val_if_fail (AMAP_IS_MAP_RENDER (render), NULL);
 
@@ -618,6 +620,11 @@ amap_map_print_operation_new (AmapMapRender *render,
   gtk_print_operation_set_n_pages (operation, 1);
   gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   gtk_print_operation_set_job_name (operation, title != NULL ? title : _("Map"));
+  /* Print to File names the PDF after the map, not "output.pdf". */
+  basename = g_strdelimit (g_strdup (title != NULL ? title : _("Map")), "/\\", '-');
+  settings = gtk_print_settings_new ();
+  gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME, basename);
+  gtk_print_operation_set_print_settings (operation, settings);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   gtk_page_setup_set_orientation (setup, landscape ? GTK_PAGE_ORIENTATION_LANDSCAPE
                                                    : GTK_PAGE_ORIENTATION_PORTRAIT);
