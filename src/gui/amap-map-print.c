@@ -322,7 +322,7 @@ size_choice_changed_cb (GtkDropDown *choice,
                         GParamSpec  *pspec,
                         GtkWidget   *custom_box)
 {
-  gtk_widget_set_sensitive (custom_box, gtk_drop_down_get_selected (choice) == SIZE_CUSTOM);
+  gtk_widget_set_visible (custom_box, gtk_drop_down_get_selected (choice) == SIZE_CUSTOM);
 }
 
 static void
@@ -437,7 +437,9 @@ export_image_action (GtkWidget  *widget,
   gtk_box_append (GTK_BOX (custom_box), height_spin);
   /* Translators: after a width and height in pixels */
   gtk_box_append (GTK_BOX (custom_box), gtk_label_new (_("pixels")));
-  gtk_widget_set_sensitive (custom_box, FALSE);
+  /* Shown for Custom Size only: greyed out, its numbers read as the
+   * size of the preset chosen above. */
+  gtk_widget_set_visible (custom_box, FALSE);
   gtk_box_append (GTK_BOX (box), custom_box);
   g_signal_connect (choice, "notify::selected", G_CALLBACK (size_choice_changed_cb), custom_box);
 
