@@ -162,6 +162,76 @@ test_print_to_pdf (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "Health"));
 }
 
+/* Print to File offers a PDF named after the map, not "output.pdf"; a
+ * slash in the title does not make a folder of it. */
+static void
+test_print_file_name (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AmapMapView *view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  g_autoptr(AmapMapRender) render = amap_map_print_create_render (view, fixture->store);
+  g_autoptr(GtkPrintOperation) operation = amap_map_print_operation_new (render, TITLE, TRUE);
+  g_autoptr(GtkPrintOperation) slashed = amap_map_print_operation_new (render, "Parks/Trails", TRUE);
+  GtkPrintSettings *settings = gtk_print_operation_get_print_settings (operation);
+
+  g_assert_nonnull (settings);
+  g_assert_cmpstr (gtk_print_settings_get (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME), ==, TITLE);
+  settings = gtk_print_operation_get_print_settings (slashed);
+  g_assert_nonnull (settings);
+  g_assert_cmpstr (gtk_print_settings_get (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME), ==, "Parks-Trails");
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Export Map as Image: the width and height show for Custom Size only,
+ * not greyed out under "Full HD, 1920 × 1080" with other numbers. */
+static void
+test_image_size_choice (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL, *choice, *width;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export-image", NULL));
+  spin ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item))
+        dialog = GTK_WIDGET (item);
+    }
+  g_assert_nonnull (dialog);
+  choice = find_widget (dialog, GTK_TYPE_DROP_DOWN);
+  width = find_widget (dialog, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (choice);
+  g_assert_nonnull (width);
+
+  g_assert_false (gtk_widget_is_visible (width));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (choice), 3);
+  g_assert_true (gtk_widget_is_visible (width));
+  g_assert_true (gtk_widget_is_sensitive (width));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (choice), 0);
+  g_assert_false (gtk_widget_is_visible (width));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin ();
+}
+
 static guint
 count_color (cairo_surface_t *surface,
              guint32          color,
@@ -230,6 +300,10 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/map-print/print-to-pdf", Fixture, NULL, fixture_setup, test_print_to_pdf,
+              fixture_teardown);
+  g_test_add ("/map-print/print-file-name", Fixture, NULL, fixture_setup, test_print_file_name,
+              fixture_teardown);
+  g_test_add ("/map-print/image-size-choice", Fixture, NULL, fixture_setup, test_image_size_choice,
               fixture_teardown);
   g_test_add ("/map-print/export-image", Fixture, NULL, fixture_setup, test_export_image,
               fixture_teardown);

@@ -450,6 +450,39 @@ test_add_asset_here (Fixture       *fixture,
   g_assert_null (amap_place_search_get_chosen (search));
 }
 
+/* "Set Your School's Location" waits for a click on the map; a place
+ * found in the search instead ends that wait and puts the results away,
+ * so that neither the hint nor the results stay over the map. */
+static void
+test_school_ends_placing (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  AmapPlaceSearch *search = get_search (fixture);
+  GListModel *results = amap_place_search_get_results (search);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  AdwMessageDialog *dialog;
+  double lat = 0, lon = 0;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.set-home", NULL);
+  spin ();
+  g_assert_true (amap_map_view_get_adding (map_view));
+
+  type_and_enter (fixture, "37.7775, -122.2236");
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 1);
+  click (GTK_WIDGET (search), "Set as _School Location");
+  dialog = find_dialog (fixture->window);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "set");
+  spin ();
+
+  g_assert_true (amap_store_get_home (fixture->store, &lat, &lon, NULL));
+  g_assert_cmpfloat_with_epsilon (lat, 37.7775, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lon, -122.2236, 1e-9);
+  g_assert_false (amap_map_view_get_adding (map_view));
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
+  g_assert_null (amap_place_search_get_chosen (search));
+}
+
 static void
 test_coordinates_offline (Fixture       *fixture,
                           gconstpointer  data)
@@ -682,6 +715,8 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/place-search/sets-school", Fixture, NULL, fixture_setup, test_sets_school, fixture_teardown);
+  g_test_add ("/place-search/school-ends-placing", Fixture, NULL, fixture_setup, test_school_ends_placing,
+              fixture_teardown);
   g_test_add ("/place-search/add-asset-here", Fixture, NULL, fixture_setup, test_add_asset_here, fixture_teardown);
   /* A server that is not there: a port nothing listens on. */
   g_test_add ("/place-search/coordinates-offline", Fixture, "http://127.0.0.1:9", fixture_setup,

@@ -759,6 +759,34 @@ on_tour_changed (AmapStore *store,
 }
 #endif
 
+/* The Done of "Click pins to add them…", over the map, ends picking: the
+ * hint sits in the window's overlay, outside the panel. */
+static void
+test_pick_done_button (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  AmapTourPanel *panel = get_panel (fixture);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  GtkWidget *hint = amap_tour_panel_get_map_hint (panel);
+  GtkWidget *done;
+
+  add_stop (fixture, 0);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-tours", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "tour.pick-stops", NULL));
+  spin ();
+  g_assert_true (amap_tour_panel_get_picking (panel));
+  g_assert_true (gtk_widget_is_ancestor (hint, GTK_WIDGET (fixture->window)));
+  g_assert_false (gtk_widget_is_ancestor (hint, GTK_WIDGET (panel)));
+
+  done = find_descendant (hint, GTK_TYPE_BUTTON, -1);
+  g_assert_nonnull (done);
+  g_assert_true (gtk_widget_is_sensitive (done));
+  g_signal_emit_by_name (done, "clicked");
+  spin ();
+  g_assert_false (amap_tour_panel_get_picking (panel));
+  g_assert_false (amap_map_view_get_picking (map_view));
+}
+
 /* Pick Stops through the X server: a real click on a pin adds it as a
  * stop (and does not open its details), and the layer numbers it. */
 static void
@@ -849,6 +877,8 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
+  g_test_add ("/tour-panel/pick-done-button", Fixture, NULL, fixture_setup, test_pick_done_button,
+              fixture_teardown);
   g_test_add ("/tour-panel/plan-optimize-undo", Fixture, NULL, fixture_setup, test_plan_optimize_undo,
               fixture_teardown);
   g_test_add ("/tour-panel/late-warning", Fixture, NULL, fixture_setup, test_late_warning, fixture_teardown);

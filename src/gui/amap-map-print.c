@@ -322,7 +322,7 @@ size_choice_changed_cb (GtkDropDown *choice,
                         GParamSpec  *pspec,
                         GtkWidget   *custom_box)
 {
-  gtk_widget_set_sensitive (custom_box, gtk_drop_down_get_selected (choice) == SIZE_CUSTOM);
+  gtk_widget_set_visible (custom_box, gtk_drop_down_get_selected (choice) == SIZE_CUSTOM);
 }
 
 static void
@@ -437,7 +437,9 @@ export_image_action (GtkWidget  *widget,
   gtk_box_append (GTK_BOX (custom_box), height_spin);
   /* Translators: after a width and height in pixels */
   gtk_box_append (GTK_BOX (custom_box), gtk_label_new (_("pixels")));
-  gtk_widget_set_sensitive (custom_box, FALSE);
+  /* Shown for Custom Size only: greyed out, its numbers read as the
+   * size of the preset chosen above. */
+  gtk_widget_set_visible (custom_box, FALSE);
   gtk_box_append (GTK_BOX (box), custom_box);
   g_signal_connect (choice, "notify::selected", G_CALLBACK (size_choice_changed_cb), custom_box);
 
@@ -611,6 +613,8 @@ amap_map_print_operation_new (AmapMapRender *render,
 {
   GtkPrintOperation *operation;
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPrintSettings) settings = NULL;
+  g_autofree char *basename = NULL;
 
   g_return_val_if_fail (AMAP_IS_MAP_RENDER (render), NULL);
 
@@ -618,6 +622,11 @@ amap_map_print_operation_new (AmapMapRender *render,
   gtk_print_operation_set_n_pages (operation, 1);
   gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   gtk_print_operation_set_job_name (operation, title != NULL ? title : _("Map"));
+  /* Print to File names the PDF after the map, not "output.pdf". */
+  basename = g_strdelimit (g_strdup (title != NULL ? title : _("Map")), "/\\", '-');
+  settings = gtk_print_settings_new ();
+  gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME, basename);
+  gtk_print_operation_set_print_settings (operation, settings);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   gtk_page_setup_set_orientation (setup, landscape ? GTK_PAGE_ORIENTATION_LANDSCAPE
                                                    : GTK_PAGE_ORIENTATION_PORTRAIT);

@@ -1769,6 +1769,14 @@ stop_picking_action (GtkWidget  *widget,
   amap_tour_panel_set_picking (AMAP_TOUR_PANEL (widget), FALSE);
 }
 
+/* The hint's Done: the hint lives over the map, outside the panel,
+ * where the panel's "tour." actions do not reach. */
+static void
+map_hint_done_cb (AmapTourPanel *self)
+{
+  amap_tour_panel_set_picking (self, FALSE);
+}
+
 static void
 set_busy (AmapTourPanel *self,
           gboolean       busy)
@@ -2215,6 +2223,7 @@ amap_tour_panel_class_init (AmapTourPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "tour.duplicate", NULL, duplicate_action);
   gtk_widget_class_install_action (widget_class, "tour.delete", NULL, delete_action);
   gtk_widget_class_install_property_action (widget_class, "tour.pick-stops", "picking");
+  gtk_widget_class_bind_template_callback (widget_class, map_hint_done_cb);
   gtk_widget_class_install_action (widget_class, "tour.stop-picking", NULL, stop_picking_action);
   gtk_widget_class_install_action (widget_class, "tour.optimize", NULL, optimize_action);
   gtk_widget_class_install_action (widget_class, "tour.split", NULL, split_action);

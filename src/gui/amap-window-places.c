@@ -66,6 +66,7 @@ set_home_cb (AmapPlaceSearch *search,
 {
   amap_window_set_home_at (self, amap_place_get_latitude (place), amap_place_get_longitude (place),
                            amap_place_get_is_coordinates (place) ? NULL : amap_place_get_title (place));
+  amap_place_search_dismiss (search);
 }
 
 static void

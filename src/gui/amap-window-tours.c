@@ -251,6 +251,8 @@ print_plan (AmapWindow *self,
   g_autofree char *tile_dir = NULL;
   g_autofree char *attribution = NULL;
   g_autofree char *job = NULL;
+  g_autofree char *basename = NULL;
+  g_autoptr(GtkPrintSettings) settings = NULL;
   double width, height;
 
   if (plan == NULL)
@@ -270,6 +272,11 @@ print_plan (AmapWindow *self,
   /* Translators: the print job and the PDF's name; %s is the tour's name. */
   job = g_strdup_printf (_("Itinerary of %s"), amap_tour_get_name (amap_tour_plan_get_tour (plan)));
   gtk_print_operation_set_job_name (operation, job);
+  /* Print to File names the PDF after the job, not "output.pdf". */
+  basename = g_strdelimit (g_strdup (job), "/\\", '-');
+  settings = gtk_print_settings_new ();
+  gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME, basename);
+  gtk_print_operation_set_print_settings (operation, settings);
   gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   gtk_print_operation_set_use_full_page (operation, TRUE);
   gtk_print_operation_set_default_page_setup (operation, page_setup);

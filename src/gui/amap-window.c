@@ -1648,8 +1648,9 @@ import_done_cb (GObject      *source,
   start_next_import (self);
 }
 
-/* The sample marks its school with the tag "our school": make it the home
- * when the map has none, so the walking rings show. */
+/* The sample marks its school with the tag "our school" (in a translated
+ * sample, its translation): make it the home when the map has none, so
+ * the walking rings show. */
 static void
 set_sample_home (AmapWindow *self)
 {
@@ -1666,7 +1667,11 @@ set_sample_home (AmapWindow *self)
       g_autoptr(AmapAsset) asset = g_list_model_get_item (G_LIST_MODEL (self->assets), i);
       g_autoptr(GError) error = NULL;
 
-      if (!amap_asset_has_tag (asset, "our school") || !amap_asset_get_has_location (asset))
+      /* Translators: the tag that marks the school in the sample
+       * neighborhood of your language (data/samples/fruitvale.LANG.kml):
+       * the same words as there, or the sample has no school. */
+      if ((!amap_asset_has_tag (asset, "our school") && !amap_asset_has_tag (asset, _("our school")))
+          || !amap_asset_get_has_location (asset))
         continue;
 
       if (!amap_store_set_home (self->store, amap_asset_get_name (asset),
@@ -4109,6 +4114,14 @@ amap_window_set_home_at (AmapWindow *self,
   g_return_if_fail (AMAP_IS_WINDOW (self));
   g_return_if_fail (amap_coordinates_are_valid (latitude, longitude));
 
+  /* A place found while the window waits for a click on the school
+   * ends that wait: the hint would otherwise stay over the map. */
+  if (self->placing_home)
+    {
+      self->placing_home = FALSE;
+      map_set_adding (self, FALSE);
+      gtk_revealer_set_reveal_child (self->hint_revealer, FALSE);
+    }
   ask_home_name_suggesting (self, latitude, longitude, name);
 }
 
