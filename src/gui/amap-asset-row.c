@@ -67,9 +67,12 @@ update (AmapAssetRow *self)
   if (category_name == NULL)
     category_name = _("No category");
 
-  /* Translators: "Business · Partner": an asset's category, then its relationship stage. */
-  detail = g_strdup_printf (_("%s · %s"), category_name,
-                            amap_stage_get_display_name (amap_asset_get_stage (self->item)));
+  /* The stage first: a long category name is cut off at the end, and the
+   * pin's color already says the category. */
+  /* Translators: "Partner · Business": an asset's relationship stage, then its category. */
+  detail = g_strdup_printf (C_("stage and category", "%s · %s"),
+                            amap_stage_get_display_name (amap_asset_get_stage (self->item)),
+                            category_name);
 
   gtk_label_set_label (self->name_label, amap_asset_get_name (self->item));
   gtk_label_set_label (self->detail_label, detail);
