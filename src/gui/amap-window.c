@@ -507,40 +507,61 @@ refilter (AmapWindow *self)
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
-static void
-refresh_tags (AmapWindow *self)
+/* Fills @dropdown with @all_label and @values (taken; NULL means none),
+ * unless @current already holds them, keeping *@filter selected while it
+ * is still one of them (else clearing it and refiltering). Returns TRUE
+ * when the dropdown now has values to choose from. */
+static gboolean
+refresh_choices (AmapWindow   *self,
+                 GtkDropDown  *dropdown,
+                 const char   *all_label,
+                 char        **values,
+                 char       ***current,
+                 char        **filter)
 {
-  g_auto(GStrv) tags = amap_store_list_tags (self->store, NULL);
   g_autoptr(GtkStringList) list = NULL;
   guint selected = 0;
 
-  if (tags == NULL)
-    tags = g_new0 (char *, 1);
+  if (values == NULL)
+    values = g_new0 (char *, 1);
 
-  if (self->tags != NULL && g_strv_equal ((const char * const *) tags, (const char * const *) self->tags))
-    return;
+  if (*current != NULL && g_strv_equal ((const char * const *) values, (const char * const *) *current))
+    {
+      g_strfreev (values);
+      return (*current)[0] != NULL;
+    }
 
-  g_strfreev (self->tags);
-  self->tags = g_steal_pointer (&tags);
+  g_strfreev (*current);
+  *current = values;
 
   list = gtk_string_list_new (NULL);
-  gtk_string_list_append (list, _("All Tags"));
-  for (guint i = 0; self->tags[i] != NULL; i++)
+  gtk_string_list_append (list, all_label);
+  for (guint i = 0; values[i] != NULL; i++)
     {
-      gtk_string_list_append (list, self->tags[i]);
-      if (g_strcmp0 (self->tags[i], self->tag_filter) == 0)
+      gtk_string_list_append (list, values[i]);
+      if (g_strcmp0 (values[i], *filter) == 0)
         selected = i + 1;
     }
 
-  if (selected == 0 && self->tag_filter != NULL)
+  if (selected == 0 && *filter != NULL)
     {
-      g_clear_pointer (&self->tag_filter, g_free);
+      g_clear_pointer (filter, g_free);
       refilter (self);
     }
 
-  gtk_drop_down_set_model (self->tag_dropdown, G_LIST_MODEL (list));
-  gtk_drop_down_set_selected (self->tag_dropdown, selected);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->tag_dropdown), self->tags[0] != NULL);
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (dropdown, selected);
+  return values[0] != NULL;
+}
+
+static void
+refresh_tags (AmapWindow *self)
+{
+  gboolean any = refresh_choices (self, self->tag_dropdown, _("All Tags"),
+                                  amap_store_list_tags (self->store, NULL),
+                                  &self->tags, &self->tag_filter);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tag_dropdown), any);
 }
 
 static void
@@ -1064,37 +1085,11 @@ build_stage_checks (AmapWindow *self)
 static void
 refresh_folders (AmapWindow *self)
 {
-  g_auto(GStrv) folders = amap_store_list_folders (self->store, NULL);
-  g_autoptr(GtkStringList) list = NULL;
-  guint selected = 0;
+  gboolean any = refresh_choices (self, self->folder_dropdown, _("All Layers"),
+                                  amap_store_list_folders (self->store, NULL),
+                                  &self->folders, &self->folder_filter);
 
-  if (folders == NULL)
-    folders = g_new0 (char *, 1);
-
-  if (self->folders != NULL && g_strv_equal ((const char * const *) folders, (const char * const *) self->folders))
-    return;
-
-  g_strfreev (self->folders);
-  self->folders = g_steal_pointer (&folders);
-
-  list = gtk_string_list_new (NULL);
-  gtk_string_list_append (list, _("All Layers"));
-  for (guint i = 0; self->folders[i] != NULL; i++)
-    {
-      gtk_string_list_append (list, self->folders[i]);
-      if (g_strcmp0 (self->folders[i], self->folder_filter) == 0)
-        selected = i + 1;
-    }
-
-  if (selected == 0 && self->folder_filter != NULL)
-    {
-      g_clear_pointer (&self->folder_filter, g_free);
-      refilter (self);
-    }
-
-  gtk_drop_down_set_model (self->folder_dropdown, G_LIST_MODEL (list));
-  gtk_drop_down_set_selected (self->folder_dropdown, selected);
-  gtk_widget_set_visible (GTK_WIDGET (self->folder_dropdown), self->folders[0] != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->folder_dropdown), any);
 }
 
 /* Recent maps */
