@@ -211,6 +211,159 @@ test_cluster_splits_when_zooming_in (void)
   g_assert_cmpuint (largest, ==, 1);
 }
 
+/* The clustering as first written: points grouped by grid cell, then,
+ * biggest first, each group absorbing every later one whose centre lies
+ * within a cell's width of its own, looking at all of them. The grid
+ * search that replaced the inner loop must give the same clusters. */
+typedef struct
+{
+  double  x, y;
+  guint   n;
+  guint  *members;
+} RefCluster;
+
+static int
+ref_compare (gconstpointer a,
+             gconstpointer b)
+{
+  const RefCluster *ca = a;
+  const RefCluster *cb = b;
+
+  if (ca->n != cb->n)
+    return ca->n > cb->n ? -1 : 1;
+  if (ca->y != cb->y)
+    return ca->y < cb->y ? -1 : 1;
+  if (ca->x != cb->x)
+    return ca->x < cb->x ? -1 : 1;
+  return 0;
+}
+
+static GArray *
+reference_clusters (const AmapClusterPoint *points,
+                    guint                   n_points,
+                    double                  cell)
+{
+  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GArray *groups = g_array_new (FALSE, TRUE, sizeof (RefCluster));
+  g_autoptr(GArray) merged = g_array_new (FALSE, TRUE, sizeof (RefCluster));
+  g_autofree gboolean *absorbed = NULL;
+
+  /* Groups in order of their cell (row, then column), members in input order. */
+  for (guint k = 0; k < n_points; k++)
+    {
+      g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                                              (gint64) floor (points[k].y / cell),
+                                              (gint64) floor (points[k].x / cell));
+      gpointer index;
+      RefCluster *group;
+
+      if (!g_hash_table_lookup_extended (cells, key, NULL, &index))
+        {
+          RefCluster fresh = { 0 };
+
+          fresh.members = g_new (guint, n_points);
+          g_array_append_val (groups, fresh);
+          index = GUINT_TO_POINTER (groups->len - 1);
+          g_hash_table_insert (cells, g_steal_pointer (&key), index);
+        }
+      group = &g_array_index (groups, RefCluster, GPOINTER_TO_UINT (index));
+      group->members[group->n++] = points[k].id;
+      group->x += points[k].x;
+      group->y += points[k].y;
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      RefCluster *group = &g_array_index (groups, RefCluster, i);
+
+      group->x /= group->n;
+      group->y /= group->n;
+    }
+
+  g_array_sort (groups, ref_compare);
+  absorbed = g_new0 (gboolean, MAX (groups->len, 1));
+  for (guint i = 0; i < groups->len; i++)
+    {
+      RefCluster *group = &g_array_index (groups, RefCluster, i);
+      double gx = group->x, gy = group->y;
+      double sx = gx * group->n, sy = gy * group->n;
+
+      if (absorbed[i])
+        continue;
+      for (guint j = i + 1; j < groups->len; j++)
+        {
+          RefCluster *other = &g_array_index (groups, RefCluster, j);
+
+          if (absorbed[j] || hypot (other->x - gx, other->y - gy) >= cell)
+            continue;
+          absorbed[j] = TRUE;
+          memcpy (group->members + group->n, other->members, other->n * sizeof (guint));
+          group->n += other->n;
+          sx += other->x * other->n;
+          sy += other->y * other->n;
+        }
+      group->x = sx / group->n;
+      group->y = sy / group->n;
+      g_array_append_val (merged, *group);
+    }
+  for (guint i = 0; i < groups->len; i++)
+    if (absorbed[i])
+      g_free (g_array_index (groups, RefCluster, i).members);
+  g_array_unref (groups);
+
+  return g_steal_pointer (&merged);
+}
+
+static void
+test_cluster_same_as_all_pairs (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  const double cells[] = { 44.0, 13.0, 1e-6 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+    {
+      g_autofree AmapClusterPoint *points = g_new (AmapClusterPoint, 3000);
+      g_autoptr(GPtrArray) clusters = NULL;
+      g_autoptr(GArray) expected = NULL;
+
+      /* Clumps of a few pixels (many cells that touch and merge) and
+       * points spread over a city-sized view, some exactly on top of each
+       * other. */
+      for (guint k = 0; k < 3000; k++)
+        {
+          if (k % 3 == 0)
+            {
+              points[k].x = 500 + g_rand_double_range (rand, -60, 60);
+              points[k].y = 400 + g_rand_double_range (rand, -60, 60);
+            }
+          else if (k % 3 == 1)
+            {
+              points[k].x = g_rand_double_range (rand, -2000, 2000);
+              points[k].y = g_rand_double_range (rand, -1500, 1500);
+            }
+          else
+            points[k] = points[k - 2];
+          points[k].id = k;
+        }
+
+      clusters = amap_cluster_points (points, 3000, cells[c]);
+      expected = reference_clusters (points, 3000, cells[c]);
+
+      g_assert_cmpuint (clusters->len, ==, expected->len);
+      for (guint i = 0; i < expected->len; i++)
+        {
+          AmapCluster *got = g_ptr_array_index (clusters, i);
+          RefCluster *want = &g_array_index (expected, RefCluster, i);
+
+          g_assert_cmpuint (got->n_members, ==, want->n);
+          g_assert_cmpmem (got->members, got->n_members * sizeof (guint),
+                           want->members, want->n * sizeof (guint));
+          g_assert_cmpfloat_with_epsilon (got->x, want->x, 1e-6);
+          g_assert_cmpfloat_with_epsilon (got->y, want->y, 1e-6);
+          g_free (want->members);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -223,6 +376,7 @@ main (int   argc,
   g_test_add_func ("/cluster/close-points-merge", test_cluster_close_points_merge);
   g_test_add_func ("/cluster/straddling-cell-edge", test_cluster_straddling_cell_edge);
   g_test_add_func ("/cluster/splits-when-zooming-in", test_cluster_splits_when_zooming_in);
+  g_test_add_func ("/cluster/same-as-all-pairs", test_cluster_same_as_all_pairs);
 
   return g_test_run ();
 }

@@ -19,10 +19,12 @@
 #include <glib/gstdio.h>
 
 #include "amap-application.h"
+#include "amap-settings.h"
 #include "amap-import-dialog.h"
 #include "amap-store.h"
 #include "amap-tour.h"
 #include "amap-window.h"
+#include "mbtiles-fixtures.h"
 
 static void
 spin (void)
@@ -131,6 +133,7 @@ test_mime_types (void)
   g_autofree char *sqlite = NULL;
   g_autofree char *kml = g_build_filename (dir, "partners.kml", NULL);
   g_autofree char *gpx = g_build_filename (dir, "tour.gpx", NULL);
+  g_autofree char *mbtiles = NULL;
   g_autoptr(GKeyFile) keys = g_key_file_new ();
   g_auto(GStrv) types = NULL;
   gsize length;
@@ -180,6 +183,8 @@ test_mime_types (void)
   }
   g_assert_true (g_file_set_contents (kml, kml_text, -1, &error));
   g_assert_true (g_file_set_contents (gpx, gpx_text, -1, &error));
+  mbtiles = g_build_filename (dir, "district.mbtiles", NULL);
+  mbtiles_fixture_write (mbtiles, "png", TRUE);
 
   {
     g_autofree char *type = content_type_of (dir, map);
@@ -201,6 +206,10 @@ test_mime_types (void)
     g_autofree char *type = content_type_of (dir, gpx);
     g_assert_cmpstr (type, ==, "application/gpx+xml");
   }
+  {
+    g_autofree char *type = content_type_of (dir, mbtiles);
+    g_assert_cmpstr (type, ==, "application/x-mbtiles");
+  }
 
   g_assert_true (g_key_file_load_from_file (keys, desktop, G_KEY_FILE_NONE, &error));
   types = g_key_file_get_string_list (keys, "Desktop Entry", "MimeType", NULL, &error);
@@ -209,6 +218,7 @@ test_mime_types (void)
   g_assert_true (g_strv_contains ((const char * const *) types, "application/vnd.google-earth.kml+xml"));
   g_assert_true (g_strv_contains ((const char * const *) types, "application/vnd.google-earth.kmz"));
   g_assert_true (g_strv_contains ((const char * const *) types, "application/gpx+xml"));
+  g_assert_true (g_strv_contains ((const char * const *) types, "application/x-mbtiles"));
 
   remove_tree (dir);
 }
@@ -313,6 +323,28 @@ test_open_kml_asks (void)
   adw_message_dialog_response (dialog, "add");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_true (wait_for_count (store, 5));
+
+  /* An offline map from the file manager becomes the base map, without
+   * asking about an import. */
+  {
+    g_autofree char *mbtiles_path = g_build_filename (dir, "district.mbtiles", NULL);
+    g_autoptr(GFile) mbtiles = g_file_new_for_path (mbtiles_path);
+    g_autoptr(GSettings) settings = amap_settings_new ();
+    g_autofree char *base_map = NULL;
+    g_autofree char *chosen = NULL;
+
+    mbtiles_fixture_write (mbtiles_path, "png", TRUE);
+    /* The import's report, closed. */
+    while ((dialog = find_message_dialog ()) != NULL)
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    g_application_open (G_APPLICATION (app), &mbtiles, 1, "");
+    spin ();
+    g_assert_null (find_message_dialog ());
+    base_map = g_settings_get_string (settings, "base-map");
+    chosen = g_settings_get_string (settings, "mbtiles-path");
+    g_assert_cmpstr (base_map, ==, "mbtiles");
+    g_assert_cmpstr (chosen, ==, mbtiles_path);
+  }
 
   gtk_window_destroy (window);
   spin ();

@@ -146,18 +146,20 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The first row of @type (an AdwPreferencesRow) titled @title under @widget. */
 static GtkWidget *
-find_entry_row (GtkWidget  *widget,
-                const char *title)
+find_row (GtkWidget  *widget,
+          GType       type,
+          const char *title)
 {
-  if (ADW_IS_ENTRY_ROW (widget) &&
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
       g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_entry_row (child, title);
+      GtkWidget *found = find_row (child, type, title);
       if (found != NULL)
         return found;
     }
@@ -166,22 +168,24 @@ find_entry_row (GtkWidget  *widget,
 }
 
 static GtkWidget *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  return find_row (widget, ADW_TYPE_ENTRY_ROW, title);
+}
+
+static GtkWidget *
 find_combo_row (GtkWidget  *widget,
                 const char *title)
 {
-  if (ADW_IS_COMBO_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
+  return find_row (widget, ADW_TYPE_COMBO_ROW, title);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_combo_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+static GtkWidget *
+find_action_row (GtkWidget  *widget,
+                 const char *title)
+{
+  return find_row (widget, ADW_TYPE_ACTION_ROW, title);
 }
 
 static GtkWidget *
@@ -680,6 +684,63 @@ test_category_manager (Fixture       *fixture,
   spin ();
 }
 
+/* Where an asset came from shows: the layer of the imported file, and a
+ * location found from the address until the person says it looks right.
+ * Editing another field keeps the stored location to its last digit (the
+ * fields show six decimals). */
+static void
+test_origin_rows (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(AmapAsset) asset = amap_asset_new ("Iglesia San José");
+  g_autoptr(AmapAsset) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *folders[] = { "Iglesias", "Fruitvale", NULL };
+  g_autofree char *uuid = NULL;
+  AmapAssetEditor *editor;
+  GtkWidget *layer_row;
+  GtkWidget *geocoded_row;
+  GtkWidget *needs;
+
+  amap_asset_set_category (asset, "faith");
+  amap_asset_set_location (asset, 37.777212345678, -122.223412345678);
+  amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_GEOCODED);
+  amap_asset_set_folders (asset, folders);
+  g_assert_true (amap_store_add_asset (fixture->store, asset, &error));
+  g_assert_no_error (error);
+  spin ();
+
+  g_free (open_asset (fixture, "Iglesia San José"));
+  uuid = g_strdup (amap_asset_get_uuid (asset));
+  editor = get_editor (fixture);
+  layer_row = find_action_row (GTK_WIDGET (editor), "Layer in the Imported File");
+  geocoded_row = find_action_row (GTK_WIDGET (editor), "Found from the Address");
+  g_assert_nonnull (layer_row);
+  g_assert_nonnull (geocoded_row);
+  g_assert_true (gtk_widget_get_visible (layer_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (layer_row)), ==, "Iglesias › Fruitvale");
+  g_assert_true (gtk_widget_get_visible (geocoded_row));
+
+  /* Another field changes: the location keeps every digit and its mark. */
+  needs = find_entry_row (GTK_WIDGET (editor), "Address");
+  gtk_editable_set_text (GTK_EDITABLE (needs), "2125 Jefferson Ave, Oakland");
+  spin_for (800);
+  after = stored (fixture, uuid);
+  g_assert_cmpstr (amap_asset_get_address (after), ==, "2125 Jefferson Ave, Oakland");
+  g_assert_cmpfloat (amap_asset_get_latitude (after), ==, 37.777212345678);
+  g_assert_cmpfloat (amap_asset_get_longitude (after), ==, -122.223412345678);
+  g_assert_cmpint (amap_asset_get_location_source (after), ==, AMAP_LOCATION_SOURCE_GEOCODED);
+  g_clear_object (&after);
+
+  /* Looks Right: the person's location now, and the warning goes. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.confirm-location", NULL);
+  spin ();
+  after = stored (fixture, uuid);
+  g_assert_cmpint (amap_asset_get_location_source (after), ==, AMAP_LOCATION_SOURCE_MANUAL);
+  g_assert_cmpfloat (amap_asset_get_latitude (after), ==, 37.777212345678);
+  g_assert_false (gtk_widget_get_visible (geocoded_row));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,6 +769,7 @@ main (int   argc,
   g_test_add ("/editor/email-needs-at", Fixture, NULL, fixture_setup, test_email_needs_at, fixture_teardown);
   g_test_add ("/editor/new-key-leader", Fixture, NULL, fixture_setup, test_new_key_leader, fixture_teardown);
   g_test_add ("/editor/calendar-sets-date", Fixture, NULL, fixture_setup, test_calendar_sets_date, fixture_teardown);
+  g_test_add ("/editor/origin-rows", Fixture, NULL, fixture_setup, test_origin_rows, fixture_teardown);
   g_test_add ("/editor/category-manager", Fixture, NULL, fixture_setup, test_category_manager, fixture_teardown);
 
   return g_test_run ();

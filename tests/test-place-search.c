@@ -529,16 +529,23 @@ test_find_on_map (Fixture       *fixture,
   amap_place_search_choose (search, 1);
   spin ();
 
-  /* …and the chosen place becomes its location, once saved. */
+  /* …and the chosen place becomes its location at once, as every change
+   * in the editor does: both coordinates in one step, which one Undo
+   * takes back. */
   click (GTK_WIDGET (search), "_Use for “Mobile Food Pantry”");
-  g_assert_true (amap_asset_editor_get_dirty (AMAP_ASSET_EDITOR (editor)));
-  amap_asset_editor_save (AMAP_ASSET_EDITOR (editor), &error);
-  g_assert_no_error (error);
+  spin ();
+  g_assert_false (amap_asset_editor_get_dirty (AMAP_ASSET_EDITOR (editor)));
   stored = amap_store_get_asset (fixture->store, uuid, NULL);
   g_assert_true (amap_asset_get_has_location (stored));
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (stored), 37.7757, 1e-6);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (stored), -122.2213, 1e-6);
   g_assert_cmpint (amap_asset_get_location_source (stored), ==, AMAP_LOCATION_SOURCE_GEOCODED);
+  g_clear_object (&stored);
+
+  g_assert_true (amap_store_undo (fixture->store, &error));
+  g_assert_no_error (error);
+  stored = amap_store_get_asset (fixture->store, uuid, NULL);
+  g_assert_false (amap_asset_get_has_location (stored));
 }
 
 static AmapLocateDialog *

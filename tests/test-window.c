@@ -997,7 +997,8 @@ test_switching_keeps_edits (Fixture       *fixture,
   row = find_descendant (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW);
   gtk_editable_set_text (GTK_EDITABLE (row), "César Chávez Park");
   spin ();
-  g_assert_true (amap_asset_editor_get_dirty (editor));
+  /* Typing is applied once it pauses (500 ms): on a slow machine it may
+   * already be. Either way, picking another asset keeps it. */
 
   /* Another asset, picked on the map: the edit is kept, one undo step. */
   g_assert_true (model_has_name (model, "Fruitvale Library", &position));

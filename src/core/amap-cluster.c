@@ -66,33 +66,124 @@ compare_by_size (gconstpointer a,
 /* A grid alone leaves two badges side by side when a crowd straddles a
  * cell edge. The biggest clusters first take in every cluster whose
  * centroid lies within @distance of their own (as gridded). */
+/* A cluster's place in a grid of cells as wide as the merge distance, so
+ * that a cluster's neighbors within that distance are in the 3 × 3 cells
+ * around it. */
+typedef struct
+{
+  gint64 row;
+  gint64 col;
+  guint  index;   /* into the clusters, sorted by size */
+} GridEntry;
+
+static int
+grid_entry_compare (gconstpointer a,
+                    gconstpointer b)
+{
+  const GridEntry *ea = a;
+  const GridEntry *eb = b;
+
+  if (ea->row != eb->row)
+    return ea->row < eb->row ? -1 : 1;
+  if (ea->col != eb->col)
+    return ea->col < eb->col ? -1 : 1;
+  if (ea->index != eb->index)
+    return ea->index < eb->index ? -1 : 1;
+  return 0;
+}
+
+/* The first entry of the cell (@row, @col) in the sorted @grid. */
+static guint
+grid_lower_bound (const GridEntry *grid,
+                  guint            n,
+                  gint64           row,
+                  gint64           col)
+{
+  guint low = 0, high = n;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (grid[mid].row < row || (grid[mid].row == row && grid[mid].col < col))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return (x > y) - (x < y);
+}
+
+/*
+ * Biggest first, each cluster absorbs the later ones whose centre lies
+ * within @distance of its own, in their order. Only the clusters in the
+ * 3 × 3 grid cells around it can be that close, so each looks at those
+ * instead of at every later cluster: at street level, where every pin is a
+ * cluster of its own, a few thousand pins in view made that quadratic loop
+ * most of a frame.
+ */
 static GPtrArray *
 merge_neighbors (GPtrArray *clusters,
                  double     distance)
 {
   g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (cluster_free);
   g_autofree gboolean *absorbed = NULL;
+  g_autofree GridEntry *grid = NULL;
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint n = clusters->len;
 
   g_ptr_array_sort (clusters, compare_by_size);
-  absorbed = g_new0 (gboolean, MAX (clusters->len, 1));
+  absorbed = g_new0 (gboolean, MAX (n, 1));
 
-  for (guint i = 0; i < clusters->len; i++)
+  grid = g_new (GridEntry, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, i);
+
+      grid[i].row = (gint64) floor (cluster->y / distance);
+      grid[i].col = (gint64) floor (cluster->x / distance);
+      grid[i].index = i;
+    }
+  qsort (grid, n, sizeof (GridEntry), grid_entry_compare);
+
+  for (guint i = 0; i < n; i++)
     {
       AmapCluster *cluster = g_ptr_array_index (clusters, i);
       double grid_x = cluster->x, grid_y = cluster->y;
+      gint64 row = (gint64) floor (grid_y / distance);
+      gint64 col = (gint64) floor (grid_x / distance);
       double sum_x, sum_y;
 
       if (absorbed[i])
         continue;
 
+      g_array_set_size (candidates, 0);
+      for (gint64 r = row - 1; r <= row + 1; r++)
+        for (gint64 c = col - 1; c <= col + 1; c++)
+          for (guint k = grid_lower_bound (grid, n, r, c);
+               k < n && grid[k].row == r && grid[k].col == c; k++)
+            if (grid[k].index > i && !absorbed[grid[k].index])
+              g_array_append_val (candidates, grid[k].index);
+      g_array_sort (candidates, compare_uint);
+
       sum_x = cluster->x * cluster->n_members;
       sum_y = cluster->y * cluster->n_members;
 
-      for (guint j = i + 1; j < clusters->len; j++)
+      for (guint m = 0; m < candidates->len; m++)
         {
+          guint j = g_array_index (candidates, guint, m);
           AmapCluster *other = g_ptr_array_index (clusters, j);
 
-          if (absorbed[j] || hypot (other->x - grid_x, other->y - grid_y) >= distance)
+          if (hypot (other->x - grid_x, other->y - grid_y) >= distance)
             continue;
 
           absorbed[j] = TRUE;
@@ -114,7 +205,7 @@ merge_neighbors (GPtrArray *clusters,
     }
 
   /* Move the survivors over; the absorbed are freed with @clusters. */
-  for (guint i = 0; i < clusters->len; i++)
+  for (guint i = 0; i < n; i++)
     if (!absorbed[i])
       {
         g_ptr_array_add (merged, g_ptr_array_index (clusters, i));

@@ -17,6 +17,7 @@
 #include "amap-cli-tours.h"
 #include "amap-error.h"
 #include "amap-file-chooser.h"
+#include "amap-offline-map.h"
 #include "amap-preferences-window.h"
 #include "amap-settings.h"
 #include "amap-store.h"
@@ -974,6 +975,18 @@ amap_application_open (GApplication  *app,
       if (g_str_has_suffix (lower, AMAP_STORE_SUFFIX))
         amap_application_open_map (self, files[i],
                                    gtk_application_get_active_window (GTK_APPLICATION (app)));
+      else if (amap_offline_map_is_mbtiles_file (files[i]))
+        {
+          /* An offline map is the base map, not places to import. */
+          window = gtk_application_get_active_window (GTK_APPLICATION (app));
+          if (window == NULL)
+            {
+              g_application_activate (app);
+              window = gtk_application_get_active_window (GTK_APPLICATION (app));
+            }
+          if (AMAP_IS_WINDOW (window))
+            amap_window_open_offline_map (AMAP_WINDOW (window), files[i]);
+        }
       else
         g_list_store_append (imports, files[i]);
     }

@@ -73,6 +73,8 @@ struct _AmapAssetEditor
   AdwEntryRow     *log_notes_row;
   GtkListBox      *log_list;
   GtkWidget       *footer;
+  AdwActionRow    *geocoded_row;
+  AdwActionRow    *layer_row;
   GtkLabel        *error_label;
   GtkLabel        *status_label;
 
@@ -80,7 +82,6 @@ struct _AmapAssetEditor
    * the location came from before it. */
   double           found_latitude;
   double           found_longitude;
-  AmapLocationSource source_before_find;
 };
 
 /* What a key leader's row holds. */
@@ -399,14 +400,27 @@ read_fields (AmapAssetEditor  *self,
     }
   else
     {
-      amap_asset_set_location (self->asset, lat, lon);
-      /* Found by place search while the fields still say so: marked for
-       * the person to check. */
-      if (!isnan (self->found_latitude))
-        amap_asset_set_location_source (self->asset,
-                                        fabs (lat - self->found_latitude) < 5e-7 &&
-                                        fabs (lon - self->found_longitude) < 5e-7
-                                        ? AMAP_LOCATION_SOURCE_GEOCODED : self->source_before_find);
+      g_autofree char *shown_lat = format_coordinate (lat);
+      g_autofree char *shown_lon = format_coordinate (lon);
+      g_autofree char *stored_lat = format_coordinate (amap_asset_get_latitude (self->asset));
+      g_autofree char *stored_lon = format_coordinate (amap_asset_get_longitude (self->asset));
+
+      /* The fields show six decimals: while they still show the stored
+       * location, the stored one (with all its digits) stays. */
+      if (!amap_asset_get_has_location (self->asset) ||
+          !g_str_equal (shown_lat, stored_lat) || !g_str_equal (shown_lon, stored_lon))
+        {
+          amap_asset_set_location (self->asset, lat, lon);
+          /* Found by place search while the fields still say so: marked
+           * for the person to check; typed: theirs. */
+          if (!isnan (self->found_latitude))
+            amap_asset_set_location_source (self->asset,
+                                            fabs (lat - self->found_latitude) < 5e-7 &&
+                                            fabs (lon - self->found_longitude) < 5e-7
+                                            ? AMAP_LOCATION_SOURCE_GEOCODED : AMAP_LOCATION_SOURCE_MANUAL);
+          else
+            amap_asset_set_location_source (self->asset, AMAP_LOCATION_SOURCE_MANUAL);
+        }
     }
 
   if (name == NULL)
@@ -593,6 +607,20 @@ describe_not_kept (GHashTable *typed,
   return g_strdup (_("Saved; the empty name was not kept"));
 }
 
+/* Where the shown asset came from: its layer in an imported file, and a
+ * location found from its address that the person has yet to check. */
+static void
+update_origin_rows (AmapAssetEditor *self)
+{
+  g_autofree char *layer = self->asset != NULL ? amap_asset_dup_folder_label (self->asset) : NULL;
+
+  adw_action_row_set_subtitle (self->layer_row, layer != NULL ? layer : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->layer_row), layer != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->geocoded_row),
+                          self->asset != NULL && amap_asset_get_has_location (self->asset) &&
+                          amap_asset_get_location_source (self->asset) == AMAP_LOCATION_SOURCE_GEOCODED);
+}
+
 static void
 load_fields (AmapAssetEditor *self)
 {
@@ -643,6 +671,7 @@ load_fields (AmapAssetEditor *self)
 
   rebuild_contacts (self);
   rebuild_log (self);
+  update_origin_rows (self);
 
   self->loading--;
 }
@@ -1324,6 +1353,23 @@ amap_asset_editor_dispose (GObject *object)
   G_OBJECT_CLASS (amap_asset_editor_parent_class)->dispose (object);
 }
 
+/* "Looks Right": the location found from the address is the person's now. */
+static void
+confirm_location_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  AmapAssetEditor *self = AMAP_ASSET_EDITOR (widget);
+
+  if (self->asset == NULL ||
+      amap_asset_get_location_source (self->asset) != AMAP_LOCATION_SOURCE_GEOCODED)
+    return;
+
+  self->found_latitude = self->found_longitude = NAN;
+  amap_asset_set_location_source (self->asset, AMAP_LOCATION_SOURCE_MANUAL);
+  field_changed (self, self->geocoded_row, TRUE);
+}
+
 static void
 amap_asset_editor_class_init (AmapAssetEditorClass *klass)
 {
@@ -1396,9 +1442,13 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, footer);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, geocoded_row);
+  gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, layer_row);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.find-on-map", NULL, find_on_map_action);
+  gtk_widget_class_install_action (widget_class, "editor.confirm-location", NULL,
+                                   confirm_location_action);
   gtk_widget_class_install_action (widget_class, "editor.add-contact", NULL, add_contact_action);
   gtk_widget_class_install_action (widget_class, "editor.log-interaction", NULL, log_interaction_action);
 
@@ -1590,6 +1640,7 @@ apply_changes (AmapAssetEditor  *self,
       self->applied_field = self->pending_field;
     }
   self->pending_field = NULL;
+  update_origin_rows (self);
 
   g_clear_object (&self->applied);
   self->applied = amap_store_get_asset (self->store, uuid, NULL);
@@ -1829,8 +1880,6 @@ amap_asset_editor_set_found_location (AmapAssetEditor *self,
 
   lat = format_coordinate (latitude);
   lon = format_coordinate (longitude);
-  if (isnan (self->found_latitude))
-    self->source_before_find = amap_asset_get_location_source (self->asset);
   /* As the fields hold it (six decimals), so that it matches them. */
   self->found_latitude = g_ascii_strtod (lat, NULL);
   self->found_longitude = g_ascii_strtod (lon, NULL);

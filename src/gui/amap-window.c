@@ -1818,9 +1818,9 @@ is_kml_file (GFile *file)
 }
 
 /* An MBTiles file as the base map; the map view goes to its area. */
-static void
-open_offline_map (AmapWindow *self,
-                  GFile      *file)
+void
+amap_window_open_offline_map (AmapWindow *self,
+                              GFile      *file)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_file_get_basename (file);
@@ -1845,7 +1845,7 @@ offline_map_chosen_cb (GObject    *owner,
   if (files == NULL || g_list_model_get_n_items (files) == 0)
     return;
   file = g_list_model_get_item (files, 0);
-  open_offline_map (AMAP_WINDOW (owner), file);
+  amap_window_open_offline_map (AMAP_WINDOW (owner), file);
 }
 
 static void
@@ -1898,7 +1898,7 @@ drop_cb (GtkDropTarget *target,
         }
       else if (amap_offline_map_is_mbtiles_file (file))
         {
-          open_offline_map (self, file);
+          amap_window_open_offline_map (self, file);
           any = TRUE;
         }
       else

@@ -64,4 +64,9 @@ void        amap_window_set_home_at      (AmapWindow      *self,
 void        amap_window_add_asset        (AmapWindow      *self,
                                           AmapAsset       *asset);
 
+/* Makes the MBTiles file @file the base map (of every window: it is a
+ * preference), or says in a toast why it cannot be. */
+void             amap_window_open_offline_map (AmapWindow *self,
+                                               GFile      *file);
+
 G_END_DECLS
