@@ -136,11 +136,11 @@ test_mime_types (void)
   g_autofree char *mbtiles = NULL;
   g_autoptr(GKeyFile) keys = g_key_file_new ();
   g_auto(GStrv) types = NULL;
+  g_autofree char *update_mime_database = g_find_program_in_path ("update-mime-database");
   gsize length;
   int status;
 
-  if (!g_file_test (freedesktop, G_FILE_TEST_EXISTS) ||
-      g_find_program_in_path ("update-mime-database") == NULL)
+  if (!g_file_test (freedesktop, G_FILE_TEST_EXISTS) || update_mime_database == NULL)
     {
       g_test_skip ("shared-mime-info is not installed (build-aux/deps.sh installs it)");
       return;
