@@ -248,9 +248,12 @@ webp_loader_present (void)
   gboolean found = FALSE;
 
   for (GSList *l = formats; l != NULL; l = l->next)
-    if (g_strcmp0 (gdk_pixbuf_format_get_name (l->data), "webp") == 0 &&
-        gdk_pixbuf_format_is_writable (l->data))
-      found = TRUE;
+    {
+      g_autofree char *name = gdk_pixbuf_format_get_name (l->data);
+
+      if (g_strcmp0 (name, "webp") == 0 && gdk_pixbuf_format_is_writable (l->data))
+        found = TRUE;
+    }
   g_slist_free (formats);
   return found;
 }

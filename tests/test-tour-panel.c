@@ -461,7 +461,7 @@ test_routing (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
+  g_autoslist(GUri) uris = NULL;
   g_autofree char *url = NULL;
   gint64 deadline;
 
@@ -558,12 +558,13 @@ test_print_and_export (Fixture       *fixture,
   g_autofree char *info = NULL, *text = NULL, *contents = NULL;
   const char *pages = NULL;
   g_autoptr(AmapItinerary) itinerary = NULL;
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
   const char *order[] = { "North Park", "East Market", "East Clinic", "West Library", NULL };
   g_autoptr(GError) error = NULL;
   double width, height;
   gint64 deadline;
 
-  if (g_find_program_in_path ("pdftotext") == NULL)
+  if (pdftotext == NULL)
     {
       g_test_skip ("The itinerary test needs pdftotext and pdfinfo (poppler-utils)");
       return;
