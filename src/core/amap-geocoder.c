@@ -45,7 +45,8 @@ struct _AmapGeocoder
 
   GQueue       queue;       /* GTask, waiting for their turn */
   GTask       *current;     /* the request on the wire */
-  gint64       last_start;  /* monotonic µs of the last request's start; 0 before any */
+  gint64       last_start;  /* monotonic µs of the last request's start, then of its
+                             * answer; 0 before any */
   guint        pump_id;
   guint        n_requests;
   gboolean     pruned;
@@ -499,6 +500,10 @@ finish_current (AmapGeocoder *self,
 {
   if (self->current == task)
     {
+      /* The next request waits a whole interval from this one's answer
+       * too: a request the network held back must not let the next one
+       * reach the server less than an interval after it. */
+      self->last_start = g_get_monotonic_time ();
       self->current = NULL;
       g_object_unref (task);
     }
