@@ -66,22 +66,21 @@ gui_test_iterate_until (gboolean *done)
     g_main_context_iteration (NULL, FALSE);
 }
 
-void
-gui_test_remove_dir (const char *path)
+AmapStore *
+gui_test_open_store (const char  *tmpl,
+                     char       **dir)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  AmapStore *store;
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
+  *dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "test.assetmap", NULL);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        gui_test_remove_dir (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  return store;
 }
 
 GtkWidget *
@@ -142,4 +141,56 @@ gui_test_find_action_button (GtkWidget  *widget,
     }
 
   return NULL;
+}
+
+GtkWidget *
+gui_test_find_labelled_button (GtkWidget  *widget,
+                               const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_test_find_labelled_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+gui_test_find_tooltip_button (GtkWidget  *widget,
+                              const char *tooltip)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_test_find_tooltip_button (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWindow *
+gui_test_find_toplevel (GType type)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+
+  return found;
 }

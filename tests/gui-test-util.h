@@ -1,5 +1,5 @@
 /* gui-test-util.h: what the tests of src/gui share: the set-up, running
- * the main loop, finding widgets, temporary folders
+ * the main loop, finding widgets, a map in a temporary folder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,9 @@
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "amap-store.h"
+#include "test-util.h"
 
 G_BEGIN_DECLS
 
@@ -23,8 +26,10 @@ void       gui_test_spin_for            (guint         ms);
 /* Runs the main context until *@done, for 20 seconds at the most. */
 void       gui_test_iterate_until       (gboolean     *done);
 
-/* Removes @path and everything in it. */
-void       gui_test_remove_dir          (const char   *path);
+/* A new map, test.assetmap, in a new temporary folder (from @tmpl, as
+ * g_dir_make_tmp() takes it), which *@dir gets. */
+AmapStore *gui_test_open_store          (const char   *tmpl,
+                                         char        **dir);
 
 /* @widget or the first of its descendants of @type; NULL when none. */
 GtkWidget *gui_test_find_descendant     (GtkWidget    *widget,
@@ -36,5 +41,14 @@ GtkWidget *gui_test_find_row            (GtkWidget    *widget,
 /* The first button at or below @widget with the action @action_name. */
 GtkWidget *gui_test_find_action_button  (GtkWidget    *widget,
                                          const char   *action_name);
+
+/* The first button at or below @widget labelled @label. */
+GtkWidget *gui_test_find_labelled_button (GtkWidget   *widget,
+                                          const char  *label);
+/* The first button at or below @widget with the tooltip @tooltip. */
+GtkWidget *gui_test_find_tooltip_button (GtkWidget    *widget,
+                                         const char   *tooltip);
+/* The last of the visible toplevels of @type; NULL when none. */
+GtkWindow *gui_test_find_toplevel       (GType         type);
 
 G_END_DECLS

@@ -203,7 +203,7 @@ test_mime_types (void)
   g_assert_true (g_strv_contains ((const char * const *) types, "application/gpx+xml"));
   g_assert_true (g_strv_contains ((const char * const *) types, "application/x-mbtiles"));
 
-  gui_test_remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 static AdwMessageDialog *
@@ -331,7 +331,7 @@ test_open_kml_asks (void)
 
   gtk_window_destroy (window);
   spin ();
-  gui_test_remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 static AmapWindow *
@@ -415,7 +415,7 @@ test_sample_in_spanish (void)
   spin ();
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, "C");
-  gui_test_remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 /* The binary of a build tree, run where its schema is not installed,
@@ -481,7 +481,7 @@ test_runs_without_schema (void)
   g_assert_null (strstr (log, "GLib-GIO-ERROR"));
   g_assert_null (strstr (log, "CRITICAL"));
 
-  gui_test_remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 int

@@ -51,16 +51,10 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *library = NULL;
   g_autofree char *market = NULL;
 
-  fixture->dir = g_dir_make_tmp ("amap-editor-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-editor-XXXXXX", &fixture->dir);
 
   library = add_asset (fixture->store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
   market = add_asset (fixture->store, "Mi Tienda Market", "business", 37.7730, -122.2220);
@@ -91,7 +85,7 @@ fixture_teardown (Fixture       *fixture,
   gui_test_spin ();
   g_clear_object (&fixture->store);
 
-  gui_test_remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -117,25 +111,6 @@ find_action_row (GtkWidget  *widget,
   return gui_test_find_row (widget, ADW_TYPE_ACTION_ROW, title);
 }
 
-/* A button by its tooltip, as a person finds it. */
-static GtkWidget *
-find_tooltip_button (GtkWidget  *widget,
-                     const char *tooltip)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_tooltip_button (child, tooltip);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Any visible widget marked as an error below @widget. */
 static GtkWidget *
 find_error (GtkWidget *widget)
@@ -159,15 +134,7 @@ find_error (GtkWidget *widget)
 static AdwMessageDialog *
 find_dialog (void)
 {
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-
-  return found;
+  return (AdwMessageDialog *) gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 /* As a click on a response button does: the response, then the dialog
@@ -505,8 +472,8 @@ test_category_manager (Fixture       *fixture,
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (manager));
 
   /* Built-ins cannot be deleted. */
-  g_assert_null (find_tooltip_button (GTK_WIDGET (manager), "Delete “Park / Recreation”"));
-  g_assert_nonnull (find_tooltip_button (GTK_WIDGET (manager), "Edit “Park / Recreation”"));
+  g_assert_null (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Delete “Park / Recreation”"));
+  g_assert_nonnull (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Park / Recreation”"));
 
   /* Add: a name, the fourth color, the eighth icon. */
   gtk_widget_activate_action (GTK_WIDGET (manager), "categories.add", NULL);
@@ -539,7 +506,7 @@ test_category_manager (Fixture       *fixture,
   uuid = add_asset (fixture->store, "Eastside Garden", "gardens", 37.776, -122.220);
 
   /* Rename, from the row's Edit button. */
-  edit = find_tooltip_button (GTK_WIDGET (manager), "Edit “Gardens”");
+  edit = gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Gardens”");
   g_assert_nonnull (edit);
   gtk_widget_activate (edit);
   gui_test_spin_for (400);
@@ -552,7 +519,7 @@ test_category_manager (Fixture       *fixture,
   g_assert_cmpstr (amap_category_get_color (gardens), ==, amap_category_manager_get_palette ()[3]);
 
   /* Delete, its asset moved to Parks. */
-  delete = find_tooltip_button (GTK_WIDGET (manager), "Delete “Community Gardens”");
+  delete = gui_test_find_tooltip_button (GTK_WIDGET (manager), "Delete “Community Gardens”");
   g_assert_nonnull (delete);
   gtk_widget_activate (delete);
   gui_test_spin_for (400);
@@ -573,7 +540,7 @@ test_category_manager (Fixture       *fixture,
     }
   respond (dialog, "delete");
   g_assert_null (amap_store_lookup_category (fixture->store, "gardens"));
-  g_assert_null (find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
+  g_assert_null (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
   moved = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_category (moved), ==, "park");
 
@@ -581,7 +548,7 @@ test_category_manager (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
   gui_test_spin ();
   g_assert_nonnull (amap_store_lookup_category (fixture->store, "gardens"));
-  g_assert_nonnull (find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
+  g_assert_nonnull (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
   back = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_category (back), ==, "gardens");
 

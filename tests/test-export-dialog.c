@@ -35,17 +35,12 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(AmapAsset) asset = amap_asset_new ("Mi Tienda Market");
   g_autoptr(AmapAsset) park = amap_asset_new ("Cesar Chavez Park");
   g_autoptr(AmapContact) contact = amap_contact_new ("Rosa Méndez");
   g_autoptr(AmapInteraction) visit = amap_interaction_new ("2026-11-03", AMAP_INTERACTION_MEETING, LOG_NOTES);
 
-  fixture->dir = g_dir_make_tmp ("amap-export-dialog-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-export-dialog-XXXXXX", &fixture->dir);
 
   amap_asset_set_category (asset, "business");
   amap_asset_set_location (asset, 37.7730, -122.2220);
@@ -75,22 +70,8 @@ fixture_teardown (Fixture       *fixture,
   gui_test_spin ();
   g_clear_object (&fixture->store);
 
-  gui_test_remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-
-  return found;
 }
 
 static AmapExportDialog *
@@ -101,7 +82,7 @@ open_export_dialog (Fixture    *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), action, NULL);
   gui_test_spin ();
-  dialog = (AmapExportDialog *) find_toplevel (AMAP_TYPE_EXPORT_DIALOG);
+  dialog = (AmapExportDialog *) gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
   return dialog;
@@ -115,7 +96,7 @@ wait_for_chooser (void)
   gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
   GtkWindow *chooser = NULL;
 
-  while ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL &&
+  while ((chooser = gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL &&
          g_get_monotonic_time () < deadline)
     {
       if (!g_main_context_iteration (NULL, FALSE))
@@ -141,7 +122,7 @@ export_and_read (Fixture          *fixture,
 
   amap_export_dialog_export_to (dialog, file);
   gui_test_spin ();
-  g_assert_null (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  g_assert_null (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
 
   while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -311,7 +292,7 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL);
   gui_test_spin ();
-  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  chooser = gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_nonnull (chooser);
   folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
   g_assert_nonnull (folder);
@@ -339,7 +320,7 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
    * then Enter. */
   type_and_enter (typed_path);
   wait_for_file (expected_path);
-  g_assert_null (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  g_assert_null (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
 
   /* The import chooser now starts where that file went; a path typed
    * there, then Enter, imports it. */
@@ -351,7 +332,7 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL);
   gui_test_spin ();
-  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  chooser = gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_nonnull (chooser);
   folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
   g_assert_nonnull (folder);
@@ -362,7 +343,7 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
   while (amap_store_count_assets (fixture->store) < 3 && g_get_monotonic_time () < deadline)
     {
       /* The import's preview: import as suggested. */
-      GtkWindow *preview = find_toplevel (AMAP_TYPE_IMPORT_DIALOG);
+      GtkWindow *preview = gui_test_find_toplevel (AMAP_TYPE_IMPORT_DIALOG);
 
       if (preview != NULL)
         gtk_widget_activate_action (GTK_WIDGET (preview), "import-dialog.import", NULL);
@@ -396,23 +377,23 @@ test_asks_before_replacing (Fixture       *fixture,
 
   amap_export_dialog_export_to (dialog, bare);
   gui_test_spin ();
-  question = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  question = (AdwMessageDialog *) gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (question);
   g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Replace “exists.kml”?");
   adw_message_dialog_response (question, "cancel");
   gui_test_spin ();
-  g_assert_nonnull (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  g_assert_nonnull (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "precious");
   g_clear_pointer (&text, g_free);
 
   amap_export_dialog_export_to (dialog, bare);
   gui_test_spin ();
-  question = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  question = (AdwMessageDialog *) gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (question);
   adw_message_dialog_response (question, "replace");
   gui_test_spin ();
-  g_assert_null (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  g_assert_null (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
 
   deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
   do

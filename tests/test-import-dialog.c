@@ -49,14 +49,9 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(AmapAsset) far = amap_asset_new ("Far Away Library");
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *kml = NULL;
 
-  fixture->dir = g_dir_make_tmp ("amap-import-dialog-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-import-dialog-XXXXXX", &fixture->dir);
 
   /* The map is not empty, and far from the file's places. */
   amap_asset_set_category (far, AMAP_CATEGORY_LIBRARY);

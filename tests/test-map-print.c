@@ -48,13 +48,8 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  fixture->dir = g_dir_make_tmp ("amap-map-print-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-map-print-XXXXXX", &fixture->dir);
   g_assert_true (amap_store_set_title (fixture->store, TITLE, &error));
   add_asset (fixture->store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
   add_asset (fixture->store, "Cesar Chavez Park", "park", 37.7766, -122.2190);

@@ -157,8 +157,6 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   fixture->queries = g_ptr_array_new_with_free_func (g_free);
   fixture->agents = g_ptr_array_new_with_free_func (g_free);
@@ -174,11 +172,7 @@ fixture_setup (Fixture       *fixture,
   g_mutex_unlock (&fixture->lock);
   g_settings_set_string (settings, "place-search-url", data != NULL ? data : fixture->base);
 
-  fixture->dir = g_dir_make_tmp ("amap-place-search-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-place-search-XXXXXX", &fixture->dir);
 
   add_asset (fixture->store, "Fruitvale Library", 37.7752, -122.2241, NULL);
   add_asset (fixture->store, "Mobile Food Pantry", NAN, NAN, "Fruitvale Station, Oakland");
@@ -207,7 +201,7 @@ fixture_teardown (Fixture       *fixture,
   g_mutex_clear (&fixture->lock);
   g_cond_clear (&fixture->ready);
   g_settings_reset (settings, "place-search-url");
-  gui_test_remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->base);
   g_ptr_array_unref (fixture->queries);
@@ -245,25 +239,6 @@ find_button (GtkWidget  *root,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_by_tooltip (GtkWidget  *root,
-                 const char *tooltip)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_tooltip (child, tooltip);
 
       if (found != NULL)
         return found;
@@ -512,7 +487,7 @@ test_find_on_map (Fixture       *fixture,
   g_assert_cmpstr (amap_asset_editor_get_uuid (AMAP_ASSET_EDITOR (editor)), ==, uuid);
 
   /* "Find on Map", beside the address, looks the asset's address up… */
-  find_on_map = find_by_tooltip (editor, "Find on Map");
+  find_on_map = gui_test_find_tooltip_button (editor, "Find on Map");
   g_assert_nonnull (find_on_map);
   WAIT_FOR (gtk_widget_is_drawable (find_on_map));
   g_signal_emit_by_name (find_on_map, "clicked");

@@ -60,7 +60,6 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
 
   g_settings_set_string (settings, "routing-url", "");
@@ -68,11 +67,7 @@ fixture_setup (Fixture       *fixture,
   /* No tiles from the network in tests. */
   g_settings_set_string (settings, "base-map", "none");
 
-  fixture->dir = g_dir_make_tmp ("amap-tour-panel-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-tour-panel-XXXXXX", &fixture->dir);
   amap_store_set_home (fixture->store, "Fruitvale Elementary", HOME_LAT, HOME_LON, &error);
   g_assert_no_error (error);
 
@@ -98,7 +93,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->store);
   g_ptr_array_unref (fixture->uuids);
 
-  gui_test_remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 

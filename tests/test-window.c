@@ -56,14 +56,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  fixture->dir = g_dir_make_tmp ("amap-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-window-XXXXXX", &fixture->dir);
 
   add_asset (fixture->store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
   add_asset (fixture->store, "Cesar Chavez Park", "park", 37.7766, -122.2190);
@@ -87,7 +80,7 @@ fixture_teardown (Fixture       *fixture,
     g_object_unref (fixture->window);
   g_clear_object (&fixture->store);
 
-  gui_test_remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -620,25 +613,6 @@ find_list_view (GtkWidget  *widget,
   return NULL;
 }
 
-/* The button whose label is @label. */
-static GtkWidget *
-find_button_labelled (GtkWidget  *widget,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Typing while the list or its filters have the focus starts a search. */
 static void
 test_typing_searches (Fixture       *fixture,
@@ -679,7 +653,7 @@ test_typing_searches (Fixture       *fixture,
   gui_test_spin_for (200);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   {
-    GtkWidget *hubs = find_button_labelled (GTK_WIDGET (fixture->window), "Hubs Only");
+    GtkWidget *hubs = gui_test_find_labelled_button (GTK_WIDGET (fixture->window), "Hubs Only");
 
     g_assert_nonnull (hubs);
     g_assert_true (gtk_widget_grab_focus (hubs));
@@ -1079,7 +1053,7 @@ test_open_sample (void)
   gui_test_spin ();
 
   g_clear_object (&store);
-  gui_test_remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 static void
@@ -1116,7 +1090,7 @@ test_remembers_layout (void)
 
   g_object_unref (window);
   g_clear_object (&store);
-  gui_test_remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 static AdwMessageDialog *
@@ -1697,24 +1671,6 @@ test_damaged_map_offers_backup (Fixture       *fixture,
   gui_test_spin ();
 }
 
-static GtkWidget *
-find_labelled_button (GtkWidget  *widget,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled_button (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_delete_several (Fixture       *fixture,
                      gconstpointer  data)
@@ -1741,7 +1697,7 @@ test_delete_several (Fixture       *fixture,
   g_assert_null (amap_map_view_get_selected_uuid (map_view));
 
   /* The bar below the list says what Delete does. */
-  button = find_labelled_button (GTK_WIDGET (fixture->window), "_Delete 3 Assets");
+  button = gui_test_find_labelled_button (GTK_WIDGET (fixture->window), "_Delete 3 Assets");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER))));
