@@ -716,15 +716,8 @@ amap_geocoder_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_BASE_URL:
-      {
-        g_autofree char *url = g_strstrip (g_strdup (g_value_get_string (value) != NULL
-                                                     ? g_value_get_string (value) : ""));
-
-        /* BASE/search: one slash between, whatever was typed. */
-        while (url[0] != '\0' && url[strlen (url) - 1] == '/')
-          url[strlen (url) - 1] = '\0';
-        self->base_url = g_steal_pointer (&url);
-      }
+      /* BASE/search: one slash between, whatever was typed. */
+      self->base_url = amap_http_tidy_base_url (g_value_get_string (value));
       break;
     case PROP_SESSION:
       self->session = g_value_dup_object (value);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "amap-http.h"
 
 GUri *
@@ -21,6 +23,17 @@ amap_http_parse_web_uri (const char *url)
     return NULL;
 
   return g_steal_pointer (&uri);
+}
+
+char *
+amap_http_tidy_base_url (const char *typed)
+{
+  char *url = g_strstrip (g_strdup (typed != NULL ? typed : ""));
+
+  while (url[0] != '\0' && url[strlen (url) - 1] == '/')
+    url[strlen (url) - 1] = '\0';
+
+  return url;
 }
 
 char *

@@ -32,6 +32,9 @@ typedef struct
 /* The URL parsed, when it is an http or https address with a host; NULL
  * otherwise. */
 GUri     *amap_http_parse_web_uri      (const char       *url);
+/* A server's address as typed, tidied: outer space and trailing slashes
+ * gone, so that BASE/path has one slash between; "" for NULL. */
+char     *amap_http_tidy_base_url      (const char       *typed);
 /* "host" or "host:port", for people. */
 char     *amap_http_uri_display_host   (GUri             *uri);
 
