@@ -84,22 +84,53 @@ gui_test_open_store (const char  *tmpl,
 }
 
 GtkWidget *
-gui_test_find_descendant (GtkWidget *widget,
-                          GType      type)
+gui_test_find (GtkWidget     *widget,
+               GuiTestMatch   match,
+               gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  if (match (widget, data))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = gui_test_find_descendant (child, type);
+      GtkWidget *found = gui_test_find (child, match, data);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+gui_test_find_descendant (GtkWidget *widget,
+                          GType      type)
+{
+  return gui_test_find (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+typedef struct
+{
+  GType       type;
+  const char *title;
+} RowQuery;
+
+static gboolean
+is_row (GtkWidget     *widget,
+        gconstpointer  data)
+{
+  const RowQuery *query = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, query->type) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), query->title) == 0;
 }
 
 GtkWidget *
@@ -107,78 +138,52 @@ gui_test_find_row (GtkWidget  *widget,
                    GType       type,
                    const char *title)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
+  RowQuery query = { type, title };
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = gui_test_find_row (child, type, title);
+  return gui_test_find (widget, is_row, &query);
+}
 
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  action_name)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
 }
 
 GtkWidget *
 gui_test_find_action_button (GtkWidget  *widget,
                              const char *action_name)
 {
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
+  return gui_test_find (widget, is_action_button, action_name);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = gui_test_find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+static gboolean
+is_labelled_button (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 GtkWidget *
 gui_test_find_labelled_button (GtkWidget  *widget,
                                const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
+  return gui_test_find (widget, is_labelled_button, label);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = gui_test_find_labelled_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+static gboolean
+is_tooltip_button (GtkWidget     *widget,
+                   gconstpointer  tooltip)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
 }
 
 GtkWidget *
 gui_test_find_tooltip_button (GtkWidget  *widget,
                               const char *tooltip)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = gui_test_find_tooltip_button (child, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_tooltip_button, tooltip);
 }
 
 GtkWindow *

@@ -31,6 +31,14 @@ void       gui_test_iterate_until       (gboolean     *done);
 AmapStore *gui_test_open_store          (const char   *tmpl,
                                          char        **dir);
 
+typedef gboolean (*GuiTestMatch) (GtkWidget     *widget,
+                                  gconstpointer  data);
+
+/* @widget or the first of its descendants (depth first) that @match
+ * takes; NULL when none. */
+GtkWidget *gui_test_find                (GtkWidget    *widget,
+                                         GuiTestMatch  match,
+                                         gconstpointer data);
 /* @widget or the first of its descendants of @type; NULL when none. */
 GtkWidget *gui_test_find_descendant     (GtkWidget    *widget,
                                          GType         type);
@@ -41,7 +49,6 @@ GtkWidget *gui_test_find_row            (GtkWidget    *widget,
 /* The first button at or below @widget with the action @action_name. */
 GtkWidget *gui_test_find_action_button  (GtkWidget    *widget,
                                          const char   *action_name);
-
 /* The first button at or below @widget labelled @label. */
 GtkWidget *gui_test_find_labelled_button (GtkWidget   *widget,
                                           const char  *label);

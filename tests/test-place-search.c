@@ -222,29 +222,25 @@ get_search (Fixture *fixture)
 
 /* The entry, as a person finds it: the search entry of the place search. */
 /* The button whose label reads @label (mnemonic underscores and all). */
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  GtkWidget *child;
+
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+  child = gtk_button_get_child (GTK_BUTTON (widget));
+
+  return (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), label)) ||
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
 {
-  if (GTK_IS_BUTTON (root))
-    {
-      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (root));
-
-      if ((GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), label)) ||
-          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (root, is_button_labelled, label);
 }
 
 /* Clicks a button the person can see. */

@@ -225,28 +225,25 @@ test_filter_category (Fixture       *fixture,
 }
 
 /* The drop-down whose first choice is @first. */
+static gboolean
+is_dropdown_with (GtkWidget     *widget,
+                  gconstpointer  first)
+{
+  GListModel *choices;
+
+  if (!GTK_IS_DROP_DOWN (widget))
+    return FALSE;
+  choices = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+  return GTK_IS_STRING_LIST (choices) && g_list_model_get_n_items (choices) > 0 &&
+         g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), 0), first) == 0;
+}
+
 static GtkWidget *
 find_dropdown_with (GtkWidget  *widget,
                     const char *first)
 {
-  if (GTK_IS_DROP_DOWN (widget))
-    {
-      GListModel *choices = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
-
-      if (GTK_IS_STRING_LIST (choices) && g_list_model_get_n_items (choices) > 0 &&
-          g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), 0), first) == 0)
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_dropdown_with (child, first);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_dropdown_with, first);
 }
 
 static void
@@ -594,23 +591,19 @@ test_map_takes_focus (Fixture       *fixture,
 }
 
 /* The list view that shows @model. */
+static gboolean
+is_list_view_of (GtkWidget     *widget,
+                 gconstpointer  model)
+{
+  return GTK_IS_LIST_VIEW (widget) &&
+         G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) == model;
+}
+
 static GtkWidget *
 find_list_view (GtkWidget  *widget,
                 GListModel *model)
 {
-  if (GTK_IS_LIST_VIEW (widget) &&
-      G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) == model)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_list_view (child, model);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_list_view_of, model);
 }
 
 /* Typing while the list or its filters have the focus starts a search. */
@@ -720,22 +713,18 @@ test_new_asset_beside_pins (Fixture       *fixture,
 }
 
 /* The label over the map that says nothing shown is in view. */
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
 static GtkWidget *
 find_label_with (GtkWidget  *widget,
                  const char *text)
 {
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label_with (child, text);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_label_with, text);
 }
 
 /* A filter whose assets are all off screen says so over the map, and Zoom
@@ -1797,21 +1786,17 @@ test_backup (Fixture       *fixture,
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
 }
 
+static gboolean
+is_primary_menu_button (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
+}
+
 static GtkWidget *
 find_primary_menu_button (GtkWidget *widget)
 {
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_primary_menu_button, NULL);
 }
 
 /* The label of the primary menu's first item, which is Undo. */
