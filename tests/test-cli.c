@@ -18,6 +18,7 @@
 #include "amap-error.h"
 #include "amap-store.h"
 #include "mbtiles-fixtures.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -37,70 +38,15 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }
 
 /* Runs the real asset-map with no display and no settings schema. */
-static gboolean
-run_binary (const char * const  *args,
-            char               **out,
-            char               **err,
-            int                 *exit_status)
-{
-  const char *binary = g_getenv ("AMAP_BINARY");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-
-  if (binary == NULL || !g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
-    return FALSE;
-
-  envp = g_environ_unsetenv (envp, "DISPLAY");
-  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
-  /* Nor our settings schema: the headless commands must not need it (the
-   * isolated XDG directories hide the system's schemas too). */
-  envp = g_environ_unsetenv (envp, "GSETTINGS_SCHEMA_DIR");
-  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
-  envp = g_environ_setenv (envp, "LANGUAGE", "C", TRUE);
-
-  g_ptr_array_add (argv, (char *) binary);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                out, err, &wait_status, &error);
-  g_assert_no_error (error);
-  if (g_spawn_check_wait_status (wait_status, &error))
-    *exit_status = 0;
-  else if (g_error_matches (error, G_SPAWN_EXIT_ERROR, error->code))
-    *exit_status = error->code;
-  else
-    g_assert_no_error (error);  /* killed by a signal */
-
-  return TRUE;
-}
-
 static char *
 add_asset (AmapStore  *store,
            const char *name,
@@ -175,7 +121,7 @@ test_list_non_ascii (Fixture       *fixture,
   g_ptr_array_add (expected, g_strdup_printf ("%s\tTab and newline\tother\t1.5000000\t-0.2500000", tabbed));
   g_ptr_array_sort (expected, compare_strings);
 
-  if (!run_binary (args, &out, &err, &status))
+  if (!test_util_run_binary (args, &out, &err, &status))
     {
       g_test_skip ("AMAP_BINARY is not set or not built");
       return;
@@ -295,7 +241,7 @@ test_list_streams (Fixture       *fixture,
   setlocale (LC_ALL, old_locale);
 
   /* And the binary prints the same. */
-  if (!run_binary (args, &out, &err, &status))
+  if (!test_util_run_binary (args, &out, &err, &status))
     {
       g_test_skip ("AMAP_BINARY is not set or not built");
       return;
@@ -333,7 +279,7 @@ test_version (Fixture       *fixture,
   const char *args[] = { "--version", NULL };
   int status = -1;
 
-  if (!run_binary (args, &out, &err, &status))
+  if (!test_util_run_binary (args, &out, &err, &status))
     {
       g_test_skip ("AMAP_BINARY is not set or not built");
       return;
@@ -364,7 +310,7 @@ test_not_a_database (Fixture       *fixture,
       gsize length = 0;
       int status = -1;
 
-      if (!run_binary (runs[i], &out, &err, &status))
+      if (!test_util_run_binary (runs[i], &out, &err, &status))
         {
           g_test_skip ("AMAP_BINARY is not set or not built");
           return;
@@ -416,7 +362,7 @@ test_import_export (Fixture       *fixture,
   {
     const char *args[] = { "--database", fixture->path, "--import", sample, NULL };
 
-    if (!run_binary (args, &out, &err, &status))
+    if (!test_util_run_binary (args, &out, &err, &status))
       {
         g_test_skip ("AMAP_BINARY is not set or not built");
         return;
@@ -431,7 +377,7 @@ test_import_export (Fixture       *fixture,
   {
     const char *args[] = { "--database", fixture->path, "--list", NULL };
 
-    run_binary (args, &listing, &err, &status);
+    test_util_run_binary (args, &listing, &err, &status);
     g_assert_cmpint (status, ==, 0);
     lines = sorted_lines (listing);
     g_assert_cmpuint (lines->len, ==, 18);
@@ -444,7 +390,7 @@ test_import_export (Fixture       *fixture,
   {
     const char *args[] = { "--database", fixture->path, "--export", exported, NULL };
 
-    run_binary (args, &out, &err, &status);
+    test_util_run_binary (args, &out, &err, &status);
     g_assert_cmpint (status, ==, 0);
     g_file_get_contents (exported, &kml, NULL, &error);
     g_assert_no_error (error);
@@ -464,7 +410,7 @@ test_import_export (Fixture       *fixture,
   {
     const char *args[] = { "--database", fixture->path, "--export", exported, "--include-private", NULL };
 
-    run_binary (args, &out, &err, &status);
+    test_util_run_binary (args, &out, &err, &status);
     g_assert_cmpint (status, ==, 0);
     g_file_get_contents (exported, &kml, NULL, &error);
     g_assert_no_error (error);
@@ -486,7 +432,7 @@ test_import_export (Fixture       *fixture,
 
     g_file_get_contents (fixture->path, &contents, &length, &error);
     before = g_bytes_new_take (contents, length);
-    run_binary (args, &out, &err, &status);
+    test_util_run_binary (args, &out, &err, &status);
     g_assert_cmpint (status, ==, 1);
     g_assert_nonnull (strstr (err, "is a map in use"));
     g_file_get_contents (fixture->path, &contents, &length, &error);
@@ -499,7 +445,7 @@ test_import_export (Fixture       *fixture,
   {
     const char *args[] = { "--database", fixture->path, "--import", missing, NULL };
 
-    run_binary (args, &out, &err, &status);
+    test_util_run_binary (args, &out, &err, &status);
     g_assert_cmpint (status, ==, 1);
     g_assert_true (g_str_has_prefix (err, "asset-map: Could not import “"));
     g_assert_nonnull (strstr (err, "missing.kml"));
@@ -527,7 +473,7 @@ test_no_such_map (Fixture       *fixture,
       g_autofree char *err = NULL;
       int status = -1;
 
-      if (!run_binary (runs[i], &out, &err, &status))
+      if (!test_util_run_binary (runs[i], &out, &err, &status))
         {
           g_test_skip ("AMAP_BINARY is not set or not built");
           return;
@@ -570,7 +516,7 @@ test_backup (Fixture       *fixture,
       g_free (add_asset (store, name, "business", 41 + i * 0.001, -87));
     }
 
-  if (!run_binary (args, &out, &err, &status))
+  if (!test_util_run_binary (args, &out, &err, &status))
     {
       g_test_skip ("AMAP_BINARY is not set or not built");
       return;
@@ -602,7 +548,7 @@ test_backup (Fixture       *fixture,
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
     /* From another process, which sees the map's -wal. */
-    run_binary (onto_itself, &out, &err, &status);
+    test_util_run_binary (onto_itself, &out, &err, &status);
     g_assert_cmpint (status, ==, 1);
     g_assert_nonnull (strstr (err, "is a map in use"));
     g_assert_cmpuint (amap_store_count_assets (store), ==, 201);
@@ -663,7 +609,7 @@ test_export_png (Fixture       *fixture,
     const char *args[] = { "--database", fixture->path, "--export-png", png, NULL };
     g_autofree char *out = NULL, *err = NULL;
 
-    if (!run_binary (args, &out, &err, &status))
+    if (!test_util_run_binary (args, &out, &err, &status))
       {
         g_test_skip ("AMAP_BINARY is not set or not built");
         return;
@@ -683,7 +629,7 @@ test_export_png (Fixture       *fixture,
     const char *args[] = { "--database", fixture->path, "--export-png", png, NULL };
     g_autofree char *out = NULL, *err = NULL;
 
-    if (!run_binary (args, &out, &err, &status))
+    if (!test_util_run_binary (args, &out, &err, &status))
       {
         g_test_skip ("AMAP_BINARY is not set or not built");
         return;
@@ -704,7 +650,7 @@ test_export_png (Fixture       *fixture,
                            "--bbox", "-90,0,0,66.51326044311186", "--mbtiles", tiles, NULL };
     g_autofree char *out = NULL, *err = NULL;
 
-    g_assert_true (run_binary (args, &out, &err, &status));
+    g_assert_true (test_util_run_binary (args, &out, &err, &status));
     g_assert_cmpstr (err, ==, "");
     g_assert_cmpint (status, ==, 0);
     g_assert_cmphex (png_pixel (png, 128, 128, &width, &height), ==, mbtiles_fixture_color (2, 1, 1));
@@ -722,7 +668,7 @@ test_export_png (Fixture       *fixture,
                                "--size", sizes[i], NULL };
         g_autofree char *out = NULL, *err = NULL;
 
-        g_assert_true (run_binary (args, &out, &err, &status));
+        g_assert_true (test_util_run_binary (args, &out, &err, &status));
         g_assert_cmpint (status, ==, 1);
         g_assert_nonnull (strstr (err, "is not a size"));
         g_assert_nonnull (strstr (err, "map.png"));
@@ -738,7 +684,7 @@ test_export_png (Fixture       *fixture,
                                "--bbox", boxes[i], NULL };
         g_autofree char *out = NULL, *err = NULL;
 
-        g_assert_true (run_binary (args, &out, &err, &status));
+        g_assert_true (test_util_run_binary (args, &out, &err, &status));
         g_assert_cmpint (status, ==, 1);
         g_assert_nonnull (strstr (err, "is not an area"));
       }
@@ -753,7 +699,7 @@ test_export_png (Fixture       *fixture,
     g_autofree char *out = NULL, *err = NULL;
 
     mbtiles_fixture_write (vector, "pbf", TRUE);
-    g_assert_true (run_binary (args, &out, &err, &status));
+    g_assert_true (test_util_run_binary (args, &out, &err, &status));
     g_assert_cmpint (status, ==, 1);
     g_assert_nonnull (strstr (err, "vector tiles"));
     g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
@@ -764,7 +710,7 @@ test_export_png (Fixture       *fixture,
                            "--mbtiles", missing, NULL };
     g_autofree char *out = NULL, *err = NULL;
 
-    g_assert_true (run_binary (args, &out, &err, &status));
+    g_assert_true (test_util_run_binary (args, &out, &err, &status));
     g_assert_cmpint (status, ==, 1);
     g_assert_nonnull (strstr (err, "missing.mbtiles"));
   }

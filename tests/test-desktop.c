@@ -24,6 +24,7 @@
 #include "amap-store.h"
 #include "amap-tour.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 #include "mbtiles-fixtures.h"
 
 static void
@@ -31,24 +32,6 @@ spin (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static char *
@@ -220,7 +203,7 @@ test_mime_types (void)
   g_assert_true (g_strv_contains ((const char * const *) types, "application/gpx+xml"));
   g_assert_true (g_strv_contains ((const char * const *) types, "application/x-mbtiles"));
 
-  remove_tree (dir);
+  test_util_remove_dir (dir);
 }
 
 static AdwMessageDialog *
@@ -348,7 +331,7 @@ test_open_kml_asks (void)
 
   gtk_window_destroy (window);
   spin ();
-  remove_tree (dir);
+  test_util_remove_dir (dir);
 }
 
 static AmapWindow *
@@ -432,7 +415,7 @@ test_sample_in_spanish (void)
   spin ();
   g_unsetenv ("LANGUAGE");
   setlocale (LC_ALL, "C");
-  remove_tree (dir);
+  test_util_remove_dir (dir);
 }
 
 /* The binary of a build tree, run where its schema is not installed,
@@ -504,28 +487,14 @@ test_runs_without_schema (void)
   g_assert_null (strstr (log, "GLib-GIO-ERROR"));
   g_assert_null (strstr (log, "CRITICAL"));
 
-  remove_tree (dir);
+  test_util_remove_dir (dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add_func ("/desktop/mime-types", test_mime_types);

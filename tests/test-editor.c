@@ -18,6 +18,7 @@
 #include "amap-preferences-window.h"
 #include "amap-store.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 
 typedef struct
 {
@@ -26,29 +27,9 @@ typedef struct
   AmapWindow *window;
 } Fixture;
 
-static void
-spin (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Runs the main loop for @ms milliseconds: typing is applied once it
  * pauses, and a button activated from the keyboard clicks only after a
  * short press animation. */
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (5000);
-    }
-  spin ();
-}
-
 static char *
 add_asset (AmapStore  *store,
            const char *name,
@@ -70,37 +51,17 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *library = NULL;
   g_autofree char *market = NULL;
 
-  fixture->dir = g_dir_make_tmp ("amap-editor-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-editor-XXXXXX", &fixture->dir);
 
   library = add_asset (fixture->store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
   market = add_asset (fixture->store, "Mi Tienda Market", "business", 37.7730, -122.2220);
 
   fixture->window = amap_window_new (NULL, fixture->store);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  gui_test_spin ();
 }
 
 static void
@@ -112,7 +73,7 @@ close_dialogs (void)
     if (ADW_IS_MESSAGE_DIALOG (l->data))
       gtk_window_destroy (l->data);
   g_list_free (toplevels);
-  spin ();
+  gui_test_spin ();
 }
 
 static void
@@ -121,109 +82,33 @@ fixture_teardown (Fixture       *fixture,
 {
   close_dialogs ();
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   g_clear_object (&fixture->store);
 
-  remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* The first row of @type (an AdwPreferencesRow) titled @title under @widget. */
 static GtkWidget *
-find_row (GtkWidget  *widget,
-          GType       type,
-          const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, type, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
 find_entry_row (GtkWidget  *widget,
                 const char *title)
 {
-  return find_row (widget, ADW_TYPE_ENTRY_ROW, title);
+  return gui_test_find_row (widget, ADW_TYPE_ENTRY_ROW, title);
 }
 
 static GtkWidget *
 find_combo_row (GtkWidget  *widget,
                 const char *title)
 {
-  return find_row (widget, ADW_TYPE_COMBO_ROW, title);
+  return gui_test_find_row (widget, ADW_TYPE_COMBO_ROW, title);
 }
 
 static GtkWidget *
 find_action_row (GtkWidget  *widget,
                  const char *title)
 {
-  return find_row (widget, ADW_TYPE_ACTION_ROW, title);
-}
-
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* A button by its tooltip, as a person finds it. */
-static GtkWidget *
-find_tooltip_button (GtkWidget  *widget,
-                     const char *tooltip)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_tooltip_button (child, tooltip);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find_row (widget, ADW_TYPE_ACTION_ROW, title);
 }
 
 /* Any visible widget marked as an error below @widget. */
@@ -249,15 +134,7 @@ find_error (GtkWidget *widget)
 static AdwMessageDialog *
 find_dialog (void)
 {
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-
-  return found;
+  return (AdwMessageDialog *) gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 /* As a click on a response button does: the response, then the dialog
@@ -269,13 +146,13 @@ respond (AdwMessageDialog *dialog,
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  gui_test_spin ();
 }
 
 static AmapAssetEditor *
 get_editor (Fixture *fixture)
 {
-  return AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
+  return AMAP_ASSET_EDITOR (gui_test_find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
 }
 
 /* The asset named @name, as stored. */
@@ -305,7 +182,7 @@ open_asset (Fixture    *fixture,
         {
           amap_map_view_set_selected_uuid (AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window)),
                                            amap_asset_get_uuid (asset));
-          spin ();
+          gui_test_spin ();
           g_assert_cmpstr (amap_asset_editor_get_uuid (get_editor (fixture)), ==, amap_asset_get_uuid (asset));
           return g_strdup (amap_asset_get_uuid (asset));
         }
@@ -317,7 +194,7 @@ open_asset (Fixture    *fixture,
 static GtkTextBuffer *
 description_buffer (Fixture *fixture)
 {
-  GtkWidget *view = find_descendant (GTK_WIDGET (get_editor (fixture)), GTK_TYPE_TEXT_VIEW);
+  GtkWidget *view = gui_test_find_descendant (GTK_WIDGET (get_editor (fixture)), GTK_TYPE_TEXT_VIEW);
 
   g_assert_nonnull (view);
   return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
@@ -345,13 +222,13 @@ test_applies_as_made (Fixture       *fixture,
   g_assert_nonnull (address);
   g_assert_nonnull (category);
   /* No Save button: nothing waits for one. */
-  g_assert_null (find_action_button (GTK_WIDGET (editor), "editor.save"));
+  g_assert_null (gui_test_find_action_button (GTK_WIDGET (editor), "editor.save"));
 
   /* Typed in two bursts, with a pause between: stored, one step. */
   gtk_editable_set_text (GTK_EDITABLE (address), "3340 Foothill");
-  spin_for (800);
+  gui_test_spin_for (800);
   gtk_editable_set_text (GTK_EDITABLE (address), "3340 Foothill Blvd, Oakland");
-  spin_for (800);
+  gui_test_spin_for (800);
   after_typing = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_address (after_typing), ==, "3340 Foothill Blvd, Oakland");
   g_assert_false (amap_asset_editor_get_dirty (editor));
@@ -367,18 +244,18 @@ test_applies_as_made (Fixture       *fixture,
         park_position = i;
     }
   adw_combo_row_set_selected (ADW_COMBO_ROW (category), park_position);
-  spin ();
+  gui_test_spin ();
   after_choice = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_category (after_choice), ==, "park");
 
   /* Undo: the category, then the whole address, and the editor shows it. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   undone = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_category (undone), ==, "business");
   g_assert_cmpstr (amap_asset_get_address (undone), ==, "3340 Foothill Blvd, Oakland");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   undone_twice = stored (fixture, uuid);
   g_assert_null (amap_asset_get_address (undone_twice));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (address)), ==, "");
@@ -394,7 +271,7 @@ test_leaving_is_consistent (Fixture       *fixture,
   g_autofree char *uuid = open_asset (fixture, "Mi Tienda Market");
   AmapAssetEditor *editor = get_editor (fixture);
   GtkWidget *longitude = find_entry_row (GTK_WIDGET (editor), "Longitude");
-  GtkWidget *back = find_action_button (GTK_WIDGET (editor), "win.close-details");
+  GtkWidget *back = gui_test_find_action_button (GTK_WIDGET (editor), "win.close-details");
   g_autoptr(AmapAsset) after_escape = NULL;
   g_autoptr(AmapAsset) after_back = NULL;
   g_autoptr(AmapAsset) after_log = NULL;
@@ -403,7 +280,7 @@ test_leaving_is_consistent (Fixture       *fixture,
   /* Escape before the typing is applied: stored, no question. */
   gtk_text_buffer_set_text (description_buffer (fixture), "Sponsors the soccer team.", -1);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_null (find_dialog ());
   g_assert_null (amap_asset_editor_get_uuid (editor));
   after_escape = stored (fixture, uuid);
@@ -413,7 +290,7 @@ test_leaving_is_consistent (Fixture       *fixture,
   g_free (open_asset (fixture, "Mi Tienda Market"));
   gtk_text_buffer_set_text (description_buffer (fixture), "Open late on Fridays.", -1);
   gtk_widget_activate (back);
-  spin_for (400);
+  gui_test_spin_for (400);
   g_assert_null (find_dialog ());
   g_assert_null (amap_asset_editor_get_uuid (editor));
   after_back = stored (fixture, uuid);
@@ -423,12 +300,12 @@ test_leaving_is_consistent (Fixture       *fixture,
    * stored, the longitude stays as typed and flagged. */
   g_free (open_asset (fixture, "Mi Tienda Market"));
   gtk_editable_set_text (GTK_EDITABLE (longitude), "500");
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_false (amap_asset_editor_get_valid (editor));
   gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Date (YYYY-MM-DD)")), "2024-03-15");
   gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Notes")), "Met the owner.");
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.log-interaction", NULL);
-  spin ();
+  gui_test_spin ();
   after_log = stored (fixture, uuid);
   g_assert_cmpuint (amap_asset_get_interactions (after_log)->len, ==, 1);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (after_log), -122.2220, 1e-9);
@@ -438,7 +315,7 @@ test_leaving_is_consistent (Fixture       *fixture,
 
   /* ...and leaving asks, as for any field that cannot be saved. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
-  spin ();
+  gui_test_spin ();
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Some Changes Can’t Be Saved");
@@ -458,7 +335,7 @@ test_email_needs_at (Fixture       *fixture,
   g_autoptr(AmapAsset) kept = NULL;
 
   gtk_editable_set_text (GTK_EDITABLE (email), "maria.tienda.example.org");
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_false (amap_asset_editor_get_valid (editor));
   g_assert_true (gtk_widget_has_css_class (email, "error"));
   g_assert_nonnull (strstr (amap_asset_editor_get_problem (editor), "“@”"));
@@ -466,7 +343,7 @@ test_email_needs_at (Fixture       *fixture,
   g_assert_null (amap_asset_get_email (refused));
 
   gtk_editable_set_text (GTK_EDITABLE (email), "maria@tienda.example.org");
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_true (amap_asset_editor_get_valid (editor));
   g_assert_false (gtk_widget_has_css_class (email, "error"));
   kept = stored (fixture, uuid);
@@ -487,7 +364,7 @@ test_new_key_leader (Fixture       *fixture,
   GtkWidget *role, *name, *contact_email;
 
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-contact", NULL);
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_true (amap_asset_editor_get_valid (editor));
   g_assert_null (amap_asset_editor_get_problem (editor));
   g_assert_null (find_error (GTK_WIDGET (editor)));
@@ -495,26 +372,26 @@ test_new_key_leader (Fixture       *fixture,
   g_assert_cmpuint (amap_asset_get_contacts (untouched)->len, ==, 0);
 
   /* A role without a name: now it is worth saying. */
-  contacts = find_descendant (GTK_WIDGET (editor), ADW_TYPE_EXPANDER_ROW);
+  contacts = gui_test_find_descendant (GTK_WIDGET (editor), ADW_TYPE_EXPANDER_ROW);
   g_assert_nonnull (contacts);
   role = find_entry_row (contacts, "Role");
   name = find_entry_row (contacts, "Name");
   contact_email = find_entry_row (contacts, "Email");
   gtk_editable_set_text (GTK_EDITABLE (role), "Branch manager");
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_false (amap_asset_editor_get_valid (editor));
   g_assert_true (gtk_widget_has_css_class (name, "error"));
 
   /* A key leader's email needs an "@" too. */
   gtk_editable_set_text (GTK_EDITABLE (name), "Ana Ruiz");
   gtk_editable_set_text (GTK_EDITABLE (contact_email), "ana at library");
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_false (amap_asset_editor_get_valid (editor));
   g_assert_true (gtk_widget_has_css_class (contact_email, "error"));
   g_assert_false (gtk_widget_has_css_class (name, "error"));
 
   gtk_editable_set_text (GTK_EDITABLE (contact_email), "ana@library.example.org");
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_true (amap_asset_editor_get_valid (editor));
   named = stored (fixture, uuid);
   g_assert_cmpuint (amap_asset_get_contacts (named)->len, ==, 1);
@@ -538,7 +415,7 @@ test_calendar_sets_date (Fixture       *fixture,
   GtkCalendar *calendar;
 
   g_assert_nonnull (row);
-  button = find_descendant (row, GTK_TYPE_MENU_BUTTON);
+  button = gui_test_find_descendant (row, GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (button)), ==, "x-office-calendar-symbolic");
   popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
@@ -551,14 +428,14 @@ test_calendar_sets_date (Fixture       *fixture,
    * in its popover, closed.) */
   gtk_calendar_select_day (calendar, day);
   g_signal_emit_by_name (calendar, "day-selected");
-  spin_for (800);
+  gui_test_spin_for (800);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "2024-03-15");
   picked = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_last_contacted (picked), ==, "2024-03-15");
 
   /* Typing still works. */
   gtk_editable_set_text (GTK_EDITABLE (row), "2024-04-02");
-  spin_for (800);
+  gui_test_spin_for (800);
   typed = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_last_contacted (typed), ==, "2024-04-02");
 }
@@ -589,31 +466,31 @@ test_category_manager (Fixture       *fixture,
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (fixture->window));
   gtk_window_present (GTK_WINDOW (prefs));
-  spin ();
-  manager = AMAP_CATEGORY_MANAGER (find_descendant (prefs, AMAP_TYPE_CATEGORY_MANAGER));
+  gui_test_spin ();
+  manager = AMAP_CATEGORY_MANAGER (gui_test_find_descendant (prefs, AMAP_TYPE_CATEGORY_MANAGER));
   g_assert_nonnull (manager);
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (manager));
 
   /* Built-ins cannot be deleted. */
-  g_assert_null (find_tooltip_button (GTK_WIDGET (manager), "Delete “Park / Recreation”"));
-  g_assert_nonnull (find_tooltip_button (GTK_WIDGET (manager), "Edit “Park / Recreation”"));
+  g_assert_null (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Delete “Park / Recreation”"));
+  g_assert_nonnull (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Park / Recreation”"));
 
   /* Add: a name, the fourth color, the eighth icon. */
   gtk_widget_activate_action (GTK_WIDGET (manager), "categories.add", NULL);
-  spin ();
+  gui_test_spin ();
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
   name = find_entry_row (GTK_WIDGET (dialog), "Name");
   gtk_editable_set_text (GTK_EDITABLE (name), "Gardens");
-  colors = GTK_FLOW_BOX (find_descendant (GTK_WIDGET (dialog), GTK_TYPE_FLOW_BOX));
+  colors = GTK_FLOW_BOX (gui_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_FLOW_BOX));
   gtk_flow_box_select_child (colors, gtk_flow_box_get_child_at_index (colors, 3));
   {
     /* The second flow box is the icons'. */
     GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (colors));
     GtkWidget *next = gtk_widget_get_next_sibling (box);
 
-    icons = GTK_FLOW_BOX (find_descendant (next, GTK_TYPE_FLOW_BOX));
+    icons = GTK_FLOW_BOX (gui_test_find_descendant (next, GTK_TYPE_FLOW_BOX));
   }
   g_assert_nonnull (icons);
   gtk_flow_box_select_child (icons, gtk_flow_box_get_child_at_index (icons, 7));
@@ -629,10 +506,10 @@ test_category_manager (Fixture       *fixture,
   uuid = add_asset (fixture->store, "Eastside Garden", "gardens", 37.776, -122.220);
 
   /* Rename, from the row's Edit button. */
-  edit = find_tooltip_button (GTK_WIDGET (manager), "Edit “Gardens”");
+  edit = gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Gardens”");
   g_assert_nonnull (edit);
   gtk_widget_activate (edit);
-  spin_for (400);
+  gui_test_spin_for (400);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (dialog), "Name")), "Community Gardens");
@@ -642,14 +519,14 @@ test_category_manager (Fixture       *fixture,
   g_assert_cmpstr (amap_category_get_color (gardens), ==, amap_category_manager_get_palette ()[3]);
 
   /* Delete, its asset moved to Parks. */
-  delete = find_tooltip_button (GTK_WIDGET (manager), "Delete “Community Gardens”");
+  delete = gui_test_find_tooltip_button (GTK_WIDGET (manager), "Delete “Community Gardens”");
   g_assert_nonnull (delete);
   gtk_widget_activate (delete);
-  spin_for (400);
+  gui_test_spin_for (400);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “Community Gardens”?");
-  move_to = GTK_DROP_DOWN (find_descendant (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
+  move_to = GTK_DROP_DOWN (gui_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
   g_assert_nonnull (move_to);
   /* "Other" is offered first. */
   g_assert_cmpstr (amap_category_get_key (gtk_drop_down_get_selected_item (move_to)), ==, "other");
@@ -663,25 +540,25 @@ test_category_manager (Fixture       *fixture,
     }
   respond (dialog, "delete");
   g_assert_null (amap_store_lookup_category (fixture->store, "gardens"));
-  g_assert_null (find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
+  g_assert_null (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
   moved = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_category (moved), ==, "park");
 
   /* Undone from the main window, as Ctrl+Z does. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_nonnull (amap_store_lookup_category (fixture->store, "gardens"));
-  g_assert_nonnull (find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
+  g_assert_nonnull (gui_test_find_tooltip_button (GTK_WIDGET (manager), "Edit “Community Gardens”"));
   back = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_category (back), ==, "gardens");
 
-  spin_for (800);
+  gui_test_spin_for (800);
   library_after = stored (fixture, library);
   g_assert_cmpstr (amap_asset_get_category (library_after), ==, "library-arts");
   g_assert_false (amap_asset_editor_get_dirty (get_editor (fixture)));
 
   gtk_window_destroy (GTK_WINDOW (prefs));
-  spin ();
+  gui_test_spin ();
 }
 
 /* Where an asset came from shows: the layer of the imported file, and a
@@ -708,7 +585,7 @@ test_origin_rows (Fixture       *fixture,
   amap_asset_set_folders (asset, folders);
   g_assert_true (amap_store_add_asset (fixture->store, asset, &error));
   g_assert_no_error (error);
-  spin ();
+  gui_test_spin ();
 
   g_free (open_asset (fixture, "Iglesia San José"));
   uuid = g_strdup (amap_asset_get_uuid (asset));
@@ -724,7 +601,7 @@ test_origin_rows (Fixture       *fixture,
   /* Another field changes: the location keeps every digit and its mark. */
   needs = find_entry_row (GTK_WIDGET (editor), "Address");
   gtk_editable_set_text (GTK_EDITABLE (needs), "2125 Jefferson Ave, Oakland");
-  spin_for (800);
+  gui_test_spin_for (800);
   after = stored (fixture, uuid);
   g_assert_cmpstr (amap_asset_get_address (after), ==, "2125 Jefferson Ave, Oakland");
   g_assert_cmpfloat (amap_asset_get_latitude (after), ==, 37.777212345678);
@@ -734,7 +611,7 @@ test_origin_rows (Fixture       *fixture,
 
   /* Looks Right: the person's location now, and the warning goes. */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.confirm-location", NULL);
-  spin ();
+  gui_test_spin ();
   after = stored (fixture, uuid);
   g_assert_cmpint (amap_asset_get_location_source (after), ==, AMAP_LOCATION_SOURCE_MANUAL);
   g_assert_cmpfloat (amap_asset_get_latitude (after), ==, 37.777212345678);
@@ -745,23 +622,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, without which no SVG icon
-   * loads; keep the system's. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add ("/editor/applies-as-made", Fixture, NULL, fixture_setup, test_applies_as_made, fixture_teardown);

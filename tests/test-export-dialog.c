@@ -16,6 +16,7 @@
 #include "amap-import-dialog.h"
 #include "amap-store.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 
 #define LEADER_PHONE "+1 510 555 0199"
 #define LEADER_EMAIL "rosa.leader@example.org"
@@ -30,28 +31,16 @@ typedef struct
 } Fixture;
 
 static void
-spin (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(AmapAsset) asset = amap_asset_new ("Mi Tienda Market");
   g_autoptr(AmapAsset) park = amap_asset_new ("Cesar Chavez Park");
   g_autoptr(AmapContact) contact = amap_contact_new ("Rosa Méndez");
   g_autoptr(AmapInteraction) visit = amap_interaction_new ("2026-11-03", AMAP_INTERACTION_MEETING, LOG_NOTES);
 
-  fixture->dir = g_dir_make_tmp ("amap-export-dialog-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-export-dialog-XXXXXX", &fixture->dir);
 
   amap_asset_set_category (asset, "business");
   amap_asset_set_location (asset, 37.7730, -122.2220);
@@ -70,21 +59,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->window = amap_window_new (NULL, fixture->store);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  gui_test_spin ();
 }
 
 static void
@@ -92,25 +67,11 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   g_clear_object (&fixture->store);
 
-  remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-
-  return found;
 }
 
 static AmapExportDialog *
@@ -120,30 +81,11 @@ open_export_dialog (Fixture    *fixture,
   AmapExportDialog *dialog;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), action, NULL);
-  spin ();
-  dialog = (AmapExportDialog *) find_toplevel (AMAP_TYPE_EXPORT_DIALOG);
+  gui_test_spin ();
+  dialog = (AmapExportDialog *) gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
   return dialog;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* A button activated from the keyboard clicks after a short press
@@ -154,13 +96,13 @@ wait_for_chooser (void)
   gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
   GtkWindow *chooser = NULL;
 
-  while ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL &&
+  while ((chooser = gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL &&
          g_get_monotonic_time () < deadline)
     {
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (5000);
     }
-  spin ();
+  gui_test_spin ();
 
   return chooser;
 }
@@ -179,12 +121,12 @@ export_and_read (Fixture          *fixture,
   char *text = NULL;
 
   amap_export_dialog_export_to (dialog, file);
-  spin ();
-  g_assert_null (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  gui_test_spin ();
+  g_assert_null (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
 
   while (!g_file_test (path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  spin ();
+  gui_test_spin ();
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
 
@@ -220,7 +162,7 @@ test_default_leaves_out_private (Fixture       *fixture,
 
   /* The switch, as a click turns it on. */
   dialog = open_export_dialog (fixture, "win.export");
-  private_switch = GTK_SWITCH (find_descendant (GTK_WIDGET (dialog), GTK_TYPE_SWITCH));
+  private_switch = GTK_SWITCH (gui_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_SWITCH));
   g_assert_nonnull (private_switch);
   g_assert_false (gtk_switch_get_active (private_switch));
   gtk_widget_activate (GTK_WIDGET (private_switch));
@@ -273,7 +215,7 @@ test_format_sets_extension (Fixture       *fixture,
   }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  gui_test_spin ();
 }
 
 /* Types @text and then Return with real key events (xdotool), where the
@@ -289,7 +231,7 @@ type_and_enter (const char *text)
   g_spawn_sync (NULL, (char **) type_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
-  spin ();
+  gui_test_spin ();
   g_spawn_sync (NULL, (char **) key_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
@@ -305,7 +247,7 @@ wait_for_file (const char *path)
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (5000);
     }
-  spin ();
+  gui_test_spin ();
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     g_error ("Nothing was exported to %s", path);
 }
@@ -349,15 +291,15 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
   old_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL);
-  spin ();
-  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  gui_test_spin ();
+  chooser = gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_nonnull (chooser);
   folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
   g_assert_nonnull (folder);
   g_assert_true (g_file_equal (folder, home) ||
                  (documents_file != NULL && g_file_equal (folder, documents_file)));
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  spin ();
+  gui_test_spin ();
   g_clear_object (&folder);
 
   /* Export…: the chooser asks for a KML file, named after the map. */
@@ -378,7 +320,7 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
    * then Enter. */
   type_and_enter (typed_path);
   wait_for_file (expected_path);
-  g_assert_null (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  g_assert_null (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
 
   /* The import chooser now starts where that file went; a path typed
    * there, then Enter, imports it. */
@@ -389,8 +331,8 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
                                       "</Placemark></Document></kml>", -1, &error));
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL);
-  spin ();
-  chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  gui_test_spin ();
+  chooser = gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_nonnull (chooser);
   folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
   g_assert_nonnull (folder);
@@ -401,7 +343,7 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
   while (amap_store_count_assets (fixture->store) < 3 && g_get_monotonic_time () < deadline)
     {
       /* The import's preview: import as suggested. */
-      GtkWindow *preview = find_toplevel (AMAP_TYPE_IMPORT_DIALOG);
+      GtkWindow *preview = gui_test_find_toplevel (AMAP_TYPE_IMPORT_DIALOG);
 
       if (preview != NULL)
         gtk_widget_activate_action (GTK_WIDGET (preview), "import-dialog.import", NULL);
@@ -409,7 +351,7 @@ test_choosers_open_in_a_folder (Fixture       *fixture,
         g_usleep (5000);
     }
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 3);
-  spin ();
+  gui_test_spin ();
 
   g_log_set_always_fatal (old_fatal);
 }
@@ -434,24 +376,24 @@ test_asks_before_replacing (Fixture       *fixture,
   g_assert_no_error (error);
 
   amap_export_dialog_export_to (dialog, bare);
-  spin ();
-  question = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  gui_test_spin ();
+  question = (AdwMessageDialog *) gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (question);
   g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Replace “exists.kml”?");
   adw_message_dialog_response (question, "cancel");
-  spin ();
-  g_assert_nonnull (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  gui_test_spin ();
+  g_assert_nonnull (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "precious");
   g_clear_pointer (&text, g_free);
 
   amap_export_dialog_export_to (dialog, bare);
-  spin ();
-  question = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  gui_test_spin ();
+  question = (AdwMessageDialog *) gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (question);
   adw_message_dialog_response (question, "replace");
-  spin ();
-  g_assert_null (find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
+  gui_test_spin ();
+  g_assert_null (gui_test_find_toplevel (AMAP_TYPE_EXPORT_DIALOG));
 
   deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
   do
@@ -468,24 +410,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, without which no SVG icon
-   * loads; keep the system's. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_setenv ("GTK_USE_PORTAL", "0", TRUE);
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add ("/export-dialog/default-leaves-out-private", Fixture, NULL, fixture_setup,

@@ -16,6 +16,7 @@
 #include "amap-map-view.h"
 #include "amap-store.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 
 typedef struct
 {
@@ -43,26 +44,14 @@ static const char layers_kml[] =
   "</Document>\n</kml>\n";
 
 static void
-spin (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(AmapAsset) far = amap_asset_new ("Far Away Library");
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *kml = NULL;
 
-  fixture->dir = g_dir_make_tmp ("amap-import-dialog-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-import-dialog-XXXXXX", &fixture->dir);
 
   /* The map is not empty, and far from the file's places. */
   amap_asset_set_category (far, AMAP_CATEGORY_LIBRARY);
@@ -78,7 +67,7 @@ fixture_setup (Fixture       *fixture,
   fixture->window = amap_window_new (NULL, fixture->store);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
 }
 
 static void
@@ -89,7 +78,7 @@ fixture_teardown (Fixture       *fixture,
   const char *name;
 
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->file);
 
@@ -133,7 +122,7 @@ open_preview (Fixture *fixture)
          g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (dialog);
-  spin ();
+  gui_test_spin ();
 
   /* Nothing is written while the preview shows. */
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, before);
@@ -227,12 +216,12 @@ test_mapping_decides (Fixture       *fixture,
   gtk_drop_down_set_selected (food, category_position (fixture->store, AMAP_CATEGORY_BUSINESS));
   gtk_drop_down_set_selected (tutoring, n_categories);
   g_assert_cmpstr (drop_down_text (tutoring), ==, "New Category “Tutoring”");
-  spin ();
+  gui_test_spin ();
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "import-dialog.import", NULL);
   while (amap_window_get_importing (fixture->window))
     g_main_context_iteration (NULL, TRUE);
-  spin ();
+  gui_test_spin ();
 
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 5);
   assert_category (fixture->store, "San José", AMAP_CATEGORY_FAITH);
@@ -261,7 +250,7 @@ test_mapping_decides (Fixture       *fixture,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (report), "4 places were added"));
   g_assert_true (adw_message_dialog_has_response (report, "show"));
   adw_message_dialog_response (report, "close");
-  spin ();
+  gui_test_spin ();
 
   /* The next import of the file starts from these choices. */
   dialog = open_preview (fixture);
@@ -273,7 +262,7 @@ test_mapping_decides (Fixture       *fixture,
 
   /* Cancel writes nothing. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "import-dialog.cancel", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_false (amap_window_get_importing (fixture->window));
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 5);
 }
@@ -282,22 +271,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database: keep the system's. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add ("/import-dialog/mapping-decides", Fixture, NULL, fixture_setup,

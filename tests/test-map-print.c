@@ -16,6 +16,7 @@
 #include "amap-map-view.h"
 #include "amap-store.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 
 #define TITLE "Fruitvale Asset Walk"
 
@@ -25,13 +26,6 @@ typedef struct
   AmapStore  *store;
   AmapWindow *window;
 } Fixture;
-
-static void
-spin (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static void
 add_asset (AmapStore  *store,
@@ -54,13 +48,8 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  fixture->dir = g_dir_make_tmp ("amap-map-print-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-map-print-XXXXXX", &fixture->dir);
   g_assert_true (amap_store_set_title (fixture->store, TITLE, &error));
   add_asset (fixture->store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
   add_asset (fixture->store, "Cesar Chavez Park", "park", 37.7766, -122.2190);
@@ -77,10 +66,10 @@ fixture_setup (Fixture       *fixture,
   fixture->window = amap_window_new (NULL, fixture->store);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 700);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   /* Every asset in view, as the map shows them. */
   amap_map_view_fit_assets (AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window)));
-  spin ();
+  gui_test_spin ();
 }
 
 static void
@@ -91,7 +80,7 @@ fixture_teardown (Fixture       *fixture,
   const char *name;
 
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   g_clear_object (&fixture->store);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
@@ -139,7 +128,7 @@ test_print_to_pdf (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.print-map-to",
                                              "s", pdf));
-  spin ();
+  gui_test_spin ();
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
 
   info = run ("pdfinfo", pdf);
@@ -181,23 +170,6 @@ test_print_file_name (Fixture       *fixture,
   g_assert_cmpstr (gtk_print_settings_get (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME), ==, "Parks-Trails");
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Export Map as Image: the width and height show for Custom Size only,
  * not greyed out under "Full HD, 1920 × 1080" with other numbers. */
 static void
@@ -208,7 +180,7 @@ test_image_size_choice (Fixture       *fixture,
   GtkWidget *dialog = NULL, *choice, *width;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export-image", NULL));
-  spin ();
+  gui_test_spin ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
@@ -217,8 +189,8 @@ test_image_size_choice (Fixture       *fixture,
         dialog = GTK_WIDGET (item);
     }
   g_assert_nonnull (dialog);
-  choice = find_widget (dialog, GTK_TYPE_DROP_DOWN);
-  width = find_widget (dialog, GTK_TYPE_SPIN_BUTTON);
+  choice = gui_test_find_descendant (dialog, GTK_TYPE_DROP_DOWN);
+  width = gui_test_find_descendant (dialog, GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (choice);
   g_assert_nonnull (width);
 
@@ -229,7 +201,7 @@ test_image_size_choice (Fixture       *fixture,
   gtk_drop_down_set_selected (GTK_DROP_DOWN (choice), 0);
   g_assert_false (gtk_widget_is_visible (width));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  gui_test_spin ();
 }
 
 static guint
@@ -267,7 +239,7 @@ test_export_image (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export-image-to",
                                              "(sii)", png, 900, 600));
-  spin ();
+  gui_test_spin ();
   surface = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 900);
@@ -280,23 +252,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, without which no SVG icon
-   * loads; keep the system's. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add ("/map-print/print-to-pdf", Fixture, NULL, fixture_setup, test_print_to_pdf,

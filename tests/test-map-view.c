@@ -15,6 +15,7 @@
 #include "amap-map-view.h"
 #include "amap-pin-layer.h"
 #include "amap-store.h"
+#include "gui-test-util.h"
 
 #define CENTER_LAT 37.7749
 #define CENTER_LON -122.2194
@@ -454,15 +455,6 @@ on_real_asset_moved (AmapMapView *view,
 /* Runs the main loop until @done is TRUE. The deadline only keeps a broken
  * build from hanging CI; nothing here measures time. */
 static void
-iterate_until (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!*done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
 on_selected_notify (AmapMapView *view,
                     GParamSpec  *pspec,
                     gboolean    *done)
@@ -514,7 +506,7 @@ test_real_pointer (Fixture       *fixture,
   g_signal_connect (fixture->view, "asset-moved", G_CALLBACK (on_real_asset_moved), &click_moved);
   g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north", &x, &y));
   real_click (fixture, x, y - 20, 1);
-  iterate_until (&selected);
+  gui_test_iterate_until (&selected);
   g_assert_cmpstr (amap_map_view_get_selected_uuid (fixture->view), ==, "north");
   g_assert_cmpuint (click_moved.count, ==, 0);
 
@@ -523,7 +515,7 @@ test_real_pointer (Fixture       *fixture,
   amap_map_view_set_adding (fixture->view, TRUE);
   real_click (fixture, gtk_widget_get_width (GTK_WIDGET (fixture->layer)) / 2.0,
               gtk_widget_get_height (GTK_WIDGET (fixture->layer)) / 2.0 + 60, 1);
-  iterate_until (&added);
+  gui_test_iterate_until (&added);
   g_assert_true (added);
   g_assert_false (amap_map_view_get_adding (fixture->view));
 
@@ -700,25 +692,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, without which no SVG icon
-   * (libshumate's compass, the category icons) loads; and the system
-   * proxy settings, which the tile downloader's session would look up. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
 
   g_test_add ("/map-view/visible-pins", Fixture, NULL,
               fixture_set_up, test_visible_pins, fixture_tear_down);

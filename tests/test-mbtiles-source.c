@@ -18,6 +18,7 @@
 #include "amap-offline-map.h"
 #include "amap-store.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 #include "mbtiles-fixtures.h"
 
 /* What is pending, but not forever: a window's frame clock may always
@@ -603,24 +604,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr (GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto (GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, which gdk-pixbuf uses to
-   * pick the loader of a tile; and the system proxy settings. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
 
   g_test_add_func ("/mbtiles-source/serves-tiles", test_serves_tiles);
   g_test_add_func ("/mbtiles-source/vector", test_vector);

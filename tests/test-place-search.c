@@ -20,6 +20,7 @@
 #include "amap-store.h"
 #include "amap-window.h"
 #include "amap-window-places.h"
+#include "gui-test-util.h"
 
 /* Two places, as nominatim.openstreetmap.org answers /search?format=jsonv2. */
 static const char fruitvale_json[] =
@@ -51,13 +52,6 @@ typedef struct
   GPtrArray    *agents;
 } Fixture;
 
-static void
-spin (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Turns the main loop until @cond holds (the server is in this process),
  * for at most ten seconds. */
 #define WAIT_FOR(cond)                                                         \
@@ -69,7 +63,7 @@ spin (void)
         if (!g_main_context_iteration (NULL, FALSE))                           \
           g_usleep (2000);                                                     \
       }                                                                        \
-    spin ();                                                                   \
+    gui_test_spin ();                                                                   \
   } G_STMT_END
 
 static void
@@ -163,8 +157,6 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   fixture->queries = g_ptr_array_new_with_free_func (g_free);
   fixture->agents = g_ptr_array_new_with_free_func (g_free);
@@ -180,11 +172,7 @@ fixture_setup (Fixture       *fixture,
   g_mutex_unlock (&fixture->lock);
   g_settings_set_string (settings, "place-search-url", data != NULL ? data : fixture->base);
 
-  fixture->dir = g_dir_make_tmp ("amap-place-search-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-place-search-XXXXXX", &fixture->dir);
 
   add_asset (fixture->store, "Fruitvale Library", 37.7752, -122.2241, NULL);
   add_asset (fixture->store, "Mobile Food Pantry", NAN, NAN, "Fruitvale Station, Oakland");
@@ -194,21 +182,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->window = amap_window_new (NULL, fixture->store);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  gui_test_spin ();
 }
 
 static void
@@ -218,7 +192,7 @@ fixture_teardown (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
 
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   g_clear_object (&fixture->store);
   g_main_loop_quit (fixture->server_loop);
   g_thread_join (fixture->thread);
@@ -227,7 +201,7 @@ fixture_teardown (Fixture       *fixture,
   g_mutex_clear (&fixture->lock);
   g_cond_clear (&fixture->ready);
   g_settings_reset (settings, "place-search-url");
-  remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->base);
   g_ptr_array_unref (fixture->queries);
@@ -247,68 +221,26 @@ get_search (Fixture *fixture)
 }
 
 /* The entry, as a person finds it: the search entry of the place search. */
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
+/* The button whose label reads @label (mnemonic underscores and all). */
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
+  GtkWidget *child;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+  child = gtk_button_get_child (GTK_BUTTON (widget));
 
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), label)) ||
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
-/* The button whose label reads @label (mnemonic underscores and all). */
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
 {
-  if (GTK_IS_BUTTON (root))
-    {
-      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (root));
-
-      if ((GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), label)) ||
-          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-        return root;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_by_tooltip (GtkWidget  *root,
-                 const char *tooltip)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_tooltip (child, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (root, is_button_labelled, label);
 }
 
 /* Clicks a button the person can see. */
@@ -323,7 +255,7 @@ click (GtkWidget  *root,
   WAIT_FOR (gtk_widget_is_drawable (button));
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  spin ();
+  gui_test_spin ();
 }
 
 /* Types @text into the place search and presses Enter. */
@@ -331,13 +263,13 @@ static void
 type_and_enter (Fixture    *fixture,
                 const char *text)
 {
-  GtkWidget *entry = find_widget (GTK_WIDGET (get_search (fixture)), GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *entry = gui_test_find_descendant (GTK_WIDGET (get_search (fixture)), GTK_TYPE_SEARCH_ENTRY);
 
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
-  spin ();
+  gui_test_spin ();
   g_signal_emit_by_name (entry, "activate");
-  spin ();
+  gui_test_spin ();
 }
 
 static AdwMessageDialog *
@@ -370,7 +302,7 @@ test_sets_school (Fixture       *fixture,
   g_assert_false (amap_store_get_home (fixture->store, NULL, NULL, NULL));
 
   /* Typing asks nobody: only Enter searches. */
-  entry = find_widget (GTK_WIDGET (search), GTK_TYPE_SEARCH_ENTRY);
+  entry = gui_test_find_descendant (GTK_WIDGET (search), GTK_TYPE_SEARCH_ENTRY);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Fruitvale Elementary");
   {
     gint64 end = g_get_monotonic_time () + 600 * G_TIME_SPAN_MILLISECOND;
@@ -404,7 +336,7 @@ test_sets_school (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog))), ==,
                    "Fruitvale Elementary");
   adw_message_dialog_response (dialog, "set");
-  spin ();
+  gui_test_spin ();
 
   g_assert_true (amap_store_get_home (fixture->store, &lat, &lon, &name));
   g_assert_cmpstr (name, ==, "Fruitvale Elementary");
@@ -431,7 +363,7 @@ test_add_asset_here (Fixture       *fixture,
   type_and_enter (fixture, "Fruitvale Elementary");
   WAIT_FOR (!amap_place_search_get_busy (search));
   amap_place_search_choose (search, 0);
-  spin ();
+  gui_test_spin ();
   click (GTK_WIDGET (search), "_Add Asset Here");
 
   /* Named after the place, at its address and point. */
@@ -464,7 +396,7 @@ test_school_ends_placing (Fixture       *fixture,
   double lat = 0, lon = 0;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.set-home", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_true (amap_map_view_get_adding (map_view));
 
   type_and_enter (fixture, "37.7775, -122.2236");
@@ -473,7 +405,7 @@ test_school_ends_placing (Fixture       *fixture,
   dialog = find_dialog (fixture->window);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "set");
-  spin ();
+  gui_test_spin ();
 
   g_assert_true (amap_store_get_home (fixture->store, &lat, &lon, NULL));
   g_assert_cmpfloat_with_epsilon (lat, 37.7775, 1e-9);
@@ -546,27 +478,27 @@ test_find_on_map (Fixture       *fixture,
       uuid = amap_asset_get_uuid (g_ptr_array_index (assets, i));
   g_assert_nonnull (uuid);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.select-asset", "s", uuid);
-  spin ();
-  editor = find_widget (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR);
+  gui_test_spin ();
+  editor = gui_test_find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR);
   g_assert_cmpstr (amap_asset_editor_get_uuid (AMAP_ASSET_EDITOR (editor)), ==, uuid);
 
   /* "Find on Map", beside the address, looks the asset's address up… */
-  find_on_map = find_by_tooltip (editor, "Find on Map");
+  find_on_map = gui_test_find_tooltip_button (editor, "Find on Map");
   g_assert_nonnull (find_on_map);
   WAIT_FOR (gtk_widget_is_drawable (find_on_map));
   g_signal_emit_by_name (find_on_map, "clicked");
-  spin ();
+  gui_test_spin ();
   WAIT_FOR (!amap_place_search_get_busy (search));
   g_assert_cmpuint (n_requests (fixture), ==, 1);
   g_assert_cmpstr (g_ptr_array_index (fixture->queries, 0), ==, "Fruitvale Station, Oakland");
   amap_place_search_choose (search, 1);
-  spin ();
+  gui_test_spin ();
 
   /* …and the chosen place becomes its location at once, as every change
    * in the editor does: both coordinates in one step, which one Undo
    * takes back. */
   click (GTK_WIDGET (search), "_Use for “Mobile Food Pantry”");
-  spin ();
+  gui_test_spin ();
   g_assert_false (amap_asset_editor_get_dirty (AMAP_ASSET_EDITOR (editor)));
   stored = amap_store_get_asset (fixture->store, uuid, NULL);
   g_assert_true (amap_asset_get_has_location (stored));
@@ -604,7 +536,7 @@ test_locate_from_address (Fixture       *fixture,
   guint located = 0;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.locate-from-address", NULL);
-  spin ();
+  gui_test_spin ();
   dialog = find_locate_dialog (fixture->window);
   g_assert_nonnull (dialog);
   /* Three have an address and no location; the park has no address. */
@@ -647,7 +579,7 @@ test_locate_from_address (Fixture       *fixture,
   g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Locate from Address (2 Assets)");
   click (GTK_WIDGET (dialog), "_Close");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   g_clear_pointer (&assets, g_ptr_array_unref);
   assets = amap_store_list_assets (fixture->store, NULL);
   located = 0;
@@ -664,7 +596,7 @@ test_locate_cancel (Fixture       *fixture,
   AmapLocateDialog *dialog;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.locate-from-address", NULL);
-  spin ();
+  gui_test_spin ();
   dialog = find_locate_dialog (fixture->window);
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   amap_locate_dialog_start (dialog);
@@ -695,23 +627,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, without which no SVG icon
-   * loads; keep the system's. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add ("/place-search/sets-school", Fixture, NULL, fixture_setup, test_sets_school, fixture_teardown);

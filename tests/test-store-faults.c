@@ -26,6 +26,7 @@
 #include "amap-import.h"
 #include "amap-store.h"
 #include "amap-store-private.h"
+#include "test-util.h"
 
 /* Helpers */
 
@@ -47,29 +48,11 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_chmod (fixture->dir, 0700);
-  remove_tree (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

@@ -24,6 +24,7 @@
 #include "amap-tour-settings-row.h"
 #include "amap-tour-plan.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 
 #define HOME_LAT 37.7772
 #define HOME_LON -122.2236
@@ -36,24 +37,8 @@ typedef struct
   GPtrArray  *uuids;     /* of the assets, in the order they were added */
 } Fixture;
 
-static void
-spin (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Runs the main loop until @done is TRUE. The deadline only keeps a broken
  * build from hanging CI; nothing here measures time. */
-static void
-iterate_until (gboolean *done)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!*done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 static void
 add_asset (Fixture    *fixture,
            const char *name,
@@ -75,7 +60,6 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
 
   g_settings_set_string (settings, "routing-url", "");
@@ -83,11 +67,7 @@ fixture_setup (Fixture       *fixture,
   /* No tiles from the network in tests. */
   g_settings_set_string (settings, "base-map", "none");
 
-  fixture->dir = g_dir_make_tmp ("amap-tour-panel-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-tour-panel-XXXXXX", &fixture->dir);
   amap_store_set_home (fixture->store, "Fruitvale Elementary", HOME_LAT, HOME_LON, &error);
   g_assert_no_error (error);
 
@@ -101,21 +81,7 @@ fixture_setup (Fixture       *fixture,
   fixture->window = amap_window_new (NULL, fixture->store);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  gui_test_spin ();
 }
 
 static void
@@ -123,11 +89,11 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   g_clear_object (&fixture->store);
   g_ptr_array_unref (fixture->uuids);
 
-  remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -176,7 +142,7 @@ add_stop (Fixture *fixture,
 {
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-stop", "s",
                               g_ptr_array_index (fixture->uuids, index));
-  spin ();
+  gui_test_spin ();
 }
 
 static void
@@ -260,9 +226,9 @@ test_plan_optimize_undo (Fixture       *fixture,
           || g_strcmp0 (uuid, g_ptr_array_index (fixture->uuids, 3)) == 0)
         gtk_selection_model_select_item (GTK_SELECTION_MODEL (list), i, FALSE);
     }
-  spin ();
+  gui_test_spin ();
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-to-tour", NULL);
-  spin ();
+  gui_test_spin ();
   {
     /* In the list's order (by name): East Clinic, North Park. */
     g_autofree char *order = stored_order (fixture);
@@ -270,14 +236,14 @@ test_plan_optimize_undo (Fixture       *fixture,
   }
   g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add 2 Stops");
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (list));
-  spin ();
+  gui_test_spin ();
 
   /* Selecting a stop on the map selects it in the panel; Alt+Up's action
    * moves it up. */
   amap_map_view_set_selected_uuid (map_view, g_ptr_array_index (fixture->uuids, 2));
-  spin ();
+  gui_test_spin ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "tour.move-up", NULL));
-  spin ();
+  gui_test_spin ();
   users_order = stored_order (fixture);
   g_assert_cmpstr (users_order, ==, "0,2,1,3");
   g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Reorder Stops");
@@ -292,9 +258,9 @@ test_plan_optimize_undo (Fixture       *fixture,
   g_signal_connect (panel, "notify::busy", G_CALLBACK (on_busy_notify), &done);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "tour.optimize", NULL));
   g_assert_true (amap_tour_panel_get_busy (panel));
-  iterate_until (&done);
+  gui_test_iterate_until (&done);
   g_assert_true (done);
-  spin ();
+  gui_test_spin ();
 
   optimized = stored_order (fixture);
   g_assert_cmpstr (optimized, !=, users_order);
@@ -312,7 +278,7 @@ test_plan_optimize_undo (Fixture       *fixture,
 
   /* One undo: the user's order again, in the store and in the panel. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   {
     g_autofree char *order = stored_order (fixture);
     g_autofree char *panel_order = stop_order (fixture, amap_tour_panel_get_tour (panel));
@@ -324,13 +290,13 @@ test_plan_optimize_undo (Fixture       *fixture,
 
   /* Reverse, and the keyboard's remove. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "tour.reverse", NULL));
-  spin ();
+  gui_test_spin ();
   {
     g_autofree char *order = stored_order (fixture);
     g_assert_cmpstr (order, ==, "3,1,2,0");
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "tour.remove-stop", NULL));
-  spin ();
+  gui_test_spin ();
   {
     g_autofree char *order = stored_order (fixture);
     g_assert_cmpstr (order, ==, "3,1,0");
@@ -361,7 +327,7 @@ test_late_warning (Fixture       *fixture,
   amap_tour_set_latest_return (tour, latest);
   amap_store_update_tour (fixture->store, tour, NULL, &error);
   g_assert_no_error (error);
-  spin ();
+  gui_test_spin ();
 
   g_assert_nonnull (amap_tour_panel_get_late_warning (panel));
   g_assert_true (g_str_has_prefix (amap_tour_panel_get_late_warning (panel), "The bus is back at 10:"));
@@ -372,14 +338,14 @@ test_late_warning (Fixture       *fixture,
   amap_tour_set_n_buses (tour, 2);
   amap_store_update_tour (fixture->store, tour, NULL, &error);
   g_assert_no_error (error);
-  spin ();
+  gui_test_spin ();
   {
     gboolean done = FALSE;
 
     g_signal_connect (panel, "notify::busy", G_CALLBACK (on_busy_notify), &done);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "tour.split", NULL));
-    iterate_until (&done);
-    spin ();
+    gui_test_iterate_until (&done);
+    gui_test_spin ();
   }
   g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Split Across Buses");
   g_assert_cmpuint (amap_tour_plan_get_n_stops (amap_tour_panel_get_plan (panel), 0), >=, 1);
@@ -506,7 +472,7 @@ test_routing (Fixture       *fixture,
   }
 
   g_settings_set_string (settings, "routing-url", "");
-  spin ();
+  gui_test_spin ();
   soup_server_disconnect (server);
 }
 
@@ -576,7 +542,7 @@ test_print_and_export (Fixture       *fixture,
   add_stop (fixture, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.print-tour-to", "s", pdf);
-  spin ();
+  gui_test_spin ();
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
 
   itinerary = amap_itinerary_new (amap_tour_panel_get_plan (panel));
@@ -596,7 +562,7 @@ test_print_and_export (Fixture       *fixture,
   while ((!g_file_test (gpx, G_FILE_TEST_EXISTS) || !g_file_test (kml, G_FILE_TEST_EXISTS))
          && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-  spin ();
+  gui_test_spin ();
 
   g_file_get_contents (gpx, &contents, NULL, &error);
   g_assert_no_error (error);
@@ -653,11 +619,11 @@ test_settings (Fixture       *fixture,
   g_assert_nonnull (toggle);
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (buses), 2);
-  spin ();
+  gui_test_spin ();
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
-  spin ();
+  gui_test_spin ();
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (hour), 14);
-  spin ();
+  gui_test_spin ();
 
   stored = amap_store_get_tour (fixture->store, amap_tour_panel_get_tour_id (panel), &error);
   g_assert_no_error (error);
@@ -673,7 +639,7 @@ test_settings (Fixture       *fixture,
   /* Three steps back: one bus again. */
   for (int i = 0; i < 3; i++)
     gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (amap_tour_get_n_buses (amap_tour_panel_get_tour (panel)), ==, 1);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (buses)), ==, 1);
 }
@@ -717,7 +683,7 @@ test_sample_tour (Fixture       *fixture,
   g_assert_cmpuint (amap_tour_plan_get_n_stops (plan, 0), ==, 8);
   g_assert_false (amap_schedule_is_late (amap_tour_plan_get_schedule (plan, 0), NULL));
 
-  spin ();
+  gui_test_spin ();
   g_assert_nonnull (amap_tour_panel_get_tour (panel));
   g_assert_cmpstr (amap_tour_get_name (amap_tour_panel_get_tour (panel)), ==, "Staff welcome tour");
   g_assert_null (amap_tour_panel_get_late_warning (panel));
@@ -774,7 +740,7 @@ test_pick_done_button (Fixture       *fixture,
   add_stop (fixture, 0);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-tours", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "tour.pick-stops", NULL));
-  spin ();
+  gui_test_spin ();
   g_assert_true (amap_tour_panel_get_picking (panel));
   g_assert_true (gtk_widget_is_ancestor (hint, GTK_WIDGET (fixture->window)));
   g_assert_false (gtk_widget_is_ancestor (hint, GTK_WIDGET (panel)));
@@ -783,7 +749,7 @@ test_pick_done_button (Fixture       *fixture,
   g_assert_nonnull (done);
   g_assert_true (gtk_widget_is_sensitive (done));
   g_signal_emit_by_name (done, "clicked");
-  spin ();
+  gui_test_spin ();
   g_assert_false (amap_tour_panel_get_picking (panel));
   g_assert_false (amap_map_view_get_picking (map_view));
 }
@@ -828,15 +794,15 @@ test_pick_stops_real_pointer (Fixture       *fixture,
   for (int i = 0; i < 50; i++)
     {
       g_usleep (20000);
-      spin ();
+      gui_test_spin ();
     }
 
   /* Click the head of North Park's pin. */
   g_assert_true (amap_pin_layer_get_pin_position (pins, g_ptr_array_index (fixture->uuids, 3), &x, &y));
   g_signal_connect (fixture->store, "tour-changed", G_CALLBACK (on_tour_changed), &changed);
   real_click (GTK_WIDGET (pins), x, y - 20);
-  iterate_until (&changed);
-  spin ();
+  gui_test_iterate_until (&changed);
+  gui_test_spin ();
   {
     g_autofree char *order = stored_order (fixture);
     g_assert_cmpstr (order, ==, "0,3");
@@ -859,23 +825,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, without which no SVG icon
-   * loads; keep the system's. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add ("/tour-panel/pick-done-button", Fixture, NULL, fixture_setup, test_pick_done_button,

@@ -22,6 +22,7 @@
 #include "amap-pin-layer.h"
 #include "amap-store.h"
 #include "amap-window.h"
+#include "gui-test-util.h"
 
 typedef struct
 {
@@ -32,28 +33,8 @@ typedef struct
   gboolean    window_ref;
 } Fixture;
 
-static void
-spin (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Runs the main loop for @ms milliseconds: a button activated from the
  * keyboard clicks only after a short press animation. */
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (5000);
-    }
-  spin ();
-}
-
 static void
 add_asset (AmapStore  *store,
            const char *name,
@@ -75,14 +56,7 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  fixture->dir = g_dir_make_tmp ("amap-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "test.assetmap", NULL);
-  fixture->store = amap_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = gui_test_open_store ("amap-window-XXXXXX", &fixture->dir);
 
   add_asset (fixture->store, "Fruitvale Library", "library-arts", 37.7752, -122.2241);
   add_asset (fixture->store, "Cesar Chavez Park", "park", 37.7766, -122.2190);
@@ -93,21 +67,7 @@ fixture_setup (Fixture       *fixture,
 
   fixture->window = amap_window_new (NULL, fixture->store);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  gui_test_spin ();
 }
 
 static void
@@ -115,12 +75,12 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
   if (fixture->window_ref)
     g_object_unref (fixture->window);
   g_clear_object (&fixture->store);
 
-  remove_dir (fixture->dir);
+  test_util_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -210,24 +170,6 @@ map_model_count (AmapWindow *window)
   return g_list_model_get_n_items (model);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_lists_assets (Fixture       *fixture,
                    gconstpointer  data)
@@ -256,55 +198,52 @@ test_filter_category (Fixture       *fixture,
   GListModel *model = amap_window_get_asset_model (fixture->window);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
   g_assert_true (model_has_name (model, "Peralta Hacienda Park", NULL));
   g_assert_cmpuint (map_model_count (fixture->window), ==, 2);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "health");
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
   g_assert_true (model_has_name (model, "La Clínica de la Raza", NULL));
 
   /* Unchoosing the last chip shows every category. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "health");
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "business");
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL));
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_cmpuint (map_model_count (fixture->window), ==, 6);
 }
 
 /* The drop-down whose first choice is @first. */
+static gboolean
+is_dropdown_with (GtkWidget     *widget,
+                  gconstpointer  first)
+{
+  GListModel *choices;
+
+  if (!GTK_IS_DROP_DOWN (widget))
+    return FALSE;
+  choices = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+  return GTK_IS_STRING_LIST (choices) && g_list_model_get_n_items (choices) > 0 &&
+         g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), 0), first) == 0;
+}
+
 static GtkWidget *
 find_dropdown_with (GtkWidget  *widget,
                     const char *first)
 {
-  if (GTK_IS_DROP_DOWN (widget))
-    {
-      GListModel *choices = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
-
-      if (GTK_IS_STRING_LIST (choices) && g_list_model_get_n_items (choices) > 0 &&
-          g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), 0), first) == 0)
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_dropdown_with (child, first);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_dropdown_with, first);
 }
 
 static void
@@ -336,31 +275,31 @@ test_filter_stages (Fixture       *fixture,
   set_stage (fixture, "Cesar Chavez Park", AMAP_STAGE_PARTNER);
   set_stage (fixture, "Mi Tienda Market", AMAP_STAGE_CONTACTED);
   set_stage (fixture, "Fruitvale Library", AMAP_STAGE_MET);
-  spin ();
+  gui_test_spin ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i",
                                              AMAP_STAGE_PARTNER));
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i", AMAP_STAGE_CONTACTED);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
   g_assert_false (model_has_name (model, "Fruitvale Library", NULL));
 
   /* With a category: both filters hold. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   /* Show All unticked the stages: one stage again filters by it alone. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-stage", "i", AMAP_STAGE_MET);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   g_assert_true (model_has_name (model, "Fruitvale Library", NULL));
 }
@@ -403,7 +342,7 @@ test_filter_folder (Fixture       *fixture,
   set_folders (fixture, "Mi Tienda Market", food);
   set_folders (fixture, "Mobile Food Pantry", food);
   set_folders (fixture, "Cesar Chavez Park", parks);
-  spin ();
+  gui_test_spin ();
 
   dropdown = GTK_DROP_DOWN (find_dropdown_with (GTK_WIDGET (fixture->window), "All Layers"));
   g_assert_nonnull (dropdown);
@@ -414,17 +353,17 @@ test_filter_folder (Fixture       *fixture,
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 2), ==, "Outdoors › Parks");
 
   gtk_drop_down_set_selected (dropdown, 1);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   g_assert_true (model_has_name (model, "Mobile Food Pantry", NULL));
 
   gtk_drop_down_set_selected (dropdown, 2);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 0);
 }
@@ -452,11 +391,11 @@ test_bulk_set_category (Fixture       *fixture,
       g_ptr_array_add (uuids, g_strdup (amap_asset_get_uuid (asset)));
       gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position, FALSE);
     }
-  spin ();
+  gui_test_spin ();
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.bulk-set-category", "s",
                                              "health"));
-  spin ();
+  gui_test_spin ();
   for (guint i = 0; i < uuids->len; i++)
     {
       g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
@@ -469,11 +408,11 @@ test_bulk_set_category (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.bulk-add-tag", "s",
                                              "summer"));
-  spin ();
+  gui_test_spin ();
 
   /* One undo: the tag; one more: the categories, all three. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   for (guint i = 0; i < uuids->len; i++)
     {
       g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
@@ -482,7 +421,7 @@ test_bulk_set_category (Fixture       *fixture,
       g_assert_cmpstr (amap_asset_get_category (stored), ==, "health");
     }
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   for (guint i = 0; i < uuids->len; i++)
     {
       g_autoptr(AmapAsset) stored = amap_store_get_asset (fixture->store, g_ptr_array_index (uuids, i), &error);
@@ -588,19 +527,19 @@ test_map_takes_focus (Fixture       *fixture,
   market = g_list_model_get_item (model, position);
   amap_map_view_center_on (map_view, amap_asset_get_latitude (market), amap_asset_get_longitude (market), 16);
   amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
-  spin_for (1000);
+  gui_test_spin_for (1000);
   g_assert_true (amap_pin_layer_get_pin_position (layer, amap_asset_get_uuid (market), &x, &y));
 
   /* Typed into the search: the market is still listed. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
-  spin_for (200);
+  gui_test_spin_for (200);
   entry = gtk_window_get_focus (GTK_WINDOW (fixture->window));
   g_assert_nonnull (entry);
   g_assert_nonnull (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY));
   to_x_window (GTK_WIDGET (layer), x, y - 20, &sx, &sy);
   xdotool ("mousemove", "--sync", "--window", xid, sx, sy, NULL);
   xdotool ("type", "--delay", "30", "Tienda", NULL);
-  spin_for (400);
+  gui_test_spin_for (400);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY))),
                    ==, "Tienda");
   g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
@@ -612,20 +551,20 @@ test_map_takes_focus (Fixture       *fixture,
   g_clear_pointer (&sy, g_free);
   to_x_window (GTK_WIDGET (layer), x, y - 20, &sx, &sy);
   xdotool ("mousemove", "--sync", "--window", xid, sx, sy, NULL);
-  spin_for (100);
+  gui_test_spin_for (100);
   g_signal_connect (fixture->store, "asset-updated", G_CALLBACK (on_asset_updated), &updated);
   to_x_window (GTK_WIDGET (layer), x + 80, y - 20, &ex, &ey);
   xdotool ("mousedown", "1", NULL);
-  spin_for (100);
+  gui_test_spin_for (100);
   {
     g_autofree char *mx = NULL, *my = NULL;
 
     to_x_window (GTK_WIDGET (layer), x + 40, y - 20, &mx, &my);
     xdotool ("mousemove", "--sync", "--window", xid, mx, my, NULL);
   }
-  spin_for (100);
+  gui_test_spin_for (100);
   xdotool ("mousemove", "--sync", "--window", xid, ex, ey, NULL);
-  spin_for (100);
+  gui_test_spin_for (100);
   xdotool ("mouseup", "1", NULL);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (updated == 0 && g_get_monotonic_time () < deadline)
@@ -639,7 +578,7 @@ test_map_takes_focus (Fixture       *fixture,
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (updated < 2 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
-  spin ();
+  gui_test_spin ();
   back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (back), amap_asset_get_longitude (market), 1e-9);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (back), amap_asset_get_latitude (market), 1e-9);
@@ -652,42 +591,19 @@ test_map_takes_focus (Fixture       *fixture,
 }
 
 /* The list view that shows @model. */
+static gboolean
+is_list_view_of (GtkWidget     *widget,
+                 gconstpointer  model)
+{
+  return GTK_IS_LIST_VIEW (widget) &&
+         G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) == model;
+}
+
 static GtkWidget *
 find_list_view (GtkWidget  *widget,
                 GListModel *model)
 {
-  if (GTK_IS_LIST_VIEW (widget) &&
-      G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget))) == model)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_list_view (child, model);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* The button whose label is @label. */
-static GtkWidget *
-find_button_labelled (GtkWidget  *widget,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_list_view_of, model);
 }
 
 /* Typing while the list or its filters have the focus starts a search. */
@@ -717,27 +633,27 @@ test_typing_searches (Fixture       *fixture,
   g_assert_nonnull (list_view);
   g_assert_true (gtk_widget_child_focus (list_view, GTK_DIR_TAB_FORWARD));
   g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fixture->window)), list_view));
-  spin_for (100);
+  gui_test_spin_for (100);
   xdotool ("mousemove", "--sync", "--window", xid, "100", "400", NULL);
   xdotool ("type", "--delay", "30", "park", NULL);
-  spin_for (500);
+  gui_test_spin_for (500);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
 
   /* On a filter above the list (it searched only from the list itself). */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-all", NULL);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
-  spin_for (200);
+  gui_test_spin_for (200);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   {
-    GtkWidget *hubs = find_button_labelled (GTK_WIDGET (fixture->window), "Hubs Only");
+    GtkWidget *hubs = gui_test_find_labelled_button (GTK_WIDGET (fixture->window), "Hubs Only");
 
     g_assert_nonnull (hubs);
     g_assert_true (gtk_widget_grab_focus (hubs));
   }
-  spin_for (100);
+  gui_test_spin_for (100);
   xdotool ("type", "--delay", "30", "tienda", NULL);
-  spin_for (500);
+  gui_test_spin_for (500);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
 #else
@@ -765,12 +681,12 @@ test_new_asset_beside_pins (Fixture       *fixture,
   market = g_list_model_get_item (model, position);
   select_only (model, position);
   amap_map_view_center_on (map_view, amap_asset_get_latitude (market), amap_asset_get_longitude (market), 17);
-  spin_for (1500);
+  gui_test_spin_for (1500);
   amap_map_view_get_view (map_view, &lat, &lon, &zoom);
   g_assert_cmpfloat (fabs (lat - amap_asset_get_latitude (market)), <, 1e-4);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-asset", NULL));
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
   added = selected_item (model);
   g_assert_nonnull (added);
@@ -786,33 +702,29 @@ test_new_asset_beside_pins (Fixture       *fixture,
   /* Zoomed out: add mode, nothing added yet. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.close-details", NULL);
   amap_map_view_center_on (map_view, 30, -140, 4);
-  spin_for (1500);
+  gui_test_spin_for (1500);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-asset", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
   g_assert_true (amap_map_view_get_adding (map_view));
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_false (amap_map_view_get_adding (map_view));
 }
 
 /* The label over the map that says nothing shown is in view. */
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
 static GtkWidget *
 find_label_with (GtkWidget  *widget,
                  const char *text)
 {
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label_with (child, text);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_label_with, text);
 }
 
 /* A filter whose assets are all off screen says so over the map, and Zoom
@@ -830,7 +742,7 @@ test_nothing_in_view (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-category", "s", "park");
   amap_map_view_center_on (map_view, 40.7128, -74.0060, 15);
-  spin_for (1500);
+  gui_test_spin_for (1500);
 
   label = find_label_with (GTK_WIDGET (fixture->window), "in view");
   g_assert_nonnull (label);
@@ -839,7 +751,7 @@ test_nothing_in_view (Fixture       *fixture,
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-to-shown", NULL));
-  spin_for (1500);
+  gui_test_spin_for (1500);
   amap_map_view_get_view (map_view, &lat, &lon, &zoom);
   /* Between the two parks. */
   g_assert_cmpfloat (fabs (lat - 37.78), <, 0.02);
@@ -864,17 +776,17 @@ test_selection_follows_map (Fixture       *fixture,
 
   /* List -> map */
   select_only (model, library_pos);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (library));
 
   /* Map -> list */
   amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (selected_position (model), ==, market_pos);
 
   /* Escape closes the details and clears both. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (selected_position (model), ==,
                     GTK_INVALID_LIST_POSITION);
   g_assert_null (amap_map_view_get_selected_uuid (map_view));
@@ -889,7 +801,7 @@ test_add_at_map_point (Fixture       *fixture,
   AmapAsset *selected;
 
   g_signal_emit_by_name (map_view, "add-requested", 37.7801, -122.2155);
-  spin ();
+  gui_test_spin ();
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 7);
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 7);
@@ -915,16 +827,16 @@ test_delete_and_undo (Fixture       *fixture,
   g_assert_true (model_has_name (model, "La Clínica de la Raza", &position));
   clinic = g_list_model_get_item (model, position);
   select_only (model, position);
-  spin ();
+  gui_test_spin ();
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
   g_assert_false (model_has_name (model, "La Clínica de la Raza", NULL));
   g_assert_null (amap_store_get_asset (fixture->store, amap_asset_get_uuid (clinic), NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_true (model_has_name (model, "La Clínica de la Raza", NULL));
   back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (clinic), &error);
@@ -932,7 +844,7 @@ test_delete_and_undo (Fixture       *fixture,
   g_assert_cmpstr (amap_asset_get_name (back), ==, "La Clínica de la Raza");
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.redo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
 }
 
@@ -947,29 +859,29 @@ test_editor_flags_invalid (Fixture       *fixture,
 
   g_assert_true (model_has_name (model, "Mi Tienda Market", &position));
   select_only (model, position);
-  spin ();
+  gui_test_spin ();
 
-  editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
+  editor = AMAP_ASSET_EDITOR (gui_test_find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
   g_assert_nonnull (editor);
   g_assert_nonnull (amap_asset_editor_get_uuid (editor));
   g_assert_true (amap_asset_editor_get_valid (editor));
   g_assert_false (amap_asset_editor_get_dirty (editor));
 
   /* The first entry row is the name: empty it. */
-  row = find_descendant (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW);
+  row = gui_test_find_descendant (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), "   ");
-  spin ();
+  gui_test_spin ();
   g_assert_true (amap_asset_editor_get_dirty (editor));
   g_assert_false (amap_asset_editor_get_valid (editor));
   g_assert_true (gtk_widget_has_css_class (row, "error"));
 
   /* A valid name saves, and the list shows it. */
   gtk_editable_set_text (GTK_EDITABLE (row), "Mi Tienda Market & Deli");
-  spin ();
+  gui_test_spin ();
   g_assert_true (amap_asset_editor_get_valid (editor));
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_false (amap_asset_editor_get_dirty (editor));
   g_assert_true (model_has_name (model, "Mi Tienda Market & Deli", NULL));
   /* Still selected after the store replaced the item. */
@@ -991,12 +903,12 @@ test_switching_keeps_edits (Fixture       *fixture,
   g_assert_true (model_has_name (model, "Cesar Chavez Park", &position));
   park = g_list_model_get_item (model, position);
   select_only (model, position);
-  spin ();
+  gui_test_spin ();
 
-  editor = AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
-  row = find_descendant (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW);
+  editor = AMAP_ASSET_EDITOR (gui_test_find_descendant (GTK_WIDGET (fixture->window), AMAP_TYPE_ASSET_EDITOR));
+  row = gui_test_find_descendant (GTK_WIDGET (editor), ADW_TYPE_ENTRY_ROW);
   gtk_editable_set_text (GTK_EDITABLE (row), "César Chávez Park");
-  spin ();
+  gui_test_spin ();
   /* Typing is applied once it pauses (500 ms): on a slow machine it may
    * already be. Either way, picking another asset keeps it. */
 
@@ -1007,7 +919,7 @@ test_switching_keeps_edits (Fixture       *fixture,
     amap_map_view_set_selected_uuid (AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window)),
                                      amap_asset_get_uuid (library));
   }
-  spin ();
+  gui_test_spin ();
 
   stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (park), NULL);
   g_assert_cmpstr (amap_asset_get_name (stored), ==, "César Chávez Park");
@@ -1019,7 +931,7 @@ test_switching_keeps_edits (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
 }
 
@@ -1078,17 +990,17 @@ test_open_sample (void)
 
   window = g_object_ref (amap_window_new (application, store));
   gtk_window_present (GTK_WINDOW (window));
-  spin ();
+  gui_test_spin ();
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-sample", NULL);
-  spin ();
+  gui_test_spin ();
 
   /* The sample opens as its own map, in its own window... */
   sample = other_window (GTK_APPLICATION (application), window);
   g_assert_nonnull (sample);
   while (amap_window_get_importing (sample))
     g_main_context_iteration (NULL, TRUE);
-  spin ();
+  gui_test_spin ();
   sample_store = amap_window_get_store (sample);
   g_assert_cmpstr (amap_store_get_path (sample_store), ==, sample_path);
   g_assert_true (g_file_test (sample_path, G_FILE_TEST_IS_REGULAR));
@@ -1119,7 +1031,7 @@ test_open_sample (void)
    * second import into it. */
   close_reports (sample);
   gtk_widget_activate_action (GTK_WIDGET (sample), "win.open-sample", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_false (amap_window_get_importing (sample));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_sample);
 
@@ -1127,10 +1039,10 @@ test_open_sample (void)
   gtk_window_destroy (GTK_WINDOW (sample));
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  spin ();
+  gui_test_spin ();
 
   g_clear_object (&store);
-  remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 static void
@@ -1151,15 +1063,15 @@ test_remembers_layout (void)
   g_settings_set_int (settings, "sidebar-width", 380);
   window = g_object_ref_sink (amap_window_new (NULL, store));
   gtk_window_present (GTK_WINDOW (window));
-  spin ();
+  gui_test_spin ();
 
   g_assert_cmpint (amap_window_get_sidebar_width (window), ==, 380);
   amap_window_set_sidebar_width (window, 420);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
-  spin ();
+  gui_test_spin ();
 
   gtk_window_close (GTK_WINDOW (window));
-  spin ();
+  gui_test_spin ();
   g_assert_cmpint (g_settings_get_int (settings, "sidebar-width"), ==, 420);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
@@ -1167,7 +1079,7 @@ test_remembers_layout (void)
 
   g_object_unref (window);
   g_clear_object (&store);
-  remove_dir (dir);
+  test_util_remove_dir (dir);
 }
 
 static AdwMessageDialog *
@@ -1201,7 +1113,7 @@ test_bad_import_is_shown (Fixture       *fixture,
   file = g_file_new_for_path (path);
   amap_window_import_file (fixture->window, file);
   wait_for_import (fixture->window);
-  spin ();
+  gui_test_spin ();
 
   /* Nothing added, and the window says so: not only stderr. */
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
@@ -1228,13 +1140,13 @@ test_pin_moved (Fixture       *fixture,
   market = g_list_model_get_item (model, position);
 
   g_signal_emit_by_name (map_view, "asset-moved", amap_asset_get_uuid (market), 37.7701, -122.2301);
-  spin ();
+  gui_test_spin ();
   moved = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (moved), 37.7701, 1e-9);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (moved), -122.2301, 1e-9);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   back = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_latitude (back), 37.7730, 1e-9);
   g_assert_cmpfloat_with_epsilon (amap_asset_get_longitude (back), -122.2220, 1e-9);
@@ -1254,10 +1166,10 @@ test_set_home (Fixture       *fixture,
 
   /* The map asks for a click; the click names the school. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.set-home", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_true (amap_map_view_get_adding (map_view));
   g_signal_emit_by_name (map_view, "add-requested", 37.7772, -122.2236);
-  spin ();
+  gui_test_spin ();
 
   dialog = find_report (fixture->window);
   g_assert_nonnull (dialog);
@@ -1265,7 +1177,7 @@ test_set_home (Fixture       *fixture,
   g_assert_true (GTK_IS_EDITABLE (entry));
   gtk_editable_set_text (GTK_EDITABLE (entry), "Fruitvale Elementary");
   adw_message_dialog_response (dialog, "set");
-  spin ();
+  gui_test_spin ();
 
   g_assert_true (amap_store_get_home (fixture->store, &lat, &lon, &name));
   g_assert_cmpstr (name, ==, "Fruitvale Elementary");
@@ -1302,7 +1214,7 @@ test_import_corpus (Fixture       *fixture,
   amap_window_import_file (fixture->window, file);
   g_assert_true (amap_window_get_importing (fixture->window));
   wait_for_import (fixture->window);
-  spin ();
+  gui_test_spin ();
 
   g_assert_cmpuint (g_list_model_get_n_items (model), >, 6);
   g_assert_true (model_has_name (model, "Simple placemark", NULL));
@@ -1326,51 +1238,20 @@ static GtkWidget *
 find_entry_row (GtkWidget  *widget,
                 const char *title)
 {
-  if (ADW_IS_ENTRY_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find_row (widget, ADW_TYPE_ENTRY_ROW, title);
 }
 
 static AmapAssetEditor *
 get_editor (AmapWindow *window)
 {
-  return AMAP_ASSET_EDITOR (find_descendant (GTK_WIDGET (window), AMAP_TYPE_ASSET_EDITOR));
+  return AMAP_ASSET_EDITOR (gui_test_find_descendant (GTK_WIDGET (window), AMAP_TYPE_ASSET_EDITOR));
 }
 
 /* The description is the first text view of the editor. */
 static GtkTextBuffer *
 description_buffer (AmapWindow *window)
 {
-  GtkWidget *view = find_descendant (GTK_WIDGET (get_editor (window)), GTK_TYPE_TEXT_VIEW);
+  GtkWidget *view = gui_test_find_descendant (GTK_WIDGET (get_editor (window)), GTK_TYPE_TEXT_VIEW);
 
   g_assert_nonnull (view);
   return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
@@ -1401,13 +1282,13 @@ edit_market (Fixture    *fixture,
   market = g_list_model_get_item (model, position);
   amap_map_view_set_selected_uuid (AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window)),
                                    amap_asset_get_uuid (market));
-  spin ();
+  gui_test_spin ();
   g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
 
   gtk_text_buffer_set_text (description_buffer (fixture->window), description, -1);
   if (longitude != NULL)
     gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Longitude")), longitude);
-  spin ();
+  gui_test_spin ();
   /* Changes apply as they are made: a valid edit may be stored already. */
   g_assert_true (amap_asset_editor_get_dirty (editor) || longitude == NULL);
 
@@ -1422,7 +1303,7 @@ respond (AdwMessageDialog *dialog,
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  gui_test_spin ();
 }
 
 /* The edit is still in the editor, the bad field flagged. */
@@ -1474,11 +1355,11 @@ test_back_keeps_valid_edits (Fixture       *fixture,
   GtkWidget *back;
 
   /* The Back button of the details. */
-  back = find_action_button (GTK_WIDGET (editor), "win.close-details");
+  back = gui_test_find_action_button (GTK_WIDGET (editor), "win.close-details");
   g_assert_nonnull (back);
   g_assert_true (gtk_widget_is_sensitive (back));
   gtk_widget_activate (back);
-  spin_for (400);
+  gui_test_spin_for (400);
   assert_edit_kept (fixture, market, description);
   dialog = assert_asks (fixture);
 
@@ -1494,7 +1375,7 @@ test_back_keeps_valid_edits (Fixture       *fixture,
 
   /* The toast's Undo brings the whole edit back, 500 included. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.restore-draft", NULL);
-  spin ();
+  gui_test_spin ();
   undone = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
   g_assert_null (amap_asset_get_description (undone));
   g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
@@ -1518,7 +1399,7 @@ test_escape_keeps_valid_edits (Fixture       *fixture,
   GtkWidget *focus;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.escape", NULL);
-  spin ();
+  gui_test_spin ();
   assert_edit_kept (fixture, market, description);
   dialog = assert_asks (fixture);
 
@@ -1540,7 +1421,7 @@ test_escape_keeps_valid_edits (Fixture       *fixture,
     model_has_name (model, "Fruitvale Library", &position);
     library = g_list_model_get_item (model, position);
     amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (library));
-    spin ();
+    gui_test_spin ();
     assert_edit_kept (fixture, market, description);
     g_assert_cmpstr (amap_map_view_get_selected_uuid (map_view), ==, amap_asset_get_uuid (market));
     dialog = assert_asks (fixture);
@@ -1567,7 +1448,7 @@ test_close_keeps_edits (Fixture       *fixture,
   g_object_ref (fixture->window);
   fixture->window_ref = TRUE;
   gtk_window_close (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
 
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
   stored = amap_store_get_asset (fixture->store, amap_asset_get_uuid (market), NULL);
@@ -1586,7 +1467,7 @@ test_close_asks_for_invalid_edits (Fixture       *fixture,
   g_object_ref (fixture->window);
   fixture->window_ref = TRUE;
   gtk_window_close (GTK_WINDOW (fixture->window));
-  spin ();
+  gui_test_spin ();
 
   /* Still open, with the edit. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
@@ -1704,7 +1585,7 @@ test_damaged_map_offers_backup (Fixture       *fixture,
   }
 
   g_assert_null (amap_application_open_map (application, file, GTK_WINDOW (fixture->window)));
-  spin ();
+  gui_test_spin ();
 
   /* The store's sentence, and what can be done. */
   dialog = find_report (fixture->window);
@@ -1725,11 +1606,11 @@ test_damaged_map_offers_backup (Fixture       *fixture,
   g_assert_nonnull (chooser);
   g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Open a Backup");
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  spin ();
+  gui_test_spin ();
 
   /* Save What Can Be Read… asks where, suggesting a name. */
   g_assert_null (amap_application_open_map (application, file, GTK_WINDOW (fixture->window)));
-  spin ();
+  gui_test_spin ();
   dialog = find_report (fixture->window);
   g_assert_true (adw_message_dialog_has_response (dialog, "salvage"));
   respond (dialog, "salvage");
@@ -1741,7 +1622,7 @@ test_damaged_map_offers_backup (Fixture       *fixture,
     g_assert_cmpstr (name, ==, "school (Recovered).assetmap");
   }
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  spin ();
+  gui_test_spin ();
   g_log_set_always_fatal (old_fatal);
 
   /* What the chooser's answer starts: the readable assets go into a new
@@ -1758,7 +1639,7 @@ test_damaged_map_offers_backup (Fixture       *fixture,
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (10000);
     }
-  spin ();
+  gui_test_spin ();
   if (find_any_report () != NULL)
     g_error ("Salvage failed: %s", adw_message_dialog_get_body (find_any_report ()));
   if (recovered == NULL)
@@ -1776,25 +1657,7 @@ test_damaged_map_offers_backup (Fixture       *fixture,
   /* As when another map is opened, its window made way. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
   gtk_window_destroy (GTK_WINDOW (recovered));
-  spin ();
-}
-
-static GtkWidget *
-find_labelled_button (GtkWidget  *widget,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled_button (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  gui_test_spin ();
 }
 
 static void
@@ -1814,23 +1677,23 @@ test_delete_several (Fixture       *fixture,
 
   /* A click, then Ctrl+clicks: three assets, no details, no pin. */
   select_only (model, library);
-  spin ();
+  gui_test_spin ();
   g_assert_nonnull (amap_asset_editor_get_uuid (editor));
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), park, FALSE);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), clinic, FALSE);
-  spin ();
+  gui_test_spin ();
   g_assert_null (amap_asset_editor_get_uuid (editor));
   g_assert_null (amap_map_view_get_selected_uuid (map_view));
 
   /* The bar below the list says what Delete does. */
-  button = find_labelled_button (GTK_WIDGET (fixture->window), "_Delete 3 Assets");
+  button = gui_test_find_labelled_button (GTK_WIDGET (fixture->window), "_Delete 3 Assets");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_ancestor (button, GTK_TYPE_REVEALER))));
 
   /* Delete: all three at once... */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 3);
   g_assert_false (model_has_name (model, "Cesar Chavez Park", NULL));
@@ -1838,7 +1701,7 @@ test_delete_several (Fixture       *fixture,
 
   /* ...and one Undo brings all three back. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_true (model_has_name (model, "Fruitvale Library", NULL));
   g_assert_true (model_has_name (model, "Cesar Chavez Park", NULL));
@@ -1851,9 +1714,9 @@ test_delete_several (Fixture       *fixture,
   market = g_list_model_get_item (model, position);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), 0, TRUE);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), 1, FALSE);
-  spin ();
+  gui_test_spin ();
   amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (market));
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (selected_position (model), ==, position);
   g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, amap_asset_get_uuid (market));
 }
@@ -1878,7 +1741,7 @@ test_backup (Fixture       *fixture,
 
   /* The chooser suggests "TITLE DATE.assetmap". */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.backup", NULL);
-  spin ();
+  gui_test_spin ();
   chooser = find_file_chooser ();
   g_assert_nonnull (chooser);
   g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Back Up Map");
@@ -1889,7 +1752,7 @@ test_backup (Fixture       *fixture,
   }
 
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  spin ();
+  gui_test_spin ();
   g_log_set_always_fatal (old_fatal);
 
   /* What the chooser's answer starts: the copy runs in the background. */
@@ -1898,7 +1761,7 @@ test_backup (Fixture       *fixture,
   g_assert_true (amap_window_get_backing_up (fixture->window));
   while (amap_window_get_backing_up (fixture->window))
     g_main_context_iteration (NULL, TRUE);
-  spin ();
+  gui_test_spin ();
   if (find_report (fixture->window) != NULL)
     g_error ("The backup failed: %s", adw_message_dialog_get_body (find_report (fixture->window)));
 
@@ -1914,7 +1777,7 @@ test_backup (Fixture       *fixture,
   amap_window_back_up_to (fixture->window, file);
   while (amap_window_get_backing_up (fixture->window))
     g_main_context_iteration (NULL, TRUE);
-  spin ();
+  gui_test_spin ();
   dialog = find_report (fixture->window);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Back Up to “test.assetmap”");
@@ -1923,21 +1786,17 @@ test_backup (Fixture       *fixture,
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
 }
 
+static gboolean
+is_primary_menu_button (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
+}
+
 static GtkWidget *
 find_primary_menu_button (GtkWidget *widget)
 {
-  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_primary_menu_button (child);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return gui_test_find (widget, is_primary_menu_button, NULL);
 }
 
 /* The label of the primary menu's first item, which is Undo. */
@@ -1974,7 +1833,7 @@ test_undo_import (Fixture       *fixture,
 
   amap_window_import_file (fixture->window, file);
   wait_for_import (fixture->window);
-  spin ();
+  gui_test_spin ();
   close_reports (fixture->window);
   imported = g_list_model_get_n_items (model);
   g_assert_cmpuint (imported, >, 6);
@@ -1987,7 +1846,7 @@ test_undo_import (Fixture       *fixture,
 
   /* Ctrl+Z: the whole import goes, in one step. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 6);
   g_assert_true (model_has_name (model, "Mi Tienda Market", NULL));
@@ -1997,7 +1856,7 @@ test_undo_import (Fixture       *fixture,
 
   /* Redo brings it back. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.redo", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, imported);
 }
 
@@ -2022,7 +1881,7 @@ test_quit_asks_for_invalid_edits (Fixture       *fixture,
 
   /* Ctrl+Q: nothing closes while the edit cannot be saved whole. */
   g_action_group_activate_action (G_ACTION_GROUP (application), "quit", NULL);
-  spin ();
+  gui_test_spin ();
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
   assert_edit_kept (fixture, market, description);
   dialog = assert_asks (fixture);
@@ -2038,23 +1897,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs_strv = NULL;
-
-  /* Isolated data dirs hide the MIME database, without which no SVG icon
-   * loads; keep the system's. */
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-      g_strv_builder_add (mime_dirs, dir);
-    }
-  mime_dirs_strv = g_strv_builder_end (mime_dirs);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs_strv);
-  gtk_init ();
+  gui_test_init (&argc, &argv);
   adw_init ();
 
   g_test_add ("/window/lists-assets", Fixture, NULL, fixture_setup, test_lists_assets, fixture_teardown);

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "amap-geocoder.h"
+#include "amap-http.h"
 
 #define USER_AGENT "AssetMap/" PACKAGE_VERSION " (+" PROJECT_URL ")"
 #define DEFAULT_TIMEOUT_S 15
@@ -73,55 +74,21 @@ static void pump (AmapGeocoder *self);
 
 typedef struct
 {
-  char         *query;       /* as sent */
-  guint         limit;
-  char         *cache_path;
-  char         *host;        /* for messages */
-  char         *url;
-  SoupMessage  *message;
-  GCancellable *cancellable; /* ours: the caller's, or the timeout */
-  GCancellable *caller_cancellable;
-  gulong        cancelled_id;
-  GSource      *timeout_source;
-  guint         timeout;
-  gboolean      timed_out;
+  AmapHttpRequest http;
+  char           *query;      /* as sent */
+  guint           limit;
+  char           *cache_path;
+  char           *url;
 } Search;
 
 static void
 search_free (Search *search)
 {
-  if (search->timeout_source != NULL)
-    {
-      g_source_destroy (search->timeout_source);
-      g_source_unref (search->timeout_source);
-    }
-  if (search->caller_cancellable != NULL)
-    {
-      g_cancellable_disconnect (search->caller_cancellable, search->cancelled_id);
-      g_object_unref (search->caller_cancellable);
-    }
-  g_clear_object (&search->cancellable);
-  g_clear_object (&search->message);
+  amap_http_request_clear (&search->http);
   g_free (search->query);
   g_free (search->cache_path);
-  g_free (search->host);
   g_free (search->url);
   g_free (search);
-}
-
-/* "host" or "host:port", for people. */
-static char *
-uri_display_host (GUri *uri)
-{
-  const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-
-  if (host == NULL)
-    host = "";
-  if (port > 0)
-    return g_strdup_printf ("%s:%d", host, port);
-
-  return g_strdup (host);
 }
 
 /* "de-DE, de, en" from the locale; NULL for the C locale. */
@@ -476,22 +443,10 @@ on_caller_cancelled_cb (GCancellable *caller,
 
   /* Inside a "cancelled" handler nothing may disconnect from @caller
    * (it would deadlock), so a waiting search leaves from an idle. */
-  if (search->message != NULL)
-    g_cancellable_cancel (search->cancellable);
+  if (search->http.message != NULL)
+    g_cancellable_cancel (search->http.cancellable);
   else
     g_idle_add_full (G_PRIORITY_DEFAULT, drop_cancelled_cb, g_object_ref (task), g_object_unref);
-}
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  GTask *task = data;
-  Search *search = g_task_get_task_data (task);
-
-  search->timed_out = TRUE;
-  g_cancellable_cancel (search->cancellable);
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -526,26 +481,20 @@ on_send_and_read_cb (GObject      *source,
   guint status;
 
   g_object_ref (self);
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = amap_http_request_finish (&search->http, SOUP_SESSION (source), result, &error);
   finish_current (self, task);
-
-  if (search->timeout_source != NULL)
-    {
-      g_source_destroy (search->timeout_source);
-      g_clear_pointer (&search->timeout_source, g_source_unref);
-    }
 
   if (body == NULL)
     {
-      if (search->timed_out)
+      if (search->http.timed_out)
         g_task_return_new_error (task, AMAP_GEOCODER_ERROR, AMAP_GEOCODER_ERROR_UNREACHABLE,
                                  g_dngettext (GETTEXT_PACKAGE,
                                               "The place search server at %s did not answer in %u second. "
                                               "Try again later; coordinates can still be typed or pasted.",
                                               "The place search server at %s did not answer in %u seconds. "
                                               "Try again later; coordinates can still be typed or pasted.",
-                                              search->timeout),
-                                 search->host, search->timeout);
+                                              search->http.timeout),
+                                 search->http.host, search->http.timeout);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
@@ -553,11 +502,11 @@ on_send_and_read_cb (GObject      *source,
                                  _("Place search could not reach %s (%s). Check your connection, "
                                    "or the server’s address in Preferences; coordinates can still "
                                    "be typed or pasted."),
-                                 search->host, error->message);
+                                 search->http.host, error->message);
       goto out;
     }
 
-  status = soup_message_get_status (search->message);
+  status = soup_message_get_status (search->http.message);
   bytes = g_bytes_get_data (body, &size);
 
   if (status == 429 || status == SOUP_STATUS_FORBIDDEN)
@@ -566,7 +515,7 @@ on_send_and_read_cb (GObject      *source,
                                _("The place search server at %s refuses searches for now (%u %s). "
                                  "Wait a while before searching again, or use another server "
                                  "in Preferences."),
-                               search->host, status, soup_status_get_phrase (status));
+                               search->http.host, status, soup_status_get_phrase (status));
       goto out;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -574,7 +523,7 @@ on_send_and_read_cb (GObject      *source,
       g_task_return_new_error (task, AMAP_GEOCODER_ERROR, AMAP_GEOCODER_ERROR_SERVER,
                                _("The place search server at %s answered with an error (%u %s). "
                                  "Try again later, or check the server’s address in Preferences."),
-                               search->host, status, soup_status_get_phrase (status));
+                               search->http.host, status, soup_status_get_phrase (status));
       goto out;
     }
 
@@ -593,13 +542,13 @@ on_send_and_read_cb (GObject      *source,
         g_task_return_new_error (task, AMAP_GEOCODER_ERROR, AMAP_GEOCODER_ERROR_SERVER,
                                  _("The place search server at %s could not search (“%s”). "
                                    "Try other words, or check the server’s address in Preferences."),
-                                 search->host, server_message);
+                                 search->http.host, server_message);
       else
         g_task_return_new_error (task, AMAP_GEOCODER_ERROR, AMAP_GEOCODER_ERROR_BAD_RESPONSE,
                                  _("The place search server at %s answered with something that is "
                                    "not a list of places. Check the server’s address in Preferences "
                                    "(a Nominatim server)."),
-                                 search->host);
+                                 search->http.host);
       goto out;
     }
 
@@ -619,9 +568,7 @@ send_request (AmapGeocoder *self,
   SoupMessageHeaders *headers;
   const char *user_agent;
 
-  search->message = soup_message_new (SOUP_METHOD_GET, search->url);
-  headers = soup_message_get_request_headers (search->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
+  headers = amap_http_request_new_message (&search->http, search->url);
   if (self->language != NULL)
     soup_message_headers_replace (headers, "Accept-Language", self->language);
   /* The usage policy wants the app named: a session without a
@@ -630,17 +577,11 @@ send_request (AmapGeocoder *self,
   if (user_agent == NULL || user_agent[0] == '\0')
     soup_message_headers_replace (headers, "User-Agent", USER_AGENT);
 
-  search->timeout = self->timeout;
-  search->timeout_source = g_timeout_source_new_seconds (self->timeout);
-  g_task_attach_source (task, search->timeout_source, on_timeout_cb);
-
   self->n_requests++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REQUESTS]);
 
   g_debug ("GET %s", search->url);
-  soup_session_send_and_read_async (self->session, search->message, G_PRIORITY_DEFAULT,
-                                    search->cancellable, on_send_and_read_cb,
-                                    g_object_ref (task));
+  amap_http_request_send (&search->http, self->session, task, self->timeout, on_send_and_read_cb);
 }
 
 static gboolean
@@ -780,15 +721,8 @@ amap_geocoder_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_BASE_URL:
-      {
-        g_autofree char *url = g_strstrip (g_strdup (g_value_get_string (value) != NULL
-                                                     ? g_value_get_string (value) : ""));
-
-        /* BASE/search: one slash between, whatever was typed. */
-        while (url[0] != '\0' && url[strlen (url) - 1] == '/')
-          url[strlen (url) - 1] = '\0';
-        self->base_url = g_steal_pointer (&url);
-      }
+      /* BASE/search: one slash between, whatever was typed. */
+      self->base_url = amap_http_tidy_base_url (g_value_get_string (value));
       break;
     case PROP_SESSION:
       self->session = g_value_dup_object (value);
@@ -936,10 +870,8 @@ amap_geocoder_search_async (AmapGeocoder       *self,
       return;
     }
 
-  uri = g_uri_parse (self->base_url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+  uri = amap_http_parse_web_uri (self->base_url);
+  if (uri == NULL)
     {
       g_task_return_new_error (task, AMAP_GEOCODER_ERROR, AMAP_GEOCODER_ERROR_INVALID_URL,
                                _("The place search server’s address “%s” is not a web address. "
@@ -953,11 +885,10 @@ amap_geocoder_search_async (AmapGeocoder       *self,
   search->query = g_steal_pointer (&tidy);
   search->limit = limit;
   search->cache_path = cache_path_for (self, search->query, limit);
-  search->host = uri_display_host (uri);
+  amap_http_request_init (&search->http, uri);
   escaped = g_uri_escape_string (search->query, NULL, FALSE);
   search->url = g_strdup_printf ("%s/search?q=%s&format=jsonv2&limit=%u&addressdetails=0",
                                  self->base_url, escaped, limit);
-  search->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, search, (GDestroyNotify) search_free);
 
   if (g_task_return_error_if_cancelled (task))
@@ -970,12 +901,8 @@ amap_geocoder_search_async (AmapGeocoder       *self,
       return;
     }
 
-  if (cancellable != NULL)
-    {
-      search->caller_cancellable = g_object_ref (cancellable);
-      search->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled_cb),
-                                                    task, NULL);
-    }
+  amap_http_request_follow (&search->http, cancellable, G_CALLBACK (on_caller_cancelled_cb),
+                            task, NULL);
 
   g_queue_push_tail (&self->queue, g_steal_pointer (&task));
   pump (self);

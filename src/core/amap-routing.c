@@ -17,6 +17,7 @@
 
 #include "amap-asset.h"
 #include "amap-error.h"
+#include "amap-http.h"
 #include "amap-routing.h"
 
 #define EARTH_RADIUS_M 6371008.8
@@ -143,52 +144,17 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
-  double       *points;
-  guint         n_points;
-  char         *host;
-  guint         timeout;
-  SoupMessage  *message;
-  GCancellable *cancellable;     /* ours: the caller's, or the timeout */
-  GCancellable *caller_cancellable;
-  gulong        cancelled_id;
-  GSource      *timeout_source;
-  gboolean      timed_out;
+  AmapHttpRequest http;
+  double         *points;
+  guint           n_points;
 } Request;
 
 static void
 request_free (Request *request)
 {
-  if (request->timeout_source != NULL)
-    {
-      g_source_destroy (request->timeout_source);
-      g_source_unref (request->timeout_source);
-    }
-  if (request->caller_cancellable != NULL)
-    {
-      g_cancellable_disconnect (request->caller_cancellable, request->cancelled_id);
-      g_object_unref (request->caller_cancellable);
-    }
-  g_clear_object (&request->cancellable);
-  g_clear_object (&request->message);
+  amap_http_request_clear (&request->http);
   g_free (request->points);
-  g_free (request->host);
   g_free (request);
-}
-
-/* "host" or "host:port", for people. */
-static char *
-uri_display_host (GUri *uri)
-{
-  const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-
-  if (host == NULL)
-    host = "";
-
-  if (port > 0)
-    return g_strdup_printf ("%s:%d", host, port);
-
-  return g_strdup (host);
 }
 
 static void
@@ -198,7 +164,7 @@ set_not_a_route (GError  **error,
   g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
                _("The routing server at %s answered with something that is not a route. "
                  "The tour uses straight lines instead; check the server’s address in Preferences."),
-               request->host);
+               request->http.host);
 }
 
 static gboolean
@@ -388,7 +354,7 @@ parse_route (Request     *request,
                    _("The routing server at %s could not find a route between the stops of "
                      "the tour. The tour uses straight lines instead; check that every stop "
                      "is near a road."),
-                   request->host);
+                   request->http.host);
       return NULL;
     }
 
@@ -468,31 +434,12 @@ not_a_route_or_status:
                    _("The routing server at %s answered with an error (%u %s). "
                      "The tour uses straight lines instead; try again later, or check the "
                      "server’s address in Preferences."),
-                   request->host, status, soup_status_get_phrase (status));
+                   request->http.host, status, soup_status_get_phrase (status));
       return NULL;
     }
 not_a_route:
   set_not_a_route (error, request);
   return NULL;
-}
-
-static void
-on_caller_cancelled_cb (GCancellable *caller,
-                        GCancellable *ours)
-{
-  g_cancellable_cancel (ours);
-}
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  GTask *task = data;
-  Request *request = g_task_get_task_data (task);
-
-  request->timed_out = TRUE;
-  g_cancellable_cancel (request->cancellable);
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -506,25 +453,18 @@ on_send_and_read_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   GPtrArray *legs;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-
-  if (request->timeout_source != NULL)
-    {
-      g_source_destroy (request->timeout_source);
-      g_clear_pointer (&request->timeout_source, g_source_unref);
-    }
-
+  body = amap_http_request_finish (&request->http, SOUP_SESSION (source), result, &error);
   if (body == NULL)
     {
-      if (request->timed_out)
+      if (request->http.timed_out)
         g_task_return_new_error (task, AMAP_ERROR, AMAP_ERROR_FAILED,
                                  g_dngettext (GETTEXT_PACKAGE,
                                               "The routing server at %s did not answer in %u second. "
                                               "The tour uses straight lines instead; try again later.",
                                               "The routing server at %s did not answer in %u seconds. "
                                               "The tour uses straight lines instead; try again later.",
-                                              request->timeout),
-                                 request->host, request->timeout);
+                                              request->http.timeout),
+                                 request->http.host, request->http.timeout);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
@@ -532,11 +472,11 @@ on_send_and_read_cb (GObject      *source,
                                  _("The routing server at %s could not be reached (%s). "
                                    "The tour uses straight lines instead; check your connection "
                                    "and the server’s address in Preferences."),
-                                 request->host, error->message);
+                                 request->http.host, error->message);
       return;
     }
 
-  legs = parse_route (request, body, soup_message_get_status (request->message), &error);
+  legs = parse_route (request, body, soup_message_get_status (request->http.message), &error);
   if (legs == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -601,14 +541,8 @@ amap_routing_client_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_BASE_URL:
-      {
-        g_autofree char *url = g_strstrip (g_strdup (g_value_get_string (value)));
-
-        /* BASE/route/v1/...: one slash between, whatever was typed. */
-        while (url[0] != '\0' && url[strlen (url) - 1] == '/')
-          url[strlen (url) - 1] = '\0';
-        self->base_url = g_steal_pointer (&url);
-      }
+      /* BASE/route/v1/...: one slash between, whatever was typed. */
+      self->base_url = amap_http_tidy_base_url (g_value_get_string (value));
       break;
 
     case PROP_SESSION:
@@ -745,10 +679,8 @@ amap_routing_client_route_async (AmapRoutingClient  *self,
       }
 
   url = build_url (self, points, n_points);
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
-       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+  uri = amap_http_parse_web_uri (url);
+  if (uri == NULL)
     {
       g_task_return_new_error (task, AMAP_ERROR, AMAP_ERROR_INVALID,
                                _("The routing server’s address “%s” is not a web address. "
@@ -759,35 +691,17 @@ amap_routing_client_route_async (AmapRoutingClient  *self,
     }
 
   request = g_new0 (Request, 1);
+  amap_http_request_init (&request->http, uri);
   request->points = g_memdup2 (points, sizeof (double) * 2 * n_points);
   request->n_points = n_points;
-  request->host = uri_display_host (uri);
-  request->timeout = self->timeout;
-  request->message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  request->cancellable = g_cancellable_new ();
+  amap_http_request_new_message (&request->http, url);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  soup_message_headers_replace (soup_message_get_request_headers (request->message),
-                                "Accept", "application/json");
-
-  if (cancellable != NULL)
-    {
-      request->caller_cancellable = g_object_ref (cancellable);
-      request->cancelled_id = g_cancellable_connect (cancellable,
-                                                     G_CALLBACK (on_caller_cancelled_cb),
-                                                     g_object_ref (request->cancellable),
-                                                     g_object_unref);
-    }
-
-  /* The session is the app's and shared: its own timeout is not ours to
-   * change, so the request has its own clock. */
-  request->timeout_source = g_timeout_source_new_seconds (self->timeout);
-  g_task_attach_source (task, request->timeout_source, on_timeout_cb);
+  amap_http_request_follow (&request->http, cancellable, NULL, NULL, NULL);
 
   g_debug ("GET %s", url);
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    request->cancellable, on_send_and_read_cb,
-                                    g_object_ref (task));
+  amap_http_request_send (&request->http, self->session, task, self->timeout,
+                          on_send_and_read_cb);
 }
 
 /**
