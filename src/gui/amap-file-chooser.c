@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "amap-file-chooser.h"
+#include "amap-settings.h"
 
 typedef struct
 {
@@ -22,7 +23,7 @@ typedef struct
 static GFile *
 dup_start_folder (void)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GSettings) settings = amap_settings_new ();
   g_autofree char *last = g_settings_get_string (settings, "last-folder");
   const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
 
@@ -50,7 +51,7 @@ remember_folder (GListModel *files)
   path = parent != NULL ? g_file_get_path (parent) : NULL;
   if (path != NULL)
     {
-      g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+      g_autoptr(GSettings) settings = amap_settings_new ();
 
       g_settings_set_string (settings, "last-folder", path);
     }

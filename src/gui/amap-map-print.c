@@ -17,6 +17,7 @@
 #include "amap-file-chooser.h"
 #include "amap-map-print.h"
 #include "amap-projection.h"
+#include "amap-settings.h"
 
 /* The page, in points. */
 #define TITLE_SIZE   18.0
@@ -54,7 +55,7 @@ settings_has_key (GSettings  *settings,
 static void
 set_base_map (AmapMapRender *render)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GSettings) settings = amap_settings_new ();
   g_autofree char *base_map = g_settings_get_string (settings, "base-map");
   g_autofree char *tile_dir = NULL;
   g_autofree char *attribution = NULL;
