@@ -1428,29 +1428,42 @@ json_member_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+typedef void (*SetStringsFunc) (AmapAsset          *asset,
+                                const char * const *strings);
+
+/* @value, a JSON array of strings (what our writer puts in "tags" and
+ * "folders"), handed to @set; FALSE when it is anything else. */
 static gboolean
-apply_tags (AmapAsset  *asset,
-            const char *value)
+apply_string_array (AmapAsset      *asset,
+                    const char     *value,
+                    SetStringsFunc  set)
 {
   g_autoptr(JsonNode) root = parse_json_array (value);
-  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(GPtrArray) strings = NULL;
   JsonArray *array;
 
   if (root == NULL)
     return FALSE;
   array = json_node_get_array (root);
-  tags = g_ptr_array_new ();
+  strings = g_ptr_array_new ();
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         return FALSE;
-      g_ptr_array_add (tags, (gpointer) json_node_get_string (node));
+      g_ptr_array_add (strings, (gpointer) json_node_get_string (node));
     }
-  g_ptr_array_add (tags, NULL);
-  amap_asset_set_tags (asset, (const char * const *) tags->pdata);
+  g_ptr_array_add (strings, NULL);
+  set (asset, (const char * const *) strings->pdata);
   return TRUE;
+}
+
+static gboolean
+apply_tags (AmapAsset  *asset,
+            const char *value)
+{
+  return apply_string_array (asset, value, amap_asset_set_tags);
 }
 
 /* "folders": the JSON array of folder names our writer puts there. */
@@ -1458,25 +1471,7 @@ static gboolean
 apply_folders (AmapAsset  *asset,
                const char *value)
 {
-  g_autoptr(JsonNode) root = parse_json_array (value);
-  g_autoptr(GPtrArray) folders = NULL;
-  JsonArray *array;
-
-  if (root == NULL)
-    return FALSE;
-  array = json_node_get_array (root);
-  folders = g_ptr_array_new ();
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        return FALSE;
-      g_ptr_array_add (folders, (gpointer) json_node_get_string (node));
-    }
-  g_ptr_array_add (folders, NULL);
-  amap_asset_set_folders (asset, (const char * const *) folders->pdata);
-  return TRUE;
+  return apply_string_array (asset, value, amap_asset_set_folders);
 }
 
 static gboolean
