@@ -323,6 +323,64 @@ test_leaving_is_consistent (Fixture       *fixture,
   g_assert_cmpstr (amap_asset_editor_get_uuid (editor), ==, uuid);
 }
 
+/* Where a widget lies in its scrolled window's view: whether all of it
+ * can be seen. */
+static gboolean
+is_in_view (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (scrolled);
+  g_assert_true (gtk_widget_compute_bounds (widget, scrolled, &bounds));
+  return bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scrolled);
+}
+
+/* The log form opens where it can be seen and typed in: the Log button
+ * is at the end of a long editor, so the form it reveals starts below
+ * the view unless the editor brings it in. */
+static void
+test_log_form_in_view (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  AmapAssetEditor *editor;
+  GtkWidget *log_button, *add_button, *notes, *scrolled;
+  GtkAdjustment *vadjustment;
+  graphene_rect_t bounds;
+
+  g_free (open_asset (fixture, "Mi Tienda Market"));
+  editor = get_editor (fixture);
+  log_button = gui_test_find_tooltip_button (GTK_WIDGET (editor), "Log a visit, meeting or call");
+  add_button = gui_test_find_action_button (GTK_WIDGET (editor), "editor.log-interaction");
+  notes = find_entry_row (GTK_WIDGET (editor), "Notes");
+  g_assert_nonnull (log_button);
+  g_assert_nonnull (add_button);
+
+  /* Scrolled as someone who reads down to the log: its button at the
+   * bottom of the view (again while the editor's rows still settle). */
+  scrolled = gtk_widget_get_ancestor (log_button, GTK_TYPE_SCROLLED_WINDOW);
+  vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  for (guint tries = 0; tries < 40 && !is_in_view (log_button); tries++)
+    {
+      g_assert_true (gtk_widget_compute_bounds (log_button, scrolled, &bounds));
+      gtk_adjustment_set_value (vadjustment,
+                                gtk_adjustment_get_value (vadjustment) + bounds.origin.y +
+                                bounds.size.height - gtk_widget_get_height (scrolled) + 2);
+      gui_test_spin_for (50);
+    }
+  g_assert_true (is_in_view (log_button));
+  g_assert_false (is_in_view (add_button));
+
+  gtk_widget_activate (log_button);
+  gui_test_spin_for (800);
+
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (log_button)));
+  g_assert_true (is_in_view (add_button));
+  g_assert_true (is_in_view (notes));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), notes));
+}
+
 /* An email without "@" is refused, the field marked, nothing stored. */
 static void
 test_email_needs_at (Fixture       *fixture,
@@ -629,6 +687,7 @@ main (int   argc,
   g_test_add ("/editor/leaving-is-consistent", Fixture, NULL, fixture_setup, test_leaving_is_consistent, fixture_teardown);
   g_test_add ("/editor/email-needs-at", Fixture, NULL, fixture_setup, test_email_needs_at, fixture_teardown);
   g_test_add ("/editor/new-key-leader", Fixture, NULL, fixture_setup, test_new_key_leader, fixture_teardown);
+  g_test_add ("/editor/log-form-in-view", Fixture, NULL, fixture_setup, test_log_form_in_view, fixture_teardown);
   g_test_add ("/editor/calendar-sets-date", Fixture, NULL, fixture_setup, test_calendar_sets_date, fixture_teardown);
   g_test_add ("/editor/origin-rows", Fixture, NULL, fixture_setup, test_origin_rows, fixture_teardown);
   g_test_add ("/editor/category-manager", Fixture, NULL, fixture_setup, test_category_manager, fixture_teardown);

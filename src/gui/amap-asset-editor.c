@@ -68,6 +68,7 @@ struct _AmapAssetEditor
   AdwEntryRow     *tags_row;
   GtkListBox      *contacts_list;
   GtkToggleButton *log_button;
+  GtkRevealer     *log_revealer;
   AdwComboRow     *log_kind_row;
   AdwEntryRow     *log_date_row;
   AdwEntryRow     *log_notes_row;
@@ -891,6 +892,43 @@ reset_log_form (AmapAssetEditor *self)
   adw_combo_row_set_selected (self->log_kind_row, AMAP_INTERACTION_VISIT);
 }
 
+/* The Log button is at the end of a long editor: the form it opens
+ * comes into view, ready for the notes (the date is today's and the kind
+ * a visit, as most often). */
+static void
+log_revealed_cb (AmapAssetEditor *self)
+{
+  GtkWidget *form = gtk_revealer_get_child (self->log_revealer);
+  GtkWidget *scrolled;
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double value, page;
+
+  if (!gtk_revealer_get_child_revealed (self->log_revealer))
+    return;
+
+  /* Scrolled first, then focused: the focus would scroll only as far as
+   * the notes, leaving the Add to Log button below. */
+  scrolled = gtk_widget_get_ancestor (form, GTK_TYPE_SCROLLED_WINDOW);
+  if (scrolled == NULL || !gtk_widget_compute_bounds (form, scrolled, &bounds))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->log_notes_row));
+      return;
+    }
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  value = gtk_adjustment_get_value (adjustment);
+  page = gtk_widget_get_height (scrolled);
+  /* The whole form when it fits, else its top. */
+  if (bounds.origin.y + bounds.size.height > page)
+    value += MIN (bounds.origin.y, bounds.origin.y + bounds.size.height - page);
+  else if (bounds.origin.y < 0)
+    value += bounds.origin.y;
+  gtk_adjustment_set_value (adjustment, value);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->log_notes_row));
+}
+
 /* Date pickers: a calendar in a popover beside a date typed as
  * YYYY-MM-DD, which can still be typed. */
 
@@ -1435,6 +1473,8 @@ amap_asset_editor_class_init (AmapAssetEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, tags_row);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, contacts_list);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_button);
+  gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_revealer);
+  gtk_widget_class_bind_template_callback (widget_class, log_revealed_cb);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_kind_row);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_date_row);
   gtk_widget_class_bind_template_child (widget_class, AmapAssetEditor, log_notes_row);
