@@ -698,6 +698,7 @@ _amap_store_rebuild_indexes (AmapStore  *self,
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
       sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
+      _amap_store_bind_text (stmt, 4, amap_asset_get_uuid (asset));
       if (!_amap_store_step_done (self, stmt, error))
         return FALSE;
     }
@@ -793,6 +794,7 @@ fts_done:
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
       sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
+      _amap_store_bind_text (stmt, 4, amap_asset_get_uuid (asset));
       if (!_amap_store_step_done (self, stmt, error))
         return FALSE;
     }
@@ -2120,6 +2122,20 @@ _amap_store_collect_strings (AmapStore     *self,
   return g_steal_pointer (&result);
 }
 
+/* _amap_store_collect_strings() of a cached statement, which is then
+ * reset (no read transaction stays open) without its bindings. */
+static GPtrArray *
+collect_cached_strings (AmapStore     *self,
+                        sqlite3_stmt  *stmt,
+                        GError       **error)
+{
+  GPtrArray *result = _amap_store_collect_strings (self, stmt, error);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return result;
+}
+
 /* Turns what the user typed into an FTS5 query: every word becomes a
  * quoted prefix ("word"*), so that operators and quotes typed by the user
  * are only text. NULL when there is no word. */
@@ -2174,8 +2190,8 @@ amap_store_search (AmapStore   *self,
                    const char  *text,
                    GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *query = NULL;
+  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
 
@@ -2183,17 +2199,12 @@ amap_store_search (AmapStore   *self,
   if (query == NULL)
     return g_ptr_array_new_with_free_func (g_free);
 
-  /* The name counts most, then what the asset offers and needs. */
-  if (!(stmt = _amap_store_prepare (self,
-                        "SELECT a.uuid FROM asset_fts f JOIN assets a ON a.id = f.rowid "
-                        "WHERE asset_fts MATCH ?1 AND a.deleted = 0 "
-                        "ORDER BY bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), a.name",
-                        error)))
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SEARCH, error)))
     return NULL;
 
   _amap_store_bind_text (stmt, 1, query);
 
-  return _amap_store_collect_strings (self, stmt, error);
+  return collect_cached_strings (self, stmt, error);
 }
 
 /**
@@ -2212,7 +2223,7 @@ amap_store_query_box (AmapStore   *self,
                       double       east,
                       GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
 
@@ -2223,26 +2234,11 @@ amap_store_query_box (AmapStore   *self,
       return NULL;
     }
 
-  /* The R*Tree stores 32-bit floats rounded outward, so it finds a few
-   * candidates too many; the exact coordinates decide. Two statements:
-   * the R*Tree can only use constraints that stand alone (inside a CASE,
-   * the longitudes scanned the whole band of latitudes, 30 times slower). */
-  if (west <= east)
-    stmt = _amap_store_prepare (self,
-                                "SELECT a.uuid FROM asset_rtree r JOIN assets a ON a.id = r.id "
-                                "WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 "
-                                "AND r.max_lon >= ?2 AND r.min_lon <= ?4 "
-                                "AND a.deleted = 0 AND a.lat >= ?1 AND a.lat <= ?3 "
-                                "AND a.lon >= ?2 AND a.lon <= ?4",
-                                error);
-  else
-    stmt = _amap_store_prepare (self,
-                                "SELECT a.uuid FROM asset_rtree r JOIN assets a ON a.id = r.id "
-                                "WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 "
-                                "AND a.deleted = 0 AND a.lat >= ?1 AND a.lat <= ?3 "
-                                "AND (a.lon >= ?2 OR a.lon <= ?4)",
-                                error);
-  if (stmt == NULL)
+  /* The R*Tree can only use constraints that stand alone (inside a CASE
+   * or an OR, the longitudes scanned the whole band of latitudes, 30 times
+   * slower): two statements. */
+  if (!(stmt = _amap_store_get_stmt (self, west <= east ? STMT_QUERY_BOX : STMT_QUERY_BOX_ACROSS,
+                                     error)))
     return NULL;
 
   sqlite3_bind_double (stmt, 1, south);
@@ -2250,7 +2246,7 @@ amap_store_query_box (AmapStore   *self,
   sqlite3_bind_double (stmt, 3, north);
   sqlite3_bind_double (stmt, 4, east);
 
-  return _amap_store_collect_strings (self, stmt, error);
+  return collect_cached_strings (self, stmt, error);
 }
 
 /**

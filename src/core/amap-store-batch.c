@@ -245,8 +245,11 @@ amap_store_batch_set_category (AmapStoreBatch  *batch,
  * page allows 51 cells of a 2-dimensional tree), a 16-bit depth (root
  * only) and a 16-bit cell count, then per cell a 64-bit id and four 32-bit
  * floats, big-endian, rounded outwards as the R*Tree rounds them. Node 1
- * is the root. rtreecheck() finds such a tree sound, and later inserts
- * and deletes go through the R*Tree as usual.
+ * is the root. The row table (asset_rtree_rowid: rowid, nodeno, then the
+ * auxiliary columns a0 uuid, a1 lat, a2 lon) gets a row for each asset,
+ * written in the order of the asset ids, so that it grows at its end and
+ * reads the assets in the order of their rows. rtreecheck() finds such a
+ * tree sound, and later inserts and deletes go through the R*Tree as usual.
  */
 #define RTREE_MAX_CELLS 51
 #define RTREE_CELL_SIZE (8 + 4 * 4)
@@ -258,6 +261,22 @@ typedef struct
   gint64 id;        /* asset id (leaf) or node number */
   float box[4];     /* min_lat, max_lat, min_lon, max_lon */
 } RtreeEntry;
+
+/* Where a leaf entry went: the asset @id is in the leaf node @nodeno. */
+typedef struct
+{
+  gint64 id;
+  gint64 nodeno;
+} RtreeLeafLink;
+
+static int
+compare_leaf_link_ids (gconstpointer a,
+                       gconstpointer b)
+{
+  const RtreeLeafLink *la = a, *lb = b;
+
+  return la->id < lb->id ? -1 : la->id > lb->id;
+}
 
 /* As rtree.c's rtreeValueDown() and rtreeValueUp(). */
 static float
@@ -347,12 +366,15 @@ str_order (RtreeEntry *entries,
 
 /* Writes one level's nodes (the cells @entries, cut into @n_nodes nodes as
  * evenly as they come) with numbers from *@next_node (1 when it is the
- * root, of @depth), and returns the entries of the level above. */
+ * root, of @depth), and returns the entries of the level above. An inner
+ * level links each child to its parent with @link_stmt; the leaves
+ * (@leaf_links not NULL) note each asset's node in @leaf_links instead. */
 static RtreeEntry *
-write_level (AmapStore     *self,
-             sqlite3_stmt  *node_stmt,
-             sqlite3_stmt  *link_stmt,
-             RtreeEntry    *entries,
+write_level (AmapStore      *self,
+             sqlite3_stmt   *node_stmt,
+             sqlite3_stmt   *link_stmt,
+             RtreeLeafLink  *leaf_links,
+             RtreeEntry     *entries,
              guint          n,
              guint          n_nodes,
              gboolean       is_root,
@@ -395,6 +417,12 @@ write_level (AmapStore     *self,
           parent->box[3] = MAX (parent->box[3], entries[i].box[3]);
 
           /* Leaves: asset id -> node; inner nodes: child -> parent. */
+          if (leaf_links != NULL)
+            {
+              leaf_links[i].id = entries[i].id;
+              leaf_links[i].nodeno = nodeno;
+              continue;
+            }
           sqlite3_bind_int64 (link_stmt, 1, entries[i].id);
           sqlite3_bind_int64 (link_stmt, 2, nodeno);
           if (!_amap_store_step_done (self, link_stmt, error))
@@ -420,6 +448,7 @@ bulk_load_rtree (AmapStoreBatch  *batch,
   g_autoptr(sqlite3_stmt) rowid_stmt = NULL;
   g_autoptr(sqlite3_stmt) parent_stmt = NULL;
   g_autofree RtreeEntry *level = g_new (RtreeEntry, points->len);
+  g_autofree RtreeLeafLink *leaf_links = NULL;
   guint n = points->len;
   guint n_points = points->len;
   guint n_levels = 1;
@@ -449,25 +478,40 @@ bulk_load_rtree (AmapStoreBatch  *batch,
 
   if (!(node_stmt = _amap_store_prepare (self, "INSERT OR REPLACE INTO asset_rtree_node (nodeno, data) "
                                          "VALUES (?1, ?2)", error)) ||
-      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid (rowid, nodeno) "
-                                          "VALUES (?1, ?2)", error)) ||
+      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid (rowid, nodeno, a0, a1, a2) "
+                                          "SELECT id, ?2, uuid, lat, lon FROM assets WHERE id = ?1",
+                                          error)) ||
       !(parent_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_parent (nodeno, parentnode) "
                                            "VALUES (?1, ?2)", error)))
     return FALSE;
 
+  leaf_links = g_new (RtreeLeafLink, n_points);
   for (int level_depth = 0; level_depth <= depth; level_depth++)
     {
       gboolean is_root = level_depth == depth;
       guint n_nodes = is_root ? 1 : str_order (level, n);
       RtreeEntry *above;
 
-      above = write_level (self, node_stmt, level_depth == 0 ? rowid_stmt : parent_stmt,
+      above = write_level (self, node_stmt, parent_stmt, level_depth == 0 ? leaf_links : NULL,
                            level, n, n_nodes, is_root, depth, &next_node, error);
       if (above == NULL)
         return FALSE;
       g_free (level);
       level = above;
       n = n_nodes;
+    }
+
+  qsort (leaf_links, n_points, sizeof (RtreeLeafLink), compare_leaf_link_ids);
+  for (guint i = 0; i < n_points; i++)
+    {
+      sqlite3_bind_int64 (rowid_stmt, 1, leaf_links[i].id);
+      sqlite3_bind_int64 (rowid_stmt, 2, leaf_links[i].nodeno);
+      if (!_amap_store_step_done (self, rowid_stmt, error))
+        return FALSE;
+      /* Every point is a row the batch wrote; without it the tree would
+       * point at nothing. */
+      if (sqlite3_changes (self->db) != 1)
+        return _amap_store_set_sqlite_error (self, SQLITE_CORRUPT, error);
     }
 
   return TRUE;
@@ -516,13 +560,13 @@ insert_batch_points (AmapStoreBatch  *batch,
   for (guint i = 0; i < batch->points->len; i++)
     {
       BatchPoint *point = &g_array_index (batch->points, BatchPoint, i);
-      sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_RTREE_INSERT, error);
+      /* The row as last written: its location is the point's, and the
+       * R*Tree keeps its uuid too. */
+      sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_RTREE_RESTORE, error);
 
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, point->id);
-      sqlite3_bind_double (stmt, 2, point->latitude);
-      sqlite3_bind_double (stmt, 3, point->longitude);
       if (!_amap_store_step_done (self, stmt, error))
         return FALSE;
     }

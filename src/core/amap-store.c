@@ -240,10 +240,42 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT INTO asset_fts (rowid, name, description, strengths, needs, address, tags, contacts) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [STMT_RTREE_DELETE] = "DELETE FROM asset_rtree WHERE id = ?1",
-  [STMT_RTREE_INSERT] = "INSERT INTO asset_rtree VALUES (?1, ?2, ?2, ?3, ?3)",
+  /* ?1 id, ?2 latitude, ?3 longitude, ?4 uuid (schema v5). */
+  [STMT_RTREE_INSERT] =
+    "INSERT INTO asset_rtree (id, min_lat, max_lat, min_lon, max_lon, uuid, lat, lon) "
+    "VALUES (?1, ?2, ?2, ?3, ?3, ?4, ?2, ?3)",
   [STMT_RTREE_RESTORE] =
-    "INSERT OR REPLACE INTO asset_rtree SELECT id, lat, lat, lon, lon FROM assets "
+    "INSERT OR REPLACE INTO asset_rtree (id, min_lat, max_lat, min_lon, max_lon, uuid, lat, lon) "
+    "SELECT id, lat, lat, lon, lon, uuid, lat, lon FROM assets "
     "WHERE id = ?1 AND lat IS NOT NULL AND lon IS NOT NULL",
+  /* ?1 south, ?2 west, ?3 north, ?4 east. The R*Tree finds the
+   * candidates by their 32-bit boxes (rounded outwards, so a few too
+   * many); the exact coordinates and the uuid are the R*Tree's own
+   * auxiliary columns, read from its row table (a0, a1, a2) in the same
+   * statement: joining each candidate to its wide row in assets was most
+   * of the time of a box query, and so was the R*Tree's lookup of the
+   * auxiliary columns through a statement of its own for each row. Only
+   * live assets are in the R*Tree. */
+  [STMT_QUERY_BOX] =
+    "SELECT x.a0 FROM asset_rtree r CROSS JOIN asset_rtree_rowid x ON x.rowid = r.id "
+    "WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 AND r.max_lon >= ?2 AND r.min_lon <= ?4 "
+    "AND x.a1 >= ?1 AND x.a1 <= ?3 AND x.a2 >= ?2 AND x.a2 <= ?4",
+  /* Across the antimeridian (?2 > ?4): two boxes, each of which the
+   * R*Tree can search (west of it: from ?2 to 180; east: from -180 to ?4);
+   * no location is in both. */
+  [STMT_QUERY_BOX_ACROSS] =
+    "SELECT x.a0 FROM asset_rtree r CROSS JOIN asset_rtree_rowid x ON x.rowid = r.id "
+    "WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 AND r.max_lon >= ?2 "
+    "AND x.a1 >= ?1 AND x.a1 <= ?3 AND x.a2 >= ?2 "
+    "UNION ALL "
+    "SELECT x.a0 FROM asset_rtree r CROSS JOIN asset_rtree_rowid x ON x.rowid = r.id "
+    "WHERE r.max_lat >= ?1 AND r.min_lat <= ?3 AND r.min_lon <= ?4 "
+    "AND x.a1 >= ?1 AND x.a1 <= ?3 AND x.a2 <= ?4",
+  /* The name counts most, then what the asset offers and needs. */
+  [STMT_SEARCH] =
+    "SELECT a.uuid FROM asset_fts f JOIN assets a ON a.id = f.rowid "
+    "WHERE asset_fts MATCH ?1 AND a.deleted = 0 "
+    "ORDER BY bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), a.name",
 };
 
 G_DEFINE_FINAL_TYPE (AmapStore, amap_store, G_TYPE_OBJECT)
@@ -934,6 +966,25 @@ migrate_to_v4 (AmapStore  *self,
   return _amap_store_exec_sql (self, schema_v4, error);
 }
 
+/* Version 5: the R*Tree keeps each asset's uuid and exact coordinates
+ * beside its box (auxiliary columns, SQLite 3.24), so that a box query
+ * reads nothing else. The R*Tree is made again, from the live assets with
+ * a location, in the order of their rows. */
+static const char schema_v5[] =
+  "DROP TABLE asset_rtree;"
+  "CREATE VIRTUAL TABLE asset_rtree USING rtree ("
+  "  id, min_lat, max_lat, min_lon, max_lon, +uuid, +lat, +lon);"
+  "INSERT INTO asset_rtree (id, min_lat, max_lat, min_lon, max_lon, uuid, lat, lon) "
+  "  SELECT id, lat, lat, lon, lon, uuid, lat, lon FROM assets "
+  "  WHERE deleted = 0 AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id;";
+
+static gboolean
+migrate_to_v5 (AmapStore  *self,
+               GError    **error)
+{
+  return _amap_store_exec_sql (self, schema_v5, error);
+}
+
 typedef gboolean (*MigrateFunc) (AmapStore  *self,
                                  GError    **error);
 
@@ -943,6 +994,7 @@ static const MigrateFunc migrations[AMAP_STORE_SCHEMA_VERSION + 1] = {
   [2] = migrate_to_v2,
   [3] = migrate_to_v3,
   [4] = migrate_to_v4,
+  [5] = migrate_to_v5,
 };
 
 gboolean

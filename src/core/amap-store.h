@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define AMAP_STORE_SCHEMA_VERSION 4
+#define AMAP_STORE_SCHEMA_VERSION 5
 /* The file extension of a map. */
 #define AMAP_STORE_SUFFIX ".assetmap"
 
