@@ -1491,7 +1491,8 @@ sqlite_int (const char *path,
 }
 
 /* The R*Tree holds exactly the live assets with a location, each with its
- * uuid and exact coordinates, and SQLite's rtreecheck() finds it sound. */
+ * uuid, exact coordinates and name, and SQLite's rtreecheck() finds it
+ * sound. */
 static void
 assert_rtree_sound (const char *path)
 {
@@ -1512,7 +1513,7 @@ assert_rtree_sound (const char *path)
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM asset_rtree r "
                                      "LEFT JOIN assets a ON a.id = r.id "
                                      "WHERE a.id IS NULL OR a.deleted <> 0 OR r.uuid IS NOT a.uuid "
-                                     "OR r.lat IS NOT a.lat OR r.lon IS NOT a.lon "
+                                     "OR r.lat IS NOT a.lat OR r.lon IS NOT a.lon OR r.name IS NOT a.name "
                                      "OR r.min_lat > a.lat OR r.max_lat < a.lat "
                                      "OR r.min_lon > a.lon OR r.max_lon < a.lon"),
                    ==, 0);
@@ -1727,7 +1728,7 @@ test_migration_v4 (void)
   g_assert_cmpint (sqlite_pragma (path, "user_version"), ==, 5);
   g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (sqlite_pragma (backup, "user_version"), ==, 4);
-  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('asset_rtree')"), ==, 8);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('asset_rtree')"), ==, 9);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM asset_rtree"), ==, n_located);
   assert_rtree_sound (path);
   assert_box_queries_match_scan (store, rand);
@@ -1736,6 +1737,120 @@ test_migration_v4 (void)
   edit_box_map (store, rand);
   assert_rtree_sound (path);
   assert_box_queries_match_scan (store, rand);
+}
+
+/* A search gives what the query of schema v4 gave (every match joined
+ * to its row in assets, ranked by bm25 and name): the same uuids, ranks
+ * and names in the same order (assets of equal rank and name in any
+ * order), on a map with renamed, moved, deleted, restored and unlocated
+ * assets, tags and contacts. */
+static void
+test_search_as_before (void)
+{
+  static const char * const words[] = {
+    "garcia", "lopez", "café", "clinic", "garden", "school", "müller", "north", "park", "zoë",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autofree char *path = temp_map_path ("search-before.assetmap");
+  g_autoptr(AmapStore) store = open_new_store ("search-before.assetmap");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  AmapStoreBatch *batch = amap_store_batch_begin (store, &error);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *old = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %s %u", words[g_rand_int_range (rand, 0, 10)],
+                                               words[g_rand_int_range (rand, 0, 10)], i % 40);
+      g_autofree char *description = g_strdup_printf ("%s %s %s", words[g_rand_int_range (rand, 0, 10)],
+                                                      words[g_rand_int_range (rand, 0, 10)],
+                                                      i % 3 ? "" : words[g_rand_int_range (rand, 0, 10)]);
+      g_autoptr(AmapAsset) asset = make_asset (name, i % 9 == 4 ? NAN : 40 + i * 1e-3, -80);
+
+      amap_asset_set_description (asset, description);
+      if (i % 11 == 0)
+        amap_asset_add_tag (asset, words[g_rand_int_range (rand, 0, 10)]);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+
+  assets = amap_store_list_assets (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < assets->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (assets, i);
+
+      if (i % 8 == 1)
+        g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (asset), &error));
+      else if (i % 8 == 2)
+        {
+          g_autofree char *name = g_strdup_printf ("renamed %s", words[i % 10]);
+
+          amap_asset_set_name (asset, name);
+          if (i % 3 == 0)
+            amap_asset_set_location (asset, NAN, NAN);
+          g_assert_true (amap_store_update_asset (store, asset, &error));
+        }
+      g_assert_no_error (error);
+    }
+  g_assert_true (amap_store_undo (store, &error));  /* the last edit or delete */
+  g_assert_true (amap_store_restore_asset (store, amap_asset_get_uuid (g_ptr_array_index (assets, 1)),
+                                           &error));
+  g_assert_no_error (error);
+  assert_rtree_sound (path);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT a.uuid, bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), "
+                                       "a.name FROM asset_fts f JOIN assets a ON a.id = f.rowid "
+                                       "WHERE asset_fts MATCH ?1 AND a.deleted = 0 "
+                                       "ORDER BY bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), a.name",
+                                       -1, &old, NULL), ==, SQLITE_OK);
+
+  for (guint w = 0; w < G_N_ELEMENTS (words) + 3; w++)
+    {
+      const char *text = w < G_N_ELEMENTS (words) ? words[w] : w == 10 ? "garcia park" : w == 11 ? "ren" : "1";
+      g_autofree char *query = g_strdup_printf ("\"%s\"*", text);
+      g_autoptr(GPtrArray) hits = amap_store_search (store, text, &error);
+      g_autoptr(GHashTable) ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+
+      g_assert_no_error (error);
+      if (w == 10)
+        {
+          g_free (query);
+          query = g_strdup ("\"garcia\"* \"park\"*");
+        }
+      sqlite3_reset (old);
+      sqlite3_bind_text (old, 1, query, -1, SQLITE_TRANSIENT);
+      while (sqlite3_step (old) == SQLITE_ROW)
+        {
+          char *key = g_strdup_printf ("%.17g %s", sqlite3_column_double (old, 1),
+                                       (const char *) sqlite3_column_text (old, 2));
+
+          g_hash_table_insert (ranks, g_strdup ((const char *) sqlite3_column_text (old, 0)),
+                               g_strdup (key));
+          g_ptr_array_add (keys, key);
+        }
+
+      g_test_message ("“%s”: %u results", text, keys->len);
+      g_assert_cmpuint (keys->len, >, 0);
+      g_assert_cmpuint (hits->len, ==, keys->len);
+      for (guint i = 0; i < hits->len; i++)
+        {
+          const char *key = g_hash_table_lookup (ranks, g_ptr_array_index (hits, i));
+
+          g_assert_nonnull (key);  /* the same uuids */
+          g_assert_cmpstr (key, ==, g_ptr_array_index (keys, i));  /* the same order */
+        }
+    }
+
+  sqlite3_finalize (old);
+  sqlite3_close (db);
 }
 
 static void
@@ -2533,6 +2648,7 @@ main (int   argc,
   g_test_add_func ("/store/query/box-scan", test_box_query_scan);
   g_test_add_func ("/store/migration-v4", test_migration_v4);
   g_test_add_func ("/store/query/search", test_search);
+  g_test_add_func ("/store/query/search-as-before", test_search_as_before);
   g_test_add_func ("/store/undo-redo", test_undo_redo);
   g_test_add_func ("/store/undo-import", test_import_undo);
   g_test_add_func ("/store/delete-many", test_delete_many);

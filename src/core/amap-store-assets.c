@@ -699,6 +699,7 @@ _amap_store_rebuild_indexes (AmapStore  *self,
       sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
       sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
       _amap_store_bind_text (stmt, 4, amap_asset_get_uuid (asset));
+      _amap_store_bind_text (stmt, 5, amap_asset_get_name (asset));
       if (!_amap_store_step_done (self, stmt, error))
         return FALSE;
     }
@@ -795,6 +796,7 @@ fts_done:
       sqlite3_bind_double (stmt, 2, amap_asset_get_latitude (asset));
       sqlite3_bind_double (stmt, 3, amap_asset_get_longitude (asset));
       _amap_store_bind_text (stmt, 4, amap_asset_get_uuid (asset));
+      _amap_store_bind_text (stmt, 5, amap_asset_get_name (asset));
       if (!_amap_store_step_done (self, stmt, error))
         return FALSE;
     }
@@ -1961,7 +1963,9 @@ sort_key_sql_function (sqlite3_context  *context,
 /* The sorter of amap_store_foreach_summary_row() works in this much
  * memory (PRAGMA cache_size sets it) before it spills to temporary files:
  * with SQLite's default 2 MiB, a million rows made 60 files merged again
- * and again, which kept the listing waiting on the disk most of its time. */
+ * and again, which kept the listing waiting on the disk most of its time.
+ * Not more: the sorter's memory comes on top of the page cache, and a
+ * million-asset --list stays under 40 MiB with 10 MiB. */
 #define SUMMARY_CACHE_KIB 10000
 
 /**
@@ -1999,7 +2003,7 @@ amap_store_foreach_summary_row (AmapStore             *self,
 
   if (!_amap_store_query_int (self, "PRAGMA cache_size", &cache_size, error))
     return FALSE;
-  if (cache_size > -SUMMARY_CACHE_KIB)
+  if (cache_size != -SUMMARY_CACHE_KIB)
     {
       g_autofree char *pragma = g_strdup_printf ("PRAGMA cache_size = -%d", SUMMARY_CACHE_KIB);
 

@@ -246,7 +246,7 @@ amap_store_batch_set_category (AmapStoreBatch  *batch,
  * only) and a 16-bit cell count, then per cell a 64-bit id and four 32-bit
  * floats, big-endian, rounded outwards as the R*Tree rounds them. Node 1
  * is the root. The row table (asset_rtree_rowid: rowid, nodeno, then the
- * auxiliary columns a0 uuid, a1 lat, a2 lon) gets a row for each asset,
+ * auxiliary columns a0 uuid, a1 lat, a2 lon, a3 name) gets a row for each asset,
  * written in the order of the asset ids, so that it grows at its end and
  * reads the assets in the order of their rows. rtreecheck() finds such a
  * tree sound, and later inserts and deletes go through the R*Tree as usual.
@@ -478,8 +478,8 @@ bulk_load_rtree (AmapStoreBatch  *batch,
 
   if (!(node_stmt = _amap_store_prepare (self, "INSERT OR REPLACE INTO asset_rtree_node (nodeno, data) "
                                          "VALUES (?1, ?2)", error)) ||
-      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid (rowid, nodeno, a0, a1, a2) "
-                                          "SELECT id, ?2, uuid, lat, lon FROM assets WHERE id = ?1",
+      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid (rowid, nodeno, a0, a1, a2, a3) "
+                                          "SELECT id, ?2, uuid, lat, lon, name FROM assets WHERE id = ?1",
                                           error)) ||
       !(parent_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_parent (nodeno, parentnode) "
                                            "VALUES (?1, ?2)", error)))
