@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -24,8 +25,21 @@ void
 amap_cli_append_field (GString    *line,
                        const char *text)
 {
-  for (const char *p = text != NULL ? text : ""; *p != '\0'; p++)
-    g_string_append_c (line, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+  const char *p = text != NULL ? text : "";
+
+  /* Runs without a tab or line break in one piece. */
+  while (*p != '\0')
+    {
+      size_t run = strcspn (p, "\t\n\r");
+
+      g_string_append_len (line, p, (gssize) run);
+      p += run;
+      if (*p != '\0')
+        {
+          g_string_append_c (line, ' ');
+          p++;
+        }
+    }
 }
 
 gboolean
