@@ -254,7 +254,7 @@ amap_store_batch_set_category (AmapStoreBatch  *batch,
 #define RTREE_MAX_CELLS 51
 #define RTREE_CELL_SIZE (8 + 4 * 4)
 #define RTREE_NODE_SIZE (4 + RTREE_CELL_SIZE * RTREE_MAX_CELLS)
-#define RTREE_BULK_MIN 1024
+#define RTREE_BULK_MIN AMAP_STORE_RTREE_BULK_MIN
 
 typedef struct
 {
@@ -442,8 +442,19 @@ static gboolean
 bulk_load_rtree (AmapStoreBatch  *batch,
                  GError         **error)
 {
-  AmapStore *self = batch->store;
-  GArray *points = batch->points;
+  return _amap_store_bulk_load_rtree (batch->store, &batch->points, error);
+}
+
+/* Writes the empty R*Tree of @self at once from the *@points (BatchPoint,
+ * in the order of their ids, each with a location; the rows they name
+ * hold them), which it takes, leaving an empty array in their place.
+ * Runs inside a transaction. */
+gboolean
+_amap_store_bulk_load_rtree (AmapStore  *self,
+                             GArray    **points_inout,
+                             GError    **error)
+{
+  GArray *points = *points_inout;
   g_autoptr(sqlite3_stmt) node_stmt = NULL;
   g_autoptr(sqlite3_stmt) rowid_stmt = NULL;
   g_autoptr(sqlite3_stmt) parent_stmt = NULL;
@@ -467,8 +478,8 @@ bulk_load_rtree (AmapStoreBatch  *batch,
     }
 
   /* The points are in the entries now: their memory goes back. */
-  g_array_unref (batch->points);
-  batch->points = points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+  g_array_unref (*points_inout);
+  *points_inout = points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
 
   /* The depth of the root: levels above the leaves. */
   for (guint64 count = (n + RTREE_MAX_CELLS - 1) / RTREE_MAX_CELLS; count > 1;

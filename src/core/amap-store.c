@@ -983,16 +983,57 @@ migrate_to_v4 (AmapStore  *self,
 static const char schema_v5[] =
   "DROP TABLE asset_rtree;"
   "CREATE VIRTUAL TABLE asset_rtree USING rtree ("
-  "  id, min_lat, max_lat, min_lon, max_lon, +uuid, +lat, +lon, +name);"
-  "INSERT INTO asset_rtree (id, min_lat, max_lat, min_lon, max_lon, uuid, lat, lon, name) "
-  "  SELECT id, lat, lat, lon, lon, uuid, lat, lon, name FROM assets "
-  "  WHERE deleted = 0 AND lat IS NOT NULL AND lon IS NOT NULL ORDER BY id;";
+  "  id, min_lat, max_lat, min_lon, max_lon, +uuid, +lat, +lon, +name);";
 
+/* Many points go into the empty R*Tree at once, as an import writes it
+ * (a million one by one took half a minute); a few one by one. */
 static gboolean
 migrate_to_v5 (AmapStore  *self,
                GError    **error)
 {
-  return _amap_store_exec_sql (self, schema_v5, error);
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(GArray) points = NULL;
+  int rc;
+
+  if (!_amap_store_exec_sql (self, schema_v5, error))
+    return FALSE;
+
+  if (!(select = _amap_store_prepare (self, "SELECT id, lat, lon FROM assets "
+                                      "WHERE deleted = 0 AND lat IS NOT NULL AND lon IS NOT NULL "
+                                      "ORDER BY id", error)))
+    return FALSE;
+
+  points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      BatchPoint point = {
+        .id = sqlite3_column_int64 (select, 0),
+        .sequence = points->len,
+        .latitude = sqlite3_column_double (select, 1),
+        .longitude = sqlite3_column_double (select, 2),
+      };
+
+      g_array_append_val (points, point);
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&select, sqlite3_finalize);
+
+  if (points->len >= AMAP_STORE_RTREE_BULK_MIN)
+    return _amap_store_bulk_load_rtree (self, &points, error);
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_RTREE_RESTORE, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (points, BatchPoint, i).id);
+      if (!_amap_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 typedef gboolean (*MigrateFunc) (AmapStore  *self,
