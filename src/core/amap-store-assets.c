@@ -1942,7 +1942,7 @@ sort_key_sql_function (sqlite3_context  *context,
 
   /* Casefolding an ASCII name lowers A to Z and nothing else (as
    * g_utf8_casefold() does), without an allocation: most names of a big
-   * map, a third of the time of a million-asset --list. */
+   * map, and a third of the time their keys took. */
   for (i = 0; name[i] != '\0' && i < (int) sizeof lowered - 1 && (guchar) name[i] < 0x80; i++)
     lowered[i] = g_ascii_tolower (name[i]);
 

@@ -246,10 +246,11 @@ amap_store_batch_set_category (AmapStoreBatch  *batch,
  * only) and a 16-bit cell count, then per cell a 64-bit id and four 32-bit
  * floats, big-endian, rounded outwards as the R*Tree rounds them. Node 1
  * is the root. The row table (asset_rtree_rowid: rowid, nodeno, then the
- * auxiliary columns a0 uuid, a1 lat, a2 lon, a3 name) gets a row for each asset,
- * written in the order of the asset ids, so that it grows at its end and
- * reads the assets in the order of their rows. rtreecheck() finds such a
- * tree sound, and later inserts and deletes go through the R*Tree as usual.
+ * auxiliary columns a0 uuid, a1 lat, a2 lon, a3 name) gets a row for each
+ * asset, written in the order of the asset ids, so that it grows at its
+ * end and reads the assets in the order of their rows. rtreecheck() finds
+ * such a tree sound, and later inserts and deletes go through the R*Tree
+ * as usual.
  */
 #define RTREE_MAX_CELLS 51
 #define RTREE_CELL_SIZE (8 + 4 * 4)
@@ -375,12 +376,12 @@ write_level (AmapStore      *self,
              sqlite3_stmt   *link_stmt,
              RtreeLeafLink  *leaf_links,
              RtreeEntry     *entries,
-             guint          n,
-             guint          n_nodes,
-             gboolean       is_root,
-             int            depth,
-             gint64        *next_node,
-             GError       **error)
+             guint           n,
+             guint           n_nodes,
+             gboolean        is_root,
+             int             depth,
+             gint64         *next_node,
+             GError        **error)
 {
   g_autofree RtreeEntry *above = g_new (RtreeEntry, n_nodes);
   guint8 data[RTREE_NODE_SIZE];
@@ -489,9 +490,10 @@ _amap_store_bulk_load_rtree (AmapStore  *self,
 
   if (!(node_stmt = _amap_store_prepare (self, "INSERT OR REPLACE INTO asset_rtree_node (nodeno, data) "
                                          "VALUES (?1, ?2)", error)) ||
-      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid (rowid, nodeno, a0, a1, a2, a3) "
-                                          "SELECT id, ?2, uuid, lat, lon, name FROM assets WHERE id = ?1",
-                                          error)) ||
+      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid "
+                                          "(rowid, nodeno, a0, a1, a2, a3) "
+                                          "SELECT id, ?2, uuid, lat, lon, name FROM assets "
+                                          "WHERE id = ?1", error)) ||
       !(parent_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_parent (nodeno, parentnode) "
                                            "VALUES (?1, ?2)", error)))
     return FALSE;
