@@ -180,6 +180,11 @@ test_list_streams (Fixture       *fixture,
     "Zoë's Bakery", "zebra crossing", "Élan Dance", "elan dance", "Ærø Club",
     "Café Luna", "café luna", "中文书店", "مسجد العربية", "Ñandú Park",
     "Tab\tand\nnewline", "Café Luna", "Oak Street Clinic", "Ōsaka Market",
+    /* ASCII names take a shorter way to their sort key (one is too long
+     * for it): mixed case, equal when casefolded. */
+    "APPLE Orchard", "apple orchard", "Bay Bridge", "apple Orchard", "bay bridge ",
+    "Deleted Dock", "Zebra", "aPPle", "OAK STREET CLINIC AND A NAME LONGER THAN THE BUFFER OF THE SHORT WAY "
+    "TO A SORT KEY, WHICH TAKES ONE HUNDRED AND TWENTY-SEVEN BYTES AT MOST", "oak street clinic",
   };
   g_autoptr(AmapStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -236,6 +241,12 @@ test_list_streams (Fixture       *fixture,
   g_assert_true (strstr (expected, "\tzebra crossing\t") < strstr (expected, "\tZoë's Bakery\t"));
   g_assert_true (strstr (expected, "\tCafé Luna\tfaith\t") < strstr (expected, "\tcafé luna\tpark\t"));
   g_assert_true (strstr (expected, "\tcafé luna\tpark\t") < strstr (expected, "\tCafé Luna\tother\t"));
+  g_assert_true (strstr (expected, "\taPPle\t") < strstr (expected, "\tapple orchard\t"));
+  g_assert_true (strstr (expected, "\tapple orchard\t") < strstr (expected, "\tapple Orchard\t"));
+  g_assert_true (strstr (expected, "\tBay Bridge\t") < strstr (expected, "\tOak Street Clinic\t"));
+  g_assert_true (strstr (expected, "\tOak Street Clinic\t") < strstr (expected, "\toak street clinic\t"));
+  g_assert_true (strstr (expected, "\toak street clinic\t") < strstr (expected, "\tOAK STREET CLINIC AND"));
+  g_assert_true (strstr (expected, "\tOAK STREET CLINIC AND") < strstr (expected, "\tZebra\t"));
   g_clear_object (&store);
 
   setlocale (LC_ALL, old_locale);
@@ -267,6 +278,56 @@ test_format_asset (void)
   amap_asset_clear_location (asset);
   unlocated = amap_cli_format_asset (asset);
   g_assert_cmpstr (unlocated, ==, "11111111-2222-3333-4444-555555555555\tIglesia San José\tfaith\t\t");
+}
+
+/* The --list's coordinates are those of g_ascii_formatd (buf, len, "%.7f"),
+ * byte for byte: anywhere on the globe, next to where a digit rounds
+ * (both sides of each half), at exact halves (which round to even),
+ * signed zeros, tiny and huge values, infinities and NaN. */
+static void
+check_coordinate (double value)
+{
+  char expected[G_ASCII_DTOSTR_BUF_SIZE];
+  char got[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (expected, sizeof expected, "%.7f", value);
+  amap_cli_format_coordinate (got, value);
+  if (strcmp (got, expected) != 0)
+    g_error ("%.17g: “%s”, expected “%s”", value, got, expected);
+}
+
+static void
+test_format_coordinate (void)
+{
+  static const double special[] = {
+    0.0, -0.0, 1e-300, -1e-300, 4.9e-324, -4.9e-324, 0.5e-7, -0.5e-7, 0.49999999e-7,
+    1.5e-7, 2.5e-7, 0.00390625, -0.00390625, 0.01171875, 180.0, -180.0, 90.0, 37.7749295,
+    -122.4194155, 8589934591.99999, 8589934592.0, 1e12, -1e20, 1e300,
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < G_N_ELEMENTS (special); i++)
+    check_coordinate (special[i]);
+  check_coordinate (INFINITY);
+  check_coordinate (-INFINITY);
+  check_coordinate (NAN);
+
+  for (guint i = 0; i < 200000; i++)
+    check_coordinate (g_rand_double_range (rand, -180, 180));
+
+  /* Around the halves between two seventh decimals, and on them: the
+   * exact halves are odd multiples of 2^-8 and smaller powers. */
+  for (guint i = 0; i < 20000; i++)
+    {
+      double units = floor (g_rand_double_range (rand, -1.8e9, 1.8e9)) + 0.5;
+      double half = units / 1e7;
+
+      check_coordinate (half);
+      check_coordinate (nextafter (half, INFINITY));
+      check_coordinate (nextafter (half, -INFINITY));
+      check_coordinate (ldexp ((double) (2 * g_rand_int_range (rand, -1048576, 1048576) + 1),
+                               -g_rand_int_range (rand, 8, 40)));
+    }
 }
 
 static void
@@ -724,6 +785,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/cli/format-asset", test_format_asset);
+  g_test_add_func ("/cli/format-coordinate", test_format_coordinate);
   g_test_add ("/cli/list-non-ascii", Fixture, NULL, fixture_setup, test_list_non_ascii, fixture_teardown);
   g_test_add ("/cli/list-streams", Fixture, NULL, fixture_setup, test_list_streams, fixture_teardown);
   g_test_add ("/cli/version", Fixture, NULL, fixture_setup, test_version, fixture_teardown);

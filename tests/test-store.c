@@ -261,10 +261,10 @@ test_new_file (void)
 
   g_clear_object (&store);
 
-  /* The file says it is ours, at schema version 4. */
-  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 4);
+  /* The file says it is ours, at schema version 5. */
+  g_assert_cmpint (sqlite_pragma (default_path, "user_version"), ==, 5);
   g_assert_cmpint (sqlite_pragma (default_path, "application_id"), ==, AMAP_STORE_APPLICATION_ID);
-  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 4);
+  g_assert_cmpint (AMAP_STORE_SCHEMA_VERSION, ==, 5);
 
   /* Reopening an existing map works and makes no backup. */
   store = amap_store_open (default_path, &error);
@@ -1056,7 +1056,7 @@ test_too_new (void)
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW);
   /* Both versions are named: the file's and the newest we read. */
   g_assert_nonnull (strstr (error->message, "version 7"));
-  g_assert_nonnull (strstr (error->message, "up to 4"));
+  g_assert_nonnull (strstr (error->message, "up to 5"));
 
   after = read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));
@@ -1468,6 +1468,389 @@ test_box_query (void)
   g_clear_pointer (&hits, g_ptr_array_unref);
   g_assert_null (amap_store_query_box (store, NAN, 0, 1, 1, &error));
   g_assert_error (error, AMAP_ERROR, AMAP_ERROR_INVALID);
+}
+
+/* A number that SQL over the map file gives (the store may be open). */
+static gint64
+sqlite_int (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return value;
+}
+
+/* The R*Tree holds exactly the live assets with a location, each with its
+ * uuid, exact coordinates and name, and SQLite's rtreecheck() finds it
+ * sound. */
+static void
+assert_rtree_sound (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rtreecheck ('asset_rtree')", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM asset_rtree"), ==,
+                   sqlite_int (path, "SELECT count(*) FROM assets "
+                                     "WHERE deleted = 0 AND lat IS NOT NULL AND lon IS NOT NULL"));
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM asset_rtree r "
+                                     "LEFT JOIN assets a ON a.id = r.id "
+                                     "WHERE a.id IS NULL OR a.deleted <> 0 OR r.uuid IS NOT a.uuid "
+                                     "OR r.lat IS NOT a.lat OR r.lon IS NOT a.lon OR r.name IS NOT a.name "
+                                     "OR r.min_lat > a.lat OR r.max_lat < a.lat "
+                                     "OR r.min_lon > a.lon OR r.max_lon < a.lon"),
+                   ==, 0);
+}
+
+/* A coordinate on a coarse grid (so that boxes meet assets exactly on
+ * their edges), or anywhere, or one step beside a grid line. */
+static double
+random_coordinate (GRand  *rand,
+                   double  limit)
+{
+  double grid = round (g_rand_double_range (rand, -limit, limit) * 20) / 20;
+
+  switch (g_rand_int_range (rand, 0, 4))
+    {
+    case 0:
+      return grid;
+    case 1:
+      /* (Not beside 0: the R*Tree's 32-bit floats cannot round a
+       * subnormal number outwards, its own inserts neither.) */
+      return grid == 0 ? grid : nextafter (grid, g_rand_boolean (rand) ? INFINITY : -INFINITY);
+    case 2:
+      return CLAMP (grid + (g_rand_boolean (rand) ? 1e-7 : -1e-7), -limit, limit);
+    default:
+      return g_rand_double_range (rand, -limit, limit);
+    }
+}
+
+/* Box queries give what a scan of every live asset gives: edges included,
+ * across the antimeridian too, never a deleted asset. */
+static void
+assert_box_queries_match_scan (AmapStore *store,
+                               GRand     *rand)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) assets = amap_store_list_assets (store, &error);
+  guint n_nonempty = 0;
+
+  g_assert_no_error (error);
+  for (guint run = 0; run < 400; run++)
+    {
+      double south = random_coordinate (rand, 2), north = random_coordinate (rand, 2);
+      double west = random_coordinate (rand, 2), east = random_coordinate (rand, 2);
+      g_autoptr(GPtrArray) hits = NULL;
+      g_autoptr(GHashTable) got = g_hash_table_new (g_str_hash, g_str_equal);
+      guint n_expected = 0;
+
+      if (south > north)
+        {
+          double swap = south;
+
+          south = north;
+          north = swap;
+        }
+      /* Every third box crosses the antimeridian (the map's west half is
+       * placed next to it, see below). */
+      if (run % 3 == 0)
+        {
+          west = 178 + fabs (west);
+          east = -178 - fabs (east);
+        }
+      else if (run % 3 == 1 && west > east)
+        {
+          double swap = west;
+
+          west = east;
+          east = swap;
+        }
+
+      hits = amap_store_query_box (store, south, west, north, east, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < hits->len; i++)
+        g_assert_true (g_hash_table_add (got, g_ptr_array_index (hits, i)));  /* no repeats */
+
+      for (guint i = 0; i < assets->len; i++)
+        {
+          AmapAsset *asset = g_ptr_array_index (assets, i);
+          double lat = amap_asset_get_latitude (asset), lon = amap_asset_get_longitude (asset);
+          gboolean inside;
+
+          if (!amap_asset_get_has_location (asset))
+            continue;
+          inside = lat >= south && lat <= north &&
+                   (west <= east ? lon >= west && lon <= east : lon >= west || lon <= east);
+          if (inside != g_hash_table_contains (got, amap_asset_get_uuid (asset)))
+            g_error ("Box %.17g %.17g %.17g %.17g: %s (%.17g, %.17g) %s", south, west, north, east,
+                     amap_asset_get_name (asset), lat, lon, inside ? "missing" : "found outside");
+          n_expected += inside;
+        }
+      g_assert_cmpuint (hits->len, ==, n_expected);
+      n_nonempty += n_expected > 0;
+    }
+  /* Not a test of empty boxes. */
+  g_assert_cmpuint (n_nonempty, >, 200);
+}
+
+/* A map for the box queries: @n assets near (0, 0) and, for half of them,
+ * next to the antimeridian (longitude ±180 - x), some without a location,
+ * written in one batch (@bulk: into the empty R*Tree at once) or one by
+ * one. */
+static void
+fill_box_map (AmapStore *store,
+              GRand     *rand,
+              guint      n,
+              gboolean   bulk)
+{
+  g_autoptr(GError) error = NULL;
+  AmapStoreBatch *batch = bulk ? amap_store_batch_begin (store, &error) : NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Place %u", i);
+      double lat = random_coordinate (rand, 2), lon = random_coordinate (rand, 2);
+      g_autoptr(AmapAsset) asset = NULL;
+
+      if (i % 2 == 0)
+        lon = lon < 0 ? -180 - lon : 180 - lon;
+      asset = make_asset (name, i % 50 == 7 ? NAN : lat, lon);
+      if (batch != NULL)
+        g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+      else
+        g_assert_true (amap_store_add_asset (store, asset, &error));
+      g_assert_no_error (error);
+    }
+  if (batch != NULL)
+    g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+}
+
+/* Deletes every tenth asset, moves every seventh, undoes one delete. */
+static void
+edit_box_map (AmapStore *store,
+              GRand     *rand)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) assets = amap_store_list_assets (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < assets->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (assets, i);
+
+      if (i % 10 == 3)
+        g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (asset), &error));
+      else if (i % 7 == 5)
+        {
+          amap_asset_set_location (asset, random_coordinate (rand, 2), random_coordinate (rand, 2));
+          g_assert_true (amap_store_update_asset (store, asset, &error));
+        }
+      g_assert_no_error (error);
+    }
+  g_assert_true (amap_store_undo (store, &error));  /* the last delete or move */
+  g_assert_no_error (error);
+}
+
+static void
+test_box_query_scan (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2026);
+  g_autofree char *bulk_path = temp_map_path ("box-bulk.assetmap");
+  g_autofree char *one_path = temp_map_path ("box-one.assetmap");
+  g_autoptr(AmapStore) bulk = open_new_store ("box-bulk.assetmap");
+  g_autoptr(AmapStore) one = open_new_store ("box-one.assetmap");
+
+  /* The import's packed R*Tree (more than RTREE_BULK_MIN points). */
+  fill_box_map (bulk, rand, 3000, TRUE);
+  assert_rtree_sound (bulk_path);
+  assert_box_queries_match_scan (bulk, rand);
+  /* A second import into the full tree goes one by one. */
+  fill_box_map (bulk, rand, 1200, TRUE);
+  edit_box_map (bulk, rand);
+  assert_rtree_sound (bulk_path);
+  assert_box_queries_match_scan (bulk, rand);
+
+  fill_box_map (one, rand, 600, FALSE);
+  edit_box_map (one, rand);
+  assert_rtree_sound (one_path);
+  assert_box_queries_match_scan (one, rand);
+}
+
+/* A version 4 map (an R*Tree without uuids and exact coordinates) gets
+ * its R*Tree made again: the same box queries, a backup of the v4 file. */
+static void
+test_migration_v4 (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4);
+  g_autofree char *path = temp_map_path ("v4.assetmap");
+  g_autofree char *backup = g_strconcat (path, ".backup-v4", NULL);
+  g_autoptr(AmapStore) store = open_new_store ("v4.assetmap");
+  g_autoptr(GError) error = NULL;
+  gint64 n_located;
+
+  fill_box_map (store, rand, 2000, TRUE);
+  edit_box_map (store, rand);
+  g_clear_object (&store);
+
+  /* What version 4 had: the R*Tree of the same points, without the
+   * auxiliary columns. */
+  sqlite_exec (path,
+               "DROP TABLE asset_rtree;"
+               "CREATE VIRTUAL TABLE asset_rtree USING rtree (id, min_lat, max_lat, min_lon, max_lon);"
+               "INSERT INTO asset_rtree SELECT id, lat, lat, lon, lon FROM assets "
+               "  WHERE deleted = 0 AND lat IS NOT NULL AND lon IS NOT NULL;"
+               "PRAGMA user_version = 4;");
+  n_located = sqlite_int (path, "SELECT count(*) FROM asset_rtree");
+  g_assert_cmpint (n_located, >, 1500);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('asset_rtree')"), ==, 5);
+
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_pragma (path, "user_version"), ==, 5);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (sqlite_pragma (backup, "user_version"), ==, 4);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('asset_rtree')"), ==, 9);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM asset_rtree"), ==, n_located);
+  assert_rtree_sound (path);
+  assert_box_queries_match_scan (store, rand);
+
+  /* And it goes on as a version 5 map. */
+  edit_box_map (store, rand);
+  assert_rtree_sound (path);
+  assert_box_queries_match_scan (store, rand);
+}
+
+/* A search gives what the query of schema v4 gave (every match joined
+ * to its row in assets, ranked by bm25 and name): the same uuids, ranks
+ * and names in the same order (assets of equal rank and name in any
+ * order), on a map with renamed, moved, deleted, restored and unlocated
+ * assets, tags and contacts. */
+static void
+test_search_as_before (void)
+{
+  static const char * const words[] = {
+    "garcia", "lopez", "café", "clinic", "garden", "school", "müller", "north", "park", "zoë",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autofree char *path = temp_map_path ("search-before.assetmap");
+  g_autoptr(AmapStore) store = open_new_store ("search-before.assetmap");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) assets = NULL;
+  AmapStoreBatch *batch = amap_store_batch_begin (store, &error);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *old = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %s %u", words[g_rand_int_range (rand, 0, 10)],
+                                               words[g_rand_int_range (rand, 0, 10)], i % 40);
+      g_autofree char *description = g_strdup_printf ("%s %s %s", words[g_rand_int_range (rand, 0, 10)],
+                                                      words[g_rand_int_range (rand, 0, 10)],
+                                                      i % 3 ? "" : words[g_rand_int_range (rand, 0, 10)]);
+      g_autoptr(AmapAsset) asset = make_asset (name, i % 9 == 4 ? NAN : 40 + i * 1e-3, -80);
+
+      amap_asset_set_description (asset, description);
+      if (i % 11 == 0)
+        amap_asset_add_tag (asset, words[g_rand_int_range (rand, 0, 10)]);
+      g_assert_true (amap_store_batch_put (batch, asset, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+
+  assets = amap_store_list_assets (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < assets->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (assets, i);
+
+      if (i % 8 == 1)
+        g_assert_true (amap_store_delete_asset (store, amap_asset_get_uuid (asset), &error));
+      else if (i % 8 == 2)
+        {
+          g_autofree char *name = g_strdup_printf ("renamed %s", words[i % 10]);
+
+          amap_asset_set_name (asset, name);
+          if (i % 3 == 0)
+            amap_asset_set_location (asset, NAN, NAN);
+          g_assert_true (amap_store_update_asset (store, asset, &error));
+        }
+      g_assert_no_error (error);
+    }
+  g_assert_true (amap_store_undo (store, &error));  /* the last edit or delete */
+  g_assert_true (amap_store_restore_asset (store, amap_asset_get_uuid (g_ptr_array_index (assets, 1)),
+                                           &error));
+  g_assert_no_error (error);
+  assert_rtree_sound (path);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT a.uuid, bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), "
+                                       "a.name FROM asset_fts f JOIN assets a ON a.id = f.rowid "
+                                       "WHERE asset_fts MATCH ?1 AND a.deleted = 0 "
+                                       "ORDER BY bm25 (asset_fts, 10.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0), a.name",
+                                       -1, &old, NULL), ==, SQLITE_OK);
+
+  for (guint w = 0; w < G_N_ELEMENTS (words) + 3; w++)
+    {
+      const char *text = w < G_N_ELEMENTS (words) ? words[w] : w == 10 ? "garcia park" : w == 11 ? "ren" : "1";
+      g_autofree char *query = g_strdup_printf ("\"%s\"*", text);
+      g_autoptr(GPtrArray) hits = amap_store_search (store, text, &error);
+      g_autoptr(GHashTable) ranks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+
+      g_assert_no_error (error);
+      if (w == 10)
+        {
+          g_free (query);
+          query = g_strdup ("\"garcia\"* \"park\"*");
+        }
+      sqlite3_reset (old);
+      sqlite3_bind_text (old, 1, query, -1, SQLITE_TRANSIENT);
+      while (sqlite3_step (old) == SQLITE_ROW)
+        {
+          char *key = g_strdup_printf ("%.17g %s", sqlite3_column_double (old, 1),
+                                       (const char *) sqlite3_column_text (old, 2));
+
+          g_hash_table_insert (ranks, g_strdup ((const char *) sqlite3_column_text (old, 0)),
+                               g_strdup (key));
+          g_ptr_array_add (keys, key);
+        }
+
+      g_test_message ("“%s”: %u results", text, keys->len);
+      g_assert_cmpuint (keys->len, >, 0);
+      g_assert_cmpuint (hits->len, ==, keys->len);
+      for (guint i = 0; i < hits->len; i++)
+        {
+          const char *key = g_hash_table_lookup (ranks, g_ptr_array_index (hits, i));
+
+          g_assert_nonnull (key);  /* the same uuids */
+          g_assert_cmpstr (key, ==, g_ptr_array_index (keys, i));  /* the same order */
+        }
+    }
+
+  sqlite3_finalize (old);
+  sqlite3_close (db);
 }
 
 static void
@@ -2262,7 +2645,10 @@ main (int   argc,
   g_test_add_func ("/store/backup-old-version", test_backup_old_version);
   g_test_add_func ("/store/tours", test_tours);
   g_test_add_func ("/store/query/box", test_box_query);
+  g_test_add_func ("/store/query/box-scan", test_box_query_scan);
+  g_test_add_func ("/store/migration-v4", test_migration_v4);
   g_test_add_func ("/store/query/search", test_search);
+  g_test_add_func ("/store/query/search-as-before", test_search_as_before);
   g_test_add_func ("/store/undo-redo", test_undo_redo);
   g_test_add_func ("/store/undo-import", test_import_undo);
   g_test_add_func ("/store/delete-many", test_delete_many);

@@ -20,6 +20,12 @@ G_BEGIN_DECLS
  * name become spaces. */
 char     *amap_cli_format_asset       (AmapAsset   *asset);
 
+/* Writes "%.7f" of @value in the C locale into @buf (at least
+ * G_ASCII_DTOSTR_BUF_SIZE bytes), the bytes g_ascii_formatd() writes;
+ * returns @buf. */
+const char *amap_cli_format_coordinate (char   *buf,
+                                        double  value);
+
 /* Appends @text (NULL: nothing) with tabs and line breaks as spaces, so
  * that it stays one field of one line. */
 void      amap_cli_append_field       (GString     *line,

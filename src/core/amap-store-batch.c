@@ -245,19 +245,39 @@ amap_store_batch_set_category (AmapStoreBatch  *batch,
  * page allows 51 cells of a 2-dimensional tree), a 16-bit depth (root
  * only) and a 16-bit cell count, then per cell a 64-bit id and four 32-bit
  * floats, big-endian, rounded outwards as the R*Tree rounds them. Node 1
- * is the root. rtreecheck() finds such a tree sound, and later inserts
- * and deletes go through the R*Tree as usual.
+ * is the root. The row table (asset_rtree_rowid: rowid, nodeno, then the
+ * auxiliary columns a0 uuid, a1 lat, a2 lon, a3 name) gets a row for each
+ * asset, written in the order of the asset ids, so that it grows at its
+ * end and reads the assets in the order of their rows. rtreecheck() finds
+ * such a tree sound, and later inserts and deletes go through the R*Tree
+ * as usual.
  */
 #define RTREE_MAX_CELLS 51
 #define RTREE_CELL_SIZE (8 + 4 * 4)
 #define RTREE_NODE_SIZE (4 + RTREE_CELL_SIZE * RTREE_MAX_CELLS)
-#define RTREE_BULK_MIN 1024
+#define RTREE_BULK_MIN AMAP_STORE_RTREE_BULK_MIN
 
 typedef struct
 {
   gint64 id;        /* asset id (leaf) or node number */
   float box[4];     /* min_lat, max_lat, min_lon, max_lon */
 } RtreeEntry;
+
+/* Where a leaf entry went: the asset @id is in the leaf node @nodeno. */
+typedef struct
+{
+  gint64 id;
+  gint64 nodeno;
+} RtreeLeafLink;
+
+static int
+compare_leaf_link_ids (gconstpointer a,
+                       gconstpointer b)
+{
+  const RtreeLeafLink *la = a, *lb = b;
+
+  return la->id < lb->id ? -1 : la->id > lb->id;
+}
 
 /* As rtree.c's rtreeValueDown() and rtreeValueUp(). */
 static float
@@ -347,18 +367,21 @@ str_order (RtreeEntry *entries,
 
 /* Writes one level's nodes (the cells @entries, cut into @n_nodes nodes as
  * evenly as they come) with numbers from *@next_node (1 when it is the
- * root, of @depth), and returns the entries of the level above. */
+ * root, of @depth), and returns the entries of the level above. An inner
+ * level links each child to its parent with @link_stmt; the leaves
+ * (@leaf_links not NULL) note each asset's node in @leaf_links instead. */
 static RtreeEntry *
-write_level (AmapStore     *self,
-             sqlite3_stmt  *node_stmt,
-             sqlite3_stmt  *link_stmt,
-             RtreeEntry    *entries,
-             guint          n,
-             guint          n_nodes,
-             gboolean       is_root,
-             int            depth,
-             gint64        *next_node,
-             GError       **error)
+write_level (AmapStore      *self,
+             sqlite3_stmt   *node_stmt,
+             sqlite3_stmt   *link_stmt,
+             RtreeLeafLink  *leaf_links,
+             RtreeEntry     *entries,
+             guint           n,
+             guint           n_nodes,
+             gboolean        is_root,
+             int             depth,
+             gint64         *next_node,
+             GError        **error)
 {
   g_autofree RtreeEntry *above = g_new (RtreeEntry, n_nodes);
   guint8 data[RTREE_NODE_SIZE];
@@ -395,6 +418,12 @@ write_level (AmapStore     *self,
           parent->box[3] = MAX (parent->box[3], entries[i].box[3]);
 
           /* Leaves: asset id -> node; inner nodes: child -> parent. */
+          if (leaf_links != NULL)
+            {
+              leaf_links[i].id = entries[i].id;
+              leaf_links[i].nodeno = nodeno;
+              continue;
+            }
           sqlite3_bind_int64 (link_stmt, 1, entries[i].id);
           sqlite3_bind_int64 (link_stmt, 2, nodeno);
           if (!_amap_store_step_done (self, link_stmt, error))
@@ -414,12 +443,24 @@ static gboolean
 bulk_load_rtree (AmapStoreBatch  *batch,
                  GError         **error)
 {
-  AmapStore *self = batch->store;
-  GArray *points = batch->points;
+  return _amap_store_bulk_load_rtree (batch->store, &batch->points, error);
+}
+
+/* Writes the empty R*Tree of @self at once from the *@points (BatchPoint,
+ * in the order of their ids, each with a location; the rows they name
+ * hold them), which it takes, leaving an empty array in their place.
+ * Runs inside a transaction. */
+gboolean
+_amap_store_bulk_load_rtree (AmapStore  *self,
+                             GArray    **points_inout,
+                             GError    **error)
+{
+  GArray *points = *points_inout;
   g_autoptr(sqlite3_stmt) node_stmt = NULL;
   g_autoptr(sqlite3_stmt) rowid_stmt = NULL;
   g_autoptr(sqlite3_stmt) parent_stmt = NULL;
   g_autofree RtreeEntry *level = g_new (RtreeEntry, points->len);
+  g_autofree RtreeLeafLink *leaf_links = NULL;
   guint n = points->len;
   guint n_points = points->len;
   guint n_levels = 1;
@@ -438,8 +479,8 @@ bulk_load_rtree (AmapStoreBatch  *batch,
     }
 
   /* The points are in the entries now: their memory goes back. */
-  g_array_unref (batch->points);
-  batch->points = points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
+  g_array_unref (*points_inout);
+  *points_inout = points = g_array_new (FALSE, FALSE, sizeof (BatchPoint));
 
   /* The depth of the root: levels above the leaves. */
   for (guint64 count = (n + RTREE_MAX_CELLS - 1) / RTREE_MAX_CELLS; count > 1;
@@ -449,25 +490,41 @@ bulk_load_rtree (AmapStoreBatch  *batch,
 
   if (!(node_stmt = _amap_store_prepare (self, "INSERT OR REPLACE INTO asset_rtree_node (nodeno, data) "
                                          "VALUES (?1, ?2)", error)) ||
-      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid (rowid, nodeno) "
-                                          "VALUES (?1, ?2)", error)) ||
+      !(rowid_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_rowid "
+                                          "(rowid, nodeno, a0, a1, a2, a3) "
+                                          "SELECT id, ?2, uuid, lat, lon, name FROM assets "
+                                          "WHERE id = ?1", error)) ||
       !(parent_stmt = _amap_store_prepare (self, "INSERT INTO asset_rtree_parent (nodeno, parentnode) "
                                            "VALUES (?1, ?2)", error)))
     return FALSE;
 
+  leaf_links = g_new (RtreeLeafLink, n_points);
   for (int level_depth = 0; level_depth <= depth; level_depth++)
     {
       gboolean is_root = level_depth == depth;
       guint n_nodes = is_root ? 1 : str_order (level, n);
       RtreeEntry *above;
 
-      above = write_level (self, node_stmt, level_depth == 0 ? rowid_stmt : parent_stmt,
+      above = write_level (self, node_stmt, parent_stmt, level_depth == 0 ? leaf_links : NULL,
                            level, n, n_nodes, is_root, depth, &next_node, error);
       if (above == NULL)
         return FALSE;
       g_free (level);
       level = above;
       n = n_nodes;
+    }
+
+  qsort (leaf_links, n_points, sizeof (RtreeLeafLink), compare_leaf_link_ids);
+  for (guint i = 0; i < n_points; i++)
+    {
+      sqlite3_bind_int64 (rowid_stmt, 1, leaf_links[i].id);
+      sqlite3_bind_int64 (rowid_stmt, 2, leaf_links[i].nodeno);
+      if (!_amap_store_step_done (self, rowid_stmt, error))
+        return FALSE;
+      /* Every point is a row the batch wrote; without it the tree would
+       * point at nothing. */
+      if (sqlite3_changes (self->db) != 1)
+        return _amap_store_set_sqlite_error (self, SQLITE_CORRUPT, error);
     }
 
   return TRUE;
@@ -516,13 +573,13 @@ insert_batch_points (AmapStoreBatch  *batch,
   for (guint i = 0; i < batch->points->len; i++)
     {
       BatchPoint *point = &g_array_index (batch->points, BatchPoint, i);
-      sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_RTREE_INSERT, error);
+      /* The row as last written: its location is the point's, and the
+       * R*Tree keeps its uuid too. */
+      sqlite3_stmt *stmt = _amap_store_get_stmt (self, STMT_RTREE_RESTORE, error);
 
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, point->id);
-      sqlite3_bind_double (stmt, 2, point->latitude);
-      sqlite3_bind_double (stmt, 3, point->longitude);
       if (!_amap_store_step_done (self, stmt, error))
         return FALSE;
     }

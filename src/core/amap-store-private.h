@@ -127,6 +127,9 @@ typedef enum {
   STMT_RTREE_DELETE,
   STMT_RTREE_INSERT,
   STMT_RTREE_RESTORE,
+  STMT_QUERY_BOX,
+  STMT_QUERY_BOX_ACROSS,
+  STMT_SEARCH,
   N_STMTS
 } StmtId;
 
@@ -173,6 +176,14 @@ struct _AmapStoreBatch
 };
 
 gboolean   _amap_store_batch_write_fts              (AmapStoreBatch  *batch,
+                                                     GError         **error);
+
+/* The packed R*Tree (amap-store-batch.c): fewer points than this go in
+ * one by one. */
+#define AMAP_STORE_RTREE_BULK_MIN 1024
+
+gboolean   _amap_store_bulk_load_rtree              (AmapStore       *self,
+                                                     GArray         **points,
                                                      GError         **error);
 
 /* Reused buffers for the values write_asset() builds, so that a batch of

@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define AMAP_STORE_SCHEMA_VERSION 4
+#define AMAP_STORE_SCHEMA_VERSION 5
 /* The file extension of a map. */
 #define AMAP_STORE_SUFFIX ".assetmap"
 
@@ -195,6 +195,28 @@ gboolean       amap_store_foreach_summary    (AmapStore               *self,
                                               AmapStoreAssetFunc       asset_func,
                                               gpointer                 user_data,
                                               GError                 **error);
+/* One live asset as amap_store_foreach_summary_row() streams it: the
+ * strings live until the callback returns; latitude and longitude are NAN
+ * where the asset has none. */
+typedef struct
+{
+  const char *uuid;
+  const char *name;
+  const char *category;
+  double      latitude;
+  double      longitude;
+  AmapStage   stage;
+  gboolean    is_hub;
+} AmapStoreSummary;
+typedef gboolean (*AmapStoreSummaryFunc)    (const AmapStoreSummary  *summary,
+                                             gpointer                 user_data,
+                                             GError                 **error);
+/* As amap_store_foreach_summary(), without making an AmapAsset of each
+ * row (a million-asset --list). */
+gboolean       amap_store_foreach_summary_row (AmapStore               *self,
+                                               AmapStoreSummaryFunc     summary_func,
+                                               gpointer                 user_data,
+                                               GError                 **error);
 /* Full-text search: prefix- and accent-insensitive over name, description,
  * strengths, needs, address, tags and contact names. Returns uuids
  * (char *), best match first. An empty query matches nothing. */
