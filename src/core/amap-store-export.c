@@ -1,0 +1,276 @@
+/* amap-store-export.c: the live assets streamed in export order
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <sqlite3.h>
+
+#include "amap-error.h"
+#include "amap-store.h"
+#include "amap-store-private.h"
+
+/* One live asset in export order, see amap_store_foreach_asset(). */
+typedef struct
+{
+  gint64  id;
+  guint   group;      /* index of its category in the categories model */
+  char   *sort_name;  /* casefolded name */
+  char   *name;
+  char   *uuid;
+} ExportEntry;
+
+static void
+export_entry_clear (ExportEntry *entry)
+{
+  g_free (entry->sort_name);
+  g_free (entry->name);
+  g_free (entry->uuid);
+}
+
+/* The order of amap_kml_writer_write(). */
+static int
+compare_export_entries (gconstpointer a,
+                        gconstpointer b)
+{
+  const ExportEntry *ea = a;
+  const ExportEntry *eb = b;
+  int cmp;
+
+  if (ea->group != eb->group)
+    return ea->group < eb->group ? -1 : 1;
+  if ((cmp = strcmp (ea->sort_name, eb->sort_name)) != 0)
+    return cmp;
+  if ((cmp = strcmp (ea->name, eb->name)) != 0)
+    return cmp;
+  return strcmp (ea->uuid, eb->uuid);
+}
+
+/* The ids of the assets that have a row in @table (asset_id column). */
+static GHashTable *
+ids_with_rows (AmapStore   *self,
+               const char  *table,
+               GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT DISTINCT asset_id FROM %s", table);
+  g_autoptr(sqlite3_stmt) stmt = _amap_store_prepare (self, sql, error);
+  g_autoptr(GHashTable) ids = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (ids, id);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+/* Reads the asset row @id and the children the @has_* sets say it has. */
+static AmapAsset *
+read_export_asset (AmapStore   *self,
+                   gint64       id,
+                   GHashTable  *has_children[],
+                   GError     **error)
+{
+  g_autoptr(AmapAsset) asset = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+      return NULL;
+    }
+  asset = _amap_store_asset_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (!_amap_store_read_children (self, asset, id, has_children, error))
+    return NULL;
+
+  return g_steal_pointer (&asset);
+}
+
+static gboolean
+foreach_asset (AmapStore                *self,
+               AmapStoreCategoriesFunc   categories_func,
+               AmapStoreAssetFunc        asset_func,
+               gpointer                  user_data,
+               GCancellable             *cancellable,
+               GError                  **error)
+{
+  static const char * const child_tables[] = { "asset_tags", "contacts", "interactions" };
+  GListModel *categories = G_LIST_MODEL (self->categories);
+  guint n_categories = g_list_model_get_n_items (categories);
+  g_autoptr(GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree gboolean *used = g_new0 (gboolean, n_categories + 1);
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ExportEntry));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GHashTable *has_children[AMAP_STORE_N_CHILD_TABLES] = { NULL, };
+  gboolean ok = FALSE;
+  int rc;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (child_tables) == AMAP_STORE_N_CHILD_TABLES);
+
+  g_array_set_clear_func (entries, (GDestroyNotify) export_entry_clear);
+
+  for (guint i = 0; i < n_categories; i++)
+    {
+      /* The model keeps its own reference. */
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+      g_hash_table_insert (groups, (gpointer) amap_category_get_key (category),
+                           GUINT_TO_POINTER (i + 1));
+    }
+
+  /* First the order: id, category, name and uuid of every live asset. */
+  if (!(stmt = _amap_store_prepare (self, "SELECT id, category, name, uuid FROM assets WHERE deleted = 0",
+                        error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ExportEntry entry;
+      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, _amap_store_column_text (stmt, 1)));
+
+      /* Every stored category is in the model (a foreign key); a stranger
+       * would go last. */
+      entry.group = group > 0 ? group - 1 : n_categories;
+      used[entry.group] = TRUE;
+      entry.id = sqlite3_column_int64 (stmt, 0);
+      entry.name = g_strdup (_amap_store_column_text (stmt, 2));
+      entry.sort_name = g_utf8_casefold (entry.name, -1);
+      entry.uuid = g_strdup (_amap_store_column_text (stmt, 3));
+      g_array_append_val (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  g_array_sort (entries, compare_export_entries);
+
+  if (categories_func != NULL)
+    {
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_null_terminated (n_categories, NULL, TRUE);
+      g_autoptr(GPtrArray) strays = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+
+      for (guint i = 0; i < n_categories; i++)
+        if (used[i])
+          {
+            g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+            g_ptr_array_add (keys, (gpointer) amap_category_get_key (category));
+          }
+
+      if (used[n_categories])
+        {
+          /* Not expected (see above); read their keys for the caller. */
+          g_autoptr(sqlite3_stmt) keys_stmt = _amap_store_prepare (self, "SELECT DISTINCT category "
+                                                             "FROM assets WHERE deleted = 0 "
+                                                             "ORDER BY category", error);
+
+          if (keys_stmt == NULL)
+            return FALSE;
+          while (sqlite3_step (keys_stmt) == SQLITE_ROW)
+            if (!g_hash_table_contains (groups, _amap_store_column_text (keys_stmt, 0)))
+              {
+                g_ptr_array_add (strays, g_strdup (_amap_store_column_text (keys_stmt, 0)));
+                g_ptr_array_add (keys, g_ptr_array_index (strays, strays->len - 1));
+              }
+        }
+
+      if (!categories_func ((const char * const *) keys->pdata, user_data, error))
+        return FALSE;
+    }
+
+  /* Most maps have few assets with tags, contacts or a log: ask the
+   * child tables only for those. */
+  for (guint i = 0; i < AMAP_STORE_N_CHILD_TABLES; i++)
+    if (!(has_children[i] = ids_with_rows (self, child_tables[i], error)))
+      goto out;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ExportEntry *entry = &g_array_index (entries, ExportEntry, i);
+      g_autoptr(AmapAsset) asset = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      if (!(asset = read_export_asset (self, entry->id, has_children, error)) ||
+          !asset_func (asset, user_data, error))
+        goto out;
+
+      /* What was written is not needed again. */
+      export_entry_clear (entry);
+      memset (entry, 0, sizeof *entry);
+    }
+
+  ok = TRUE;
+
+out:
+  for (guint i = 0; i < AMAP_STORE_N_CHILD_TABLES; i++)
+    g_clear_pointer (&has_children[i], g_hash_table_unref);
+
+  return ok;
+}
+
+/**
+ * amap_store_foreach_asset:
+ * @categories_func: (nullable) (scope call): called first, with the keys
+ *   of the categories in use
+ * @asset_func: (scope call): called for each live asset, in export order
+ *
+ * Returns: FALSE with the first error of a callback or of the database,
+ *   or when cancelled
+ */
+gboolean
+amap_store_foreach_asset (AmapStore                *self,
+                          AmapStoreCategoriesFunc   categories_func,
+                          AmapStoreAssetFunc        asset_func,
+                          gpointer                  user_data,
+                          GCancellable             *cancellable,
+                          GError                  **error)
+{
+  gboolean own_transaction;
+  gboolean ok;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (asset_func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
+    return FALSE;
+
+  ok = foreach_asset (self, categories_func, asset_func, user_data, cancellable, error);
+
+  if (own_transaction)
+    _amap_store_exec_sql (self, "COMMIT", NULL);
+
+  return ok;
+}
