@@ -54,6 +54,8 @@
  */
 
 #define KML_NAMESPACE "http://www.opengis.net/kml/2.2"
+/* The Document's "asset_map_format": what the reader may expect where. */
+#define KML_FORMAT "2"
 
 #define REMOTE_ICON     "https://maps.google.com/mapfiles/kml/paddle/wht-blank.png"
 #define REMOTE_HUB_ICON "https://maps.google.com/mapfiles/kml/paddle/wht-stars.png"
@@ -151,7 +153,6 @@ typedef struct
   const char *website;
   const char *email;
   const char *tags;
-  const char *language;
 } CardLabels;
 
 /* The output: indented XML written straight into @buffer, which goes to
@@ -647,13 +648,125 @@ data (Output     *out,
   put_len (out->buffer, "</value></Data>", 15);
 }
 
+/* The HTML card */
+
+/* Escaped for HTML (as g_markup_escape_text() does for the characters
+ * XML may carry), line breaks kept as <br>. */
+static void
+append_html (GString    *html,
+             const char *text)
+{
+  const char *run = text;
+  const char *p;
+
+  for (p = text; *p != '\0'; p++)
+    {
+      const char *replacement;
+
+      switch (*p)
+        {
+        case '&': replacement = "&amp;"; break;
+        case '<': replacement = "&lt;"; break;
+        case '>': replacement = "&gt;"; break;
+        case '"': replacement = "&quot;"; break;
+        case '\'': replacement = "&#39;"; break;
+        case '\n': replacement = "<br>"; break;
+        case '\r': replacement = p[1] == '\n' ? "" : "<br>"; break;
+        default: continue;
+        }
+
+      put_len (html, run, p - run);
+      put (html, replacement);
+      run = p + 1;
+    }
+  put_len (html, run, p - run);
+}
+
+static void
+set_card_labels (CardLabels *labels)
+{
+  labels->community_hub = _("Community hub");
+  labels->relationship = _("Relationship:");
+  labels->last_contacted = _("Last contacted:");
+  labels->strengths = _("Strengths:");
+  labels->needs = _("Needs:");
+  labels->key_leaders = _("Key leaders:");
+  labels->phone = _("Phone:");
+  labels->website = _("Website:");
+  labels->email = _("Email:");
+  labels->tags = _("Tags:");
+}
+
 /* Styles */
+
+/* The card Google Earth shows for the placemarks of a style: a template
+ * over their fields ($[name] and $[address] are the Placemark's elements,
+ * $[description] its <description>, the rest its ExtendedData), written
+ * once per style instead of once per placemark. */
+static void
+write_balloon (Output       *out,
+               AmapCategory *category,
+               gboolean      hub,
+               gboolean      include_private)
+{
+  const CardLabels *labels = &out->labels;
+  GString *html = out->card;
+  const struct {
+    const char *label;
+    const char *field;
+    gboolean    private;
+  } lines[] = {
+    { labels->relationship, "stage", FALSE },
+    { labels->last_contacted, "last_contacted", TRUE },
+    { labels->strengths, "strengths", FALSE },
+    { labels->needs, "needs", FALSE },
+    { labels->key_leaders, "contacts", TRUE },
+    { NULL, "description", FALSE },
+    { labels->phone, "phone", FALSE },
+    { labels->website, "website", FALSE },
+    { labels->email, "email", FALSE },
+    { labels->tags, "tags", FALSE },
+  };
+
+  g_string_truncate (html, 0);
+  put (html, "<h3>$[name]</h3>\n<p><i>");
+  append_html (html, amap_category_get_name (category));
+  if (hub)
+    {
+      put (html, " · ");
+      append_html (html, labels->community_hub);
+    }
+  put (html, "</i></p>\n<p>$[address]</p>\n");
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      if (lines[i].private && !include_private)
+        continue;
+      put (html, "<p>");
+      if (lines[i].label != NULL)
+        {
+          put (html, "<b>");
+          append_html (html, lines[i].label);
+          put (html, "</b> ");
+        }
+      put (html, "$[");
+      put (html, lines[i].field);
+      put (html, "]</p>\n");
+    }
+  put (html, "$[geDirections]");
+
+  start (out, "BalloonStyle");
+  start (out, "text");
+  cdata (out, html->str);
+  end (out);
+  end (out);
+}
 
 static void
 write_style (Output       *out,
              AmapKmlIcons  icons,
              AmapCategory *category,
-             gboolean      hub)
+             gboolean      hub,
+             gboolean      include_private)
 {
   const char *key = amap_category_get_key (category);
   const char *color = amap_category_get_color (category);
@@ -723,236 +836,9 @@ write_style (Output       *out,
   element (out, "color", poly_color);
   end (out);
 
+  write_balloon (out, category, hub, include_private);
+
   end (out); /* Style */
-}
-
-/* The HTML card */
-
-/* Escaped for HTML (as g_markup_escape_text() does for the characters
- * XML may carry), line breaks kept as <br>. */
-static void
-append_html (GString    *html,
-             const char *text)
-{
-  const char *run = text;
-  const char *p;
-
-  for (p = text; *p != '\0'; p++)
-    {
-      const char *replacement;
-
-      switch (*p)
-        {
-        case '&': replacement = "&amp;"; break;
-        case '<': replacement = "&lt;"; break;
-        case '>': replacement = "&gt;"; break;
-        case '"': replacement = "&quot;"; break;
-        case '\'': replacement = "&#39;"; break;
-        case '\n': replacement = "<br>"; break;
-        case '\r': replacement = p[1] == '\n' ? "" : "<br>"; break;
-        default: continue;
-        }
-
-      put_len (html, run, p - run);
-      put (html, replacement);
-      run = p + 1;
-    }
-  put_len (html, run, p - run);
-}
-
-static void
-append_labelled (GString    *html,
-                 const char *label,
-                 const char *text)
-{
-  if (text == NULL)
-    return;
-
-  put (html, "<p><b>");
-  append_html (html, label);
-  put (html, "</b> ");
-  append_html (html, text);
-  put (html, "</p>\n");
-}
-
-static gboolean
-is_web_link (const char *url)
-{
-  return g_ascii_strncasecmp (url, "http://", 7) == 0
-         || g_ascii_strncasecmp (url, "https://", 8) == 0;
-}
-
-static void
-append_link (GString    *html,
-             const char *scheme,
-             const char *target,
-             const char *text)
-{
-  put (html, "<a href=\"");
-  if (scheme != NULL)
-    put (html, scheme);
-  append_html (html, target);
-  put (html, "\">");
-  append_html (html, text);
-  put (html, "</a>");
-}
-
-static void
-append_contact (GString          *html,
-                const CardLabels *labels,
-                AmapContact      *contact)
-{
-  const char *name = amap_contact_get_name (contact);
-  const char *role = amap_contact_get_role (contact);
-  const char *phone = amap_contact_get_phone (contact);
-  const char *email = amap_contact_get_email (contact);
-  const char *language = amap_contact_get_language (contact);
-  const char *notes = amap_contact_get_notes (contact);
-
-  put (html, "<li>");
-  if (name != NULL)
-    {
-      put (html, "<b>");
-      append_html (html, name);
-      put (html, "</b>");
-    }
-  if (role != NULL)
-    {
-      if (name != NULL)
-        put (html, ", ");
-      append_html (html, role);
-    }
-  if (phone != NULL)
-    {
-      put (html, "<br>");
-      append_html (html, phone);
-    }
-  if (email != NULL)
-    {
-      put (html, "<br>");
-      append_link (html, "mailto:", email, email);
-    }
-  if (language != NULL)
-    {
-      put (html, "<br>");
-      append_html (html, labels->language);
-      g_string_append_c (html, ' ');
-      append_html (html, language);
-    }
-  if (notes != NULL)
-    {
-      put (html, "<br><i>");
-      append_html (html, notes);
-      put (html, "</i>");
-    }
-  put (html, "</li>\n");
-}
-
-static void
-set_card_labels (CardLabels *labels)
-{
-  labels->community_hub = _("Community hub");
-  labels->relationship = _("Relationship:");
-  labels->last_contacted = _("Last contacted:");
-  labels->strengths = _("Strengths:");
-  labels->needs = _("Needs:");
-  labels->key_leaders = _("Key leaders:");
-  labels->phone = _("Phone:");
-  labels->website = _("Website:");
-  labels->email = _("Email:");
-  labels->tags = _("Tags:");
-  /* Translators: the language a key leader prefers */
-  labels->language = _("Language:");
-}
-
-/* Fills @html (emptied first) with the card of @asset. */
-static void
-build_card (GString          *html,
-            const CardLabels *labels,
-            AmapAsset        *asset,
-            AmapCategory     *category,
-            gboolean          include_private)
-{
-  GPtrArray *contacts = amap_asset_get_contacts (asset);
-  const char * const *tags = amap_asset_get_tags (asset);
-  const char *website = amap_asset_get_website (asset);
-  const char *email = amap_asset_get_email (asset);
-  const char *address = amap_asset_get_address (asset);
-  const char *description = amap_asset_get_description (asset);
-
-  g_string_truncate (html, 0);
-
-  put (html, "<p><i>");
-  append_html (html, amap_category_get_name (category));
-  if (amap_asset_get_is_hub (asset))
-    {
-      put (html, " · ");
-      append_html (html, labels->community_hub);
-    }
-  put (html, "</i></p>\n");
-
-  if (address != NULL)
-    {
-      put (html, "<p>");
-      append_html (html, address);
-      put (html, "</p>\n");
-    }
-
-  append_labelled (html, labels->relationship,
-                   amap_stage_get_display_name (amap_asset_get_stage (asset)));
-  if (include_private)
-    append_labelled (html, labels->last_contacted, amap_asset_get_last_contacted (asset));
-  append_labelled (html, labels->strengths, amap_asset_get_strengths (asset));
-  append_labelled (html, labels->needs, amap_asset_get_needs (asset));
-
-  if (include_private && contacts != NULL && contacts->len > 0)
-    {
-      put (html, "<p><b>");
-      append_html (html, labels->key_leaders);
-      put (html, "</b></p>\n<ul>\n");
-      for (guint i = 0; i < contacts->len; i++)
-        append_contact (html, labels, g_ptr_array_index (contacts, i));
-      put (html, "</ul>\n");
-    }
-
-  if (description != NULL)
-    {
-      put (html, "<p>");
-      append_html (html, description);
-      put (html, "</p>\n");
-    }
-
-  append_labelled (html, labels->phone, amap_asset_get_phone (asset));
-
-  if (website != NULL)
-    {
-      put (html, "<p><b>");
-      append_html (html, labels->website);
-      put (html, "</b> ");
-      /* Only web links are live; anything else (javascript:…) stays text. */
-      if (is_web_link (website))
-        append_link (html, NULL, website, website);
-      else
-        append_html (html, website);
-      put (html, "</p>\n");
-    }
-
-  if (email != NULL)
-    {
-      put (html, "<p><b>");
-      append_html (html, labels->email);
-      put (html, "</b> ");
-      append_link (html, "mailto:", email, email);
-      put (html, "</p>\n");
-    }
-
-  if (tags != NULL && tags[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (", ", (char **) tags);
-
-      append_labelled (html, labels->tags, joined);
-    }
-
 }
 
 /* ExtendedData */
@@ -1178,7 +1064,6 @@ write_extended_data (Output    *out,
   data (out, PLACEMARK_DATA_INDENT, "website", amap_asset_get_website (asset));
   data (out, PLACEMARK_DATA_INDENT, "strengths", amap_asset_get_strengths (asset));
   data (out, PLACEMARK_DATA_INDENT, "needs", amap_asset_get_needs (asset));
-  data (out, PLACEMARK_DATA_INDENT, "description", amap_asset_get_description (asset));
   data (out, PLACEMARK_DATA_INDENT, "last_contacted", last_contacted);
   data (out, PLACEMARK_DATA_INDENT, "created", created);
   data (out, PLACEMARK_DATA_INDENT, "modified", modified);
@@ -1415,10 +1300,8 @@ write_placemark (Output       *out,
   element (out, "address", amap_asset_get_address (asset));
   element (out, "phoneNumber", amap_asset_get_phone (asset));
 
-  build_card (out->card, &out->labels, asset, category, include_private);
-  start (out, "description");
-  cdata (out, out->card->str);
-  end (out);
+  /* The asset's own text: the card is the style's (write_balloon()). */
+  element (out, "description", amap_asset_get_description (asset));
 
   g_string_assign (out->id, "#");
   put (out->id, amap_asset_get_is_hub (asset) ? "hub-" : "cat-");
@@ -1783,12 +1666,17 @@ begin_output (AmapKmlWriter  *self,
 
   for (guint i = 0; i < self->used_categories->len; i++)
     {
-      write_style (out, self->icons, g_ptr_array_index (self->used_categories, i), FALSE);
-      write_style (out, self->icons, g_ptr_array_index (self->used_categories, i), TRUE);
+      AmapCategory *category = g_ptr_array_index (self->used_categories, i);
+
+      write_style (out, self->icons, category, FALSE, self->include_private);
+      write_style (out, self->icons, category, TRUE, self->include_private);
     }
 
   start (out, "ExtendedData");
   data (out, DOCUMENT_DATA_INDENT, "asset_map_version", PACKAGE_VERSION);
+  /* Format 2: <description> is the asset's own description (format 1, up
+   * to 0.2.0, had a card there and the description in the ExtendedData). */
+  data (out, DOCUMENT_DATA_INDENT, "asset_map_format", KML_FORMAT);
   /* So that our import of this file keeps the key leaders and the log a
    * map already has for these assets, instead of taking them away. */
   if (!self->include_private)
