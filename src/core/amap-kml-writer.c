@@ -428,6 +428,31 @@ typedef enum
   ESCAPE_NONE,       /* CDATA: only checked */
 } EscapeMode;
 
+/* What try_append_escaped() does with each byte: ESCAPE_PLAIN bytes are
+ * copied as they are, in runs (most of the text). */
+enum
+{
+  ESCAPE_PLAIN,
+  ESCAPE_SPECIAL,   /* & < > " \r \n \t: depends on the mode */
+  ESCAPE_CONTROL,   /* other C0 controls: XML cannot carry them */
+  ESCAPE_LATIN,     /* C2..DF: the lead byte of U+0080..U+07FF */
+  ESCAPE_UTF8,      /* any other byte from 0x80 */
+};
+
+static const guint8 escape_class[256] = {
+  /* 0x00 ends the text: the loop stops there. */
+  [0x00 ... 0x08] = ESCAPE_CONTROL,
+  ['\t'] = ESCAPE_SPECIAL, ['\n'] = ESCAPE_SPECIAL,
+  [0x0B ... 0x0C] = ESCAPE_CONTROL,
+  ['\r'] = ESCAPE_SPECIAL,
+  [0x0E ... 0x1F] = ESCAPE_CONTROL,
+  ['&'] = ESCAPE_SPECIAL, ['<'] = ESCAPE_SPECIAL, ['>'] = ESCAPE_SPECIAL,
+  ['"'] = ESCAPE_SPECIAL,
+  [0x80 ... 0xC1] = ESCAPE_UTF8,
+  [0xC2 ... 0xDF] = ESCAPE_LATIN,
+  [0xE0 ... 0xFF] = ESCAPE_UTF8,
+};
+
 /* Appends @text escaped for @mode, checking on the way that XML can
  * carry it (see is_clean_text()). FALSE, with @str as it was, when it
  * cannot: the caller cleans it first. One pass over the text. */
@@ -438,42 +463,50 @@ try_append_escaped (GString    *str,
 {
   gsize before = str->len;
   const guchar *run = (const guchar *) text;
-  const guchar *p;
+  const guchar *p = run;
 
-  for (p = run; *p != '\0'; p++)
+  for (;;)
     {
       const char *entity;
-      guchar c = *p;
+      guchar c;
 
-      if (G_LIKELY (c >= 0x40 && c < 0x80))
-        continue;
+      while (escape_class[*p] == ESCAPE_PLAIN)
+        p++;
+      c = *p;
+      if (c == '\0')
+        break;
 
-      if (c >= 0x80)
+      switch (escape_class[c])
         {
-          gunichar u;
-
+        case ESCAPE_LATIN:
           /* Latin letters and the like: U+0080 to U+07FF, all fine. */
-          if (c >= 0xC2 && c <= 0xDF && (p[1] & 0xC0) == 0x80)
+          if ((p[1] & 0xC0) == 0x80)
             {
-              p++;
+              p += 2;
               continue;
             }
+          G_GNUC_FALLTHROUGH;
+        case ESCAPE_UTF8:
+          {
+            gunichar u = g_utf8_get_char_validated ((const char *) p, -1);
 
-          u = g_utf8_get_char_validated ((const char *) p, -1);
-
-          if (u >= 0x80000000 || !is_xml_char (u))
-            goto unclean;
-          p = (const guchar *) g_utf8_next_char (p) - 1;
-          continue;
+            if (u >= 0x80000000 || !is_xml_char (u))
+              goto unclean;
+            p = (const guchar *) g_utf8_next_char (p);
+            continue;
+          }
+        case ESCAPE_CONTROL:
+          goto unclean;
+        default:
+          break;
         }
 
+      /* ESCAPE_SPECIAL */
       if (mode == ESCAPE_NONE)
         {
-          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            goto unclean;
+          p++;
           continue;
         }
-
       switch (c)
         {
         case '&': entity = "&amp;"; break;
@@ -483,10 +516,7 @@ try_append_escaped (GString    *str,
         case '"': entity = mode != ESCAPE_DATA ? "&quot;" : NULL; break;
         case '\n': entity = mode == ESCAPE_ATTRIBUTE ? "&#10;" : NULL; break;
         case '\t': entity = mode == ESCAPE_ATTRIBUTE ? "&#9;" : NULL; break;
-        default:
-          if (c < 0x20)
-            goto unclean;
-          continue;
+        default: g_assert_not_reached ();
         }
 
       if (entity != NULL)
@@ -495,6 +525,7 @@ try_append_escaped (GString    *str,
           put (str, entity);
           run = p + 1;
         }
+      p++;
     }
   put_len (str, (const char *) run, p - run);
   return TRUE;
