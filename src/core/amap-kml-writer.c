@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "amap-asset-record.h"
 #include "amap-error.h"
 #include "amap-geometry.h"
 #include "amap-kml-writer.h"
@@ -176,6 +177,7 @@ struct _Output
   GString          *scratch;
   GString          *card;   /* reused for each placemark's HTML card */
   GString          *id;     /* and its id */
+  GString          *extras; /* an AmapAsset's extras, see record_from_asset() */
   CardLabels        labels;
 };
 
@@ -992,21 +994,8 @@ strv_to_json (const char * const *strv)
 }
 
 static char *
-tags_to_json (AmapAsset *asset)
+contacts_to_json (GPtrArray *contacts)
 {
-  return strv_to_json (amap_asset_get_tags (asset));
-}
-
-static char *
-folders_to_json (AmapAsset *asset)
-{
-  return strv_to_json (amap_asset_get_folders (asset));
-}
-
-static char *
-contacts_to_json (AmapAsset *asset)
-{
-  GPtrArray *contacts = amap_asset_get_contacts (asset);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (contacts == NULL || contacts->len == 0)
@@ -1033,9 +1022,8 @@ contacts_to_json (AmapAsset *asset)
 }
 
 static char *
-interactions_to_json (AmapAsset *asset)
+interactions_to_json (GPtrArray *interactions)
 {
-  GPtrArray *interactions = amap_asset_get_interactions (asset);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (interactions == NULL || interactions->len == 0)
@@ -1070,51 +1058,67 @@ is_reserved_name (const char *name)
 }
 
 static void
-write_extended_data (Output    *out,
-                     AmapAsset *asset,
-                     gboolean   include_private)
+write_extended_data (Output                *out,
+                     const AmapAssetRecord *r,
+                     gboolean               include_private)
 {
   char created_buffer[32], modified_buffer[32];
-  const char *created = format_timestamp (amap_asset_get_created (asset), created_buffer);
-  const char *modified = format_timestamp (amap_asset_get_modified (asset), modified_buffer);
-  g_autofree char *tags = tags_to_json (asset);
-  g_autofree char *folders = folders_to_json (asset);
-  g_autofree char *contacts = include_private ? contacts_to_json (asset) : NULL;
-  g_autofree char *interactions = include_private ? interactions_to_json (asset) : NULL;
-  const char *last_contacted = include_private ? amap_asset_get_last_contacted (asset) : NULL;
-  g_auto(GStrv) extra_keys = amap_asset_dup_extra_keys (asset);
+  const char *created = format_timestamp (r->created, created_buffer);
+  const char *modified = format_timestamp (r->modified, modified_buffer);
+  g_autofree char *tags = strv_to_json (r->tags);
+  g_autofree char *folders = strv_to_json (r->folders);
+  g_autofree char *contacts = include_private ? contacts_to_json (r->contacts) : NULL;
+  g_autofree char *interactions = include_private ? interactions_to_json (r->interactions) : NULL;
+  const char *last_contacted = include_private ? r->last_contacted : NULL;
+  const char *p = r->extras;
+  const char *extras_end = r->extras + r->extras_len;
 
   start (out, "ExtendedData");
-  data (out, PLACEMARK_DATA_INDENT, "uuid", amap_asset_get_uuid (asset));
-  data (out, PLACEMARK_DATA_INDENT, "category", amap_asset_get_category (asset));
-  data (out, PLACEMARK_DATA_INDENT, "is_hub", amap_asset_get_is_hub (asset) ? "true" : "false");
-  data (out, PLACEMARK_DATA_INDENT, "stage", amap_stage_to_string (amap_asset_get_stage (asset)));
-  data (out, PLACEMARK_DATA_INDENT, "address", amap_asset_get_address (asset));
-  data (out, PLACEMARK_DATA_INDENT, "phone", amap_asset_get_phone (asset));
-  data (out, PLACEMARK_DATA_INDENT, "email", amap_asset_get_email (asset));
-  data (out, PLACEMARK_DATA_INDENT, "website", amap_asset_get_website (asset));
-  data (out, PLACEMARK_DATA_INDENT, "strengths", amap_asset_get_strengths (asset));
-  data (out, PLACEMARK_DATA_INDENT, "needs", amap_asset_get_needs (asset));
+  data (out, PLACEMARK_DATA_INDENT, "uuid", r->uuid);
+  data (out, PLACEMARK_DATA_INDENT, "category", r->category);
+  data (out, PLACEMARK_DATA_INDENT, "is_hub", r->is_hub ? "true" : "false");
+  data (out, PLACEMARK_DATA_INDENT, "stage", amap_stage_to_string (r->stage));
+  data (out, PLACEMARK_DATA_INDENT, "address", r->address);
+  data (out, PLACEMARK_DATA_INDENT, "phone", r->phone);
+  data (out, PLACEMARK_DATA_INDENT, "email", r->email);
+  data (out, PLACEMARK_DATA_INDENT, "website", r->website);
+  data (out, PLACEMARK_DATA_INDENT, "strengths", r->strengths);
+  data (out, PLACEMARK_DATA_INDENT, "needs", r->needs);
   data (out, PLACEMARK_DATA_INDENT, "last_contacted", last_contacted);
   data (out, PLACEMARK_DATA_INDENT, "created", created);
   data (out, PLACEMARK_DATA_INDENT, "modified", modified);
   data (out, PLACEMARK_DATA_INDENT, "tags", tags);
   data (out, PLACEMARK_DATA_INDENT, "contacts", contacts);
   data (out, PLACEMARK_DATA_INDENT, "interactions", interactions);
-  data (out, PLACEMARK_DATA_INDENT, "source_id", amap_asset_get_source_id (asset));
+  data (out, PLACEMARK_DATA_INDENT, "source_id", r->source_id);
   data (out, PLACEMARK_DATA_INDENT, "folders", folders);
   data (out, PLACEMARK_DATA_INDENT, "location_source",
-        amap_location_source_to_string (amap_asset_get_location_source (asset)));
+        amap_location_source_to_string (r->location_source));
 
-  for (guint i = 0; extra_keys != NULL && extra_keys[i] != NULL; i++)
+  /* "key\0value\0…" as the store keeps them (record_from_asset() makes
+   * the same), read as the store's decode_extras() reads them. */
+  while (p != NULL && p < extras_end)
     {
-      if (is_reserved_name (extra_keys[i]))
+      const char *key = p;
+      const char *key_end = memchr (key, '\0', extras_end - key);
+      const char *value, *value_end;
+
+      if (key_end == NULL)
+        break;
+      value = key_end + 1;
+      value_end = value < extras_end ? memchr (value, '\0', extras_end - value) : NULL;
+      if (value_end == NULL)
+        break;
+      p = value_end + 1;
+
+      if (*key == '\0')
+        continue;
+      if (is_reserved_name (key))
         {
-          g_debug ("Not writing extra field “%s” of %s: the name is ours",
-                   extra_keys[i], amap_asset_get_uuid (asset));
+          g_debug ("Not writing extra field “%s” of %s: the name is ours", key, r->uuid);
           continue;
         }
-      data (out, PLACEMARK_DATA_INDENT, extra_keys[i], amap_asset_get_extra (asset, extra_keys[i]));
+      data (out, PLACEMARK_DATA_INDENT, key, value);
     }
   raw (out, PLACEMARK_DATA_END);
   end (out);
@@ -1259,10 +1263,10 @@ looks_like_pin_and_shape (const AmapGeometry *shape)
 }
 
 static void
-write_asset_geometry (Output    *out,
-                      AmapAsset *asset)
+write_asset_geometry (Output                *out,
+                      const AmapAssetRecord *r)
 {
-  const char *wkt = amap_asset_get_shape (asset);
+  const char *wkt = r->shape;
   g_autoptr(AmapGeometry) shape = NULL;
   g_autoptr(AmapGeometry) point = NULL;
 
@@ -1272,16 +1276,13 @@ write_asset_geometry (Output    *out,
 
       shape = amap_geometry_from_wkt (wkt, &error);
       if (shape == NULL)
-        g_warning ("Not writing the shape of “%s” (%s): %s",
-                   amap_asset_get_name (asset), amap_asset_get_uuid (asset),
-                   error->message);
+        g_warning ("Not writing the shape of “%s” (%s): %s", r->name, r->uuid, error->message);
       else if (amap_geometry_is_empty (shape))
         g_clear_pointer (&shape, amap_geometry_free);
     }
 
-  if (amap_asset_get_has_location (asset))
-    point = amap_geometry_new_point (amap_asset_get_longitude (asset),
-                                     amap_asset_get_latitude (asset), NAN);
+  if (!isnan (r->latitude) || !isnan (r->longitude))
+    point = amap_geometry_new_point (r->longitude, r->latitude, NAN);
 
   /* A pin where the reader would put it anyway needs no Point of its own:
    * the plain shape is what other tools read best. */
@@ -1290,8 +1291,8 @@ write_asset_geometry (Output    *out,
       double lon, lat;
 
       if (amap_geometry_get_representative_point (shape, &lon, &lat)
-          && lon == amap_asset_get_longitude (asset)
-          && lat == amap_asset_get_latitude (asset))
+          && lon == r->longitude
+          && lat == r->latitude)
         g_clear_pointer (&point, amap_geometry_free);
     }
 
@@ -1311,38 +1312,83 @@ write_asset_geometry (Output    *out,
 /* Placemarks */
 
 static void
-write_placemark (Output       *out,
-                 AmapAsset    *asset,
-                 AmapCategory *category,
-                 gboolean      include_private)
+write_placemark (Output                *out,
+                 const AmapAssetRecord *r,
+                 AmapCategory          *category,
+                 gboolean               include_private)
 {
-  const char *uuid = amap_asset_get_uuid (asset);
-
   start (out, "Placemark");
-  if (uuid != NULL)
+  if (r->uuid != NULL)
     {
       /* An XML id may not start with a digit, as most uuids do. */
       g_string_assign (out->id, "asset-");
-      append_escaped_key (out->id, uuid);
+      append_escaped_key (out->id, r->uuid);
       attribute (out, "id", out->id->str);
     }
 
-  element (out, "name", amap_asset_get_name (asset));
-  element (out, "address", amap_asset_get_address (asset));
-  element (out, "phoneNumber", amap_asset_get_phone (asset));
-
+  element (out, "name", r->name);
+  element (out, "address", r->address);
+  element (out, "phoneNumber", r->phone);
   /* The asset's own text: the card is the style's (write_balloon()). */
-  element (out, "description", amap_asset_get_description (asset));
+  element (out, "description", r->description);
 
   g_string_assign (out->id, "#");
-  put (out->id, amap_asset_get_is_hub (asset) ? "hub-" : "cat-");
+  put (out->id, r->is_hub ? "hub-" : "cat-");
   append_escaped_key (out->id, amap_category_get_key (category));
   element (out, "styleUrl", out->id->str);
 
-  write_extended_data (out, asset, include_private);
-  write_asset_geometry (out, asset);
+  write_extended_data (out, r, include_private);
+  write_asset_geometry (out, r);
 
   end (out); /* Placemark */
+}
+
+/* The general path: @asset's fields in @r, its extras encoded into
+ * @extras as the store encodes them. */
+static void
+record_from_asset (AmapAssetRecord *r,
+                   AmapAsset       *asset,
+                   GString         *extras)
+{
+  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
+
+  g_string_truncate (extras, 0);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const char *value = amap_asset_get_extra (asset, keys[i]);
+
+      g_string_append_len (extras, keys[i], strlen (keys[i]) + 1);
+      g_string_append_len (extras, value, strlen (value) + 1);
+    }
+
+  *r = (AmapAssetRecord) {
+    .uuid = amap_asset_get_uuid (asset),
+    .source_id = amap_asset_get_source_id (asset),
+    .name = amap_asset_get_name (asset),
+    .category = amap_asset_get_category (asset),
+    .shape = amap_asset_get_shape (asset),
+    .address = amap_asset_get_address (asset),
+    .description = amap_asset_get_description (asset),
+    .strengths = amap_asset_get_strengths (asset),
+    .needs = amap_asset_get_needs (asset),
+    .website = amap_asset_get_website (asset),
+    .phone = amap_asset_get_phone (asset),
+    .email = amap_asset_get_email (asset),
+    .last_contacted = amap_asset_get_last_contacted (asset),
+    .stage = amap_asset_get_stage (asset),
+    .location_source = amap_asset_get_location_source (asset),
+    .is_hub = amap_asset_get_is_hub (asset),
+    .latitude = amap_asset_get_latitude (asset),
+    .longitude = amap_asset_get_longitude (asset),
+    .created = amap_asset_get_created (asset),
+    .modified = amap_asset_get_modified (asset),
+    .extras = extras->str,
+    .extras_len = extras->len,
+    .folders = amap_asset_get_folders (asset),
+    .tags = amap_asset_get_tags (asset),
+    .contacts = amap_asset_get_contacts (asset),
+    .interactions = amap_asset_get_interactions (asset),
+  };
 }
 
 static AmapCategory *
@@ -1506,6 +1552,7 @@ finish_output (AmapKmlWriter  *self,
   g_string_free (out->scratch, TRUE);
   g_string_free (out->card, TRUE);
   g_string_free (out->id, TRUE);
+  g_string_free (out->extras, TRUE);
 
   if (!ok)
     {
@@ -1684,6 +1731,7 @@ begin_output (AmapKmlWriter  *self,
   out->scratch = g_string_new (NULL);
   out->card = g_string_new (NULL);
   out->id = g_string_new (NULL);
+  out->extras = g_string_new (NULL);
   set_card_labels (&out->labels);
   self->out = out;
   self->group = G_MAXUINT;
@@ -1750,10 +1798,10 @@ enter_layer (AmapKmlWriter      *self,
 
 /* One placemark, in its category's Folder (by layer: in its layer's). */
 static void
-add_placemark (AmapKmlWriter      *self,
-               AmapAsset          *asset,
-               guint               group,
-               const char * const *layer)
+add_placemark (AmapKmlWriter         *self,
+               const AmapAssetRecord *record,
+               guint                  group,
+               const char * const    *layer)
 {
   Output *out = self->out;
   AmapCategory *category = g_ptr_array_index (self->used_categories, group);
@@ -1769,7 +1817,20 @@ add_placemark (AmapKmlWriter      *self,
       element (out, "name", amap_category_get_name (category));
     }
 
-  write_placemark (out, asset, category, self->include_private);
+  write_placemark (out, record, category, self->include_private);
+}
+
+/* The same for an AmapAsset. */
+static void
+add_asset_placemark (AmapKmlWriter      *self,
+                     AmapAsset          *asset,
+                     guint               group,
+                     const char * const *layer)
+{
+  AmapAssetRecord record;
+
+  record_from_asset (&record, asset, self->out->extras);
+  add_placemark (self, &record, group, layer);
 }
 
 static gboolean
@@ -1822,7 +1883,7 @@ amap_kml_writer_write (AmapKmlWriter *self,
       if (g_cancellable_is_cancelled (cancellable))
         return finish_output (self, FALSE, error);
 
-      add_placemark (self, entry->asset, entry->group, (const char * const *) entry->layer);
+      add_asset_placemark (self, entry->asset, entry->group, (const char * const *) entry->layer);
     }
 
   return end_output (self, error);
@@ -1890,7 +1951,51 @@ amap_kml_writer_add (AmapKmlWriter  *self,
   if (g_cancellable_is_cancelled (self->out->cancellable))
     return finish_output (self, FALSE, error);
 
-  add_placemark (self, asset, group, NULL);
+  add_asset_placemark (self, asset, group, NULL);
+
+  if (self->out->failed)
+    return finish_output (self, FALSE, error);
+
+  return TRUE;
+}
+
+/**
+ * amap_kml_writer_add_record:
+ * @record: the asset's fields (see amap-asset-record.h)
+ *
+ * amap_kml_writer_add() for an asset given as plain data: the same bytes
+ * as for an AmapAsset with these fields.
+ */
+gboolean
+amap_kml_writer_add_record (AmapKmlWriter          *self,
+                            const AmapAssetRecord  *record,
+                            GError                **error)
+{
+  const char *key;
+  guint group;
+
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (self->out != NULL, FALSE);
+
+  if (record->asset != NULL)
+    return amap_kml_writer_add (self, record->asset, error);
+
+  key = record->category != NULL ? record->category : AMAP_CATEGORY_OTHER;
+  group = lookup_group (self, key);
+  if (group == G_MAXUINT)
+    {
+      finish_output (self, FALSE, NULL);
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                   _("Could not write “%s”: its category “%s” was not announced"),
+                   record->name, key);
+      return FALSE;
+    }
+
+  if (g_cancellable_is_cancelled (self->out->cancellable))
+    return finish_output (self, FALSE, error);
+
+  add_placemark (self, record, group, NULL);
 
   if (self->out->failed)
     return finish_output (self, FALSE, error);
