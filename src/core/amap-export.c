@@ -27,6 +27,7 @@
 #include "amap-export.h"
 #include "amap-kml-writer.h"
 #include "amap-kmz-writer.h"
+#include "amap-store-export.h"
 
 /* What an export needs, read from the store up front so that a worker
  * thread never touches it. A synchronous export of the whole map streams
@@ -331,9 +332,9 @@ on_categories (const char * const *keys,
 }
 
 static gboolean
-on_asset (AmapAsset *asset,
-          gpointer   user_data,
-          GError   **error)
+on_record (const AmapAssetRecord  *record,
+           gpointer                user_data,
+           GError                **error)
 {
   StreamState *state = user_data;
 
@@ -346,7 +347,7 @@ on_asset (AmapAsset *asset,
     sync_file_range (state->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
 
-  return amap_kml_writer_add (state->writer, asset, error);
+  return amap_kml_writer_add_record (state->writer, record, error);
 }
 
 /* The KML document, from @data->assets or streamed from @data->store. */
@@ -365,8 +366,8 @@ write_document (ExportData    *data,
 
   /* On failure a writer left begun is cleaned up when it is finalized;
    * the temporary file is removed either way. */
-  return amap_store_foreach_asset (data->store, on_categories, on_asset, &state,
-                                   cancellable, error)
+  return amap_store_foreach_asset_record (data->store, on_categories, on_record, &state,
+                                          cancellable, error)
          && amap_kml_writer_end (writer, error);
 }
 

@@ -14,6 +14,7 @@
 
 #include "amap-error.h"
 #include "amap-store.h"
+#include "amap-store-export.h"
 #include "amap-store-private.h"
 
 /* One live asset in export order, see amap_store_foreach_asset(). */
@@ -115,10 +116,130 @@ read_export_asset (AmapStore   *self,
   return g_steal_pointer (&asset);
 }
 
+/* A text column as AmapAsset keeps strings: NULL for NULL and "". */
+static inline const char *
+column_string (sqlite3_stmt *stmt,
+               int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL && *text != '\0' ? text : NULL;
+}
+
+/* Fills @r from the asset row in @stmt (SELECT_ASSET's columns) as
+ * _amap_store_asset_from_row() fills an AmapAsset, pointing into the row;
+ * @folders (NULL-terminated, owning) holds the decoded folder names. */
+static void
+record_from_row (AmapAssetRecord *r,
+                 sqlite3_stmt    *stmt,
+                 GPtrArray       *folders)
+{
+  AmapStage stage = AMAP_STAGE_IDENTIFIED;
+  AmapLocationSource location_source = AMAP_LOCATION_SOURCE_UNKNOWN;
+
+  amap_stage_from_string (column_string (stmt, COL_STAGE), &stage);
+  amap_location_source_from_string (column_string (stmt, COL_LOCATION_SOURCE), &location_source);
+
+  /* As amap_asset_set_folders() after the store's decode_folders(). */
+  g_ptr_array_set_size (folders, 0);
+  if (sqlite3_column_type (stmt, COL_FOLDERS) != SQLITE_NULL)
+    {
+      const char *p = sqlite3_column_blob (stmt, COL_FOLDERS);
+      const char *end = p + MAX (sqlite3_column_bytes (stmt, COL_FOLDERS), 0);
+
+      while (p < end)
+        {
+          const char *name_end = memchr (p, '\0', end - p);
+          char *name;
+
+          if (name_end == NULL)
+            name_end = end;
+          name = g_strstrip (g_strndup (p, name_end - p));
+          if (*name != '\0')
+            g_ptr_array_add (folders, name);
+          else
+            g_free (name);
+          p = name_end + 1;
+        }
+    }
+
+  *r = (AmapAssetRecord) {
+    .uuid = column_string (stmt, COL_UUID),
+    .source_id = column_string (stmt, COL_SOURCE_ID),
+    .name = column_string (stmt, COL_NAME),
+    .category = column_string (stmt, COL_CATEGORY),
+    .shape = column_string (stmt, COL_SHAPE),
+    .address = column_string (stmt, COL_ADDRESS),
+    .description = column_string (stmt, COL_DESCRIPTION),
+    .strengths = column_string (stmt, COL_STRENGTHS),
+    .needs = column_string (stmt, COL_NEEDS),
+    .website = column_string (stmt, COL_WEBSITE),
+    .phone = column_string (stmt, COL_PHONE),
+    .email = column_string (stmt, COL_EMAIL),
+    .last_contacted = column_string (stmt, COL_LAST_CONTACTED),
+    .stage = stage,
+    .location_source = location_source,
+    .is_hub = sqlite3_column_int (stmt, COL_IS_HUB) != 0,
+    .latitude = _amap_store_column_double (stmt, COL_LAT),
+    .longitude = _amap_store_column_double (stmt, COL_LON),
+    .created = sqlite3_column_int64 (stmt, COL_CREATED),
+    .modified = sqlite3_column_int64 (stmt, COL_MODIFIED),
+    .extras = sqlite3_column_blob (stmt, COL_EXTRAS),
+    .extras_len = MAX (sqlite3_column_bytes (stmt, COL_EXTRAS), 0),
+    .folders = (const char * const *) folders->pdata,
+  };
+}
+
+/* Hands the asset with row @id to @record_func: as a record straight from
+ * its row, or, when it has children, as an AmapAsset inside the record. */
+static gboolean
+pass_record (AmapStore                 *self,
+             gint64                     id,
+             GHashTable                *has_children[],
+             GPtrArray                 *folders,
+             AmapStoreAssetRecordFunc   record_func,
+             gpointer                   user_data,
+             GError                   **error)
+{
+  AmapAssetRecord record;
+  sqlite3_stmt *stmt;
+  gboolean ok;
+  int rc;
+
+  for (guint i = 0; i < AMAP_STORE_N_CHILD_TABLES; i++)
+    if (g_hash_table_contains (has_children[i], &id))
+      {
+        g_autoptr(AmapAsset) asset = read_export_asset (self, id, has_children, error);
+
+        if (asset == NULL)
+          return FALSE;
+        record = (AmapAssetRecord) { .asset = asset };
+        return record_func (&record, user_data, error);
+      }
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+    }
+
+  record_from_row (&record, stmt, folders);
+  ok = record_func (&record, user_data, error);
+  sqlite3_reset (stmt);
+
+  return ok;
+}
+
 static gboolean
 foreach_asset (AmapStore                *self,
                AmapStoreCategoriesFunc   categories_func,
                AmapStoreAssetFunc        asset_func,
+               AmapStoreAssetRecordFunc  record_func,
                gpointer                  user_data,
                GCancellable             *cancellable,
                GError                  **error)
@@ -131,6 +252,7 @@ foreach_asset (AmapStore                *self,
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ExportEntry));
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GHashTable *has_children[AMAP_STORE_N_CHILD_TABLES] = { NULL, };
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   gboolean ok = FALSE;
   int rc;
 
@@ -216,14 +338,22 @@ foreach_asset (AmapStore                *self,
   for (guint i = 0; i < entries->len; i++)
     {
       ExportEntry *entry = &g_array_index (entries, ExportEntry, i);
-      g_autoptr(AmapAsset) asset = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
 
-      if (!(asset = read_export_asset (self, entry->id, has_children, error)) ||
-          !asset_func (asset, user_data, error))
-        goto out;
+      if (record_func != NULL)
+        {
+          if (!pass_record (self, entry->id, has_children, folders, record_func, user_data, error))
+            goto out;
+        }
+      else
+        {
+          g_autoptr(AmapAsset) asset = read_export_asset (self, entry->id, has_children, error);
+
+          if (asset == NULL || !asset_func (asset, user_data, error))
+            goto out;
+        }
 
       /* What was written is not needed again. */
       export_entry_clear (entry);
@@ -235,6 +365,32 @@ foreach_asset (AmapStore                *self,
 out:
   for (guint i = 0; i < AMAP_STORE_N_CHILD_TABLES; i++)
     g_clear_pointer (&has_children[i], g_hash_table_unref);
+
+  return ok;
+}
+
+/* Both streams: one read transaction around foreach_asset(). */
+static gboolean
+foreach_in_transaction (AmapStore                *self,
+                        AmapStoreCategoriesFunc   categories_func,
+                        AmapStoreAssetFunc        asset_func,
+                        AmapStoreAssetRecordFunc  record_func,
+                        gpointer                  user_data,
+                        GCancellable             *cancellable,
+                        GError                  **error)
+{
+  gboolean own_transaction;
+  gboolean ok;
+
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
+    return FALSE;
+
+  ok = foreach_asset (self, categories_func, asset_func, record_func, user_data,
+                      cancellable, error);
+
+  if (own_transaction)
+    _amap_store_exec_sql (self, "COMMIT", NULL);
 
   return ok;
 }
@@ -256,21 +412,35 @@ amap_store_foreach_asset (AmapStore                *self,
                           GCancellable             *cancellable,
                           GError                  **error)
 {
-  gboolean own_transaction;
-  gboolean ok;
-
   g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
   g_return_val_if_fail (asset_func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  own_transaction = sqlite3_get_autocommit (self->db);
-  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
-    return FALSE;
+  return foreach_in_transaction (self, categories_func, asset_func, NULL, user_data,
+                                 cancellable, error);
+}
 
-  ok = foreach_asset (self, categories_func, asset_func, user_data, cancellable, error);
+/**
+ * amap_store_foreach_asset_record:
+ * @categories_func: (nullable) (scope call): as for amap_store_foreach_asset()
+ * @record_func: (scope call): called for each live asset, in export order
+ *
+ * amap_store_foreach_asset() with each asset as an AmapAssetRecord read
+ * straight from its row, valid during the call only (an asset with tags,
+ * contacts or a log comes as an AmapAsset in the record's @asset).
+ */
+gboolean
+amap_store_foreach_asset_record (AmapStore                 *self,
+                                 AmapStoreCategoriesFunc    categories_func,
+                                 AmapStoreAssetRecordFunc   record_func,
+                                 gpointer                   user_data,
+                                 GCancellable              *cancellable,
+                                 GError                   **error)
+{
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record_func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (own_transaction)
-    _amap_store_exec_sql (self, "COMMIT", NULL);
-
-  return ok;
+  return foreach_in_transaction (self, categories_func, NULL, record_func, user_data,
+                                 cancellable, error);
 }
