@@ -1223,10 +1223,16 @@ test_streamed_equals_general (Fixture       *fixture,
 
   /* Edge cases beside the fixtures, for the path that reads rows without
    * making objects (no tags, contacts or log): no location, no address,
-   * an unset stage, an empty extra, folders needing JSON escapes. The
-   * fixtures have assets with and without children. */
+   * an unset stage, an empty extra, folders needing JSON escapes, a long
+   * text. The fixtures have assets with and without children. */
   amap_asset_set_category (lone, AMAP_CATEGORY_OTHER);
   amap_asset_set_extra (lone, "empty", "");
+  {
+    /* Larger than one chunk of the export's pipeline (amap-export.c). */
+    g_autofree char *long_text = g_strnfill (300 * 1024, 'x');
+
+    amap_asset_set_strengths (lone, long_text);
+  }
   amap_asset_set_extra (lone, "\"quoted\"", "a\\b");
   {
     const char * const folders[] = { "Outer \"one\"", "inner", NULL };
