@@ -1241,6 +1241,20 @@ test_streamed_equals_general (Fixture       *fixture,
   }
   g_assert_true (amap_store_add_asset (fixture->store, lone, &error));
   g_assert_no_error (error);
+  {
+    /* The order inside a folder: casefolded names, then names, then
+     * uuids, ASCII or not. */
+    const char * const names[] = { "beta", "Beta", "ÁNGEL", "alpha", "Zeta", "ángel", "BETA" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autoptr(AmapAsset) asset = amap_asset_new (names[i]);
+
+        amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
+        g_assert_true (amap_store_add_asset (fixture->store, asset, &error));
+        g_assert_no_error (error);
+      }
+  }
   g_clear_pointer (&fixture->stored, g_ptr_array_unref);
   fixture->stored = amap_store_list_assets (fixture->store, &error);
   g_assert_no_error (error);

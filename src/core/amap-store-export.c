@@ -22,7 +22,7 @@ typedef struct
 {
   gint64  id;
   guint   group;      /* index of its category in the categories model */
-  char   *sort_name;  /* casefolded name */
+  char   *sort_name;  /* casefolded name; owns the block @name and @uuid are in */
   char   *name;
   char   *uuid;
 } ExportEntry;
@@ -31,8 +31,43 @@ static void
 export_entry_clear (ExportEntry *entry)
 {
   g_free (entry->sort_name);
-  g_free (entry->name);
-  g_free (entry->uuid);
+}
+
+/* Fills @entry's strings in one block: the casefolded name (as
+ * g_utf8_casefold() gives it; for ASCII, the lowercase), the name, the
+ * uuid. */
+static void
+export_entry_set_strings (ExportEntry *entry,
+                          const char  *name,
+                          const char  *uuid)
+{
+  gsize name_len = strlen (name);
+  gsize uuid_len = strlen (uuid);
+  g_autofree char *folded = NULL;
+  const char *sort_name = NULL;
+  gsize sort_len = name_len;
+  char *block;
+
+  for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
+    if (*p >= 0x80)
+      {
+        folded = g_utf8_casefold (name, name_len);
+        sort_name = folded;
+        sort_len = strlen (folded);
+        break;
+      }
+
+  block = g_malloc (sort_len + 1 + name_len + 1 + uuid_len + 1);
+  entry->sort_name = block;
+  if (sort_name != NULL)
+    memcpy (block, sort_name, sort_len + 1);
+  else
+    for (gsize i = 0; i <= name_len; i++)
+      block[i] = g_ascii_tolower (name[i]);
+  entry->name = block + sort_len + 1;
+  memcpy (entry->name, name, name_len + 1);
+  entry->uuid = entry->name + name_len + 1;
+  memcpy (entry->uuid, uuid, uuid_len + 1);
 }
 
 /* The order of amap_kml_writer_write(). */
@@ -284,9 +319,12 @@ foreach_asset (AmapStore                *self,
       entry.group = group > 0 ? group - 1 : n_categories;
       used[entry.group] = TRUE;
       entry.id = sqlite3_column_int64 (stmt, 0);
-      entry.name = g_strdup (_amap_store_column_text (stmt, 2));
-      entry.sort_name = g_utf8_casefold (entry.name, -1);
-      entry.uuid = g_strdup (_amap_store_column_text (stmt, 3));
+      {
+        const char *name = _amap_store_column_text (stmt, 2);
+        const char *uuid = _amap_store_column_text (stmt, 3);
+
+        export_entry_set_strings (&entry, name != NULL ? name : "", uuid != NULL ? uuid : "");
+      }
       g_array_append_val (entries, entry);
     }
   if (rc != SQLITE_DONE)
