@@ -1251,6 +1251,13 @@ test_streamed_equals_general (Fixture       *fixture,
         g_autoptr(AmapAsset) asset = amap_asset_new (names[i]);
 
         amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
+        /* Tags without contacts or a log go the record's way too. */
+        if (i % 2 == 0)
+          {
+            amap_asset_add_tag (asset, "zz \"quoted\"");
+            amap_asset_add_tag (asset, "Ünï");
+            amap_asset_add_tag (asset, "a\\b");
+          }
         g_assert_true (amap_store_add_asset (fixture->store, asset, &error));
         g_assert_no_error (error);
       }

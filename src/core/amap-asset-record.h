@@ -18,7 +18,7 @@ G_BEGIN_DECLS
  * when unset (never ""), folders and tags trimmed, without empty ones.
  *
  * When @asset is set, the rest is unset and @asset holds everything (the
- * store builds an object for the rare asset with contacts, a log or tags).
+ * store builds an object for the rare asset with contacts or a log).
  */
 typedef struct
 {

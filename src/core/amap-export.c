@@ -409,13 +409,40 @@ record_size (const AmapAssetRecord *r)
     r->uuid, r->source_id, r->name, r->category, r->shape, r->address, r->description,
     r->strengths, r->needs, r->website, r->phone, r->email, r->last_contacted,
   };
-  gsize size = r->extras_len + sizeof (void *);  /* alignment of the folders */
+  const char * const *lists[] = { r->folders, r->tags };
+  gsize size = r->extras_len;
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     size += string_size (strings[i]);
-  for (guint i = 0; r->folders != NULL && r->folders[i] != NULL; i++)
-    size += sizeof (char *) + string_size (r->folders[i]);
-  return size + sizeof (char *);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      /* Aligned, NULL-terminated. */
+      size += 2 * sizeof (char *);
+      for (guint j = 0; lists[i] != NULL && lists[i][j] != NULL; j++)
+        size += sizeof (char *) + string_size (lists[i][j]);
+    }
+  return size;
+}
+
+/* Copies the string array @strv into @chunk's arena (which has room). */
+static const char * const *
+chunk_copy_strv (Chunk              *chunk,
+                 const char * const *strv)
+{
+  guint n;
+  const char **copy;
+
+  if (strv == NULL)
+    return NULL;
+
+  n = g_strv_length ((char **) strv);
+  chunk->arena_used = (chunk->arena_used + sizeof (void *) - 1) & ~(sizeof (void *) - 1);
+  copy = (const char **) (gpointer) (chunk->arena + chunk->arena_used);
+  chunk->arena_used += (n + 1) * sizeof (char *);
+  for (guint i = 0; i < n; i++)
+    copy[i] = chunk_copy (chunk, strv[i], string_size (strv[i]));
+  copy[n] = NULL;
+  return copy;
 }
 
 /* Appends a copy of @r to @chunk; FALSE when its arena has no room. */
@@ -450,20 +477,10 @@ chunk_add (Chunk                 *chunk,
 #undef COPY
   copy.extras = r->extras_len > 0 ? chunk_copy (chunk, r->extras, r->extras_len) : NULL;
 
-  copy.folders = NULL;
-  if (r->folders != NULL)
-    {
-      guint n = g_strv_length ((char **) r->folders);
-      const char **folders;
-
-      chunk->arena_used = (chunk->arena_used + sizeof (void *) - 1) & ~(sizeof (void *) - 1);
-      folders = (const char **) (gpointer) (chunk->arena + chunk->arena_used);
-      chunk->arena_used += (n + 1) * sizeof (char *);
-      for (guint i = 0; i < n; i++)
-        folders[i] = chunk_copy (chunk, r->folders[i], string_size (r->folders[i]));
-      folders[n] = NULL;
-      copy.folders = folders;
-    }
+  copy.folders = chunk_copy_strv (chunk, r->folders);
+  copy.tags = chunk_copy_strv (chunk, r->tags);
+  /* Objects are not copied: a record with children comes as an asset. */
+  g_assert (r->contacts == NULL && r->interactions == NULL);
 
   g_array_append_val (chunk->records, copy);
   return TRUE;

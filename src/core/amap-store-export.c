@@ -225,23 +225,74 @@ record_from_row (AmapAssetRecord *r,
   };
 }
 
+static int
+compare_tags (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The tags of the asset with row @id into @tags (NULL-terminated,
+ * owning) as amap_asset_add_tag() keeps them: trimmed, without empty ones
+ * or repeats, sorted. */
+static gboolean
+read_tags (AmapStore  *self,
+           gint64      id,
+           GPtrArray  *tags,
+           GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_ptr_array_set_size (tags, 0);
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_TAGS, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = _amap_store_column_text (stmt, 1);
+
+      if (name != NULL)
+        g_ptr_array_add (tags, g_strstrip (g_strdup (name)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  g_ptr_array_sort (tags, compare_tags);
+  for (guint i = tags->len; i-- > 0;)
+    {
+      const char *tag = g_ptr_array_index (tags, i);
+
+      if (*tag == '\0' || (i > 0 && strcmp (tag, g_ptr_array_index (tags, i - 1)) == 0))
+        g_ptr_array_remove_index (tags, i);
+    }
+
+  return TRUE;
+}
+
 /* Hands the asset with row @id to @record_func: as a record straight from
- * its row, or, when it has children, as an AmapAsset inside the record. */
+ * its row (and its tags), or, when it has contacts or a log, as an
+ * AmapAsset inside the record. */
 static gboolean
 pass_record (AmapStore                 *self,
              gint64                     id,
              GHashTable                *has_children[],
              GPtrArray                 *folders,
+             GPtrArray                 *tags,
              AmapStoreAssetRecordFunc   record_func,
              gpointer                   user_data,
              GError                   **error)
 {
   AmapAssetRecord record;
   sqlite3_stmt *stmt;
+  gboolean has_tags;
   gboolean ok;
   int rc;
 
-  for (guint i = 0; i < AMAP_STORE_N_CHILD_TABLES; i++)
+  /* has_children[0] is asset_tags (see foreach_asset()). */
+  for (guint i = 1; i < AMAP_STORE_N_CHILD_TABLES; i++)
     if (g_hash_table_contains (has_children[i], &id))
       {
         g_autoptr(AmapAsset) asset = read_export_asset (self, id, has_children, error);
@@ -251,6 +302,11 @@ pass_record (AmapStore                 *self,
         record = (AmapAssetRecord) { .asset = asset };
         return record_func (&record, user_data, error);
       }
+
+  /* Before the row: the statements are the store's, one at a time. */
+  has_tags = g_hash_table_contains (has_children[0], &id);
+  if (has_tags && !read_tags (self, id, tags, error))
+    return FALSE;
 
   if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
     return FALSE;
@@ -264,6 +320,8 @@ pass_record (AmapStore                 *self,
     }
 
   record_from_row (&record, stmt, folders);
+  if (has_tags)
+    record.tags = (const char * const *) tags->pdata;
   ok = record_func (&record, user_data, error);
   sqlite3_reset (stmt);
 
@@ -288,6 +346,7 @@ foreach_asset (AmapStore                *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GHashTable *has_children[AMAP_STORE_N_CHILD_TABLES] = { NULL, };
   g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   gboolean ok = FALSE;
   int rc;
 
@@ -382,7 +441,8 @@ foreach_asset (AmapStore                *self,
 
       if (record_func != NULL)
         {
-          if (!pass_record (self, entry->id, has_children, folders, record_func, user_data, error))
+          if (!pass_record (self, entry->id, has_children, folders, tags, record_func, user_data,
+                            error))
             goto out;
         }
       else
@@ -464,7 +524,7 @@ amap_store_foreach_asset (AmapStore                *self,
  * @record_func: (scope call): called for each live asset, in export order
  *
  * amap_store_foreach_asset() with each asset as an AmapAssetRecord read
- * straight from its row, valid during the call only (an asset with tags,
+ * straight from its row, valid during the call only (an asset with
  * contacts or a log comes as an AmapAsset in the record's @asset).
  */
 gboolean

@@ -17,8 +17,8 @@ typedef gboolean (*AmapStoreAssetRecordFunc) (const AmapAssetRecord  *record,
 
 /* amap_store_foreach_asset() without an AmapAsset per asset: the same
  * assets in the same order, as records read straight from their rows
- * (an asset with tags, contacts or a log comes as an AmapAsset in the
- * record's "asset"). */
+ * (an asset with contacts or a log comes as an AmapAsset in the record's
+ * "asset"). */
 gboolean amap_store_foreach_asset_record (AmapStore                 *self,
                                           AmapStoreCategoriesFunc    categories_func,
                                           AmapStoreAssetRecordFunc   record_func,
