@@ -319,6 +319,7 @@ commit_temporary (TempFile     *tmp,
  */
 
 #define CHUNK_ARENA (256 * 1024)
+#define CHUNK_RECORDS 256
 #define N_CHUNKS 8
 /* Assets between two starts of the file's write-back, see write_chunk(). */
 #define WRITE_BACK_EVERY 4096
@@ -354,7 +355,7 @@ chunk_new (void)
 {
   Chunk *chunk = g_new0 (Chunk, 1);
 
-  chunk->records = g_array_sized_new (FALSE, FALSE, sizeof (AmapAssetRecord), 256);
+  chunk->records = g_array_sized_new (FALSE, FALSE, sizeof (AmapAssetRecord), CHUNK_RECORDS);
   chunk->arena_size = CHUNK_ARENA;
   chunk->arena = g_malloc (chunk->arena_size);
   chunk->assets = g_ptr_array_new_with_free_func (g_object_unref);
@@ -569,7 +570,7 @@ on_record (const AmapAssetRecord  *record,
       send_chunk (pipe);
       chunk_add (pipe->current, record);
     }
-  if (pipe->current->records->len >= 256)
+  if (pipe->current->records->len >= CHUNK_RECORDS)
     send_chunk (pipe);
 
   return TRUE;
