@@ -1210,6 +1210,85 @@ test_by_layer (Fixture       *fixture,
     }
 }
 
+/* The export of a whole map streams it from the store, row by row; it
+ * must give the bytes the general writer gives for the same assets read
+ * as objects, for every kind of export that streams. */
+static void
+test_streamed_equals_general (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  const AmapExportFlags flags[] = { AMAP_EXPORT_FULL, AMAP_EXPORT_SHARED };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmapAsset) lone = amap_asset_new ("élan \"lone\" <one>");
+
+  /* Edge cases beside the fixtures, for the path that reads rows without
+   * making objects (no tags, contacts or log): no location, no address,
+   * an unset stage, an empty extra, folders needing JSON escapes, a long
+   * text. The fixtures have assets with and without children. */
+  amap_asset_set_category (lone, AMAP_CATEGORY_OTHER);
+  amap_asset_set_extra (lone, "empty", "");
+  {
+    /* Larger than one chunk of the export's pipeline (amap-export.c). */
+    g_autofree char *long_text = g_strnfill (300 * 1024, 'x');
+
+    amap_asset_set_strengths (lone, long_text);
+  }
+  amap_asset_set_extra (lone, "\"quoted\"", "a\\b");
+  {
+    const char * const folders[] = { "Outer \"one\"", "inner", NULL };
+
+    amap_asset_set_folders (lone, folders);
+  }
+  g_assert_true (amap_store_add_asset (fixture->store, lone, &error));
+  g_assert_no_error (error);
+  {
+    /* The order inside a folder: casefolded names, then names, then
+     * uuids, ASCII or not. */
+    const char * const names[] = { "beta", "Beta", "ÁNGEL", "alpha", "Zeta", "ángel", "BETA" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autoptr(AmapAsset) asset = amap_asset_new (names[i]);
+
+        amap_asset_set_category (asset, AMAP_CATEGORY_OTHER);
+        /* Tags without contacts or a log go the record's way too. */
+        if (i % 2 == 0)
+          {
+            amap_asset_add_tag (asset, "zz \"quoted\"");
+            amap_asset_add_tag (asset, "Ünï");
+            amap_asset_add_tag (asset, "a\\b");
+          }
+        g_assert_true (amap_store_add_asset (fixture->store, asset, &error));
+        g_assert_no_error (error);
+      }
+  }
+  g_clear_pointer (&fixture->stored, g_ptr_array_unref);
+  fixture->stored = amap_store_list_assets (fixture->store, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    {
+      g_autofree char *streamed_path = g_build_filename (fixture->dir, "streamed.kml", NULL);
+      g_autofree char *general_path = g_build_filename (fixture->dir, "general.kml", NULL);
+      g_autoptr(GFile) streamed_file = g_file_new_for_path (streamed_path);
+      g_autoptr(GFile) general_file = g_file_new_for_path (general_path);
+      g_autoptr(GBytes) streamed = NULL;
+      g_autoptr(GBytes) general = NULL;
+
+      g_assert_true (amap_export_file_with_flags (fixture->store, NULL, streamed_file, flags[i],
+                                                  NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (amap_export_file_with_flags (fixture->store, fixture->stored, general_file,
+                                                  flags[i], NULL, &error));
+      g_assert_no_error (error);
+
+      streamed = read_bytes (streamed_path);
+      general = read_bytes (general_path);
+      g_assert_cmpmem (g_bytes_get_data (streamed, NULL), g_bytes_get_size (streamed),
+                       g_bytes_get_data (general, NULL), g_bytes_get_size (general));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1238,6 +1317,7 @@ main (int   argc,
   ADD ("/export/shared-reimport-keeps-private", test_shared_reimport_keeps_private);
   ADD ("/export/folders-round-trip", test_folders_round_trip);
   ADD ("/export/by-layer", test_by_layer);
+  ADD ("/export/streamed-equals-general", test_streamed_equals_general);
 
 #undef ADD
 

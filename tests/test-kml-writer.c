@@ -343,7 +343,7 @@ test_content (Fixture       *fixture,
       AmapAsset *asset = find_asset_by_name (fixture->assets, name);
       g_autofree char *id = (char *) xmlGetProp (placemark, BAD_CAST "id");
       g_autofree char *expected_id = g_strconcat ("asset-", amap_asset_get_uuid (asset), NULL);
-      g_autofree char *card = parsed_text (&parsed, placemark, "k:description");
+      g_autofree char *description = parsed_text (&parsed, placemark, "k:description");
       g_autofree char *contacts = data_value (&parsed, placemark, "contacts");
       g_autofree char *style = parsed_text (&parsed, placemark, "k:styleUrl");
       g_autofree char *address = parsed_text (&parsed, placemark, "k:address");
@@ -367,7 +367,9 @@ test_content (Fixture       *fixture,
       assert_data (&parsed, placemark, "website", amap_asset_get_website (asset));
       assert_data (&parsed, placemark, "strengths", amap_asset_get_strengths (asset));
       assert_data (&parsed, placemark, "needs", amap_asset_get_needs (asset));
-      assert_data (&parsed, placemark, "description", amap_asset_get_description (asset));
+      /* The description is the Placemark's own (format 2), not a Data. */
+      g_assert_cmpstr (description, ==, amap_asset_get_description (asset));
+      assert_data (&parsed, placemark, "description", NULL);
       assert_data (&parsed, placemark, "last_contacted", amap_asset_get_last_contacted (asset));
       assert_data (&parsed, placemark, "source_id", amap_asset_get_source_id (asset));
       for (guint k = 0; extra_keys[k] != NULL; k++)
@@ -384,15 +386,21 @@ test_content (Fixture       *fixture,
         g_assert_true (g_str_has_suffix (created, "Z"));
       }
 
-      /* The card shows the user's text as text, never as live markup. */
-      g_assert_nonnull (card);
-      g_assert_null (strstr (card, "<b>bold</b>"));
-      if (amap_asset_get_address (asset) != NULL)
-        g_assert_nonnull (strstr (card, "&lt;b&gt;bold&lt;/b&gt;"));
-      if (amap_asset_get_strengths (asset) != NULL)
-        g_assert_nonnull (strstr (card, "Meeting room for 40"));
-      if (amap_asset_get_contacts (asset)->len > 0)
-        g_assert_nonnull (strstr (card, "Ms. Núñez"));
+      /* The card is the style's: a template over the fields, with the
+       * labels and the category, so Google Earth shows every field. */
+      {
+        g_autofree char *expr = g_strdup_printf ("/k:kml/k:Document/k:Style[@id='%s']/k:BalloonStyle/k:text",
+                                                 style + 1);
+        g_autofree char *card = parsed_text (&parsed, NULL, expr);
+        const char *fields[] = { "$[name]", "$[address]", "$[description]", "$[stage]",
+                                 "$[strengths]", "$[needs]", "$[phone]", "$[website]",
+                                 "$[email]", "$[tags]", "$[contacts]", "$[last_contacted]",
+                                 "Strengths:", "Key leaders:" };
+
+        g_assert_nonnull (card);
+        for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
+          g_assert_nonnull (strstr (card, fields[k]));
+      }
 
       g_assert_true (g_str_has_prefix (style, amap_asset_get_is_hub (asset) ? "#hub-" : "#cat-"));
     }

@@ -4,6 +4,7 @@
  */
 
 #define G_LOG_DOMAIN "amap-export"
+#define _GNU_SOURCE /* sync_file_range() */
 
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include "amap-export.h"
 #include "amap-kml-writer.h"
 #include "amap-kmz-writer.h"
+#include "amap-store-export.h"
 
 /* What an export needs, read from the store up front so that a worker
  * thread never touches it. A synchronous export of the whole map streams
@@ -307,31 +309,325 @@ commit_temporary (TempFile     *tmp,
   return TRUE;
 }
 
+/*
+ * The streamed export runs on two threads: this one reads the store (a
+ * store stays on the thread that uses it), a second one writes the KML.
+ * Each asset's record is copied into a chunk (its strings into the
+ * chunk's arena); full chunks go to the writer, written ones come back,
+ * N_CHUNKS in all, so the reader is never far ahead and the memory stays
+ * the same whatever the size of the map.
+ */
+
+#define CHUNK_ARENA (256 * 1024)
+#define CHUNK_RECORDS 256
+#define N_CHUNKS 8
+/* Assets between two starts of the file's write-back, see write_chunk(). */
+#define WRITE_BACK_EVERY 4096
+
+typedef struct
+{
+  GArray    *records;     /* AmapAssetRecord, pointing into @arena */
+  char      *arena;
+  gsize      arena_size;
+  gsize      arena_used;
+  GPtrArray *assets;      /* the records' AmapAssets */
+  gboolean   last;        /* no more chunks after this one */
+} Chunk;
+
 typedef struct
 {
   AmapKmlWriter *writer;
   GOutputStream *stream;
   GCancellable  *cancellable;
-} StreamState;
+  int            fd;        /* the file being written, or -1 */
+  guint          n_assets;
+
+  GThread       *thread;    /* NULL until the document has begun */
+  GAsyncQueue   *full;      /* Chunk, to write */
+  GAsyncQueue   *empty;     /* Chunk, written */
+  Chunk         *current;   /* being filled */
+  int            failed;    /* atomic: the writer thread has stopped */
+  GError        *error;     /* and why, readable after the join */
+} Pipeline;
+
+static Chunk *
+chunk_new (void)
+{
+  Chunk *chunk = g_new0 (Chunk, 1);
+
+  chunk->records = g_array_sized_new (FALSE, FALSE, sizeof (AmapAssetRecord), CHUNK_RECORDS);
+  chunk->arena_size = CHUNK_ARENA;
+  chunk->arena = g_malloc (chunk->arena_size);
+  chunk->assets = g_ptr_array_new_with_free_func (g_object_unref);
+  return chunk;
+}
+
+static void
+chunk_reset (Chunk *chunk)
+{
+  g_array_set_size (chunk->records, 0);
+  g_ptr_array_set_size (chunk->assets, 0);
+  chunk->arena_used = 0;
+  chunk->last = FALSE;
+}
+
+static void
+chunk_free (Chunk *chunk)
+{
+  g_array_unref (chunk->records);
+  g_ptr_array_unref (chunk->assets);
+  g_free (chunk->arena);
+  g_free (chunk);
+}
+
+static gsize
+string_size (const char *text)
+{
+  return text != NULL ? strlen (text) + 1 : 0;
+}
+
+/* Copies @text into @chunk's arena (which has room). */
+static const char *
+chunk_copy (Chunk      *chunk,
+            const char *text,
+            gsize       size)
+{
+  char *copy;
+
+  if (text == NULL)
+    return NULL;
+  copy = chunk->arena + chunk->arena_used;
+  memcpy (copy, text, size);
+  chunk->arena_used += size;
+  return copy;
+}
+
+/* The bytes @record's strings take in an arena. */
+static gsize
+record_size (const AmapAssetRecord *r)
+{
+  const char *strings[] = {
+    r->uuid, r->source_id, r->name, r->category, r->shape, r->address, r->description,
+    r->strengths, r->needs, r->website, r->phone, r->email, r->last_contacted,
+  };
+  const char * const *lists[] = { r->folders, r->tags };
+  gsize size = r->extras_len;
+
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    size += string_size (strings[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      /* Aligned, NULL-terminated. */
+      size += 2 * sizeof (char *);
+      for (guint j = 0; lists[i] != NULL && lists[i][j] != NULL; j++)
+        size += sizeof (char *) + string_size (lists[i][j]);
+    }
+  return size;
+}
+
+/* Copies the string array @strv into @chunk's arena (which has room). */
+static const char * const *
+chunk_copy_strv (Chunk              *chunk,
+                 const char * const *strv)
+{
+  guint n;
+  const char **copy;
+
+  if (strv == NULL)
+    return NULL;
+
+  n = g_strv_length ((char **) strv);
+  chunk->arena_used = (chunk->arena_used + sizeof (void *) - 1) & ~(sizeof (void *) - 1);
+  copy = (const char **) (gpointer) (chunk->arena + chunk->arena_used);
+  chunk->arena_used += (n + 1) * sizeof (char *);
+  for (guint i = 0; i < n; i++)
+    copy[i] = chunk_copy (chunk, strv[i], string_size (strv[i]));
+  copy[n] = NULL;
+  return copy;
+}
+
+/* Appends a copy of @r to @chunk; FALSE when its arena has no room. */
+static gboolean
+chunk_add (Chunk                 *chunk,
+           const AmapAssetRecord *r)
+{
+  AmapAssetRecord copy = *r;
+  gsize size;
+
+  if (r->asset != NULL)
+    {
+      g_ptr_array_add (chunk->assets, g_object_ref (r->asset));
+      g_array_append_val (chunk->records, copy);
+      return TRUE;
+    }
+
+  size = record_size (r);
+  if (chunk->arena_used + size > chunk->arena_size)
+    {
+      if (chunk->records->len > 0)
+        return FALSE;
+      /* A record larger than an arena: this chunk's grows for it. */
+      chunk->arena = g_realloc (chunk->arena, size);
+      chunk->arena_size = size;
+    }
+
+#define COPY(field) copy.field = chunk_copy (chunk, r->field, string_size (r->field))
+  COPY (uuid); COPY (source_id); COPY (name); COPY (category); COPY (shape);
+  COPY (address); COPY (description); COPY (strengths); COPY (needs); COPY (website);
+  COPY (phone); COPY (email); COPY (last_contacted);
+#undef COPY
+  copy.extras = r->extras_len > 0 ? chunk_copy (chunk, r->extras, r->extras_len) : NULL;
+
+  copy.folders = chunk_copy_strv (chunk, r->folders);
+  copy.tags = chunk_copy_strv (chunk, r->tags);
+  /* Objects are not copied: a record with children comes as an asset. */
+  g_assert (r->contacts == NULL && r->interactions == NULL);
+
+  g_array_append_val (chunk->records, copy);
+  return TRUE;
+}
+
+/* The writer thread: writes each chunk's records until the last chunk;
+ * after a failure it only hands the chunks back. */
+static gpointer
+pipeline_thread (gpointer user_data)
+{
+  Pipeline *pipe = user_data;
+
+  for (;;)
+    {
+      Chunk *chunk = g_async_queue_pop (pipe->full);
+      gboolean last = chunk->last;
+
+      for (guint i = 0; i < chunk->records->len && !g_atomic_int_get (&pipe->failed); i++)
+        {
+          const AmapAssetRecord *record = &g_array_index (chunk->records, AmapAssetRecord, i);
+
+#ifdef SYNC_FILE_RANGE_WRITE
+          /* The file must be on the disk before it replaces the target
+           * (commit_temporary()): start writing back what the kernel
+           * holds of it now and then, so that the disk works while we do
+           * and the final fdatasync() has little left to wait for. It
+           * does not wait itself. */
+          if (pipe->fd >= 0 && ++pipe->n_assets % WRITE_BACK_EVERY == 0)
+            sync_file_range (pipe->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+
+          if (!amap_kml_writer_add_record (pipe->writer, record, &pipe->error))
+            g_atomic_int_set (&pipe->failed, TRUE);
+        }
+
+      chunk_reset (chunk);
+      g_async_queue_push (pipe->empty, chunk);
+      if (last)
+        break;
+    }
+
+  return NULL;
+}
 
 static gboolean
 on_categories (const char * const *keys,
                gpointer            user_data,
                GError            **error)
 {
-  StreamState *state = user_data;
+  Pipeline *pipe = user_data;
 
-  return amap_kml_writer_begin (state->writer, keys, state->stream, state->cancellable, error);
+  if (!amap_kml_writer_begin (pipe->writer, keys, pipe->stream, pipe->cancellable, error))
+    return FALSE;
+
+  for (guint i = 0; i < N_CHUNKS - 1; i++)
+    g_async_queue_push (pipe->empty, chunk_new ());
+  pipe->current = chunk_new ();
+  pipe->thread = g_thread_new ("amap-export", pipeline_thread, pipe);
+  return TRUE;
+}
+
+/* Sends the current chunk to the writer and takes an empty one. */
+static void
+send_chunk (Pipeline *pipe)
+{
+  g_async_queue_push (pipe->full, g_steal_pointer (&pipe->current));
+  pipe->current = g_async_queue_pop (pipe->empty);
 }
 
 static gboolean
-on_asset (AmapAsset *asset,
-          gpointer   user_data,
-          GError   **error)
+on_record (const AmapAssetRecord  *record,
+           gpointer                user_data,
+           GError                **error)
 {
-  StreamState *state = user_data;
+  Pipeline *pipe = user_data;
 
-  return amap_kml_writer_add (state->writer, asset, error);
+  if (g_atomic_int_get (&pipe->failed))
+    {
+      /* Replaced by the writer's own error after the join. */
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED, "The writer stopped");
+      return FALSE;
+    }
+
+  if (!chunk_add (pipe->current, record))
+    {
+      send_chunk (pipe);
+      chunk_add (pipe->current, record);
+    }
+  if (pipe->current->records->len >= CHUNK_RECORDS)
+    send_chunk (pipe);
+
+  return TRUE;
+}
+
+/* Ends the writer thread (it writes what it has) and frees the chunks. */
+static void
+pipeline_join (Pipeline *pipe)
+{
+  if (pipe->thread == NULL)
+    return;
+
+  pipe->current->last = TRUE;
+  g_async_queue_push (pipe->full, g_steal_pointer (&pipe->current));
+  g_thread_join (g_steal_pointer (&pipe->thread));
+
+  for (guint i = 0; i < N_CHUNKS; i++)
+    chunk_free (g_async_queue_pop (pipe->empty));
+}
+
+/* The streamed document: the store's assets through the pipeline. */
+static gboolean
+write_streamed (ExportData    *data,
+                AmapKmlWriter *writer,
+                GOutputStream *stream,
+                int            fd,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Pipeline pipe = { writer, stream, cancellable, fd, 0, };
+  GError *local_error = NULL;
+  gboolean ok;
+
+  pipe.full = g_async_queue_new ();
+  pipe.empty = g_async_queue_new ();
+
+  ok = amap_store_foreach_asset_record (data->store, on_categories, on_record, &pipe,
+                                        cancellable, &local_error);
+  pipeline_join (&pipe);
+  g_async_queue_unref (pipe.full);
+  g_async_queue_unref (pipe.empty);
+
+  if (pipe.error != NULL)
+    {
+      g_clear_error (&local_error);
+      g_propagate_error (error, pipe.error);
+      return FALSE;
+    }
+  if (!ok)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  /* On failure a writer left begun is cleaned up when it is finalized;
+   * the temporary file is removed either way. */
+  return amap_kml_writer_end (writer, error);
 }
 
 /* The KML document, from @data->assets or streamed from @data->store. */
@@ -339,19 +635,14 @@ static gboolean
 write_document (ExportData    *data,
                 AmapKmlWriter *writer,
                 GOutputStream *stream,
+                int            fd,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  StreamState state = { writer, stream, cancellable };
-
   if (data->assets != NULL)
     return amap_kml_writer_write (writer, data->assets, stream, cancellable, error);
 
-  /* On failure a writer left begun is cleaned up when it is finalized;
-   * the temporary file is removed either way. */
-  return amap_store_foreach_asset (data->store, on_categories, on_asset, &state,
-                                   cancellable, error)
-         && amap_kml_writer_end (writer, error);
+  return write_streamed (data, writer, stream, fd, cancellable, error);
 }
 
 /* An unnamed file in @dir for the KMZ's document, so that it fills the
@@ -422,7 +713,7 @@ write_kmz (ExportData    *data,
   spool_out = g_buffered_output_stream_new_sized (spool_base, 64 * 1024);
 
   amap_kml_writer_set_icons (writer, AMAP_KML_ICONS_PACKAGED);
-  ok = write_document (data, writer, spool_out, cancellable, error)
+  ok = write_document (data, writer, spool_out, -1, cancellable, error)
        && g_output_stream_close (spool_out, cancellable, error);
   if (!ok)
     return FALSE;
@@ -491,6 +782,7 @@ static gboolean
 write_and_close (ExportData    *data,
                  AmapKmlWriter *writer,
                  GOutputStream *base,
+                 int            fd,
                  GCancellable  *cancellable,
                  GError       **error)
 {
@@ -500,7 +792,7 @@ write_and_close (ExportData    *data,
   if (is_kmz (data->file))
     ok = write_kmz (data, writer, stream, cancellable, error);
   else
-    ok = write_document (data, writer, stream, cancellable, error);
+    ok = write_document (data, writer, stream, fd, cancellable, error);
 
   /* Close even after a failure; report the first error. */
   if (!g_output_stream_close (stream, ok ? cancellable : NULL, ok ? error : NULL))
@@ -534,7 +826,7 @@ export_to_location (ExportData    *data,
   if (is_kmz (data->file))
     ok = write_kmz (data, writer, buffered, cancellable, error);
   else
-    ok = write_document (data, writer, buffered, cancellable, error);
+    ok = write_document (data, writer, buffered, -1, cancellable, error);
   ok = ok && g_output_stream_close (buffered, cancellable, error);
   ok = ok && !g_cancellable_set_error_if_cancelled (cancellable, error);
 
@@ -578,7 +870,7 @@ export_data_run (ExportData    *data,
     {
       g_autoptr(GOutputStream) base = g_unix_output_stream_new (tmp.fd, FALSE);
 
-      ok = write_and_close (data, writer, base, cancellable, &local_error)
+      ok = write_and_close (data, writer, base, tmp.fd, cancellable, &local_error)
            && commit_temporary (&tmp, target_path, &local_error);
     }
   temp_file_clear (&tmp);

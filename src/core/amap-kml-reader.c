@@ -241,6 +241,7 @@ struct _AmapKmlReader
 
   gboolean is_own_file;
   gboolean private_omitted;      /* ours, written for others */
+  gboolean own_description;      /* ours, format 2: <description> is the asset's */
   guint n_placemarks;
   guint n_skipped;
   gboolean only_blank;           /* nothing but whitespace fed so far */
@@ -2132,9 +2133,12 @@ finish_placemark (AmapKmlReader *self)
       amap_asset_set_extra (asset, name, value);
     }
 
-  /* In our own files <description> is a card made from the other fields:
-   * never read it back as the description. */
-  if (!has_own_description && !self->is_own_file)
+  /* In our own files of format 2 (amap-kml-writer.c) <description> is the
+   * asset's description as it is; in older ones it is a card made from
+   * the other fields: never read that back as the description. */
+  if (!has_own_description && self->is_own_file && self->own_description)
+    amap_asset_set_description (asset, pm->description_raw);
+  else if (!has_own_description && !self->is_own_file)
     {
       const char *html = pm->description_has_children ? pm->description_markup : pm->description_raw;
 
@@ -2879,6 +2883,9 @@ end_field (AmapKmlReader *self,
         self->is_own_file = TRUE;
       else if (g_strcmp0 (self->data_name, "private_data") == 0 && g_strcmp0 (text, "omitted") == 0)
         self->private_omitted = TRUE;
+      else if (g_strcmp0 (self->data_name, "asset_map_format") == 0 && text != NULL &&
+               g_ascii_strtoull (text, NULL, 10) >= 2)
+        self->own_description = TRUE;
       break;
     case FIELD_PAIR_KEY:
       g_free (self->pair_key);

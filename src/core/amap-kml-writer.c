@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "amap-asset-record.h"
 #include "amap-error.h"
 #include "amap-geometry.h"
 #include "amap-kml-writer.h"
@@ -54,6 +55,8 @@
  */
 
 #define KML_NAMESPACE "http://www.opengis.net/kml/2.2"
+/* The Document's "asset_map_format": what the reader may expect where. */
+#define KML_FORMAT "2"
 
 #define REMOTE_ICON     "https://maps.google.com/mapfiles/kml/paddle/wht-blank.png"
 #define REMOTE_HUB_ICON "https://maps.google.com/mapfiles/kml/paddle/wht-stars.png"
@@ -151,7 +154,6 @@ typedef struct
   const char *website;
   const char *email;
   const char *tags;
-  const char *language;
 } CardLabels;
 
 /* The output: indented XML written straight into @buffer, which goes to
@@ -175,6 +177,7 @@ struct _Output
   GString          *scratch;
   GString          *card;   /* reused for each placemark's HTML card */
   GString          *id;     /* and its id */
+  GString          *extras; /* an AmapAsset's extras, see record_from_asset() */
   CardLabels        labels;
 };
 
@@ -427,6 +430,31 @@ typedef enum
   ESCAPE_NONE,       /* CDATA: only checked */
 } EscapeMode;
 
+/* What try_append_escaped() does with each byte: ESCAPE_PLAIN bytes are
+ * copied as they are, in runs (most of the text). */
+enum
+{
+  ESCAPE_PLAIN,
+  ESCAPE_SPECIAL,   /* & < > " \r \n \t: depends on the mode */
+  ESCAPE_CONTROL,   /* other C0 controls: XML cannot carry them */
+  ESCAPE_LATIN,     /* C2..DF: the lead byte of U+0080..U+07FF */
+  ESCAPE_UTF8,      /* any other byte from 0x80 */
+};
+
+static const guint8 escape_class[256] = {
+  /* 0x00 ends the text: the loop stops there. */
+  [0x00 ... 0x08] = ESCAPE_CONTROL,
+  ['\t'] = ESCAPE_SPECIAL, ['\n'] = ESCAPE_SPECIAL,
+  [0x0B ... 0x0C] = ESCAPE_CONTROL,
+  ['\r'] = ESCAPE_SPECIAL,
+  [0x0E ... 0x1F] = ESCAPE_CONTROL,
+  ['&'] = ESCAPE_SPECIAL, ['<'] = ESCAPE_SPECIAL, ['>'] = ESCAPE_SPECIAL,
+  ['"'] = ESCAPE_SPECIAL,
+  [0x80 ... 0xC1] = ESCAPE_UTF8,
+  [0xC2 ... 0xDF] = ESCAPE_LATIN,
+  [0xE0 ... 0xFF] = ESCAPE_UTF8,
+};
+
 /* Appends @text escaped for @mode, checking on the way that XML can
  * carry it (see is_clean_text()). FALSE, with @str as it was, when it
  * cannot: the caller cleans it first. One pass over the text. */
@@ -437,42 +465,50 @@ try_append_escaped (GString    *str,
 {
   gsize before = str->len;
   const guchar *run = (const guchar *) text;
-  const guchar *p;
+  const guchar *p = run;
 
-  for (p = run; *p != '\0'; p++)
+  for (;;)
     {
       const char *entity;
-      guchar c = *p;
+      guchar c;
 
-      if (G_LIKELY (c >= 0x40 && c < 0x80))
-        continue;
+      while (escape_class[*p] == ESCAPE_PLAIN)
+        p++;
+      c = *p;
+      if (c == '\0')
+        break;
 
-      if (c >= 0x80)
+      switch (escape_class[c])
         {
-          gunichar u;
-
+        case ESCAPE_LATIN:
           /* Latin letters and the like: U+0080 to U+07FF, all fine. */
-          if (c >= 0xC2 && c <= 0xDF && (p[1] & 0xC0) == 0x80)
+          if ((p[1] & 0xC0) == 0x80)
             {
-              p++;
+              p += 2;
               continue;
             }
+          G_GNUC_FALLTHROUGH;
+        case ESCAPE_UTF8:
+          {
+            gunichar u = g_utf8_get_char_validated ((const char *) p, -1);
 
-          u = g_utf8_get_char_validated ((const char *) p, -1);
-
-          if (u >= 0x80000000 || !is_xml_char (u))
-            goto unclean;
-          p = (const guchar *) g_utf8_next_char (p) - 1;
-          continue;
+            if (u >= 0x80000000 || !is_xml_char (u))
+              goto unclean;
+            p = (const guchar *) g_utf8_next_char (p);
+            continue;
+          }
+        case ESCAPE_CONTROL:
+          goto unclean;
+        default:
+          break;
         }
 
+      /* ESCAPE_SPECIAL */
       if (mode == ESCAPE_NONE)
         {
-          if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            goto unclean;
+          p++;
           continue;
         }
-
       switch (c)
         {
         case '&': entity = "&amp;"; break;
@@ -482,10 +518,7 @@ try_append_escaped (GString    *str,
         case '"': entity = mode != ESCAPE_DATA ? "&quot;" : NULL; break;
         case '\n': entity = mode == ESCAPE_ATTRIBUTE ? "&#10;" : NULL; break;
         case '\t': entity = mode == ESCAPE_ATTRIBUTE ? "&#9;" : NULL; break;
-        default:
-          if (c < 0x20)
-            goto unclean;
-          continue;
+        default: g_assert_not_reached ();
         }
 
       if (entity != NULL)
@@ -494,6 +527,7 @@ try_append_escaped (GString    *str,
           put (str, entity);
           run = p + 1;
         }
+      p++;
     }
   put_len (str, (const char *) run, p - run);
   return TRUE;
@@ -647,13 +681,125 @@ data (Output     *out,
   put_len (out->buffer, "</value></Data>", 15);
 }
 
+/* The HTML card */
+
+/* Escaped for HTML (as g_markup_escape_text() does for the characters
+ * XML may carry), line breaks kept as <br>. */
+static void
+append_html (GString    *html,
+             const char *text)
+{
+  const char *run = text;
+  const char *p;
+
+  for (p = text; *p != '\0'; p++)
+    {
+      const char *replacement;
+
+      switch (*p)
+        {
+        case '&': replacement = "&amp;"; break;
+        case '<': replacement = "&lt;"; break;
+        case '>': replacement = "&gt;"; break;
+        case '"': replacement = "&quot;"; break;
+        case '\'': replacement = "&#39;"; break;
+        case '\n': replacement = "<br>"; break;
+        case '\r': replacement = p[1] == '\n' ? "" : "<br>"; break;
+        default: continue;
+        }
+
+      put_len (html, run, p - run);
+      put (html, replacement);
+      run = p + 1;
+    }
+  put_len (html, run, p - run);
+}
+
+static void
+set_card_labels (CardLabels *labels)
+{
+  labels->community_hub = _("Community hub");
+  labels->relationship = _("Relationship:");
+  labels->last_contacted = _("Last contacted:");
+  labels->strengths = _("Strengths:");
+  labels->needs = _("Needs:");
+  labels->key_leaders = _("Key leaders:");
+  labels->phone = _("Phone:");
+  labels->website = _("Website:");
+  labels->email = _("Email:");
+  labels->tags = _("Tags:");
+}
+
 /* Styles */
+
+/* The card Google Earth shows for the placemarks of a style: a template
+ * over their fields ($[name] and $[address] are the Placemark's elements,
+ * $[description] its <description>, the rest its ExtendedData), written
+ * once per style instead of once per placemark. */
+static void
+write_balloon (Output       *out,
+               AmapCategory *category,
+               gboolean      hub,
+               gboolean      include_private)
+{
+  const CardLabels *labels = &out->labels;
+  GString *html = out->card;
+  const struct {
+    const char *label;
+    const char *field;
+    gboolean    private;
+  } lines[] = {
+    { labels->relationship, "stage", FALSE },
+    { labels->last_contacted, "last_contacted", TRUE },
+    { labels->strengths, "strengths", FALSE },
+    { labels->needs, "needs", FALSE },
+    { labels->key_leaders, "contacts", TRUE },
+    { NULL, "description", FALSE },
+    { labels->phone, "phone", FALSE },
+    { labels->website, "website", FALSE },
+    { labels->email, "email", FALSE },
+    { labels->tags, "tags", FALSE },
+  };
+
+  g_string_truncate (html, 0);
+  put (html, "<h3>$[name]</h3>\n<p><i>");
+  append_html (html, amap_category_get_name (category));
+  if (hub)
+    {
+      put (html, " · ");
+      append_html (html, labels->community_hub);
+    }
+  put (html, "</i></p>\n<p>$[address]</p>\n");
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      if (lines[i].private && !include_private)
+        continue;
+      put (html, "<p>");
+      if (lines[i].label != NULL)
+        {
+          put (html, "<b>");
+          append_html (html, lines[i].label);
+          put (html, "</b> ");
+        }
+      put (html, "$[");
+      put (html, lines[i].field);
+      put (html, "]</p>\n");
+    }
+  put (html, "$[geDirections]");
+
+  start (out, "BalloonStyle");
+  start (out, "text");
+  cdata (out, html->str);
+  end (out);
+  end (out);
+}
 
 static void
 write_style (Output       *out,
              AmapKmlIcons  icons,
              AmapCategory *category,
-             gboolean      hub)
+             gboolean      hub,
+             gboolean      include_private)
 {
   const char *key = amap_category_get_key (category);
   const char *color = amap_category_get_color (category);
@@ -723,236 +869,9 @@ write_style (Output       *out,
   element (out, "color", poly_color);
   end (out);
 
+  write_balloon (out, category, hub, include_private);
+
   end (out); /* Style */
-}
-
-/* The HTML card */
-
-/* Escaped for HTML (as g_markup_escape_text() does for the characters
- * XML may carry), line breaks kept as <br>. */
-static void
-append_html (GString    *html,
-             const char *text)
-{
-  const char *run = text;
-  const char *p;
-
-  for (p = text; *p != '\0'; p++)
-    {
-      const char *replacement;
-
-      switch (*p)
-        {
-        case '&': replacement = "&amp;"; break;
-        case '<': replacement = "&lt;"; break;
-        case '>': replacement = "&gt;"; break;
-        case '"': replacement = "&quot;"; break;
-        case '\'': replacement = "&#39;"; break;
-        case '\n': replacement = "<br>"; break;
-        case '\r': replacement = p[1] == '\n' ? "" : "<br>"; break;
-        default: continue;
-        }
-
-      put_len (html, run, p - run);
-      put (html, replacement);
-      run = p + 1;
-    }
-  put_len (html, run, p - run);
-}
-
-static void
-append_labelled (GString    *html,
-                 const char *label,
-                 const char *text)
-{
-  if (text == NULL)
-    return;
-
-  put (html, "<p><b>");
-  append_html (html, label);
-  put (html, "</b> ");
-  append_html (html, text);
-  put (html, "</p>\n");
-}
-
-static gboolean
-is_web_link (const char *url)
-{
-  return g_ascii_strncasecmp (url, "http://", 7) == 0
-         || g_ascii_strncasecmp (url, "https://", 8) == 0;
-}
-
-static void
-append_link (GString    *html,
-             const char *scheme,
-             const char *target,
-             const char *text)
-{
-  put (html, "<a href=\"");
-  if (scheme != NULL)
-    put (html, scheme);
-  append_html (html, target);
-  put (html, "\">");
-  append_html (html, text);
-  put (html, "</a>");
-}
-
-static void
-append_contact (GString          *html,
-                const CardLabels *labels,
-                AmapContact      *contact)
-{
-  const char *name = amap_contact_get_name (contact);
-  const char *role = amap_contact_get_role (contact);
-  const char *phone = amap_contact_get_phone (contact);
-  const char *email = amap_contact_get_email (contact);
-  const char *language = amap_contact_get_language (contact);
-  const char *notes = amap_contact_get_notes (contact);
-
-  put (html, "<li>");
-  if (name != NULL)
-    {
-      put (html, "<b>");
-      append_html (html, name);
-      put (html, "</b>");
-    }
-  if (role != NULL)
-    {
-      if (name != NULL)
-        put (html, ", ");
-      append_html (html, role);
-    }
-  if (phone != NULL)
-    {
-      put (html, "<br>");
-      append_html (html, phone);
-    }
-  if (email != NULL)
-    {
-      put (html, "<br>");
-      append_link (html, "mailto:", email, email);
-    }
-  if (language != NULL)
-    {
-      put (html, "<br>");
-      append_html (html, labels->language);
-      g_string_append_c (html, ' ');
-      append_html (html, language);
-    }
-  if (notes != NULL)
-    {
-      put (html, "<br><i>");
-      append_html (html, notes);
-      put (html, "</i>");
-    }
-  put (html, "</li>\n");
-}
-
-static void
-set_card_labels (CardLabels *labels)
-{
-  labels->community_hub = _("Community hub");
-  labels->relationship = _("Relationship:");
-  labels->last_contacted = _("Last contacted:");
-  labels->strengths = _("Strengths:");
-  labels->needs = _("Needs:");
-  labels->key_leaders = _("Key leaders:");
-  labels->phone = _("Phone:");
-  labels->website = _("Website:");
-  labels->email = _("Email:");
-  labels->tags = _("Tags:");
-  /* Translators: the language a key leader prefers */
-  labels->language = _("Language:");
-}
-
-/* Fills @html (emptied first) with the card of @asset. */
-static void
-build_card (GString          *html,
-            const CardLabels *labels,
-            AmapAsset        *asset,
-            AmapCategory     *category,
-            gboolean          include_private)
-{
-  GPtrArray *contacts = amap_asset_get_contacts (asset);
-  const char * const *tags = amap_asset_get_tags (asset);
-  const char *website = amap_asset_get_website (asset);
-  const char *email = amap_asset_get_email (asset);
-  const char *address = amap_asset_get_address (asset);
-  const char *description = amap_asset_get_description (asset);
-
-  g_string_truncate (html, 0);
-
-  put (html, "<p><i>");
-  append_html (html, amap_category_get_name (category));
-  if (amap_asset_get_is_hub (asset))
-    {
-      put (html, " · ");
-      append_html (html, labels->community_hub);
-    }
-  put (html, "</i></p>\n");
-
-  if (address != NULL)
-    {
-      put (html, "<p>");
-      append_html (html, address);
-      put (html, "</p>\n");
-    }
-
-  append_labelled (html, labels->relationship,
-                   amap_stage_get_display_name (amap_asset_get_stage (asset)));
-  if (include_private)
-    append_labelled (html, labels->last_contacted, amap_asset_get_last_contacted (asset));
-  append_labelled (html, labels->strengths, amap_asset_get_strengths (asset));
-  append_labelled (html, labels->needs, amap_asset_get_needs (asset));
-
-  if (include_private && contacts != NULL && contacts->len > 0)
-    {
-      put (html, "<p><b>");
-      append_html (html, labels->key_leaders);
-      put (html, "</b></p>\n<ul>\n");
-      for (guint i = 0; i < contacts->len; i++)
-        append_contact (html, labels, g_ptr_array_index (contacts, i));
-      put (html, "</ul>\n");
-    }
-
-  if (description != NULL)
-    {
-      put (html, "<p>");
-      append_html (html, description);
-      put (html, "</p>\n");
-    }
-
-  append_labelled (html, labels->phone, amap_asset_get_phone (asset));
-
-  if (website != NULL)
-    {
-      put (html, "<p><b>");
-      append_html (html, labels->website);
-      put (html, "</b> ");
-      /* Only web links are live; anything else (javascript:…) stays text. */
-      if (is_web_link (website))
-        append_link (html, NULL, website, website);
-      else
-        append_html (html, website);
-      put (html, "</p>\n");
-    }
-
-  if (email != NULL)
-    {
-      put (html, "<p><b>");
-      append_html (html, labels->email);
-      put (html, "</b> ");
-      append_link (html, "mailto:", email, email);
-      put (html, "</p>\n");
-    }
-
-  if (tags != NULL && tags[0] != NULL)
-    {
-      g_autofree char *joined = g_strjoinv (", ", (char **) tags);
-
-      append_labelled (html, labels->tags, joined);
-    }
-
 }
 
 /* ExtendedData */
@@ -1075,21 +994,8 @@ strv_to_json (const char * const *strv)
 }
 
 static char *
-tags_to_json (AmapAsset *asset)
+contacts_to_json (GPtrArray *contacts)
 {
-  return strv_to_json (amap_asset_get_tags (asset));
-}
-
-static char *
-folders_to_json (AmapAsset *asset)
-{
-  return strv_to_json (amap_asset_get_folders (asset));
-}
-
-static char *
-contacts_to_json (AmapAsset *asset)
-{
-  GPtrArray *contacts = amap_asset_get_contacts (asset);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (contacts == NULL || contacts->len == 0)
@@ -1116,9 +1022,8 @@ contacts_to_json (AmapAsset *asset)
 }
 
 static char *
-interactions_to_json (AmapAsset *asset)
+interactions_to_json (GPtrArray *interactions)
 {
-  GPtrArray *interactions = amap_asset_get_interactions (asset);
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (interactions == NULL || interactions->len == 0)
@@ -1153,52 +1058,67 @@ is_reserved_name (const char *name)
 }
 
 static void
-write_extended_data (Output    *out,
-                     AmapAsset *asset,
-                     gboolean   include_private)
+write_extended_data (Output                *out,
+                     const AmapAssetRecord *r,
+                     gboolean               include_private)
 {
   char created_buffer[32], modified_buffer[32];
-  const char *created = format_timestamp (amap_asset_get_created (asset), created_buffer);
-  const char *modified = format_timestamp (amap_asset_get_modified (asset), modified_buffer);
-  g_autofree char *tags = tags_to_json (asset);
-  g_autofree char *folders = folders_to_json (asset);
-  g_autofree char *contacts = include_private ? contacts_to_json (asset) : NULL;
-  g_autofree char *interactions = include_private ? interactions_to_json (asset) : NULL;
-  const char *last_contacted = include_private ? amap_asset_get_last_contacted (asset) : NULL;
-  g_auto(GStrv) extra_keys = amap_asset_dup_extra_keys (asset);
+  const char *created = format_timestamp (r->created, created_buffer);
+  const char *modified = format_timestamp (r->modified, modified_buffer);
+  g_autofree char *tags = strv_to_json (r->tags);
+  g_autofree char *folders = strv_to_json (r->folders);
+  g_autofree char *contacts = include_private ? contacts_to_json (r->contacts) : NULL;
+  g_autofree char *interactions = include_private ? interactions_to_json (r->interactions) : NULL;
+  const char *last_contacted = include_private ? r->last_contacted : NULL;
+  const char *p = r->extras;
+  const char *extras_end = r->extras + r->extras_len;
 
   start (out, "ExtendedData");
-  data (out, PLACEMARK_DATA_INDENT, "uuid", amap_asset_get_uuid (asset));
-  data (out, PLACEMARK_DATA_INDENT, "category", amap_asset_get_category (asset));
-  data (out, PLACEMARK_DATA_INDENT, "is_hub", amap_asset_get_is_hub (asset) ? "true" : "false");
-  data (out, PLACEMARK_DATA_INDENT, "stage", amap_stage_to_string (amap_asset_get_stage (asset)));
-  data (out, PLACEMARK_DATA_INDENT, "address", amap_asset_get_address (asset));
-  data (out, PLACEMARK_DATA_INDENT, "phone", amap_asset_get_phone (asset));
-  data (out, PLACEMARK_DATA_INDENT, "email", amap_asset_get_email (asset));
-  data (out, PLACEMARK_DATA_INDENT, "website", amap_asset_get_website (asset));
-  data (out, PLACEMARK_DATA_INDENT, "strengths", amap_asset_get_strengths (asset));
-  data (out, PLACEMARK_DATA_INDENT, "needs", amap_asset_get_needs (asset));
-  data (out, PLACEMARK_DATA_INDENT, "description", amap_asset_get_description (asset));
+  data (out, PLACEMARK_DATA_INDENT, "uuid", r->uuid);
+  data (out, PLACEMARK_DATA_INDENT, "category", r->category);
+  data (out, PLACEMARK_DATA_INDENT, "is_hub", r->is_hub ? "true" : "false");
+  data (out, PLACEMARK_DATA_INDENT, "stage", amap_stage_to_string (r->stage));
+  data (out, PLACEMARK_DATA_INDENT, "address", r->address);
+  data (out, PLACEMARK_DATA_INDENT, "phone", r->phone);
+  data (out, PLACEMARK_DATA_INDENT, "email", r->email);
+  data (out, PLACEMARK_DATA_INDENT, "website", r->website);
+  data (out, PLACEMARK_DATA_INDENT, "strengths", r->strengths);
+  data (out, PLACEMARK_DATA_INDENT, "needs", r->needs);
   data (out, PLACEMARK_DATA_INDENT, "last_contacted", last_contacted);
   data (out, PLACEMARK_DATA_INDENT, "created", created);
   data (out, PLACEMARK_DATA_INDENT, "modified", modified);
   data (out, PLACEMARK_DATA_INDENT, "tags", tags);
   data (out, PLACEMARK_DATA_INDENT, "contacts", contacts);
   data (out, PLACEMARK_DATA_INDENT, "interactions", interactions);
-  data (out, PLACEMARK_DATA_INDENT, "source_id", amap_asset_get_source_id (asset));
+  data (out, PLACEMARK_DATA_INDENT, "source_id", r->source_id);
   data (out, PLACEMARK_DATA_INDENT, "folders", folders);
   data (out, PLACEMARK_DATA_INDENT, "location_source",
-        amap_location_source_to_string (amap_asset_get_location_source (asset)));
+        amap_location_source_to_string (r->location_source));
 
-  for (guint i = 0; extra_keys != NULL && extra_keys[i] != NULL; i++)
+  /* "key\0value\0…" as the store keeps them (record_from_asset() makes
+   * the same), read as the store's decode_extras() reads them. */
+  while (p != NULL && p < extras_end)
     {
-      if (is_reserved_name (extra_keys[i]))
+      const char *key = p;
+      const char *key_end = memchr (key, '\0', extras_end - key);
+      const char *value, *value_end;
+
+      if (key_end == NULL)
+        break;
+      value = key_end + 1;
+      value_end = value < extras_end ? memchr (value, '\0', extras_end - value) : NULL;
+      if (value_end == NULL)
+        break;
+      p = value_end + 1;
+
+      if (*key == '\0')
+        continue;
+      if (is_reserved_name (key))
         {
-          g_debug ("Not writing extra field “%s” of %s: the name is ours",
-                   extra_keys[i], amap_asset_get_uuid (asset));
+          g_debug ("Not writing extra field “%s” of %s: the name is ours", key, r->uuid);
           continue;
         }
-      data (out, PLACEMARK_DATA_INDENT, extra_keys[i], amap_asset_get_extra (asset, extra_keys[i]));
+      data (out, PLACEMARK_DATA_INDENT, key, value);
     }
   raw (out, PLACEMARK_DATA_END);
   end (out);
@@ -1343,10 +1263,10 @@ looks_like_pin_and_shape (const AmapGeometry *shape)
 }
 
 static void
-write_asset_geometry (Output    *out,
-                      AmapAsset *asset)
+write_asset_geometry (Output                *out,
+                      const AmapAssetRecord *r)
 {
-  const char *wkt = amap_asset_get_shape (asset);
+  const char *wkt = r->shape;
   g_autoptr(AmapGeometry) shape = NULL;
   g_autoptr(AmapGeometry) point = NULL;
 
@@ -1356,16 +1276,13 @@ write_asset_geometry (Output    *out,
 
       shape = amap_geometry_from_wkt (wkt, &error);
       if (shape == NULL)
-        g_warning ("Not writing the shape of “%s” (%s): %s",
-                   amap_asset_get_name (asset), amap_asset_get_uuid (asset),
-                   error->message);
+        g_warning ("Not writing the shape of “%s” (%s): %s", r->name, r->uuid, error->message);
       else if (amap_geometry_is_empty (shape))
         g_clear_pointer (&shape, amap_geometry_free);
     }
 
-  if (amap_asset_get_has_location (asset))
-    point = amap_geometry_new_point (amap_asset_get_longitude (asset),
-                                     amap_asset_get_latitude (asset), NAN);
+  if (!isnan (r->latitude) || !isnan (r->longitude))
+    point = amap_geometry_new_point (r->longitude, r->latitude, NAN);
 
   /* A pin where the reader would put it anyway needs no Point of its own:
    * the plain shape is what other tools read best. */
@@ -1374,8 +1291,8 @@ write_asset_geometry (Output    *out,
       double lon, lat;
 
       if (amap_geometry_get_representative_point (shape, &lon, &lat)
-          && lon == amap_asset_get_longitude (asset)
-          && lat == amap_asset_get_latitude (asset))
+          && lon == r->longitude
+          && lat == r->latitude)
         g_clear_pointer (&point, amap_geometry_free);
     }
 
@@ -1395,40 +1312,83 @@ write_asset_geometry (Output    *out,
 /* Placemarks */
 
 static void
-write_placemark (Output       *out,
-                 AmapAsset    *asset,
-                 AmapCategory *category,
-                 gboolean      include_private)
+write_placemark (Output                *out,
+                 const AmapAssetRecord *r,
+                 AmapCategory          *category,
+                 gboolean               include_private)
 {
-  const char *uuid = amap_asset_get_uuid (asset);
-
   start (out, "Placemark");
-  if (uuid != NULL)
+  if (r->uuid != NULL)
     {
       /* An XML id may not start with a digit, as most uuids do. */
       g_string_assign (out->id, "asset-");
-      append_escaped_key (out->id, uuid);
+      append_escaped_key (out->id, r->uuid);
       attribute (out, "id", out->id->str);
     }
 
-  element (out, "name", amap_asset_get_name (asset));
-  element (out, "address", amap_asset_get_address (asset));
-  element (out, "phoneNumber", amap_asset_get_phone (asset));
-
-  build_card (out->card, &out->labels, asset, category, include_private);
-  start (out, "description");
-  cdata (out, out->card->str);
-  end (out);
+  element (out, "name", r->name);
+  element (out, "address", r->address);
+  element (out, "phoneNumber", r->phone);
+  /* The asset's own text: the card is the style's (write_balloon()). */
+  element (out, "description", r->description);
 
   g_string_assign (out->id, "#");
-  put (out->id, amap_asset_get_is_hub (asset) ? "hub-" : "cat-");
+  put (out->id, r->is_hub ? "hub-" : "cat-");
   append_escaped_key (out->id, amap_category_get_key (category));
   element (out, "styleUrl", out->id->str);
 
-  write_extended_data (out, asset, include_private);
-  write_asset_geometry (out, asset);
+  write_extended_data (out, r, include_private);
+  write_asset_geometry (out, r);
 
   end (out); /* Placemark */
+}
+
+/* The general path: @asset's fields in @r, its extras encoded into
+ * @extras as the store encodes them. */
+static void
+record_from_asset (AmapAssetRecord *r,
+                   AmapAsset       *asset,
+                   GString         *extras)
+{
+  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
+
+  g_string_truncate (extras, 0);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const char *value = amap_asset_get_extra (asset, keys[i]);
+
+      g_string_append_len (extras, keys[i], strlen (keys[i]) + 1);
+      g_string_append_len (extras, value, strlen (value) + 1);
+    }
+
+  *r = (AmapAssetRecord) {
+    .uuid = amap_asset_get_uuid (asset),
+    .source_id = amap_asset_get_source_id (asset),
+    .name = amap_asset_get_name (asset),
+    .category = amap_asset_get_category (asset),
+    .shape = amap_asset_get_shape (asset),
+    .address = amap_asset_get_address (asset),
+    .description = amap_asset_get_description (asset),
+    .strengths = amap_asset_get_strengths (asset),
+    .needs = amap_asset_get_needs (asset),
+    .website = amap_asset_get_website (asset),
+    .phone = amap_asset_get_phone (asset),
+    .email = amap_asset_get_email (asset),
+    .last_contacted = amap_asset_get_last_contacted (asset),
+    .stage = amap_asset_get_stage (asset),
+    .location_source = amap_asset_get_location_source (asset),
+    .is_hub = amap_asset_get_is_hub (asset),
+    .latitude = amap_asset_get_latitude (asset),
+    .longitude = amap_asset_get_longitude (asset),
+    .created = amap_asset_get_created (asset),
+    .modified = amap_asset_get_modified (asset),
+    .extras = extras->str,
+    .extras_len = extras->len,
+    .folders = amap_asset_get_folders (asset),
+    .tags = amap_asset_get_tags (asset),
+    .contacts = amap_asset_get_contacts (asset),
+    .interactions = amap_asset_get_interactions (asset),
+  };
 }
 
 static AmapCategory *
@@ -1592,6 +1552,7 @@ finish_output (AmapKmlWriter  *self,
   g_string_free (out->scratch, TRUE);
   g_string_free (out->card, TRUE);
   g_string_free (out->id, TRUE);
+  g_string_free (out->extras, TRUE);
 
   if (!ok)
     {
@@ -1770,6 +1731,7 @@ begin_output (AmapKmlWriter  *self,
   out->scratch = g_string_new (NULL);
   out->card = g_string_new (NULL);
   out->id = g_string_new (NULL);
+  out->extras = g_string_new (NULL);
   set_card_labels (&out->labels);
   self->out = out;
   self->group = G_MAXUINT;
@@ -1783,12 +1745,17 @@ begin_output (AmapKmlWriter  *self,
 
   for (guint i = 0; i < self->used_categories->len; i++)
     {
-      write_style (out, self->icons, g_ptr_array_index (self->used_categories, i), FALSE);
-      write_style (out, self->icons, g_ptr_array_index (self->used_categories, i), TRUE);
+      AmapCategory *category = g_ptr_array_index (self->used_categories, i);
+
+      write_style (out, self->icons, category, FALSE, self->include_private);
+      write_style (out, self->icons, category, TRUE, self->include_private);
     }
 
   start (out, "ExtendedData");
   data (out, DOCUMENT_DATA_INDENT, "asset_map_version", PACKAGE_VERSION);
+  /* Format 2: <description> is the asset's own description (format 1, up
+   * to 0.2.0, had a card there and the description in the ExtendedData). */
+  data (out, DOCUMENT_DATA_INDENT, "asset_map_format", KML_FORMAT);
   /* So that our import of this file keeps the key leaders and the log a
    * map already has for these assets, instead of taking them away. */
   if (!self->include_private)
@@ -1831,10 +1798,10 @@ enter_layer (AmapKmlWriter      *self,
 
 /* One placemark, in its category's Folder (by layer: in its layer's). */
 static void
-add_placemark (AmapKmlWriter      *self,
-               AmapAsset          *asset,
-               guint               group,
-               const char * const *layer)
+add_placemark (AmapKmlWriter         *self,
+               const AmapAssetRecord *record,
+               guint                  group,
+               const char * const    *layer)
 {
   Output *out = self->out;
   AmapCategory *category = g_ptr_array_index (self->used_categories, group);
@@ -1850,7 +1817,20 @@ add_placemark (AmapKmlWriter      *self,
       element (out, "name", amap_category_get_name (category));
     }
 
-  write_placemark (out, asset, category, self->include_private);
+  write_placemark (out, record, category, self->include_private);
+}
+
+/* The same for an AmapAsset. */
+static void
+add_asset_placemark (AmapKmlWriter      *self,
+                     AmapAsset          *asset,
+                     guint               group,
+                     const char * const *layer)
+{
+  AmapAssetRecord record;
+
+  record_from_asset (&record, asset, self->out->extras);
+  add_placemark (self, &record, group, layer);
 }
 
 static gboolean
@@ -1903,7 +1883,7 @@ amap_kml_writer_write (AmapKmlWriter *self,
       if (g_cancellable_is_cancelled (cancellable))
         return finish_output (self, FALSE, error);
 
-      add_placemark (self, entry->asset, entry->group, (const char * const *) entry->layer);
+      add_asset_placemark (self, entry->asset, entry->group, (const char * const *) entry->layer);
     }
 
   return end_output (self, error);
@@ -1971,7 +1951,51 @@ amap_kml_writer_add (AmapKmlWriter  *self,
   if (g_cancellable_is_cancelled (self->out->cancellable))
     return finish_output (self, FALSE, error);
 
-  add_placemark (self, asset, group, NULL);
+  add_asset_placemark (self, asset, group, NULL);
+
+  if (self->out->failed)
+    return finish_output (self, FALSE, error);
+
+  return TRUE;
+}
+
+/**
+ * amap_kml_writer_add_record:
+ * @record: the asset's fields (see amap-asset-record.h)
+ *
+ * amap_kml_writer_add() for an asset given as plain data: the same bytes
+ * as for an AmapAsset with these fields.
+ */
+gboolean
+amap_kml_writer_add_record (AmapKmlWriter          *self,
+                            const AmapAssetRecord  *record,
+                            GError                **error)
+{
+  const char *key;
+  guint group;
+
+  g_return_val_if_fail (AMAP_IS_KML_WRITER (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (self->out != NULL, FALSE);
+
+  if (record->asset != NULL)
+    return amap_kml_writer_add (self, record->asset, error);
+
+  key = record->category != NULL ? record->category : AMAP_CATEGORY_OTHER;
+  group = lookup_group (self, key);
+  if (group == G_MAXUINT)
+    {
+      finish_output (self, FALSE, NULL);
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+                   _("Could not write “%s”: its category “%s” was not announced"),
+                   record->name, key);
+      return FALSE;
+    }
+
+  if (g_cancellable_is_cancelled (self->out->cancellable))
+    return finish_output (self, FALSE, error);
+
+  add_placemark (self, record, group, NULL);
 
   if (self->out->failed)
     return finish_output (self, FALSE, error);

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "amap-asset.h"
+#include "amap-asset-record.h"
 #include "amap-category.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,11 @@ gboolean       amap_kml_writer_begin          (AmapKmlWriter      *self,
 gboolean       amap_kml_writer_add            (AmapKmlWriter      *self,
                                                AmapAsset          *asset,
                                                GError            **error);
+/* amap_kml_writer_add() for an asset given as plain data (the store's
+ * streamed rows): the same bytes. */
+gboolean       amap_kml_writer_add_record     (AmapKmlWriter         *self,
+                                               const AmapAssetRecord *record,
+                                               GError               **error);
 gboolean       amap_kml_writer_end            (AmapKmlWriter      *self,
                                                GError            **error);
 

@@ -1,0 +1,544 @@
+/* amap-store-export.c: the live assets streamed in export order
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "amap-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <sqlite3.h>
+
+#include "amap-error.h"
+#include "amap-store.h"
+#include "amap-store-export.h"
+#include "amap-store-private.h"
+
+/* One live asset in export order, see amap_store_foreach_asset(). */
+typedef struct
+{
+  gint64  id;
+  guint   group;      /* index of its category in the categories model */
+  char   *sort_name;  /* casefolded name; owns the block @name and @uuid are in */
+  char   *name;
+  char   *uuid;
+} ExportEntry;
+
+static void
+export_entry_clear (ExportEntry *entry)
+{
+  g_free (entry->sort_name);
+}
+
+/* Fills @entry's strings in one block: the casefolded name (as
+ * g_utf8_casefold() gives it; for ASCII, the lowercase), the name, the
+ * uuid. */
+static void
+export_entry_set_strings (ExportEntry *entry,
+                          const char  *name,
+                          const char  *uuid)
+{
+  gsize name_len = strlen (name);
+  gsize uuid_len = strlen (uuid);
+  g_autofree char *folded = NULL;
+  const char *sort_name = NULL;
+  gsize sort_len = name_len;
+  char *block;
+
+  for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
+    if (*p >= 0x80)
+      {
+        folded = g_utf8_casefold (name, name_len);
+        sort_name = folded;
+        sort_len = strlen (folded);
+        break;
+      }
+
+  block = g_malloc (sort_len + 1 + name_len + 1 + uuid_len + 1);
+  entry->sort_name = block;
+  if (sort_name != NULL)
+    memcpy (block, sort_name, sort_len + 1);
+  else
+    for (gsize i = 0; i <= name_len; i++)
+      block[i] = g_ascii_tolower (name[i]);
+  entry->name = block + sort_len + 1;
+  memcpy (entry->name, name, name_len + 1);
+  entry->uuid = entry->name + name_len + 1;
+  memcpy (entry->uuid, uuid, uuid_len + 1);
+}
+
+/* The order of amap_kml_writer_write(). */
+static int
+compare_export_entries (gconstpointer a,
+                        gconstpointer b)
+{
+  const ExportEntry *ea = a;
+  const ExportEntry *eb = b;
+  int cmp;
+
+  if (ea->group != eb->group)
+    return ea->group < eb->group ? -1 : 1;
+  if ((cmp = strcmp (ea->sort_name, eb->sort_name)) != 0)
+    return cmp;
+  if ((cmp = strcmp (ea->name, eb->name)) != 0)
+    return cmp;
+  return strcmp (ea->uuid, eb->uuid);
+}
+
+/* The ids of the assets that have a row in @table (asset_id column). */
+static GHashTable *
+ids_with_rows (AmapStore   *self,
+               const char  *table,
+               GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT DISTINCT asset_id FROM %s", table);
+  g_autoptr(sqlite3_stmt) stmt = _amap_store_prepare (self, sql, error);
+  g_autoptr(GHashTable) ids = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_add (ids, id);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+/* Reads the asset row @id and the children the @has_* sets say it has. */
+static AmapAsset *
+read_export_asset (AmapStore   *self,
+                   gint64       id,
+                   GHashTable  *has_children[],
+                   GError     **error)
+{
+  g_autoptr(AmapAsset) asset = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+      return NULL;
+    }
+  asset = _amap_store_asset_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (!_amap_store_read_children (self, asset, id, has_children, error))
+    return NULL;
+
+  return g_steal_pointer (&asset);
+}
+
+/* A text column as AmapAsset keeps strings: NULL for NULL and "". */
+static inline const char *
+column_string (sqlite3_stmt *stmt,
+               int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL && *text != '\0' ? text : NULL;
+}
+
+/* Fills @r from the asset row in @stmt (SELECT_ASSET's columns) as
+ * _amap_store_asset_from_row() fills an AmapAsset, pointing into the row;
+ * @folders (NULL-terminated, owning) holds the decoded folder names. */
+static void
+record_from_row (AmapAssetRecord *r,
+                 sqlite3_stmt    *stmt,
+                 GPtrArray       *folders)
+{
+  AmapStage stage = AMAP_STAGE_IDENTIFIED;
+  AmapLocationSource location_source = AMAP_LOCATION_SOURCE_UNKNOWN;
+
+  amap_stage_from_string (column_string (stmt, COL_STAGE), &stage);
+  amap_location_source_from_string (column_string (stmt, COL_LOCATION_SOURCE), &location_source);
+
+  /* As amap_asset_set_folders() after the store's decode_folders(). */
+  g_ptr_array_set_size (folders, 0);
+  if (sqlite3_column_type (stmt, COL_FOLDERS) != SQLITE_NULL)
+    {
+      const char *p = sqlite3_column_blob (stmt, COL_FOLDERS);
+      const char *end = p + MAX (sqlite3_column_bytes (stmt, COL_FOLDERS), 0);
+
+      while (p < end)
+        {
+          const char *name_end = memchr (p, '\0', end - p);
+          char *name;
+
+          if (name_end == NULL)
+            name_end = end;
+          name = g_strstrip (g_strndup (p, name_end - p));
+          if (*name != '\0')
+            g_ptr_array_add (folders, name);
+          else
+            g_free (name);
+          p = name_end + 1;
+        }
+    }
+
+  *r = (AmapAssetRecord) {
+    .uuid = column_string (stmt, COL_UUID),
+    .source_id = column_string (stmt, COL_SOURCE_ID),
+    .name = column_string (stmt, COL_NAME),
+    .category = column_string (stmt, COL_CATEGORY),
+    .shape = column_string (stmt, COL_SHAPE),
+    .address = column_string (stmt, COL_ADDRESS),
+    .description = column_string (stmt, COL_DESCRIPTION),
+    .strengths = column_string (stmt, COL_STRENGTHS),
+    .needs = column_string (stmt, COL_NEEDS),
+    .website = column_string (stmt, COL_WEBSITE),
+    .phone = column_string (stmt, COL_PHONE),
+    .email = column_string (stmt, COL_EMAIL),
+    .last_contacted = column_string (stmt, COL_LAST_CONTACTED),
+    .stage = stage,
+    .location_source = location_source,
+    .is_hub = sqlite3_column_int (stmt, COL_IS_HUB) != 0,
+    .latitude = _amap_store_column_double (stmt, COL_LAT),
+    .longitude = _amap_store_column_double (stmt, COL_LON),
+    .created = sqlite3_column_int64 (stmt, COL_CREATED),
+    .modified = sqlite3_column_int64 (stmt, COL_MODIFIED),
+    .extras = sqlite3_column_blob (stmt, COL_EXTRAS),
+    .extras_len = MAX (sqlite3_column_bytes (stmt, COL_EXTRAS), 0),
+    .folders = (const char * const *) folders->pdata,
+  };
+}
+
+static int
+compare_tags (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The tags of the asset with row @id into @tags (NULL-terminated,
+ * owning) as amap_asset_add_tag() keeps them: trimmed, without empty ones
+ * or repeats, sorted. */
+static gboolean
+read_tags (AmapStore  *self,
+           gint64      id,
+           GPtrArray  *tags,
+           GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_ptr_array_set_size (tags, 0);
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_TAGS, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = _amap_store_column_text (stmt, 1);
+
+      if (name != NULL)
+        g_ptr_array_add (tags, g_strstrip (g_strdup (name)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  g_ptr_array_sort (tags, compare_tags);
+  for (guint i = tags->len; i-- > 0;)
+    {
+      const char *tag = g_ptr_array_index (tags, i);
+
+      if (*tag == '\0' || (i > 0 && strcmp (tag, g_ptr_array_index (tags, i - 1)) == 0))
+        g_ptr_array_remove_index (tags, i);
+    }
+
+  return TRUE;
+}
+
+/* Hands the asset with row @id to @record_func: as a record straight from
+ * its row (and its tags), or, when it has contacts or a log, as an
+ * AmapAsset inside the record. */
+static gboolean
+pass_record (AmapStore                 *self,
+             gint64                     id,
+             GHashTable                *has_children[],
+             GPtrArray                 *folders,
+             GPtrArray                 *tags,
+             AmapStoreAssetRecordFunc   record_func,
+             gpointer                   user_data,
+             GError                   **error)
+{
+  AmapAssetRecord record;
+  sqlite3_stmt *stmt;
+  gboolean has_tags;
+  gboolean ok;
+  int rc;
+
+  /* has_children[0] is asset_tags (see foreach_asset()). */
+  for (guint i = 1; i < AMAP_STORE_N_CHILD_TABLES; i++)
+    if (g_hash_table_contains (has_children[i], &id))
+      {
+        g_autoptr(AmapAsset) asset = read_export_asset (self, id, has_children, error);
+
+        if (asset == NULL)
+          return FALSE;
+        record = (AmapAssetRecord) { .asset = asset };
+        return record_func (&record, user_data, error);
+      }
+
+  /* Before the row: the statements are the store's, one at a time. */
+  has_tags = g_hash_table_contains (has_children[0], &id);
+  if (has_tags && !read_tags (self, id, tags, error))
+    return FALSE;
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+    }
+
+  record_from_row (&record, stmt, folders);
+  if (has_tags)
+    record.tags = (const char * const *) tags->pdata;
+  ok = record_func (&record, user_data, error);
+  sqlite3_reset (stmt);
+
+  return ok;
+}
+
+static gboolean
+foreach_asset (AmapStore                *self,
+               AmapStoreCategoriesFunc   categories_func,
+               AmapStoreAssetFunc        asset_func,
+               AmapStoreAssetRecordFunc  record_func,
+               gpointer                  user_data,
+               GCancellable             *cancellable,
+               GError                  **error)
+{
+  static const char * const child_tables[] = { "asset_tags", "contacts", "interactions" };
+  GListModel *categories = G_LIST_MODEL (self->categories);
+  guint n_categories = g_list_model_get_n_items (categories);
+  g_autoptr(GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree gboolean *used = g_new0 (gboolean, n_categories + 1);
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ExportEntry));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  GHashTable *has_children[AMAP_STORE_N_CHILD_TABLES] = { NULL, };
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  gboolean ok = FALSE;
+  int rc;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (child_tables) == AMAP_STORE_N_CHILD_TABLES);
+
+  g_array_set_clear_func (entries, (GDestroyNotify) export_entry_clear);
+
+  for (guint i = 0; i < n_categories; i++)
+    {
+      /* The model keeps its own reference. */
+      g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+      g_hash_table_insert (groups, (gpointer) amap_category_get_key (category),
+                           GUINT_TO_POINTER (i + 1));
+    }
+
+  /* First the order: id, category, name and uuid of every live asset. */
+  if (!(stmt = _amap_store_prepare (self, "SELECT id, category, name, uuid FROM assets WHERE deleted = 0",
+                        error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ExportEntry entry;
+      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, _amap_store_column_text (stmt, 1)));
+
+      /* Every stored category is in the model (a foreign key); a stranger
+       * would go last. */
+      entry.group = group > 0 ? group - 1 : n_categories;
+      used[entry.group] = TRUE;
+      entry.id = sqlite3_column_int64 (stmt, 0);
+      {
+        const char *name = _amap_store_column_text (stmt, 2);
+        const char *uuid = _amap_store_column_text (stmt, 3);
+
+        export_entry_set_strings (&entry, name != NULL ? name : "", uuid != NULL ? uuid : "");
+      }
+      g_array_append_val (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  g_array_sort (entries, compare_export_entries);
+
+  if (categories_func != NULL)
+    {
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_null_terminated (n_categories, NULL, TRUE);
+      g_autoptr(GPtrArray) strays = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+
+      for (guint i = 0; i < n_categories; i++)
+        if (used[i])
+          {
+            g_autoptr(AmapCategory) category = g_list_model_get_item (categories, i);
+
+            g_ptr_array_add (keys, (gpointer) amap_category_get_key (category));
+          }
+
+      if (used[n_categories])
+        {
+          /* Not expected (see above); read their keys for the caller. */
+          g_autoptr(sqlite3_stmt) keys_stmt = _amap_store_prepare (self, "SELECT DISTINCT category "
+                                                             "FROM assets WHERE deleted = 0 "
+                                                             "ORDER BY category", error);
+
+          if (keys_stmt == NULL)
+            return FALSE;
+          while (sqlite3_step (keys_stmt) == SQLITE_ROW)
+            if (!g_hash_table_contains (groups, _amap_store_column_text (keys_stmt, 0)))
+              {
+                g_ptr_array_add (strays, g_strdup (_amap_store_column_text (keys_stmt, 0)));
+                g_ptr_array_add (keys, g_ptr_array_index (strays, strays->len - 1));
+              }
+        }
+
+      if (!categories_func ((const char * const *) keys->pdata, user_data, error))
+        return FALSE;
+    }
+
+  /* Most maps have few assets with tags, contacts or a log: ask the
+   * child tables only for those. */
+  for (guint i = 0; i < AMAP_STORE_N_CHILD_TABLES; i++)
+    if (!(has_children[i] = ids_with_rows (self, child_tables[i], error)))
+      goto out;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ExportEntry *entry = &g_array_index (entries, ExportEntry, i);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      if (record_func != NULL)
+        {
+          if (!pass_record (self, entry->id, has_children, folders, tags, record_func, user_data,
+                            error))
+            goto out;
+        }
+      else
+        {
+          g_autoptr(AmapAsset) asset = read_export_asset (self, entry->id, has_children, error);
+
+          if (asset == NULL || !asset_func (asset, user_data, error))
+            goto out;
+        }
+
+      /* What was written is not needed again. */
+      export_entry_clear (entry);
+      memset (entry, 0, sizeof *entry);
+    }
+
+  ok = TRUE;
+
+out:
+  for (guint i = 0; i < AMAP_STORE_N_CHILD_TABLES; i++)
+    g_clear_pointer (&has_children[i], g_hash_table_unref);
+
+  return ok;
+}
+
+/* Both streams: one read transaction around foreach_asset(). */
+static gboolean
+foreach_in_transaction (AmapStore                *self,
+                        AmapStoreCategoriesFunc   categories_func,
+                        AmapStoreAssetFunc        asset_func,
+                        AmapStoreAssetRecordFunc  record_func,
+                        gpointer                  user_data,
+                        GCancellable             *cancellable,
+                        GError                  **error)
+{
+  gboolean own_transaction;
+  gboolean ok;
+
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
+    return FALSE;
+
+  ok = foreach_asset (self, categories_func, asset_func, record_func, user_data,
+                      cancellable, error);
+
+  if (own_transaction)
+    _amap_store_exec_sql (self, "COMMIT", NULL);
+
+  return ok;
+}
+
+/**
+ * amap_store_foreach_asset:
+ * @categories_func: (nullable) (scope call): called first, with the keys
+ *   of the categories in use
+ * @asset_func: (scope call): called for each live asset, in export order
+ *
+ * Returns: FALSE with the first error of a callback or of the database,
+ *   or when cancelled
+ */
+gboolean
+amap_store_foreach_asset (AmapStore                *self,
+                          AmapStoreCategoriesFunc   categories_func,
+                          AmapStoreAssetFunc        asset_func,
+                          gpointer                  user_data,
+                          GCancellable             *cancellable,
+                          GError                  **error)
+{
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (asset_func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return foreach_in_transaction (self, categories_func, asset_func, NULL, user_data,
+                                 cancellable, error);
+}
+
+/**
+ * amap_store_foreach_asset_record:
+ * @categories_func: (nullable) (scope call): as for amap_store_foreach_asset()
+ * @record_func: (scope call): called for each live asset, in export order
+ *
+ * amap_store_foreach_asset() with each asset as an AmapAssetRecord read
+ * straight from its row, valid during the call only (an asset with
+ * contacts or a log comes as an AmapAsset in the record's @asset).
+ */
+gboolean
+amap_store_foreach_asset_record (AmapStore                 *self,
+                                 AmapStoreCategoriesFunc    categories_func,
+                                 AmapStoreAssetRecordFunc   record_func,
+                                 gpointer                   user_data,
+                                 GCancellable              *cancellable,
+                                 GError                   **error)
+{
+  g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record_func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return foreach_in_transaction (self, categories_func, NULL, record_func, user_data,
+                                 cancellable, error);
+}
