@@ -29,10 +29,36 @@
 
 typedef struct
 {
-  AmapAsset *asset;
-  double     ux;          /* unit Web Mercator; NAN without location */
-  double     uy;
+  AmapAsset  *asset;
+  double      ux;          /* unit Web Mercator; NAN without location */
+  double      uy;
+  /* Its unselected texture (owned by the layer's cache) while
+   * texture_generation is the layer's: no key to build per pin per frame. */
+  GdkTexture *texture;
+  guint       texture_generation;
 } Pin;
+
+/* A cluster of one zoom step, kept while the pins and the selection stay:
+ * in unit Web Mercator, so that it can be drawn at any zoom near its step. */
+typedef struct
+{
+  double  ux;             /* centroid */
+  double  uy;
+  double  min_ux, min_uy, max_ux, max_uy;
+  gint64  row;            /* its cell of the step's index grid */
+  gint64  col;
+  guint   count;
+  guint   pin;            /* the pin (count 1), or the first member */
+  gboolean mixed;         /* members of more than one category */
+} StepCluster;
+
+/* Every pin but the selected and the dragged one, clustered at one integer
+ * zoom, sorted by the cells of a coarse grid for the view's lookup. */
+typedef struct
+{
+  GArray *clusters;       /* StepCluster, by (row, col) */
+  double  index_cell;     /* the grid's cell in unit coordinates */
+} Step;
 
 typedef enum
 {
@@ -81,6 +107,17 @@ struct _AmapPinLayer
   double        home_y;
 
   GHashTable   *textures;        /* "key|hub|selected|scale" -> GdkTexture */
+  GHashTable   *badges;          /* "count|color|scale" -> GdkTexture */
+  guint         texture_generation;
+  int           texture_scale;
+
+  /* Clusters per zoom step (index CLUSTER_MAX_ZOOM: every pin on its own),
+   * made when first needed and kept across pans and zooms until the pins,
+   * the selection or the dragged pin change. */
+  Step         *steps[(int) CLUSTER_MAX_ZOOM + 1];
+  /* The pins that never join a cluster (selected, dragged), or -1. */
+  gboolean      special_valid;
+  int           special[2];
 };
 
 G_DEFINE_FINAL_TYPE (AmapPinLayer, amap_pin_layer, SHUMATE_TYPE_LAYER)
@@ -141,6 +178,17 @@ set_str (char       **field,
   g_free (*field);
   *field = g_strdup (value);
   return TRUE;
+}
+
+/* Every pin's cached texture goes with the cache (the pins hold none). */
+static void
+clear_textures (AmapPinLayer *self)
+{
+  if (self->textures != NULL)
+    g_hash_table_remove_all (self->textures);
+  if (self->badges != NULL)
+    g_hash_table_remove_all (self->badges);
+  self->texture_generation++;
 }
 
 static void
@@ -344,6 +392,7 @@ cluster_diameter (guint count)
 static void
 add_pin_item (AmapPinLayer *self,
               Pin          *pin,
+              gboolean      selected,
               double        x,
               double        y)
 {
@@ -353,9 +402,239 @@ add_pin_item (AmapPinLayer *self,
   item.pin = pin;
   item.x = x;
   item.y = y;
-  item.selected = self->selected_uuid != NULL
-                  && g_strcmp0 (amap_asset_get_uuid (pin->asset), self->selected_uuid) == 0;
+  item.selected = selected;
   g_array_append_val (self->items, item);
+}
+
+/* Clusters of one zoom step */
+
+static void
+step_free (Step *step)
+{
+  if (step == NULL)
+    return;
+  g_array_unref (step->clusters);
+  g_free (step);
+}
+
+static void
+clear_steps (AmapPinLayer *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->steps); i++)
+    g_clear_pointer (&self->steps[i], step_free);
+}
+
+/* The pins, the selection or the dragged pin changed: what was clustered
+ * is gone. */
+static void
+invalidate_clusters (AmapPinLayer *self)
+{
+  clear_steps (self);
+  self->special_valid = FALSE;
+}
+
+/* The step whose clusters a view at @zoom shows: the nearest integer zoom,
+ * so that badges change as the zoom passes a half step and not on every
+ * frame of a zoom; from CLUSTER_MAX_ZOOM on, every pin stands alone (as
+ * before, the badges break up at street level, not half a step before). */
+static int
+zoom_step (double zoom)
+{
+  if (zoom >= CLUSTER_MAX_ZOOM)
+    return (int) CLUSTER_MAX_ZOOM;
+  return CLAMP ((int) round (zoom), 0, (int) CLUSTER_MAX_ZOOM - 1);
+}
+
+static gboolean
+is_special (AmapPinLayer *self,
+            guint         index)
+{
+  return self->special[0] == (int) index || self->special[1] == (int) index;
+}
+
+/* Finds the selected and the dragged pin once, not on every frame. */
+static void
+ensure_special (AmapPinLayer *self)
+{
+  if (self->special_valid)
+    return;
+
+  self->special_valid = TRUE;
+  self->special[0] = self->special[1] = -1;
+  if (self->selected_uuid == NULL && self->drag_uuid == NULL)
+    return;
+
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      Pin *pin = g_ptr_array_index (self->pins, i);
+      const char *uuid = amap_asset_get_uuid (pin->asset);
+
+      if (uuid == NULL)
+        continue;
+      if (self->special[0] < 0 && g_strcmp0 (uuid, self->selected_uuid) == 0)
+        self->special[0] = (int) i;
+      else if (self->special[1] < 0 && g_strcmp0 (uuid, self->drag_uuid) == 0)
+        self->special[1] = (int) i;
+    }
+}
+
+static int
+step_cluster_compare (gconstpointer a,
+                      gconstpointer b)
+{
+  const StepCluster *ca = a;
+  const StepCluster *cb = b;
+
+  if (ca->row != cb->row)
+    return ca->row < cb->row ? -1 : 1;
+  if (ca->col != cb->col)
+    return ca->col < cb->col ? -1 : 1;
+  if (ca->uy != cb->uy)
+    return ca->uy < cb->uy ? -1 : 1;
+  return ca->ux < cb->ux ? -1 : (ca->ux > cb->ux ? 1 : 0);
+}
+
+/* Clusters every located pin (but the special ones) in the world pixels of
+ * zoom @number: the same clusters, wherever the view is. */
+static Step *
+build_step (AmapPinLayer *self,
+            int           number)
+{
+  double map_size = amap_projection_get_map_size (number);
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(GPtrArray) clusters = NULL;
+  Step *step = g_new0 (Step, 1);
+
+  points = g_array_sized_new (FALSE, FALSE, sizeof (AmapClusterPoint), self->pins->len);
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      Pin *pin = g_ptr_array_index (self->pins, i);
+      AmapClusterPoint point;
+
+      if (isnan (pin->ux) || is_special (self, i))
+        continue;
+      point.x = pin->ux * map_size;
+      point.y = pin->uy * map_size;
+      point.id = i;
+      g_array_append_val (points, point);
+    }
+
+  clusters = amap_cluster_points ((AmapClusterPoint *) (void *) points->data, points->len,
+                                  number >= CLUSTER_MAX_ZOOM ? 1e-6 : CELL_SIZE);
+
+  /* A view is a few of these cells wide. */
+  step->index_cell = 8 * CELL_SIZE / map_size;
+  step->clusters = g_array_sized_new (FALSE, FALSE, sizeof (StepCluster), clusters->len);
+  for (guint c = 0; c < clusters->len; c++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, c);
+      StepCluster entry = { 0 };
+
+      entry.ux = cluster->x / map_size;
+      entry.uy = cluster->y / map_size;
+      entry.min_ux = cluster->min_x / map_size;
+      entry.min_uy = cluster->min_y / map_size;
+      entry.max_ux = cluster->max_x / map_size;
+      entry.max_uy = cluster->max_y / map_size;
+      entry.row = (gint64) floor (entry.uy / step->index_cell);
+      entry.col = (gint64) floor (entry.ux / step->index_cell);
+      entry.count = cluster->n_members;
+      entry.pin = cluster->members[0];
+      if (entry.count > 1)
+        {
+          Pin *first = g_ptr_array_index (self->pins, entry.pin);
+          const char *category = amap_asset_get_category (first->asset);
+
+          for (guint k = 1; k < cluster->n_members && !entry.mixed; k++)
+            {
+              Pin *pin = g_ptr_array_index (self->pins, cluster->members[k]);
+
+              entry.mixed = g_strcmp0 (category, amap_asset_get_category (pin->asset)) != 0;
+            }
+        }
+      g_array_append_val (step->clusters, entry);
+    }
+  g_array_sort (step->clusters, step_cluster_compare);
+
+  return step;
+}
+
+static Step *
+ensure_step (AmapPinLayer *self,
+             int           number)
+{
+  g_assert (number >= 0 && number < (int) G_N_ELEMENTS (self->steps));
+
+  if (self->steps[number] == NULL)
+    self->steps[number] = build_step (self, number);
+  return self->steps[number];
+}
+
+/* The first cluster of @step at or after the cell (@row, @col). */
+static guint
+step_lower_bound (Step   *step,
+                  gint64  row,
+                  gint64  col)
+{
+  guint low = 0, high = step->clusters->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      const StepCluster *entry = &g_array_index (step->clusters, StepCluster, mid);
+
+      if (entry->row < row || (entry->row == row && entry->col < col))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+/* Where unit coordinates land in the layer: what
+ * shumate_viewport_location_to_widget_coords() does, without going through
+ * degrees for every pin. */
+typedef struct
+{
+  double center_ux;
+  double center_uy;
+  double map_size;
+  double half_width;
+  double half_height;
+  double cos_r;
+  double sin_r;
+} ViewTransform;
+
+static void
+view_transform_apply (const ViewTransform *view,
+                      double               ux,
+                      double               uy,
+                      double              *x,
+                      double              *y)
+{
+  double dx = (ux - view->center_ux) * view->map_size;
+  double dy = (uy - view->center_uy) * view->map_size;
+
+  *x = view->cos_r * dx - view->sin_r * dy + view->half_width;
+  *y = view->sin_r * dx + view->cos_r * dy + view->half_height;
+}
+
+static void
+add_pin_at (AmapPinLayer        *self,
+            const ViewTransform *view,
+            guint                index)
+{
+  Pin *pin = g_ptr_array_index (self->pins, index);
+  double x, y;
+
+  if (self->drag_uuid != NULL && (int) index == self->special[1])
+    {
+      x = self->drag_x;
+      y = self->drag_y;
+    }
+  else
+    view_transform_apply (view, pin->ux, pin->uy, &x, &y);
+  add_pin_item (self, pin, self->selected_uuid != NULL && (int) index == self->special[0], x, y);
 }
 
 static void
@@ -365,10 +644,10 @@ ensure_layout (AmapPinLayer *self)
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  double zoom, map_size, center_ux, center_uy, reach, margin;
-  gboolean special;
-  g_autoptr(GArray) points = NULL;
-  g_autoptr(GPtrArray) clusters = NULL;
+  double zoom, reach, margin;
+  ViewTransform view;
+  Step *step;
+  gint64 row_first, row_last, col_first, col_last;
 
   if (self->layout_valid)
     return;
@@ -384,121 +663,80 @@ ensure_layout (AmapPinLayer *self)
     return;
 
   zoom = shumate_viewport_get_zoom_level (viewport);
-  map_size = amap_projection_get_map_size (zoom);
+  view.map_size = amap_projection_get_map_size (zoom);
+  view.half_width = width / 2;
+  view.half_height = height / 2;
+  view.cos_r = cos (shumate_viewport_get_rotation (viewport));
+  view.sin_r = sin (shumate_viewport_get_rotation (viewport));
   amap_projection_location_to_unit (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
                                     shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
-                                    &center_ux, &center_uy);
+                                    &view.center_ux, &view.center_uy);
 
   /* Anything within half the diagonal (the view may be rotated) plus a
-   * pin's size of the centre may show; the rest is never looked at again. */
+   * pin's size of the centre may show; the rest is never looked at. */
   margin = MAX_PIN_HEIGHT + CELL_SIZE;
-  reach = (sqrt (width * width + height * height) / 2 + margin) / map_size;
+  reach = (sqrt (width * width + height * height) / 2 + margin) / view.map_size;
 
-  /* The selected and the dragged pin never hide in a cluster. Most
-   * layouts have neither, and then no pin's uuid is looked at: at 100,000
-   * pins that lookup was the largest part of a frame. */
-  special = self->selected_uuid != NULL || self->drag_uuid != NULL;
+  /* The selected and the dragged pin never hide in a cluster. */
+  ensure_special (self);
+  for (guint k = 0; k < G_N_ELEMENTS (self->special); k++)
+    if (self->special[k] >= 0 && (k == 0 || self->special[1] != self->special[0]))
+      {
+        Pin *pin = g_ptr_array_index (self->pins, self->special[k]);
 
-  points = g_array_sized_new (FALSE, FALSE, sizeof (AmapClusterPoint), self->pins->len);
-  for (guint i = 0; i < self->pins->len; i++)
-    {
-      Pin *pin = g_ptr_array_index (self->pins, i);
-      AmapClusterPoint point;
-      const char *uuid;
+        if (!isnan (pin->ux)
+            && fabs (pin->ux - view.center_ux) <= reach
+            && fabs (pin->uy - view.center_uy) <= reach)
+          add_pin_at (self, &view, self->special[k]);
+      }
 
-      if (isnan (pin->ux)
-          || fabs (pin->ux - center_ux) > reach
-          || fabs (pin->uy - center_uy) > reach)
-        continue;
+  /* The step's clusters in the cells the view reaches. */
+  step = ensure_step (self, zoom_step (zoom));
+  row_first = (gint64) floor ((view.center_uy - reach) / step->index_cell);
+  row_last = (gint64) floor ((view.center_uy + reach) / step->index_cell);
+  col_first = (gint64) floor ((view.center_ux - reach) / step->index_cell);
+  col_last = (gint64) floor ((view.center_ux + reach) / step->index_cell);
+  for (gint64 row = row_first; row <= row_last; row++)
+    for (guint c = step_lower_bound (step, row, col_first); c < step->clusters->len; c++)
+      {
+        const StepCluster *cluster = &g_array_index (step->clusters, StepCluster, c);
+        DrawnItem item = { 0 };
+        const char *color, *icon_name;
+        double x, y;
 
-      uuid = special ? amap_asset_get_uuid (pin->asset) : NULL;
-      if (uuid != NULL
-          && (g_strcmp0 (uuid, self->selected_uuid) == 0
-              || g_strcmp0 (uuid, self->drag_uuid) == 0))
-        {
-          double x, y;
-
-          if (g_strcmp0 (uuid, self->drag_uuid) == 0)
-            {
-              x = self->drag_x;
-              y = self->drag_y;
-            }
-          else
-            shumate_viewport_location_to_widget_coords (viewport, widget,
-                                                        amap_asset_get_latitude (pin->asset),
-                                                        amap_asset_get_longitude (pin->asset),
-                                                        &x, &y);
-          add_pin_item (self, pin, x, y);
+        if (cluster->row != row || cluster->col > col_last)
+          break;
+        if (fabs (cluster->ux - view.center_ux) > reach
+            || fabs (cluster->uy - view.center_uy) > reach)
           continue;
-        }
 
-      point.x = pin->ux * map_size;
-      point.y = pin->uy * map_size;
-      point.id = i;
-      g_array_append_val (points, point);
-    }
+        if (cluster->count == 1)
+          {
+            add_pin_at (self, &view, cluster->pin);
+            continue;
+          }
 
-  /* Cells in world pixels: the grid does not move as the map pans. */
-  clusters = amap_cluster_points ((AmapClusterPoint *) (void *) points->data, points->len,
-                                  zoom >= CLUSTER_MAX_ZOOM ? 1e-6 : CELL_SIZE);
+        view_transform_apply (&view, cluster->ux, cluster->uy, &x, &y);
+        item.kind = ITEM_CLUSTER;
+        item.x = x;
+        item.y = y;
+        item.count = cluster->count;
+        item.diameter = cluster_diameter (cluster->count);
+        item.min_ux = cluster->min_ux;
+        item.min_uy = cluster->min_uy;
+        item.max_ux = cluster->max_ux;
+        item.max_uy = cluster->max_uy;
+        if (cluster->mixed)
+          item.color = g_strdup (MIXED_CLUSTER_COLOR);
+        else
+          {
+            Pin *pin = g_ptr_array_index (self->pins, cluster->pin);
 
-  for (guint c = 0; c < clusters->len; c++)
-    {
-      AmapCluster *cluster = g_ptr_array_index (clusters, c);
-      double lat, lon, x, y;
-
-      amap_projection_pixels_to_location (cluster->x, cluster->y, zoom, &lat, &lon);
-      shumate_viewport_location_to_widget_coords (viewport, widget, lat, lon, &x, &y);
-
-      if (cluster->n_members == 1)
-        {
-          Pin *pin = g_ptr_array_index (self->pins, cluster->members[0]);
-
-          shumate_viewport_location_to_widget_coords (viewport, widget,
-                                                      amap_asset_get_latitude (pin->asset),
-                                                      amap_asset_get_longitude (pin->asset),
-                                                      &x, &y);
-          add_pin_item (self, pin, x, y);
-        }
-      else
-        {
-          DrawnItem item = { 0 };
-          const char *first_category = NULL;
-          gboolean mixed = FALSE;
-
-          item.kind = ITEM_CLUSTER;
-          item.x = x;
-          item.y = y;
-          item.count = cluster->n_members;
-          item.diameter = cluster_diameter (cluster->n_members);
-          item.min_ux = cluster->min_x / map_size;
-          item.min_uy = cluster->min_y / map_size;
-          item.max_ux = cluster->max_x / map_size;
-          item.max_uy = cluster->max_y / map_size;
-
-          for (guint k = 0; k < cluster->n_members && !mixed; k++)
-            {
-              Pin *pin = g_ptr_array_index (self->pins, cluster->members[k]);
-              const char *category = amap_asset_get_category (pin->asset);
-
-              if (k == 0)
-                first_category = category;
-              else if (g_strcmp0 (first_category, category) != 0)
-                mixed = TRUE;
-            }
-
-          if (mixed)
-            item.color = g_strdup (MIXED_CLUSTER_COLOR);
-          else
-            {
-              const char *color, *icon_name;
-
-              lookup_category (self, first_category, &color, &icon_name);
-              item.color = g_strdup (color);
-            }
-          g_array_append_val (self->items, item);
-        }
-    }
+            lookup_category (self, amap_asset_get_category (pin->asset), &color, &icon_name);
+            item.color = g_strdup (color);
+          }
+        g_array_append_val (self->items, item);
+      }
 
   /* Keep what is in view, then stack it. */
   for (guint i = self->items->len; i > 0; i--)
@@ -550,19 +788,60 @@ ensure_layout (AmapPinLayer *self)
     }
 }
 
+/* The badge's image: its halo and a pixel of antialiasing all round. */
+static double
+badge_size (guint count)
+{
+  return cluster_diameter (count) + 2 * 5 + 4;
+}
+
+/* Badges are drawn once per count and color, like the pins: as a path and
+ * a text layout on every frame they were most of the frame's cost. */
+static GdkTexture *
+get_badge_texture (AmapPinLayer *self,
+                   guint         count,
+                   const char   *color)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  g_autofree char *cache_key = g_strdup_printf ("%u|%s|%d", count, color, scale);
+  GdkTexture *texture = g_hash_table_lookup (self->badges, cache_key);
+
+  if (texture == NULL)
+    {
+      double size = badge_size (count);
+      cairo_surface_t *surface;
+      cairo_t *cr;
+
+      /* Counts come and go as the view moves; a few hundred are in use. */
+      if (g_hash_table_size (self->badges) >= 1024)
+        g_hash_table_remove_all (self->badges);
+
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                            (int) ceil (size * scale), (int) ceil (size * scale));
+      cr = cairo_create (surface);
+      cairo_scale (cr, scale, scale);
+      amap_pin_render_draw_cluster (cr, size / 2, size / 2, count, color);
+      cairo_destroy (cr);
+      texture = texture_from_surface (surface);
+      cairo_surface_destroy (surface);
+      g_hash_table_insert (self->badges, g_steal_pointer (&cache_key), texture);
+    }
+
+  return texture;
+}
+
 static void
 snapshot_cluster (AmapPinLayer *self,
                   GtkSnapshot  *snapshot,
                   DrawnItem    *item)
 {
-  double reach = item->diameter / 2 + 6;
-  cairo_t *cr;
+  GdkTexture *texture = get_badge_texture (self, item->count, item->color);
+  double size = badge_size (item->count);
 
-  cr = gtk_snapshot_append_cairo (snapshot,
-                                  &GRAPHENE_RECT_INIT (item->x - reach, item->y - reach,
-                                                       2 * reach, 2 * reach));
-  amap_pin_render_draw_cluster (cr, item->x, item->y, item->count, item->color);
-  cairo_destroy (cr);
+  gtk_snapshot_append_texture (snapshot, texture,
+                               &GRAPHENE_RECT_INIT (round (item->x - size / 2),
+                                                    round (item->y - size / 2),
+                                                    size, size));
 }
 
 static void
@@ -570,8 +849,15 @@ amap_pin_layer_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   AmapPinLayer *self = AMAP_PIN_LAYER (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
 
   ensure_layout (self);
+
+  if (scale != self->texture_scale)
+    {
+      clear_textures (self);
+      self->texture_scale = scale;
+    }
 
   if (self->home_visible)
     {
@@ -591,8 +877,21 @@ amap_pin_layer_snapshot (GtkWidget   *widget,
       if (item->kind == ITEM_PIN)
         {
           gboolean hub = amap_asset_get_is_hub (item->pin->asset);
-          GdkTexture *texture = get_pin_texture (self, item->pin, item->selected);
+          GdkTexture *texture;
           double width, height;
+
+          if (item->selected)
+            texture = get_pin_texture (self, item->pin, TRUE);
+          else
+            {
+              if (item->pin->texture_generation != self->texture_generation
+                  || item->pin->texture == NULL)
+                {
+                  item->pin->texture = get_pin_texture (self, item->pin, FALSE);
+                  item->pin->texture_generation = self->texture_generation;
+                }
+              texture = item->pin->texture;
+            }
 
           texture_size (hub, item->selected, &width, &height);
           /* The tip sits TEXTURE_MARGIN above the texture's bottom. */
@@ -645,6 +944,7 @@ on_items_changed_cb (GListModel   *model,
   for (guint i = 0; i < added; i++)
     g_ptr_array_insert (self->pins, position + i, g_ptr_array_index (new_pins, i));
 
+  invalidate_clusters (self);
   invalidate_layout (self);
 }
 
@@ -652,7 +952,7 @@ static void
 on_categories_changed_cb (AmapPinLayer *self)
 {
   g_hash_table_remove_all (self->categories);
-  g_hash_table_remove_all (self->textures);
+  clear_textures (self);
   invalidate_layout (self);
 }
 
@@ -665,7 +965,7 @@ amap_pin_layer_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (amap_pin_layer_parent_class)->css_changed (widget, change);
 
   /* The icon theme may have changed. */
-  g_hash_table_remove_all (self->textures);
+  clear_textures (self);
 }
 
 static void
@@ -695,6 +995,7 @@ amap_pin_layer_dispose (GObject *object)
   amap_pin_layer_set_model (self, NULL);
   amap_pin_layer_set_store (self, NULL);
   g_clear_pointer (&self->textures, g_hash_table_unref);
+  g_clear_pointer (&self->badges, g_hash_table_unref);
   g_clear_pointer (&self->categories, g_hash_table_unref);
 
   G_OBJECT_CLASS (amap_pin_layer_parent_class)->dispose (object);
@@ -707,6 +1008,7 @@ amap_pin_layer_finalize (GObject *object)
 
   g_free (self->selected_uuid);
   g_free (self->drag_uuid);
+  clear_steps (self);
   g_ptr_array_unref (self->pins);
   g_array_unref (self->items);
   g_array_unref (self->boxes);
@@ -801,6 +1103,8 @@ amap_pin_layer_init (AmapPinLayer *self)
   g_array_set_clear_func (self->items, drawn_item_clear);
   self->boxes = g_array_new (FALSE, TRUE, sizeof (AmapHitBox));
   self->textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->badges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->special[0] = self->special[1] = -1;
   self->categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -834,6 +1138,7 @@ amap_pin_layer_set_model (AmapPinLayer *self,
     {
       g_signal_handlers_disconnect_by_func (self->model, on_items_changed_cb, self);
       g_ptr_array_set_size (self->pins, 0);
+      invalidate_clusters (self);
     }
 
   g_set_object (&self->model, model);
@@ -896,6 +1201,7 @@ amap_pin_layer_set_selected_uuid (AmapPinLayer *self,
 
   if (set_str (&self->selected_uuid, uuid))
     {
+      invalidate_clusters (self);
       invalidate_layout (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_UUID]);
     }
@@ -1034,7 +1340,9 @@ amap_pin_layer_set_drag (AmapPinLayer *self,
 {
   g_return_if_fail (AMAP_IS_PIN_LAYER (self));
 
-  set_str (&self->drag_uuid, uuid);
+  /* Only a new dragged pin reclusters; moving it does not. */
+  if (set_str (&self->drag_uuid, uuid))
+    invalidate_clusters (self);
   self->drag_x = x;
   self->drag_y = y;
   invalidate_layout (self);
