@@ -44,12 +44,12 @@ typedef struct
 {
   double  ux;             /* centroid */
   double  uy;
-  double  min_ux, min_uy, max_ux, max_uy;
-  gint64  row;            /* its cell of the step's index grid */
-  gint64  col;
+  float   min_ux, min_uy, max_ux, max_uy;   /* a pixel is plenty for a fit */
+  gint32  row;            /* its cell of the step's index grid */
+  gint32  col;
   guint   count;
-  guint   pin;            /* the pin (count 1), or the first member */
-  gboolean mixed;         /* members of more than one category */
+  guint   pin : 31;       /* the pin (count 1), or the first member */
+  guint   mixed : 1;      /* members of more than one category */
 } StepCluster;
 
 /* Every pin but the selected and the dragged one, clustered at one integer
@@ -115,6 +115,7 @@ struct _AmapPinLayer
    * made when first needed and kept across pans and zooms until the pins,
    * the selection or the dragged pin change. */
   Step         *steps[(int) CLUSTER_MAX_ZOOM + 1];
+  int           current_step;    /* the one the last layout drew, or -1 */
   /* The pins that never join a cluster (selected, dragged), or -1. */
   gboolean      special_valid;
   int           special[2];
@@ -536,8 +537,8 @@ build_step (AmapPinLayer *self,
       entry.min_uy = cluster->min_y / map_size;
       entry.max_ux = cluster->max_x / map_size;
       entry.max_uy = cluster->max_y / map_size;
-      entry.row = (gint64) floor (entry.uy / step->index_cell);
-      entry.col = (gint64) floor (entry.ux / step->index_cell);
+      entry.row = (gint32) floor (entry.uy / step->index_cell);
+      entry.col = (gint32) floor (entry.ux / step->index_cell);
       entry.count = cluster->n_members;
       entry.pin = cluster->members[0];
       if (entry.count > 1)
@@ -549,7 +550,8 @@ build_step (AmapPinLayer *self,
             {
               Pin *pin = g_ptr_array_index (self->pins, cluster->members[k]);
 
-              entry.mixed = g_strcmp0 (category, amap_asset_get_category (pin->asset)) != 0;
+              if (g_strcmp0 (category, amap_asset_get_category (pin->asset)) != 0)
+                entry.mixed = TRUE;
             }
         }
       g_array_append_val (step->clusters, entry);
@@ -565,8 +567,17 @@ ensure_step (AmapPinLayer *self,
 {
   g_assert (number >= 0 && number < (int) G_N_ELEMENTS (self->steps));
 
+  /* The step drawn before stays (a zoom goes back and forth across a half
+   * step); any other goes, so that a zoom through the steps does not keep
+   * them all (each is about 5 MiB at 100,000 pins). */
   if (self->steps[number] == NULL)
-    self->steps[number] = build_step (self, number);
+    {
+      for (int i = 0; i < (int) G_N_ELEMENTS (self->steps); i++)
+        if (i != self->current_step)
+          g_clear_pointer (&self->steps[i], step_free);
+      self->steps[number] = build_step (self, number);
+    }
+  self->current_step = number;
   return self->steps[number];
 }
 
@@ -1105,6 +1116,7 @@ amap_pin_layer_init (AmapPinLayer *self)
   self->textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->badges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->special[0] = self->special[1] = -1;
+  self->current_step = -1;
   self->categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -1302,6 +1314,32 @@ amap_pin_layer_get_n_visible_assets (AmapPinLayer *self)
 
   ensure_layout (self);
   return self->n_visible_assets;
+}
+
+/**
+ * amap_pin_layer_dup_visible_badges:
+ *
+ * Returns: (transfer full) (element-type AmapPinLayerBadge): the badges
+ *   in view, bottom to top
+ */
+GArray *
+amap_pin_layer_dup_visible_badges (AmapPinLayer *self)
+{
+  GArray *badges = g_array_new (FALSE, FALSE, sizeof (AmapPinLayerBadge));
+
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), badges);
+
+  ensure_layout (self);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+      AmapPinLayerBadge badge = { item->x, item->y, item->count };
+
+      if (item->kind == ITEM_CLUSTER)
+        g_array_append_val (badges, badge);
+    }
+
+  return badges;
 }
 
 gboolean

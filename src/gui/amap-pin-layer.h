@@ -71,6 +71,17 @@ guint         amap_pin_layer_get_n_visible_pins     (AmapPinLayer  *self);
 guint         amap_pin_layer_get_n_visible_clusters (AmapPinLayer  *self);
 guint         amap_pin_layer_get_n_visible_assets   (AmapPinLayer  *self);
 
+/* A badge in view: its centre in the layer and how many pins it holds. */
+typedef struct
+{
+  double x;
+  double y;
+  guint  count;
+} AmapPinLayerBadge;
+
+/* The badges of the current view (AmapPinLayerBadge), bottom to top. */
+GArray       *amap_pin_layer_dup_visible_badges   (AmapPinLayer  *self);
+
 /* Where the pin of @uuid touches the map (its tip), when it is drawn as a
  * pin of its own; FALSE when it is hidden, clustered or out of view. */
 gboolean      amap_pin_layer_get_pin_position     (AmapPinLayer    *self,
