@@ -435,6 +435,13 @@ in_folder (AmapAsset     *asset,
 }
 
 static gboolean
+in_park_with_tag (AmapAsset     *asset,
+                  gconstpointer  tag)
+{
+  return amap_asset_has_tag (asset, tag) && g_strcmp0 (amap_asset_get_category (asset), "park") == 0;
+}
+
+static gboolean
 in_category (AmapAsset     *asset,
              gconstpointer  category)
 {
@@ -541,6 +548,13 @@ test_list_order_and_filters (Fixture       *fixture,
   gui_test_spin ();
   assert_list_order (fixture, FALSE, has_tag, "bilingüe");
   gtk_drop_down_set_selected (sort, 3);
+  gui_test_spin ();
+  assert_list_order (fixture, TRUE, has_tag, "bilingüe");
+  /* A second filter while the first holds. */
+  gtk_widget_activate_action (window, "win.toggle-category", "s", "park");
+  gui_test_spin ();
+  assert_list_order (fixture, TRUE, in_park_with_tag, "bilingüe");
+  gtk_widget_activate_action (window, "win.toggle-category", "s", "park");
   gui_test_spin ();
   assert_list_order (fixture, TRUE, has_tag, "bilingüe");
   gtk_drop_down_set_selected (tags, 0);
