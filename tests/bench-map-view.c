@@ -33,6 +33,8 @@
  *                    "update" to "after-paint" (layout, snapshot and render:
  *                    the work a frame costs, even when it fits the slot)
  *   rss_mib, hwm_mib VmRSS and VmHWM from /proc/self/status after the script
+ *
+ * BENCH_MAP_FRAMES=1 prints each frame's work on stderr.
  */
 
 #define G_LOG_DOMAIN "bench-map-view"
@@ -247,6 +249,8 @@ on_after_paint_cb (GdkFrameClock *clock,
     {
       gint64 work = now - bench->update_time;
       g_array_append_val (bench->work, work);
+      if (g_getenv ("BENCH_MAP_FRAMES") != NULL)
+        g_printerr ("frame %u work %.1f ms\n", bench->frame, work / 1000.0);
     }
   bench->update_time = 0;
 }

@@ -572,10 +572,14 @@ ensure_step (AmapPinLayer *self,
    * them all (each is about 5 MiB at 100,000 pins). */
   if (self->steps[number] == NULL)
     {
+      gint64 start = g_get_monotonic_time ();
+
       for (int i = 0; i < (int) G_N_ELEMENTS (self->steps); i++)
         if (i != self->current_step)
           g_clear_pointer (&self->steps[i], step_free);
       self->steps[number] = build_step (self, number);
+      g_debug ("Clustered %u pins at zoom %d: %u clusters, %.1f ms", self->pins->len, number,
+               self->steps[number]->clusters->len, (g_get_monotonic_time () - start) / 1000.0);
     }
   self->current_step = number;
   return self->steps[number];
