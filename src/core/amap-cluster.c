@@ -124,34 +124,53 @@ compare_by_size (gconstpointer a,
   return 0;
 }
 
+/* Sorts @clusters as compare_by_size() does, on copies of what it compares
+ * rather than through every cluster's pointer. */
+typedef struct
+{
+  AmapCluster cluster;    /* n_members, x and y are set */
+  AmapCluster *pointer;
+} SizeKey;
+
+static int
+compare_size_keys (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  const AmapCluster *pa = &((const SizeKey *) a)->cluster;
+  const AmapCluster *pb = &((const SizeKey *) b)->cluster;
+
+  return compare_by_size (&pa, &pb);
+}
+
+static void
+sort_by_size (GPtrArray *clusters)
+{
+  g_autofree SizeKey *keys = g_new (SizeKey, MAX (clusters->len, 1));
+
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, i);
+
+      keys[i].cluster.n_members = cluster->n_members;
+      keys[i].cluster.x = cluster->x;
+      keys[i].cluster.y = cluster->y;
+      keys[i].pointer = cluster;
+    }
+  /* Stable, as g_ptr_array_sort() was. */
+  g_qsort_with_data (keys, clusters->len, sizeof (SizeKey), compare_size_keys, NULL);
+  for (guint i = 0; i < clusters->len; i++)
+    clusters->pdata[i] = keys[i].pointer;
+}
+
 /* A grid alone leaves two badges side by side when a crowd straddles a
  * cell edge. The biggest clusters first take in every cluster whose
  * centroid lies within @distance of their own (as gridded). */
 /* A cluster's place in a grid of cells as wide as the merge distance, so
  * that a cluster's neighbors within that distance are in the 3 × 3 cells
  * around it. */
-typedef struct
-{
-  gint64 row;
-  gint64 col;
-  guint  index;   /* into the clusters, sorted by size */
-} GridEntry;
-
-static int
-grid_entry_compare (gconstpointer a,
-                    gconstpointer b)
-{
-  const GridEntry *ea = a;
-  const GridEntry *eb = b;
-
-  if (ea->row != eb->row)
-    return ea->row < eb->row ? -1 : 1;
-  if (ea->col != eb->col)
-    return ea->col < eb->col ? -1 : 1;
-  if (ea->index != eb->index)
-    return ea->index < eb->index ? -1 : 1;
-  return 0;
-}
+/* A cluster's cell (its index is into the clusters, sorted by size). */
+typedef CellEntry GridEntry;
 
 /* The first entry of the cell (@row, @col) in the sorted @grid. */
 static guint
@@ -202,7 +221,7 @@ merge_neighbors (GPtrArray *clusters,
   g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
   guint n = clusters->len;
 
-  g_ptr_array_sort (clusters, compare_by_size);
+  sort_by_size (clusters);
   absorbed = g_new0 (gboolean, MAX (n, 1));
 
   grid = g_new (GridEntry, MAX (n, 1));
@@ -212,9 +231,12 @@ merge_neighbors (GPtrArray *clusters,
 
       grid[i].row = (gint64) floor (cluster->y / distance);
       grid[i].col = (gint64) floor (cluster->x / distance);
+      grid[i].x = cluster->x;
+      grid[i].y = cluster->y;
+      grid[i].id = i;
       grid[i].index = i;
     }
-  qsort (grid, n, sizeof (GridEntry), grid_entry_compare);
+  sort_by_cell (grid, n);
 
   for (guint i = 0; i < n; i++)
     {
