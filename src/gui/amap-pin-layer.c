@@ -567,19 +567,35 @@ ensure_step (AmapPinLayer *self,
 {
   g_assert (number >= 0 && number < (int) G_N_ELEMENTS (self->steps));
 
-  /* The step drawn before stays (a zoom goes back and forth across a half
-   * step); any other goes, so that a zoom through the steps does not keep
-   * them all (each is about 5 MiB at 100,000 pins). */
   if (self->steps[number] == NULL)
     {
       gint64 start = g_get_monotonic_time ();
+      guint total = 0;
 
-      for (int i = 0; i < (int) G_N_ELEMENTS (self->steps); i++)
-        if (i != self->current_step)
-          g_clear_pointer (&self->steps[i], step_free);
       self->steps[number] = build_step (self, number);
       g_debug ("Clustered %u pins at zoom %d: %u clusters, %.1f ms", self->pins->len, number,
                self->steps[number]->clusters->len, (g_get_monotonic_time () - start) / 1000.0);
+
+      /* Steps stay for a zoom back (a zoom out passes the steps a zoom in
+       * made), within a budget of two clusters a pin (about 11 MiB at
+       * 100,000 pins, when every step keeps most pins apart): beyond it
+       * the steps farthest from this one go, never the one drawn before. */
+      for (guint i = 0; i < G_N_ELEMENTS (self->steps); i++)
+        if (self->steps[i] != NULL)
+          total += self->steps[i]->clusters->len;
+      while (total > 2 * MAX (self->pins->len, 1024))
+        {
+          int farthest = -1;
+
+          for (int i = 0; i < (int) G_N_ELEMENTS (self->steps); i++)
+            if (self->steps[i] != NULL && i != number && i != self->current_step
+                && (farthest < 0 || ABS (i - number) > ABS (farthest - number)))
+              farthest = i;
+          if (farthest < 0)
+            break;
+          total -= self->steps[farthest]->clusters->len;
+          g_clear_pointer (&self->steps[farthest], step_free);
+        }
     }
   self->current_step = number;
   return self->steps[number];

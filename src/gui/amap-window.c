@@ -819,26 +819,17 @@ filter_func (gpointer item,
   return TRUE;
 }
 
-/* An asset's name and its collation key, kept on the asset. */
+/* An asset's name and its collation key, kept on the asset in one block:
+ * the name, a NUL, the key, a NUL. */
 typedef struct
 {
-  char *name;
-  char *key;
+  gsize name_length;
+  char  text[];
 } NameKey;
-
-static void
-name_key_free (gpointer data)
-{
-  NameKey *name_key = data;
-
-  g_free (name_key->name);
-  g_free (name_key->key);
-  g_free (name_key);
-}
 
 /* g_utf8_collate_key(): with glibc, strxfrm() of the NFKC form in a UTF-8
  * locale. ASCII is its own NFKC form, so for the ASCII names most maps
- * have, strxfrm() alone gives the same key for a third of the time. */
+ * have, strxfrm() alone gives the same key for a fifth of the time. */
 static char *
 collate_key (const char *name)
 {
@@ -879,15 +870,19 @@ name_sort_key (AmapAsset *asset)
     quark = g_quark_from_static_string ("amap-window-name-key");
 
   name_key = g_object_get_qdata (G_OBJECT (asset), quark);
-  if (name_key == NULL || strcmp (name_key->name, name) != 0)
+  if (name_key == NULL || strcmp (name_key->text, name) != 0)
     {
-      name_key = g_new (NameKey, 1);
-      name_key->name = g_strdup (name);
-      name_key->key = collate_key (name);
-      g_object_set_qdata_full (G_OBJECT (asset), quark, name_key, name_key_free);
+      g_autofree char *key = collate_key (name);
+      gsize name_length = strlen (name), key_length = strlen (key);
+
+      name_key = g_malloc (sizeof (NameKey) + name_length + key_length + 2);
+      name_key->name_length = name_length;
+      memcpy (name_key->text, name, name_length + 1);
+      memcpy (name_key->text + name_length + 1, key, key_length + 1);
+      g_object_set_qdata_full (G_OBJECT (asset), quark, name_key, g_free);
     }
 
-  return name_key->key;
+  return name_key->text + name_key->name_length + 1;
 }
 
 static int
