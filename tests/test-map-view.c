@@ -915,6 +915,70 @@ test_selected_never_clustered (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (y, lon, 1e-6);
 }
 
+/* The layer drawn in @drawing by the cairo renderer, as ARGB bytes. */
+static guchar *
+render_layer (Fixture        *fixture,
+              AmapPinDrawing  drawing,
+              int            *width,
+              int            *height)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->layer);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  guchar *pixels;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  amap_pin_layer_set_drawing (fixture->layer, drawing);
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_malloc ((gsize) *width * *height * 4);
+  gdk_texture_download (texture, pixels, (gsize) *width * 4);
+  gsk_renderer_unrealize (renderer);
+  amap_pin_layer_set_drawing (fixture->layer, AMAP_PIN_DRAWING_AUTO);
+
+  return pixels;
+}
+
+/* Pins and badges painted into one cairo node (the cairo renderer's way)
+ * are the pixels the texture nodes give. */
+static void
+test_cairo_drawing_equals_textures (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree guchar *textures = NULL;
+  g_autofree guchar *cairo = NULL;
+  int width, height, cairo_width, cairo_height;
+  guint drawn = 0;
+
+  append_crowd (fixture, 600);
+  amap_map_view_set_selected_uuid (fixture->view, "crowd-7");
+  amap_pin_layer_set_home (fixture->layer, TRUE, CENTER_LAT - 0.001, CENTER_LON + 0.002);
+  set_view (fixture, CENTER_LAT + 0.003, CENTER_LON - 0.002, 14.3);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_clusters (fixture->layer), >, 3);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_pins (fixture->layer), >, 3);
+
+  textures = render_layer (fixture, AMAP_PIN_DRAWING_TEXTURES, &width, &height);
+  cairo = render_layer (fixture, AMAP_PIN_DRAWING_CAIRO, &cairo_width, &cairo_height);
+  g_assert_cmpint (width, ==, cairo_width);
+  g_assert_cmpint (height, ==, cairo_height);
+  for (gsize i = 0; i < (gsize) width * height * 4; i++)
+    {
+      g_assert_cmpint (ABS ((int) textures[i] - (int) cairo[i]), <=, 1);
+      drawn += textures[i] != 0;
+    }
+  /* Not two empty pictures. */
+  g_assert_cmpuint (drawn, >, 10000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -929,6 +993,8 @@ main (int   argc,
               fixture_set_up, test_click_selects, fixture_tear_down);
   g_test_add ("/map-view/steps-equal-fresh-clusters", Fixture, NULL,
               fixture_set_up, test_steps_equal_fresh_clusters, fixture_tear_down);
+  g_test_add ("/map-view/cairo-drawing-equals-textures", Fixture, NULL,
+              fixture_set_up, test_cairo_drawing_equals_textures, fixture_tear_down);
   g_test_add ("/map-view/selected-never-clustered", Fixture, NULL,
               fixture_set_up, test_selected_never_clustered, fixture_tear_down);
   g_test_add ("/map-view/selected-leaves-cluster", Fixture, NULL,

@@ -110,6 +110,7 @@ struct _AmapPinLayer
   GHashTable   *badges;          /* "count|color|scale" -> GdkTexture */
   guint         texture_generation;
   int           texture_scale;
+  AmapPinDrawing drawing;
 
   /* Clusters per zoom step (index CLUSTER_MAX_ZOOM: every pin on its own),
    * made when first needed and kept across pans and zooms until the pins,
@@ -262,10 +263,21 @@ pin_size (gboolean  hub,
   amap_pin_render_get_size (pin_style (hub, selected), head, height);
 }
 
+static GQuark
+surface_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("amap-pin-layer-surface");
+  return quark;
+}
+
 static GdkTexture *
 texture_from_surface (cairo_surface_t *surface)
 {
   g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
 
   cairo_surface_flush (surface);
   bytes = g_bytes_new (cairo_image_surface_get_data (surface),
@@ -273,10 +285,15 @@ texture_from_surface (cairo_surface_t *surface)
                        * cairo_image_surface_get_height (surface));
 
   /* GDK_MEMORY_DEFAULT is cairo's ARGB32 in native byte order. */
-  return gdk_memory_texture_new (cairo_image_surface_get_width (surface),
-                                 cairo_image_surface_get_height (surface),
-                                 GDK_MEMORY_DEFAULT, bytes,
-                                 cairo_image_surface_get_stride (surface));
+  texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                    cairo_image_surface_get_height (surface),
+                                    GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  /* The cairo renderer paints the surface itself: see draw_with_cairo(). */
+  g_object_set_qdata_full (G_OBJECT (texture), surface_quark (),
+                           cairo_surface_reference (surface),
+                           (GDestroyNotify) cairo_surface_destroy);
+  return texture;
 }
 
 static void
@@ -861,18 +878,62 @@ get_badge_texture (AmapPinLayer *self,
   return texture;
 }
 
-static void
-snapshot_cluster (AmapPinLayer *self,
-                  GtkSnapshot  *snapshot,
-                  DrawnItem    *item)
+/* What @item draws and where. */
+static GdkTexture *
+item_texture (AmapPinLayer    *self,
+              DrawnItem       *item,
+              graphene_rect_t *rect)
 {
-  GdkTexture *texture = get_badge_texture (self, item->count, item->color);
-  double size = badge_size (item->count);
+  GdkTexture *texture;
+  double width, height;
 
-  gtk_snapshot_append_texture (snapshot, texture,
-                               &GRAPHENE_RECT_INIT (round (item->x - size / 2),
-                                                    round (item->y - size / 2),
-                                                    size, size));
+  if (item->kind == ITEM_CLUSTER)
+    {
+      double size = badge_size (item->count);
+
+      graphene_rect_init (rect, round (item->x - size / 2), round (item->y - size / 2), size, size);
+      return get_badge_texture (self, item->count, item->color);
+    }
+
+  if (item->selected)
+    texture = get_pin_texture (self, item->pin, TRUE);
+  else
+    {
+      if (item->pin->texture_generation != self->texture_generation
+          || item->pin->texture == NULL)
+        {
+          item->pin->texture = get_pin_texture (self, item->pin, FALSE);
+          item->pin->texture_generation = self->texture_generation;
+        }
+      texture = item->pin->texture;
+    }
+
+  texture_size (amap_asset_get_is_hub (item->pin->asset), item->selected, &width, &height);
+  /* The tip sits TEXTURE_MARGIN above the texture's bottom. */
+  graphene_rect_init (rect, round (item->x - width / 2), round (item->y - height + TEXTURE_MARGIN),
+                      width, height);
+  return texture;
+}
+
+/*
+ * GTK 4.8's cairo renderer copies (converts) a texture's pixels into a new
+ * surface each time it draws a texture node: with thousands of pins in
+ * view, that was most of a frame. Under that renderer the pins go into one
+ * cairo node that paints the images the textures were made from; the GL
+ * renderers keep the textures, which they upload once.
+ */
+static gboolean
+use_cairo (AmapPinLayer *self)
+{
+  GtkNative *native;
+  GskRenderer *renderer;
+
+  if (self->drawing != AMAP_PIN_DRAWING_AUTO)
+    return self->drawing == AMAP_PIN_DRAWING_CAIRO;
+
+  native = gtk_widget_get_native (GTK_WIDGET (self));
+  renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+  return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
 }
 
 static void
@@ -901,38 +962,43 @@ amap_pin_layer_snapshot (GtkWidget   *widget,
                                                         size, size));
     }
 
+  if (self->items->len == 0)
+    return;
+
+  if (use_cairo (self))
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                               &GRAPHENE_RECT_INIT (0, 0,
+                                                                    gtk_widget_get_width (widget),
+                                                                    gtk_widget_get_height (widget)));
+
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+          graphene_rect_t rect;
+          GdkTexture *texture = item_texture (self, item, &rect);
+          cairo_surface_t *surface = g_object_get_qdata (G_OBJECT (texture), surface_quark ());
+
+          cairo_save (cr);
+          cairo_translate (cr, rect.origin.x, rect.origin.y);
+          cairo_scale (cr, rect.size.width / cairo_image_surface_get_width (surface),
+                       rect.size.height / cairo_image_surface_get_height (surface));
+          cairo_set_source_surface (cr, surface, 0, 0);
+          cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+          cairo_paint (cr);
+          cairo_restore (cr);
+        }
+      cairo_destroy (cr);
+      return;
+    }
+
   for (guint i = 0; i < self->items->len; i++)
     {
       DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+      graphene_rect_t rect;
+      GdkTexture *texture = item_texture (self, item, &rect);
 
-      if (item->kind == ITEM_PIN)
-        {
-          gboolean hub = amap_asset_get_is_hub (item->pin->asset);
-          GdkTexture *texture;
-          double width, height;
-
-          if (item->selected)
-            texture = get_pin_texture (self, item->pin, TRUE);
-          else
-            {
-              if (item->pin->texture_generation != self->texture_generation
-                  || item->pin->texture == NULL)
-                {
-                  item->pin->texture = get_pin_texture (self, item->pin, FALSE);
-                  item->pin->texture_generation = self->texture_generation;
-                }
-              texture = item->pin->texture;
-            }
-
-          texture_size (hub, item->selected, &width, &height);
-          /* The tip sits TEXTURE_MARGIN above the texture's bottom. */
-          gtk_snapshot_append_texture (snapshot, texture,
-                                       &GRAPHENE_RECT_INIT (round (item->x - width / 2),
-                                                            round (item->y - height + TEXTURE_MARGIN),
-                                                            width, height));
-        }
-      else
-        snapshot_cluster (self, snapshot, item);
+      gtk_snapshot_append_texture (snapshot, texture, &rect);
     }
 }
 
@@ -1334,6 +1400,16 @@ amap_pin_layer_get_n_visible_assets (AmapPinLayer *self)
 
   ensure_layout (self);
   return self->n_visible_assets;
+}
+
+void
+amap_pin_layer_set_drawing (AmapPinLayer   *self,
+                            AmapPinDrawing  drawing)
+{
+  g_return_if_fail (AMAP_IS_PIN_LAYER (self));
+
+  self->drawing = drawing;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /**

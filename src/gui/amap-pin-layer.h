@@ -20,6 +20,16 @@ typedef enum
   AMAP_PIN_HIT_HOME,
 } AmapPinHit;
 
+/* How the pins reach the renderer: as texture nodes, or painted into one
+ * cairo node (what the cairo renderer draws fastest); AUTO picks by the
+ * window's renderer. Both draw the same pixels; tests compare them. */
+typedef enum
+{
+  AMAP_PIN_DRAWING_AUTO,
+  AMAP_PIN_DRAWING_TEXTURES,
+  AMAP_PIN_DRAWING_CAIRO,
+} AmapPinDrawing;
+
 #define AMAP_TYPE_PIN_LAYER (amap_pin_layer_get_type ())
 G_DECLARE_FINAL_TYPE (AmapPinLayer, amap_pin_layer, AMAP, PIN_LAYER, ShumateLayer)
 
@@ -70,6 +80,9 @@ AmapPinHit    amap_pin_layer_hit_test             (AmapPinLayer    *self,
 guint         amap_pin_layer_get_n_visible_pins     (AmapPinLayer  *self);
 guint         amap_pin_layer_get_n_visible_clusters (AmapPinLayer  *self);
 guint         amap_pin_layer_get_n_visible_assets   (AmapPinLayer  *self);
+
+void          amap_pin_layer_set_drawing          (AmapPinLayer   *self,
+                                                   AmapPinDrawing  drawing);
 
 /* A badge in view: its centre in the layer and how many pins it holds. */
 typedef struct
