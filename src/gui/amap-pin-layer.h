@@ -35,9 +35,9 @@ G_DECLARE_FINAL_TYPE (AmapPinLayer, amap_pin_layer, AMAP, PIN_LAYER, ShumateLaye
 
 /*
  * Draws a pin for every item of "model" (AmapAsset) that has a location,
- * from textures rendered once per category and state; where pins crowd
- * (grid cells of CELL pixels at the current zoom) they become a badge with
- * the count. The home (the school) gets its own marker under the pins.
+ * from images rendered once per category and state; where pins crowd
+ * (grid cells of CELL pixels at the nearest integer zoom, clustered once
+ * per zoom step and kept across pans) they become a badge with the count. The home (the school) gets its own marker under the pins.
  * Only what is in view is drawn. Clicks, drags and tooltips are the map
  * view's business: it asks amap_pin_layer_hit_test() what is under the
  * pointer.
