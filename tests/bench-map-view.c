@@ -23,6 +23,9 @@
  *   ttff_start_ms    process start (/proc/self/stat, 10 ms ticks) to the
  *                    end of the first frame's paint
  *   ttff_present_ms  gtk_window_present() to the end of the first paint
+ *   ttff_cpu_ms      the CPU time (user and system, every thread) the
+ *                    process had used by the end of the first paint: on a
+ *                    shared machine, steadier than the wall times
  *   frame_p50_ms, frame_p95_ms
  *                    the frame clock's frame_time deltas over the script
  *                    (gdk_frame_clock_get_timings(): the time between the
@@ -33,6 +36,8 @@
  *                    "update" to "after-paint" (layout, snapshot and render:
  *                    the work a frame costs, even when it fits the slot)
  *   rss_mib, hwm_mib VmRSS and VmHWM from /proc/self/status after the script
+ *
+ * BENCH_MAP_FRAMES=1 prints each frame's work on stderr.
  */
 
 #define G_LOG_DOMAIN "bench-map-view"
@@ -70,6 +75,7 @@ typedef struct
   gint64           present_time;
   gint64           ttff_present;
   double           ttff_start;
+  double           ttff_cpu;
   gint64           update_time;
   gint64           first_counter;
   guint            frame;
@@ -102,6 +108,16 @@ process_age_ms (void)
   clock_gettime (CLOCK_BOOTTIME, &now);
   return (now.tv_sec * 1000.0 + now.tv_nsec / 1e6)
          - start_ticks * 1000.0 / sysconf (_SC_CLK_TCK);
+}
+
+static double
+process_cpu_ms (void)
+{
+  struct timespec cpu;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu) != 0)
+    return NAN;
+  return cpu.tv_sec * 1000.0 + cpu.tv_nsec / 1e6;
 }
 
 static double
@@ -240,6 +256,7 @@ on_after_paint_cb (GdkFrameClock *clock,
     {
       bench->ttff_present = now - bench->present_time;
       bench->ttff_start = process_age_ms ();
+      bench->ttff_cpu = process_cpu_ms ();
       return;
     }
   if (bench->running && bench->frame > 0 && bench->frame <= N_FRAMES
@@ -247,6 +264,8 @@ on_after_paint_cb (GdkFrameClock *clock,
     {
       gint64 work = now - bench->update_time;
       g_array_append_val (bench->work, work);
+      if (g_getenv ("BENCH_MAP_FRAMES") != NULL)
+        g_printerr ("frame %u work %.1f ms\n", bench->frame, work / 1000.0);
     }
   bench->update_time = 0;
 }
@@ -288,10 +307,10 @@ run (Bench *bench)
   while (!bench->done)
     g_main_context_iteration (NULL, TRUE);
 
-  g_print ("ttff_start_ms=%.0f ttff_present_ms=%.0f frames=%u"
+  g_print ("ttff_start_ms=%.0f ttff_present_ms=%.0f ttff_cpu_ms=%.0f frames=%u"
            " frame_p50_ms=%.2f frame_p95_ms=%.2f work_p50_ms=%.2f work_p95_ms=%.2f"
            " rss_mib=%.1f hwm_mib=%.1f map_mapped=%d\n",
-           bench->ttff_start, bench->ttff_present / 1000.0, bench->deltas->len,
+           bench->ttff_start, bench->ttff_present / 1000.0, bench->ttff_cpu, bench->deltas->len,
            percentile_ms (bench->deltas, 0.5), percentile_ms (bench->deltas, 0.95),
            percentile_ms (bench->work, 0.5), percentile_ms (bench->work, 0.95),
            status_mib ("VmRSS:"), status_mib ("VmHWM:"),

@@ -364,12 +364,65 @@ test_cluster_same_as_all_pairs (void)
     }
 }
 
+/* Points on a wide lattice (negative and positive, so that the sort by
+ * cell takes several passes for rows and columns), some sharing a place:
+ * each cell's points form one cluster, in input order, and no cell is
+ * split in two. */
+static void
+test_cells_wide_spread (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) clusters = NULL;
+  g_autofree AmapClusterPoint *points = NULL;
+  g_autofree gboolean *seen = NULL;
+  guint n = 20000;
+
+  points = g_new (AmapClusterPoint, n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i % 3 == 2)
+        points[i] = points[g_rand_int_range (rand, 0, i)];
+      else
+        {
+          points[i].x = g_rand_int_range (rand, -100000, 100000) + 0.0005;
+          points[i].y = g_rand_int_range (rand, -3, 3) * 70000.0 + g_rand_int_range (rand, 0, 40) + 0.0005;
+        }
+      points[i].id = i;
+      g_hash_table_add (cells, g_strdup_printf ("%.0f,%.0f", floor (points[i].x * 1000),
+                                                 floor (points[i].y * 1000)));
+    }
+
+  /* Cells of a thousandth: distinct places are a whole unit apart, so no
+   * two cells merge. */
+  clusters = amap_cluster_points (points, n, 1e-3);
+  g_assert_cmpuint (clusters->len, ==, g_hash_table_size (cells));
+
+  seen = g_new0 (gboolean, n);
+  for (guint c = 0; c < clusters->len; c++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, c);
+
+      for (guint k = 0; k < cluster->n_members; k++)
+        {
+          guint id = cluster->members[k];
+
+          g_assert_false (seen[id]);
+          seen[id] = TRUE;
+          g_assert_true (k == 0 || cluster->members[k - 1] < id);
+          g_assert_cmpfloat (points[id].x, ==, points[cluster->members[0]].x);
+          g_assert_cmpfloat (points[id].y, ==, points[cluster->members[0]].y);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add_func ("/cluster/cells-wide-spread", test_cells_wide_spread);
   g_test_add_func ("/cluster/hit-test/topmost", test_hit_topmost);
   g_test_add_func ("/cluster/hit-test/just-outside", test_hit_just_outside);
   g_test_add_func ("/cluster/counts-add-up", test_cluster_counts_add_up);

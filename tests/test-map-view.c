@@ -12,8 +12,11 @@
 #include <gdk/x11/gdkx.h>
 #endif
 
+#include "amap-cluster.h"
 #include "amap-map-view.h"
 #include "amap-pin-layer.h"
+#include "amap-pin-render.h"
+#include "amap-projection.h"
 #include "amap-store.h"
 #include "gui-test-util.h"
 
@@ -688,6 +691,294 @@ test_fit_assets (Fixture       *fixture,
   g_assert_cmpuint (amap_pin_layer_get_n_visible_assets (fixture->layer), ==, 9);
 }
 
+/* A crowd: @n assets spread over a box of a few kilometres around the
+ * centre, a few of them in tight knots. */
+static void
+append_crowd (Fixture *fixture,
+              guint    n)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_strdup_printf ("crowd-%u", i);
+      double lat = CENTER_LAT + g_rand_double_range (rand, -0.03, 0.03);
+      double lon = CENTER_LON + g_rand_double_range (rand, -0.04, 0.04);
+
+      if (i % 5 == 0)
+        {
+          lat = CENTER_LAT + 0.01 * (i % 3) + g_rand_double_range (rand, -0.001, 0.001);
+          lon = CENTER_LON - 0.01 * (i % 4) + g_rand_double_range (rand, -0.001, 0.001);
+        }
+      append (fixture, uuid, i % 3 ? "park" : "business", lat, lon);
+    }
+}
+
+static int
+compare_badges (gconstpointer a,
+                gconstpointer b)
+{
+  const AmapPinLayerBadge *ba = a;
+  const AmapPinLayerBadge *bb = b;
+
+  if (ba->y != bb->y)
+    return ba->y < bb->y ? -1 : 1;
+  return ba->x < bb->x ? -1 : (ba->x > bb->x ? 1 : 0);
+}
+
+/* What clustering every located item but @except afresh, in the world
+ * pixels of zoom @step, shows in the current view: the badges (sorted) and
+ * the number of single pins. */
+static GArray *
+fresh_badges (Fixture    *fixture,
+              int         step,
+              const char *except,
+              guint      *n_pins)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (fixture->layer));
+  GListModel *model = G_LIST_MODEL (fixture->model);
+  double map_size = amap_projection_get_map_size (step);
+  double width = gtk_widget_get_width (GTK_WIDGET (fixture->layer));
+  double height = gtk_widget_get_height (GTK_WIDGET (fixture->layer));
+  double margin = 46.0 * 1.2 + AMAP_PIN_RENDER_CELL_SIZE;
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (AmapClusterPoint));
+  g_autoptr(GPtrArray) clusters = NULL;
+  GArray *badges = g_array_new (FALSE, FALSE, sizeof (AmapPinLayerBadge));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AmapAsset) asset = g_list_model_get_item (model, i);
+      AmapClusterPoint point = { 0 };
+      double ux, uy;
+
+      if (!amap_asset_get_has_location (asset)
+          || g_strcmp0 (amap_asset_get_uuid (asset), except) == 0)
+        continue;
+      amap_projection_location_to_unit (amap_asset_get_latitude (asset),
+                                        amap_asset_get_longitude (asset), &ux, &uy);
+      point.x = ux * map_size;
+      point.y = uy * map_size;
+      point.id = i;
+      g_array_append_val (points, point);
+    }
+  clusters = amap_cluster_points ((AmapClusterPoint *) (void *) points->data, points->len,
+                                  step >= AMAP_PIN_RENDER_CLUSTER_MAX_ZOOM ? 1e-6 : AMAP_PIN_RENDER_CELL_SIZE);
+
+  *n_pins = 0;
+  for (guint c = 0; c < clusters->len; c++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, c);
+      AmapPinLayerBadge badge = { 0 };
+      double lat, lon;
+
+      amap_projection_pixels_to_location (cluster->x, cluster->y, step, &lat, &lon);
+      shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (fixture->layer),
+                                                  lat, lon, &badge.x, &badge.y);
+      if (badge.x < -margin || badge.x > width + margin
+          || badge.y < -margin || badge.y > height + margin)
+        continue;
+      if (cluster->n_members == 1)
+        {
+          (*n_pins)++;
+          continue;
+        }
+      badge.count = cluster->n_members;
+      g_array_append_val (badges, badge);
+    }
+  g_array_sort (badges, compare_badges);
+
+  return badges;
+}
+
+/* The layer's badges and pins are those of a fresh clustering at @step. */
+static void
+assert_fresh_clusters (Fixture    *fixture,
+                       int         step,
+                       const char *except)
+{
+  g_autoptr(GArray) shown = amap_pin_layer_dup_visible_badges (fixture->layer);
+  guint n_pins = 0;
+  g_autoptr(GArray) fresh = fresh_badges (fixture, step, except, &n_pins);
+
+  g_array_sort (shown, compare_badges);
+  g_assert_cmpuint (shown->len, ==, fresh->len);
+  g_assert_cmpuint (shown->len, >, 3);
+  for (guint i = 0; i < shown->len; i++)
+    {
+      AmapPinLayerBadge *a = &g_array_index (shown, AmapPinLayerBadge, i);
+      AmapPinLayerBadge *b = &g_array_index (fresh, AmapPinLayerBadge, i);
+
+      g_assert_cmpuint (a->count, ==, b->count);
+      g_assert_cmpfloat_with_epsilon (a->x, b->x, 1e-3);
+      g_assert_cmpfloat_with_epsilon (a->y, b->y, 1e-3);
+    }
+  /* The pin kept out of clustering is drawn on its own. */
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_pins (fixture->layer), ==,
+                    n_pins + (except != NULL
+                              && amap_pin_layer_get_pin_position (fixture->layer, except, NULL, NULL)));
+}
+
+static void
+set_view (Fixture *fixture,
+          double   latitude,
+          double   longitude,
+          double   zoom)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (fixture->layer));
+
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), latitude, longitude);
+}
+
+/* The clusters of a zoom step are made once and kept while the view pans
+ * and zooms between half steps: what is drawn is what clustering afresh at
+ * that step gives, wherever the view is; a change of the pins or of the
+ * step makes them again. */
+static void
+test_steps_equal_fresh_clusters (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  static const double pans[][2] = {
+    { 0, 0 }, { 0.012, -0.02 }, { -0.015, 0.018 }, { 0.02, 0.025 }, { 0, 0 },
+  };
+
+  append_crowd (fixture, 1500);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pans); i++)
+    {
+      set_view (fixture, CENTER_LAT + pans[i][0], CENTER_LON + pans[i][1], 13.4);
+      assert_fresh_clusters (fixture, 13, NULL);
+    }
+
+  /* Past the half step, the next step's clusters, kept across a pan too. */
+  set_view (fixture, CENTER_LAT, CENTER_LON, 13.6);
+  assert_fresh_clusters (fixture, 14, NULL);
+  set_view (fixture, CENTER_LAT + 0.01, CENTER_LON - 0.01, 14.3);
+  assert_fresh_clusters (fixture, 14, NULL);
+  set_view (fixture, CENTER_LAT, CENTER_LON, 12.6);
+  assert_fresh_clusters (fixture, 13, NULL);
+
+  /* New pins: new clusters. */
+  append (fixture, "knot-1", "park", CENTER_LAT + 0.02, CENTER_LON + 0.03);
+  append (fixture, "knot-2", "park", CENTER_LAT + 0.02001, CENTER_LON + 0.03001);
+  append (fixture, "knot-3", "park", CENTER_LAT + 0.02002, CENTER_LON + 0.02999);
+  set_view (fixture, CENTER_LAT + 0.02, CENTER_LON + 0.03, 12.8);
+  assert_fresh_clusters (fixture, 13, NULL);
+  g_list_store_remove (fixture->model, 0);
+  assert_fresh_clusters (fixture, 13, NULL);
+}
+
+/* The selected pin and the dragged one never hide in a badge, at any step
+ * and wherever the view pans; the others cluster as if they were not there. */
+static void
+test_selected_never_clustered (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  double x, y, lat, lon;
+
+  append_crowd (fixture, 1500);
+  set_view (fixture, CENTER_LAT, CENTER_LON, 13.2);
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "crowd-5", NULL, NULL));
+
+  amap_map_view_set_selected_uuid (fixture->view, "crowd-5");
+  for (double zoom = 11.0; zoom <= 16.5; zoom += 0.75)
+    {
+      set_view (fixture, CENTER_LAT + 0.001 * zoom, CENTER_LON - 0.0005 * zoom, zoom);
+      g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "crowd-5", NULL, NULL));
+      if (zoom <= 14)
+        assert_fresh_clusters (fixture, (int) round (zoom), "crowd-5");
+    }
+
+  /* Dragging another pin of a knot: it follows the pointer, on its own. */
+  set_view (fixture, CENTER_LAT, CENTER_LON, 13.2);
+  amap_map_view_set_selected_uuid (fixture->view, NULL);
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "crowd-10", NULL, NULL));
+  amap_pin_layer_set_drag (fixture->layer, "crowd-10", 200, 150);
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "crowd-10", &x, &y));
+  g_assert_cmpfloat (x, ==, 200);
+  g_assert_cmpfloat (y, ==, 150);
+  assert_fresh_clusters (fixture, 13, "crowd-10");
+  amap_pin_layer_set_drag (fixture->layer, "crowd-10", 260, 190);
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "crowd-10", &x, &y));
+  g_assert_cmpfloat (x, ==, 260);
+  amap_pin_layer_set_drag (fixture->layer, NULL, 0, 0);
+  g_assert_false (amap_pin_layer_get_pin_position (fixture->layer, "crowd-10", NULL, NULL));
+  assert_fresh_clusters (fixture, 13, NULL);
+
+  /* A single pin sits where the map puts its location. */
+  set_view (fixture, CENTER_LAT + 0.0041, CENTER_LON + 0.0002, 17.5);
+  g_assert_true (amap_pin_layer_get_pin_position (fixture->layer, "north", &x, &y));
+  shumate_viewport_location_to_widget_coords (shumate_layer_get_viewport (SHUMATE_LAYER (fixture->layer)),
+                                              GTK_WIDGET (fixture->layer),
+                                              CENTER_LAT + 0.004, CENTER_LON, &lat, &lon);
+  g_assert_cmpfloat_with_epsilon (x, lat, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y, lon, 1e-6);
+}
+
+/* The layer drawn in @drawing by the cairo renderer, as ARGB bytes. */
+static guchar *
+render_layer (Fixture        *fixture,
+              AmapPinDrawing  drawing,
+              int            *width,
+              int            *height)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->layer);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  guchar *pixels;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  amap_pin_layer_set_drawing (fixture->layer, drawing);
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_malloc ((gsize) *width * *height * 4);
+  gdk_texture_download (texture, pixels, (gsize) *width * 4);
+  gsk_renderer_unrealize (renderer);
+  amap_pin_layer_set_drawing (fixture->layer, AMAP_PIN_DRAWING_AUTO);
+
+  return pixels;
+}
+
+/* Pins and badges painted into one cairo node (the cairo renderer's way)
+ * are the pixels the texture nodes give. */
+static void
+test_cairo_drawing_equals_textures (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree guchar *textures = NULL;
+  g_autofree guchar *cairo = NULL;
+  int width, height, cairo_width, cairo_height;
+  guint drawn = 0;
+
+  append_crowd (fixture, 600);
+  amap_map_view_set_selected_uuid (fixture->view, "crowd-7");
+  amap_pin_layer_set_home (fixture->layer, TRUE, CENTER_LAT - 0.001, CENTER_LON + 0.002);
+  set_view (fixture, CENTER_LAT + 0.003, CENTER_LON - 0.002, 14.3);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_clusters (fixture->layer), >, 3);
+  g_assert_cmpuint (amap_pin_layer_get_n_visible_pins (fixture->layer), >, 3);
+
+  textures = render_layer (fixture, AMAP_PIN_DRAWING_TEXTURES, &width, &height);
+  cairo = render_layer (fixture, AMAP_PIN_DRAWING_CAIRO, &cairo_width, &cairo_height);
+  g_assert_cmpint (width, ==, cairo_width);
+  g_assert_cmpint (height, ==, cairo_height);
+  for (gsize i = 0; i < (gsize) width * height * 4; i++)
+    {
+      g_assert_cmpint (ABS ((int) textures[i] - (int) cairo[i]), <=, 1);
+      drawn += textures[i] != 0;
+    }
+  /* Not two empty pictures. */
+  g_assert_cmpuint (drawn, >, 10000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -700,6 +991,12 @@ main (int   argc,
               fixture_set_up, test_remove_item_removes_pin, fixture_tear_down);
   g_test_add ("/map-view/click-selects", Fixture, NULL,
               fixture_set_up, test_click_selects, fixture_tear_down);
+  g_test_add ("/map-view/steps-equal-fresh-clusters", Fixture, NULL,
+              fixture_set_up, test_steps_equal_fresh_clusters, fixture_tear_down);
+  g_test_add ("/map-view/cairo-drawing-equals-textures", Fixture, NULL,
+              fixture_set_up, test_cairo_drawing_equals_textures, fixture_tear_down);
+  g_test_add ("/map-view/selected-never-clustered", Fixture, NULL,
+              fixture_set_up, test_selected_never_clustered, fixture_tear_down);
   g_test_add ("/map-view/selected-leaves-cluster", Fixture, NULL,
               fixture_set_up, test_selected_leaves_cluster, fixture_tear_down);
   g_test_add ("/map-view/drag-pin", Fixture, NULL,

@@ -368,6 +368,237 @@ test_filter_folder (Fixture       *fixture,
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 0);
 }
 
+/* Assets whose names sort differently bytewise, casefolded and collated. */
+static const struct
+{
+  const char *name;
+  const char *category;
+  const char *tag;            /* or NULL */
+  const char *folder;         /* or NULL */
+  const char *last_contacted; /* or NULL */
+} unicode_assets[] = {
+  { "Ábaco Café", "business", "bilingüe", "Comida", "2026-03-01" },
+  { "abeja Studio", "business", NULL, "Comida", NULL },
+  { "Zürich Deli", "business", "bilingüe", NULL, "2026-05-09" },
+  { "Ñandú Park", "park", NULL, "Parques", "2026-03-01" },
+  { "Ärzte Haus", "health", "bilingüe", NULL, NULL },
+  { "école du Parc", "education", NULL, "Parques", "2025-12-24" },
+  { "Éclair Bakery", "business", "pan", "Comida", NULL },
+  { "zebra crossing", "public-agency", "pan", NULL, "2026-05-09" },
+  { "Œuvre Gallery", "library-arts", NULL, NULL, NULL },
+  { "Ąžuolas", "park", "bilingüe", "Parques", NULL },
+  { "ǅemal's", "business", NULL, NULL, "2024-01-31" },
+};
+
+/* The list's order before its collation keys were cached: by name's
+ * collation key, computed on each comparison; by last contact, most recent
+ * first, never contacted last, ties by name. */
+static int
+reference_compare (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      by_contact)
+{
+  AmapAsset *asset_a = *(AmapAsset **) a;
+  AmapAsset *asset_b = *(AmapAsset **) b;
+  g_autofree char *ka = g_utf8_collate_key (amap_asset_get_name (asset_a), -1);
+  g_autofree char *kb = g_utf8_collate_key (amap_asset_get_name (asset_b), -1);
+
+  if (by_contact != NULL)
+    {
+      const char *la = amap_asset_get_last_contacted (asset_a);
+      const char *lb = amap_asset_get_last_contacted (asset_b);
+
+      if ((la == NULL) != (lb == NULL))
+        return la == NULL ? 1 : -1;
+      if (la != NULL && strcmp (la, lb) != 0)
+        return -strcmp (la, lb);
+    }
+  return strcmp (ka, kb);
+}
+
+typedef gboolean (*AssetPredicate) (AmapAsset *asset, gconstpointer data);
+
+static gboolean
+has_tag (AmapAsset     *asset,
+         gconstpointer  tag)
+{
+  return amap_asset_has_tag (asset, tag);
+}
+
+static gboolean
+in_folder (AmapAsset     *asset,
+           gconstpointer  folder)
+{
+  g_autofree char *label = amap_asset_dup_folder_label (asset);
+
+  return g_strcmp0 (label, folder) == 0;
+}
+
+static gboolean
+in_park_with_tag (AmapAsset     *asset,
+                  gconstpointer  tag)
+{
+  return amap_asset_has_tag (asset, tag) && g_strcmp0 (amap_asset_get_category (asset), "park") == 0;
+}
+
+static gboolean
+in_category (AmapAsset     *asset,
+             gconstpointer  category)
+{
+  return g_strcmp0 (amap_asset_get_category (asset), category) == 0;
+}
+
+/* The list shows exactly the store's assets that @keep keeps (all when
+ * NULL), in the reference order. */
+static void
+assert_list_order (Fixture        *fixture,
+                   gboolean        by_contact,
+                   AssetPredicate  keep,
+                   gconstpointer   data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = amap_store_list_assets (fixture->store, &error);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    if (keep == NULL || keep (g_ptr_array_index (all, i), data))
+      g_ptr_array_add (expected, g_ptr_array_index (all, i));
+  g_ptr_array_sort_with_data (expected, reference_compare, by_contact ? GINT_TO_POINTER (1) : NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      g_autoptr(AmapAsset) shown = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (amap_asset_get_name (shown), ==,
+                       amap_asset_get_name (g_ptr_array_index (expected, i)));
+    }
+}
+
+static guint
+choice_index (GtkDropDown *dropdown,
+              const char  *label)
+{
+  GListModel *choices = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (choices), i), label) == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+static gboolean
+is_search_entry (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_SEARCH_ENTRY (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_BAR) != NULL;
+}
+
+/* The list's order and its filters on names that are not ASCII, with tags,
+ * layers and contact dates: the same as the general comparison gives, as
+ * filters come and go (the filter model then holds no filter) and as an
+ * asset is renamed. */
+static void
+test_list_order_and_filters (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkDropDown *sort, *tags, *folders;
+  GtkEditable *search;
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(AmapAsset) shown = NULL;
+  g_autoptr(AmapAsset) renamed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  for (guint i = 0; i < G_N_ELEMENTS (unicode_assets); i++)
+    {
+      g_autoptr(AmapAsset) asset = amap_asset_new (unicode_assets[i].name);
+
+      amap_asset_set_category (asset, unicode_assets[i].category);
+      amap_asset_set_location (asset, 37.77 + i * 0.001, -122.22);
+      if (unicode_assets[i].tag != NULL)
+        amap_asset_add_tag (asset, unicode_assets[i].tag);
+      if (unicode_assets[i].folder != NULL)
+        {
+          const char *folder[] = { unicode_assets[i].folder, NULL };
+
+          amap_asset_set_folders (asset, folder);
+        }
+      amap_asset_set_last_contacted (asset, unicode_assets[i].last_contacted);
+      amap_store_add_asset (fixture->store, asset, &error);
+      g_assert_no_error (error);
+    }
+  gui_test_spin ();
+
+  sort = GTK_DROP_DOWN (find_dropdown_with (window, "By Name"));
+  tags = GTK_DROP_DOWN (find_dropdown_with (window, "All Tags"));
+  folders = GTK_DROP_DOWN (find_dropdown_with (window, "All Layers"));
+  search = GTK_EDITABLE (gui_test_find (window, is_search_entry, NULL));
+  g_assert_nonnull (sort);
+  g_assert_nonnull (tags);
+  g_assert_nonnull (folders);
+  g_assert_nonnull (search);
+
+  assert_list_order (fixture, FALSE, NULL, NULL);
+
+  gtk_drop_down_set_selected (tags, choice_index (tags, "bilingüe"));
+  gui_test_spin ();
+  assert_list_order (fixture, FALSE, has_tag, "bilingüe");
+  gtk_drop_down_set_selected (sort, 3);
+  gui_test_spin ();
+  assert_list_order (fixture, TRUE, has_tag, "bilingüe");
+  /* A second filter while the first holds. */
+  gtk_widget_activate_action (window, "win.toggle-category", "s", "park");
+  gui_test_spin ();
+  assert_list_order (fixture, TRUE, in_park_with_tag, "bilingüe");
+  gtk_widget_activate_action (window, "win.toggle-category", "s", "park");
+  gui_test_spin ();
+  assert_list_order (fixture, TRUE, has_tag, "bilingüe");
+  gtk_drop_down_set_selected (tags, 0);
+  gui_test_spin ();
+  assert_list_order (fixture, TRUE, NULL, NULL);
+
+  gtk_drop_down_set_selected (folders, choice_index (folders, "Parques"));
+  gui_test_spin ();
+  assert_list_order (fixture, TRUE, in_folder, "Parques");
+  gtk_drop_down_set_selected (sort, 0);
+  gui_test_spin ();
+  assert_list_order (fixture, FALSE, in_folder, "Parques");
+  gtk_widget_activate_action (window, "win.show-all", NULL);
+  gui_test_spin ();
+  assert_list_order (fixture, FALSE, NULL, NULL);
+
+  gtk_widget_activate_action (window, "win.toggle-category", "s", "business");
+  gui_test_spin ();
+  assert_list_order (fixture, FALSE, in_category, "business");
+  gtk_widget_activate_action (window, "win.toggle-category", "s", "business");
+  gui_test_spin ();
+  assert_list_order (fixture, FALSE, NULL, NULL);
+
+  /* A search, then none. */
+  gtk_editable_set_text (search, "Zürich");
+  gui_test_spin_for (500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gtk_editable_set_text (search, "");
+  gui_test_spin_for (500);
+  assert_list_order (fixture, FALSE, NULL, NULL);
+
+  /* A new name moves the asset to its new place. */
+  g_assert_true (model_has_name (model, "zebra crossing", &position));
+  shown = g_list_model_get_item (model, position);
+  renamed = amap_asset_copy (shown);
+  amap_asset_set_name (renamed, "Aardvark Books");
+  g_assert_true (amap_store_update_asset (fixture->store, renamed, &error));
+  g_assert_no_error (error);
+  gui_test_spin ();
+  assert_list_order (fixture, FALSE, NULL, NULL);
+  g_assert_true (model_has_name (model, "Aardvark Books", &position));
+  g_assert_cmpuint (position, ==, 0);
+}
+
 /* Several assets chosen in the list change together, and one undo puts
  * them all back. */
 static void
@@ -1903,6 +2134,8 @@ main (int   argc,
   g_test_add ("/window/lists-assets", Fixture, NULL, fixture_setup, test_lists_assets, fixture_teardown);
   g_test_add ("/window/filter-category", Fixture, NULL, fixture_setup, test_filter_category, fixture_teardown);
   g_test_add ("/window/filter-stages", Fixture, NULL, fixture_setup, test_filter_stages, fixture_teardown);
+  g_test_add ("/window/list-order-and-filters", Fixture, NULL,
+              fixture_setup, test_list_order_and_filters, fixture_teardown);
   g_test_add ("/window/filter-folder", Fixture, NULL, fixture_setup, test_filter_folder, fixture_teardown);
   g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
   g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);

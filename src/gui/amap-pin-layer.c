@@ -29,10 +29,36 @@
 
 typedef struct
 {
-  AmapAsset *asset;
-  double     ux;          /* unit Web Mercator; NAN without location */
-  double     uy;
+  AmapAsset  *asset;
+  double      ux;          /* unit Web Mercator; NAN without location */
+  double      uy;
+  /* Its unselected texture (owned by the layer's cache) while
+   * texture_generation is the layer's: no key to build per pin per frame. */
+  GdkTexture *texture;
+  guint       texture_generation;
 } Pin;
+
+/* A cluster of one zoom step, kept while the pins and the selection stay:
+ * in unit Web Mercator, so that it can be drawn at any zoom near its step. */
+typedef struct
+{
+  double  ux;             /* centroid */
+  double  uy;
+  float   min_ux, min_uy, max_ux, max_uy;   /* a pixel is plenty for a fit */
+  gint32  row;            /* its cell of the step's index grid */
+  gint32  col;
+  guint   count;
+  guint   pin : 31;       /* the pin (count 1), or the first member */
+  guint   mixed : 1;      /* members of more than one category */
+} StepCluster;
+
+/* Every pin but the selected and the dragged one, clustered at one integer
+ * zoom, sorted by the cells of a coarse grid for the view's lookup. */
+typedef struct
+{
+  GArray *clusters;       /* StepCluster, by (row, col) */
+  double  index_cell;     /* the grid's cell in unit coordinates */
+} Step;
 
 typedef enum
 {
@@ -81,6 +107,19 @@ struct _AmapPinLayer
   double        home_y;
 
   GHashTable   *textures;        /* "key|hub|selected|scale" -> GdkTexture */
+  GHashTable   *badges;          /* "count|color|scale" -> GdkTexture */
+  guint         texture_generation;
+  int           texture_scale;
+  AmapPinDrawing drawing;
+
+  /* Clusters per zoom step (index CLUSTER_MAX_ZOOM: every pin on its own),
+   * made when first needed and kept across pans and zooms until the pins,
+   * the selection or the dragged pin change. */
+  Step         *steps[(int) CLUSTER_MAX_ZOOM + 1];
+  int           current_step;    /* the one the last layout drew, or -1 */
+  /* The pins that never join a cluster (selected, dragged), or -1. */
+  gboolean      special_valid;
+  int           special[2];
 };
 
 G_DEFINE_FINAL_TYPE (AmapPinLayer, amap_pin_layer, SHUMATE_TYPE_LAYER)
@@ -141,6 +180,17 @@ set_str (char       **field,
   g_free (*field);
   *field = g_strdup (value);
   return TRUE;
+}
+
+/* Every pin's cached texture goes with the cache (the pins hold none). */
+static void
+clear_textures (AmapPinLayer *self)
+{
+  if (self->textures != NULL)
+    g_hash_table_remove_all (self->textures);
+  if (self->badges != NULL)
+    g_hash_table_remove_all (self->badges);
+  self->texture_generation++;
 }
 
 static void
@@ -213,10 +263,21 @@ pin_size (gboolean  hub,
   amap_pin_render_get_size (pin_style (hub, selected), head, height);
 }
 
+static GQuark
+surface_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("amap-pin-layer-surface");
+  return quark;
+}
+
 static GdkTexture *
 texture_from_surface (cairo_surface_t *surface)
 {
   g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
 
   cairo_surface_flush (surface);
   bytes = g_bytes_new (cairo_image_surface_get_data (surface),
@@ -224,10 +285,15 @@ texture_from_surface (cairo_surface_t *surface)
                        * cairo_image_surface_get_height (surface));
 
   /* GDK_MEMORY_DEFAULT is cairo's ARGB32 in native byte order. */
-  return gdk_memory_texture_new (cairo_image_surface_get_width (surface),
-                                 cairo_image_surface_get_height (surface),
-                                 GDK_MEMORY_DEFAULT, bytes,
-                                 cairo_image_surface_get_stride (surface));
+  texture = gdk_memory_texture_new (cairo_image_surface_get_width (surface),
+                                    cairo_image_surface_get_height (surface),
+                                    GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  /* The cairo renderer paints the surface itself: see draw_with_cairo(). */
+  g_object_set_qdata_full (G_OBJECT (texture), surface_quark (),
+                           cairo_surface_reference (surface),
+                           (GDestroyNotify) cairo_surface_destroy);
+  return texture;
 }
 
 static void
@@ -344,6 +410,7 @@ cluster_diameter (guint count)
 static void
 add_pin_item (AmapPinLayer *self,
               Pin          *pin,
+              gboolean      selected,
               double        x,
               double        y)
 {
@@ -353,9 +420,269 @@ add_pin_item (AmapPinLayer *self,
   item.pin = pin;
   item.x = x;
   item.y = y;
-  item.selected = self->selected_uuid != NULL
-                  && g_strcmp0 (amap_asset_get_uuid (pin->asset), self->selected_uuid) == 0;
+  item.selected = selected;
   g_array_append_val (self->items, item);
+}
+
+/* Clusters of one zoom step */
+
+static void
+step_free (Step *step)
+{
+  if (step == NULL)
+    return;
+  g_array_unref (step->clusters);
+  g_free (step);
+}
+
+static void
+clear_steps (AmapPinLayer *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->steps); i++)
+    g_clear_pointer (&self->steps[i], step_free);
+}
+
+/* The pins, the selection or the dragged pin changed: what was clustered
+ * is gone. */
+static void
+invalidate_clusters (AmapPinLayer *self)
+{
+  clear_steps (self);
+  self->special_valid = FALSE;
+}
+
+/* The step whose clusters a view at @zoom shows: the nearest integer zoom,
+ * so that badges change as the zoom passes a half step and not on every
+ * frame of a zoom; from CLUSTER_MAX_ZOOM on, every pin stands alone (as
+ * before, the badges break up at street level, not half a step before). */
+static int
+zoom_step (double zoom)
+{
+  if (zoom >= CLUSTER_MAX_ZOOM)
+    return (int) CLUSTER_MAX_ZOOM;
+  return CLAMP ((int) round (zoom), 0, (int) CLUSTER_MAX_ZOOM - 1);
+}
+
+static gboolean
+is_special (AmapPinLayer *self,
+            guint         index)
+{
+  return self->special[0] == (int) index || self->special[1] == (int) index;
+}
+
+/* Finds the selected and the dragged pin once, not on every frame. */
+static void
+ensure_special (AmapPinLayer *self)
+{
+  if (self->special_valid)
+    return;
+
+  self->special_valid = TRUE;
+  self->special[0] = self->special[1] = -1;
+  if (self->selected_uuid == NULL && self->drag_uuid == NULL)
+    return;
+
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      Pin *pin = g_ptr_array_index (self->pins, i);
+      const char *uuid = amap_asset_get_uuid (pin->asset);
+
+      if (uuid == NULL)
+        continue;
+      if (self->special[0] < 0 && g_strcmp0 (uuid, self->selected_uuid) == 0)
+        self->special[0] = (int) i;
+      else if (self->special[1] < 0 && g_strcmp0 (uuid, self->drag_uuid) == 0)
+        self->special[1] = (int) i;
+    }
+}
+
+static int
+step_cluster_compare (gconstpointer a,
+                      gconstpointer b)
+{
+  const StepCluster *ca = a;
+  const StepCluster *cb = b;
+
+  if (ca->row != cb->row)
+    return ca->row < cb->row ? -1 : 1;
+  if (ca->col != cb->col)
+    return ca->col < cb->col ? -1 : 1;
+  if (ca->uy != cb->uy)
+    return ca->uy < cb->uy ? -1 : 1;
+  return ca->ux < cb->ux ? -1 : (ca->ux > cb->ux ? 1 : 0);
+}
+
+/* Clusters every located pin (but the special ones) in the world pixels of
+ * zoom @number: the same clusters, wherever the view is. */
+static Step *
+build_step (AmapPinLayer *self,
+            int           number)
+{
+  double map_size = amap_projection_get_map_size (number);
+  g_autoptr(GArray) points = NULL;
+  g_autoptr(GPtrArray) clusters = NULL;
+  Step *step = g_new0 (Step, 1);
+
+  points = g_array_sized_new (FALSE, FALSE, sizeof (AmapClusterPoint), self->pins->len);
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      Pin *pin = g_ptr_array_index (self->pins, i);
+      AmapClusterPoint point;
+
+      if (isnan (pin->ux) || is_special (self, i))
+        continue;
+      point.x = pin->ux * map_size;
+      point.y = pin->uy * map_size;
+      point.id = i;
+      g_array_append_val (points, point);
+    }
+
+  clusters = amap_cluster_points ((AmapClusterPoint *) (void *) points->data, points->len,
+                                  number >= CLUSTER_MAX_ZOOM ? 1e-6 : CELL_SIZE);
+
+  /* A view is a few of these cells wide. */
+  step->index_cell = 8 * CELL_SIZE / map_size;
+  step->clusters = g_array_sized_new (FALSE, FALSE, sizeof (StepCluster), clusters->len);
+  for (guint c = 0; c < clusters->len; c++)
+    {
+      AmapCluster *cluster = g_ptr_array_index (clusters, c);
+      StepCluster entry = { 0 };
+
+      entry.ux = cluster->x / map_size;
+      entry.uy = cluster->y / map_size;
+      entry.min_ux = cluster->min_x / map_size;
+      entry.min_uy = cluster->min_y / map_size;
+      entry.max_ux = cluster->max_x / map_size;
+      entry.max_uy = cluster->max_y / map_size;
+      entry.row = (gint32) floor (entry.uy / step->index_cell);
+      entry.col = (gint32) floor (entry.ux / step->index_cell);
+      entry.count = cluster->n_members;
+      entry.pin = cluster->members[0];
+      if (entry.count > 1)
+        {
+          Pin *first = g_ptr_array_index (self->pins, entry.pin);
+          const char *category = amap_asset_get_category (first->asset);
+
+          for (guint k = 1; k < cluster->n_members && !entry.mixed; k++)
+            {
+              Pin *pin = g_ptr_array_index (self->pins, cluster->members[k]);
+
+              if (g_strcmp0 (category, amap_asset_get_category (pin->asset)) != 0)
+                entry.mixed = TRUE;
+            }
+        }
+      g_array_append_val (step->clusters, entry);
+    }
+  g_array_sort (step->clusters, step_cluster_compare);
+
+  return step;
+}
+
+static Step *
+ensure_step (AmapPinLayer *self,
+             int           number)
+{
+  g_assert (number >= 0 && number < (int) G_N_ELEMENTS (self->steps));
+
+  if (self->steps[number] == NULL)
+    {
+      gint64 start = g_get_monotonic_time ();
+      guint total = 0;
+
+      self->steps[number] = build_step (self, number);
+      g_debug ("Clustered %u pins at zoom %d: %u clusters, %.1f ms", self->pins->len, number,
+               self->steps[number]->clusters->len, (g_get_monotonic_time () - start) / 1000.0);
+
+      /* Steps stay for a zoom back (a zoom out passes the steps a zoom in
+       * made), within a budget of two clusters a pin (about 11 MiB at
+       * 100,000 pins, when every step keeps most pins apart): beyond it
+       * the steps farthest from this one go, never the one drawn before. */
+      for (guint i = 0; i < G_N_ELEMENTS (self->steps); i++)
+        if (self->steps[i] != NULL)
+          total += self->steps[i]->clusters->len;
+      while (total > 2 * MAX (self->pins->len, 1024))
+        {
+          int farthest = -1;
+
+          for (int i = 0; i < (int) G_N_ELEMENTS (self->steps); i++)
+            if (self->steps[i] != NULL && i != number && i != self->current_step
+                && (farthest < 0 || ABS (i - number) > ABS (farthest - number)))
+              farthest = i;
+          if (farthest < 0)
+            break;
+          total -= self->steps[farthest]->clusters->len;
+          g_clear_pointer (&self->steps[farthest], step_free);
+        }
+    }
+  self->current_step = number;
+  return self->steps[number];
+}
+
+/* The first cluster of @step at or after the cell (@row, @col). */
+static guint
+step_lower_bound (Step   *step,
+                  gint64  row,
+                  gint64  col)
+{
+  guint low = 0, high = step->clusters->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      const StepCluster *entry = &g_array_index (step->clusters, StepCluster, mid);
+
+      if (entry->row < row || (entry->row == row && entry->col < col))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+/* Where unit coordinates land in the layer: what
+ * shumate_viewport_location_to_widget_coords() does, without going through
+ * degrees for every pin. */
+typedef struct
+{
+  double center_ux;
+  double center_uy;
+  double map_size;
+  double half_width;
+  double half_height;
+  double cos_r;
+  double sin_r;
+} ViewTransform;
+
+static void
+view_transform_apply (const ViewTransform *view,
+                      double               ux,
+                      double               uy,
+                      double              *x,
+                      double              *y)
+{
+  double dx = (ux - view->center_ux) * view->map_size;
+  double dy = (uy - view->center_uy) * view->map_size;
+
+  *x = view->cos_r * dx - view->sin_r * dy + view->half_width;
+  *y = view->sin_r * dx + view->cos_r * dy + view->half_height;
+}
+
+static void
+add_pin_at (AmapPinLayer        *self,
+            const ViewTransform *view,
+            guint                index)
+{
+  Pin *pin = g_ptr_array_index (self->pins, index);
+  double x, y;
+
+  if (self->drag_uuid != NULL && (int) index == self->special[1])
+    {
+      x = self->drag_x;
+      y = self->drag_y;
+    }
+  else
+    view_transform_apply (view, pin->ux, pin->uy, &x, &y);
+  add_pin_item (self, pin, self->selected_uuid != NULL && (int) index == self->special[0], x, y);
 }
 
 static void
@@ -365,10 +692,10 @@ ensure_layout (AmapPinLayer *self)
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  double zoom, map_size, center_ux, center_uy, reach, margin;
-  gboolean special;
-  g_autoptr(GArray) points = NULL;
-  g_autoptr(GPtrArray) clusters = NULL;
+  double zoom, reach, margin;
+  ViewTransform view;
+  Step *step;
+  gint64 row_first, row_last, col_first, col_last;
 
   if (self->layout_valid)
     return;
@@ -384,121 +711,80 @@ ensure_layout (AmapPinLayer *self)
     return;
 
   zoom = shumate_viewport_get_zoom_level (viewport);
-  map_size = amap_projection_get_map_size (zoom);
+  view.map_size = amap_projection_get_map_size (zoom);
+  view.half_width = width / 2;
+  view.half_height = height / 2;
+  view.cos_r = cos (shumate_viewport_get_rotation (viewport));
+  view.sin_r = sin (shumate_viewport_get_rotation (viewport));
   amap_projection_location_to_unit (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
                                     shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
-                                    &center_ux, &center_uy);
+                                    &view.center_ux, &view.center_uy);
 
   /* Anything within half the diagonal (the view may be rotated) plus a
-   * pin's size of the centre may show; the rest is never looked at again. */
+   * pin's size of the centre may show; the rest is never looked at. */
   margin = MAX_PIN_HEIGHT + CELL_SIZE;
-  reach = (sqrt (width * width + height * height) / 2 + margin) / map_size;
+  reach = (sqrt (width * width + height * height) / 2 + margin) / view.map_size;
 
-  /* The selected and the dragged pin never hide in a cluster. Most
-   * layouts have neither, and then no pin's uuid is looked at: at 100,000
-   * pins that lookup was the largest part of a frame. */
-  special = self->selected_uuid != NULL || self->drag_uuid != NULL;
+  /* The selected and the dragged pin never hide in a cluster. */
+  ensure_special (self);
+  for (guint k = 0; k < G_N_ELEMENTS (self->special); k++)
+    if (self->special[k] >= 0 && (k == 0 || self->special[1] != self->special[0]))
+      {
+        Pin *pin = g_ptr_array_index (self->pins, self->special[k]);
 
-  points = g_array_sized_new (FALSE, FALSE, sizeof (AmapClusterPoint), self->pins->len);
-  for (guint i = 0; i < self->pins->len; i++)
-    {
-      Pin *pin = g_ptr_array_index (self->pins, i);
-      AmapClusterPoint point;
-      const char *uuid;
+        if (!isnan (pin->ux)
+            && fabs (pin->ux - view.center_ux) <= reach
+            && fabs (pin->uy - view.center_uy) <= reach)
+          add_pin_at (self, &view, self->special[k]);
+      }
 
-      if (isnan (pin->ux)
-          || fabs (pin->ux - center_ux) > reach
-          || fabs (pin->uy - center_uy) > reach)
-        continue;
+  /* The step's clusters in the cells the view reaches. */
+  step = ensure_step (self, zoom_step (zoom));
+  row_first = (gint64) floor ((view.center_uy - reach) / step->index_cell);
+  row_last = (gint64) floor ((view.center_uy + reach) / step->index_cell);
+  col_first = (gint64) floor ((view.center_ux - reach) / step->index_cell);
+  col_last = (gint64) floor ((view.center_ux + reach) / step->index_cell);
+  for (gint64 row = row_first; row <= row_last; row++)
+    for (guint c = step_lower_bound (step, row, col_first); c < step->clusters->len; c++)
+      {
+        const StepCluster *cluster = &g_array_index (step->clusters, StepCluster, c);
+        DrawnItem item = { 0 };
+        const char *color, *icon_name;
+        double x, y;
 
-      uuid = special ? amap_asset_get_uuid (pin->asset) : NULL;
-      if (uuid != NULL
-          && (g_strcmp0 (uuid, self->selected_uuid) == 0
-              || g_strcmp0 (uuid, self->drag_uuid) == 0))
-        {
-          double x, y;
-
-          if (g_strcmp0 (uuid, self->drag_uuid) == 0)
-            {
-              x = self->drag_x;
-              y = self->drag_y;
-            }
-          else
-            shumate_viewport_location_to_widget_coords (viewport, widget,
-                                                        amap_asset_get_latitude (pin->asset),
-                                                        amap_asset_get_longitude (pin->asset),
-                                                        &x, &y);
-          add_pin_item (self, pin, x, y);
+        if (cluster->row != row || cluster->col > col_last)
+          break;
+        if (fabs (cluster->ux - view.center_ux) > reach
+            || fabs (cluster->uy - view.center_uy) > reach)
           continue;
-        }
 
-      point.x = pin->ux * map_size;
-      point.y = pin->uy * map_size;
-      point.id = i;
-      g_array_append_val (points, point);
-    }
+        if (cluster->count == 1)
+          {
+            add_pin_at (self, &view, cluster->pin);
+            continue;
+          }
 
-  /* Cells in world pixels: the grid does not move as the map pans. */
-  clusters = amap_cluster_points ((AmapClusterPoint *) (void *) points->data, points->len,
-                                  zoom >= CLUSTER_MAX_ZOOM ? 1e-6 : CELL_SIZE);
+        view_transform_apply (&view, cluster->ux, cluster->uy, &x, &y);
+        item.kind = ITEM_CLUSTER;
+        item.x = x;
+        item.y = y;
+        item.count = cluster->count;
+        item.diameter = cluster_diameter (cluster->count);
+        item.min_ux = cluster->min_ux;
+        item.min_uy = cluster->min_uy;
+        item.max_ux = cluster->max_ux;
+        item.max_uy = cluster->max_uy;
+        if (cluster->mixed)
+          item.color = g_strdup (MIXED_CLUSTER_COLOR);
+        else
+          {
+            Pin *pin = g_ptr_array_index (self->pins, cluster->pin);
 
-  for (guint c = 0; c < clusters->len; c++)
-    {
-      AmapCluster *cluster = g_ptr_array_index (clusters, c);
-      double lat, lon, x, y;
-
-      amap_projection_pixels_to_location (cluster->x, cluster->y, zoom, &lat, &lon);
-      shumate_viewport_location_to_widget_coords (viewport, widget, lat, lon, &x, &y);
-
-      if (cluster->n_members == 1)
-        {
-          Pin *pin = g_ptr_array_index (self->pins, cluster->members[0]);
-
-          shumate_viewport_location_to_widget_coords (viewport, widget,
-                                                      amap_asset_get_latitude (pin->asset),
-                                                      amap_asset_get_longitude (pin->asset),
-                                                      &x, &y);
-          add_pin_item (self, pin, x, y);
-        }
-      else
-        {
-          DrawnItem item = { 0 };
-          const char *first_category = NULL;
-          gboolean mixed = FALSE;
-
-          item.kind = ITEM_CLUSTER;
-          item.x = x;
-          item.y = y;
-          item.count = cluster->n_members;
-          item.diameter = cluster_diameter (cluster->n_members);
-          item.min_ux = cluster->min_x / map_size;
-          item.min_uy = cluster->min_y / map_size;
-          item.max_ux = cluster->max_x / map_size;
-          item.max_uy = cluster->max_y / map_size;
-
-          for (guint k = 0; k < cluster->n_members && !mixed; k++)
-            {
-              Pin *pin = g_ptr_array_index (self->pins, cluster->members[k]);
-              const char *category = amap_asset_get_category (pin->asset);
-
-              if (k == 0)
-                first_category = category;
-              else if (g_strcmp0 (first_category, category) != 0)
-                mixed = TRUE;
-            }
-
-          if (mixed)
-            item.color = g_strdup (MIXED_CLUSTER_COLOR);
-          else
-            {
-              const char *color, *icon_name;
-
-              lookup_category (self, first_category, &color, &icon_name);
-              item.color = g_strdup (color);
-            }
-          g_array_append_val (self->items, item);
-        }
-    }
+            lookup_category (self, amap_asset_get_category (pin->asset), &color, &icon_name);
+            item.color = g_strdup (color);
+          }
+        g_array_append_val (self->items, item);
+      }
 
   /* Keep what is in view, then stack it. */
   for (guint i = self->items->len; i > 0; i--)
@@ -550,19 +836,104 @@ ensure_layout (AmapPinLayer *self)
     }
 }
 
-static void
-snapshot_cluster (AmapPinLayer *self,
-                  GtkSnapshot  *snapshot,
-                  DrawnItem    *item)
+/* The badge's image: its halo and a pixel of antialiasing all round. */
+static double
+badge_size (guint count)
 {
-  double reach = item->diameter / 2 + 6;
-  cairo_t *cr;
+  return cluster_diameter (count) + 2 * 5 + 4;
+}
 
-  cr = gtk_snapshot_append_cairo (snapshot,
-                                  &GRAPHENE_RECT_INIT (item->x - reach, item->y - reach,
-                                                       2 * reach, 2 * reach));
-  amap_pin_render_draw_cluster (cr, item->x, item->y, item->count, item->color);
-  cairo_destroy (cr);
+/* Badges are drawn once per count and color, like the pins: as a path and
+ * a text layout on every frame they were most of the frame's cost. */
+static GdkTexture *
+get_badge_texture (AmapPinLayer *self,
+                   guint         count,
+                   const char   *color)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  g_autofree char *cache_key = g_strdup_printf ("%u|%s|%d", count, color, scale);
+  GdkTexture *texture = g_hash_table_lookup (self->badges, cache_key);
+
+  if (texture == NULL)
+    {
+      double size = badge_size (count);
+      cairo_surface_t *surface;
+      cairo_t *cr;
+
+      /* Counts come and go as the view moves; a few hundred are in use. */
+      if (g_hash_table_size (self->badges) >= 1024)
+        g_hash_table_remove_all (self->badges);
+
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                            (int) ceil (size * scale), (int) ceil (size * scale));
+      cr = cairo_create (surface);
+      cairo_scale (cr, scale, scale);
+      amap_pin_render_draw_cluster (cr, size / 2, size / 2, count, color);
+      cairo_destroy (cr);
+      texture = texture_from_surface (surface);
+      cairo_surface_destroy (surface);
+      g_hash_table_insert (self->badges, g_steal_pointer (&cache_key), texture);
+    }
+
+  return texture;
+}
+
+/* What @item draws and where. */
+static GdkTexture *
+item_texture (AmapPinLayer    *self,
+              DrawnItem       *item,
+              graphene_rect_t *rect)
+{
+  GdkTexture *texture;
+  double width, height;
+
+  if (item->kind == ITEM_CLUSTER)
+    {
+      double size = badge_size (item->count);
+
+      graphene_rect_init (rect, round (item->x - size / 2), round (item->y - size / 2), size, size);
+      return get_badge_texture (self, item->count, item->color);
+    }
+
+  if (item->selected)
+    texture = get_pin_texture (self, item->pin, TRUE);
+  else
+    {
+      if (item->pin->texture_generation != self->texture_generation
+          || item->pin->texture == NULL)
+        {
+          item->pin->texture = get_pin_texture (self, item->pin, FALSE);
+          item->pin->texture_generation = self->texture_generation;
+        }
+      texture = item->pin->texture;
+    }
+
+  texture_size (amap_asset_get_is_hub (item->pin->asset), item->selected, &width, &height);
+  /* The tip sits TEXTURE_MARGIN above the texture's bottom. */
+  graphene_rect_init (rect, round (item->x - width / 2), round (item->y - height + TEXTURE_MARGIN),
+                      width, height);
+  return texture;
+}
+
+/*
+ * GTK 4.8's cairo renderer copies (converts) a texture's pixels into a new
+ * surface each time it draws a texture node: with thousands of pins in
+ * view, that was most of a frame. Under that renderer the pins go into one
+ * cairo node that paints the images the textures were made from; the GL
+ * renderers keep the textures, which they upload once.
+ */
+static gboolean
+use_cairo (AmapPinLayer *self)
+{
+  GtkNative *native;
+  GskRenderer *renderer;
+
+  if (self->drawing != AMAP_PIN_DRAWING_AUTO)
+    return self->drawing == AMAP_PIN_DRAWING_CAIRO;
+
+  native = gtk_widget_get_native (GTK_WIDGET (self));
+  renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+  return renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
 }
 
 static void
@@ -570,8 +941,15 @@ amap_pin_layer_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   AmapPinLayer *self = AMAP_PIN_LAYER (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
 
   ensure_layout (self);
+
+  if (scale != self->texture_scale)
+    {
+      clear_textures (self);
+      self->texture_scale = scale;
+    }
 
   if (self->home_visible)
     {
@@ -584,25 +962,43 @@ amap_pin_layer_snapshot (GtkWidget   *widget,
                                                         size, size));
     }
 
+  if (self->items->len == 0)
+    return;
+
+  if (use_cairo (self))
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                               &GRAPHENE_RECT_INIT (0, 0,
+                                                                    gtk_widget_get_width (widget),
+                                                                    gtk_widget_get_height (widget)));
+
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+          graphene_rect_t rect;
+          GdkTexture *texture = item_texture (self, item, &rect);
+          cairo_surface_t *surface = g_object_get_qdata (G_OBJECT (texture), surface_quark ());
+
+          cairo_save (cr);
+          cairo_translate (cr, rect.origin.x, rect.origin.y);
+          cairo_scale (cr, rect.size.width / cairo_image_surface_get_width (surface),
+                       rect.size.height / cairo_image_surface_get_height (surface));
+          cairo_set_source_surface (cr, surface, 0, 0);
+          cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+          cairo_paint (cr);
+          cairo_restore (cr);
+        }
+      cairo_destroy (cr);
+      return;
+    }
+
   for (guint i = 0; i < self->items->len; i++)
     {
       DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+      graphene_rect_t rect;
+      GdkTexture *texture = item_texture (self, item, &rect);
 
-      if (item->kind == ITEM_PIN)
-        {
-          gboolean hub = amap_asset_get_is_hub (item->pin->asset);
-          GdkTexture *texture = get_pin_texture (self, item->pin, item->selected);
-          double width, height;
-
-          texture_size (hub, item->selected, &width, &height);
-          /* The tip sits TEXTURE_MARGIN above the texture's bottom. */
-          gtk_snapshot_append_texture (snapshot, texture,
-                                       &GRAPHENE_RECT_INIT (round (item->x - width / 2),
-                                                            round (item->y - height + TEXTURE_MARGIN),
-                                                            width, height));
-        }
-      else
-        snapshot_cluster (self, snapshot, item);
+      gtk_snapshot_append_texture (snapshot, texture, &rect);
     }
 }
 
@@ -645,6 +1041,7 @@ on_items_changed_cb (GListModel   *model,
   for (guint i = 0; i < added; i++)
     g_ptr_array_insert (self->pins, position + i, g_ptr_array_index (new_pins, i));
 
+  invalidate_clusters (self);
   invalidate_layout (self);
 }
 
@@ -652,7 +1049,7 @@ static void
 on_categories_changed_cb (AmapPinLayer *self)
 {
   g_hash_table_remove_all (self->categories);
-  g_hash_table_remove_all (self->textures);
+  clear_textures (self);
   invalidate_layout (self);
 }
 
@@ -665,7 +1062,7 @@ amap_pin_layer_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (amap_pin_layer_parent_class)->css_changed (widget, change);
 
   /* The icon theme may have changed. */
-  g_hash_table_remove_all (self->textures);
+  clear_textures (self);
 }
 
 static void
@@ -695,6 +1092,7 @@ amap_pin_layer_dispose (GObject *object)
   amap_pin_layer_set_model (self, NULL);
   amap_pin_layer_set_store (self, NULL);
   g_clear_pointer (&self->textures, g_hash_table_unref);
+  g_clear_pointer (&self->badges, g_hash_table_unref);
   g_clear_pointer (&self->categories, g_hash_table_unref);
 
   G_OBJECT_CLASS (amap_pin_layer_parent_class)->dispose (object);
@@ -707,6 +1105,7 @@ amap_pin_layer_finalize (GObject *object)
 
   g_free (self->selected_uuid);
   g_free (self->drag_uuid);
+  clear_steps (self);
   g_ptr_array_unref (self->pins);
   g_array_unref (self->items);
   g_array_unref (self->boxes);
@@ -801,6 +1200,9 @@ amap_pin_layer_init (AmapPinLayer *self)
   g_array_set_clear_func (self->items, drawn_item_clear);
   self->boxes = g_array_new (FALSE, TRUE, sizeof (AmapHitBox));
   self->textures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->badges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->special[0] = self->special[1] = -1;
+  self->current_step = -1;
   self->categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -834,6 +1236,7 @@ amap_pin_layer_set_model (AmapPinLayer *self,
     {
       g_signal_handlers_disconnect_by_func (self->model, on_items_changed_cb, self);
       g_ptr_array_set_size (self->pins, 0);
+      invalidate_clusters (self);
     }
 
   g_set_object (&self->model, model);
@@ -896,6 +1299,7 @@ amap_pin_layer_set_selected_uuid (AmapPinLayer *self,
 
   if (set_str (&self->selected_uuid, uuid))
     {
+      invalidate_clusters (self);
       invalidate_layout (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_UUID]);
     }
@@ -998,6 +1402,42 @@ amap_pin_layer_get_n_visible_assets (AmapPinLayer *self)
   return self->n_visible_assets;
 }
 
+void
+amap_pin_layer_set_drawing (AmapPinLayer   *self,
+                            AmapPinDrawing  drawing)
+{
+  g_return_if_fail (AMAP_IS_PIN_LAYER (self));
+
+  self->drawing = drawing;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * amap_pin_layer_dup_visible_badges:
+ *
+ * Returns: (transfer full) (element-type AmapPinLayerBadge): the badges
+ *   in view, bottom to top
+ */
+GArray *
+amap_pin_layer_dup_visible_badges (AmapPinLayer *self)
+{
+  GArray *badges = g_array_new (FALSE, FALSE, sizeof (AmapPinLayerBadge));
+
+  g_return_val_if_fail (AMAP_IS_PIN_LAYER (self), badges);
+
+  ensure_layout (self);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      DrawnItem *item = &g_array_index (self->items, DrawnItem, i);
+      AmapPinLayerBadge badge = { item->x, item->y, item->count };
+
+      if (item->kind == ITEM_CLUSTER)
+        g_array_append_val (badges, badge);
+    }
+
+  return badges;
+}
+
 gboolean
 amap_pin_layer_get_pin_position (AmapPinLayer *self,
                                  const char   *uuid,
@@ -1034,7 +1474,9 @@ amap_pin_layer_set_drag (AmapPinLayer *self,
 {
   g_return_if_fail (AMAP_IS_PIN_LAYER (self));
 
-  set_str (&self->drag_uuid, uuid);
+  /* Only a new dragged pin reclusters; moving it does not. */
+  if (set_str (&self->drag_uuid, uuid))
+    invalidate_clusters (self);
   self->drag_x = x;
   self->drag_y = y;
   invalidate_layout (self);

@@ -20,14 +20,24 @@ typedef enum
   AMAP_PIN_HIT_HOME,
 } AmapPinHit;
 
+/* How the pins reach the renderer: as texture nodes, or painted into one
+ * cairo node (what the cairo renderer draws fastest); AUTO picks by the
+ * window's renderer. Both draw the same pixels; tests compare them. */
+typedef enum
+{
+  AMAP_PIN_DRAWING_AUTO,
+  AMAP_PIN_DRAWING_TEXTURES,
+  AMAP_PIN_DRAWING_CAIRO,
+} AmapPinDrawing;
+
 #define AMAP_TYPE_PIN_LAYER (amap_pin_layer_get_type ())
 G_DECLARE_FINAL_TYPE (AmapPinLayer, amap_pin_layer, AMAP, PIN_LAYER, ShumateLayer)
 
 /*
  * Draws a pin for every item of "model" (AmapAsset) that has a location,
- * from textures rendered once per category and state; where pins crowd
- * (grid cells of CELL pixels at the current zoom) they become a badge with
- * the count. The home (the school) gets its own marker under the pins.
+ * from images rendered once per category and state; where pins crowd
+ * (grid cells of CELL pixels at the nearest integer zoom, clustered once
+ * per zoom step and kept across pans) they become a badge with the count. The home (the school) gets its own marker under the pins.
  * Only what is in view is drawn. Clicks, drags and tooltips are the map
  * view's business: it asks amap_pin_layer_hit_test() what is under the
  * pointer.
@@ -70,6 +80,20 @@ AmapPinHit    amap_pin_layer_hit_test             (AmapPinLayer    *self,
 guint         amap_pin_layer_get_n_visible_pins     (AmapPinLayer  *self);
 guint         amap_pin_layer_get_n_visible_clusters (AmapPinLayer  *self);
 guint         amap_pin_layer_get_n_visible_assets   (AmapPinLayer  *self);
+
+void          amap_pin_layer_set_drawing          (AmapPinLayer   *self,
+                                                   AmapPinDrawing  drawing);
+
+/* A badge in view: its centre in the layer and how many pins it holds. */
+typedef struct
+{
+  double x;
+  double y;
+  guint  count;
+} AmapPinLayerBadge;
+
+/* The badges of the current view (AmapPinLayerBadge), bottom to top. */
+GArray       *amap_pin_layer_dup_visible_badges   (AmapPinLayer  *self);
 
 /* Where the pin of @uuid touches the map (its tip), when it is drawn as a
  * pin of its own; FALSE when it is hidden, clustered or out of view. */

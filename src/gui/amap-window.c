@@ -178,6 +178,7 @@ G_DEFINE_FINAL_TYPE (AmapWindow, amap_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_actions      (AmapWindow *self);
 static void update_filter_state (AmapWindow *self);
+static gboolean any_filter (AmapWindow *self);
 static void update_row_distances (AmapWindow *self);
 static void rebuild_bulk_menus  (AmapWindow *self);
 static void add_undo_toast      (AmapWindow *self,
@@ -501,10 +502,19 @@ refresh_search (AmapWindow *self)
     }
 }
 
+/* With nothing to filter the filter model holds no filter, so that it hands
+ * out its items straight from the asset list: through the bitset of a
+ * filter's matches, each item cost about a microsecond at 100,000 assets,
+ * which the sort, the pins, the shapes and the map's fit all paid. */
 static void
 refilter (AmapWindow *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  GtkFilter *filter = any_filter (self) ? GTK_FILTER (self->filter) : NULL;
+
+  if (gtk_filter_list_model_get_filter (self->filter_model) != filter)
+    gtk_filter_list_model_set_filter (self->filter_model, filter);
+  else if (filter != NULL)
+    gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 /* Fills @dropdown with @all_label and @values (taken; NULL means none),
@@ -809,14 +819,77 @@ filter_func (gpointer item,
   return TRUE;
 }
 
+/* An asset's name and its collation key, kept on the asset in one block:
+ * the name, a NUL, the key, a NUL. */
+typedef struct
+{
+  gsize name_length;
+  char  text[];
+} NameKey;
+
+/* g_utf8_collate_key(): with glibc, strxfrm() of the NFKC form in a UTF-8
+ * locale. ASCII is its own NFKC form, so for the ASCII names most maps
+ * have, strxfrm() alone gives the same key for a fifth of the time. */
+static char *
+collate_key (const char *name)
+{
+#ifdef __GLIBC__
+  const char *charset;
+  gboolean ascii = TRUE;
+
+  for (const char *p = name; *p != '\0' && ascii; p++)
+    ascii = (guchar) *p < 0x80;
+  if (ascii && g_get_charset (&charset))
+    {
+      size_t length = strxfrm (NULL, name, 0);
+      char *key;
+
+      if (length < G_MAXINT - 2)
+        {
+          key = g_malloc (length + 1);
+          strxfrm (key, name, length + 1);
+          return key;
+        }
+    }
+#endif
+  return g_utf8_collate_key (name, -1);
+}
+
+/* The collation key of @asset's name, made once per row rather than twice
+ * per comparison (a sort of 100,000 rows makes about 1.7 million). The
+ * name it was made from is kept with it: should the name change, so does
+ * the key. */
+static const char *
+name_sort_key (AmapAsset *asset)
+{
+  static GQuark quark;
+  const char *name = amap_asset_get_name (asset) ? amap_asset_get_name (asset) : "";
+  NameKey *name_key;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("amap-window-name-key");
+
+  name_key = g_object_get_qdata (G_OBJECT (asset), quark);
+  if (name_key == NULL || strcmp (name_key->text, name) != 0)
+    {
+      g_autofree char *key = collate_key (name);
+      gsize name_length = strlen (name), key_length = strlen (key);
+
+      name_key = g_malloc (sizeof (NameKey) + name_length + key_length + 2);
+      name_key->name_length = name_length;
+      memcpy (name_key->text, name, name_length + 1);
+      memcpy (name_key->text + name_length + 1, key, key_length + 1);
+      g_object_set_qdata_full (G_OBJECT (asset), quark, name_key, g_free);
+    }
+
+  return name_key->text + name_key->name_length + 1;
+}
+
 static int
 compare_names (AmapAsset *a,
                AmapAsset *b)
 {
-  g_autofree char *ka = g_utf8_collate_key (amap_asset_get_name (a) ? amap_asset_get_name (a) : "", -1);
-  g_autofree char *kb = g_utf8_collate_key (amap_asset_get_name (b) ? amap_asset_get_name (b) : "", -1);
-
-  return strcmp (ka, kb);
+  return strcmp (name_sort_key (a), name_sort_key (b));
 }
 
 static int
@@ -3540,8 +3613,8 @@ amap_window_constructed (GObject *object)
   /* The list chain. */
   self->assets = amap_asset_list_new (self->store);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->assets)),
-                                                  g_object_ref (GTK_FILTER (self->filter)));
+  /* No filter until one is chosen: see refilter(). */
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->assets)), NULL);
   self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               g_object_ref (GTK_SORTER (self->sorter)));
