@@ -717,6 +717,123 @@ test_packed_indexes (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 1);
 }
 
+/* Every term of the full-text index of the assets without tags and
+ * contacts, against a table built afresh from the stored rows by
+ * INSERT … SELECT (what the batch used to do at its commit): the same
+ * terms at the same places, on a second connection. */
+static void
+assert_fts_matches_rows (AmapStore *store)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *message = NULL;
+  static const char setup[] =
+    "CREATE VIRTUAL TABLE temp.expect USING fts5 ("
+    "  name, description, strengths, needs, address, tags, contacts,"
+    "  content = '', tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE TEMP TABLE plain AS SELECT id FROM main.assets "
+    "  WHERE id NOT IN (SELECT asset_id FROM main.asset_tags) "
+    "  AND id NOT IN (SELECT asset_id FROM main.contacts);"
+    "INSERT INTO temp.expect (rowid, name, description, strengths, needs, address) "
+    "  SELECT id, name, description, strengths, needs, address FROM main.assets "
+    "  WHERE id IN (SELECT id FROM temp.plain);"
+    "CREATE VIRTUAL TABLE temp.got_terms USING fts5vocab (main, asset_fts, instance);"
+    "CREATE VIRTUAL TABLE temp.expected_terms USING fts5vocab (temp, expect, instance);";
+
+  g_assert_cmpint (sqlite3_open_v2 (amap_store_get_path (store), &db, SQLITE_OPEN_READWRITE, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, setup, NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_null (message);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT (SELECT count (*) FROM temp.expected_terms), "
+                                       "(SELECT count (*) FROM (SELECT term, doc, col, offset FROM temp.got_terms "
+                                       "  WHERE doc IN (SELECT id FROM temp.plain) "
+                                       "  EXCEPT SELECT term, doc, col, offset FROM temp.expected_terms)), "
+                                       "(SELECT count (*) FROM (SELECT term, doc, col, offset FROM temp.expected_terms "
+                                       "  EXCEPT SELECT term, doc, col, offset FROM temp.got_terms))",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), >, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static const char tricky_kml[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><name>Tricky</name>\n"
+  "<Folder><name>Écoles &amp; parcs</name>\n"
+  "<Placemark><name>López &amp; García Café</name>\n"
+  "<description><![CDATA[Name: López &amp; García<br>Notes: ¿Visita en otoño? Sí, <b>después</b> de las 3]]></description>\n"
+  "<styleUrl>#late</styleUrl>\n"
+  "<ExtendedData><Data name=\"Address\"><value>203 César Chávez Blvd</value></Data>"
+  "<Data name=\"Notes\"><value>Ramón &lt;Peña&gt;</value></Data></ExtendedData>\n"
+  "<Point><coordinates>-122.41,37.71,0</coordinates></Point></Placemark>\n"
+  "<Placemark><name>Trail&#233; Nord</name><description>plain &amp; simple</description>\n"
+  "<LineString><coordinates>-122.4,37.7 -122.41,37.71 -122.42,37.7</coordinates></LineString></Placemark>\n"
+  "<Placemark><name>Parc Öffentlich</name><address>1 Rue Ça Va</address>\n"
+  "<Polygon><outerBoundaryIs><LinearRing><coordinates>-122.4,37.7 -122.41,37.7 -122.41,37.71 -122.4,37.7"
+  "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>\n"
+  "<Placemark><name>Multi Ünit</name><description><![CDATA[<p>Two&nbsp;parts</p><p>ünd more]]></description>\n"
+  "<MultiGeometry><Point><coordinates>-122.43,37.72</coordinates></Point>"
+  "<LineString><coordinates>-122.43,37.72 -122.44,37.73</coordinates></LineString></MultiGeometry></Placemark>\n"
+  "<Placemark><name>López &amp; García Café</name><Point><coordinates>-122.41,37.71,0</coordinates></Point></Placemark>\n"
+  "</Folder>\n"
+  "<Style id=\"late\"><IconStyle><Icon><href>https://example.com/school.png</href></Icon></IconStyle></Style>\n"
+  "</Document></kml>\n";
+
+/* The full-text rows a batch writes as it puts each new asset are the rows
+ * the stored assets give, on accents, entities, CDATA, shapes and styles
+ * after the folders; also after the same file comes again (the rows
+ * are removed by their stored values and written anew) and for a big
+ * generated file. */
+static void
+test_fts_rows_as_stored (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "tricky.kml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) generated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_assert_true (g_file_set_contents (path, tricky_kml, -1, &error));
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(AmapImportReport) report = amap_import_file (fixture->store, file, NULL, NULL,
+                                                             NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (amap_import_report_get_imported (report) +
+                        amap_import_report_get_updated (report), ==, 5);
+      assert_fts_matches_rows (fixture->store);
+    }
+
+  found = amap_store_search (fixture->store, "despues", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = amap_store_search (fixture->store, "chavez", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  generated = write_generated (fixture->dir, 3000);
+  g_clear_object (&file);
+  {
+    g_autoptr(AmapImportReport) report = amap_import_file (fixture->store, generated, NULL, NULL,
+                                                           NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (amap_import_report_get_imported (report), ==, 3000);
+  }
+  assert_fts_matches_rows (fixture->store);
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -1363,6 +1480,7 @@ main (int   argc,
   ADD ("/import/cancel", test_cancel_leaves_store_unchanged);
   ADD ("/import/large", test_large_file);
   ADD ("/import/packed-indexes", test_packed_indexes);
+  ADD ("/import/fts-rows-as-stored", test_fts_rows_as_stored);
   ADD ("/import/async", test_async);
   ADD ("/import/async-undo", test_async_undo);
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);
