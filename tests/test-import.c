@@ -834,6 +834,149 @@ test_fts_rows_as_stored (Fixture       *fixture,
   assert_fts_matches_rows (fixture->store);
 }
 
+/* The assets' indexes as sqlite_schema has them: "name: sql" lines. */
+static char *
+asset_indexes (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name, sql FROM sqlite_schema "
+                                       "WHERE type = 'index' AND tbl_name = 'assets' ORDER BY name",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s: %s\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1) ? (const char *) sqlite3_column_text (stmt, 1) : "");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (out, FALSE);
+}
+
+static AmapAsset *
+sourced_asset (const char *name,
+               const char *source_id)
+{
+  AmapAsset *asset = amap_asset_new (name);
+
+  amap_asset_set_source_id (asset, source_id);
+  amap_asset_set_location (asset, 37.7, -122.4);
+  return asset;
+}
+
+/* A batch into a map without assets makes the assets' indexes after its
+ * rows: the same indexes as a new map's afterwards, a source id put twice
+ * still updates the first asset (the indexes are made at that moment),
+ * and an aborted batch leaves them as they were. */
+static void
+test_indexes_after_rows (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(AmapStore) other = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AmapStoreBatch *batch;
+  gboolean updated = TRUE;
+
+  other = amap_store_open (other_path, &error);
+  g_assert_no_error (error);
+  expected = asset_indexes (other_path);
+  g_assert_nonnull (strstr (expected, "assets_source_id"));
+
+  /* Aborted: nothing changes. */
+  batch = amap_store_batch_begin (fixture->store, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) a = sourced_asset ("Aborted", "f.kml#a");
+
+    g_assert_true (amap_store_batch_put (batch, a, &updated, &error));
+    g_assert_no_error (error);
+  }
+  amap_store_batch_abort (batch);
+  got = asset_indexes (amap_store_get_path (fixture->store));
+  g_assert_cmpstr (got, ==, expected);
+  g_clear_pointer (&got, g_free);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+
+  batch = amap_store_batch_begin (fixture->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Row %u", i);
+      g_autofree char *source_id = g_strdup_printf ("f.kml#%u", i);
+      g_autoptr(AmapAsset) asset = sourced_asset (name, source_id);
+
+      g_assert_true (amap_store_batch_put (batch, asset, &updated, &error));
+      g_assert_no_error (error);
+      g_assert_false (updated);
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 2000);
+  got = asset_indexes (amap_store_get_path (fixture->store));
+  g_assert_cmpstr (got, ==, expected);
+  g_clear_pointer (&got, g_free);
+
+  /* The same source id twice into a new map: the second updates. */
+  batch = amap_store_batch_begin (other, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) first = sourced_asset ("Row 17", "f.kml#17");
+    g_autoptr(AmapAsset) again = sourced_asset ("Row 17 again", "f.kml#17");
+    g_autoptr(AmapAsset) later = sourced_asset ("Row 2000", "f.kml#2000");
+    g_autoptr(AmapAsset) later_again = sourced_asset ("Row 2000 again", "f.kml#2000");
+
+    g_assert_true (amap_store_batch_put (batch, first, &updated, &error));
+    g_assert_false (updated);
+    g_assert_true (amap_store_batch_put (batch, again, &updated, &error));
+    g_assert_no_error (error);
+    g_assert_true (updated);
+    g_assert_true (amap_store_batch_put (batch, later, &updated, &error));
+    g_assert_false (updated);
+    g_assert_true (amap_store_batch_put (batch, later_again, &updated, &error));
+    g_assert_true (updated);
+  }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (other), ==, 2);
+  got = asset_indexes (other_path);
+  g_assert_cmpstr (got, ==, expected);
+  {
+    g_autoptr(AmapAsset) renamed = find_by_name (other, "Row 17 again");
+    g_autoptr(AmapAsset) last = find_by_name (other, "Row 2000 again");
+
+    g_assert_cmpstr (amap_asset_get_source_id (renamed), ==, "f.kml#17");
+    g_assert_cmpstr (amap_asset_get_source_id (last), ==, "f.kml#2000");
+  }
+  found = amap_store_search (other, "again", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_clear_object (&other);
+
+  /* Into a map with assets: the indexes stay, a source id updates. */
+  batch = amap_store_batch_begin (fixture->store, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) third = sourced_asset ("Row 5 again", "f.kml#5");
+
+    g_assert_true (amap_store_batch_put (batch, third, &updated, &error));
+    g_assert_no_error (error);
+    g_assert_true (updated);
+  }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 2000);
+  {
+    g_autoptr(AmapAsset) fifth = find_by_name (fixture->store, "Row 5 again");
+
+    g_assert_cmpstr (amap_asset_get_source_id (fifth), ==, "f.kml#5");
+  }
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -1481,6 +1624,7 @@ main (int   argc,
   ADD ("/import/large", test_large_file);
   ADD ("/import/packed-indexes", test_packed_indexes);
   ADD ("/import/fts-rows-as-stored", test_fts_rows_as_stored);
+  ADD ("/import/indexes-after-rows", test_indexes_after_rows);
   ADD ("/import/async", test_async);
   ADD ("/import/async-undo", test_async_undo);
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);

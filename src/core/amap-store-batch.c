@@ -19,9 +19,147 @@
 
 /* Batches */
 
+static void batch_free (AmapStoreBatch *batch);
+
 /* FTS5's hash size during a batch, and its default (fts5_config.c). */
 #define BATCH_FTS_HASHSIZE 8388608
 #define DEFAULT_FTS_HASHSIZE 1048576
+
+/*
+ * Indexes after the rows
+ *
+ * Into a map that has no assets yet (a new map, most big imports), the
+ * batch drops the assets' own indexes (source id, category: not the
+ * uuid's, which is UNIQUE) inside its transaction and makes them again
+ * just before the commit: SQLite then builds each from one sort instead
+ * of an insert at a random place for every row (source ids are hashes).
+ * The put's one query that needs one of them, "which row has this source
+ * id", is answered by the batch itself: every row is the batch's own, and
+ * it keeps the 64-bit hashes of the source ids it wrote. A hash it has
+ * not seen means no row has that source id; one it has (the same
+ * placemark twice, or a collision) makes the indexes at once and the
+ * batch goes on as for any other map. A rollback drops nothing.
+ */
+
+static guint64
+source_hash (const char *source_id)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);  /* FNV-1a */
+
+  for (const guchar *p = (const guchar *) source_id; *p != '\0'; p++)
+    h = (h ^ *p) * G_GUINT64_CONSTANT (1099511628211);
+  /* Mixed, so that the low bits (the slot) depend on every byte. */
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  return h != 0 ? h : 1;
+}
+
+static gboolean
+source_hashes_contain (AmapStoreBatch *batch,
+                       guint64         hash)
+{
+  for (gsize i = hash & batch->source_hash_mask;; i = (i + 1) & batch->source_hash_mask)
+    {
+      if (batch->source_hashes[i] == hash)
+        return TRUE;
+      if (batch->source_hashes[i] == 0)
+        return FALSE;
+    }
+}
+
+static void
+source_hashes_add (AmapStoreBatch *batch,
+                   guint64         hash)
+{
+  gsize i;
+
+  /* At most half full. */
+  if ((batch->n_source_hashes + 1) * 2 > batch->source_hash_mask + 1)
+    {
+      guint64 *old = batch->source_hashes;
+      gsize old_size = batch->source_hash_mask + 1;
+
+      batch->source_hash_mask = old_size * 2 - 1;
+      batch->source_hashes = g_new0 (guint64, old_size * 2);
+      batch->n_source_hashes = 0;
+      for (gsize j = 0; j < old_size; j++)
+        if (old[j] != 0)
+          source_hashes_add (batch, old[j]);
+      g_free (old);
+    }
+
+  for (i = hash & batch->source_hash_mask;
+       batch->source_hashes[i] != 0;
+       i = (i + 1) & batch->source_hash_mask)
+    if (batch->source_hashes[i] == hash)
+      return;
+  batch->source_hashes[i] = hash;
+  batch->n_source_hashes++;
+}
+
+/* Drops the assets' own indexes when the map has no assets. */
+static gboolean
+defer_indexes (AmapStoreBatch  *batch,
+               GError         **error)
+{
+  AmapStore *self = batch->store;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sql = g_ptr_array_new_with_free_func (g_free);
+  gint64 empty = 0;
+  int rc;
+
+  if (!_amap_store_query_int (self, "SELECT NOT EXISTS (SELECT 1 FROM assets)", &empty, error))
+    return FALSE;
+  if (!empty)
+    return TRUE;
+
+  /* Only CREATE INDEX ones (sql is NULL for the UNIQUE constraint's). */
+  if (!(stmt = _amap_store_prepare (self, "SELECT name, sql FROM sqlite_schema "
+                                    "WHERE type = 'index' AND tbl_name = 'assets' AND sql IS NOT NULL "
+                                    "ORDER BY name",
+                                    error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (sql, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP INDEX \"%s\"", (char *) g_ptr_array_index (names, i));
+
+      if (!_amap_store_exec_sql (self, drop, error))
+        return FALSE;
+    }
+
+  batch->deferred_indexes = g_steal_pointer (&sql);
+  batch->source_hash_mask = 1023;
+  batch->source_hashes = g_new0 (guint64, 1024);
+  return TRUE;
+}
+
+/* Makes the dropped indexes again (at the commit, or when a source id
+ * may already be on the map). */
+static gboolean
+restore_indexes (AmapStoreBatch  *batch,
+                 GError         **error)
+{
+  g_autoptr(GPtrArray) sql = g_steal_pointer (&batch->deferred_indexes);
+
+  g_clear_pointer (&batch->source_hashes, g_free);
+  batch->source_hash_mask = 0;
+  batch->n_source_hashes = 0;
+  for (guint i = 0; sql != NULL && i < sql->len; i++)
+    if (!_amap_store_exec_sql (batch->store, g_ptr_array_index (sql, i), error))
+      return FALSE;
+  return TRUE;
+}
 
 /**
  * amap_store_batch_begin:
@@ -79,6 +217,13 @@ amap_store_batch_begin (AmapStore  *self,
   batch->change = _amap_store_import_change_new ();
   batch->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->batch = batch;
+
+  if (!defer_indexes (batch, error))
+    {
+      _amap_store_rollback (self);
+      batch_free (batch);
+      return NULL;
+    }
 
   return batch;
 }
@@ -204,7 +349,13 @@ amap_store_batch_put (AmapStoreBatch  *batch,
         return FALSE;
     }
 
-  if (id == 0 && amap_asset_get_source_id (asset) != NULL)
+  /* No row has a source id the batch did not write (see above). */
+  if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes != NULL &&
+      source_hashes_contain (batch, source_hash (amap_asset_get_source_id (asset))) &&
+      !restore_indexes (batch, error))
+    return FALSE;
+
+  if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes == NULL)
     {
       int rc;
 
@@ -239,6 +390,10 @@ amap_store_batch_put (AmapStoreBatch  *batch,
       if (updated != NULL)
         *updated = !deleted;
     }
+
+  /* The row has the asset's source id now. */
+  if (batch->deferred_indexes != NULL && amap_asset_get_source_id (asset) != NULL)
+    source_hashes_add (batch, source_hash (amap_asset_get_source_id (asset)));
 
   batch->n_puts++;
   return TRUE;
@@ -596,6 +751,8 @@ batch_free (AmapStoreBatch *batch)
   g_array_unref (batch->points);
   g_array_unref (batch->fts_deferred);
   g_clear_pointer (&batch->set_category, sqlite3_finalize);
+  g_clear_pointer (&batch->deferred_indexes, g_ptr_array_unref);
+  g_clear_pointer (&batch->source_hashes, g_free);
   g_free (batch->name);
   if (batch->change != NULL)
     batch->change->klass->free (batch->change);
@@ -666,7 +823,8 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
   self = g_object_ref (batch->store);
   n_puts = batch->n_puts;
 
-  if (!_amap_store_batch_write_fts (batch, error) ||
+  if (!restore_indexes (batch, error) ||
+      !_amap_store_batch_write_fts (batch, error) ||
       !_amap_store_exec_sql (self, "INSERT INTO asset_fts (asset_fts, rank) "
                              "VALUES ('hashsize', " G_STRINGIFY (DEFAULT_FTS_HASHSIZE) ")",
                              error) ||
