@@ -21,6 +21,11 @@
 
 static void batch_free (AmapStoreBatch *batch);
 
+/* The page cache of a batch, in KiB (negative: see "PRAGMA cache_size"). */
+#define BATCH_CACHE_SIZE -65536
+/* The same into a map without assets (see defer_indexes()). */
+#define BATCH_FRESH_CACHE_SIZE -16384
+
 /* FTS5's hash size during a batch, and its default (fts5_config.c). */
 #define BATCH_FTS_HASHSIZE 8388608
 #define DEFAULT_FTS_HASHSIZE 1048576
@@ -141,13 +146,19 @@ defer_indexes (AmapStoreBatch  *batch,
   batch->deferred_indexes = g_steal_pointer (&sql);
   batch->source_hash_mask = 1023;
   batch->source_hashes = g_new0 (guint64, 1024);
-  return TRUE;
+
+  /* What is written now only grows at its end (rows, uuids, full-text
+   * segments): a small cache holds that. It also bounds SQLite's sorter
+   * when the indexes are made (it keeps as much in memory as the cache
+   * may hold, then writes runs to temporary files). */
+  return _amap_store_exec_sql (self, "PRAGMA cache_size = " G_STRINGIFY (BATCH_FRESH_CACHE_SIZE), error);
 }
 
 /* Makes the dropped indexes again (at the commit, or when a source id
  * may already be on the map). */
 static gboolean
 restore_indexes (AmapStoreBatch  *batch,
+                 gboolean         at_commit,
                  GError         **error)
 {
   g_autoptr(GPtrArray) sql = g_steal_pointer (&batch->deferred_indexes);
@@ -155,10 +166,17 @@ restore_indexes (AmapStoreBatch  *batch,
   g_clear_pointer (&batch->source_hashes, g_free);
   batch->source_hash_mask = 0;
   batch->n_source_hashes = 0;
-  for (guint i = 0; sql != NULL && i < sql->len; i++)
+  if (sql == NULL || sql->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < sql->len; i++)
     if (!_amap_store_exec_sql (batch->store, g_ptr_array_index (sql, i), error))
       return FALSE;
-  return TRUE;
+
+  /* From here on rows go into the indexes one by one, at random places:
+   * they need the big cache. */
+  return at_commit ||
+         _amap_store_exec_sql (batch->store, "PRAGMA cache_size = " G_STRINGIFY (BATCH_CACHE_SIZE), error);
 }
 
 /**
@@ -184,7 +202,7 @@ amap_store_batch_begin (AmapStore  *self,
   /* A big import must not spill dirty pages into the log mid-way; 64 MiB
    * hold a million-row import's indexes now that the uuid index and the
    * R*Tree grow at their ends (new_uuid(), bulk_load_rtree()). */
-  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = -65536;", error))
+  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = " G_STRINGIFY (BATCH_CACHE_SIZE), error))
     return NULL;
 
   if (!_amap_store_begin (self, error))
@@ -352,7 +370,7 @@ amap_store_batch_put (AmapStoreBatch  *batch,
   /* No row has a source id the batch did not write (see above). */
   if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes != NULL &&
       source_hashes_contain (batch, source_hash (amap_asset_get_source_id (asset))) &&
-      !restore_indexes (batch, error))
+      !restore_indexes (batch, FALSE, error))
     return FALSE;
 
   if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes == NULL)
@@ -823,7 +841,7 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
   self = g_object_ref (batch->store);
   n_puts = batch->n_puts;
 
-  if (!restore_indexes (batch, error) ||
+  if (!restore_indexes (batch, TRUE, error) ||
       !_amap_store_batch_write_fts (batch, error) ||
       !_amap_store_exec_sql (self, "INSERT INTO asset_fts (asset_fts, rank) "
                              "VALUES ('hashsize', " G_STRINGIFY (DEFAULT_FTS_HASHSIZE) ")",
