@@ -201,7 +201,8 @@ amap_store_batch_begin (AmapStore  *self,
 
   /* A big import must not spill dirty pages into the log mid-way; 64 MiB
    * hold a million-row import's indexes now that the uuid index and the
-   * R*Tree grow at their ends (new_uuid(), bulk_load_rtree()). */
+   * R*Tree grow at their ends (new_uuid(), bulk_load_rtree()). Into a map
+   * without assets, defer_indexes() makes it smaller. */
   if (!_amap_store_exec_sql (self, "PRAGMA cache_size = " G_STRINGIFY (BATCH_CACHE_SIZE), error))
     return NULL;
 
@@ -212,7 +213,7 @@ amap_store_batch_begin (AmapStore  *self,
    * they pass its hash size (1 MiB), and merges segments as they pile up:
    * for a big import, 8 MiB does a third less work. The setting is stored
    * in the table's config, inside this transaction; the commit puts the
-   * default back (see write_fts_row()). */
+   * default back (amap_store_batch_commit()), a rollback drops it. */
   if (!_amap_store_exec_sql (self, "INSERT INTO asset_fts (asset_fts, rank) "
                              "VALUES ('hashsize', " G_STRINGIFY (BATCH_FTS_HASHSIZE) ")",
                              error))
