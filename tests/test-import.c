@@ -717,6 +717,266 @@ test_packed_indexes (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 1);
 }
 
+/* Every term of the full-text index of the assets without tags and
+ * contacts, against a table built afresh from the stored rows by
+ * INSERT … SELECT (what the batch used to do at its commit): the same
+ * terms at the same places, on a second connection. */
+static void
+assert_fts_matches_rows (AmapStore *store)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *message = NULL;
+  static const char setup[] =
+    "CREATE VIRTUAL TABLE temp.expect USING fts5 ("
+    "  name, description, strengths, needs, address, tags, contacts,"
+    "  content = '', tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE TEMP TABLE plain AS SELECT id FROM main.assets "
+    "  WHERE id NOT IN (SELECT asset_id FROM main.asset_tags) "
+    "  AND id NOT IN (SELECT asset_id FROM main.contacts);"
+    "INSERT INTO temp.expect (rowid, name, description, strengths, needs, address) "
+    "  SELECT id, name, description, strengths, needs, address FROM main.assets "
+    "  WHERE id IN (SELECT id FROM temp.plain);"
+    "CREATE VIRTUAL TABLE temp.got_terms USING fts5vocab (main, asset_fts, instance);"
+    "CREATE VIRTUAL TABLE temp.expected_terms USING fts5vocab (temp, expect, instance);";
+
+  g_assert_cmpint (sqlite3_open_v2 (amap_store_get_path (store), &db, SQLITE_OPEN_READWRITE, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, setup, NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_null (message);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT (SELECT count (*) FROM temp.expected_terms), "
+                                       "(SELECT count (*) FROM (SELECT term, doc, col, offset FROM temp.got_terms "
+                                       "  WHERE doc IN (SELECT id FROM temp.plain) "
+                                       "  EXCEPT SELECT term, doc, col, offset FROM temp.expected_terms)), "
+                                       "(SELECT count (*) FROM (SELECT term, doc, col, offset FROM temp.expected_terms "
+                                       "  EXCEPT SELECT term, doc, col, offset FROM temp.got_terms))",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), >, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static const char tricky_kml[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><name>Tricky</name>\n"
+  "<Folder><name>Écoles &amp; parcs</name>\n"
+  "<Placemark><name>López &amp; García Café</name>\n"
+  "<description><![CDATA[Name: López &amp; García<br>Notes: ¿Visita en otoño? Sí, <b>después</b> de las 3]]></description>\n"
+  "<styleUrl>#late</styleUrl>\n"
+  "<ExtendedData><Data name=\"Address\"><value>203 César Chávez Blvd</value></Data>"
+  "<Data name=\"Notes\"><value>Ramón &lt;Peña&gt;</value></Data></ExtendedData>\n"
+  "<Point><coordinates>-122.41,37.71,0</coordinates></Point></Placemark>\n"
+  "<Placemark><name>Trail&#233; Nord</name><description>plain &amp; simple</description>\n"
+  "<LineString><coordinates>-122.4,37.7 -122.41,37.71 -122.42,37.7</coordinates></LineString></Placemark>\n"
+  "<Placemark><name>Parc Öffentlich</name><address>1 Rue Ça Va</address>\n"
+  "<Polygon><outerBoundaryIs><LinearRing><coordinates>-122.4,37.7 -122.41,37.7 -122.41,37.71 -122.4,37.7"
+  "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>\n"
+  "<Placemark><name>Multi Ünit</name><description><![CDATA[<p>Two&nbsp;parts</p><p>ünd more]]></description>\n"
+  "<MultiGeometry><Point><coordinates>-122.43,37.72</coordinates></Point>"
+  "<LineString><coordinates>-122.43,37.72 -122.44,37.73</coordinates></LineString></MultiGeometry></Placemark>\n"
+  "<Placemark><name>López &amp; García Café</name><Point><coordinates>-122.41,37.71,0</coordinates></Point></Placemark>\n"
+  "</Folder>\n"
+  "<Style id=\"late\"><IconStyle><Icon><href>https://example.com/school.png</href></Icon></IconStyle></Style>\n"
+  "</Document></kml>\n";
+
+/* The full-text rows a batch writes as it puts each new asset are the rows
+ * the stored assets give, on accents, entities, CDATA, shapes and styles
+ * after the folders; also after the same file comes again (the rows
+ * are removed by their stored values and written anew) and for a big
+ * generated file. */
+static void
+test_fts_rows_as_stored (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "tricky.kml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) generated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_assert_true (g_file_set_contents (path, tricky_kml, -1, &error));
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(AmapImportReport) report = amap_import_file (fixture->store, file, NULL, NULL,
+                                                             NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (amap_import_report_get_imported (report) +
+                        amap_import_report_get_updated (report), ==, 5);
+      assert_fts_matches_rows (fixture->store);
+    }
+
+  found = amap_store_search (fixture->store, "despues", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = amap_store_search (fixture->store, "chavez", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  generated = write_generated (fixture->dir, 3000);
+  g_clear_object (&file);
+  {
+    g_autoptr(AmapImportReport) report = amap_import_file (fixture->store, generated, NULL, NULL,
+                                                           NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (amap_import_report_get_imported (report), ==, 3000);
+  }
+  assert_fts_matches_rows (fixture->store);
+}
+
+/* The assets' indexes as sqlite_schema has them: "name: sql" lines. */
+static char *
+asset_indexes (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name, sql FROM sqlite_schema "
+                                       "WHERE type = 'index' AND tbl_name = 'assets' ORDER BY name",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s: %s\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1) ? (const char *) sqlite3_column_text (stmt, 1) : "");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (out, FALSE);
+}
+
+static AmapAsset *
+sourced_asset (const char *name,
+               const char *source_id)
+{
+  AmapAsset *asset = amap_asset_new (name);
+
+  amap_asset_set_source_id (asset, source_id);
+  amap_asset_set_location (asset, 37.7, -122.4);
+  return asset;
+}
+
+/* A batch into a map without assets makes the assets' indexes after its
+ * rows: the same indexes as a new map's afterwards, a source id put twice
+ * still updates the first asset (the indexes are made at that moment),
+ * and an aborted batch leaves them as they were. */
+static void
+test_indexes_after_rows (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other" AMAP_STORE_SUFFIX, NULL);
+  g_autoptr(AmapStore) other = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  AmapStoreBatch *batch;
+  gboolean updated = TRUE;
+
+  other = amap_store_open (other_path, &error);
+  g_assert_no_error (error);
+  expected = asset_indexes (other_path);
+  g_assert_nonnull (strstr (expected, "assets_source_id"));
+
+  /* Aborted: nothing changes. */
+  batch = amap_store_batch_begin (fixture->store, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) a = sourced_asset ("Aborted", "f.kml#a");
+
+    g_assert_true (amap_store_batch_put (batch, a, &updated, &error));
+    g_assert_no_error (error);
+  }
+  amap_store_batch_abort (batch);
+  got = asset_indexes (amap_store_get_path (fixture->store));
+  g_assert_cmpstr (got, ==, expected);
+  g_clear_pointer (&got, g_free);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 0);
+
+  batch = amap_store_batch_begin (fixture->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Row %u", i);
+      g_autofree char *source_id = g_strdup_printf ("f.kml#%u", i);
+      g_autoptr(AmapAsset) asset = sourced_asset (name, source_id);
+
+      g_assert_true (amap_store_batch_put (batch, asset, &updated, &error));
+      g_assert_no_error (error);
+      g_assert_false (updated);
+    }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 2000);
+  got = asset_indexes (amap_store_get_path (fixture->store));
+  g_assert_cmpstr (got, ==, expected);
+  g_clear_pointer (&got, g_free);
+
+  /* The same source id twice into a new map: the second updates. */
+  batch = amap_store_batch_begin (other, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) first = sourced_asset ("Row 17", "f.kml#17");
+    g_autoptr(AmapAsset) again = sourced_asset ("Row 17 again", "f.kml#17");
+    g_autoptr(AmapAsset) later = sourced_asset ("Row 2000", "f.kml#2000");
+    g_autoptr(AmapAsset) later_again = sourced_asset ("Row 2000 again", "f.kml#2000");
+
+    g_assert_true (amap_store_batch_put (batch, first, &updated, &error));
+    g_assert_false (updated);
+    g_assert_true (amap_store_batch_put (batch, again, &updated, &error));
+    g_assert_no_error (error);
+    g_assert_true (updated);
+    g_assert_true (amap_store_batch_put (batch, later, &updated, &error));
+    g_assert_false (updated);
+    g_assert_true (amap_store_batch_put (batch, later_again, &updated, &error));
+    g_assert_true (updated);
+  }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (amap_store_count_assets (other), ==, 2);
+  got = asset_indexes (other_path);
+  g_assert_cmpstr (got, ==, expected);
+  {
+    g_autoptr(AmapAsset) renamed = find_by_name (other, "Row 17 again");
+    g_autoptr(AmapAsset) last = find_by_name (other, "Row 2000 again");
+
+    g_assert_cmpstr (amap_asset_get_source_id (renamed), ==, "f.kml#17");
+    g_assert_cmpstr (amap_asset_get_source_id (last), ==, "f.kml#2000");
+  }
+  found = amap_store_search (other, "again", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_clear_object (&other);
+
+  /* Into a map with assets: the indexes stay, a source id updates. */
+  batch = amap_store_batch_begin (fixture->store, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(AmapAsset) third = sourced_asset ("Row 5 again", "f.kml#5");
+
+    g_assert_true (amap_store_batch_put (batch, third, &updated, &error));
+    g_assert_no_error (error);
+    g_assert_true (updated);
+  }
+  g_assert_true (amap_store_batch_commit (batch, &error));
+  g_assert_cmpuint (amap_store_count_assets (fixture->store), ==, 2000);
+  {
+    g_autoptr(AmapAsset) fifth = find_by_name (fixture->store, "Row 5 again");
+
+    g_assert_cmpstr (amap_asset_get_source_id (fifth), ==, "f.kml#5");
+  }
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -1363,6 +1623,8 @@ main (int   argc,
   ADD ("/import/cancel", test_cancel_leaves_store_unchanged);
   ADD ("/import/large", test_large_file);
   ADD ("/import/packed-indexes", test_packed_indexes);
+  ADD ("/import/fts-rows-as-stored", test_fts_rows_as_stored);
+  ADD ("/import/indexes-after-rows", test_indexes_after_rows);
   ADD ("/import/async", test_async);
   ADD ("/import/async-undo", test_async_undo);
   ADD ("/import/kmz-and-errors", test_kmz_and_errors);

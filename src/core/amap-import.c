@@ -583,6 +583,10 @@ send_chunk (ImportRun *run,
   chunk->error = error;
   g_async_queue_push (run->filled, chunk);
   run->chunk = last ? NULL : g_async_queue_pop (run->empty);
+  /* The store hands chunks back as it used them: freeing their assets is
+   * this thread's work, which has the lighter load. */
+  if (run->chunk != NULL)
+    g_array_set_size (run->chunk->events, 0);
 }
 
 static Event *
@@ -810,6 +814,7 @@ reader_thread (gpointer data)
   GError *error = NULL;
 
   run->chunk = g_async_queue_pop (run->empty);
+  g_array_set_size (run->chunk->events, 0);
   read_file (run, run->file, &error);
   send_chunk (run, TRUE, error);
   return NULL;
@@ -875,7 +880,7 @@ read_and_store (ImportRun  *run,
       if (last)
         read_error = g_steal_pointer (&chunk->error);
 
-      g_array_set_size (chunk->events, 0);
+      /* The reader empties it (send_chunk()). */
       g_async_queue_push (run->empty, chunk);
       if (last)
         break;

@@ -1373,7 +1373,12 @@ looks_like_html (const char *text)
 static gboolean
 is_own_field (const char *name)
 {
-  return g_strv_contains (own_field_names, name);
+  /* Asked for every data field of every placemark: the first byte rules
+   * out most names before a comparison. */
+  for (guint i = 0; own_field_names[i] != NULL; i++)
+    if (own_field_names[i][0] == name[0] && strcmp (own_field_names[i], name) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean

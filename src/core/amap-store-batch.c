@@ -19,6 +19,167 @@
 
 /* Batches */
 
+static void batch_free (AmapStoreBatch *batch);
+
+/* The page cache of a batch, in KiB (negative: see "PRAGMA cache_size"). */
+#define BATCH_CACHE_SIZE -65536
+/* The same into a map without assets (see defer_indexes()). */
+#define BATCH_FRESH_CACHE_SIZE -8192
+
+/* FTS5's hash size during a batch, and its default (fts5_config.c). */
+#define BATCH_FTS_HASHSIZE 4194304
+#define DEFAULT_FTS_HASHSIZE 1048576
+
+/*
+ * Indexes after the rows
+ *
+ * Into a map that has no assets yet (a new map, most big imports), the
+ * batch drops the assets' own indexes (source id, category: not the
+ * uuid's, which is UNIQUE) inside its transaction and makes them again
+ * just before the commit: SQLite then builds each from one sort instead
+ * of an insert at a random place for every row (source ids are hashes).
+ * The put's one query that needs one of them, "which row has this source
+ * id", is answered by the batch itself: every row is the batch's own, and
+ * it keeps the 64-bit hashes of the source ids it wrote. A hash it has
+ * not seen means no row has that source id; one it has (the same
+ * placemark twice, or a collision) makes the indexes at once and the
+ * batch goes on as for any other map. A rollback drops nothing.
+ */
+
+static guint64
+source_hash (const char *source_id)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);  /* FNV-1a */
+
+  for (const guchar *p = (const guchar *) source_id; *p != '\0'; p++)
+    h = (h ^ *p) * G_GUINT64_CONSTANT (1099511628211);
+  /* Mixed, so that the low bits (the slot) depend on every byte. */
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  return h != 0 ? h : 1;
+}
+
+static gboolean
+source_hashes_contain (AmapStoreBatch *batch,
+                       guint64         hash)
+{
+  for (gsize i = hash & batch->source_hash_mask;; i = (i + 1) & batch->source_hash_mask)
+    {
+      if (batch->source_hashes[i] == hash)
+        return TRUE;
+      if (batch->source_hashes[i] == 0)
+        return FALSE;
+    }
+}
+
+static void
+source_hashes_add (AmapStoreBatch *batch,
+                   guint64         hash)
+{
+  gsize i;
+
+  /* At most half full. */
+  if ((batch->n_source_hashes + 1) * 2 > batch->source_hash_mask + 1)
+    {
+      guint64 *old = batch->source_hashes;
+      gsize old_size = batch->source_hash_mask + 1;
+
+      batch->source_hash_mask = old_size * 2 - 1;
+      batch->source_hashes = g_new0 (guint64, old_size * 2);
+      batch->n_source_hashes = 0;
+      for (gsize j = 0; j < old_size; j++)
+        if (old[j] != 0)
+          source_hashes_add (batch, old[j]);
+      g_free (old);
+    }
+
+  for (i = hash & batch->source_hash_mask;
+       batch->source_hashes[i] != 0;
+       i = (i + 1) & batch->source_hash_mask)
+    if (batch->source_hashes[i] == hash)
+      return;
+  batch->source_hashes[i] = hash;
+  batch->n_source_hashes++;
+}
+
+/* Drops the assets' own indexes when the map has no assets. */
+static gboolean
+defer_indexes (AmapStoreBatch  *batch,
+               GError         **error)
+{
+  AmapStore *self = batch->store;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sql = g_ptr_array_new_with_free_func (g_free);
+  gint64 empty = 0;
+  int rc;
+
+  if (!_amap_store_query_int (self, "SELECT NOT EXISTS (SELECT 1 FROM assets)", &empty, error))
+    return FALSE;
+  if (!empty)
+    return TRUE;
+
+  /* Only CREATE INDEX ones (sql is NULL for the UNIQUE constraint's). */
+  if (!(stmt = _amap_store_prepare (self, "SELECT name, sql FROM sqlite_schema "
+                                    "WHERE type = 'index' AND tbl_name = 'assets' AND sql IS NOT NULL "
+                                    "ORDER BY name",
+                                    error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (sql, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP INDEX \"%s\"", (char *) g_ptr_array_index (names, i));
+
+      if (!_amap_store_exec_sql (self, drop, error))
+        return FALSE;
+    }
+
+  batch->deferred_indexes = g_steal_pointer (&sql);
+  batch->source_hash_mask = 1023;
+  batch->source_hashes = g_new0 (guint64, 1024);
+
+  /* What is written now only grows at its end (rows, uuids, full-text
+   * segments): a small cache holds that (8 MiB took no more CPU than 64
+   * at 100,000 rows, and a third less memory). It also bounds SQLite's
+   * sorter when the indexes are made (it keeps as much in memory as the
+   * cache may hold, then writes runs to temporary files). */
+  return _amap_store_exec_sql (self, "PRAGMA cache_size = " G_STRINGIFY (BATCH_FRESH_CACHE_SIZE), error);
+}
+
+/* Makes the dropped indexes again (at the commit, or when a source id
+ * may already be on the map). */
+static gboolean
+restore_indexes (AmapStoreBatch  *batch,
+                 gboolean         at_commit,
+                 GError         **error)
+{
+  g_autoptr(GPtrArray) sql = g_steal_pointer (&batch->deferred_indexes);
+
+  g_clear_pointer (&batch->source_hashes, g_free);
+  batch->source_hash_mask = 0;
+  batch->n_source_hashes = 0;
+  if (sql == NULL || sql->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < sql->len; i++)
+    if (!_amap_store_exec_sql (batch->store, g_ptr_array_index (sql, i), error))
+      return FALSE;
+
+  /* From here on rows go into the indexes one by one, at random places:
+   * they need the big cache. */
+  return at_commit ||
+         _amap_store_exec_sql (batch->store, "PRAGMA cache_size = " G_STRINGIFY (BATCH_CACHE_SIZE), error);
+}
+
 /**
  * amap_store_batch_begin:
  *
@@ -41,12 +202,27 @@ amap_store_batch_begin (AmapStore  *self,
 
   /* A big import must not spill dirty pages into the log mid-way; 64 MiB
    * hold a million-row import's indexes now that the uuid index and the
-   * R*Tree grow at their ends (new_uuid(), bulk_load_rtree()). */
-  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = -65536;", error))
+   * R*Tree grow at their ends (new_uuid(), bulk_load_rtree()). Into a map
+   * without assets, defer_indexes() makes it smaller. */
+  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = " G_STRINGIFY (BATCH_CACHE_SIZE), error))
     return NULL;
 
   if (!_amap_store_begin (self, error))
     return NULL;
+
+  /* FTS5 writes the terms it holds in memory out as a segment whenever
+   * they pass its hash size (1 MiB), and merges segments as they pile up:
+   * for a big import, 4 MiB does about a third less work (more saves
+   * little and costs memory). The setting is stored in the table's
+   * config, inside this transaction; the commit puts the default back
+   * (amap_store_batch_commit()), a rollback drops it. */
+  if (!_amap_store_exec_sql (self, "INSERT INTO asset_fts (asset_fts, rank) "
+                             "VALUES ('hashsize', " G_STRINGIFY (BATCH_FTS_HASHSIZE) ")",
+                             error))
+    {
+      _amap_store_rollback (self);
+      return NULL;
+    }
 
   batch = g_new0 (AmapStoreBatch, 1);
   if (!_amap_store_query_int (self, "SELECT coalesce (max (id), 0) FROM assets",
@@ -62,6 +238,13 @@ amap_store_batch_begin (AmapStore  *self,
   batch->change = _amap_store_import_change_new ();
   batch->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->batch = batch;
+
+  if (!defer_indexes (batch, error))
+    {
+      _amap_store_rollback (self);
+      batch_free (batch);
+      return NULL;
+    }
 
   return batch;
 }
@@ -108,6 +291,44 @@ record_first_write (AmapStoreBatch  *batch,
   return TRUE;
 }
 
+/*
+ * The FTS row of the new row @id, which _amap_store_write_asset() left for
+ * the commit (a new asset without tags and contacts): written now, from
+ * the values it just stored, while the reader parses what comes next. At
+ * the commit it would be work that nothing runs beside. One row per
+ * statement, as FTS5 wants it: an INSERT … SELECT of many rows opens a
+ * savepoint, at which FTS5 writes out the terms it holds, so a statement
+ * per few thousand rows makes many small segments to merge. The row is
+ * exactly what _amap_store_batch_write_fts() would write: the five text
+ * columns, no tags, no contacts.
+ */
+static gboolean
+write_fts_row (AmapStoreBatch  *batch,
+               gint64           id,
+               AmapAsset       *asset,
+               GError         **error)
+{
+  GArray *deferred = batch->fts_deferred;
+  sqlite3_stmt *stmt;
+
+  if (deferred->len == 0 || g_array_index (deferred, gint64, deferred->len - 1) != id)
+    return TRUE;
+
+  if (!(stmt = _amap_store_get_stmt (batch->store, STMT_FTS_INSERT, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  _amap_store_bind_text (stmt, 2, amap_asset_get_name (asset));
+  _amap_store_bind_text (stmt, 3, amap_asset_get_description (asset));
+  _amap_store_bind_text (stmt, 4, amap_asset_get_strengths (asset));
+  _amap_store_bind_text (stmt, 5, amap_asset_get_needs (asset));
+  _amap_store_bind_text (stmt, 6, amap_asset_get_address (asset));
+  if (!_amap_store_step_done (batch->store, stmt, error))
+    return FALSE;
+
+  g_array_set_size (deferred, deferred->len - 1);
+  return TRUE;
+}
+
 /**
  * amap_store_batch_put:
  * @updated: (out) (optional): TRUE when an asset was updated rather than
@@ -149,7 +370,13 @@ amap_store_batch_put (AmapStoreBatch  *batch,
         return FALSE;
     }
 
-  if (id == 0 && amap_asset_get_source_id (asset) != NULL)
+  /* No row has a source id the batch did not write (see above). */
+  if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes != NULL &&
+      source_hashes_contain (batch, source_hash (amap_asset_get_source_id (asset))) &&
+      !restore_indexes (batch, FALSE, error))
+    return FALSE;
+
+  if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes == NULL)
     {
       int rc;
 
@@ -169,7 +396,8 @@ amap_store_batch_put (AmapStoreBatch  *batch,
 
   if (id == 0)
     {
-      if (!(id = _amap_store_write_asset (self, asset, 0, now, TRUE, error)))
+      if (!(id = _amap_store_write_asset (self, asset, 0, now, TRUE, error)) ||
+          !write_fts_row (batch, id, asset, error))
         return FALSE;
       _amap_store_import_change_add (batch->change, amap_asset_get_uuid (asset));
     }
@@ -183,6 +411,10 @@ amap_store_batch_put (AmapStoreBatch  *batch,
       if (updated != NULL)
         *updated = !deleted;
     }
+
+  /* The row has the asset's source id now. */
+  if (batch->deferred_indexes != NULL && amap_asset_get_source_id (asset) != NULL)
+    source_hashes_add (batch, source_hash (amap_asset_get_source_id (asset)));
 
   batch->n_puts++;
   return TRUE;
@@ -597,6 +829,8 @@ batch_free (AmapStoreBatch *batch)
   g_array_unref (batch->points);
   g_array_unref (batch->fts_deferred);
   g_clear_pointer (&batch->set_category, sqlite3_finalize);
+  g_clear_pointer (&batch->deferred_indexes, g_ptr_array_unref);
+  g_clear_pointer (&batch->source_hashes, g_free);
   g_free (batch->name);
   if (batch->change != NULL)
     batch->change->klass->free (batch->change);
@@ -667,7 +901,11 @@ amap_store_batch_commit (AmapStoreBatch  *batch,
   self = g_object_ref (batch->store);
   n_puts = batch->n_puts;
 
-  if (!_amap_store_batch_write_fts (batch, error) ||
+  if (!restore_indexes (batch, TRUE, error) ||
+      !_amap_store_batch_write_fts (batch, error) ||
+      !_amap_store_exec_sql (self, "INSERT INTO asset_fts (asset_fts, rank) "
+                             "VALUES ('hashsize', " G_STRINGIFY (DEFAULT_FTS_HASHSIZE) ")",
+                             error) ||
       !insert_batch_points (batch, error) ||
       (n_puts > 0 && !_amap_store_touch_map (self, _amap_store_now_seconds (), error)) ||
       !_amap_store_commit (self, error))

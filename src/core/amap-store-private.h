@@ -173,6 +173,13 @@ struct _AmapStoreBatch
    * per run of consecutive ids (ascending: rows are appended). */
   GArray          *fts_deferred;   /* gint64 */
   sqlite3_stmt    *set_category;   /* amap_store_batch_set_category() */
+  /* Into a map without assets: the CREATE INDEX statements of the assets'
+   * own indexes, dropped until the commit, and the hashes of the source
+   * ids the batch wrote (see amap-store-batch.c); NULL otherwise. */
+  GPtrArray       *deferred_indexes;
+  guint64         *source_hashes;
+  gsize            source_hash_mask;
+  gsize            n_source_hashes;
 };
 
 gboolean   _amap_store_batch_write_fts              (AmapStoreBatch  *batch,
