@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <sqlite3.h>
 
+#include "amap-collate.h"
 #include "amap-error.h"
 #include "amap-store.h"
 #include "amap-store-private.h"
@@ -1590,12 +1591,10 @@ read_all_assets (AmapStore  *self,
     {
       SortEntry entry;
       gint64 *id = g_new (gint64, 1);
-      g_autofree char *folded = NULL;
 
       *id = sqlite3_column_int64 (stmt, COL_ID);
       entry.asset = asset_from_row (stmt);
-      folded = g_utf8_casefold (amap_asset_get_name (entry.asset), -1);
-      entry.sort_key = g_utf8_collate_key (folded, -1);
+      entry.sort_key = amap_name_sort_key (amap_asset_get_name (entry.asset));
       g_array_append_val (entries, entry);
       g_hash_table_insert (by_id, id, entry.asset);
     }
@@ -1704,10 +1703,7 @@ sort_key_sql_function (sqlite3_context  *context,
                        sqlite3_value   **argv)
 {
   const char *name = (const char *) sqlite3_value_text (argv[0]);
-  g_autofree char *folded = NULL;
-  char lowered[128];
   char *key;
-  int i;
 
   if (name == NULL)
     {
@@ -1715,23 +1711,7 @@ sort_key_sql_function (sqlite3_context  *context,
       return;
     }
 
-  /* Casefolding an ASCII name lowers A to Z and nothing else (as
-   * g_utf8_casefold() does), without an allocation: most names of a big
-   * map, and a third of the time their keys took. */
-  for (i = 0; name[i] != '\0' && i < (int) sizeof lowered - 1 && (guchar) name[i] < 0x80; i++)
-    lowered[i] = g_ascii_tolower (name[i]);
-
-  if (name[i] == '\0')
-    {
-      lowered[i] = '\0';
-      key = g_utf8_collate_key (lowered, i);
-    }
-  else
-    {
-      folded = g_utf8_casefold (name, -1);
-      key = g_utf8_collate_key (folded, -1);
-    }
-
+  key = amap_name_sort_key (name);
   sqlite3_result_blob (context, key, (int) strlen (key), g_free);
 }
 

@@ -825,7 +825,7 @@ batch_free (AmapStoreBatch *batch)
 {
   if (batch->store->batch == batch)
     batch->store->batch = NULL;
-  _amap_store_exec_sql (batch->store, "PRAGMA cache_size = -2000", NULL);
+  _amap_store_exec_sql (batch->store, "PRAGMA cache_size = " G_STRINGIFY (AMAP_STORE_CACHE_SIZE), NULL);
   g_array_unref (batch->points);
   g_array_unref (batch->fts_deferred);
   g_clear_pointer (&batch->set_category, sqlite3_finalize);

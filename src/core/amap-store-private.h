@@ -24,6 +24,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmapStoreBatch, amap_store_batch_abort)
 /* The PRAGMA application_id of an Asset Map file ("AMAP"). */
 #define AMAP_STORE_APPLICATION_ID 0x414d4150
 
+/* The connection's page cache, in KiB (negative: see "PRAGMA
+ * cache_size"); a batch sets its own and puts this one back. */
+#define AMAP_STORE_CACHE_SIZE -16384
+
 /* Like amap_store_open(), but opens read-only when @force_read_only is
  * TRUE, as if the file were not writable. Tests use it where chmod cannot
  * stop the user (root). */

@@ -1604,7 +1604,7 @@ open_connection (AmapStore  *self,
   return _amap_store_exec_sql (self,
                    "PRAGMA foreign_keys = ON;"
                    "PRAGMA synchronous = NORMAL;"
-                   "PRAGMA cache_size = -16384;",
+                   "PRAGMA cache_size = " G_STRINGIFY (AMAP_STORE_CACHE_SIZE) ";",
                    error);
 }
 

@@ -18,6 +18,7 @@
 #include "amap-asset-row.h"
 #include "amap-category-dot.h"
 #include "amap-chip-box.h"
+#include "amap-collate.h"
 #include "amap-error.h"
 #include "amap-export-dialog.h"
 #include "amap-export.h"
@@ -827,34 +828,6 @@ typedef struct
   char  text[];
 } NameKey;
 
-/* g_utf8_collate_key(): with glibc, strxfrm() of the NFKC form in a UTF-8
- * locale. ASCII is its own NFKC form, so for the ASCII names most maps
- * have, strxfrm() alone gives the same key for a fifth of the time. */
-static char *
-collate_key (const char *name)
-{
-#ifdef __GLIBC__
-  const char *charset;
-  gboolean ascii = TRUE;
-
-  for (const char *p = name; *p != '\0' && ascii; p++)
-    ascii = (guchar) *p < 0x80;
-  if (ascii && g_get_charset (&charset))
-    {
-      size_t length = strxfrm (NULL, name, 0);
-      char *key;
-
-      if (length < G_MAXINT - 2)
-        {
-          key = g_malloc (length + 1);
-          strxfrm (key, name, length + 1);
-          return key;
-        }
-    }
-#endif
-  return g_utf8_collate_key (name, -1);
-}
-
 /* The collation key of @asset's name, made once per row rather than twice
  * per comparison (a sort of 100,000 rows makes about 1.7 million). The
  * name it was made from is kept with it: should the name change, so does
@@ -872,7 +845,7 @@ name_sort_key (AmapAsset *asset)
   name_key = g_object_get_qdata (G_OBJECT (asset), quark);
   if (name_key == NULL || strcmp (name_key->text, name) != 0)
     {
-      g_autofree char *key = collate_key (name);
+      g_autofree char *key = amap_collate_key (name);
       gsize name_length = strlen (name), key_length = strlen (key);
 
       name_key = g_malloc (sizeof (NameKey) + name_length + key_length + 2);
