@@ -236,12 +236,12 @@ read_children (AmapStore   *self,
   return TRUE;
 }
 
-/* Reads the asset with row id @id, children included, deleted or not. */
 AmapAsset *
-_amap_store_read_asset (AmapStore  *self,
-                        gint64      id,
-                        gboolean   *deleted,
-                        GError    **error)
+_amap_store_read_asset_full (AmapStore   *self,
+                             gint64       id,
+                             GHashTable  *has_children[],
+                             gboolean    *deleted,
+                             GError     **error)
 {
   g_autoptr(AmapAsset) asset = NULL;
   sqlite3_stmt *stmt;
@@ -268,7 +268,7 @@ _amap_store_read_asset (AmapStore  *self,
     *deleted = sqlite3_column_int (stmt, COL_DELETED) != 0;
   sqlite3_reset (stmt);
 
-  if (!read_children (self, asset, id, NULL, error))
+  if (!read_children (self, asset, id, has_children, error))
     return NULL;
 
   return g_steal_pointer (&asset);
@@ -1675,24 +1675,6 @@ amap_store_list_assets (AmapStore  *self,
 }
 
 G_STATIC_ASSERT (G_N_ELEMENTS (child_readers) == AMAP_STORE_N_CHILD_TABLES);
-
-/* For amap-store-export.c: one asset row as an AmapAsset, and its
- * children. */
-AmapAsset *
-_amap_store_asset_from_row (sqlite3_stmt *stmt)
-{
-  return asset_from_row (stmt);
-}
-
-gboolean
-_amap_store_read_children (AmapStore   *self,
-                           AmapAsset   *asset,
-                           gint64       id,
-                           GHashTable  *has_children[],
-                           GError     **error)
-{
-  return read_children (self, asset, id, has_children, error);
-}
 
 /* amap_sort_key(name): the key amap_store_list_assets() sorts by (the
  * casefolded name's collation key in the user's locale), as a BLOB that

@@ -120,37 +120,6 @@ ids_with_rows (AmapStore   *self,
   return g_steal_pointer (&ids);
 }
 
-/* Reads the asset row @id and the children the @has_* sets say it has. */
-static AmapAsset *
-read_export_asset (AmapStore   *self,
-                   gint64       id,
-                   GHashTable  *has_children[],
-                   GError     **error)
-{
-  g_autoptr(AmapAsset) asset = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
-      return NULL;
-    }
-  asset = _amap_store_asset_from_row (stmt);
-  sqlite3_reset (stmt);
-
-  if (!_amap_store_read_children (self, asset, id, has_children, error))
-    return NULL;
-
-  return g_steal_pointer (&asset);
-}
-
 /* A text column as AmapAsset keeps strings: NULL for NULL and "". */
 static inline const char *
 column_string (sqlite3_stmt *stmt,
@@ -162,7 +131,7 @@ column_string (sqlite3_stmt *stmt,
 }
 
 /* Fills @r from the asset row in @stmt (SELECT_ASSET's columns) as
- * _amap_store_asset_from_row() fills an AmapAsset, pointing into the row;
+ * asset_from_row() in amap-store-assets.c fills an AmapAsset, pointing into the row;
  * @folders (NULL-terminated, owning) holds the decoded folder names. */
 static void
 record_from_row (AmapAssetRecord *r,
@@ -295,7 +264,7 @@ pass_record (AmapStore                 *self,
   for (guint i = 1; i < AMAP_STORE_N_CHILD_TABLES; i++)
     if (g_hash_table_contains (has_children[i], &id))
       {
-        g_autoptr(AmapAsset) asset = read_export_asset (self, id, has_children, error);
+        g_autoptr(AmapAsset) asset = _amap_store_read_asset_full (self, id, has_children, NULL, error);
 
         if (asset == NULL)
           return FALSE;
@@ -447,7 +416,7 @@ foreach_asset (AmapStore                *self,
         }
       else
         {
-          g_autoptr(AmapAsset) asset = read_export_asset (self, entry->id, has_children, error);
+          g_autoptr(AmapAsset) asset = _amap_store_read_asset_full (self, entry->id, has_children, NULL, error);
 
           if (asset == NULL || !asset_func (asset, user_data, error))
             goto out;

@@ -471,28 +471,27 @@ _amap_store_query_int (AmapStore   *self,
 /* Assets (amap-store-assets.c) */
 
 /* The child tables (asset_tags, contacts, interactions), in the order
- * _amap_store_read_children() takes their id sets. */
+ * _amap_store_read_asset_full() takes their id sets. */
 #define AMAP_STORE_N_CHILD_TABLES 3
 
-/* An asset row (SELECT_ASSET's columns) as a new AmapAsset, without its
- * children. */
+/* The asset with row id @id, children included, deleted or not (*@deleted
+ * says which); @has_children (nullable): per child table, the ids that
+ * have rows, so that the others are not looked up. */
 AmapAsset *
-_amap_store_asset_from_row (sqlite3_stmt *stmt);
+_amap_store_read_asset_full (AmapStore   *self,
+                             gint64       id,
+                             GHashTable  *has_children[],
+                             gboolean    *deleted,
+                             GError     **error);
 
-/* Reads the tags, contacts and log of the asset with row @id into @asset;
- * @has_children (nullable): per child table, the ids that have rows. */
-gboolean
-_amap_store_read_children (AmapStore   *self,
-                           AmapAsset   *asset,
-                           gint64       id,
-                           GHashTable  *has_children[],
-                           GError     **error);
-
-AmapAsset *
+static inline AmapAsset *
 _amap_store_read_asset (AmapStore  *self,
                         gint64      id,
                         gboolean   *deleted,
-                        GError    **error);
+                        GError    **error)
+{
+  return _amap_store_read_asset_full (self, id, NULL, deleted, error);
+}
 
 gint64
 _amap_store_lookup_uuid (AmapStore   *self,
