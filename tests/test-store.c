@@ -1838,6 +1838,18 @@ test_search_as_before (void)
         }
 
       g_test_message ("“%s”: %u results", text, keys->len);
+      {
+        g_autoptr(GHashTable) matches = amap_store_search_matches (store, text, &error);
+        GHashTableIter iter;
+        gpointer uuid;
+
+        /* The unranked set is the same uuids. */
+        g_assert_no_error (error);
+        g_assert_cmpuint (g_hash_table_size (matches), ==, g_hash_table_size (ranks));
+        g_hash_table_iter_init (&iter, ranks);
+        while (g_hash_table_iter_next (&iter, &uuid, NULL))
+          g_assert_true (g_hash_table_contains (matches, uuid));
+      }
       g_assert_cmpuint (keys->len, >, 0);
       g_assert_cmpuint (hits->len, ==, keys->len);
       for (guint i = 0; i < hits->len; i++)

@@ -1949,6 +1949,47 @@ amap_store_search (AmapStore   *self,
 }
 
 /**
+ * amap_store_search_matches:
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): the uuids of
+ *   amap_store_search() as a set
+ */
+GHashTable *
+amap_store_search_matches (AmapStore   *self,
+                           const char  *text,
+                           GError     **error)
+{
+  g_autoptr(GHashTable) matches = NULL;
+  g_autofree char *query = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  matches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  query = make_fts_query (text ? text : "");
+  if (query == NULL)
+    return g_steal_pointer (&matches);
+
+  if (!(stmt = _amap_store_get_stmt (self, STMT_SEARCH_MATCHES, error)))
+    return NULL;
+
+  _amap_store_bind_text (stmt, 1, query);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (matches, g_strdup (_amap_store_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&matches);
+}
+
+/**
  * amap_store_query_box:
  *
  * A box with @west > @east crosses the antimeridian.

@@ -286,6 +286,14 @@ static const char * const stmt_sql[N_STMTS] = {
     "  FROM asset_fts f LEFT JOIN asset_rtree_rowid x ON x.rowid = f.rowid "
     "  WHERE asset_fts MATCH ?1) "
     "WHERE uuid IS NOT NULL ORDER BY rank, name",
+  /* The same matches, unranked (bm25 costs about 1.5 µs a match). */
+  [STMT_SEARCH_MATCHES] =
+    "SELECT uuid FROM ("
+    "  SELECT coalesce (x.a0, (SELECT a.uuid FROM assets a WHERE a.id = f.rowid AND a.deleted = 0)) "
+    "           AS uuid "
+    "  FROM asset_fts f LEFT JOIN asset_rtree_rowid x ON x.rowid = f.rowid "
+    "  WHERE asset_fts MATCH ?1) "
+    "WHERE uuid IS NOT NULL",
 };
 
 G_DEFINE_FINAL_TYPE (AmapStore, amap_store, G_TYPE_OBJECT)

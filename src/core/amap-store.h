@@ -223,6 +223,11 @@ gboolean       amap_store_foreach_summary_row (AmapStore               *self,
 GPtrArray     *amap_store_search             (AmapStore   *self,
                                               const char  *text,
                                               GError     **error);
+/* The uuids amap_store_search() finds, as a set (char * keys), without
+ * ranking them: for a filter, where the order does not matter. */
+GHashTable    *amap_store_search_matches     (AmapStore   *self,
+                                              const char  *text,
+                                              GError     **error);
 /* Uuids of the live assets whose location lies inside the box (R*Tree). */
 GPtrArray     *amap_store_query_box          (AmapStore   *self,
                                               double       south,

@@ -487,19 +487,19 @@ refresh_search (AmapWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) uuids = NULL;
   g_autofree char *stripped = g_strstrip (g_strdup (text));
 
   g_clear_pointer (&self->search_results, g_hash_table_unref);
 
+  /* A filter: the matches as a set, unranked. */
   if (stripped[0] != '\0')
     {
-      self->search_results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      uuids = amap_store_search (self->store, stripped, &error);
-      if (uuids == NULL)
-        g_debug ("Search for “%s” failed: %s", stripped, error->message);
-      for (guint i = 0; uuids != NULL && i < uuids->len; i++)
-        g_hash_table_add (self->search_results, g_strdup (g_ptr_array_index (uuids, i)));
+      self->search_results = amap_store_search_matches (self->store, stripped, &error);
+      if (self->search_results == NULL)
+        {
+          g_debug ("Search for “%s” failed: %s", stripped, error->message);
+          self->search_results = g_hash_table_new (g_str_hash, g_str_equal);
+        }
     }
 }
 
