@@ -54,4 +54,10 @@ typedef struct
   GPtrArray          *interactions;      /* AmapInteraction, or NULL */
 } AmapAssetRecord;
 
+/* @buffer gets "key\0value\0…" for @asset's extra fields, keys sorted
+ * (empty when it has none): how the store keeps them, and how a record
+ * carries them (amap-store-assets.c). */
+void amap_asset_record_encode_extras (AmapAsset *asset,
+                                      GString   *buffer);
+
 G_END_DECLS

@@ -1350,16 +1350,7 @@ record_from_asset (AmapAssetRecord *r,
                    AmapAsset       *asset,
                    GString         *extras)
 {
-  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
-
-  g_string_truncate (extras, 0);
-  for (guint i = 0; keys[i] != NULL; i++)
-    {
-      const char *value = amap_asset_get_extra (asset, keys[i]);
-
-      g_string_append_len (extras, keys[i], strlen (keys[i]) + 1);
-      g_string_append_len (extras, value, strlen (value) + 1);
-    }
+  amap_asset_record_encode_extras (asset, extras);
 
   *r = (AmapAssetRecord) {
     .uuid = amap_asset_get_uuid (asset),

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <sqlite3.h>
 
+#include "amap-asset-record.h"
 #include "amap-collate.h"
 #include "amap-error.h"
 #include "amap-store.h"
@@ -20,11 +21,9 @@
 
 /* Extra fields */
 
-/* @buffer gets "key\0value\0…" for @asset's extras, keys sorted; empty
- * when it has none. */
-static void
-encode_extras (AmapAsset *asset,
-               GString   *buffer)
+void
+amap_asset_record_encode_extras (AmapAsset *asset,
+                                 GString   *buffer)
 {
   g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
 
@@ -38,8 +37,9 @@ encode_extras (AmapAsset *asset,
     }
 }
 
-/* The reverse of encode_extras(). A damaged value (no final NUL) loses
- * its last, incomplete pair rather than reading past the end. */
+/* The reverse of amap_asset_record_encode_extras(). A damaged value (no
+ * final NUL) loses its last, incomplete pair rather than reading past the
+ * end. */
 static void
 decode_extras (AmapAsset  *asset,
                const void *data,
@@ -934,7 +934,7 @@ _amap_store_write_asset (AmapStore  *self,
   _amap_store_bind_text (stmt, 17, amap_asset_get_last_contacted (asset));
   sqlite3_bind_int64 (stmt, 18, amap_asset_get_created (asset));
   sqlite3_bind_int64 (stmt, 19, amap_asset_get_modified (asset));
-  encode_extras (asset, self->buffers.extras);
+  amap_asset_record_encode_extras (asset, self->buffers.extras);
   if (self->buffers.extras->len > 0)
     sqlite3_bind_blob (stmt, 20, self->buffers.extras->str,
                        (int) self->buffers.extras->len, SQLITE_STATIC);
