@@ -194,6 +194,7 @@ amap_store_batch_begin (AmapStore  *self,
                         GError    **error)
 {
   AmapStoreBatch *batch;
+  gint64 empty = 0;
 
   g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
 
@@ -207,8 +208,19 @@ amap_store_batch_begin (AmapStore  *self,
   if (!_amap_store_exec_sql (self, "PRAGMA cache_size = " G_STRINGIFY (BATCH_CACHE_SIZE), error))
     return NULL;
 
-  if (!_amap_store_begin (self, error))
+  /* The first import into a map without assets: in a rollback journal
+   * when nothing else has the file open (see amap-store.c, "Journal
+   * modes"). */
+  if (!_amap_store_query_int (self, "SELECT NOT EXISTS (SELECT 1 FROM assets)", &empty, error))
     return NULL;
+  if (empty)
+    _amap_store_enter_rollback_journal (self);
+
+  if (!_amap_store_begin (self, error))
+    {
+      _amap_store_leave_rollback_journal (self);
+      return NULL;
+    }
 
   /* FTS5 writes the terms it holds in memory out as a segment whenever
    * they pass its hash size (1 MiB), and merges segments as they pile up:
@@ -221,6 +233,7 @@ amap_store_batch_begin (AmapStore  *self,
                              error))
     {
       _amap_store_rollback (self);
+      _amap_store_leave_rollback_journal (self);
       return NULL;
     }
 
@@ -229,6 +242,7 @@ amap_store_batch_begin (AmapStore  *self,
                               &batch->max_id_before, error))
     {
       _amap_store_rollback (self);
+      _amap_store_leave_rollback_journal (self);
       g_free (batch);
       return NULL;
     }
@@ -826,6 +840,8 @@ batch_free (AmapStoreBatch *batch)
   if (batch->store->batch == batch)
     batch->store->batch = NULL;
   _amap_store_exec_sql (batch->store, "PRAGMA cache_size = " G_STRINGIFY (AMAP_STORE_CACHE_SIZE), NULL);
+  /* After the commit or rollback. */
+  _amap_store_leave_rollback_journal (batch->store);
   g_array_unref (batch->points);
   g_array_unref (batch->fts_deferred);
   g_clear_pointer (&batch->set_category, sqlite3_finalize);

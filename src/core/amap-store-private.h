@@ -246,6 +246,8 @@ struct _AmapStore
   /* A checkpoint after a commit failed for lack of space: the next write
    * tries it first, and so does closing. */
   gboolean        checkpoint_pending;
+  /* In a rollback journal for one import (_amap_store_enter_rollback_journal()). */
+  gboolean        rollback_journal;
 };
 
 
@@ -457,6 +459,12 @@ _amap_store_commit (AmapStore  *self,
 
 void
 _amap_store_rollback (AmapStore *self);
+
+gboolean
+_amap_store_enter_rollback_journal (AmapStore *self);
+
+void
+_amap_store_leave_rollback_journal (AmapStore *self);
 
 gboolean
 _amap_store_touch_map (AmapStore  *self,

@@ -1423,6 +1423,102 @@ amap_store_is_open_file (const char *path)
   return open;
 }
 
+/* Journal modes
+ *
+ * A map lives in WAL mode (open_connection()). The first import into a
+ * map without assets, when no other connection has the file open, runs in
+ * a rollback journal instead (amap_store_batch_begin()): SQLite journals
+ * only the pages the file had before the transaction (a new map's few
+ * schema pages), so each page of the import is written once, into the map
+ * itself, where the log takes every page, gives evicted ones back through
+ * the log and the checkpoint writes them all again. A kill leaves a hot
+ * journal, which the next connection that writes plays back: the map as
+ * it was, without assets (see inspect_file() for the look before). After
+ * the commit or rollback the map goes back to WAL.
+ */
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+/**
+ * _amap_store_enter_rollback_journal:
+ *
+ * Outside a transaction: switches the connection to a rollback journal
+ * (with synchronous = FULL, as NORMAL skips a sync a power cut could
+ * catch in that mode) when no other connection, of this process or
+ * another, has the file open.
+ *
+ * Returns: TRUE when it switched; end with
+ *   _amap_store_leave_rollback_journal()
+ */
+gboolean
+_amap_store_enter_rollback_journal (AmapStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  OpenFile *file;
+  gboolean alone;
+  gboolean switched;
+  int rc;
+
+  g_assert (!self->rollback_journal);
+
+  if (self->read_only || self->checkpoint_pending || !sqlite3_get_autocommit (self->db))
+    return FALSE;
+
+  /* Another store of this process on the same file. */
+  g_mutex_lock (&open_files_lock);
+  file = self->registered ? find_open_file_locked (self->file_dev, self->file_ino) : NULL;
+  alone = file != NULL && file->count == 1;
+  g_mutex_unlock (&open_files_lock);
+  if (!alone)
+    return FALSE;
+
+  /* Leaving WAL needs the only lock on the file: another process's
+   * connection makes it fail, at once rather than after the timeout. */
+  sqlite3_busy_timeout (self->db, 0);
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = DELETE", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  switched = rc == SQLITE_ROW &&
+             g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "delete") == 0;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_busy_timeout (self->db, STORE_BUSY_TIMEOUT_MS);
+
+  if (!switched)
+    {
+      g_debug ("%s stays in WAL mode for the import (%s)", self->path, sqlite3_errstr (rc));
+      /* A failed switch leaves the connection in WAL mode. */
+      return FALSE;
+    }
+
+  self->rollback_journal = TRUE;
+  if (!_amap_store_exec_sql (self, "PRAGMA synchronous = FULL", NULL))
+    {
+      _amap_store_leave_rollback_journal (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Outside a transaction: back to WAL after
+ * _amap_store_enter_rollback_journal(). */
+void
+_amap_store_leave_rollback_journal (AmapStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->rollback_journal)
+    return;
+
+  g_assert (sqlite3_get_autocommit (self->db));
+  self->rollback_journal = FALSE;
+
+  /* On failure (a full disk, say) the map stays sound in its rollback
+   * journal; the next open makes it WAL again. */
+  if (!_amap_store_exec_sql (self, "PRAGMA synchronous = NORMAL; PRAGMA journal_mode = WAL", &error))
+    g_debug ("%s: back to WAL mode failed: %s", self->path, error->message);
+}
+
 /*
  * The URI of a read-only connection to @path that leaves nothing behind:
  * "mode=ro" uses the -shm file of the connections that have the map open;
@@ -1449,6 +1545,40 @@ read_only_uri (const char *path)
               (g_stat (path, &st) == 0 && st.st_uid == geteuid ());
 
   return g_strconcat ("file:", escaped, use_log ? "?mode=ro" : "?immutable=1", NULL);
+}
+
+/* A journal beside @path that is not empty: hot, unless a connection
+ * is in a transaction on the file (which inspect_file() may not ask). */
+static gboolean
+has_hot_journal (const char *path)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  GStatBuf st;
+
+  return g_stat (journal, &st) == 0 && st.st_size > 0;
+}
+
+/* Sets *@version to @user_version when this version reads it. */
+static gboolean
+check_version (const char  *path,
+               gint64       user_version,
+               gint64      *version,
+               GError     **error)
+{
+  if (user_version > AMAP_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW,
+                   _("The map “%s” was saved by a newer version of Asset Map "
+                     "(file version %d, this version reads up to %d). "
+                     "Update Asset Map to open it."),
+                   display, (int) MIN (user_version, G_MAXINT), AMAP_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  *version = user_version;
+  return TRUE;
 }
 
 /*
@@ -1509,6 +1639,22 @@ inspect_file (const char  *path,
                        ((guint32) (guint8) header[70] << 8) |
                        (guint32) (guint8) header[71];
       ours = application_id == AMAP_STORE_APPLICATION_ID;
+
+      /* A hot journal: a writer in a rollback journal (see "Journal
+       * modes") died. The file may hold pages of its transaction that a
+       * read-only connection would read as they are, and cannot play the
+       * journal back; the read-write one that opens next does. The
+       * header's application_id and user_version are the same before
+       * and during such a transaction. */
+      if (ours && has_hot_journal (path))
+        {
+          user_version = ((guint32) (guint8) header[60] << 24) |
+                         ((guint32) (guint8) header[61] << 16) |
+                         ((guint32) (guint8) header[62] << 8) |
+                         (guint32) (guint8) header[63];
+          return check_version (path, user_version, version, error);
+        }
+
       if (!ours)
         {
           g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
@@ -1544,17 +1690,8 @@ inspect_file (const char  *path,
 
   if (rc == SQLITE_ROW && application_id != AMAP_STORE_APPLICATION_ID)
     set_not_a_map_error (path, error);
-  else if (rc == SQLITE_ROW && user_version > AMAP_STORE_SCHEMA_VERSION)
-    g_set_error (error, AMAP_ERROR, AMAP_ERROR_TOO_NEW,
-                 _("The map “%s” was saved by a newer version of Asset Map "
-                   "(file version %d, this version reads up to %d). "
-                   "Update Asset Map to open it."),
-                 display, (int) MIN (user_version, G_MAXINT), AMAP_STORE_SCHEMA_VERSION);
   else if (rc == SQLITE_ROW)
-    {
-      *version = user_version;
-      ok = TRUE;
-    }
+    ok = check_version (path, user_version, version, error);
   else if (((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT) && !ours)
     set_not_a_map_error (path, error);
   else
@@ -1596,7 +1733,7 @@ open_connection (AmapStore  *self,
     }
 
   sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_busy_timeout (self->db, STORE_BUSY_TIMEOUT_MS);
 
   if (!self->read_only)
     {
