@@ -880,7 +880,12 @@ read_and_store (ImportRun  *run,
       if (last)
         read_error = g_steal_pointer (&chunk->error);
 
-      /* The reader empties it (send_chunk()). */
+      /* Freeing the chunk's assets is the work of whichever thread has
+       * time for it: this one when the reader has nothing for it yet
+       * (files with many fields per placemark), else the reader
+       * (send_chunk()), which has less to do per placemark otherwise. */
+      if (!last && g_async_queue_length (run->filled) <= 0)
+        g_array_set_size (chunk->events, 0);
       g_async_queue_push (run->empty, chunk);
       if (last)
         break;

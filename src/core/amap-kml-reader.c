@@ -189,6 +189,7 @@ struct _AmapKmlReader
   GObject parent_instance;
 
   char *file_name;
+  char *file_basename;           /* of file_name: the start of source ids */
   char *default_category;
   GArray *categories;            /* CategoryInfo */
 
@@ -1725,8 +1726,9 @@ stable_source_id (AmapKmlReader *self,
                   AmapAsset     *asset)
 {
   g_autoptr(GChecksum) sum = folder_path_checksum (self);
-  g_autofree char *basename = g_path_get_basename (self->file_name);
   const char *shape = amap_asset_get_shape (asset);
+  gsize basename_len;
+  char *id;
 
   g_checksum_update (sum, (const guchar *) "\n", 1);
   g_checksum_update (sum, (const guchar *) (pm->name != NULL ? pm->name : ""), -1);
@@ -1741,7 +1743,16 @@ stable_source_id (AmapKmlReader *self,
   g_checksum_update (sum, (const guchar *) "\n", 1);
   g_checksum_update (sum, (const guchar *) (pm->address != NULL ? pm->address : ""), -1);
 
-  return g_strdup_printf ("%s#%.16s", basename, g_checksum_get_string (sum));
+  /* "basename#" and the first 16 hex digits. */
+  if (self->file_basename == NULL)
+    self->file_basename = g_path_get_basename (self->file_name);
+  basename_len = strlen (self->file_basename);
+  id = g_malloc (basename_len + 1 + 16 + 1);
+  memcpy (id, self->file_basename, basename_len);
+  id[basename_len] = '#';
+  memcpy (id + basename_len + 1, g_checksum_get_string (sum), 16);
+  id[basename_len + 1 + 16] = '\0';
+  return id;
 }
 
 /* Source ids within one document */
@@ -2297,37 +2308,45 @@ static char *
 dup_attr_text (const xmlChar *begin,
                const xmlChar *end)
 {
-  GString *out = g_string_sized_new (end - begin);
   const char *p = (const char *) begin;
+  const char *stop = (const char *) end;
+  const char *amp = memchr (p, '&', stop - p);
+  char *out, *q;
 
-  while (p < (const char *) end)
+  /* Most values have no '&': one copy. */
+  if (amp == NULL)
+    return g_strndup (p, stop - p);
+
+  out = q = g_malloc (stop - p + 1);
+  memcpy (q, p, amp - p);
+  q += amp - p;
+  p = amp;
+  while (p < stop)
     {
-      if ((const char *) end - p >= 5 && strncmp (p, "&#38;", 5) == 0)
+      if (stop - p >= 5 && strncmp (p, "&#38;", 5) == 0)
         {
-          g_string_append_c (out, '&');
+          *q++ = '&';
           p += 5;
         }
       else
-        g_string_append_c (out, *p++);
+        *q++ = *p++;
     }
-  return g_string_free (out, FALSE);
+  *q = '\0';
+  return out;
 }
 
-static const char *
+/* The value of the attribute @name without a namespace, or NULL. */
+static char *
 attr_value (const xmlChar **attributes,
             int             n_attributes,
-            const char     *name,
-            char          **owned)
+            const char     *name)
 {
   for (int i = 0; i < n_attributes; i++)
     {
       const xmlChar **a = attributes + i * 5;
 
       if (a[2] == NULL && strcmp ((const char *) a[0], name) == 0)
-        {
-          *owned = dup_attr_text (a[3], a[4]);
-          return *owned;
-        }
+        return dup_attr_text (a[3], a[4]);
     }
   return NULL;
 }
@@ -2379,7 +2398,6 @@ on_start_element (void           *user_data,
   Frame *parent = top_frame (self);
   Role parent_role = parent != NULL ? parent->role : ROLE_ROOT;
   Placemark *pm = self->placemark;
-  g_autofree char *owned = NULL;
 
   if (self->error != NULL)
     return;
@@ -2439,7 +2457,7 @@ on_start_element (void           *user_data,
           self->placemark = g_new0 (Placemark, 1);
           self->placemark->line = current_line (self);
           self->placemark->is_alias = !g_str_equal (name, "Placemark");
-          self->placemark->id = g_strdup (attr_value (attributes, n_attributes, "id", &owned));
+          self->placemark->id = attr_value (attributes, n_attributes, "id");
           push_frame (self, ROLE_PLACEMARK, FIELD_NONE);
         }
       else if (parent_role == ROLE_NONE || parent_role == ROLE_ROOT)
@@ -2452,7 +2470,7 @@ on_start_element (void           *user_data,
       else if (kml && g_str_equal (name, "Style"))
         {
           g_free (self->cur_style_id);
-          self->cur_style_id = g_strdup (attr_value (attributes, n_attributes, "id", &owned));
+          self->cur_style_id = attr_value (attributes, n_attributes, "id");
           self->cur_style = g_new0 (StyleInfo, 1);
           self->cur_style_is_inline = FALSE;
           push_frame (self, ROLE_STYLE, FIELD_NONE);
@@ -2460,7 +2478,7 @@ on_start_element (void           *user_data,
       else if (kml && g_str_equal (name, "StyleMap"))
         {
           g_free (self->cur_style_id);
-          self->cur_style_id = g_strdup (attr_value (attributes, n_attributes, "id", &owned));
+          self->cur_style_id = attr_value (attributes, n_attributes, "id");
           self->cur_map = g_new0 (StyleInfo, 1);
           push_frame (self, ROLE_STYLE_MAP, FIELD_NONE);
         }
@@ -2470,9 +2488,8 @@ on_start_element (void           *user_data,
         {
           g_clear_pointer (&self->schema_name, g_free);
           g_clear_pointer (&self->schema_parent, g_free);
-          self->schema_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
-          g_clear_pointer (&owned, g_free);
-          self->schema_parent = g_strdup (attr_value (attributes, n_attributes, "parent", &owned));
+          self->schema_name = attr_value (attributes, n_attributes, "name");
+          self->schema_parent = attr_value (attributes, n_attributes, "parent");
           push_frame (self, ROLE_SCHEMA, FIELD_NONE);
         }
       else if (kml && g_str_equal (name, "NetworkLink"))
@@ -2607,7 +2624,7 @@ on_start_element (void           *user_data,
       if (kml && g_str_equal (name, "Data") && parent_role == ROLE_EXTENDED_DATA)
         {
           g_free (self->data_name);
-          self->data_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
+          self->data_name = attr_value (attributes, n_attributes, "name");
           g_clear_pointer (&self->data_value, g_free);
           push_frame (self, ROLE_DATA, FIELD_NONE);
         }
@@ -2616,7 +2633,7 @@ on_start_element (void           *user_data,
       else if (kml && g_str_equal (name, "SimpleData"))
         {
           g_free (self->data_name);
-          self->data_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
+          self->data_name = attr_value (attributes, n_attributes, "name");
           start_text (self, MAX_FIELD_TEXT);
           push_frame (self, ROLE_FIELD, FIELD_SIMPLE_DATA);
         }
@@ -2653,7 +2670,7 @@ on_start_element (void           *user_data,
       if (kml && g_str_equal (name, "Data"))
         {
           g_free (self->data_name);
-          self->data_name = g_strdup (attr_value (attributes, n_attributes, "name", &owned));
+          self->data_name = attr_value (attributes, n_attributes, "name");
           push_frame (self, ROLE_DOC_DATA, FIELD_NONE);
         }
       else
@@ -3390,6 +3407,7 @@ amap_kml_reader_finalize (GObject *object)
 
   reset_document_state (self);
   g_free (self->file_name);
+  g_free (self->file_basename);
   g_free (self->default_category);
   g_array_unref (self->categories);
   g_array_unref (self->frames);
