@@ -722,6 +722,52 @@ append_escaped (GString    *str,
 
 /* Coordinates */
 
+/*
+ * "-122.494046": at most 18 digits, a point, no exponent, mantissa up to
+ * 2^53. Then mantissa and power of ten are exact doubles and one
+ * division (correctly rounded) gives what strtod() gives (Clinger's fast
+ * path), without copying the field and without g_ascii_strtod()'s
+ * locale handling. FALSE for anything else.
+ */
+static gboolean
+parse_simple_decimal (const char *field,
+                      gsize       len,
+                      double     *value)
+{
+  static const double powers[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+    1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+  };
+  const char *p = field, *end = field + len;
+  gboolean negative = FALSE, point = FALSE;
+  guint64 mantissa = 0;
+  guint n_digits = 0, n_fraction = 0;
+
+  if (p < end && (*p == '-' || *p == '+'))
+    negative = *p++ == '-';
+  for (; p < end; p++)
+    {
+      if (*p >= '0' && *p <= '9')
+        {
+          if (++n_digits > 18)
+            return FALSE;
+          mantissa = mantissa * 10 + (guint64) (*p - '0');
+          n_fraction += point;
+        }
+      else if (*p == '.' && !point)
+        point = TRUE;
+      else
+        return FALSE;
+    }
+  if (n_digits == 0 || mantissa > (G_GUINT64_CONSTANT (1) << 53))
+    return FALSE;
+
+  *value = (double) mantissa / powers[n_fraction];
+  if (negative)
+    *value = -*value;
+  return TRUE;
+}
+
 static gboolean
 parse_number_field (const char *field,
                     gsize       len,
@@ -729,6 +775,9 @@ parse_number_field (const char *field,
 {
   char buf[64];
   char *end = NULL;
+
+  if (parse_simple_decimal (field, len, value))
+    return TRUE;
 
   if (len == 0 || len >= sizeof buf)
     return FALSE;
@@ -1924,14 +1973,22 @@ static const struct {
 static const char *
 foreign_column_field (const char *name)
 {
-  g_autoptr(GString) folded = g_string_new (NULL);
+  /* Longer than the longest column: none of them (called for every
+   * field of every placemark, so no allocation). */
+  char folded[16];
+  gsize len = 0;
 
   for (const char *p = name; *p != '\0'; p++)
     if (g_ascii_isalnum (*p))
-      g_string_append_c (folded, g_ascii_tolower (*p));
+      {
+        if (len + 1 >= sizeof folded)
+          return NULL;
+        folded[len++] = g_ascii_tolower (*p);
+      }
+  folded[len] = '\0';
 
   for (guint i = 0; i < G_N_ELEMENTS (foreign_columns); i++)
-    if (g_str_equal (folded->str, foreign_columns[i].column))
+    if (g_str_equal (folded, foreign_columns[i].column))
       return foreign_columns[i].field;
   return NULL;
 }
