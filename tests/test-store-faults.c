@@ -1270,6 +1270,67 @@ test_disk_full (Fixture       *fixture,
   g_assert_cmpint (umount2 (disk, MNT_DETACH), ==, 0);
 }
 
+/*
+ * A full disk during the first import into a map without assets (in a
+ * rollback journal): the import says the disk is full, the map is sound,
+ * without assets and with nothing beside it; with room again it works.
+ */
+static void
+test_disk_full_fresh (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *disk = g_build_filename (fixture->dir, "small", NULL);
+  g_autofree char *path = g_build_filename (disk, "full.assetmap", NULL);
+  g_autofree char *filler = g_build_filename (disk, "filler", NULL);
+  g_autofree char *kml = write_kml (fixture->dir, 3000);
+  g_autoptr(GPtrArray) argv = binary_argv ();
+
+  if (argv == NULL)
+    {
+      g_test_skip ("AMAP_BINARY is not set or not built");
+      return;
+    }
+  if (!mount_small_disk (disk, "4m"))
+    {
+      g_test_skip ("Needs a small tmpfs");
+      return;
+    }
+
+  make_map (path, 0);
+  fill_disk (filler, 48 * 1024);
+
+  {
+    const char *args[] = { "--database", path, "--import", kml, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpint (status, ==, 1);
+    if (strstr (err, "The disk is full, so the change to “") == NULL)
+      g_error ("A full disk said: %s", err);
+  }
+  assert_no_side_files (path);
+  g_assert_cmpint (count_live (path), ==, 0);
+  assert_sound (path);
+
+  g_unlink (filler);
+  {
+    const char *args[] = { "--database", path, "--import", kml, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    run_binary (args, &out, &err, &status);
+    g_assert_cmpstr (err, ==, "");
+    g_assert_cmpint (status, ==, 0);
+  }
+  g_assert_cmpint (count_live (path), ==, 3000);
+  assert_no_side_files (path);
+
+  g_assert_cmpint (umount2 (disk, MNT_DETACH), ==, 0);
+}
+
 static void
 put_many (AmapStore  *store,
           const char *prefix,
@@ -1611,6 +1672,8 @@ main (int   argc,
   g_test_add ("/store-faults/disk-full", Fixture, NULL,
               fixture_setup, test_disk_full, fixture_teardown);
 
+  g_test_add ("/store-faults/disk-full-fresh", Fixture, NULL,
+              fixture_setup, test_disk_full_fresh, fixture_teardown);
   g_test_add ("/store-faults/checkpoint-full", Fixture, NULL,
               fixture_setup, test_checkpoint_full, fixture_teardown);
 
