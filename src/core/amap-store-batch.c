@@ -60,20 +60,9 @@ source_hash (const char *source_id)
   return h != 0 ? h : 1;
 }
 
+/* Adds @hash; FALSE when it was there already. One probe for both (at
+ * a million rows the table is larger than the CPU's caches). */
 static gboolean
-source_hashes_contain (AmapStoreBatch *batch,
-                       guint64         hash)
-{
-  for (gsize i = hash & batch->source_hash_mask;; i = (i + 1) & batch->source_hash_mask)
-    {
-      if (batch->source_hashes[i] == hash)
-        return TRUE;
-      if (batch->source_hashes[i] == 0)
-        return FALSE;
-    }
-}
-
-static void
 source_hashes_add (AmapStoreBatch *batch,
                    guint64         hash)
 {
@@ -98,9 +87,10 @@ source_hashes_add (AmapStoreBatch *batch,
        batch->source_hashes[i] != 0;
        i = (i + 1) & batch->source_hash_mask)
     if (batch->source_hashes[i] == hash)
-      return;
+      return FALSE;
   batch->source_hashes[i] = hash;
   batch->n_source_hashes++;
+  return TRUE;
 }
 
 /* Drops the assets' own indexes when the map has no assets. */
@@ -362,6 +352,7 @@ amap_store_batch_put (AmapStoreBatch  *batch,
   AmapStore *self;
   sqlite3_stmt *stmt;
   gboolean deleted = FALSE;
+  gboolean hashed = FALSE;
   gint64 id = 0;
   gint64 now;
 
@@ -384,11 +375,17 @@ amap_store_batch_put (AmapStoreBatch  *batch,
         return FALSE;
     }
 
-  /* No row has a source id the batch did not write (see above). */
-  if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes != NULL &&
-      source_hashes_contain (batch, source_hash (amap_asset_get_source_id (asset))) &&
-      !restore_indexes (batch, FALSE, error))
-    return FALSE;
+  /* No row has a source id the batch did not write (see above). The
+   * hash goes in now, before the row: should the write fail, a hash
+   * without its row only sends a later placemark with that source id to
+   * the index, made again for it. */
+  if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes != NULL)
+    {
+      hashed = TRUE;
+      if (!source_hashes_add (batch, source_hash (amap_asset_get_source_id (asset))) &&
+          !restore_indexes (batch, FALSE, error))
+        return FALSE;
+    }
 
   if (id == 0 && amap_asset_get_source_id (asset) != NULL && batch->deferred_indexes == NULL)
     {
@@ -426,8 +423,8 @@ amap_store_batch_put (AmapStoreBatch  *batch,
         *updated = !deleted;
     }
 
-  /* The row has the asset's source id now. */
-  if (batch->deferred_indexes != NULL && amap_asset_get_source_id (asset) != NULL)
+  /* A row of the batch found by its uuid has the asset's source id now. */
+  if (!hashed && batch->deferred_indexes != NULL && amap_asset_get_source_id (asset) != NULL)
     source_hashes_add (batch, source_hash (amap_asset_get_source_id (asset)));
 
   batch->n_puts++;
