@@ -958,7 +958,7 @@ test_killed_fresh_import (Fixture       *fixture,
   g_autofree char *base = g_build_filename (fixture->dir, "base.assetmap", NULL);
   g_autoptr(GPtrArray) argv = binary_argv ();
   GRand *rand = g_rand_new_with_seed (20261202);
-  guint n_none = 0, n_all = 0, n_hot = 0;
+  guint n_none = 0, n_all = 0, n_hot = 0, n_read_only = 0;
   gint64 start, duration;
   int status;
 
@@ -1004,7 +1004,24 @@ test_killed_fresh_import (Fixture       *fixture,
       wait_child (pid);
 
       if (side_exists (fixture->path, "-journal"))
-        n_hot++;
+        {
+          g_autoptr(AmapStore) reader = NULL;
+
+          n_hot++;
+          /* Read-only, it cannot play the journal back: it says so, or
+           * waits, but never shows part of the import. */
+          reader = amap_store_open_existing (fixture->path, TRUE, &error);
+          if (reader != NULL)
+            {
+              n = amap_store_count_assets (reader);
+              if (n != 0 && n != n_import)
+                g_error ("Read-only after a kill: %u assets, neither 0 nor %u", n, n_import);
+              n_read_only++;
+            }
+          else
+            g_test_message ("Read-only after a kill: %s", error->message);
+          g_clear_error (&error);
+        }
 
       /* The app opens it (playing a hot journal back). */
       store = amap_store_open_existing (fixture->path, FALSE, &error);
@@ -1024,8 +1041,8 @@ test_killed_fresh_import (Fixture       *fixture,
                  delay, n, n_import);
     }
 
-  g_test_message ("Killed fresh imports: %u left nothing (%u with a hot journal), "
-                  "%u were complete", n_none, n_hot, n_all);
+  g_test_message ("Killed fresh imports: %u left nothing (%u with a hot journal, %u of "
+                  "them opened read-only), %u were complete", n_none, n_hot, n_read_only, n_all);
   /* The kills met the import inside its transaction. */
   g_assert_cmpuint (n_hot, >, 0);
   g_rand_free (rand);

@@ -1519,6 +1519,17 @@ _amap_store_leave_rollback_journal (AmapStore *self)
     g_debug ("%s: back to WAL mode failed: %s", self->path, error->message);
 }
 
+/* A journal beside @path that is not empty: hot, unless a connection
+ * is in a transaction on the file (which inspect_file() may not ask). */
+static gboolean
+has_hot_journal (const char *path)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  GStatBuf st;
+
+  return g_stat (journal, &st) == 0 && st.st_size > 0;
+}
+
 /*
  * The URI of a read-only connection to @path that leaves nothing behind:
  * "mode=ro" uses the -shm file of the connections that have the map open;
@@ -1538,24 +1549,16 @@ read_only_uri (const char *path)
   gboolean use_log = FALSE;
   GStatBuf st;
 
-  if (g_file_test (shm, G_FILE_TEST_EXISTS))
+  /* A rollback journal (see "Journal modes"): the file may hold part of
+   * a transaction; with locks, SQLite waits for a live one and refuses a
+   * hot one it may not play back, rather than read it as it is. */
+  if (g_file_test (shm, G_FILE_TEST_EXISTS) || has_hot_journal (path))
     use_log = TRUE;
   else if (g_stat (wal, &st) == 0 && st.st_size > 0)
     use_log = g_access (dir, W_OK) != 0 ||
               (g_stat (path, &st) == 0 && st.st_uid == geteuid ());
 
   return g_strconcat ("file:", escaped, use_log ? "?mode=ro" : "?immutable=1", NULL);
-}
-
-/* A journal beside @path that is not empty: hot, unless a connection
- * is in a transaction on the file (which inspect_file() may not ask). */
-static gboolean
-has_hot_journal (const char *path)
-{
-  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
-  GStatBuf st;
-
-  return g_stat (journal, &st) == 0 && st.st_size > 0;
 }
 
 /* Sets *@version to @user_version when this version reads it. */
