@@ -60,6 +60,16 @@ _amap_store_load_categories (AmapStore  *self,
   if (rc != SQLITE_DONE)
     return _amap_store_set_sqlite_error (self, rc, error);
 
+  /* Before the splice: its handlers may look categories up. */
+  g_hash_table_remove_all (self->category_by_key);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      AmapCategory *category = g_ptr_array_index (loaded, i);
+
+      g_hash_table_insert (self->category_by_key,
+                           (gpointer) amap_category_get_key (category), category);
+    }
+
   g_list_store_splice (self->categories, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->categories)),
                        loaded->pdata, loaded->len);
@@ -90,26 +100,14 @@ AmapCategory *
 amap_store_lookup_category (AmapStore  *self,
                             const char *key)
 {
-  GListModel *model;
-  guint n;
-
   g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
 
   if (key == NULL)
     return NULL;
 
-  model = G_LIST_MODEL (self->categories);
-  n = g_list_model_get_n_items (model);
-  for (guint i = 0; i < n; i++)
-    {
-      /* The list store keeps its own reference. */
-      g_autoptr(AmapCategory) category = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (amap_category_get_key (category), key) == 0)
-        return category;
-    }
-
-  return NULL;
+  /* Every asset written is checked against its category: no walk over
+   * the list model for each. */
+  return g_hash_table_lookup (self->category_by_key, key);
 }
 
 /* A key for a user category: lowercase ASCII words joined by "-". */

@@ -226,6 +226,8 @@ struct _AmapStore
   gint64          modified;
 
   GListStore     *categories;
+  /* key (owned by the category) -> AmapCategory (owned by categories) */
+  GHashTable     *category_by_key;
 
   /* Newest last. */
   GPtrArray      *undo_stack;

@@ -1854,6 +1854,7 @@ amap_store_dispose (GObject *object)
     amap_store_batch_abort (self->batch);
 
   g_clear_object (&self->categories);
+  g_clear_pointer (&self->category_by_key, g_hash_table_unref);
   g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
 
@@ -2026,6 +2027,7 @@ amap_store_init (AmapStore *self)
   self->home_latitude = NAN;
   self->home_longitude = NAN;
   self->categories = g_list_store_new (AMAP_TYPE_CATEGORY);
+  self->category_by_key = g_hash_table_new (g_str_hash, g_str_equal);
   self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _amap_store_step_free);
   self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _amap_store_step_free);
   self->buffers.extras = g_string_new (NULL);
