@@ -453,6 +453,11 @@ test_fast_paths (Fixture       *fixture,
     { 12345678.9, -0.0 }, { 2.5e-7, 123.4567891 },
   };
   static const char * const folders[] = { "Cafés \"&\" bars", "tab\there", "del\x7f", "a\\b", "plain ünï", NULL };
+  /* Dates of modification, from year 1 to 9999 and just outside. */
+  static const gint64 times[] = {
+    -62135596800, 253402300799, 951782400, -1, 1, 4102444800, -62135596801, 253402300800,
+    1234567890,
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     for (guint j = 0; j < G_N_ELEMENTS (numbers); j++)
@@ -478,10 +483,33 @@ test_fast_paths (Fixture       *fixture,
         amap_asset_set_location (asset, numbers[j][1], numbers[j][0]);
         amap_asset_set_folders (asset, folders + (j % 5));
         amap_asset_set_created (asset, (gint64) 86400 * 365 * (j + 1) + i);
+        amap_asset_set_modified (asset, times[j]);
         g_ptr_array_add (assets, g_object_ref (asset));
 
         kml = write_kml (assets, AMAP_KML_ICONS_REMOTE, NULL);
         text = g_strndup (g_bytes_get_data (kml, NULL), g_bytes_get_size (kml));
+
+        /* The dates as GDateTime writes them, none where it cannot. */
+        for (guint k = 0; k < 2; k++)
+          {
+            gint64 t = k == 0 ? amap_asset_get_created (asset) : times[j];
+            g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (t);
+            g_autofree char *iso = NULL;
+            g_autofree char *line = NULL;
+
+            if (date != NULL)
+              iso = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", g_date_time_get_year (date),
+                                     g_date_time_get_month (date), g_date_time_get_day_of_month (date),
+                                     g_date_time_get_hour (date), g_date_time_get_minute (date),
+                                     g_date_time_get_second (date));
+            line = g_strdup_printf ("<Data name=\"%s\"><value>%s</value></Data>",
+                                    k == 0 ? "created" : "modified", iso);
+
+            if (iso != NULL)
+              g_assert_nonnull (strstr (text, line));
+            else
+              g_assert_null (strstr (text, "<Data name=\"modified\">"));
+          }
 
         g_assert_cmpint (xmlTextWriterWriteElement (xml, BAD_CAST "name", BAD_CAST names[i]), >=, 0);
         xmlFreeTextWriter (xml);

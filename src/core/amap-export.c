@@ -696,7 +696,6 @@ write_kmz (ExportData    *data,
 {
   g_autoptr(GFile) parent = g_file_get_parent (data->file);
   g_autofree char *dir = parent != NULL ? g_file_get_path (parent) : NULL;
-  g_autoptr(GOutputStream) spool_base = NULL;
   g_autoptr(GOutputStream) spool_out = NULL;
   g_autoptr(GInputStream) spool_in = NULL;
   off_t size;
@@ -709,8 +708,8 @@ write_kmz (ExportData    *data,
 
   /* The input stream owns the descriptor. */
   spool_in = g_unix_input_stream_new (fd, TRUE);
-  spool_base = g_unix_output_stream_new (fd, FALSE);
-  spool_out = g_buffered_output_stream_new_sized (spool_base, 64 * 1024);
+  /* Unbuffered, as in write_and_close(). */
+  spool_out = g_unix_output_stream_new (fd, FALSE);
 
   amap_kml_writer_set_icons (writer, AMAP_KML_ICONS_PACKAGED);
   ok = write_document (data, writer, spool_out, -1, cancellable, error)
@@ -786,13 +785,22 @@ write_and_close (ExportData    *data,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GOutputStream) stream = g_buffered_output_stream_new_sized (base, 64 * 1024);
+  g_autoptr(GOutputStream) stream = NULL;
   gboolean ok;
 
+  /* The KML writer hands over its output in large pieces of its own: a
+   * buffer in between would only copy every byte once more. The zip
+   * writer's pieces are small. */
   if (is_kmz (data->file))
-    ok = write_kmz (data, writer, stream, cancellable, error);
+    {
+      stream = g_buffered_output_stream_new_sized (base, 64 * 1024);
+      ok = write_kmz (data, writer, stream, cancellable, error);
+    }
   else
-    ok = write_document (data, writer, stream, fd, cancellable, error);
+    {
+      stream = g_object_ref (base);
+      ok = write_document (data, writer, stream, fd, cancellable, error);
+    }
 
   /* Close even after a failure; report the first error. */
   if (!g_output_stream_close (stream, ok ? cancellable : NULL, ok ? error : NULL))

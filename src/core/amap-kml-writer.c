@@ -246,13 +246,26 @@ static void
 append_escaped_key (GString    *str,
                     const char *key)
 {
-  for (const char *p = key; *p != '\0'; p++)
+  static const char hex[] = "0123456789ABCDEF";
+  const char *run = key;
+  const char *p;
+
+  /* Runs of kept characters in one copy: a uuid is one run. */
+  for (p = key; *p != '\0'; p++)
     {
-      if (g_ascii_isalnum (*p) || *p == '.' || *p == '-')
-        g_string_append_c (str, *p);
-      else
-        g_string_append_printf (str, "_%02X", (guint) (guchar) *p);
+      guchar c = (guchar) *p;
+      char escaped[3];
+
+      if (g_ascii_isalnum (c) || c == '.' || c == '-')
+        continue;
+      put_len (str, run, p - run);
+      escaped[0] = '_';
+      escaped[1] = hex[c >> 4];
+      escaped[2] = hex[c & 0xF];
+      put_len (str, escaped, 3);
+      run = p + 1;
     }
+  put_len (str, run, p - run);
 }
 
 static char *
@@ -455,6 +468,56 @@ static const guint8 escape_class[256] = {
   [0xE0 ... 0xFF] = ESCAPE_UTF8,
 };
 
+/* The first byte from @p that is not ESCAPE_PLAIN (at the latest, the
+ * NUL at the end). Most text is long runs of plain ASCII: with SSE2,
+ * sixteen bytes at a time, by aligned loads, which never cross into the
+ * next page, so reading past the NUL is safe (the sanitizer cannot know
+ * that: it is not told about this function). */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+__attribute__((no_sanitize_address))
+static inline const guchar *
+skip_plain (const guchar *p)
+{
+  const __m128i space = _mm_set1_epi8 (0x20);
+  const __m128i amp = _mm_set1_epi8 ('&');
+  const __m128i lt = _mm_set1_epi8 ('<');
+  const __m128i gt = _mm_set1_epi8 ('>');
+  const __m128i quot = _mm_set1_epi8 ('"');
+  guintptr offset = (guintptr) p & 15;
+  const __m128i *block = (const __m128i *) (p - offset);
+  /* Bytes before @p in the first block do not count. */
+  guint mask_off = ~0u << offset;
+
+  for (;;)
+    {
+      __m128i v = _mm_load_si128 (block);
+      /* Signed: below 0x20 are the controls and the NUL, and every byte
+       * from 0x80 (negative). */
+      __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, space),
+                                                    _mm_cmpeq_epi8 (v, amp)),
+                                      _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, lt),
+                                                                  _mm_cmpeq_epi8 (v, gt)),
+                                                    _mm_cmpeq_epi8 (v, quot)));
+      guint mask = (guint) _mm_movemask_epi8 (special) & mask_off;
+
+      if (mask != 0)
+        return (const guchar *) block + __builtin_ctz (mask);
+      mask_off = ~0u;
+      block++;
+    }
+}
+#else
+static inline const guchar *
+skip_plain (const guchar *p)
+{
+  while (escape_class[*p] == ESCAPE_PLAIN)
+    p++;
+  return p;
+}
+#endif
+
 /* Appends @text escaped for @mode, checking on the way that XML can
  * carry it (see is_clean_text()). FALSE, with @str as it was, when it
  * cannot: the caller cleans it first. One pass over the text. */
@@ -472,8 +535,7 @@ try_append_escaped (GString    *str,
       const char *entity;
       guchar c;
 
-      while (escape_class[*p] == ESCAPE_PLAIN)
-        p++;
+      p = skip_plain (p);
       c = *p;
       if (c == '\0')
         break;
@@ -561,7 +623,18 @@ attribute (Output     *out,
   g_string_append_c (out->buffer, ' ');
   put (out->buffer, name);
   put_len (out->buffer, "=\"", 2);
-  for (const guchar *p = (const guchar *) xml_text (out, value); *p != '\0'; p++)
+  value = xml_text (out, value);
+  {
+    /* The usual value (an id) has nothing to escape: one copy. */
+    gsize plain = 0;
+
+    while (value[plain] >= 0x20 && value[plain] < 0x7f && value[plain] != '&' &&
+           value[plain] != '<' && value[plain] != '>' && value[plain] != '"')
+      plain++;
+    put_len (out->buffer, value, plain);
+    value += plain;
+  }
+  for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
     {
       if (*p >= 0x80)
         {
@@ -882,18 +955,37 @@ static const char *
 format_timestamp (gint64 unix_time,
                   char   buffer[32])
 {
-  time_t t = (time_t) unix_time;
-  struct tm tm;
+  gint64 days, seconds, z, era, doe, yoe, doy, mp, year, month, day;
 
-  if (unix_time == 0 || (gint64) t != unix_time || gmtime_r (&t, &tm) == NULL)
+  if (unix_time == 0 || unix_time < G_MININT64 / 2 || unix_time > G_MAXINT64 / 2)
     return NULL;
-  if (tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+
+  /* The civil date of a day count, as gmtime_r() gives it without its
+   * time zone machinery (Howard Hinnant's days_from_civil, inverted). */
+  days = unix_time / 86400;
+  seconds = unix_time % 86400;
+  if (seconds < 0)
+    {
+      seconds += 86400;
+      days--;
+    }
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2);
+
+  if (year < 1 || year > 9999)
     return NULL;
 
   /* "%04d-%02d-%02dT%02d:%02d:%02dZ", without printf. */
   {
-    int parts[6] = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec };
+    int parts[6] = { (int) year, (int) month, (int) day,
+                     (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60) };
     char *p = buffer;
 
     *p++ = (char) ('0' + parts[0] / 1000);
@@ -1050,8 +1142,13 @@ interactions_to_json (GPtrArray *interactions)
 static gboolean
 is_reserved_name (const char *name)
 {
+  /* Every extra field of every placemark asks: all our names start with
+   * a lowercase letter, most extras' names do not. */
+  if (*name < 'a' || *name > 'z')
+    return FALSE;
+
   for (guint i = 0; i < G_N_ELEMENTS (reserved_names); i++)
-    if (strcmp (name, reserved_names[i]) == 0)
+    if (reserved_names[i][0] == *name && strcmp (name, reserved_names[i]) == 0)
       return TRUE;
 
   return FALSE;
@@ -1064,7 +1161,9 @@ write_extended_data (Output                *out,
 {
   char created_buffer[32], modified_buffer[32];
   const char *created = format_timestamp (r->created, created_buffer);
-  const char *modified = format_timestamp (r->modified, modified_buffer);
+  /* Most assets were never edited after they were made. */
+  const char *modified = r->modified == r->created ? created
+                         : format_timestamp (r->modified, modified_buffer);
   g_autofree char *tags = strv_to_json (r->tags);
   g_autofree char *folders = strv_to_json (r->folders);
   g_autofree char *contacts = include_private ? contacts_to_json (r->contacts) : NULL;
@@ -1269,6 +1368,26 @@ write_asset_geometry (Output                *out,
   const char *wkt = r->shape;
   g_autoptr(AmapGeometry) shape = NULL;
   g_autoptr(AmapGeometry) point = NULL;
+
+  /* The usual asset, a pin and no shape: what write_geometry() writes
+   * for the point, without making one. */
+  if (wkt == NULL)
+    {
+      if (isnan (r->latitude) && isnan (r->longitude))
+        return;
+      start (out, "Point");
+      start (out, "coordinates");
+      raw (out, "");
+      if (!out->failed)
+        {
+          append_number (out->buffer, r->longitude);
+          g_string_append_c (out->buffer, ',');
+          append_number (out->buffer, r->latitude);
+        }
+      end (out);
+      end (out);
+      return;
+    }
 
   if (wkt != NULL)
     {
