@@ -33,17 +33,71 @@ export_entry_clear (ExportEntry *entry)
   g_free (entry->sort_name);
 }
 
+/* g_utf8_casefold() folds character by character, so a name's fold is
+ * the folds of its characters in a row. The casefolded names of a map
+ * with accented names cost most of the export's sort: fold ASCII here,
+ * and each other character of two bytes (Latin, Greek, Cyrillic …) once
+ * per export, through @folds (U+0080 to U+07FF; NULL until seen). */
+typedef struct
+{
+  char *two_byte[0x800 - 0x80];
+} FoldCache;
+
+static void
+fold_cache_clear (FoldCache *cache)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cache->two_byte); i++)
+    g_free (cache->two_byte[i]);
+}
+
+/* @name casefolded, as g_utf8_casefold() (@name: valid UTF-8). */
+static void
+append_folded (GString    *folded,
+               FoldCache  *cache,
+               const char *name)
+{
+  const guchar *p = (const guchar *) name;
+
+  while (*p != '\0')
+    {
+      if (*p < 0x80)
+        {
+          g_string_append_c (folded, g_ascii_tolower (*p));
+          p++;
+        }
+      else if ((*p & 0xE0) == 0xC0)
+        {
+          gunichar c = ((gunichar) (p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+          char **fold = &cache->two_byte[c - 0x80];
+
+          if (*fold == NULL)
+            *fold = g_utf8_casefold ((const char *) p, 2);
+          g_string_append (folded, *fold);
+          p += 2;
+        }
+      else
+        {
+          const guchar *next = (const guchar *) g_utf8_next_char (p);
+          g_autofree char *fold = g_utf8_casefold ((const char *) p, next - p);
+
+          g_string_append (folded, fold);
+          p = next;
+        }
+    }
+}
+
 /* Fills @entry's strings in one block: the casefolded name (as
  * g_utf8_casefold() gives it; for ASCII, the lowercase), the name, the
  * uuid. */
 static void
 export_entry_set_strings (ExportEntry *entry,
+                          FoldCache   *cache,
+                          GString     *folded,
                           const char  *name,
                           const char  *uuid)
 {
   gsize name_len = strlen (name);
   gsize uuid_len = strlen (uuid);
-  g_autofree char *folded = NULL;
   const char *sort_name = NULL;
   gsize sort_len = name_len;
   char *block;
@@ -51,9 +105,18 @@ export_entry_set_strings (ExportEntry *entry,
   for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
     if (*p >= 0x80)
       {
-        folded = g_utf8_casefold (name, name_len);
-        sort_name = folded;
-        sort_len = strlen (folded);
+        g_string_truncate (folded, 0);
+        if (g_utf8_validate (name, name_len, NULL))
+          append_folded (folded, cache, name);
+        else
+          {
+            /* As the store never keeps it; GLib's way all the same. */
+            g_autofree char *slow = g_utf8_casefold (name, name_len);
+
+            g_string_append (folded, slow);
+          }
+        sort_name = folded->str;
+        sort_len = folded->len;
         break;
       }
 
@@ -243,10 +306,12 @@ read_tags (AmapStore  *self,
 
 /* Hands the asset with row @id to @record_func: as a record straight from
  * its row (and its tags), or, when it has contacts or a log, as an
- * AmapAsset inside the record. */
+ * AmapAsset inside the record. @row is a statement standing on its row
+ * (SELECT_ASSET's columns), or NULL to look it up. */
 static gboolean
 pass_record (AmapStore                 *self,
              gint64                     id,
+             sqlite3_stmt              *row,
              GHashTable                *has_children[],
              GPtrArray                 *folders,
              GPtrArray                 *tags,
@@ -277,6 +342,14 @@ pass_record (AmapStore                 *self,
   if (has_tags && !read_tags (self, id, tags, error))
     return FALSE;
 
+  if (row != NULL)
+    {
+      record_from_row (&record, row, folders);
+      if (has_tags)
+        record.tags = (const char * const *) tags->pdata;
+      return record_func (&record, user_data, error);
+    }
+
   if (!(stmt = _amap_store_get_stmt (self, STMT_SELECT_ASSET, error)))
     return FALSE;
 
@@ -295,6 +368,63 @@ pass_record (AmapStore                 *self,
   sqlite3_reset (stmt);
 
   return ok;
+}
+
+/* Ids of rows read by one statement, see bind_rows_in_order(). */
+#define ROWS_PER_STATEMENT 8192
+
+/* The rows of @entries from @start in their order, by one statement
+ * (@ids holds its parameter): the ids as a JSON array, joined to the
+ * table. One statement stepped from row to row keeps its column buffers,
+ * where a lookup per asset (reset after each) gives them back and
+ * allocates them again, a dozen per asset. ROWS_PER_STATEMENT rows at a
+ * time, so that the array stays small. FALSE when this SQLite cannot
+ * (the caller looks each row up instead). */
+static gboolean
+bind_rows_in_order (AmapStore     *self,
+                    sqlite3_stmt **stmt,
+                    GArray        *entries,
+                    guint          start,
+                    GString       *ids)
+{
+  guint end = MIN (entries->len, start + ROWS_PER_STATEMENT);
+
+  g_string_truncate (ids, 0);
+  g_string_append_c (ids, '[');
+  for (guint i = start; i < end; i++)
+    {
+      char number[24];
+      int len = g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT ",",
+                            g_array_index (entries, ExportEntry, i).id);
+
+      g_string_append_len (ids, number, len);
+    }
+  if (ids->len > 1)
+    g_string_truncate (ids, ids->len - 1);
+  g_string_append_c (ids, ']');
+
+  if (*stmt == NULL)
+    {
+      /* CROSS JOIN keeps json_each() outside: the rows come in its order
+       * (and the caller checks that they do). */
+      int rc = sqlite3_prepare_v2 (self->db,
+                                   "SELECT a.id, a.deleted, " ASSET_COLUMNS " "
+                                   "FROM json_each (?1) AS o CROSS JOIN assets AS a "
+                                   "ON a.id = o.value",
+                                   -1, stmt, NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          g_debug ("Reading the export's rows one by one: %s", sqlite3_errmsg (self->db));
+          g_clear_pointer (stmt, sqlite3_finalize);
+          return FALSE;
+        }
+    }
+  else
+    sqlite3_reset (*stmt);
+
+  sqlite3_bind_text (*stmt, 1, ids->str, (int) ids->len, SQLITE_STATIC);
+  return TRUE;
 }
 
 static gboolean
@@ -316,6 +446,11 @@ foreach_asset (AmapStore                *self,
   GHashTable *has_children[AMAP_STORE_N_CHILD_TABLES] = { NULL, };
   g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   g_autoptr(GPtrArray) tags = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autoptr(GString) folded = g_string_new (NULL);
+  FoldCache *fold_cache;
+  g_autoptr(sqlite3_stmt) rows = NULL;
+  gboolean in_order;
   gboolean ok = FALSE;
   int rc;
 
@@ -337,6 +472,7 @@ foreach_asset (AmapStore                *self,
                         error)))
     return FALSE;
 
+  fold_cache = g_new0 (FoldCache, 1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ExportEntry entry;
@@ -351,10 +487,13 @@ foreach_asset (AmapStore                *self,
         const char *name = _amap_store_column_text (stmt, 2);
         const char *uuid = _amap_store_column_text (stmt, 3);
 
-        export_entry_set_strings (&entry, name != NULL ? name : "", uuid != NULL ? uuid : "");
+        export_entry_set_strings (&entry, fold_cache, folded, name != NULL ? name : "",
+                                  uuid != NULL ? uuid : "");
       }
       g_array_append_val (entries, entry);
     }
+  fold_cache_clear (fold_cache);
+  g_free (fold_cache);
   if (rc != SQLITE_DONE)
     return _amap_store_set_sqlite_error (self, rc, error);
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -401,6 +540,8 @@ foreach_asset (AmapStore                *self,
     if (!(has_children[i] = ids_with_rows (self, child_tables[i], error)))
       goto out;
 
+  in_order = record_func != NULL;
+
   for (guint i = 0; i < entries->len; i++)
     {
       ExportEntry *entry = &g_array_index (entries, ExportEntry, i);
@@ -408,10 +549,24 @@ foreach_asset (AmapStore                *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
 
+      if (in_order && i % ROWS_PER_STATEMENT == 0)
+        in_order = bind_rows_in_order (self, &rows, entries, i, ids);
+
+      if (in_order)
+        {
+          rc = sqlite3_step (rows);
+          if (rc != SQLITE_ROW || sqlite3_column_int64 (rows, COL_ID) != entry->id)
+            {
+              /* Not expected: look the rest up one by one. */
+              g_debug ("The export's rows came out of order (%d); looking them up instead", rc);
+              in_order = FALSE;
+            }
+        }
+
       if (record_func != NULL)
         {
-          if (!pass_record (self, entry->id, has_children, folders, tags, record_func, user_data,
-                            error))
+          if (!pass_record (self, entry->id, in_order ? rows : NULL, has_children, folders, tags, record_func,
+                            user_data, error))
             goto out;
         }
       else
