@@ -485,26 +485,45 @@ skip_plain (const guchar *p)
   const __m128i lt = _mm_set1_epi8 ('<');
   const __m128i gt = _mm_set1_epi8 ('>');
   const __m128i quot = _mm_set1_epi8 ('"');
+  const __m128i below_lead = _mm_set1_epi8 ((char) 0xC1);
+  const __m128i above_lead = _mm_set1_epi8 ((char) 0xE0);
+  const __m128i above_cont = _mm_set1_epi8 ((char) 0xC0);
   guintptr offset = (guintptr) p & 15;
   const __m128i *block = (const __m128i *) (p - offset);
   /* Bytes before @p in the first block do not count. */
-  guint mask_off = ~0u << offset;
+  guint mask_off = (~0u << offset) & 0xFFFF;
 
   for (;;)
     {
       __m128i v = _mm_load_si128 (block);
       /* Signed: below 0x20 are the controls and the NUL, and every byte
-       * from 0x80 (negative). */
+       * from 0x80 (negative), sorted out below. */
       __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, space),
                                                     _mm_cmpeq_epi8 (v, amp)),
                                       _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, lt),
                                                                   _mm_cmpeq_epi8 (v, gt)),
                                                     _mm_cmpeq_epi8 (v, quot)));
-      guint mask = (guint) _mm_movemask_epi8 (special) & mask_off;
+      guint mask = (guint) _mm_movemask_epi8 (special);
+      guint high = (guint) _mm_movemask_epi8 (v);
+
+      if (high != 0)
+        {
+          /* Two-byte characters (C2..DF, then 80..BF: U+0080 to U+07FF,
+           * all fine in XML) are plain too, when whole inside the block;
+           * anything else from 0x80 goes the careful way. */
+          guint lead = (guint) _mm_movemask_epi8 (_mm_and_si128 (_mm_cmpgt_epi8 (v, below_lead),
+                                                                 _mm_cmplt_epi8 (v, above_lead)));
+          guint cont = (guint) _mm_movemask_epi8 (_mm_cmplt_epi8 (v, above_cont)) & high;
+          /* (A lead byte before @p is another text's.) */
+          guint pairs = lead & mask_off & (cont >> 1) & 0x7FFF;
+
+          mask = (mask & ~high) | (high & ~(pairs | (pairs << 1)));
+        }
+      mask &= mask_off;
 
       if (mask != 0)
         return (const guchar *) block + __builtin_ctz (mask);
-      mask_off = ~0u;
+      mask_off = 0xFFFF;
       block++;
     }
 }
@@ -753,6 +772,27 @@ data (Output     *out,
   append_escaped (out, value, ESCAPE_DATA);
   put_len (out->buffer, "</value></Data>", 15);
 }
+
+/* data() for one of our own names (a literal, nothing to escape), its
+ * line up to the value written as one piece. */
+static void
+own_data (Output     *out,
+          const char *line,
+          gsize       line_len,
+          const char *value)
+{
+  if (value == NULL || out->failed)
+    return;
+
+  begin_content (out);
+  put_len (out->buffer, line, line_len);
+  append_escaped (out, value, ESCAPE_DATA);
+  put_len (out->buffer, "</value></Data>", 15);
+}
+
+#define OWN_DATA(out, name, value) \
+  own_data ((out), "\n" PLACEMARK_DATA_INDENT "<Data name=\"" name "\"><value>", \
+            sizeof ("\n" PLACEMARK_DATA_INDENT "<Data name=\"" name "\"><value>") - 1, (value))
 
 /* The HTML card */
 
@@ -1173,25 +1213,25 @@ write_extended_data (Output                *out,
   const char *extras_end = r->extras + r->extras_len;
 
   start (out, "ExtendedData");
-  data (out, PLACEMARK_DATA_INDENT, "uuid", r->uuid);
-  data (out, PLACEMARK_DATA_INDENT, "category", r->category);
-  data (out, PLACEMARK_DATA_INDENT, "is_hub", r->is_hub ? "true" : "false");
-  data (out, PLACEMARK_DATA_INDENT, "stage", amap_stage_to_string (r->stage));
-  data (out, PLACEMARK_DATA_INDENT, "address", r->address);
-  data (out, PLACEMARK_DATA_INDENT, "phone", r->phone);
-  data (out, PLACEMARK_DATA_INDENT, "email", r->email);
-  data (out, PLACEMARK_DATA_INDENT, "website", r->website);
-  data (out, PLACEMARK_DATA_INDENT, "strengths", r->strengths);
-  data (out, PLACEMARK_DATA_INDENT, "needs", r->needs);
-  data (out, PLACEMARK_DATA_INDENT, "last_contacted", last_contacted);
-  data (out, PLACEMARK_DATA_INDENT, "created", created);
-  data (out, PLACEMARK_DATA_INDENT, "modified", modified);
-  data (out, PLACEMARK_DATA_INDENT, "tags", tags);
-  data (out, PLACEMARK_DATA_INDENT, "contacts", contacts);
-  data (out, PLACEMARK_DATA_INDENT, "interactions", interactions);
-  data (out, PLACEMARK_DATA_INDENT, "source_id", r->source_id);
-  data (out, PLACEMARK_DATA_INDENT, "folders", folders);
-  data (out, PLACEMARK_DATA_INDENT, "location_source",
+  OWN_DATA (out, "uuid", r->uuid);
+  OWN_DATA (out, "category", r->category);
+  OWN_DATA (out, "is_hub", r->is_hub ? "true" : "false");
+  OWN_DATA (out, "stage", amap_stage_to_string (r->stage));
+  OWN_DATA (out, "address", r->address);
+  OWN_DATA (out, "phone", r->phone);
+  OWN_DATA (out, "email", r->email);
+  OWN_DATA (out, "website", r->website);
+  OWN_DATA (out, "strengths", r->strengths);
+  OWN_DATA (out, "needs", r->needs);
+  OWN_DATA (out, "last_contacted", last_contacted);
+  OWN_DATA (out, "created", created);
+  OWN_DATA (out, "modified", modified);
+  OWN_DATA (out, "tags", tags);
+  OWN_DATA (out, "contacts", contacts);
+  OWN_DATA (out, "interactions", interactions);
+  OWN_DATA (out, "source_id", r->source_id);
+  OWN_DATA (out, "folders", folders);
+  OWN_DATA (out, "location_source",
         amap_location_source_to_string (r->location_source));
 
   /* "key\0value\0…" as the store keeps them (record_from_asset() makes
@@ -1437,12 +1477,13 @@ write_placemark (Output                *out,
                  gboolean               include_private)
 {
   start (out, "Placemark");
-  if (r->uuid != NULL)
+  if (r->uuid != NULL && !out->failed)
     {
-      /* An XML id may not start with a digit, as most uuids do. */
-      g_string_assign (out->id, "asset-");
-      append_escaped_key (out->id, r->uuid);
-      attribute (out, "id", out->id->str);
+      /* An XML id may not start with a digit, as most uuids do. What
+       * attribute() would write: an escaped key needs no escaping. */
+      put_len (out->buffer, " id=\"asset-", 11);
+      append_escaped_key (out->buffer, r->uuid);
+      g_string_append_c (out->buffer, '"');
     }
 
   element (out, "name", r->name);
