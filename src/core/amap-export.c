@@ -30,8 +30,10 @@
 #include "amap-store-export.h"
 
 /* What an export needs, read from the store up front so that a worker
- * thread never touches it. A synchronous export of the whole map streams
- * the assets from @store instead (@assets is NULL), one at a time. */
+ * thread never touches it. An export of the whole map streams the assets
+ * from @store instead (@assets is NULL), one at a time: the caller's
+ * store for a synchronous export, a snapshot of it on a connection of its
+ * own (amap_store_open_snapshot()) for one on a worker thread. */
 typedef struct
 {
   char       *title;
@@ -935,6 +937,7 @@ export_data_new (AmapStore       *store,
   g_autoptr(ExportData) data = NULL;
   GListModel *categories = amap_store_get_categories (store);
   GListStore *snapshot;
+  g_autoptr(GError) snapshot_error = NULL;
   guint n = g_list_model_get_n_items (categories);
 
   if (!amap_export_check_target (file, error))
@@ -962,8 +965,16 @@ export_data_new (AmapStore       *store,
       /* Streamed in export_data_run(), on the caller's thread. */
       data->store = g_object_ref (store);
     }
+  else if (assets == NULL && (flags & AMAP_EXPORT_BY_LAYER) == 0 &&
+           (data->store = amap_store_open_snapshot (store, &snapshot_error)) != NULL)
+    {
+      /* Streamed on the worker thread, from the map as it is now: memory
+       * stays the same whatever the size of the map. */
+    }
   else if (assets == NULL)
     {
+      if (snapshot_error != NULL)
+        g_debug ("Exporting from a copy of every asset: %s", snapshot_error->message);
       data->assets = amap_store_list_assets (store, error);
       if (data->assets == NULL)
         return NULL;

@@ -666,3 +666,51 @@ amap_store_foreach_asset_record (AmapStore                 *self,
   return foreach_in_transaction (self, categories_func, NULL, record_func, user_data,
                                  cancellable, error);
 }
+
+/**
+ * amap_store_open_snapshot:
+ *
+ * Opens @self's file again, read-only, and starts a read transaction
+ * on it with a first read, which fixes what it sees (WAL: later writes of
+ * @self do not reach it, and it does not hold them up). The streamed
+ * export (amap_store_foreach_asset_record()) runs inside it, on whatever
+ * thread the caller hands the store to.
+ *
+ * Returns: (transfer full): the store, or NULL
+ */
+AmapStore *
+amap_store_open_snapshot (AmapStore  *self,
+                          GError    **error)
+{
+  g_autoptr(AmapStore) snapshot = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (self->path == NULL)
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED, "The map has no file");
+      return NULL;
+    }
+
+  snapshot = _amap_store_open_with_flags (self->path, AMAP_STORE_OPEN_READ_ONLY, error);
+  if (snapshot == NULL)
+    return NULL;
+
+  /* An export reads each page about once: SQLite's own 2 MiB is enough
+   * (the store's larger cache is for box queries). */
+  if (!_amap_store_exec_sql (snapshot, "PRAGMA cache_size = -2048", error) ||
+      !_amap_store_exec_sql (snapshot, "BEGIN", error) ||
+      !(stmt = _amap_store_prepare (snapshot, "SELECT id FROM assets LIMIT 1", error)))
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _amap_store_set_sqlite_error (snapshot, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&snapshot);
+}
