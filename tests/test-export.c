@@ -1238,7 +1238,7 @@ test_by_layer (Fixture       *fixture,
   fixture_assert_validates (path);
 
   /* Comida y café > Cafés > Café Luna, nested. */
-  outer = strstr (text, "<Folder>\n      <name>Comida y café</name>\n      <Folder>\n        <name>Cafés</name>");
+  outer = strstr (text, "<Folder>\n<name>Comida y café</name>\n<Folder>\n<name>Cafés</name>");
   g_assert_nonnull (outer);
   inner = strstr (outer, "<name>Cafés</name>");
   cafe = strstr (inner, "<name>Café Luna");

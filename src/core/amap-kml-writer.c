@@ -63,12 +63,12 @@
 #define HUB_SCALE       "1.4"
 #define UNKNOWN_COLOR   "#9a9996"
 
-/* Where the Data lines go in the indented file, and the end tag of their
- * ExtendedData. */
-#define DOCUMENT_DATA_INDENT  "      "
-#define DOCUMENT_DATA_END     "\n    "
-#define PLACEMARK_DATA_INDENT "          "
-#define PLACEMARK_DATA_END    "\n        "
+/* Where the Data lines go, and the end tag of their ExtendedData: one
+ * element to a line, without indentation (see struct _Output). */
+#define DOCUMENT_DATA_INDENT  ""
+#define DOCUMENT_DATA_END     "\n"
+#define PLACEMARK_DATA_INDENT ""
+#define PLACEMARK_DATA_END    "\n"
 
 /* The output goes out in pieces of about this size. */
 #define OUTPUT_CHUNK (256 * 1024)
@@ -156,13 +156,14 @@ typedef struct
   const char *tags;
 } CardLabels;
 
-/* The output: indented XML written straight into @buffer, which goes to
- * our GOutputStream in large pieces, and the first failure. The bytes
- * are those xmlTextWriter wrote with an indent of two spaces (as the
- * writer used before, and the round-trip tests compare against), without
- * its bookkeeping, which was most of an export's time. Every helper does
- * nothing once something failed, so the code reads straight and checks
- * once per placemark. */
+/* The output: XML written straight into @buffer, which goes to our
+ * GOutputStream in large pieces, and the first failure. The bytes are
+ * those xmlTextWriter wrote (as the writer used before), one element to a
+ * line but without its indentation: at two spaces a level that was a
+ * tenth of an export's bytes, and every byte costs writing and syncing
+ * (xmllint --format puts it back for reading). Every helper does nothing
+ * once something failed, so the code reads straight and checks once per
+ * placemark. */
 struct _Output
 {
   GOutputStream    *stream;
@@ -173,7 +174,6 @@ struct _Output
   const char       *open[MAX_DEPTH];  /* the open elements' names */
   guint             depth;
   gboolean          tag_open;         /* "<name" written, not its ">" */
-  gboolean          indent_end;       /* the end tag goes on a line of its own */
   GString          *scratch;
   GString          *card;   /* reused for each placemark's HTML card */
   GString          *id;     /* and its id */
@@ -369,14 +369,6 @@ maybe_flush (Output *out)
     flush (out);
 }
 
-static void
-write_indent (Output *out,
-              guint   depth)
-{
-  for (guint i = 0; i < depth; i++)
-    put_len (out->buffer, "  ", 2);
-}
-
 /* Before text inside the open element: ends its start tag. */
 static void
 begin_content (Output *out)
@@ -386,7 +378,6 @@ begin_content (Output *out)
       g_string_append_c (out->buffer, '>');
       out->tag_open = FALSE;
     }
-  out->indent_end = FALSE;
 }
 
 static void
@@ -403,12 +394,10 @@ start (Output     *out,
 
   if (out->tag_open)
     put_len (out->buffer, ">\n", 2);
-  write_indent (out, out->depth);
   g_string_append_c (out->buffer, '<');
   put (out->buffer, element);
   out->open[out->depth++] = element;
   out->tag_open = TRUE;
-  out->indent_end = TRUE;
 }
 
 static void
@@ -425,13 +414,10 @@ end (Output *out)
     }
   else
     {
-      if (out->indent_end)
-        write_indent (out, out->depth);
       put_len (out->buffer, "</", 2);
       put (out->buffer, out->open[out->depth]);
       put_len (out->buffer, ">\n", 2);
     }
-  out->indent_end = TRUE;
   maybe_flush (out);
 }
 

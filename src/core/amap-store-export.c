@@ -22,15 +22,41 @@ typedef struct
 {
   gint64  id;
   guint   group;      /* index of its category in the categories model */
-  char   *sort_name;  /* casefolded name; owns the block @name and @uuid are in */
+  char   *sort_name;  /* casefolded name, then @name and @uuid, in an arena */
   char   *name;
   char   *uuid;
 } ExportEntry;
 
-static void
-export_entry_clear (ExportEntry *entry)
+/* The entries' strings, in blocks of ARENA_BLOCK freed together at the
+ * end: a block of its own per entry cost a malloc() and a free() each,
+ * the frees in sorted order, all over the heap. */
+#define ARENA_BLOCK (1024 * 1024)
+
+typedef struct
 {
-  g_free (entry->sort_name);
+  GPtrArray *blocks;
+  char      *next;
+  gsize      left;
+} Arena;
+
+static char *
+arena_alloc (Arena *arena,
+             gsize  size)
+{
+  char *p;
+
+  if (size > arena->left)
+    {
+      gsize block_size = MAX (size, ARENA_BLOCK);
+
+      arena->next = g_malloc (block_size);
+      arena->left = block_size;
+      g_ptr_array_add (arena->blocks, arena->next);
+    }
+  p = arena->next;
+  arena->next += size;
+  arena->left -= size;
+  return p;
 }
 
 /* g_utf8_casefold() folds character by character, so a name's fold is
@@ -91,6 +117,7 @@ append_folded (GString    *folded,
  * uuid. */
 static void
 export_entry_set_strings (ExportEntry *entry,
+                          Arena       *arena,
                           FoldCache   *cache,
                           GString     *folded,
                           const char  *name,
@@ -120,7 +147,7 @@ export_entry_set_strings (ExportEntry *entry,
         break;
       }
 
-  block = g_malloc (sort_len + 1 + name_len + 1 + uuid_len + 1);
+  block = arena_alloc (arena, sort_len + 1 + name_len + 1 + uuid_len + 1);
   entry->sort_name = block;
   if (sort_name != NULL)
     memcpy (block, sort_name, sort_len + 1);
@@ -325,9 +352,10 @@ pass_record (AmapStore                 *self,
   gboolean ok;
   int rc;
 
-  /* has_children[0] is asset_tags (see foreach_asset()). */
+  /* has_children[0] is asset_tags (see foreach_asset()). Most maps have
+   * no contacts or log at all. */
   for (guint i = 1; i < AMAP_STORE_N_CHILD_TABLES; i++)
-    if (g_hash_table_contains (has_children[i], &id))
+    if (g_hash_table_size (has_children[i]) > 0 && g_hash_table_contains (has_children[i], &id))
       {
         g_autoptr(AmapAsset) asset = _amap_store_read_asset_full (self, id, has_children, NULL, error);
 
@@ -338,7 +366,7 @@ pass_record (AmapStore                 *self,
       }
 
   /* Before the row: the statements are the store's, one at a time. */
-  has_tags = g_hash_table_contains (has_children[0], &id);
+  has_tags = g_hash_table_size (has_children[0]) > 0 && g_hash_table_contains (has_children[0], &id);
   if (has_tags && !read_tags (self, id, tags, error))
     return FALSE;
 
@@ -448,6 +476,8 @@ foreach_asset (AmapStore                *self,
   g_autoptr(GPtrArray) tags = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   g_autoptr(GString) ids = g_string_new (NULL);
   g_autoptr(GString) folded = g_string_new (NULL);
+  g_autoptr(GPtrArray) arena_blocks = g_ptr_array_new_with_free_func (g_free);
+  Arena arena = { arena_blocks, NULL, 0 };
   FoldCache *fold_cache;
   g_autoptr(sqlite3_stmt) rows = NULL;
   gboolean in_order;
@@ -456,7 +486,6 @@ foreach_asset (AmapStore                *self,
 
   G_STATIC_ASSERT (G_N_ELEMENTS (child_tables) == AMAP_STORE_N_CHILD_TABLES);
 
-  g_array_set_clear_func (entries, (GDestroyNotify) export_entry_clear);
 
   for (guint i = 0; i < n_categories; i++)
     {
@@ -487,7 +516,7 @@ foreach_asset (AmapStore                *self,
         const char *name = _amap_store_column_text (stmt, 2);
         const char *uuid = _amap_store_column_text (stmt, 3);
 
-        export_entry_set_strings (&entry, fold_cache, folded, name != NULL ? name : "",
+        export_entry_set_strings (&entry, &arena, fold_cache, folded, name != NULL ? name : "",
                                   uuid != NULL ? uuid : "");
       }
       g_array_append_val (entries, entry);
@@ -576,10 +605,6 @@ foreach_asset (AmapStore                *self,
           if (asset == NULL || !asset_func (asset, user_data, error))
             goto out;
         }
-
-      /* What was written is not needed again. */
-      export_entry_clear (entry);
-      memset (entry, 0, sizeof *entry);
     }
 
   ok = TRUE;
