@@ -720,6 +720,15 @@ amap_store_open_snapshot (AmapStore  *self,
       return NULL;
     }
 
+  /* In the middle of a write (an import's batch), which may be in a
+   * rollback journal: a second connection would wait for it, here on the
+   * caller's thread. */
+  if (!sqlite3_get_autocommit (self->db))
+    {
+      g_set_error_literal (error, AMAP_ERROR, AMAP_ERROR_FAILED, "The map is being written");
+      return NULL;
+    }
+
   snapshot = _amap_store_open_with_flags (self->path, AMAP_STORE_OPEN_READ_ONLY, error);
   if (snapshot == NULL)
     return NULL;
