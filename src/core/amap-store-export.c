@@ -88,7 +88,7 @@ append_folded (GString    *folded,
     {
       if (*p < 0x80)
         {
-          g_string_append_c (folded, g_ascii_tolower (*p));
+          g_string_append_c (folded, *p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p);
           p++;
         }
       else if ((*p & 0xE0) == 0xC0)
@@ -153,7 +153,7 @@ export_entry_set_strings (ExportEntry *entry,
     memcpy (block, sort_name, sort_len + 1);
   else
     for (gsize i = 0; i <= name_len; i++)
-      block[i] = g_ascii_tolower (name[i]);
+      block[i] = name[i] >= 'A' && name[i] <= 'Z' ? name[i] + ('a' - 'A') : name[i];
   entry->name = block + sort_len + 1;
   memcpy (entry->name, name, name_len + 1);
   entry->uuid = entry->name + name_len + 1;
@@ -421,11 +421,19 @@ bind_rows_in_order (AmapStore     *self,
   g_string_append_c (ids, '[');
   for (guint i = start; i < end; i++)
     {
+      /* "%" G_GINT64_FORMAT ",", without printf: ids are positive. */
       char number[24];
-      int len = g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT ",",
-                            g_array_index (entries, ExportEntry, i).id);
+      char *p = number + sizeof number;
+      guint64 id = (guint64) g_array_index (entries, ExportEntry, i).id;
 
-      g_string_append_len (ids, number, len);
+      *--p = ',';
+      do
+        {
+          *--p = (char) ('0' + id % 10);
+          id /= 10;
+        }
+      while (id > 0);
+      g_string_append_len (ids, p, number + sizeof number - p);
     }
   if (ids->len > 1)
     g_string_truncate (ids, ids->len - 1);
