@@ -1319,6 +1319,9 @@ test_streamed_equals_general (Fixture       *fixture,
        * character by character). */
       "straße", "STRASSE", "straßa", "strast", "ǅemal", "ǆemal", "İzmir", "izmir", "ΣΟΦΙΑ", "σοφια",
       "ﬁne", "Ωmega", "Ａlpha", "𐐀deseret", "𐐨deseret",
+      /* Sort names alike in their first eight bytes, or shorter. */
+      "Long common prefix 10", "long common prefix 2", "Long common prefix 1", "long comm",
+      "long com", "long co", "long common", "ab", "a", "Long common prefix b", "long common prefix a",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (names); i++)

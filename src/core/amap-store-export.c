@@ -22,6 +22,7 @@ typedef struct
 {
   gint64  id;
   guint   group;      /* index of its category in the categories model */
+  guint64 prefix;     /* the first 8 bytes of @sort_name, big-endian, 0 after its end */
   char   *sort_name;  /* casefolded name, then @name and @uuid, in an arena */
   char   *name;
   char   *uuid;
@@ -154,6 +155,9 @@ export_entry_set_strings (ExportEntry *entry,
   else
     for (gsize i = 0; i <= name_len; i++)
       block[i] = name[i] >= 'A' && name[i] <= 'Z' ? name[i] + ('a' - 'A') : name[i];
+  entry->prefix = 0;
+  for (guint i = 0; i < 8 && block[i] != '\0'; i++)
+    entry->prefix |= (guint64) (guchar) block[i] << (56 - 8 * i);
   entry->name = block + sort_len + 1;
   memcpy (entry->name, name, name_len + 1);
   entry->uuid = entry->name + name_len + 1;
@@ -171,7 +175,12 @@ compare_export_entries (gconstpointer a,
 
   if (ea->group != eb->group)
     return ea->group < eb->group ? -1 : 1;
-  if ((cmp = strcmp (ea->sort_name, eb->sort_name)) != 0)
+  /* strcmp() of the sort names, most often decided by their first 8
+   * bytes; when those are the same and the last of them is not the end,
+   * both go on. */
+  if (ea->prefix != eb->prefix)
+    return ea->prefix < eb->prefix ? -1 : 1;
+  if ((ea->prefix & 0xFF) != 0 && (cmp = strcmp (ea->sort_name + 8, eb->sort_name + 8)) != 0)
     return cmp;
   if ((cmp = strcmp (ea->name, eb->name)) != 0)
     return cmp;
