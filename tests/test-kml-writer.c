@@ -436,6 +436,79 @@ test_invalid_characters (Fixture       *fixture,
   parsed_close (&parsed);
 }
 
+/* Text as XML can carry it: valid UTF-8 without the characters XML 1.0
+ * forbids (what the writer makes of any text). */
+static char *
+xml_clean (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *clean = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+          (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000)
+        g_string_append_unichar (clean, c);
+    }
+  return g_string_free (clean, FALSE);
+}
+
+/* The writer scans text sixteen bytes at a time: every kind of byte at
+ * every place in a block, and at a block's edges, comes out as
+ * xmlTextWriter writes the text once cleaned. */
+static void
+test_text_at_every_offset (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  static const char * const pieces[] = {
+    "é", "ñé", "\xc3", "\xa9", "\xc3\xc3\xa9", "\xc3\xa9\xa9", "\xc0\x80", "\xc1\xbf",
+    "\xdf\xbf", "\xc2\x80", "—", "日本", "😀", "\xef\xbf\xbe", "\xef\xbf\xbf", "\xed\xa0\x80",
+    "\x01", "\x1f", "\x7f", "&", "<", ">", "\"", "\r", "\n", "\t", "\xf4\x90\x80\x80", "\xff",
+  };
+
+  for (guint offset = 0; offset < 18; offset++)
+    for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+      for (guint tail = 0; tail < 3; tail++)
+        {
+          g_autoptr(AmapKmlWriter) writer = amap_kml_writer_new (TITLE);
+          g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GBytes) kml = NULL;
+          g_autofree char *padding = g_strnfill (offset, 'a');
+          g_autofree char *end = g_strnfill (tail * 9, 'z');
+          g_autofree char *text = g_strconcat (padding, pieces[i], end, NULL);
+          g_autofree char *clean = xml_clean (text);
+          g_autofree char *output = NULL;
+          g_autoptr(xmlBuffer) buffer = xmlBufferCreate ();
+          xmlTextWriterPtr xml = xmlNewTextWriterMemory (buffer, 0);
+          const char * const keys[] = { AMAP_CATEGORY_LIBRARY, NULL };
+          AmapAssetRecord record = {
+            .uuid = "9f000000-0000-4000-8000-00000000000b",
+            .name = "n",
+            .category = AMAP_CATEGORY_LIBRARY,
+            .description = text,
+            .latitude = NAN,
+            .longitude = NAN,
+          };
+
+          g_assert_true (amap_kml_writer_begin (writer, keys, stream, NULL, &error));
+          g_assert_true (amap_kml_writer_add_record (writer, &record, &error));
+          g_assert_true (amap_kml_writer_end (writer, &error));
+          g_assert_no_error (error);
+          g_assert_true (g_output_stream_close (stream, NULL, NULL));
+          kml = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
+          output = g_strndup (g_bytes_get_data (kml, NULL), g_bytes_get_size (kml));
+
+          g_assert_cmpint (xmlTextWriterWriteElement (xml, BAD_CAST "description", BAD_CAST clean), >=, 0);
+          xmlFreeTextWriter (xml);
+          if (strstr (output, (const char *) xmlBufferContent (buffer)) == NULL)
+            g_error ("piece %u at offset %u: expected %s", i, offset,
+                     (const char *) xmlBufferContent (buffer));
+        }
+}
+
 /* The writer formats its XML, numbers and JSON itself, for speed: each
  * piece must be what the general code writes. The name goes through
  * xmlTextWriter (which wrote these files before), the coordinates through
@@ -453,6 +526,11 @@ test_fast_paths (Fixture       *fixture,
     { 12345678.9, -0.0 }, { 2.5e-7, 123.4567891 },
   };
   static const char * const folders[] = { "Cafés \"&\" bars", "tab\there", "del\x7f", "a\\b", "plain ünï", NULL };
+  /* Dates of modification, from year 1 to 9999 and just outside. */
+  static const gint64 times[] = {
+    -62135596800, 253402300799, 951782400, -1, 1, 4102444800, -62135596801, 253402300800,
+    1234567890,
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     for (guint j = 0; j < G_N_ELEMENTS (numbers); j++)
@@ -478,10 +556,33 @@ test_fast_paths (Fixture       *fixture,
         amap_asset_set_location (asset, numbers[j][1], numbers[j][0]);
         amap_asset_set_folders (asset, folders + (j % 5));
         amap_asset_set_created (asset, (gint64) 86400 * 365 * (j + 1) + i);
+        amap_asset_set_modified (asset, times[j]);
         g_ptr_array_add (assets, g_object_ref (asset));
 
         kml = write_kml (assets, AMAP_KML_ICONS_REMOTE, NULL);
         text = g_strndup (g_bytes_get_data (kml, NULL), g_bytes_get_size (kml));
+
+        /* The dates as GDateTime writes them, none where it cannot. */
+        for (guint k = 0; k < 2; k++)
+          {
+            gint64 t = k == 0 ? amap_asset_get_created (asset) : times[j];
+            g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc (t);
+            g_autofree char *iso = NULL;
+            g_autofree char *line = NULL;
+
+            if (date != NULL)
+              iso = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", g_date_time_get_year (date),
+                                     g_date_time_get_month (date), g_date_time_get_day_of_month (date),
+                                     g_date_time_get_hour (date), g_date_time_get_minute (date),
+                                     g_date_time_get_second (date));
+            line = g_strdup_printf ("<Data name=\"%s\"><value>%s</value></Data>",
+                                    k == 0 ? "created" : "modified", iso);
+
+            if (iso != NULL)
+              g_assert_nonnull (strstr (text, line));
+            else
+              g_assert_null (strstr (text, "<Data name=\"modified\">"));
+          }
 
         g_assert_cmpint (xmlTextWriterWriteElement (xml, BAD_CAST "name", BAD_CAST names[i]), >=, 0);
         xmlFreeTextWriter (xml);
@@ -886,6 +987,7 @@ main (int   argc,
   ADD ("/kml-writer/invalid-characters", test_invalid_characters);
   ADD ("/kml-writer/deterministic", test_deterministic);
   ADD ("/kml-writer/fast-paths", test_fast_paths);
+  ADD ("/kml-writer/text-at-every-offset", test_text_at_every_offset);
   ADD ("/kml-writer/cancelled", test_cancelled);
   ADD ("/kml-writer/ogrinfo", test_ogrinfo);
   ADD ("/kml-writer/gpsbabel", test_gpsbabel);

@@ -30,8 +30,10 @@
 #include "amap-store-export.h"
 
 /* What an export needs, read from the store up front so that a worker
- * thread never touches it. A synchronous export of the whole map streams
- * the assets from @store instead (@assets is NULL), one at a time. */
+ * thread never touches it. An export of the whole map streams the assets
+ * from @store instead (@assets is NULL), one at a time: the caller's
+ * store for a synchronous export, a snapshot of it on a connection of its
+ * own (amap_store_open_snapshot()) for one on a worker thread. */
 typedef struct
 {
   char       *title;
@@ -696,7 +698,6 @@ write_kmz (ExportData    *data,
 {
   g_autoptr(GFile) parent = g_file_get_parent (data->file);
   g_autofree char *dir = parent != NULL ? g_file_get_path (parent) : NULL;
-  g_autoptr(GOutputStream) spool_base = NULL;
   g_autoptr(GOutputStream) spool_out = NULL;
   g_autoptr(GInputStream) spool_in = NULL;
   off_t size;
@@ -709,8 +710,8 @@ write_kmz (ExportData    *data,
 
   /* The input stream owns the descriptor. */
   spool_in = g_unix_input_stream_new (fd, TRUE);
-  spool_base = g_unix_output_stream_new (fd, FALSE);
-  spool_out = g_buffered_output_stream_new_sized (spool_base, 64 * 1024);
+  /* Unbuffered, as in write_and_close(). */
+  spool_out = g_unix_output_stream_new (fd, FALSE);
 
   amap_kml_writer_set_icons (writer, AMAP_KML_ICONS_PACKAGED);
   ok = write_document (data, writer, spool_out, -1, cancellable, error)
@@ -786,13 +787,22 @@ write_and_close (ExportData    *data,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GOutputStream) stream = g_buffered_output_stream_new_sized (base, 64 * 1024);
+  g_autoptr(GOutputStream) stream = NULL;
   gboolean ok;
 
+  /* The KML writer hands over its output in large pieces of its own: a
+   * buffer in between would only copy every byte once more. The zip
+   * writer's pieces are small. */
   if (is_kmz (data->file))
-    ok = write_kmz (data, writer, stream, cancellable, error);
+    {
+      stream = g_buffered_output_stream_new_sized (base, 64 * 1024);
+      ok = write_kmz (data, writer, stream, cancellable, error);
+    }
   else
-    ok = write_document (data, writer, stream, fd, cancellable, error);
+    {
+      stream = g_object_ref (base);
+      ok = write_document (data, writer, stream, fd, cancellable, error);
+    }
 
   /* Close even after a failure; report the first error. */
   if (!g_output_stream_close (stream, ok ? cancellable : NULL, ok ? error : NULL))
@@ -927,6 +937,7 @@ export_data_new (AmapStore       *store,
   g_autoptr(ExportData) data = NULL;
   GListModel *categories = amap_store_get_categories (store);
   GListStore *snapshot;
+  g_autoptr(GError) snapshot_error = NULL;
   guint n = g_list_model_get_n_items (categories);
 
   if (!amap_export_check_target (file, error))
@@ -954,8 +965,16 @@ export_data_new (AmapStore       *store,
       /* Streamed in export_data_run(), on the caller's thread. */
       data->store = g_object_ref (store);
     }
+  else if (assets == NULL && (flags & AMAP_EXPORT_BY_LAYER) == 0 &&
+           (data->store = amap_store_open_snapshot (store, &snapshot_error)) != NULL)
+    {
+      /* Streamed on the worker thread, from the map as it is now: memory
+       * stays the same whatever the size of the map. */
+    }
   else if (assets == NULL)
     {
+      if (snapshot_error != NULL)
+        g_debug ("Exporting from a copy of every asset: %s", snapshot_error->message);
       data->assets = amap_store_list_assets (store, error);
       if (data->assets == NULL)
         return NULL;

@@ -46,8 +46,10 @@ gboolean amap_export_file        (AmapStore           *store,
                                   GFile               *file,
                                   GCancellable        *cancellable,
                                   GError             **error);
-/* amap_export_file_with_flags() in a worker thread. The assets are read
- * (or copied) before the call returns, so the store may change meanwhile. */
+/* amap_export_file_with_flags() in a worker thread. The export is of the
+ * map as it is when the call returns (its assets copied, or for the whole
+ * map a snapshot read in the worker a few at a time), so the store and
+ * the caller's assets may change meanwhile. */
 void     amap_export_file_async  (AmapStore           *store,
                                   GPtrArray           *assets,
                                   GFile               *file,

@@ -63,12 +63,12 @@
 #define HUB_SCALE       "1.4"
 #define UNKNOWN_COLOR   "#9a9996"
 
-/* Where the Data lines go in the indented file, and the end tag of their
- * ExtendedData. */
-#define DOCUMENT_DATA_INDENT  "      "
-#define DOCUMENT_DATA_END     "\n    "
-#define PLACEMARK_DATA_INDENT "          "
-#define PLACEMARK_DATA_END    "\n        "
+/* Where the Data lines go, and the end tag of their ExtendedData: one
+ * element to a line, without indentation (see struct _Output). */
+#define DOCUMENT_DATA_INDENT  ""
+#define DOCUMENT_DATA_END     "\n"
+#define PLACEMARK_DATA_INDENT ""
+#define PLACEMARK_DATA_END    "\n"
 
 /* The output goes out in pieces of about this size. */
 #define OUTPUT_CHUNK (256 * 1024)
@@ -156,13 +156,14 @@ typedef struct
   const char *tags;
 } CardLabels;
 
-/* The output: indented XML written straight into @buffer, which goes to
- * our GOutputStream in large pieces, and the first failure. The bytes
- * are those xmlTextWriter wrote with an indent of two spaces (as the
- * writer used before, and the round-trip tests compare against), without
- * its bookkeeping, which was most of an export's time. Every helper does
- * nothing once something failed, so the code reads straight and checks
- * once per placemark. */
+/* The output: XML written straight into @buffer, which goes to our
+ * GOutputStream in large pieces, and the first failure. The bytes are
+ * those xmlTextWriter wrote (as the writer used before), one element to a
+ * line but without its indentation: at two spaces a level that was a
+ * tenth of an export's bytes, and every byte costs writing and syncing
+ * (xmllint --format puts it back for reading). Every helper does nothing
+ * once something failed, so the code reads straight and checks once per
+ * placemark. */
 struct _Output
 {
   GOutputStream    *stream;
@@ -173,7 +174,6 @@ struct _Output
   const char       *open[MAX_DEPTH];  /* the open elements' names */
   guint             depth;
   gboolean          tag_open;         /* "<name" written, not its ">" */
-  gboolean          indent_end;       /* the end tag goes on a line of its own */
   GString          *scratch;
   GString          *card;   /* reused for each placemark's HTML card */
   GString          *id;     /* and its id */
@@ -246,13 +246,26 @@ static void
 append_escaped_key (GString    *str,
                     const char *key)
 {
-  for (const char *p = key; *p != '\0'; p++)
+  static const char hex[] = "0123456789ABCDEF";
+  const char *run = key;
+  const char *p;
+
+  /* Runs of kept characters in one copy: a uuid is one run. */
+  for (p = key; *p != '\0'; p++)
     {
-      if (g_ascii_isalnum (*p) || *p == '.' || *p == '-')
-        g_string_append_c (str, *p);
-      else
-        g_string_append_printf (str, "_%02X", (guint) (guchar) *p);
+      guchar c = (guchar) *p;
+      char escaped[3];
+
+      if (g_ascii_isalnum (c) || c == '.' || c == '-')
+        continue;
+      put_len (str, run, p - run);
+      escaped[0] = '_';
+      escaped[1] = hex[c >> 4];
+      escaped[2] = hex[c & 0xF];
+      put_len (str, escaped, 3);
+      run = p + 1;
     }
+  put_len (str, run, p - run);
 }
 
 static char *
@@ -356,14 +369,6 @@ maybe_flush (Output *out)
     flush (out);
 }
 
-static void
-write_indent (Output *out,
-              guint   depth)
-{
-  for (guint i = 0; i < depth; i++)
-    put_len (out->buffer, "  ", 2);
-}
-
 /* Before text inside the open element: ends its start tag. */
 static void
 begin_content (Output *out)
@@ -373,7 +378,6 @@ begin_content (Output *out)
       g_string_append_c (out->buffer, '>');
       out->tag_open = FALSE;
     }
-  out->indent_end = FALSE;
 }
 
 static void
@@ -390,12 +394,10 @@ start (Output     *out,
 
   if (out->tag_open)
     put_len (out->buffer, ">\n", 2);
-  write_indent (out, out->depth);
   g_string_append_c (out->buffer, '<');
   put (out->buffer, element);
   out->open[out->depth++] = element;
   out->tag_open = TRUE;
-  out->indent_end = TRUE;
 }
 
 static void
@@ -412,13 +414,10 @@ end (Output *out)
     }
   else
     {
-      if (out->indent_end)
-        write_indent (out, out->depth);
       put_len (out->buffer, "</", 2);
       put (out->buffer, out->open[out->depth]);
       put_len (out->buffer, ">\n", 2);
     }
-  out->indent_end = TRUE;
   maybe_flush (out);
 }
 
@@ -455,6 +454,75 @@ static const guint8 escape_class[256] = {
   [0xE0 ... 0xFF] = ESCAPE_UTF8,
 };
 
+/* The first byte from @p that is not ESCAPE_PLAIN (at the latest, the
+ * NUL at the end). Most text is long runs of plain ASCII: with SSE2,
+ * sixteen bytes at a time, by aligned loads, which never cross into the
+ * next page, so reading past the NUL is safe (the sanitizer cannot know
+ * that: it is not told about this function). */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+__attribute__((no_sanitize_address))
+static inline const guchar *
+skip_plain (const guchar *p)
+{
+  const __m128i space = _mm_set1_epi8 (0x20);
+  const __m128i amp = _mm_set1_epi8 ('&');
+  const __m128i lt = _mm_set1_epi8 ('<');
+  const __m128i gt = _mm_set1_epi8 ('>');
+  const __m128i quot = _mm_set1_epi8 ('"');
+  const __m128i below_lead = _mm_set1_epi8 ((char) 0xC1);
+  const __m128i above_lead = _mm_set1_epi8 ((char) 0xE0);
+  const __m128i above_cont = _mm_set1_epi8 ((char) 0xC0);
+  guintptr offset = (guintptr) p & 15;
+  const __m128i *block = (const __m128i *) (p - offset);
+  /* Bytes before @p in the first block do not count. */
+  guint mask_off = (~0u << offset) & 0xFFFF;
+
+  for (;;)
+    {
+      __m128i v = _mm_load_si128 (block);
+      /* Signed: below 0x20 are the controls and the NUL, and every byte
+       * from 0x80 (negative), sorted out below. */
+      __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, space),
+                                                    _mm_cmpeq_epi8 (v, amp)),
+                                      _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, lt),
+                                                                  _mm_cmpeq_epi8 (v, gt)),
+                                                    _mm_cmpeq_epi8 (v, quot)));
+      guint mask = (guint) _mm_movemask_epi8 (special);
+      guint high = (guint) _mm_movemask_epi8 (v);
+
+      if (high != 0)
+        {
+          /* Two-byte characters (C2..DF, then 80..BF: U+0080 to U+07FF,
+           * all fine in XML) are plain too, when whole inside the block;
+           * anything else from 0x80 goes the careful way. */
+          guint lead = (guint) _mm_movemask_epi8 (_mm_and_si128 (_mm_cmpgt_epi8 (v, below_lead),
+                                                                 _mm_cmplt_epi8 (v, above_lead)));
+          guint cont = (guint) _mm_movemask_epi8 (_mm_cmplt_epi8 (v, above_cont)) & high;
+          /* (A lead byte before @p is another text's.) */
+          guint pairs = lead & mask_off & (cont >> 1) & 0x7FFF;
+
+          mask = (mask & ~high) | (high & ~(pairs | (pairs << 1)));
+        }
+      mask &= mask_off;
+
+      if (mask != 0)
+        return (const guchar *) block + __builtin_ctz (mask);
+      mask_off = 0xFFFF;
+      block++;
+    }
+}
+#else
+static inline const guchar *
+skip_plain (const guchar *p)
+{
+  while (escape_class[*p] == ESCAPE_PLAIN)
+    p++;
+  return p;
+}
+#endif
+
 /* Appends @text escaped for @mode, checking on the way that XML can
  * carry it (see is_clean_text()). FALSE, with @str as it was, when it
  * cannot: the caller cleans it first. One pass over the text. */
@@ -472,8 +540,7 @@ try_append_escaped (GString    *str,
       const char *entity;
       guchar c;
 
-      while (escape_class[*p] == ESCAPE_PLAIN)
-        p++;
+      p = skip_plain (p);
       c = *p;
       if (c == '\0')
         break;
@@ -561,7 +628,18 @@ attribute (Output     *out,
   g_string_append_c (out->buffer, ' ');
   put (out->buffer, name);
   put_len (out->buffer, "=\"", 2);
-  for (const guchar *p = (const guchar *) xml_text (out, value); *p != '\0'; p++)
+  value = xml_text (out, value);
+  {
+    /* The usual value (an id) has nothing to escape: one copy. */
+    gsize plain = 0;
+
+    while (value[plain] >= 0x20 && value[plain] < 0x7f && value[plain] != '&' &&
+           value[plain] != '<' && value[plain] != '>' && value[plain] != '"')
+      plain++;
+    put_len (out->buffer, value, plain);
+    value += plain;
+  }
+  for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
     {
       if (*p >= 0x80)
         {
@@ -680,6 +758,27 @@ data (Output     *out,
   append_escaped (out, value, ESCAPE_DATA);
   put_len (out->buffer, "</value></Data>", 15);
 }
+
+/* data() for one of our own names (a literal, nothing to escape), its
+ * line up to the value written as one piece. */
+static void
+own_data (Output     *out,
+          const char *line,
+          gsize       line_len,
+          const char *value)
+{
+  if (value == NULL || out->failed)
+    return;
+
+  begin_content (out);
+  put_len (out->buffer, line, line_len);
+  append_escaped (out, value, ESCAPE_DATA);
+  put_len (out->buffer, "</value></Data>", 15);
+}
+
+#define OWN_DATA(out, name, value) \
+  own_data ((out), "\n" PLACEMARK_DATA_INDENT "<Data name=\"" name "\"><value>", \
+            sizeof ("\n" PLACEMARK_DATA_INDENT "<Data name=\"" name "\"><value>") - 1, (value))
 
 /* The HTML card */
 
@@ -882,18 +981,37 @@ static const char *
 format_timestamp (gint64 unix_time,
                   char   buffer[32])
 {
-  time_t t = (time_t) unix_time;
-  struct tm tm;
+  gint64 days, seconds, z, era, doe, yoe, doy, mp, year, month, day;
 
-  if (unix_time == 0 || (gint64) t != unix_time || gmtime_r (&t, &tm) == NULL)
+  if (unix_time == 0 || unix_time < G_MININT64 / 2 || unix_time > G_MAXINT64 / 2)
     return NULL;
-  if (tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+
+  /* The civil date of a day count, as gmtime_r() gives it without its
+   * time zone machinery (Howard Hinnant's days_from_civil, inverted). */
+  days = unix_time / 86400;
+  seconds = unix_time % 86400;
+  if (seconds < 0)
+    {
+      seconds += 86400;
+      days--;
+    }
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2);
+
+  if (year < 1 || year > 9999)
     return NULL;
 
   /* "%04d-%02d-%02dT%02d:%02d:%02dZ", without printf. */
   {
-    int parts[6] = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec };
+    int parts[6] = { (int) year, (int) month, (int) day,
+                     (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60) };
     char *p = buffer;
 
     *p++ = (char) ('0' + parts[0] / 1000);
@@ -1050,8 +1168,13 @@ interactions_to_json (GPtrArray *interactions)
 static gboolean
 is_reserved_name (const char *name)
 {
+  /* Every extra field of every placemark asks: all our names start with
+   * a lowercase letter, most extras' names do not. */
+  if (*name < 'a' || *name > 'z')
+    return FALSE;
+
   for (guint i = 0; i < G_N_ELEMENTS (reserved_names); i++)
-    if (strcmp (name, reserved_names[i]) == 0)
+    if (reserved_names[i][0] == *name && strcmp (name, reserved_names[i]) == 0)
       return TRUE;
 
   return FALSE;
@@ -1064,7 +1187,9 @@ write_extended_data (Output                *out,
 {
   char created_buffer[32], modified_buffer[32];
   const char *created = format_timestamp (r->created, created_buffer);
-  const char *modified = format_timestamp (r->modified, modified_buffer);
+  /* Most assets were never edited after they were made. */
+  const char *modified = r->modified == r->created ? created
+                         : format_timestamp (r->modified, modified_buffer);
   g_autofree char *tags = strv_to_json (r->tags);
   g_autofree char *folders = strv_to_json (r->folders);
   g_autofree char *contacts = include_private ? contacts_to_json (r->contacts) : NULL;
@@ -1074,25 +1199,25 @@ write_extended_data (Output                *out,
   const char *extras_end = r->extras + r->extras_len;
 
   start (out, "ExtendedData");
-  data (out, PLACEMARK_DATA_INDENT, "uuid", r->uuid);
-  data (out, PLACEMARK_DATA_INDENT, "category", r->category);
-  data (out, PLACEMARK_DATA_INDENT, "is_hub", r->is_hub ? "true" : "false");
-  data (out, PLACEMARK_DATA_INDENT, "stage", amap_stage_to_string (r->stage));
-  data (out, PLACEMARK_DATA_INDENT, "address", r->address);
-  data (out, PLACEMARK_DATA_INDENT, "phone", r->phone);
-  data (out, PLACEMARK_DATA_INDENT, "email", r->email);
-  data (out, PLACEMARK_DATA_INDENT, "website", r->website);
-  data (out, PLACEMARK_DATA_INDENT, "strengths", r->strengths);
-  data (out, PLACEMARK_DATA_INDENT, "needs", r->needs);
-  data (out, PLACEMARK_DATA_INDENT, "last_contacted", last_contacted);
-  data (out, PLACEMARK_DATA_INDENT, "created", created);
-  data (out, PLACEMARK_DATA_INDENT, "modified", modified);
-  data (out, PLACEMARK_DATA_INDENT, "tags", tags);
-  data (out, PLACEMARK_DATA_INDENT, "contacts", contacts);
-  data (out, PLACEMARK_DATA_INDENT, "interactions", interactions);
-  data (out, PLACEMARK_DATA_INDENT, "source_id", r->source_id);
-  data (out, PLACEMARK_DATA_INDENT, "folders", folders);
-  data (out, PLACEMARK_DATA_INDENT, "location_source",
+  OWN_DATA (out, "uuid", r->uuid);
+  OWN_DATA (out, "category", r->category);
+  OWN_DATA (out, "is_hub", r->is_hub ? "true" : "false");
+  OWN_DATA (out, "stage", amap_stage_to_string (r->stage));
+  OWN_DATA (out, "address", r->address);
+  OWN_DATA (out, "phone", r->phone);
+  OWN_DATA (out, "email", r->email);
+  OWN_DATA (out, "website", r->website);
+  OWN_DATA (out, "strengths", r->strengths);
+  OWN_DATA (out, "needs", r->needs);
+  OWN_DATA (out, "last_contacted", last_contacted);
+  OWN_DATA (out, "created", created);
+  OWN_DATA (out, "modified", modified);
+  OWN_DATA (out, "tags", tags);
+  OWN_DATA (out, "contacts", contacts);
+  OWN_DATA (out, "interactions", interactions);
+  OWN_DATA (out, "source_id", r->source_id);
+  OWN_DATA (out, "folders", folders);
+  OWN_DATA (out, "location_source",
         amap_location_source_to_string (r->location_source));
 
   /* "key\0value\0…" as the store keeps them (record_from_asset() makes
@@ -1270,6 +1395,26 @@ write_asset_geometry (Output                *out,
   g_autoptr(AmapGeometry) shape = NULL;
   g_autoptr(AmapGeometry) point = NULL;
 
+  /* The usual asset, a pin and no shape: what write_geometry() writes
+   * for the point, without making one. */
+  if (wkt == NULL)
+    {
+      if (isnan (r->latitude) && isnan (r->longitude))
+        return;
+      start (out, "Point");
+      start (out, "coordinates");
+      raw (out, "");
+      if (!out->failed)
+        {
+          append_number (out->buffer, r->longitude);
+          g_string_append_c (out->buffer, ',');
+          append_number (out->buffer, r->latitude);
+        }
+      end (out);
+      end (out);
+      return;
+    }
+
   if (wkt != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -1318,12 +1463,13 @@ write_placemark (Output                *out,
                  gboolean               include_private)
 {
   start (out, "Placemark");
-  if (r->uuid != NULL)
+  if (r->uuid != NULL && !out->failed)
     {
-      /* An XML id may not start with a digit, as most uuids do. */
-      g_string_assign (out->id, "asset-");
-      append_escaped_key (out->id, r->uuid);
-      attribute (out, "id", out->id->str);
+      /* An XML id may not start with a digit, as most uuids do. What
+       * attribute() would write: an escaped key needs no escaping. */
+      put_len (out->buffer, " id=\"asset-", 11);
+      append_escaped_key (out->buffer, r->uuid);
+      g_string_append_c (out->buffer, '"');
     }
 
   element (out, "name", r->name);

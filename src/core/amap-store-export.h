@@ -26,4 +26,11 @@ gboolean amap_store_foreach_asset_record (AmapStore                 *self,
                                           GCancellable              *cancellable,
                                           GError                   **error);
 
+/* A second connection to @self's map, read-only, for an export on
+ * another thread (a store stays on one thread at a time): it sees the
+ * map as it is now, whatever @self writes afterwards, until it is
+ * unreferenced. NULL with an error when the map has no file. */
+AmapStore *amap_store_open_snapshot (AmapStore  *self,
+                                     GError    **error);
+
 G_END_DECLS
