@@ -259,7 +259,9 @@ set_stage (Fixture    *fixture,
 
   g_assert_true (model_has_name (model, name, &position));
   asset = g_list_model_get_item (model, position);
-  copy = amap_asset_copy (asset);
+  /* The list holds summaries: a change is made to the whole asset. */
+  copy = amap_store_get_asset (fixture->store, amap_asset_get_uuid (asset), &error);
+  g_assert_no_error (error);
   amap_asset_set_stage (copy, stage);
   g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
   g_assert_no_error (error);
@@ -317,7 +319,9 @@ set_folders (Fixture            *fixture,
 
   g_assert_true (model_has_name (model, name, &position));
   asset = g_list_model_get_item (model, position);
-  copy = amap_asset_copy (asset);
+  /* The list holds summaries: a change is made to the whole asset. */
+  copy = amap_store_get_asset (fixture->store, amap_asset_get_uuid (asset), &error);
+  g_assert_no_error (error);
   amap_asset_set_folders (copy, folders);
   g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
   g_assert_no_error (error);
@@ -589,7 +593,8 @@ test_list_order_and_filters (Fixture       *fixture,
   /* A new name moves the asset to its new place. */
   g_assert_true (model_has_name (model, "zebra crossing", &position));
   shown = g_list_model_get_item (model, position);
-  renamed = amap_asset_copy (shown);
+  renamed = amap_store_get_asset (fixture->store, amap_asset_get_uuid (shown), &error);
+  g_assert_no_error (error);
   amap_asset_set_name (renamed, "Aardvark Books");
   g_assert_true (amap_store_update_asset (fixture->store, renamed, &error));
   g_assert_no_error (error);
