@@ -1774,10 +1774,43 @@ compare_id_entries (gconstpointer a,
   return ia < ib ? -1 : ia > ib;
 }
 
-/* The summary reader reads every row once and keeps none of the pages:
- * a page cache this big is enough for it, and what the store cached
- * before goes (the pages of 100,000 rows were 16 MiB kept for nothing). */
-#define SUMMARIES_CACHE_KIB 1024
+/* A scan of every asset's row reads each page once and needs none of
+ * them again: it runs with a page cache this big, so that it does not
+ * fill the store's (the pages of 100,000 rows were 16 MiB kept for
+ * nothing, in a window that scans them when it opens). */
+#define SCAN_CACHE_KIB 1024
+
+/* Shrinks the page cache for a scan (and so frees what it held beyond
+ * that); returns the PRAGMA that restores it, for end_scan(), or NULL
+ * when the cache is small already. */
+static gboolean
+begin_scan (AmapStore  *self,
+            char      **restore,
+            GError    **error)
+{
+  gint64 cache_size = 0;
+
+  *restore = NULL;
+  if (!_amap_store_query_int (self, "PRAGMA cache_size", &cache_size, error))
+    return FALSE;
+  if (cache_size >= -SCAN_CACHE_KIB)
+    return TRUE;
+
+  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (SCAN_CACHE_KIB), error))
+    return FALSE;
+  *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  return TRUE;
+}
+
+/* The cache may grow again to its size, for the queries that use it. */
+static void
+end_scan (AmapStore *self,
+          char      *restore)
+{
+  if (restore != NULL)
+    _amap_store_exec_sql (self, restore, NULL);
+  g_free (restore);
+}
 
 /* Every live asset as a summary, in @entries by row id; then their tags. */
 static gboolean
@@ -1868,22 +1901,15 @@ amap_store_list_summaries (AmapStore  *self,
 {
   g_autoptr(GArray) entries = NULL;
   g_autoptr(GArray) sorted = NULL;
-  g_autofree char *restore_cache = NULL;
-  gint64 cache_size = 0;
+  char *restore_cache;
   gboolean own_transaction;
   gboolean ok = TRUE;
   GPtrArray *result;
 
   g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
 
-  if (!_amap_store_query_int (self, "PRAGMA cache_size", &cache_size, error))
+  if (!begin_scan (self, &restore_cache, error))
     return NULL;
-  if (cache_size < -SUMMARIES_CACHE_KIB)
-    {
-      if (!_amap_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (SUMMARIES_CACHE_KIB), error))
-        return NULL;
-      restore_cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-    }
 
   /* One read transaction, so that assets and tags are one snapshot. */
   own_transaction = sqlite3_get_autocommit (self->db);
@@ -1896,8 +1922,7 @@ amap_store_list_summaries (AmapStore  *self,
 
   if (own_transaction && !sqlite3_get_autocommit (self->db))
     _amap_store_exec_sql (self, "COMMIT", NULL);
-  if (restore_cache != NULL)
-    _amap_store_exec_sql (self, restore_cache, NULL);
+  end_scan (self, restore_cache);
 
   if (!ok)
     {
@@ -2339,6 +2364,7 @@ amap_store_list_folders (AmapStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) labels = NULL;
+  char *restore_cache;
   int rc;
 
   g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
@@ -2347,6 +2373,8 @@ amap_store_list_folders (AmapStore  *self,
                                     "SELECT DISTINCT folders FROM assets "
                                     "WHERE deleted = 0 AND folders IS NOT NULL",
                                     error)))
+    return NULL;
+  if (!begin_scan (self, &restore_cache, error))
     return NULL;
 
   labels = g_ptr_array_new_with_free_func (g_free);
@@ -2358,6 +2386,8 @@ amap_store_list_folders (AmapStore  *self,
       if (folders->len > 0)
         g_ptr_array_add (labels, g_strjoinv (" › ", (char **) folders->pdata));
     }
+  sqlite3_reset (stmt);
+  end_scan (self, restore_cache);
   if (rc != SQLITE_DONE)
     {
       _amap_store_set_sqlite_error (self, rc, error);
