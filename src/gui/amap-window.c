@@ -2397,8 +2397,9 @@ rebuild_bulk_menus (AmapWindow *self)
 typedef void (*BulkChange) (AmapAsset  *asset,
                             gconstpointer data);
 
-/* Applies @change to a fresh whole copy of every selected asset and saves them
- * all in one undo step (named after @kind); a toast says so, with Undo. */
+/* Applies @change to a fresh copy of every selected asset, whole, and
+ * saves them all in one undo step (named after @kind); a toast says so,
+ * with Undo. */
 static void
 bulk_change (AmapWindow     *self,
              AmapBulkChange  kind,
