@@ -149,6 +149,11 @@ test_load_and_signals (Fixture       *fixture,
   found = amap_asset_list_find (fixture->list, apple, &position);
   g_assert_cmpuint (position, ==, 0);
   g_assert_cmpstr (amap_asset_get_name (found), ==, "Apple Books & Coffee");
+  /* Summaries, loaded or saved: the list's memory does not grow with
+   * the edits. */
+  g_assert_true (amap_asset_is_summary (found));
+  g_assert_true (amap_asset_is_summary (amap_asset_list_find (fixture->list, cherry, NULL)));
+  g_assert_true (amap_asset_is_summary (amap_asset_list_find (fixture->list, banana, NULL)));
 
   /* Delete removes exactly that one. */
   g_assert_true (amap_store_delete_asset (fixture->store, cherry, &error));

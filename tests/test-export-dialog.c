@@ -182,6 +182,61 @@ test_default_leaves_out_private (Fixture       *fixture,
   g_assert_nonnull (strstr (private, LOG_NOTES));
 }
 
+/* The shown and the selected assets are exported whole: the list holds
+ * summaries without the details (the phone, the key leaders, the log),
+ * and the file gets them all the same. */
+static void
+test_shown_and_selected_are_whole (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapExportDialog *dialog;
+  g_autofree char *shown = NULL;
+  g_autofree char *selected = NULL;
+  GtkSwitch *private_switch;
+  gboolean found = FALSE;
+
+  dialog = open_export_dialog (fixture, "win.export-shown");
+  g_assert_cmpint (amap_export_dialog_get_scope (dialog), ==, AMAP_EXPORT_SCOPE_SHOWN);
+  shown = export_and_read (fixture, dialog, "shown.kml");
+  g_assert_nonnull (strstr (shown, "Cesar Chavez Park"));
+  g_assert_nonnull (strstr (shown, "Mi Tienda Market"));
+  g_assert_nonnull (strstr (shown, ORG_PHONE));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AmapAsset) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (amap_asset_get_name (item), "Mi Tienda Market") == 0)
+        {
+          g_assert_true (amap_asset_is_summary (item));
+          gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), i, TRUE);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  gui_test_spin ();
+
+  dialog = open_export_dialog (fixture, "win.export-selected");
+  g_assert_cmpint (amap_export_dialog_get_scope (dialog), ==, AMAP_EXPORT_SCOPE_SELECTED);
+  private_switch = GTK_SWITCH (gui_test_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_SWITCH));
+  g_assert_nonnull (private_switch);
+  gtk_widget_activate (GTK_WIDGET (private_switch));
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+    while (!gtk_switch_get_active (private_switch) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_true (amap_export_dialog_get_include_private (dialog));
+  selected = export_and_read (fixture, dialog, "selected.kml");
+  g_assert_null (strstr (selected, "Cesar Chavez Park"));
+  g_assert_nonnull (strstr (selected, ORG_PHONE));
+  g_assert_nonnull (strstr (selected, LEADER_PHONE));
+  g_assert_nonnull (strstr (selected, "Rosa Méndez"));
+  g_assert_nonnull (strstr (selected, LOG_NOTES));
+}
+
 /* The format is chosen, and the file's extension follows it. */
 static void
 test_format_sets_extension (Fixture       *fixture,
@@ -415,6 +470,8 @@ main (int   argc,
   gui_test_init (&argc, &argv);
   adw_init ();
 
+  g_test_add ("/export-dialog/shown-and-selected-are-whole", Fixture, NULL, fixture_setup,
+              test_shown_and_selected_are_whole, fixture_teardown);
   g_test_add ("/export-dialog/default-leaves-out-private", Fixture, NULL, fixture_setup,
               test_default_leaves_out_private, fixture_teardown);
   g_test_add ("/export-dialog/format-sets-extension", Fixture, NULL, fixture_setup,

@@ -699,6 +699,242 @@ assert_tour_stops (AmapStore          *store,
     g_assert_cmpstr (amap_tour_stop_get_asset_uuid (amap_tour_get_stop (tour, i)), ==, expected[i]);
 }
 
+/* An asset with every kind of detail a summary leaves out. */
+static AmapAsset *
+make_detailed_asset (const char *name)
+{
+  AmapAsset *asset = make_asset (name, 41.88, -87.63);
+  g_autoptr(AmapContact) contact = amap_contact_new ("Ana Ruiz");
+  g_autoptr(AmapInteraction) visit = amap_interaction_new ("2024-05-06", AMAP_INTERACTION_VISIT, "First visit");
+  const char *folders[] = { "Layer A", "Parks", NULL };
+
+  amap_asset_set_source_id (asset, "pm-1");
+  amap_asset_set_address (asset, "1 Main St");
+  amap_asset_set_description (asset, "Line one<br>line two");
+  amap_asset_set_strengths (asset, "A big hall");
+  amap_asset_set_needs (asset, "Chairs");
+  amap_asset_set_website (asset, "https://example.org");
+  amap_asset_set_phone (asset, "555-0100");
+  amap_asset_set_email (asset, "a@example.org");
+  amap_asset_set_is_hub (asset, TRUE);
+  amap_asset_set_stage (asset, AMAP_STAGE_MET);
+  amap_asset_set_location_source (asset, AMAP_LOCATION_SOURCE_GEOCODED);
+  amap_asset_set_extra (asset, "Hours", "9-5");
+  amap_asset_set_folders (asset, folders);
+  amap_asset_add_tag (asset, "zeta");
+  amap_asset_add_tag (asset, "alpha");
+  amap_contact_set_role (contact, "Pastor");
+  amap_asset_add_contact (asset, contact);
+  amap_asset_add_interaction (asset, visit);
+  return asset;
+}
+
+/* The list's summaries hold what the whole assets hold of the summary's
+ * fields, in the same order, and nothing of the details. */
+static void
+test_summaries (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("summaries.assetmap");
+  g_autoptr(AmapAsset) detailed = make_detailed_asset ("Église Saint-Paul");
+  g_autoptr(AmapAsset) shape = make_asset ("Riverside trail", 41.0, -87.0);
+  g_autoptr(GPtrArray) whole = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *nowhere = NULL;
+  g_autofree char *twin = NULL;
+
+  g_assert_true (amap_store_add_asset (store, detailed, &error));
+  g_assert_no_error (error);
+  amap_asset_set_shape (shape, "LINESTRING (-87 41, -87.1 41.1)");
+  amap_asset_set_stage (shape, AMAP_STAGE_PARTNER);
+  g_assert_true (amap_store_add_asset (store, shape, &error));
+  g_assert_no_error (error);
+  nowhere = add_asset (store, "apple orchard", NAN, NAN);
+  twin = add_asset (store, "Apple Orchard", 40.0, -88.0);
+  gone = add_asset (store, "Deleted Diner", 40.5, -88.5);
+  g_assert_true (amap_store_delete_asset (store, gone, &error));
+  g_assert_no_error (error);
+
+  whole = amap_store_list_assets (store, &error);
+  g_assert_no_error (error);
+  summaries = amap_store_list_summaries (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summaries->len, ==, 4);
+  g_assert_cmpuint (summaries->len, ==, whole->len);
+
+  for (guint i = 0; i < whole->len; i++)
+    {
+      AmapAsset *full = g_ptr_array_index (whole, i);
+      AmapAsset *summary = g_ptr_array_index (summaries, i);
+      g_autoptr(AmapAsset) expected = amap_asset_summarize (full);
+      g_autoptr(AmapAsset) copy = amap_asset_copy (summary);
+
+      g_assert_false (amap_asset_is_summary (full));
+      g_assert_true (amap_asset_is_summary (summary));
+      g_assert_true (amap_asset_is_summary (copy));
+      g_assert_cmpstr (amap_asset_get_uuid (summary), ==, amap_asset_get_uuid (full));
+      g_assert_true (amap_asset_equal (summary, expected));
+      g_assert_false (amap_asset_equal (summary, full));
+      /* The details are not there. */
+      g_assert_null (amap_asset_get_description (summary));
+      g_assert_null (amap_asset_get_address (summary));
+      g_assert_null (amap_asset_get_source_id (summary));
+      g_assert_null (amap_asset_get_extra (summary, "Hours"));
+      g_assert_cmpuint (amap_asset_get_contacts (summary)->len, ==, 0);
+      g_assert_cmpuint (amap_asset_get_interactions (summary)->len, ==, 0);
+    }
+
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      AmapAsset *summary = g_ptr_array_index (summaries, i);
+
+      if (g_strcmp0 (amap_asset_get_uuid (summary), amap_asset_get_uuid (detailed)) == 0)
+        {
+          const char * const *tags = amap_asset_get_tags (summary);
+          g_autofree char *folder = amap_asset_dup_folder_label (summary);
+
+          g_assert_cmpstr (amap_asset_get_name (summary), ==, "Église Saint-Paul");
+          g_assert_cmpstr (amap_asset_get_category (summary), ==, AMAP_CATEGORY_BUSINESS);
+          g_assert_cmpfloat (amap_asset_get_latitude (summary), ==, 41.88);
+          g_assert_cmpfloat (amap_asset_get_longitude (summary), ==, -87.63);
+          g_assert_true (amap_asset_get_is_hub (summary));
+          g_assert_cmpint (amap_asset_get_stage (summary), ==, AMAP_STAGE_MET);
+          g_assert_cmpint (amap_asset_get_location_source (summary), ==, AMAP_LOCATION_SOURCE_GEOCODED);
+          /* Last contacted follows the log, which the summary leaves out. */
+          g_assert_cmpstr (amap_asset_get_last_contacted (summary), ==, "2024-05-06");
+          g_assert_cmpstr (tags[0], ==, "alpha");
+          g_assert_cmpstr (tags[1], ==, "zeta");
+          g_assert_null (tags[2]);
+          g_assert_cmpstr (folder, ==, "Layer A › Parks");
+        }
+      else if (g_strcmp0 (amap_asset_get_uuid (summary), amap_asset_get_uuid (shape)) == 0)
+        {
+          g_assert_cmpstr (amap_asset_get_shape (summary), ==, "LINESTRING (-87 41, -87.1 41.1)");
+          g_assert_cmpint (amap_asset_get_stage (summary), ==, AMAP_STAGE_PARTNER);
+        }
+      else if (g_strcmp0 (amap_asset_get_uuid (summary), nowhere) == 0)
+        g_assert_false (amap_asset_get_has_location (summary));
+      else
+        g_assert_cmpstr (amap_asset_get_uuid (summary), ==, twin);
+    }
+
+  /* The whole assets of summaries, in their order. */
+  {
+    g_autoptr(GPtrArray) fetched = amap_store_get_assets (store, summaries, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (fetched->len, ==, whole->len);
+    for (guint i = 0; i < whole->len; i++)
+      g_assert_true (amap_asset_equal (g_ptr_array_index (fetched, i), g_ptr_array_index (whole, i)));
+  }
+}
+
+/* A summary (or a copy of one) saved over its asset would blank the
+ * details it does not hold: the store refuses it, says so, and changes
+ * nothing. */
+static void
+test_summary_refused (void)
+{
+  g_autoptr(AmapStore) store = open_new_store ("refused.assetmap");
+  g_autoptr(AmapAsset) detailed = make_detailed_asset ("Community Garden");
+  g_autoptr(AmapAsset) before = NULL;
+  g_autoptr(AmapAsset) after = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(AmapAsset) changed = NULL;
+  g_autoptr(GPtrArray) several = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *undo_label = NULL;
+  AmapStoreBatch *batch;
+
+  g_assert_true (amap_store_add_asset (store, detailed, &error));
+  g_assert_no_error (error);
+  other = add_asset (store, "Bakery", 41.0, -87.0);
+  before = amap_store_get_asset (store, amap_asset_get_uuid (detailed), &error);
+  g_assert_no_error (error);
+  undo_label = g_strdup (amap_store_get_undo_label (store));
+
+  summaries = amap_store_list_summaries (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summaries->len, ==, 2);
+  changed = amap_asset_copy (g_ptr_array_index (summaries, 1));
+  g_assert_cmpstr (amap_asset_get_uuid (changed), ==, amap_asset_get_uuid (detailed));
+  amap_asset_set_stage (changed, AMAP_STAGE_PARTNER);
+
+  /* One asset. */
+  g_test_expect_message ("amap-store", G_LOG_LEVEL_CRITICAL, "*summary*");
+  g_assert_false (amap_store_update_asset (store, changed, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "Community Garden"));
+  g_clear_error (&error);
+
+  /* Several, a summary among whole assets: none is saved. */
+  {
+    AmapAsset *bakery = amap_store_get_asset (store, other, &error);
+
+    g_assert_no_error (error);
+    amap_asset_set_stage (bakery, AMAP_STAGE_PARTNER);
+    g_ptr_array_add (several, bakery);
+    g_ptr_array_add (several, g_object_ref (changed));
+  }
+  g_test_expect_message ("amap-store", G_LOG_LEVEL_CRITICAL, "*summary*");
+  g_assert_false (amap_store_update_assets (store, several, AMAP_BULK_SET_STAGE, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* A summary as a new asset would be a copy without its details. */
+  amap_asset_set_uuid (changed, NULL);
+  g_test_expect_message ("amap-store", G_LOG_LEVEL_CRITICAL, "*summary*");
+  g_assert_false (amap_store_add_asset (store, changed, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_FAILED);
+  g_clear_error (&error);
+  amap_asset_set_uuid (changed, amap_asset_get_uuid (detailed));
+
+  /* Nor through a batch, which writes the same way. */
+  batch = amap_store_batch_begin (store, &error);
+  g_assert_no_error (error);
+  g_test_expect_message ("amap-store", G_LOG_LEVEL_CRITICAL, "*summary*");
+  g_assert_false (amap_store_batch_put (batch, changed, NULL, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, AMAP_ERROR, AMAP_ERROR_FAILED);
+  g_clear_error (&error);
+  amap_store_batch_abort (batch);
+
+  /* Nothing changed, nothing to undo. */
+  after = amap_store_get_asset (store, amap_asset_get_uuid (detailed), &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_asset_equal (before, after));
+  g_assert_cmpstr (amap_asset_get_description (after), ==, "Line one<br>line two");
+  g_assert_cmpuint (amap_asset_get_contacts (after)->len, ==, 1);
+  g_assert_cmpuint (amap_asset_get_interactions (after)->len, ==, 1);
+  g_assert_cmpint (amap_asset_get_stage (after), ==, AMAP_STAGE_MET);
+  g_assert_cmpuint (amap_store_count_assets (store), ==, 2);
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, undo_label);
+  {
+    g_autoptr(AmapAsset) bakery = amap_store_get_asset (store, other, NULL);
+
+    g_assert_cmpint (amap_asset_get_stage (bakery), ==, AMAP_STAGE_IDENTIFIED);
+  }
+
+  /* The whole asset saves. */
+  {
+    g_autoptr(AmapAsset) whole = amap_store_get_asset (store, amap_asset_get_uuid (detailed), NULL);
+
+    amap_asset_set_stage (whole, AMAP_STAGE_PARTNER);
+    g_assert_true (amap_store_update_asset (store, whole, &error));
+    g_assert_no_error (error);
+    g_clear_object (&after);
+    after = amap_store_get_asset (store, amap_asset_get_uuid (detailed), NULL);
+    g_assert_cmpint (amap_asset_get_stage (after), ==, AMAP_STAGE_PARTNER);
+    g_assert_cmpstr (amap_asset_get_description (after), ==, "Line one<br>line two");
+    g_assert_cmpuint (amap_asset_get_contacts (after)->len, ==, 1);
+  }
+}
+
 static void
 test_tours (void)
 {
@@ -2651,6 +2887,8 @@ main (int   argc,
   g_test_add_func ("/store/categories/history", test_category_history);
   g_test_add_func ("/store/assets/round-trip", test_asset_round_trip);
   g_test_add_func ("/store/assets/folders", test_asset_folders);
+  g_test_add_func ("/store/assets/summaries", test_summaries);
+  g_test_add_func ("/store/assets/summary-refused", test_summary_refused);
   g_test_add_func ("/store/assets/bad-input", test_bad_input);
   g_test_add_func ("/store/assets/disk-full", test_disk_full);
   g_test_add_func ("/store/error-messages", test_error_messages);

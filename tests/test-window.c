@@ -259,7 +259,9 @@ set_stage (Fixture    *fixture,
 
   g_assert_true (model_has_name (model, name, &position));
   asset = g_list_model_get_item (model, position);
-  copy = amap_asset_copy (asset);
+  /* The list holds summaries: a change is made to the whole asset. */
+  copy = amap_store_get_asset (fixture->store, amap_asset_get_uuid (asset), &error);
+  g_assert_no_error (error);
   amap_asset_set_stage (copy, stage);
   g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
   g_assert_no_error (error);
@@ -317,7 +319,9 @@ set_folders (Fixture            *fixture,
 
   g_assert_true (model_has_name (model, name, &position));
   asset = g_list_model_get_item (model, position);
-  copy = amap_asset_copy (asset);
+  /* The list holds summaries: a change is made to the whole asset. */
+  copy = amap_store_get_asset (fixture->store, amap_asset_get_uuid (asset), &error);
+  g_assert_no_error (error);
   amap_asset_set_folders (copy, folders);
   g_assert_true (amap_store_update_asset (fixture->store, copy, &error));
   g_assert_no_error (error);
@@ -589,7 +593,8 @@ test_list_order_and_filters (Fixture       *fixture,
   /* A new name moves the asset to its new place. */
   g_assert_true (model_has_name (model, "zebra crossing", &position));
   shown = g_list_model_get_item (model, position);
-  renamed = amap_asset_copy (shown);
+  renamed = amap_store_get_asset (fixture->store, amap_asset_get_uuid (shown), &error);
+  g_assert_no_error (error);
   amap_asset_set_name (renamed, "Aardvark Books");
   g_assert_true (amap_store_update_asset (fixture->store, renamed, &error));
   g_assert_no_error (error);
@@ -660,6 +665,135 @@ test_bulk_set_category (Fixture       *fixture,
       g_assert_cmpstr (amap_asset_get_category (stored), ==, before[i]);
     }
   g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Add “Mobile Food Pantry”");
+}
+
+/* Gives the asset @name every kind of detail the list does not hold
+ * (text fields, extra fields, key leaders, a log), and returns it as
+ * stored. */
+static AmapAsset *
+add_details (Fixture    *fixture,
+             const char *name)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  g_autoptr(AmapAsset) item = NULL;
+  g_autoptr(AmapAsset) asset = NULL;
+  g_autoptr(AmapContact) leader = amap_contact_new ("Rosa Delgado");
+  g_autoptr(AmapContact) second = amap_contact_new ("Tom Nguyen");
+  g_autoptr(AmapInteraction) visit = NULL;
+  g_autoptr(AmapInteraction) call = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  g_assert_true (model_has_name (model, name, &position));
+  item = g_list_model_get_item (model, position);
+  asset = amap_store_get_asset (fixture->store, amap_asset_get_uuid (item), &error);
+  g_assert_no_error (error);
+
+  amap_asset_set_source_id (asset, "placemark-7");
+  amap_asset_set_address (asset, "3301 E 12th St, Oakland");
+  amap_asset_set_description (asset, "Open late on Thursdays; <b>bilingual</b> staff.");
+  amap_asset_set_strengths (asset, "Meeting room for 40");
+  amap_asset_set_needs (asset, "Volunteers on weekends");
+  amap_asset_set_website (asset, "https://example.org/fruitvale");
+  amap_asset_set_phone (asset, "+1 510 555 0142");
+  amap_asset_set_email (asset, "hello@example.org");
+  amap_asset_set_extra (asset, "Opening hours", "Mo-Fr 09:00-18:00");
+  amap_asset_set_extra (asset, "gx_media_links", "https://example.org/photo.jpg");
+  amap_asset_add_tag (asset, "summer");
+  amap_contact_set_role (leader, "Director");
+  amap_contact_set_phone (leader, "+1 510 555 0100");
+  amap_asset_add_contact (asset, leader);
+  amap_contact_set_language (second, "Vietnamese");
+  amap_asset_add_contact (asset, second);
+  visit = amap_interaction_new ("2024-03-15", AMAP_INTERACTION_VISIT, "Toured the space");
+  call = amap_interaction_new ("2024-04-02", AMAP_INTERACTION_CALL, "Follow-up call");
+  amap_asset_add_interaction (asset, visit);
+  amap_asset_add_interaction (asset, call);
+  g_assert_true (amap_store_update_asset (fixture->store, asset, &error));
+  g_assert_no_error (error);
+
+  return amap_store_get_asset (fixture->store, amap_asset_get_uuid (item), NULL);
+}
+
+/* TRUE when @stored is @expected with nothing lost: every field, extra
+ * field, key leader and log entry the same, but for the date it was
+ * modified. */
+static void
+assert_kept_details (AmapStore *store,
+                     AmapAsset *expected)
+{
+  g_autoptr(AmapAsset) stored = amap_store_get_asset (store, amap_asset_get_uuid (expected), NULL);
+  g_autoptr(AmapAsset) want = amap_asset_copy (expected);
+
+  g_assert_nonnull (stored);
+  g_assert_false (amap_asset_is_summary (stored));
+  amap_asset_set_modified (want, amap_asset_get_modified (stored));
+  g_assert_cmpstr (amap_asset_get_description (stored), ==, amap_asset_get_description (expected));
+  g_assert_cmpstr (amap_asset_get_extra (stored, "Opening hours"), ==, "Mo-Fr 09:00-18:00");
+  g_assert_cmpuint (amap_asset_get_contacts (stored)->len, ==, 2);
+  g_assert_cmpuint (amap_asset_get_interactions (stored)->len, ==, 2);
+  g_assert_true (amap_asset_equal (stored, want));
+}
+
+/* A stage set on several assets of the list changes their stage and
+ * nothing else: the list holds summaries, and the change is made to the
+ * whole assets. Undo brings back the stages, with every detail. */
+static void
+test_bulk_stage_keeps_details (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  const char *names[] = { "Fruitvale Library", "Mi Tienda Market", "Mobile Food Pantry" };
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_ptr_array_add (before, add_details (fixture, names[i]));
+  gui_test_spin ();
+
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (model));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(AmapAsset) item = NULL;
+      guint position;
+
+      g_assert_true (model_has_name (model, names[i], &position));
+      item = g_list_model_get_item (model, position);
+      /* What the window has at hand is a summary. */
+      g_assert_true (amap_asset_is_summary (item));
+      g_assert_null (amap_asset_get_description (item));
+      gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), position, FALSE);
+    }
+  gui_test_spin ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.bulk-set-stage", "i",
+                                             AMAP_STAGE_PARTNER));
+  gui_test_spin ();
+  g_assert_null (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  for (guint i = 0; i < before->len; i++)
+    {
+      g_autoptr(AmapAsset) expected = amap_asset_copy (g_ptr_array_index (before, i));
+
+      amap_asset_set_stage (expected, AMAP_STAGE_PARTNER);
+      assert_kept_details (fixture->store, expected);
+    }
+  g_assert_cmpstr (amap_store_get_undo_label (fixture->store), ==, "Undo Set Stage of 3 Assets");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  gui_test_spin ();
+  for (guint i = 0; i < before->len; i++)
+    assert_kept_details (fixture->store, g_ptr_array_index (before, i));
+
+  /* The list shows the change, still as summaries. */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(AmapAsset) item = NULL;
+      guint position;
+
+      g_assert_true (model_has_name (model, names[i], &position));
+      item = g_list_model_get_item (model, position);
+      g_assert_true (amap_asset_is_summary (item));
+      g_assert_cmpint (amap_asset_get_stage (item), ==, amap_asset_get_stage (g_ptr_array_index (before, i)));
+    }
 }
 
 #ifdef GDK_WINDOWING_X11
@@ -816,6 +950,102 @@ test_map_takes_focus (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY))),
                    ==, "Tienda");
   g_signal_handlers_disconnect_by_func (fixture->store, on_asset_updated, &updated);
+#else
+  g_test_skip ("Real pointer events are tested on X11 only");
+#endif
+}
+
+/* A pin dragged on the map with the pointer moves its asset and changes
+ * nothing else: the asset's details, key leaders and log are all kept
+ * (the pin layer draws summaries). Real pointer events. */
+static void
+test_pin_drag_keeps_details (Fixture       *fixture,
+                             gconstpointer  data)
+{
+#ifdef GDK_WINDOWING_X11
+  GListModel *model = amap_window_get_asset_model (fixture->window);
+  AmapMapView *map_view = AMAP_MAP_VIEW (amap_window_get_map_view (fixture->window));
+  AmapPinLayer *layer = amap_map_view_get_pin_layer (map_view);
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *mx = NULL, *my = NULL, *ex = NULL, *ey = NULL;
+  g_autoptr(AmapAsset) library = NULL;
+  g_autoptr(AmapAsset) moved = NULL;
+  g_autoptr(AmapAsset) expected = NULL;
+  GtkNative *native;
+  guint updated = 0;
+  double x, y;
+  gint64 deadline;
+
+  if (!GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (fixture->window))))
+    {
+      g_test_skip ("Real pointer events need an X11 display (Xvfb)");
+      return;
+    }
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("Real pointer events need xdotool (apt-get install xdotool)");
+      return;
+    }
+
+  library = add_details (fixture, "Fruitvale Library");
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->window)))
+    g_main_context_iteration (NULL, TRUE);
+  native = gtk_widget_get_native (GTK_WIDGET (fixture->window));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
+
+  /* The library selected (its pin on top of the clinic's), in the middle
+   * of the map. */
+  amap_map_view_center_on (map_view, amap_asset_get_latitude (library), amap_asset_get_longitude (library), 17);
+  amap_map_view_set_selected_uuid (map_view, amap_asset_get_uuid (library));
+  gui_test_spin_for (1000);
+  g_assert_true (amap_pin_layer_get_pin_position (layer, amap_asset_get_uuid (library), &x, &y));
+
+  /* Pressed on the pin, moved 80 pixels up and to the left, released. */
+  to_x_window (GTK_WIDGET (layer), x, y - 20, &sx, &sy);
+  to_x_window (GTK_WIDGET (layer), x - 40, y - 60, &mx, &my);
+  to_x_window (GTK_WIDGET (layer), x - 80, y - 100, &ex, &ey);
+  xdotool ("mousemove", "--sync", "--window", xid, sx, sy, NULL);
+  gui_test_spin_for (100);
+  g_signal_connect (fixture->store, "asset-updated", G_CALLBACK (on_asset_updated), &updated);
+  xdotool ("mousedown", "1", NULL);
+  gui_test_spin_for (100);
+  xdotool ("mousemove", "--sync", "--window", xid, mx, my, NULL);
+  gui_test_spin_for (100);
+  xdotool ("mousemove", "--sync", "--window", xid, ex, ey, NULL);
+  gui_test_spin_for (100);
+  xdotool ("mouseup", "1", NULL);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (updated == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_handlers_disconnect_by_func (fixture->store, on_asset_updated, &updated);
+  gui_test_spin ();
+  g_assert_cmpuint (updated, ==, 1);
+  g_assert_null (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+
+  /* Moved: north-west of where it was, placed by hand; all else kept. */
+  moved = amap_store_get_asset (fixture->store, amap_asset_get_uuid (library), NULL);
+  g_assert_cmpfloat (amap_asset_get_latitude (moved), >, amap_asset_get_latitude (library));
+  g_assert_cmpfloat (amap_asset_get_longitude (moved), <, amap_asset_get_longitude (library));
+  expected = amap_asset_copy (library);
+  amap_asset_set_location (expected, amap_asset_get_latitude (moved), amap_asset_get_longitude (moved));
+  amap_asset_set_location_source (expected, AMAP_LOCATION_SOURCE_MANUAL);
+  assert_kept_details (fixture->store, expected);
+
+  /* The list's item follows, as a summary. */
+  {
+    g_autoptr(AmapAsset) item = NULL;
+    guint position;
+
+    g_assert_true (model_has_name (model, "Fruitvale Library", &position));
+    item = g_list_model_get_item (model, position);
+    g_assert_true (amap_asset_is_summary (item));
+    g_assert_cmpfloat (amap_asset_get_latitude (item), ==, amap_asset_get_latitude (moved));
+  }
+
+  /* Undone: back where it was, with everything. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL);
+  gui_test_spin ();
+  assert_kept_details (fixture->store, library);
 #else
   g_test_skip ("Real pointer events are tested on X11 only");
 #endif
@@ -2138,6 +2368,10 @@ main (int   argc,
               fixture_setup, test_list_order_and_filters, fixture_teardown);
   g_test_add ("/window/filter-folder", Fixture, NULL, fixture_setup, test_filter_folder, fixture_teardown);
   g_test_add ("/window/bulk-set-category", Fixture, NULL, fixture_setup, test_bulk_set_category, fixture_teardown);
+  g_test_add ("/window/bulk-stage-keeps-details", Fixture, NULL,
+              fixture_setup, test_bulk_stage_keeps_details, fixture_teardown);
+  g_test_add ("/window/pin-drag-keeps-details", Fixture, NULL,
+              fixture_setup, test_pin_drag_keeps_details, fixture_teardown);
   g_test_add ("/window/map-takes-focus", Fixture, NULL, fixture_setup, test_map_takes_focus, fixture_teardown);
   g_test_add ("/window/typing-searches", Fixture, NULL, fixture_setup, test_typing_searches, fixture_teardown);
   g_test_add ("/window/new-asset-beside-pins", Fixture, NULL, fixture_setup, test_new_asset_beside_pins, fixture_teardown);

@@ -55,7 +55,7 @@ reload (AmapAssetList *self)
   g_autoptr(GPtrArray) assets = NULL;
   guint old_n = self->items->len;
 
-  assets = amap_store_list_assets (self->store, &error);
+  assets = amap_store_list_summaries (self->store, &error);
   if (assets == NULL)
     {
       g_warning ("Cannot list the assets of %s: %s",
@@ -97,10 +97,14 @@ replace_item (AmapAssetList *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
 }
 
+/* The list holds summaries only, also of what was just saved: its
+ * memory stays what the summaries of the map take, however many assets
+ * are edited. */
 static void
 on_asset_added_cb (AmapAssetList *self,
-                   AmapAsset     *asset)
+                   AmapAsset     *stored)
 {
+  g_autoptr(AmapAsset) asset = amap_asset_summarize (stored);
   guint position;
 
   /* The same asset twice would be a bug elsewhere; treat it as an update
@@ -119,16 +123,18 @@ on_asset_added_cb (AmapAssetList *self,
 
 static void
 on_asset_updated_cb (AmapAssetList *self,
-                     AmapAsset     *asset)
+                     AmapAsset     *stored)
 {
+  g_autoptr(AmapAsset) asset = NULL;
   guint position;
 
-  if (!find_position (self, amap_asset_get_uuid (asset), &position))
+  if (!find_position (self, amap_asset_get_uuid (stored), &position))
     {
-      on_asset_added_cb (self, asset);
+      on_asset_added_cb (self, stored);
       return;
     }
 
+  asset = amap_asset_summarize (stored);
   replace_item (self, position, asset);
 }
 

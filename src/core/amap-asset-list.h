@@ -15,7 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AmapAssetList, amap_asset_list, AMAP, ASSET_LIST, GObject)
 
 /*
- * Items are AmapAsset. The list follows the store's signals with exact
+ * Items are AmapAsset summaries (amap_asset_is_summary()): what a list and
+ * the map show, without the details. To change one, get the whole asset
+ * from the store (amap_store_get_asset()); the store refuses a summary.
+ * The list follows the store's signals with exact
  * items-changed ranges: an add appends one item, an update replaces one
  * item (position, 1, 1), a delete removes one, a reset reloads (0, old, new).
  * Order is the store's order at load time, then appends.

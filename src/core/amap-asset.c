@@ -40,13 +40,20 @@ struct _AmapAsset
   gint64      modified;
 
   AmapLocationSource location_source;
+  /* Only what lists and the map draw (amap_asset_new_summary()). */
+  gboolean    summary;
 
-  /* Sorted, NULL-terminated. */
+  /* The children are made when first needed: a list of 100,000 assets
+   * has few with any, and five empty containers each were half of an
+   * asset's memory. */
+  /* Sorted, NULL-terminated; NULL: none. */
   GPtrArray  *tags;
-  /* Outermost first, NULL-terminated. */
+  /* Outermost first, NULL-terminated; NULL: none. */
   GPtrArray  *folders;
-  /* key -> value, both owned; keys come out sorted by dup_extra_keys(). */
+  /* key -> value, both owned; keys come out sorted by dup_extra_keys().
+   * NULL: none. */
   GHashTable *extras;
+  /* NULL until amap_asset_get_contacts() or an add. */
   GPtrArray  *contacts;
   GPtrArray  *interactions;
 };
@@ -154,6 +161,54 @@ compare_strings (gconstpointer a,
                  gconstpointer b)
 {
   return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
+static guint
+array_len (GPtrArray *array)
+{
+  return array != NULL ? array->len : 0;
+}
+
+static GPtrArray *
+ensure_strings (GPtrArray **array)
+{
+  if (*array == NULL)
+    *array = g_ptr_array_new_null_terminated (1, g_free, TRUE);
+  return *array;
+}
+
+static GPtrArray *
+ensure_objects (GPtrArray **array)
+{
+  if (*array == NULL)
+    *array = g_ptr_array_new_with_free_func (g_object_unref);
+  return *array;
+}
+
+static gboolean
+strings_equal (GPtrArray *a,
+               GPtrArray *b)
+{
+  if (array_len (a) != array_len (b))
+    return FALSE;
+  for (guint i = 0; i < array_len (a); i++)
+    if (g_strcmp0 (g_ptr_array_index (a, i), g_ptr_array_index (b, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static GPtrArray *
+copy_strings (GPtrArray *array)
+{
+  GPtrArray *copy;
+
+  if (array_len (array) == 0)
+    return NULL;
+
+  copy = g_ptr_array_new_null_terminated (array->len, g_free, TRUE);
+  for (guint i = 0; i < array->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (array, i)));
+  return copy;
 }
 
 static int
@@ -345,11 +400,6 @@ amap_asset_init (AmapAsset *self)
   self->longitude = NAN;
   self->stage = AMAP_STAGE_IDENTIFIED;
   self->category = g_strdup (AMAP_CATEGORY_OTHER);
-  self->tags = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-  self->folders = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-  self->extras = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->contacts = g_ptr_array_new_with_free_func (g_object_unref);
-  self->interactions = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* Stages */
@@ -443,8 +493,6 @@ AmapAsset *
 amap_asset_copy (AmapAsset *self)
 {
   AmapAsset *copy;
-  GHashTableIter iter;
-  gpointer key, value;
 
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
 
@@ -470,25 +518,116 @@ amap_asset_copy (AmapAsset *self)
   copy->created = self->created;
   copy->modified = self->modified;
   copy->location_source = self->location_source;
+  /* A copy of a summary is a summary: it cannot be saved over the asset. */
+  copy->summary = self->summary;
 
-  for (guint i = 0; i < self->tags->len; i++)
-    g_ptr_array_add (copy->tags, g_strdup (g_ptr_array_index (self->tags, i)));
-  for (guint i = 0; i < self->folders->len; i++)
-    g_ptr_array_add (copy->folders, g_strdup (g_ptr_array_index (self->folders, i)));
+  copy->tags = copy_strings (self->tags);
+  copy->folders = copy_strings (self->folders);
 
-  g_hash_table_iter_init (&iter, self->extras);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (copy->extras, g_strdup (key), g_strdup (value));
+  if (self->extras != NULL && g_hash_table_size (self->extras) > 0)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
 
-  for (guint i = 0; i < self->contacts->len; i++)
-    g_ptr_array_add (copy->contacts,
+      copy->extras = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, self->extras);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (copy->extras, g_strdup (key), g_strdup (value));
+    }
+
+  for (guint i = 0; i < array_len (self->contacts); i++)
+    g_ptr_array_add (ensure_objects (&copy->contacts),
                      amap_contact_copy (g_ptr_array_index (self->contacts, i)));
 
-  for (guint i = 0; i < self->interactions->len; i++)
-    g_ptr_array_add (copy->interactions,
+  for (guint i = 0; i < array_len (self->interactions); i++)
+    g_ptr_array_add (ensure_objects (&copy->interactions),
                      amap_interaction_copy (g_ptr_array_index (self->interactions, i)));
 
   return copy;
+}
+
+static guint
+n_extras (AmapAsset *self)
+{
+  return self->extras != NULL ? g_hash_table_size (self->extras) : 0;
+}
+
+static char *
+dup_field (const char *value)
+{
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
+/**
+ * amap_asset_new_summary:
+ * @summary: the fields, copied
+ *
+ * Returns: (transfer full): a new summary (amap_asset_is_summary())
+ */
+AmapAsset *
+amap_asset_new_summary (const AmapAssetSummary *summary)
+{
+  AmapAsset *self;
+
+  g_return_val_if_fail (summary != NULL, NULL);
+  g_return_val_if_fail (summary->stage <= AMAP_STAGE_INACTIVE, NULL);
+  g_return_val_if_fail (summary->location_source <= AMAP_LOCATION_SOURCE_GEOCODED, NULL);
+
+  self = g_object_new (AMAP_TYPE_ASSET, NULL);
+  self->summary = TRUE;
+  self->uuid = dup_field (summary->uuid);
+  self->name = dup_field (summary->name);
+  g_free (self->category);
+  self->category = dup_field (summary->category);
+  self->latitude = summary->latitude;
+  self->longitude = summary->longitude;
+  self->shape = dup_field (summary->shape);
+  self->last_contacted = dup_field (summary->last_contacted);
+  self->stage = summary->stage;
+  self->is_hub = !!summary->is_hub;
+  self->location_source = summary->location_source;
+
+  return self;
+}
+
+/**
+ * amap_asset_summarize:
+ *
+ * Returns: (transfer full): a new summary of @self
+ */
+AmapAsset *
+amap_asset_summarize (AmapAsset *self)
+{
+  AmapAssetSummary summary;
+  AmapAsset *result;
+
+  g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
+
+  summary = (AmapAssetSummary) {
+    .uuid = self->uuid,
+    .name = self->name,
+    .category = self->category,
+    .latitude = self->latitude,
+    .longitude = self->longitude,
+    .shape = self->shape,
+    .last_contacted = self->last_contacted,
+    .stage = self->stage,
+    .is_hub = self->is_hub,
+    .location_source = self->location_source,
+  };
+  result = amap_asset_new_summary (&summary);
+  result->tags = copy_strings (self->tags);
+  result->folders = copy_strings (self->folders);
+
+  return result;
+}
+
+gboolean
+amap_asset_is_summary (AmapAsset *self)
+{
+  g_return_val_if_fail (AMAP_IS_ASSET (self), FALSE);
+
+  return self->summary;
 }
 
 static gboolean
@@ -528,35 +667,32 @@ amap_asset_equal (AmapAsset *a,
       a->location_source != b->location_source)
     return FALSE;
 
-  if (a->folders->len != b->folders->len)
+  if (!a->summary != !b->summary)
     return FALSE;
-  for (guint i = 0; i < a->folders->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (a->folders, i), g_ptr_array_index (b->folders, i)) != 0)
-      return FALSE;
 
-  if (a->tags->len != b->tags->len)
+  if (!strings_equal (a->folders, b->folders) || !strings_equal (a->tags, b->tags))
     return FALSE;
-  for (guint i = 0; i < a->tags->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (a->tags, i), g_ptr_array_index (b->tags, i)) != 0)
-      return FALSE;
 
-  if (g_hash_table_size (a->extras) != g_hash_table_size (b->extras))
+  if (n_extras (a) != n_extras (b))
     return FALSE;
-  g_hash_table_iter_init (&iter, a->extras);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (g_strcmp0 (value, g_hash_table_lookup (b->extras, key)) != 0)
-      return FALSE;
+  if (n_extras (a) > 0)
+    {
+      g_hash_table_iter_init (&iter, a->extras);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (g_strcmp0 (value, g_hash_table_lookup (b->extras, key)) != 0)
+          return FALSE;
+    }
 
-  if (a->contacts->len != b->contacts->len)
+  if (array_len (a->contacts) != array_len (b->contacts))
     return FALSE;
-  for (guint i = 0; i < a->contacts->len; i++)
+  for (guint i = 0; i < array_len (a->contacts); i++)
     if (!amap_contact_equal (g_ptr_array_index (a->contacts, i),
                              g_ptr_array_index (b->contacts, i)))
       return FALSE;
 
-  if (a->interactions->len != b->interactions->len)
+  if (array_len (a->interactions) != array_len (b->interactions))
     return FALSE;
-  for (guint i = 0; i < a->interactions->len; i++)
+  for (guint i = 0; i < array_len (a->interactions); i++)
     if (!amap_interaction_equal (g_ptr_array_index (a->interactions, i),
                                  g_ptr_array_index (b->interactions, i)))
       return FALSE;
@@ -614,7 +750,7 @@ amap_asset_validate (AmapAsset  *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < self->interactions->len; i++)
+  for (guint i = 0; i < array_len (self->interactions); i++)
     {
       AmapInteraction *interaction = g_ptr_array_index (self->interactions, i);
       const char *date = amap_interaction_get_date (interaction);
@@ -812,7 +948,7 @@ amap_asset_get_tags (AmapAsset *self)
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
 
   /* An empty array may not have allocated its terminator yet. */
-  if (self->tags->pdata == NULL)
+  if (self->tags == NULL || self->tags->pdata == NULL)
     return no_tags;
 
   return (const char * const *) self->tags->pdata;
@@ -824,7 +960,7 @@ amap_asset_set_tags (AmapAsset          *self,
 {
   g_return_if_fail (AMAP_IS_ASSET (self));
 
-  g_ptr_array_set_size (self->tags, 0);
+  g_clear_pointer (&self->tags, g_ptr_array_unref);
 
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     amap_asset_add_tag (self, tags[i]);
@@ -837,7 +973,7 @@ amap_asset_get_folders (AmapAsset *self)
 
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
 
-  if (self->folders->pdata == NULL)
+  if (self->folders == NULL || self->folders->pdata == NULL)
     return no_folders;
 
   return (const char * const *) self->folders->pdata;
@@ -849,7 +985,7 @@ amap_asset_set_folders (AmapAsset          *self,
 {
   g_return_if_fail (AMAP_IS_ASSET (self));
 
-  g_ptr_array_set_size (self->folders, 0);
+  g_clear_pointer (&self->folders, g_ptr_array_unref);
 
   for (guint i = 0; folders != NULL && folders[i] != NULL; i++)
     {
@@ -858,7 +994,7 @@ amap_asset_set_folders (AmapAsset          *self,
       if (*name == '\0')
         g_free (name);
       else
-        g_ptr_array_add (self->folders, name);
+        g_ptr_array_add (ensure_strings (&self->folders), name);
     }
 }
 
@@ -867,7 +1003,7 @@ amap_asset_dup_folder_label (AmapAsset *self)
 {
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
 
-  if (self->folders->len == 0)
+  if (array_len (self->folders) == 0)
     return NULL;
 
   return g_strjoinv (" › ", (char **) amap_asset_get_folders (self));
@@ -915,7 +1051,7 @@ amap_asset_add_tag (AmapAsset  *self,
   if (*trimmed == '\0' || amap_asset_has_tag (self, trimmed))
     return;
 
-  g_ptr_array_add (self->tags, g_steal_pointer (&trimmed));
+  g_ptr_array_add (ensure_strings (&self->tags), g_steal_pointer (&trimmed));
   g_ptr_array_sort (self->tags, compare_strings);
 }
 
@@ -925,7 +1061,7 @@ amap_asset_has_tag (AmapAsset  *self,
 {
   g_return_val_if_fail (AMAP_IS_ASSET (self), FALSE);
 
-  for (guint i = 0; i < self->tags->len; i++)
+  for (guint i = 0; i < array_len (self->tags); i++)
     if (g_strcmp0 (g_ptr_array_index (self->tags, i), tag) == 0)
       return TRUE;
 
@@ -941,7 +1077,7 @@ amap_asset_get_extra (AmapAsset  *self,
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  return g_hash_table_lookup (self->extras, key);
+  return self->extras != NULL ? g_hash_table_lookup (self->extras, key) : NULL;
 }
 
 void
@@ -953,9 +1089,15 @@ amap_asset_set_extra (AmapAsset  *self,
   g_return_if_fail (key != NULL && *key != '\0');
 
   if (value == NULL)
-    g_hash_table_remove (self->extras, key);
-  else
-    g_hash_table_insert (self->extras, g_strdup (key), g_strdup (value));
+    {
+      if (self->extras != NULL)
+        g_hash_table_remove (self->extras, key);
+      return;
+    }
+
+  if (self->extras == NULL)
+    self->extras = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (self->extras, g_strdup (key), g_strdup (value));
 }
 
 GStrv
@@ -967,10 +1109,13 @@ amap_asset_dup_extra_keys (AmapAsset *self)
 
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
 
-  keys = g_ptr_array_new_null_terminated (g_hash_table_size (self->extras), NULL, TRUE);
-  g_hash_table_iter_init (&iter, self->extras);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (keys, g_strdup (key));
+  keys = g_ptr_array_new_null_terminated (n_extras (self), NULL, TRUE);
+  if (self->extras != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->extras);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_ptr_array_add (keys, g_strdup (key));
+    }
   g_ptr_array_sort (keys, compare_strings);
 
   return (GStrv) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
@@ -982,7 +1127,7 @@ GPtrArray *
 amap_asset_get_contacts (AmapAsset *self)
 {
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
-  return self->contacts;
+  return ensure_objects (&self->contacts);
 }
 
 void
@@ -992,7 +1137,7 @@ amap_asset_add_contact (AmapAsset   *self,
   g_return_if_fail (AMAP_IS_ASSET (self));
   g_return_if_fail (AMAP_IS_CONTACT (contact));
 
-  g_ptr_array_add (self->contacts, g_object_ref (contact));
+  g_ptr_array_add (ensure_objects (&self->contacts), g_object_ref (contact));
 }
 
 void
@@ -1002,7 +1147,8 @@ amap_asset_remove_contact (AmapAsset   *self,
   g_return_if_fail (AMAP_IS_ASSET (self));
   g_return_if_fail (AMAP_IS_CONTACT (contact));
 
-  g_ptr_array_remove (self->contacts, contact);
+  if (self->contacts != NULL)
+    g_ptr_array_remove (self->contacts, contact);
 }
 
 /* Interactions */
@@ -1011,7 +1157,7 @@ GPtrArray *
 amap_asset_get_interactions (AmapAsset *self)
 {
   g_return_val_if_fail (AMAP_IS_ASSET (self), NULL);
-  return self->interactions;
+  return ensure_objects (&self->interactions);
 }
 
 void
@@ -1021,7 +1167,7 @@ amap_asset_add_interaction (AmapAsset       *self,
   g_return_if_fail (AMAP_IS_ASSET (self));
   g_return_if_fail (AMAP_IS_INTERACTION (interaction));
 
-  g_ptr_array_add (self->interactions, g_object_ref (interaction));
+  g_ptr_array_add (ensure_objects (&self->interactions), g_object_ref (interaction));
   /* g_ptr_array_sort() is a stable merge sort, so entries of one day keep
    * the order they were added in. */
   g_ptr_array_sort (self->interactions, compare_interactions);
@@ -1034,5 +1180,6 @@ amap_asset_remove_interaction (AmapAsset       *self,
   g_return_if_fail (AMAP_IS_ASSET (self));
   g_return_if_fail (AMAP_IS_INTERACTION (interaction));
 
-  g_ptr_array_remove (self->interactions, interaction);
+  if (self->interactions != NULL)
+    g_ptr_array_remove (self->interactions, interaction);
 }

@@ -78,9 +78,44 @@ G_DECLARE_FINAL_TYPE (AmapAsset, amap_asset, AMAP, ASSET, GObject)
  * interactions.
  */
 AmapAsset   *amap_asset_new                (const char  *name);
-/* A deep copy: extras, tags, contacts and interactions too. */
+/* A deep copy: extras, tags, contacts and interactions too. A copy of a
+ * summary is a summary. */
 AmapAsset   *amap_asset_copy               (AmapAsset   *self);
-/* Field-by-field equality, children included. */
+
+/*
+ * Summaries: what a list of every asset and the map need, without the
+ * details, so that 100,000 of them fit in little memory. A summary holds
+ * the uuid, name, category, location, shape, stage, hub, location source,
+ * last-contacted, tags and folders; its address, description, strengths,
+ * needs, website, phone, email, source id, dates, extra fields, contacts
+ * and log are unset (not known, rather than empty). The store refuses to
+ * save a summary (or a copy of one): whoever changes an asset it got from
+ * a list gets the whole asset first (amap_store_get_asset()).
+ */
+typedef struct
+{
+  const char         *uuid;
+  const char         *name;
+  const char         *category;
+  double              latitude;          /* NAN: no location */
+  double              longitude;
+  const char         *shape;             /* WKT, NULL for a point */
+  const char         *last_contacted;
+  AmapStage           stage;
+  gboolean            is_hub;
+  AmapLocationSource  location_source;
+} AmapAssetSummary;
+
+/* A new summary with these fields ("" is NULL, as the setters have it);
+ * tags and folders are set afterwards with the usual setters. Emits no
+ * notifications: it is made in bulk, by the store. */
+AmapAsset   *amap_asset_new_summary        (const AmapAssetSummary *summary);
+/* A summary of @self: its summary fields, tags and folders. */
+AmapAsset   *amap_asset_summarize          (AmapAsset   *self);
+/* TRUE for a summary: its details are not known. */
+gboolean     amap_asset_is_summary         (AmapAsset   *self);
+/* Field-by-field equality, children included; a summary never equals
+ * a whole asset. */
 gboolean     amap_asset_equal              (AmapAsset   *a,
                                             AmapAsset   *b);
 /* Checks name and coordinates (not the category, which needs a store);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -873,6 +874,32 @@ new_uuid (void)
 }
 
 /*
+ * A summary (amap_asset_is_summary()) knows none of the asset's details:
+ * saving it would blank them, and its contacts and log with them. Whoever
+ * changes an asset from a list gets the whole asset first; getting here
+ * with a summary is a bug in the caller, so it is loud, and nothing is
+ * written.
+ */
+gboolean
+_amap_store_check_whole (AmapAsset  *asset,
+                         GError    **error)
+{
+  if (!amap_asset_is_summary (asset))
+    return TRUE;
+
+  /* g_log() rather than g_critical(), which logs structured: a test can
+   * expect it (g_test_expect_message()), as with g_return_val_if_fail(). */
+  g_log (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL,
+         "Refusing to save the summary of asset %s (“%s”): its details would be lost",
+         amap_asset_get_uuid (asset), amap_asset_get_name (asset));
+  g_set_error (error, AMAP_ERROR, AMAP_ERROR_FAILED,
+               _("“%s” was not saved, so that none of its details are lost: Asset Map had "
+                 "only part of it at hand. Nothing was changed. Please report this problem."),
+               amap_asset_get_name (asset));
+  return FALSE;
+}
+
+/*
  * Writes @asset (already validated) to row @id, or to a new row when @id is
  * 0 (a uuid is made up when it has none). Keeps the stored "created" of an
  * existing row; a new row gets the asset's, or @now when it has none.
@@ -891,6 +918,9 @@ _amap_store_write_asset (AmapStore  *self,
   gboolean is_new = id == 0;
   sqlite3_stmt *stmt;
   int rc;
+
+  if (!_amap_store_check_whole (asset, error))
+    return 0;
 
   update_last_contacted (asset);
 
@@ -1091,7 +1121,7 @@ amap_store_add_asset (AmapStore  *self,
   g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
   g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
 
-  if (!_amap_store_check_writable (self, error))
+  if (!_amap_store_check_writable (self, error) || !_amap_store_check_whole (asset, error))
     return FALSE;
 
   /* Work on a copy so that a failed add leaves the caller's asset as it
@@ -1151,7 +1181,7 @@ amap_store_update_asset (AmapStore  *self,
   g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
   g_return_val_if_fail (AMAP_IS_ASSET (asset), FALSE);
 
-  if (!_amap_store_check_writable (self, error))
+  if (!_amap_store_check_writable (self, error) || !_amap_store_check_whole (asset, error))
     return FALSE;
 
   copy = amap_asset_copy (asset);
@@ -1282,6 +1312,12 @@ amap_store_update_assets (AmapStore       *self,
 
   if (!_amap_store_check_writable (self, error))
     return FALSE;
+
+  /* All checked before any is read: one summary among them and none is
+   * saved. */
+  for (guint i = 0; i < assets->len; i++)
+    if (!_amap_store_check_whole (g_ptr_array_index (assets, i), error))
+      return FALSE;
 
   for (guint i = 0; i < assets->len; i++)
     {
@@ -1554,6 +1590,52 @@ amap_store_get_asset (AmapStore   *self,
   return _amap_store_read_asset (self, id, NULL, error);
 }
 
+/**
+ * amap_store_get_assets:
+ * @assets: (element-type AmapAsset): assets (summaries, say) by their uuids
+ *
+ * The whole assets of @assets, read in one snapshot: what a change or an
+ * export of assets picked from a list (which holds summaries) works on.
+ * Fails with AMAP_ERROR_NOT_FOUND when one is no longer on the map.
+ *
+ * Returns: (transfer full) (element-type AmapAsset): fresh copies, in the
+ *   order of @assets
+ */
+GPtrArray *
+amap_store_get_assets (AmapStore  *self,
+                       GPtrArray  *assets,
+                       GError    **error)
+{
+  g_autoptr(GPtrArray) result = NULL;
+  gboolean own_transaction;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+  g_return_val_if_fail (assets != NULL, NULL);
+
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
+    return NULL;
+
+  result = g_ptr_array_new_full (assets->len, g_object_unref);
+  for (guint i = 0; i < assets->len; i++)
+    {
+      AmapAsset *whole = amap_store_get_asset (self, amap_asset_get_uuid (g_ptr_array_index (assets, i)),
+                                               error);
+
+      if (whole == NULL)
+        {
+          g_clear_pointer (&result, g_ptr_array_unref);
+          break;
+        }
+      g_ptr_array_add (result, whole);
+    }
+
+  if (own_transaction && !sqlite3_get_autocommit (self->db))
+    _amap_store_exec_sql (self, "COMMIT", NULL);
+
+  return g_steal_pointer (&result);
+}
+
 typedef struct {
   char      *sort_key;
   AmapAsset *asset;
@@ -1670,6 +1752,205 @@ amap_store_list_assets (AmapStore  *self,
 
   if (own_transaction)
     _amap_store_exec_sql (self, "COMMIT", NULL);
+
+  return result;
+}
+
+/* Summaries */
+
+typedef struct
+{
+  gint64     id;
+  AmapAsset *asset;
+} IdEntry;
+
+static int
+compare_id_entries (gconstpointer a,
+                    gconstpointer b)
+{
+  gint64 ia = ((const IdEntry *) a)->id;
+  gint64 ib = ((const IdEntry *) b)->id;
+
+  return ia < ib ? -1 : ia > ib;
+}
+
+/* A scan of every asset's row reads each page once and needs none of
+ * them again: it runs with a page cache this big, so that it does not
+ * fill the store's (the pages of 100,000 rows were 16 MiB kept for
+ * nothing, in a window that scans them when it opens). */
+#define SCAN_CACHE_KIB 1024
+
+/* Shrinks the page cache for a scan (and so frees what it held beyond
+ * that); returns the PRAGMA that restores it, for end_scan(), or NULL
+ * when the cache is small already. */
+static gboolean
+begin_scan (AmapStore  *self,
+            char      **restore,
+            GError    **error)
+{
+  gint64 cache_size = 0;
+
+  *restore = NULL;
+  if (!_amap_store_query_int (self, "PRAGMA cache_size", &cache_size, error))
+    return FALSE;
+  if (cache_size >= -SCAN_CACHE_KIB)
+    return TRUE;
+
+  if (!_amap_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (SCAN_CACHE_KIB), error))
+    return FALSE;
+  *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  return TRUE;
+}
+
+/* The cache may grow again to its size, for the queries that use it. */
+static void
+end_scan (AmapStore *self,
+          char      *restore)
+{
+  if (restore != NULL)
+    _amap_store_exec_sql (self, restore, NULL);
+  g_free (restore);
+}
+
+/* Every live asset as a summary, in @entries by row id; then their tags. */
+static gboolean
+read_summaries (AmapStore  *self,
+                GArray     *entries,
+                GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = _amap_store_prepare (self,
+                                    "SELECT id, uuid, name, category, lat, lon, shape, "
+                                    "last_contacted, stage, is_hub, location_source, folders "
+                                    "FROM assets WHERE deleted = 0 ORDER BY id",
+                                    error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AmapAssetSummary summary = {
+        .uuid = _amap_store_column_text (stmt, 1),
+        .name = _amap_store_column_text (stmt, 2),
+        .category = _amap_store_column_text (stmt, 3),
+        .latitude = _amap_store_column_double (stmt, 4),
+        .longitude = _amap_store_column_double (stmt, 5),
+        .shape = _amap_store_column_text (stmt, 6),
+        .last_contacted = _amap_store_column_text (stmt, 7),
+        .stage = AMAP_STAGE_IDENTIFIED,
+        .is_hub = sqlite3_column_int (stmt, 9) != 0,
+        .location_source = AMAP_LOCATION_SOURCE_UNKNOWN,
+      };
+      IdEntry entry;
+
+      amap_stage_from_string (_amap_store_column_text (stmt, 8), &summary.stage);
+      if (!amap_location_source_from_string (_amap_store_column_text (stmt, 10),
+                                             &summary.location_source))
+        summary.location_source = AMAP_LOCATION_SOURCE_UNKNOWN;
+
+      entry.id = sqlite3_column_int64 (stmt, 0);
+      entry.asset = amap_asset_new_summary (&summary);
+      if (sqlite3_column_type (stmt, 11) != SQLITE_NULL)
+        {
+          g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+
+          decode_folders (folders, sqlite3_column_blob (stmt, 11), sqlite3_column_bytes (stmt, 11));
+          amap_asset_set_folders (entry.asset, (const char * const *) folders->pdata);
+        }
+      g_array_append_val (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!(stmt = _amap_store_prepare (self, child_readers[0].all_sql, error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      IdEntry key = { sqlite3_column_int64 (stmt, 0), NULL };
+      IdEntry *entry = bsearch (&key, entries->data, entries->len, sizeof (IdEntry),
+                                compare_id_entries);
+
+      /* Tags of deleted assets have no entry. */
+      if (entry != NULL)
+        add_tag_from_row (entry->asset, stmt);
+    }
+  if (rc != SQLITE_DONE)
+    return _amap_store_set_sqlite_error (self, rc, error);
+
+  return TRUE;
+}
+
+/**
+ * amap_store_list_summaries:
+ *
+ * Every live asset as a summary (amap_asset_new_summary(): uuid, name,
+ * category, location, shape, stage, hub, location source, last-contacted,
+ * tags and folders; no details, no contacts, no log), in the order of
+ * amap_store_list_assets(). What a list of the whole map holds: a
+ * fraction of the memory and time of the whole assets. A summary cannot
+ * be saved: amap_store_get_asset() gives the whole asset to change.
+ *
+ * Returns: (transfer full) (element-type AmapAsset): the summaries
+ */
+GPtrArray *
+amap_store_list_summaries (AmapStore  *self,
+                           GError    **error)
+{
+  g_autoptr(GArray) entries = NULL;
+  g_autoptr(GArray) sorted = NULL;
+  char *restore_cache;
+  gboolean own_transaction;
+  gboolean ok = TRUE;
+  GPtrArray *result;
+
+  g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
+
+  if (!begin_scan (self, &restore_cache, error))
+    return NULL;
+
+  /* One read transaction, so that assets and tags are one snapshot. */
+  own_transaction = sqlite3_get_autocommit (self->db);
+  if (own_transaction && !_amap_store_exec_sql (self, "BEGIN", error))
+    ok = FALSE;
+
+  entries = g_array_new (FALSE, FALSE, sizeof (IdEntry));
+  if (ok)
+    ok = read_summaries (self, entries, error);
+
+  if (own_transaction && !sqlite3_get_autocommit (self->db))
+    _amap_store_exec_sql (self, "COMMIT", NULL);
+  end_scan (self, restore_cache);
+
+  if (!ok)
+    {
+      for (guint i = 0; i < entries->len; i++)
+        g_object_unref (g_array_index (entries, IdEntry, i).asset);
+      return NULL;
+    }
+
+  /* By name as amap_store_list_assets() sorts (a stable sort: equal
+   * names stay in row order). */
+  sorted = g_array_sized_new (FALSE, FALSE, sizeof (SortEntry), entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AmapAsset *asset = g_array_index (entries, IdEntry, i).asset;
+      SortEntry entry = { amap_name_sort_key (amap_asset_get_name (asset)), asset };
+
+      g_array_append_val (sorted, entry);
+    }
+  g_array_sort (sorted, compare_sort_entries);
+
+  result = g_ptr_array_new_full (sorted->len, g_object_unref);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      SortEntry *entry = &g_array_index (sorted, SortEntry, i);
+
+      g_ptr_array_add (result, entry->asset);
+      g_free (entry->sort_key);
+    }
 
   return result;
 }
@@ -1800,13 +2081,16 @@ summary_to_asset (const AmapStoreSummary  *summary,
                   GError                 **error)
 {
   SummaryAssetClosure *closure = user_data;
-  g_autoptr(AmapAsset) asset = amap_asset_new (summary->name);
-
-  amap_asset_set_uuid (asset, summary->uuid);
-  amap_asset_set_category (asset, summary->category);
-  amap_asset_set_location (asset, summary->latitude, summary->longitude);
-  amap_asset_set_stage (asset, summary->stage);
-  amap_asset_set_is_hub (asset, summary->is_hub);
+  AmapAssetSummary fields = {
+    .uuid = summary->uuid,
+    .name = summary->name,
+    .category = summary->category,
+    .latitude = summary->latitude,
+    .longitude = summary->longitude,
+    .stage = summary->stage,
+    .is_hub = summary->is_hub,
+  };
+  g_autoptr(AmapAsset) asset = amap_asset_new_summary (&fields);
 
   return closure->asset_func (asset, closure->user_data, error);
 }
@@ -2080,6 +2364,7 @@ amap_store_list_folders (AmapStore  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) labels = NULL;
+  char *restore_cache;
   int rc;
 
   g_return_val_if_fail (AMAP_IS_STORE (self), NULL);
@@ -2088,6 +2373,8 @@ amap_store_list_folders (AmapStore  *self,
                                     "SELECT DISTINCT folders FROM assets "
                                     "WHERE deleted = 0 AND folders IS NOT NULL",
                                     error)))
+    return NULL;
+  if (!begin_scan (self, &restore_cache, error))
     return NULL;
 
   labels = g_ptr_array_new_with_free_func (g_free);
@@ -2099,6 +2386,8 @@ amap_store_list_folders (AmapStore  *self,
       if (folders->len > 0)
         g_ptr_array_add (labels, g_strjoinv (" › ", (char **) folders->pdata));
     }
+  sqlite3_reset (stmt);
+  end_scan (self, restore_cache);
   if (rc != SQLITE_DONE)
     {
       _amap_store_set_sqlite_error (self, rc, error);

@@ -504,6 +504,12 @@ _amap_store_read_asset (AmapStore  *self,
   return _amap_store_read_asset_full (self, id, NULL, deleted, error);
 }
 
+/* FALSE (with a g_critical and AMAP_ERROR_FAILED) for a summary asset,
+ * which must never be written over an asset's row. */
+gboolean
+_amap_store_check_whole (AmapAsset  *asset,
+                         GError    **error);
+
 gint64
 _amap_store_lookup_uuid (AmapStore   *self,
                          const char  *uuid,

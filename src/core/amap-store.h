@@ -164,8 +164,18 @@ gboolean       amap_store_restore_asset      (AmapStore   *self,
 AmapAsset     *amap_store_get_asset          (AmapStore   *self,
                                               const char  *uuid,
                                               GError     **error);
+/* The whole assets (fresh copies) of @assets (AmapAsset, summaries say)
+ * by their uuids, in one snapshot; NULL with AMAP_ERROR_NOT_FOUND when one
+ * is no longer on the map. */
+GPtrArray     *amap_store_get_assets         (AmapStore   *self,
+                                              GPtrArray   *assets,
+                                              GError     **error);
 /* Every live asset, ordered by name (a new array of new refs). */
 GPtrArray     *amap_store_list_assets        (AmapStore   *self,
+                                              GError     **error);
+/* Every live asset as a summary (amap_asset_is_summary(): no details,
+ * contacts or log), in the same order: what the window's list holds. */
+GPtrArray     *amap_store_list_summaries     (AmapStore   *self,
                                               GError     **error);
 guint          amap_store_count_assets       (AmapStore   *self);
 /* Streaming every live asset, for exports of maps too big to hold at once.
@@ -189,8 +199,8 @@ gboolean       amap_store_foreach_asset      (AmapStore               *self,
                                               GCancellable            *cancellable,
                                               GError                 **error);
 /* Streaming every live asset in the order of amap_store_list_assets(),
- * holding only uuid, name, category, stage, hub and location (no details),
- * in memory that does not grow with the map. */
+ * as summaries holding only uuid, name, category, stage, hub and location
+ * (no details, no tags), in memory that does not grow with the map. */
 gboolean       amap_store_foreach_summary    (AmapStore               *self,
                                               AmapStoreAssetFunc       asset_func,
                                               gpointer                 user_data,

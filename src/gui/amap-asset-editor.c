@@ -1695,15 +1695,32 @@ void
 amap_asset_editor_set_asset (AmapAssetEditor *self,
                              AmapAsset       *asset)
 {
+  g_autoptr(AmapAsset) whole = NULL;
+
   g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
   g_return_if_fail (asset == NULL || AMAP_IS_ASSET (asset));
 
   /* The editor's own change, coming back from the store: the fields
    * already show it. */
+  if (asset != NULL && self->asset != NULL && self->applying &&
+      g_strcmp0 (amap_asset_get_uuid (asset), amap_asset_get_uuid (self->asset)) == 0)
+    return;
+
+  /* A list's item is a summary: the editor shows, and saves, the whole
+   * asset as the store has it. */
+  if (asset != NULL && amap_asset_is_summary (asset))
+    {
+      g_autoptr(GError) error = NULL;
+
+      whole = amap_store_get_asset (self->store, amap_asset_get_uuid (asset), &error);
+      if (whole == NULL)
+        g_debug ("Cannot show asset %s: %s", amap_asset_get_uuid (asset), error->message);
+      asset = whole;
+    }
+
   if (asset != NULL && self->asset != NULL &&
       g_strcmp0 (amap_asset_get_uuid (asset), amap_asset_get_uuid (self->asset)) == 0 &&
-      (self->applying ||
-       (!self->dirty && self->applied != NULL && same_values (asset, self->applied))))
+      !self->dirty && self->applied != NULL && same_values (asset, self->applied))
     return;
 
   load_asset (self, asset);
@@ -1853,6 +1870,8 @@ amap_asset_editor_set_draft (AmapAssetEditor *self,
 
   g_return_if_fail (AMAP_IS_ASSET_EDITOR (self));
   g_return_if_fail (AMAP_IS_ASSET (draft));
+  /* The editor saves what it holds over the asset. */
+  g_return_if_fail (!amap_asset_is_summary (draft));
 
   load_asset (self, draft);
   if (typed != NULL)

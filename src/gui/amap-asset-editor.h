@@ -38,7 +38,8 @@ G_DECLARE_FINAL_TYPE (AmapAssetEditor, amap_asset_editor, AMAP, ASSET_EDITOR, Gt
 GtkWidget  *amap_asset_editor_new        (AmapStore        *store);
 /* Shows a copy of @asset (NULL: nothing) and forgets what was not
  * applied; the editor's own change coming back from the store is
- * ignored, so the fields keep the cursor. */
+ * ignored, so the fields keep the cursor. For a summary (a list's item)
+ * it shows the whole asset, read from the store. */
 void        amap_asset_editor_set_asset  (AmapAssetEditor  *self,
                                           AmapAsset        *asset);
 const char *amap_asset_editor_get_uuid   (AmapAssetEditor  *self);

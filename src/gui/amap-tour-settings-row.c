@@ -35,7 +35,7 @@ struct _AmapTourSettingsRow
   AmapTourPlan   *plan;
   GArray         *start_places;   /* Place */
   GArray         *end_places;     /* Place */
-  GPtrArray      *located;        /* AmapAsset with a location, by name */
+  GPtrArray      *located;        /* AmapAsset summaries with a location, by name */
   gboolean        updating;
 
   /* Template */
@@ -142,10 +142,10 @@ fill_places (AmapTourSettingsRow *self,
   g_array_append_val (places, place);
   gtk_string_list_append (labels, _("The center of the map"));
 
-  /* Every located asset, by name. */
+  /* Every located asset, by name: their summaries are enough. */
   if (self->located == NULL)
     {
-      g_autoptr(GPtrArray) all = amap_store_list_assets (self->store, NULL);
+      g_autoptr(GPtrArray) all = amap_store_list_summaries (self->store, NULL);
 
       self->located = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; all != NULL && i < all->len; i++)

@@ -2034,8 +2034,20 @@ export_chosen_cb (AmapExportDialog *dialog,
                   gpointer          user_data)
 {
   AmapWindow *self = AMAP_WINDOW (user_data);
-  g_autoptr(GPtrArray) assets = list_scope_assets (self, amap_export_dialog_get_scope (dialog));
+  g_autoptr(GPtrArray) shown = list_scope_assets (self, amap_export_dialog_get_scope (dialog));
+  g_autoptr(GPtrArray) assets = NULL;
+  g_autoptr(GError) error = NULL;
   guint count;
+
+  /* The list holds summaries; the file gets every field of the assets. */
+  if (shown != NULL && !(assets = amap_store_get_assets (self->store, shown, &error)))
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *heading = g_strdup_printf (_("Could Not Export to “%s”"), name);
+
+      show_error (self, heading, error->message);
+      return;
+    }
 
   count = assets != NULL ? assets->len : amap_store_count_assets (self->store);
   g_object_set_data_full (G_OBJECT (self), "amap-export-file", g_object_ref (file), g_object_unref);
@@ -2385,8 +2397,9 @@ rebuild_bulk_menus (AmapWindow *self)
 typedef void (*BulkChange) (AmapAsset  *asset,
                             gconstpointer data);
 
-/* Applies @change to a fresh copy of every selected asset and saves them
- * all in one undo step (named after @kind); a toast says so, with Undo. */
+/* Applies @change to a fresh copy of every selected asset, whole, and
+ * saves them all in one undo step (named after @kind); a toast says so,
+ * with Undo. */
 static void
 bulk_change (AmapWindow     *self,
              AmapBulkChange  kind,
@@ -2394,7 +2407,7 @@ bulk_change (AmapWindow     *self,
              gconstpointer   data)
 {
   g_autoptr(GPtrArray) selected = list_selected_assets (self);
-  g_autoptr(GPtrArray) assets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) assets = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
 
@@ -2404,13 +2417,16 @@ bulk_change (AmapWindow     *self,
   if (!leave_editor (self, NULL, NULL))
     return;
 
-  for (guint i = 0; i < selected->len; i++)
+  /* The list holds summaries: the change is made to the whole assets,
+   * so that it keeps every detail, contact and log entry. */
+  assets = amap_store_get_assets (self->store, selected, &error);
+  if (assets == NULL)
     {
-      AmapAsset *asset = amap_asset_copy (g_ptr_array_index (selected, i));
-
-      change (asset, data);
-      g_ptr_array_add (assets, asset);
+      show_error (self, _("Could Not Change the Assets"), error->message);
+      return;
     }
+  for (guint i = 0; i < assets->len; i++)
+    change (g_ptr_array_index (assets, i), data);
 
   if (!amap_store_update_assets (self->store, assets, kind, &error))
     {
