@@ -234,14 +234,14 @@ amap_export_dialog_new (GtkWindow       *parent,
 
       if (s == AMAP_EXPORT_SCOPE_ALL)
         /* Translators: the choice of what to export; %u is a number of assets. */
-        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Whole map (%u asset)",
-                                              "Whole map (%u assets)", n), n);
+        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Whole map (%'u asset)",
+                                              "Whole map (%'u assets)", n), n);
       else if (s == AMAP_EXPORT_SCOPE_SHOWN)
-        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Shown in the list (%u asset)",
-                                              "Shown in the list (%u assets)", n), n);
+        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Shown in the list (%'u asset)",
+                                              "Shown in the list (%'u assets)", n), n);
       else
-        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Selected (%u asset)",
-                                              "Selected (%u assets)", n), n);
+        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Selected (%'u asset)",
+                                              "Selected (%'u assets)", n), n);
       gtk_string_list_append (scopes, label);
       self->scopes[self->n_scopes++] = s;
     }

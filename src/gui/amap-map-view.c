@@ -627,8 +627,8 @@ on_query_tooltip_cb (GtkWidget   *widget,
     case AMAP_PIN_HIT_CLUSTER:
       {
         g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                              "%u asset — click to zoom in",
-                                                              "%u assets — click to zoom in",
+                                                              "%'u asset — click to zoom in",
+                                                              "%'u assets — click to zoom in",
                                                               count),
                                                  count);
         gtk_tooltip_set_text (tooltip, text);

@@ -451,10 +451,10 @@ update_count (AmapWindow *self)
 
   if (shown == total)
     /* Translators: the number of assets in the list when nothing is filtered. */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset", "%u assets", total), total);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u asset", "%'u assets", total), total);
   else
     /* Translators: "12 of 340 shown": assets left by the filters, of all. */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u shown", "%u of %u shown", total),
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u of %'u shown", "%'u of %'u shown", total),
                             shown, total);
 
   gtk_label_set_label (self->count_label, text);
@@ -2124,7 +2124,7 @@ update_actions (AmapWindow *self)
     {
       guint n = count_selected (self);
       /* Translators: below the list when several assets are selected. */
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset selected", "%u assets selected", n), n);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u asset selected", "%'u assets selected", n), n);
       /* Translators: a button; %u is 2 or more. */
       g_autofree char *button = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Delete %u Asset",
                                                                "_Delete %u Assets", n), n);
