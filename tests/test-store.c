@@ -356,6 +356,65 @@ test_metadata (void)
   g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
 }
 
+/* Setting or removing the school's location is an undo step of its own;
+ * setting it where it is makes none. */
+static void
+test_home_undo (void)
+{
+  g_autofree char *path = temp_map_path ("home-undo.assetmap");
+  g_autoptr(AmapStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  double lat = 0, lon = 0;
+  const char *name = NULL;
+  guint home_changed = 0;
+
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (store, "home-changed", G_CALLBACK (count_cb), &home_changed);
+  g_assert_false (amap_store_get_can_undo (store));
+
+  g_assert_true (amap_store_set_home (store, "Lincoln Elementary", 41.9, -87.7, &error));
+  g_assert_no_error (error);
+  g_assert_true (amap_store_get_can_undo (store));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Set School Location");
+  g_assert_true (amap_store_set_home (store, "Lincoln Elementary", 41.9, -87.7, &error));
+  g_assert_true (amap_store_set_home (store, "Lincoln Elementary School", 41.91, -87.71, &error));
+  g_assert_cmpuint (home_changed, ==, 2);
+
+  /* Back to the first, then to none. */
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (home_changed, ==, 3);
+  g_assert_true (amap_store_get_home (store, &lat, &lon, &name));
+  g_assert_cmpfloat (lat, ==, 41.9);
+  g_assert_cmpfloat (lon, ==, -87.7);
+  g_assert_cmpstr (name, ==, "Lincoln Elementary");
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+  g_assert_false (amap_store_get_can_undo (store));
+  g_assert_cmpuint (home_changed, ==, 4);
+
+  g_assert_true (amap_store_redo (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (amap_store_get_home (store, &lat, &lon, &name));
+  g_assert_cmpstr (name, ==, "Lincoln Elementary");
+
+  g_assert_true (amap_store_clear_home (store, &error));
+  g_assert_false (amap_store_get_home (store, NULL, NULL, NULL));
+  g_assert_cmpstr (amap_store_get_undo_label (store), ==, "Undo Remove School Location");
+  g_assert_true (amap_store_undo (store, &error));
+  g_assert_true (amap_store_get_home (store, &lat, &lon, NULL));
+  g_assert_cmpfloat (lon, ==, -87.7);
+
+  /* What the file holds, not only the store's copy. */
+  g_clear_object (&store);
+  store = amap_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (amap_store_get_home (store, &lat, &lon, &name));
+  g_assert_cmpfloat (lat, ==, 41.9);
+  g_assert_cmpstr (name, ==, "Lincoln Elementary");
+}
+
 static void
 test_categories (void)
 {
@@ -2883,6 +2942,7 @@ main (int   argc,
   g_test_add_func ("/store/open/too-new", test_too_new);
   g_test_add_func ("/store/open/read-only", test_read_only);
   g_test_add_func ("/store/metadata", test_metadata);
+  g_test_add_func ("/store/home-undo", test_home_undo);
   g_test_add_func ("/store/categories", test_categories);
   g_test_add_func ("/store/categories/history", test_category_history);
   g_test_add_func ("/store/assets/round-trip", test_asset_round_trip);

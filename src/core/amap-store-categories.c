@@ -415,48 +415,6 @@ static const AmapStoreChangeClass recategorize_change_class = {
   recategorize_change_free,
 };
 
-/* Applies @change (just made) forwards, in a transaction, emits, and
- * pushes it as a step with the labels. On error nothing changed. */
-static gboolean
-run_step (AmapStore      *self,
-          AmapStoreStep  *step,
-          GError        **error)
-{
-  g_autoptr(AmapStoreStep) owned = step;
-  gint64 now = _amap_store_now_seconds ();
-  guint n = _amap_store_step_get_n_changes (step);
-
-  if (!_amap_store_begin (self, error))
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      AmapStoreChange *change = _amap_store_step_get_change (step, i);
-
-      if (!change->klass->apply (self, change, FALSE, error))
-        {
-          _amap_store_rollback (self);
-          return FALSE;
-        }
-    }
-
-  if (!_amap_store_touch_map (self, now, error) || !_amap_store_commit (self, error))
-    {
-      _amap_store_rollback (self);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      AmapStoreChange *change = _amap_store_step_get_change (step, i);
-
-      change->klass->emit (self, change, FALSE);
-    }
-
-  _amap_store_push_step (self, g_steal_pointer (&owned));
-  return TRUE;
-}
-
 static gboolean
 check_name_and_color (const char  *name,
                       const char  *color,
@@ -526,7 +484,7 @@ amap_store_add_category (AmapStore   *self,
   step = _amap_store_step_new (g_strdup_printf (_("Undo Add Category “%s”"), trimmed),
                                g_strdup_printf (_("Redo Add Category “%s”"), trimmed));
   _amap_store_step_add_change (step, category_change_new (key, NULL, &row));
-  if (!run_step (self, step, error))
+  if (!_amap_store_run_step (self, step, error))
     return NULL;
 
   return g_object_ref (amap_store_lookup_category (self, key));
@@ -602,7 +560,7 @@ amap_store_update_category (AmapStore   *self,
   step = _amap_store_step_new (g_strdup_printf (_("Undo Edit Category “%s”"), shown_name),
                                g_strdup_printf (_("Redo Edit Category “%s”"), shown_name));
   _amap_store_step_add_change (step, category_change_new (key, before, after));
-  return run_step (self, step, error);
+  return _amap_store_run_step (self, step, error);
 }
 
 /**
@@ -685,7 +643,7 @@ amap_store_delete_category (AmapStore   *self,
    * before it moves them into it. */
   _amap_store_step_add_change (step, &move->parent);
   _amap_store_step_add_change (step, category_change_new (key, before, NULL));
-  return run_step (self, step, error);
+  return _amap_store_run_step (self, step, error);
 }
 
 /**

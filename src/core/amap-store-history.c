@@ -121,6 +121,48 @@ _amap_store_update_undo_state (AmapStore *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* Applies @change (just made) forwards, in a transaction, emits, and
+ * pushes it as a step with the labels. On error nothing changed. */
+gboolean
+_amap_store_run_step (AmapStore      *self,
+                      AmapStoreStep  *step,
+                      GError        **error)
+{
+  g_autoptr(AmapStoreStep) owned = step;
+  gint64 now = _amap_store_now_seconds ();
+  guint n = _amap_store_step_get_n_changes (step);
+
+  if (!_amap_store_begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      AmapStoreChange *change = _amap_store_step_get_change (step, i);
+
+      if (!change->klass->apply (self, change, FALSE, error))
+        {
+          _amap_store_rollback (self);
+          return FALSE;
+        }
+    }
+
+  if (!_amap_store_touch_map (self, now, error) || !_amap_store_commit (self, error))
+    {
+      _amap_store_rollback (self);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      AmapStoreChange *change = _amap_store_step_get_change (step, i);
+
+      change->klass->emit (self, change, FALSE);
+    }
+
+  _amap_store_push_step (self, g_steal_pointer (&owned));
+  return TRUE;
+}
+
 void
 _amap_store_push_step (AmapStore     *self,
                        AmapStoreStep *step)

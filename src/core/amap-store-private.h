@@ -332,6 +332,14 @@ _amap_store_push_step (AmapStore     *self,
 void
 _amap_store_clear_history (AmapStore *self);
 
+/* Applies the changes of @step (just made) forwards in one transaction,
+ * emits their signals and pushes it as the newest step; takes @step.
+ * On error nothing changed. */
+gboolean
+_amap_store_run_step (AmapStore      *self,
+                      AmapStoreStep  *step,
+                      GError        **error);
+
 void
 _amap_store_update_undo_state (AmapStore *self);
 

@@ -2384,6 +2384,112 @@ amap_store_get_home (AmapStore   *self,
   return TRUE;
 }
 
+/* The school's location as an undo step */
+
+typedef struct
+{
+  char   *name;
+  double  latitude;   /* NAN: none */
+  double  longitude;
+} Home;
+
+typedef struct
+{
+  AmapStoreChange parent;
+  Home            before;
+  Home            after;
+} HomeChange;
+
+static gboolean
+home_change_apply (AmapStore        *self,
+                   AmapStoreChange  *change,
+                   gboolean          undo,
+                   GError          **error)
+{
+  HomeChange *home_change = (HomeChange *) change;
+  const Home *to = undo ? &home_change->before : &home_change->after;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!(stmt = _amap_store_prepare (self, "UPDATE map SET home_name = ?1, home_lat = ?2, home_lon = ?3", error)))
+    return FALSE;
+
+  _amap_store_bind_text (stmt, 1, to->name);
+  _amap_store_bind_double (stmt, 2, to->latitude);
+  _amap_store_bind_double (stmt, 3, to->longitude);
+  return _amap_store_step_done (self, stmt, error);
+}
+
+static void
+home_change_emit (AmapStore       *self,
+                  AmapStoreChange *change,
+                  gboolean         undo)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Reads the row back; emits AmapStore::home-changed. */
+  if (!load_metadata (self, &error))
+    g_warning ("Cannot read back the school’s location: %s", error->message);
+}
+
+static void
+home_change_free (AmapStoreChange *change)
+{
+  HomeChange *home_change = (HomeChange *) change;
+
+  g_free (home_change->before.name);
+  g_free (home_change->after.name);
+  g_free (home_change);
+}
+
+static const AmapStoreChangeClass home_change_class = {
+  home_change_apply,
+  home_change_emit,
+  home_change_free,
+};
+
+/* Moves the school to @name at @latitude, @longitude (NAN: no school) in
+ * one undo step. Nothing happens, and no step is made, when it is there
+ * already. */
+static gboolean
+change_home (AmapStore   *self,
+             const char  *name,
+             double       latitude,
+             double       longitude,
+             GError     **error)
+{
+  HomeChange *change;
+  AmapStoreStep *step;
+  gboolean had = !isnan (self->home_latitude);
+  gboolean has = !isnan (latitude);
+
+  if (!_amap_store_check_writable (self, error))
+    return FALSE;
+
+  if (had == has && g_strcmp0 (self->home_name, name) == 0 &&
+      (!has || (self->home_latitude == latitude && self->home_longitude == longitude)))
+    return TRUE;
+
+  change = g_new0 (HomeChange, 1);
+  change->parent.klass = &home_change_class;
+  change->before = (Home) { g_strdup (self->home_name), self->home_latitude, self->home_longitude };
+  change->after = (Home) { g_strdup (name), latitude, longitude };
+
+  if (has)
+    step = _amap_store_step_new (g_strdup (_("Undo Set School Location")),
+                                 g_strdup (_("Redo Set School Location")));
+  else
+    step = _amap_store_step_new (g_strdup (_("Undo Remove School Location")),
+                                 g_strdup (_("Redo Remove School Location")));
+  _amap_store_step_add_change (step, (AmapStoreChange *) change);
+
+  return _amap_store_run_step (self, step, error);
+}
+
+/**
+ * amap_store_set_home:
+ *
+ * Sets where the school is (its name may be %NULL), as one undo step.
+ */
 gboolean
 amap_store_set_home (AmapStore   *self,
                      const char  *name,
@@ -2405,22 +2511,21 @@ amap_store_set_home (AmapStore   *self,
   if (name != NULL && *name == '\0')
     name = NULL;
 
-  return update_map_row (self,
-                         "UPDATE map SET modified = ?1, home_name = ?2, "
-                         "home_lat = ?3, home_lon = ?4",
-                         name, latitude, longitude, error);
+  return change_home (self, name, latitude, longitude, error);
 }
 
+/**
+ * amap_store_clear_home:
+ *
+ * Forgets where the school is, as one undo step.
+ */
 gboolean
 amap_store_clear_home (AmapStore  *self,
                        GError    **error)
 {
   g_return_val_if_fail (AMAP_IS_STORE (self), FALSE);
 
-  return update_map_row (self,
-                         "UPDATE map SET modified = ?1, home_name = NULL, "
-                         "home_lat = NULL, home_lon = NULL",
-                         NULL, NAN, NAN, error);
+  return change_home (self, NULL, NAN, NAN, error);
 }
 
 char *

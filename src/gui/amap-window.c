@@ -1336,6 +1336,9 @@ map_selected_uuid_changed_cb (AmapWindow *self)
 
 /* Creating assets and the home */
 
+static void add_undo_toast (AmapWindow *self,
+                            const char *title);
+
 static void
 set_home_response_cb (AdwMessageDialog *dialog,
                       const char       *response,
@@ -1358,7 +1361,7 @@ set_home_response_cb (AdwMessageDialog *dialog,
     }
 
   map_center_on (self, point[0], point[1], 16);
-  toast (self, _("School location set"));
+  add_undo_toast (self, _("School location set"));
   update_main_page (self);
 }
 
