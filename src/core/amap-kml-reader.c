@@ -3073,20 +3073,22 @@ end_field (AmapKmlReader *self,
   g_free (text);
 }
 
+/* Takes @name and @value. */
 static void
-add_field (Placemark  *pm,
-           const char *name,
-           char       *value)
+add_field (Placemark *pm,
+           char      *name,
+           char      *value)
 {
   if (pm->fields == NULL)
-    pm->fields = g_ptr_array_new_with_free_func (g_free);
+    pm->fields = g_ptr_array_new_full (16, g_free);
   if (pm->fields->len >= 2 * MAX_EXTRA_FIELDS)
     {
       pm->too_many_fields = TRUE;
+      g_free (name);
       g_free (value);
       return;
     }
-  g_ptr_array_add (pm->fields, g_strdup (name));
+  g_ptr_array_add (pm->fields, name);
   g_ptr_array_add (pm->fields, value);
 }
 
@@ -3165,7 +3167,8 @@ on_end_element (void          *user_data,
 
     case ROLE_DATA:
       if (self->placemark != NULL && self->data_name != NULL)
-        add_field (self->placemark, self->data_name, g_steal_pointer (&self->data_value));
+        add_field (self->placemark, g_steal_pointer (&self->data_name),
+                   g_steal_pointer (&self->data_value));
       g_clear_pointer (&self->data_value, g_free);
       break;
 
@@ -3174,7 +3177,7 @@ on_end_element (void          *user_data,
         char *text = take_text (self);
 
         if (text != NULL && self->placemark != NULL && self->data_name != NULL)
-          add_field (self->placemark, self->data_name, text);
+          add_field (self->placemark, g_strdup (self->data_name), text);
         else
           g_free (text);
         /* The parent's text is gone: it only keeps leaves. */
