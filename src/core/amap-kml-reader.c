@@ -1376,7 +1376,12 @@ is_block_tag (const char *name,
   return FALSE;
 }
 
-#define IS_PLAIN_TEXT(c) ((c) != '\0' && (c) != '<' && (c) != '&' && !g_ascii_isspace (c))
+/* A character of html_to_text()'s input that it copies as it is. */
+static inline gboolean
+is_plain_text (char c)
+{
+  return c != '\0' && c != '<' && c != '&' && !g_ascii_isspace (c);
+}
 
 /* Strips tags, decodes entities, turns block elements into line breaks and
  * collapses blanks. The result is plain text, never markup. */
@@ -1458,9 +1463,9 @@ html_to_text (const char *html)
          * collapsing above would write for it, so it joins the run. */
         while (TRUE)
           {
-            if (IS_PLAIN_TEXT (*p))
+            if (is_plain_text (*p))
               p++;
-            else if (*p == ' ' && IS_PLAIN_TEXT (p[1]))
+            else if (*p == ' ' && is_plain_text (p[1]))
               p += 2;
             else
               break;
