@@ -354,6 +354,38 @@ run_binary (const char * const  *args,
   return TRUE;
 }
 
+/* `asset-map --import` of @kml into @path fails, saying the disk is full. */
+static void
+import_on_full_disk (const char *path,
+                     const char *kml)
+{
+  const char *args[] = { "--database", path, "--import", kml, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  run_binary (args, &out, &err, &status);
+  g_assert_cmpint (status, ==, 1);
+  if (strstr (err, "The disk is full, so the change to “") == NULL)
+    g_error ("A full disk said: %s", err);
+  g_test_message ("A full disk: %s", err);
+}
+
+/* `asset-map --import` of @kml into @path works, and says nothing. */
+static void
+import_with_room (const char *path,
+                  const char *kml)
+{
+  const char *args[] = { "--database", path, "--import", kml, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  run_binary (args, &out, &err, &status);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+}
+
 /* Tests: other connections and processes */
 
 /*
@@ -1252,18 +1284,7 @@ test_disk_full (Fixture       *fixture,
   before = read_bytes (path);
   fill_disk (filler, 48 * 1024);
 
-  {
-    const char *args[] = { "--database", path, "--import", kml, NULL };
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status = -1;
-
-    run_binary (args, &out, &err, &status);
-    g_assert_cmpint (status, ==, 1);
-    if (strstr (err, "The disk is full, so the change to “") == NULL)
-      g_error ("A full disk said: %s", err);
-    g_test_message ("A full disk: %s", err);
-  }
+  import_on_full_disk (path, kml);
   after = read_bytes (path);
   g_assert_true (g_bytes_equal (before, after));
   assert_no_side_files (path);
@@ -1271,16 +1292,7 @@ test_disk_full (Fixture       *fixture,
 
   /* Room again. */
   g_unlink (filler);
-  {
-    const char *args[] = { "--database", path, "--import", kml, NULL };
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status = -1;
-
-    run_binary (args, &out, &err, &status);
-    g_assert_cmpstr (err, ==, "");
-    g_assert_cmpint (status, ==, 0);
-  }
+  import_with_room (path, kml);
   g_assert_cmpint (count_live (path), ==, 3020);
   assert_no_side_files (path);
 
@@ -1316,32 +1328,13 @@ test_disk_full_fresh (Fixture       *fixture,
   make_map (path, 0);
   fill_disk (filler, 48 * 1024);
 
-  {
-    const char *args[] = { "--database", path, "--import", kml, NULL };
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status = -1;
-
-    run_binary (args, &out, &err, &status);
-    g_assert_cmpint (status, ==, 1);
-    if (strstr (err, "The disk is full, so the change to “") == NULL)
-      g_error ("A full disk said: %s", err);
-  }
+  import_on_full_disk (path, kml);
   assert_no_side_files (path);
   g_assert_cmpint (count_live (path), ==, 0);
   assert_sound (path);
 
   g_unlink (filler);
-  {
-    const char *args[] = { "--database", path, "--import", kml, NULL };
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status = -1;
-
-    run_binary (args, &out, &err, &status);
-    g_assert_cmpstr (err, ==, "");
-    g_assert_cmpint (status, ==, 0);
-  }
+  import_with_room (path, kml);
   g_assert_cmpint (count_live (path), ==, 3000);
   assert_no_side_files (path);
 
