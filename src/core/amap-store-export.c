@@ -242,6 +242,8 @@ record_from_row (AmapAssetRecord *r,
   AmapStage stage = AMAP_STAGE_IDENTIFIED;
   AmapLocationSource location_source = AMAP_LOCATION_SOURCE_UNKNOWN;
   const char *blob;
+  const char *extras;
+  int extras_len;
 
   amap_stage_from_string (column_string (stmt, COL_STAGE), &stage);
   amap_location_source_from_string (column_string (stmt, COL_LOCATION_SOURCE), &location_source);
@@ -253,7 +255,10 @@ record_from_row (AmapAssetRecord *r,
   g_ptr_array_set_size (folders, 0);
   if ((blob = sqlite3_column_blob (stmt, COL_FOLDERS)) != NULL)
     {
-      gsize len = (gsize) MAX (sqlite3_column_bytes (stmt, COL_FOLDERS), 0);
+      /* Not MAX (sqlite3_column_bytes (…), 0): a call is not cheap, and
+       * the macro makes two. */
+      int bytes = sqlite3_column_bytes (stmt, COL_FOLDERS);
+      gsize len = (gsize) MAX (bytes, 0);
       char *p;
       char *end;
 
@@ -280,6 +285,9 @@ record_from_row (AmapAssetRecord *r,
         }
     }
 
+  extras = sqlite3_column_blob (stmt, COL_EXTRAS);
+  extras_len = sqlite3_column_bytes (stmt, COL_EXTRAS);
+
   *r = (AmapAssetRecord) {
     .uuid = column_string (stmt, COL_UUID),
     .source_id = column_string (stmt, COL_SOURCE_ID),
@@ -301,8 +309,8 @@ record_from_row (AmapAssetRecord *r,
     .longitude = _amap_store_column_double (stmt, COL_LON),
     .created = sqlite3_column_int64 (stmt, COL_CREATED),
     .modified = sqlite3_column_int64 (stmt, COL_MODIFIED),
-    .extras = sqlite3_column_blob (stmt, COL_EXTRAS),
-    .extras_len = MAX (sqlite3_column_bytes (stmt, COL_EXTRAS), 0),
+    .extras = extras,
+    .extras_len = (gsize) MAX (extras_len, 0),
     .folders = (const char * const *) folders->pdata,
   };
 }
