@@ -517,6 +517,8 @@ foreach_asset (AmapStore                *self,
   g_autoptr(GPtrArray) tags = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   g_autoptr(GString) ids = g_string_new (NULL);
   g_autoptr(GString) folded = g_string_new (NULL);
+  g_autoptr(GString) last_key = NULL;
+  guint last_group = 0;
   g_autoptr(GPtrArray) arena_blocks = g_ptr_array_new_with_free_func (g_free);
   Arena arena = { arena_blocks, NULL, 0 };
   FoldCache *fold_cache;
@@ -546,7 +548,24 @@ foreach_asset (AmapStore                *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ExportEntry entry;
-      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, _amap_store_column_text (stmt, 1)));
+      const char *key = _amap_store_column_text (stmt, 1);
+      guint group;
+
+      /* Rows of a category often come together (as they were imported):
+       * the last one's group without hashing the key again. */
+      if (key != NULL && last_key != NULL && strcmp (key, last_key->str) == 0)
+        group = last_group;
+      else
+        {
+          group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, key));
+          if (key != NULL)
+            {
+              if (last_key == NULL)
+                last_key = g_string_new (NULL);
+              g_string_assign (last_key, key);
+              last_group = group;
+            }
+        }
 
       /* Every stored category is in the model (a foreign key); a stranger
        * would go last. */
