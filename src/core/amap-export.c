@@ -404,19 +404,35 @@ chunk_copy (Chunk      *chunk,
   return copy;
 }
 
-/* The bytes @record's strings take in an arena. */
-static gsize
-record_size (const AmapAssetRecord *r)
+/* The record's string fields, in the order of record_fields(). */
+#define N_RECORD_STRINGS 13
+
+/* The addresses of @r's string fields. */
+static void
+record_fields (AmapAssetRecord  *r,
+               const char      **fields[N_RECORD_STRINGS])
 {
-  const char *strings[] = {
-    r->uuid, r->source_id, r->name, r->category, r->shape, r->address, r->description,
-    r->strengths, r->needs, r->website, r->phone, r->email, r->last_contacted,
+  const char **all[] = {
+    &r->uuid, &r->source_id, &r->name, &r->category, &r->shape, &r->address, &r->description,
+    &r->strengths, &r->needs, &r->website, &r->phone, &r->email, &r->last_contacted,
   };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (all) == N_RECORD_STRINGS);
+  memcpy (fields, all, sizeof all);
+}
+
+/* The bytes @record's strings take in an arena, those of its string
+ * fields (record_fields()) into @sizes, so that each is measured once. */
+static gsize
+record_size (const AmapAssetRecord *r,
+             const char           **fields[N_RECORD_STRINGS],
+             gsize                  sizes[N_RECORD_STRINGS])
+{
   const char * const *lists[] = { r->folders, r->tags };
   gsize size = r->extras_len;
 
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    size += string_size (strings[i]);
+  for (guint i = 0; i < N_RECORD_STRINGS; i++)
+    size += sizes[i] = string_size (*fields[i]);
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     {
       /* Aligned, NULL-terminated. */
@@ -454,6 +470,8 @@ chunk_add (Chunk                 *chunk,
            const AmapAssetRecord *r)
 {
   AmapAssetRecord copy = *r;
+  const char **fields[N_RECORD_STRINGS];
+  gsize sizes[N_RECORD_STRINGS];
   gsize size;
 
   if (r->asset != NULL)
@@ -463,7 +481,9 @@ chunk_add (Chunk                 *chunk,
       return TRUE;
     }
 
-  size = record_size (r);
+  /* The fields of the copy, which still point into @r. */
+  record_fields (&copy, fields);
+  size = record_size (&copy, fields, sizes);
   if (chunk->arena_used + size > chunk->arena_size)
     {
       if (chunk->records->len > 0)
@@ -473,11 +493,8 @@ chunk_add (Chunk                 *chunk,
       chunk->arena_size = size;
     }
 
-#define COPY(field) copy.field = chunk_copy (chunk, r->field, string_size (r->field))
-  COPY (uuid); COPY (source_id); COPY (name); COPY (category); COPY (shape);
-  COPY (address); COPY (description); COPY (strengths); COPY (needs); COPY (website);
-  COPY (phone); COPY (email); COPY (last_contacted);
-#undef COPY
+  for (guint i = 0; i < N_RECORD_STRINGS; i++)
+    *fields[i] = chunk_copy (chunk, *fields[i], sizes[i]);
   copy.extras = r->extras_len > 0 ? chunk_copy (chunk, r->extras, r->extras_len) : NULL;
 
   copy.folders = chunk_copy_strv (chunk, r->folders);

@@ -231,40 +231,62 @@ column_string (sqlite3_stmt *stmt,
 
 /* Fills @r from the asset row in @stmt (SELECT_ASSET's columns) as
  * asset_from_row() in amap-store-assets.c fills an AmapAsset, pointing into the row;
- * @folders (NULL-terminated, owning) holds the decoded folder names. */
+ * @folders (NULL-terminated, not owning) points into @folder_names, which
+ * holds the decoded folder names. */
 static void
 record_from_row (AmapAssetRecord *r,
                  sqlite3_stmt    *stmt,
-                 GPtrArray       *folders)
+                 GPtrArray       *folders,
+                 GString         *folder_names)
 {
   AmapStage stage = AMAP_STAGE_IDENTIFIED;
   AmapLocationSource location_source = AMAP_LOCATION_SOURCE_UNKNOWN;
+  const char *blob;
+  const char *extras;
+  int extras_len;
 
   amap_stage_from_string (column_string (stmt, COL_STAGE), &stage);
   amap_location_source_from_string (column_string (stmt, COL_LOCATION_SOURCE), &location_source);
 
-  /* As amap_asset_set_folders() after the store's decode_folders(). */
+  /* As amap_asset_set_folders() after the store's decode_folders(): the
+   * names trimmed (g_strstrip()), without empty ones. A copy of the blob
+   * trimmed in place, where a string per name cost a malloc() and a
+   * free() each. */
   g_ptr_array_set_size (folders, 0);
-  if (sqlite3_column_type (stmt, COL_FOLDERS) != SQLITE_NULL)
+  if ((blob = sqlite3_column_blob (stmt, COL_FOLDERS)) != NULL)
     {
-      const char *p = sqlite3_column_blob (stmt, COL_FOLDERS);
-      const char *end = p + MAX (sqlite3_column_bytes (stmt, COL_FOLDERS), 0);
+      /* Not MAX (sqlite3_column_bytes (…), 0): a call is not cheap, and
+       * the macro makes two. */
+      int bytes = sqlite3_column_bytes (stmt, COL_FOLDERS);
+      gsize len = (gsize) MAX (bytes, 0);
+      char *p;
+      char *end;
 
+      g_string_truncate (folder_names, 0);
+      g_string_append_len (folder_names, blob, len);
+      p = folder_names->str;
+      end = p + len;
       while (p < end)
         {
-          const char *name_end = memchr (p, '\0', end - p);
-          char *name;
+          char *name_end = memchr (p, '\0', end - p);
+          char *last;
 
           if (name_end == NULL)
             name_end = end;
-          name = g_strstrip (g_strndup (p, name_end - p));
-          if (*name != '\0')
-            g_ptr_array_add (folders, name);
-          else
-            g_free (name);
+          *name_end = '\0';
+          while (g_ascii_isspace (*p))
+            p++;
+          for (last = name_end; last > p && g_ascii_isspace (last[-1]); last--)
+            ;
+          *last = '\0';
+          if (*p != '\0')
+            g_ptr_array_add (folders, p);
           p = name_end + 1;
         }
     }
+
+  extras = sqlite3_column_blob (stmt, COL_EXTRAS);
+  extras_len = sqlite3_column_bytes (stmt, COL_EXTRAS);
 
   *r = (AmapAssetRecord) {
     .uuid = column_string (stmt, COL_UUID),
@@ -287,8 +309,8 @@ record_from_row (AmapAssetRecord *r,
     .longitude = _amap_store_column_double (stmt, COL_LON),
     .created = sqlite3_column_int64 (stmt, COL_CREATED),
     .modified = sqlite3_column_int64 (stmt, COL_MODIFIED),
-    .extras = sqlite3_column_blob (stmt, COL_EXTRAS),
-    .extras_len = MAX (sqlite3_column_bytes (stmt, COL_EXTRAS), 0),
+    .extras = extras,
+    .extras_len = (gsize) MAX (extras_len, 0),
     .folders = (const char * const *) folders->pdata,
   };
 }
@@ -350,6 +372,7 @@ pass_record (AmapStore                 *self,
              sqlite3_stmt              *row,
              GHashTable                *has_children[],
              GPtrArray                 *folders,
+             GString                   *folder_names,
              GPtrArray                 *tags,
              AmapStoreAssetRecordFunc   record_func,
              gpointer                   user_data,
@@ -381,7 +404,7 @@ pass_record (AmapStore                 *self,
 
   if (row != NULL)
     {
-      record_from_row (&record, row, folders);
+      record_from_row (&record, row, folders, folder_names);
       if (has_tags)
         record.tags = (const char * const *) tags->pdata;
       return record_func (&record, user_data, error);
@@ -398,7 +421,7 @@ pass_record (AmapStore                 *self,
       return _amap_store_set_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
     }
 
-  record_from_row (&record, stmt, folders);
+  record_from_row (&record, stmt, folders, folder_names);
   if (has_tags)
     record.tags = (const char * const *) tags->pdata;
   ok = record_func (&record, user_data, error);
@@ -489,10 +512,13 @@ foreach_asset (AmapStore                *self,
   g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (ExportEntry));
   g_autoptr(sqlite3_stmt) stmt = NULL;
   GHashTable *has_children[AMAP_STORE_N_CHILD_TABLES] = { NULL, };
-  g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_null_terminated (4, NULL, TRUE);
+  g_autoptr(GString) folder_names = g_string_new (NULL);
   g_autoptr(GPtrArray) tags = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   g_autoptr(GString) ids = g_string_new (NULL);
   g_autoptr(GString) folded = g_string_new (NULL);
+  g_autoptr(GString) last_key = NULL;
+  guint last_group = 0;
   g_autoptr(GPtrArray) arena_blocks = g_ptr_array_new_with_free_func (g_free);
   Arena arena = { arena_blocks, NULL, 0 };
   FoldCache *fold_cache;
@@ -522,7 +548,24 @@ foreach_asset (AmapStore                *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ExportEntry entry;
-      guint group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, _amap_store_column_text (stmt, 1)));
+      const char *key = _amap_store_column_text (stmt, 1);
+      guint group;
+
+      /* Rows of a category often come together (as they were imported):
+       * the last one's group without hashing the key again. */
+      if (key != NULL && last_key != NULL && strcmp (key, last_key->str) == 0)
+        group = last_group;
+      else
+        {
+          group = GPOINTER_TO_UINT (g_hash_table_lookup (groups, key));
+          if (key != NULL)
+            {
+              if (last_key == NULL)
+                last_key = g_string_new (NULL);
+              g_string_assign (last_key, key);
+              last_group = group;
+            }
+        }
 
       /* Every stored category is in the model (a foreign key); a stranger
        * would go last. */
@@ -611,8 +654,8 @@ foreach_asset (AmapStore                *self,
 
       if (record_func != NULL)
         {
-          if (!pass_record (self, entry->id, in_order ? rows : NULL, has_children, folders, tags, record_func,
-                            user_data, error))
+          if (!pass_record (self, entry->id, in_order ? rows : NULL, has_children, folders, folder_names,
+                            tags, record_func, user_data, error))
             goto out;
         }
       else
