@@ -8,10 +8,13 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "amap-asset.h"
+#include "amap-asset-record.h"
 #include "amap-category.h"
 #include "amap-error.h"
 
@@ -100,6 +103,7 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+static guint notify_signal_id;
 
 static const struct {
   const char *key;
@@ -135,6 +139,30 @@ string_field (AmapAsset *self,
     }
 }
 
+/* Whether a change must be announced. An importer builds thousands of
+ * assets nobody is connected to yet, and in GLib 2.74 a notification
+ * costs its queue's freeze and thaw even then. Any "notify" handler on
+ * @self counts, whatever its detail ("notify", "notify::name"), bindings
+ * and expression watches included, blocked ones too (one may be unblocked
+ * before a frozen queue thaws). (g_signal_has_handler_pending() would not
+ * do: in 2.74 it matches only handlers of exactly the given detail.)
+ * AmapAsset overrides neither notify nor dispatch_properties_changed, so
+ * without a handler a notification has no effect anyone could see. */
+static inline gboolean
+is_watched (AmapAsset *self)
+{
+  return g_signal_handler_find (self, G_SIGNAL_MATCH_ID, notify_signal_id,
+                                0, NULL, NULL, NULL) != 0;
+}
+
+static inline void
+notify (AmapAsset *self,
+        guint      prop)
+{
+  if (is_watched (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 /* Stores @value ("" becomes NULL) and notifies when it really changed. */
 static void
 set_string (AmapAsset  *self,
@@ -153,7 +181,13 @@ set_string (AmapAsset  *self,
 
   g_free (*field);
   *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  notify (self, prop);
+}
+
+static char *
+dup_field (const char *value)
+{
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
 }
 
 static int
@@ -391,6 +425,8 @@ amap_asset_class_init (AmapAssetClass *klass)
                        AMAP_LOCATION_SOURCE_UNKNOWN, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
 }
 
 static void
@@ -486,7 +522,12 @@ amap_location_source_from_string (const char         *str,
 AmapAsset *
 amap_asset_new (const char *name)
 {
-  return g_object_new (AMAP_TYPE_ASSET, "name", name, NULL);
+  AmapAsset *self = g_object_new (AMAP_TYPE_ASSET, NULL);
+
+  /* What set_string() would store; nobody can be watching yet. */
+  self->name = dup_field (name);
+
+  return self;
 }
 
 AmapAsset *
@@ -550,12 +591,6 @@ static guint
 n_extras (AmapAsset *self)
 {
   return self->extras != NULL ? g_hash_table_size (self->extras) : 0;
-}
-
-static char *
-dup_field (const char *value)
-{
-  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
 }
 
 /**
@@ -828,6 +863,13 @@ amap_asset_set_location (AmapAsset *self,
 
   g_return_if_fail (AMAP_IS_ASSET (self));
 
+  if (!is_watched (self))
+    {
+      self->latitude = latitude;
+      self->longitude = longitude;
+      return;
+    }
+
   had_location = amap_asset_get_has_location (self);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -874,7 +916,7 @@ amap_asset_set_is_hub (AmapAsset *self,
     return;
 
   self->is_hub = is_hub;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_HUB]);
+  notify (self, PROP_IS_HUB);
 }
 
 AmapStage
@@ -895,7 +937,7 @@ amap_asset_set_stage (AmapAsset *self,
     return;
 
   self->stage = stage;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+  notify (self, PROP_STAGE);
 }
 
 gint64
@@ -915,7 +957,7 @@ amap_asset_set_created (AmapAsset *self,
     return;
 
   self->created = created;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED]);
+  notify (self, PROP_CREATED);
 }
 
 gint64
@@ -935,7 +977,7 @@ amap_asset_set_modified (AmapAsset *self,
     return;
 
   self->modified = modified;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+  notify (self, PROP_MODIFIED);
 }
 
 /* Tags */
@@ -1028,7 +1070,7 @@ amap_asset_set_location_source (AmapAsset          *self,
     return;
 
   self->location_source = source;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCATION_SOURCE]);
+  notify (self, PROP_LOCATION_SOURCE);
 }
 
 /**
@@ -1119,6 +1161,74 @@ amap_asset_dup_extra_keys (AmapAsset *self)
   g_ptr_array_sort (keys, compare_strings);
 
   return (GStrv) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
+}
+
+typedef struct
+{
+  const char *key;
+  const char *value;
+  gsize       key_size;
+  gsize       value_size;
+} ExtraPair;
+
+static int
+compare_extra_pairs (gconstpointer a,
+                     gconstpointer b)
+{
+  return strcmp (((const ExtraPair *) a)->key, ((const ExtraPair *) b)->key);
+}
+
+/* The same bytes as walking amap_asset_dup_extra_keys(), without copying
+ * the keys or looking each one up again: the store encodes every asset it
+ * writes, most with a handful of extras, so an insertion sort (up to 16)
+ * and one resize of @buffer beat qsort() and an append per string. */
+void
+amap_asset_record_encode_extras (AmapAsset *asset,
+                                 GString   *buffer)
+{
+  ExtraPair stack_pairs[16];
+  g_autofree ExtraPair *heap_pairs = NULL;
+  ExtraPair *pairs = stack_pairs;
+  GHashTableIter iter;
+  gpointer key, value;
+  gsize size = 0;
+  char *out;
+  guint n = 0;
+
+  g_return_if_fail (AMAP_IS_ASSET (asset));
+
+  g_string_truncate (buffer, 0);
+  if (n_extras (asset) == 0)
+    return;
+
+  if (n_extras (asset) > G_N_ELEMENTS (stack_pairs))
+    pairs = heap_pairs = g_new (ExtraPair, n_extras (asset));
+
+  g_hash_table_iter_init (&iter, asset->extras);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      ExtraPair pair = { key, value, strlen (key) + 1, strlen (value) + 1 };
+      guint i = n++;
+
+      /* Keys are unique, so strcmp() never ties. */
+      if (heap_pairs == NULL)
+        for (; i > 0 && strcmp (pairs[i - 1].key, pair.key) > 0; i--)
+          pairs[i] = pairs[i - 1];
+      pairs[i] = pair;
+      size += pair.key_size + pair.value_size;
+    }
+  if (heap_pairs != NULL)
+    qsort (pairs, n, sizeof (ExtraPair), compare_extra_pairs);
+
+  g_string_set_size (buffer, size);
+  out = buffer->str;
+  for (guint i = 0; i < n; i++)
+    {
+      memcpy (out, pairs[i].key, pairs[i].key_size);
+      out += pairs[i].key_size;
+      memcpy (out, pairs[i].value, pairs[i].value_size);
+      out += pairs[i].value_size;
+    }
 }
 
 /* Contacts */

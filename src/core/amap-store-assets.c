@@ -20,23 +20,8 @@
 #include "amap-store.h"
 #include "amap-store-private.h"
 
-/* Extra fields */
-
-void
-amap_asset_record_encode_extras (AmapAsset *asset,
-                                 GString   *buffer)
-{
-  g_auto(GStrv) keys = amap_asset_dup_extra_keys (asset);
-
-  g_string_truncate (buffer, 0);
-  for (guint i = 0; keys[i] != NULL; i++)
-    {
-      const char *value = amap_asset_get_extra (asset, keys[i]);
-
-      g_string_append_len (buffer, keys[i], strlen (keys[i]) + 1);
-      g_string_append_len (buffer, value, strlen (value) + 1);
-    }
-}
+/* Extra fields: amap_asset_record_encode_extras() is in amap-asset.c,
+ * where it can read the asset's table without copying its keys. */
 
 /* The reverse of amap_asset_record_encode_extras(). A damaged value (no
  * final NUL) loses its last, incomplete pair rather than reading past the
