@@ -354,18 +354,29 @@ run_binary (const char * const  *args,
   return TRUE;
 }
 
+/* Runs `asset-map --database @path --import @kml`; returns its exit
+ * status and (owned by the caller) its stderr. */
+static int
+run_import (const char  *path,
+            const char  *kml,
+            char       **err)
+{
+  const char *args[] = { "--database", path, "--import", kml, NULL };
+  g_autofree char *out = NULL;
+  int status = -1;
+
+  run_binary (args, &out, err, &status);
+  return status;
+}
+
 /* `asset-map --import` of @kml into @path fails, saying the disk is full. */
 static void
 import_on_full_disk (const char *path,
                      const char *kml)
 {
-  const char *args[] = { "--database", path, "--import", kml, NULL };
-  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  int status = -1;
 
-  run_binary (args, &out, &err, &status);
-  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpint (run_import (path, kml, &err), ==, 1);
   if (strstr (err, "The disk is full, so the change to “") == NULL)
     g_error ("A full disk said: %s", err);
   g_test_message ("A full disk: %s", err);
@@ -376,12 +387,9 @@ static void
 import_with_room (const char *path,
                   const char *kml)
 {
-  const char *args[] = { "--database", path, "--import", kml, NULL };
-  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  int status = -1;
+  int status = run_import (path, kml, &err);
 
-  run_binary (args, &out, &err, &status);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpint (status, ==, 0);
 }

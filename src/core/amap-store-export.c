@@ -269,17 +269,11 @@ record_from_row (AmapAssetRecord *r,
       while (p < end)
         {
           char *name_end = memchr (p, '\0', end - p);
-          char *last;
 
           if (name_end == NULL)
             name_end = end;
           *name_end = '\0';
-          while (g_ascii_isspace (*p))
-            p++;
-          for (last = name_end; last > p && g_ascii_isspace (last[-1]); last--)
-            ;
-          *last = '\0';
-          if (*p != '\0')
+          if (*g_strstrip (p) != '\0')
             g_ptr_array_add (folders, p);
           p = name_end + 1;
         }
