@@ -1591,6 +1591,9 @@ check_salvaged (const char *path,
   g_free (add_asset (store, "After the salvage", 41, -87));
 }
 
+/* Import choices as amap-import-plan.c writes them. */
+#define CHOICES "{\"layers\":{\"Iglesias\":\"faith\"}}"
+
 /* Saving what can still be read from a truncated map, and from one with a
  * damaged page in the middle, into a new map. */
 static void
@@ -1636,6 +1639,13 @@ test_salvage (Fixture       *fixture,
   remove_with_side_files (saved);
 
   make_map (damaged, 2000);
+  {
+    g_autoptr(AmapStore) store = amap_store_open_existing (damaged, FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (amap_store_set_import_choices (store, "Partners.kml", CHOICES, &error));
+    g_assert_no_error (error);
+  }
   damage_middle_leaf (damaged);
   g_clear_pointer (&before, g_bytes_unref);
   before = read_bytes (damaged);
@@ -1663,6 +1673,16 @@ test_salvage (Fixture       *fixture,
   g_assert_true (g_bytes_equal (before, after));
   assert_no_side_files (damaged);
   check_salvaged (saved, 2000);
+
+  /* What the user chose for a file's layers comes along too. */
+  {
+    g_autoptr(AmapStore) store = amap_store_open_existing (saved, FALSE, &error);
+    g_autofree char *choices = NULL;
+
+    g_assert_no_error (error);
+    choices = amap_store_dup_import_choices (store, "Partners.kml");
+    g_assert_cmpstr (choices, ==, CHOICES);
+  }
 }
 
 int

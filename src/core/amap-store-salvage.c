@@ -391,6 +391,7 @@ static const struct
   { "tours", TRUE },
   { "tour_stops", FALSE },
   { "route_legs", FALSE },
+  { "import_choices", TRUE },
 };
 
 /* Drops rows whose parent was lost, and assets that are not whole, after
