@@ -992,6 +992,56 @@ test_round_trip_kmz (Fixture       *fixture,
   round_trip (fixture, "trip.kmz");
 }
 
+/* Extra fields under the names of the card's fields (stage_name, tag_list,
+ * key_leaders: another tool's columns) come back as they were: the reader
+ * drops only the card's own, right after the field each shows. */
+static void
+test_card_names_round_trip (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint with_tags = 0, with_contacts = 0, with_extras = 0;
+
+  for (guint i = 0; i < fixture->stored->len; i++)
+    {
+      AmapAsset *asset = g_ptr_array_index (fixture->stored, i);
+      const char * const *tags = amap_asset_get_tags (asset);
+
+      if (tags != NULL && tags[0] != NULL)
+        with_tags++;
+      if (amap_asset_get_contacts (asset)->len > 0)
+        with_contacts++;
+      if (i % 2 == 1)
+        continue;
+      amap_asset_set_extra (asset, "stage_name", "Phase 2 & <more>");
+      amap_asset_set_extra (asset, "tag_list", "a, b");
+      amap_asset_set_extra (asset, "key_leaders", "The board");
+      g_assert_true (amap_store_update_asset (fixture->store, asset, &error));
+      g_assert_no_error (error);
+      with_extras++;
+    }
+  g_assert_cmpuint (with_tags, >, 0);
+  g_assert_cmpuint (with_contacts, >, 0);
+
+  g_clear_pointer (&fixture->stored, g_ptr_array_unref);
+  fixture->stored = amap_store_list_assets (fixture->store, &error);
+  g_assert_no_error (error);
+
+  /* Both are in the file: the card's and the extra field. */
+  path = export_path (fixture, "card-names.kml", NULL);
+  bytes = read_bytes (path);
+  g_assert_cmpuint (count (g_bytes_get_data (bytes, NULL), "<Data name=\"stage_name\">"), ==,
+                    fixture->stored->len + with_extras);
+  g_assert_cmpuint (count (g_bytes_get_data (bytes, NULL), "<Data name=\"tag_list\">"), ==,
+                    with_tags + with_extras);
+  g_assert_cmpuint (count (g_bytes_get_data (bytes, NULL), "<Data name=\"key_leaders\">"), ==,
+                    with_contacts + with_extras);
+
+  round_trip (fixture, "card-names.kml");
+}
+
 /* The window's export (sync and async) never replaces the open map itself:
  * it is refused, and the map keeps every asset. */
 static void
@@ -1392,6 +1442,7 @@ main (int   argc,
   ADD ("/export/onto-open-map", test_onto_open_map);
   ADD ("/export/round-trip-kml", test_round_trip_kml);
   ADD ("/export/round-trip-kmz", test_round_trip_kmz);
+  ADD ("/export/card-names-round-trip", test_card_names_round_trip);
   ADD ("/export/shared-leaves-out-private", test_shared_leaves_out_private);
   ADD ("/export/shared-reimport-keeps-private", test_shared_reimport_keeps_private);
   ADD ("/export/folders-round-trip", test_folders_round_trip);

@@ -302,6 +302,62 @@ check_interactions_and_tags (Parsed     *parsed,
     }
 }
 
+/* The fields the card shows for people (format 3), each right after the
+ * field it shows, where the reader expects them. */
+static void
+check_card_fields (Parsed     *parsed,
+                   xmlNodePtr  placemark,
+                   AmapAsset  *asset)
+{
+  const char * const *tags = amap_asset_get_tags (asset);
+  GPtrArray *contacts = amap_asset_get_contacts (asset);
+  g_autofree char *stage_name = data_value (parsed, placemark, "stage_name");
+  g_autofree char *tag_list = data_value (parsed, placemark, "tag_list");
+  g_autofree char *key_leaders = data_value (parsed, placemark, "key_leaders");
+  g_autoptr(GString) expected = g_string_new (NULL);
+  const struct { const char *name, *after; } order[] = {
+    { "stage_name", "stage" }, { "tag_list", "tags" }, { "key_leaders", "contacts" },
+  };
+
+  g_assert_cmpstr (stage_name, ==, amap_stage_get_display_name (amap_asset_get_stage (asset)));
+
+  if (tags == NULL || tags[0] == NULL)
+    g_assert_null (tag_list);
+  else
+    {
+      g_autofree char *joined = g_strjoinv (", ", (char **) tags);
+
+      g_assert_cmpstr (tag_list, ==, joined);
+    }
+
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      AmapContact *contact = g_ptr_array_index (contacts, i);
+
+      if (i > 0)
+        g_string_append (expected, "; ");
+      g_string_append (expected, amap_contact_get_name (contact));
+      if (amap_contact_get_role (contact) != NULL)
+        g_string_append_printf (expected, " (%s)", amap_contact_get_role (contact));
+      if (amap_contact_get_phone (contact) != NULL)
+        g_string_append_printf (expected, ", %s", amap_contact_get_phone (contact));
+      if (amap_contact_get_email (contact) != NULL)
+        g_string_append_printf (expected, ", %s", amap_contact_get_email (contact));
+    }
+  g_assert_cmpstr (key_leaders, ==, contacts->len > 0 ? expected->str : NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autofree char *expr = g_strdup_printf ("k:ExtendedData/k:Data[@name='%s']/preceding-sibling::k:Data[1]/@name",
+                                               order[i].name);
+      g_autofree char *previous = parsed_text (parsed, placemark, expr);
+      g_autofree char *value = data_value (parsed, placemark, order[i].name);
+
+      if (value != NULL)
+        g_assert_cmpstr (previous, ==, order[i].after);
+    }
+}
+
 static void
 test_content (Fixture       *fixture,
               gconstpointer  user_data)
@@ -392,15 +448,21 @@ test_content (Fixture       *fixture,
         g_autofree char *expr = g_strdup_printf ("/k:kml/k:Document/k:Style[@id='%s']/k:BalloonStyle/k:text",
                                                  style + 1);
         g_autofree char *card = parsed_text (&parsed, NULL, expr);
-        const char *fields[] = { "$[name]", "$[address]", "$[description]", "$[stage]",
+        const char *fields[] = { "$[name]", "$[address]", "$[description]", "$[stage_name]",
                                  "$[strengths]", "$[needs]", "$[phone]", "$[website]",
-                                 "$[email]", "$[tags]", "$[contacts]", "$[last_contacted]",
+                                 "$[email]", "$[tag_list]", "$[key_leaders]", "$[last_contacted]",
                                  "Strengths:", "Key leaders:" };
+        /* Google Earth puts a value in as it is: not the JSON or the keys. */
+        const char *not_fields[] = { "$[stage]", "$[tags]", "$[contacts]" };
 
         g_assert_nonnull (card);
         for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
           g_assert_nonnull (strstr (card, fields[k]));
+        for (guint k = 0; k < G_N_ELEMENTS (not_fields); k++)
+          g_assert_null (strstr (card, not_fields[k]));
       }
+
+      check_card_fields (&parsed, placemark, asset);
 
       g_assert_true (g_str_has_prefix (style, amap_asset_get_is_hub (asset) ? "#hub-" : "#cat-"));
     }

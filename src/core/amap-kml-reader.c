@@ -249,6 +249,7 @@ struct _AmapKmlReader
   gboolean is_own_file;
   gboolean private_omitted;      /* ours, written for others */
   gboolean own_description;      /* ours, format 2: <description> is the asset's */
+  gboolean card_fields;          /* ours, format 3: stage_name, tag_list, key_leaders */
   guint n_placemarks;
   guint n_skipped;
   gboolean only_blank;           /* nothing but whitespace fed so far */
@@ -271,6 +272,25 @@ static const char * const own_field_names[] = {
 };
 
 /* Helpers: small things */
+
+/* Format 3's fields for Google Earth's card, each right after the field
+ * it shows (amap-kml-writer.c). */
+static gboolean
+is_card_field (const char *name,
+               const char *previous)
+{
+  static const struct { const char *name, *after; } card_fields[] = {
+    { "stage_name", "stage" },
+    { "tag_list", "tags" },
+    { "key_leaders", "contacts" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (card_fields); i++)
+    if (g_str_equal (name, card_fields[i].name))
+      return g_strcmp0 (previous, card_fields[i].after) == 0;
+
+  return FALSE;
+}
 
 static void
 style_info_free (StyleInfo *info)
@@ -2246,6 +2266,12 @@ finish_placemark (AmapKmlReader *self)
       const char *value = g_ptr_array_index (pm->fields, i + 1);
       gboolean own = is_own_field (name);
 
+      /* What the writer says for people right after one of its fields
+       * (amap-kml-writer.c): made again on export, not an extra field. */
+      if (self->is_own_file && self->card_fields && i >= 2 &&
+          is_card_field (name, g_ptr_array_index (pm->fields, i - 2)))
+        continue;
+
       /* Another tool's "Phone Number" column fills our phone field, so it
        * shows in the editor and search finds it; a field the placemark
        * already set (<address>, <phoneNumber>) wins. */
@@ -3034,9 +3060,13 @@ end_field (AmapKmlReader *self,
         self->is_own_file = TRUE;
       else if (g_strcmp0 (self->data_name, "private_data") == 0 && g_strcmp0 (text, "omitted") == 0)
         self->private_omitted = TRUE;
-      else if (g_strcmp0 (self->data_name, "asset_map_format") == 0 && text != NULL &&
-               g_ascii_strtoull (text, NULL, 10) >= 2)
-        self->own_description = TRUE;
+      else if (g_strcmp0 (self->data_name, "asset_map_format") == 0 && text != NULL)
+        {
+          guint64 format = g_ascii_strtoull (text, NULL, 10);
+
+          self->own_description = format >= 2;
+          self->card_fields = format >= 3;
+        }
       break;
     case FIELD_PAIR_KEY:
       g_free (self->pair_key);

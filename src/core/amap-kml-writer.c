@@ -30,7 +30,7 @@
  *       <ExtendedData><Data name="asset_map_version">…</Data></ExtendedData>
  *       <Folder><name>CATEGORY NAME</name>
  *         <Placemark id="asset-UUID">
- *           name, address, phoneNumber, description (HTML card in CDATA),
+ *           name, address, phoneNumber, description (the asset's own),
  *           styleUrl, ExtendedData, geometry
  *         </Placemark> …
  *       </Folder> …
@@ -44,11 +44,18 @@
  *
  * ExtendedData names, shared with the reader (amap-kml-reader.c): uuid,
  * category, is_hub, stage, address, phone, email, website, strengths,
- * needs, description (the raw text; <description> holds the HTML card),
- * last_contacted, created, modified (ISO 8601 UTC), tags, contacts,
+ * needs, last_contacted, created, modified (ISO 8601 UTC), tags, contacts,
  * interactions (JSON), source_id, folders (JSON: the folder path, outermost
  * first), location_source ("manual", "imported", "geocoded"), then each
- * extra field under its own name. Unset values are omitted. A file for
+ * extra field under its own name. Unset values are omitted.
+ *
+ * The card Google Earth shows (write_balloon()) can only put a field's
+ * value as it is, so three fields say for people what another says for
+ * programs, each right after it (format 3): stage_name after stage (the
+ * stage's name in the language of the export, "Met"), tag_list after
+ * tags ("family nights, food") and key_leaders after contacts ("Marisol
+ * Vega (Owner), (510) 555-0131; …"). The reader drops them there, and
+ * only there: an extra field of the same name comes after the own ones. A file for
  * others (amap_kml_writer_set_include_private()) has no contacts,
  * interactions or last_contacted, and says so in the Document's
  * ExtendedData: private_data = "omitted".
@@ -56,7 +63,7 @@
 
 #define KML_NAMESPACE "http://www.opengis.net/kml/2.2"
 /* The Document's "asset_map_format": what the reader may expect where. */
-#define KML_FORMAT "2"
+#define KML_FORMAT "3"
 
 #define REMOTE_ICON     "https://maps.google.com/mapfiles/kml/paddle/wht-blank.png"
 #define REMOTE_HUB_ICON "https://maps.google.com/mapfiles/kml/paddle/wht-stars.png"
@@ -154,6 +161,7 @@ typedef struct
   const char *website;
   const char *email;
   const char *tags;
+  const char *stage_names[AMAP_STAGE_INACTIVE + 1];
 } CardLabels;
 
 /* The output: XML written straight into @buffer, which goes to our
@@ -827,6 +835,8 @@ set_card_labels (CardLabels *labels)
   labels->website = _("Website:");
   labels->email = _("Email:");
   labels->tags = _("Tags:");
+  for (guint i = 0; i < G_N_ELEMENTS (labels->stage_names); i++)
+    labels->stage_names[i] = amap_stage_get_display_name (i);
 }
 
 /* Styles */
@@ -848,16 +858,16 @@ write_balloon (Output       *out,
     const char *field;
     gboolean    private;
   } lines[] = {
-    { labels->relationship, "stage", FALSE },
+    { labels->relationship, "stage_name", FALSE },
     { labels->last_contacted, "last_contacted", TRUE },
     { labels->strengths, "strengths", FALSE },
     { labels->needs, "needs", FALSE },
-    { labels->key_leaders, "contacts", TRUE },
+    { labels->key_leaders, "key_leaders", TRUE },
     { NULL, "description", FALSE },
     { labels->phone, "phone", FALSE },
     { labels->website, "website", FALSE },
     { labels->email, "email", FALSE },
-    { labels->tags, "tags", FALSE },
+    { labels->tags, "tag_list", FALSE },
   };
 
   g_string_truncate (html, 0);
@@ -1180,6 +1190,73 @@ is_reserved_name (const char *name)
   return FALSE;
 }
 
+/* The tags for people, "family nights, food" (see the top of the file). */
+static void
+write_tag_list (Output             *out,
+                const char * const *tags)
+{
+  static const char line[] = "\n" PLACEMARK_DATA_INDENT "<Data name=\"tag_list\"><value>";
+
+  if (tags == NULL || tags[0] == NULL || out->failed)
+    return;
+
+  begin_content (out);
+  put_len (out->buffer, line, sizeof line - 1);
+  for (guint i = 0; tags[i] != NULL; i++)
+    {
+      if (i > 0)
+        put_len (out->buffer, ", ", 2);
+      append_escaped (out, tags[i], ESCAPE_DATA);
+    }
+  put_len (out->buffer, "</value></Data>", 15);
+}
+
+/* The key leaders for people: "Name (Role), phone, email; …". */
+static void
+write_key_leaders (Output    *out,
+                   GPtrArray *contacts)
+{
+  static const char line[] = "\n" PLACEMARK_DATA_INDENT "<Data name=\"key_leaders\"><value>";
+
+  if (contacts == NULL || contacts->len == 0 || out->failed)
+    return;
+
+  begin_content (out);
+  put_len (out->buffer, line, sizeof line - 1);
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      AmapContact *contact = g_ptr_array_index (contacts, i);
+      const char *name = amap_contact_get_name (contact);
+      const char *role = amap_contact_get_role (contact);
+      const char *rest[] = { amap_contact_get_phone (contact), amap_contact_get_email (contact) };
+      gboolean any = FALSE;
+
+      if (i > 0)
+        put_len (out->buffer, "; ", 2);
+      if (name != NULL && *name != '\0')
+        {
+          append_escaped (out, name, ESCAPE_DATA);
+          any = TRUE;
+        }
+      if (role != NULL && *role != '\0')
+        {
+          put (out->buffer, any ? " (" : "(");
+          append_escaped (out, role, ESCAPE_DATA);
+          put_len (out->buffer, ")", 1);
+          any = TRUE;
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (rest); k++)
+        if (rest[k] != NULL && *rest[k] != '\0')
+          {
+            if (any)
+              put_len (out->buffer, ", ", 2);
+            append_escaped (out, rest[k], ESCAPE_DATA);
+            any = TRUE;
+          }
+    }
+  put_len (out->buffer, "</value></Data>", 15);
+}
+
 static void
 write_extended_data (Output                *out,
                      const AmapAssetRecord *r,
@@ -1203,6 +1280,8 @@ write_extended_data (Output                *out,
   OWN_DATA (out, "category", r->category);
   OWN_DATA (out, "is_hub", r->is_hub ? "true" : "false");
   OWN_DATA (out, "stage", amap_stage_to_string (r->stage));
+  if (r->stage < G_N_ELEMENTS (out->labels.stage_names))
+    OWN_DATA (out, "stage_name", out->labels.stage_names[r->stage]);
   OWN_DATA (out, "address", r->address);
   OWN_DATA (out, "phone", r->phone);
   OWN_DATA (out, "email", r->email);
@@ -1213,7 +1292,11 @@ write_extended_data (Output                *out,
   OWN_DATA (out, "created", created);
   OWN_DATA (out, "modified", modified);
   OWN_DATA (out, "tags", tags);
+  if (tags != NULL)
+    write_tag_list (out, r->tags);
   OWN_DATA (out, "contacts", contacts);
+  if (contacts != NULL)
+    write_key_leaders (out, r->contacts);
   OWN_DATA (out, "interactions", interactions);
   OWN_DATA (out, "source_id", r->source_id);
   OWN_DATA (out, "folders", folders);
