@@ -50,10 +50,52 @@ print_times (const char *what,
           what, ms[n / 2], ms[n * 95 / 100], cpu[n / 2], cpu[n * 95 / 100], mean_results);
 }
 
+/* @n_runs searches for @words in turn, ranked (amap_store_search()) or
+ * as the set the window's filter takes (amap_store_search_matches()). */
+static void
+time_searches (AmapStore          *store,
+               const char         *what,
+               const char * const *words,
+               guint               n_words,
+               guint               n_runs,
+               gboolean            ranked)
+{
+  double ms[N_RUNS], cpu[N_RUNS];
+  double results = 0;
+
+  g_assert (n_runs <= N_RUNS);
+  for (guint i = 0; i < n_runs; i++)
+    {
+      const char *word = words[i % n_words];
+      g_autoptr(GError) error = NULL;
+      double start_cpu = cpu_ms ();
+      gint64 start = g_get_monotonic_time ();
+
+      if (ranked)
+        {
+          g_autoptr(GPtrArray) found = amap_store_search (store, word, &error);
+
+          g_assert_no_error (error);
+          results += found->len;
+        }
+      else
+        {
+          g_autoptr(GHashTable) found = amap_store_search_matches (store, word, &error);
+
+          g_assert_no_error (error);
+          results += g_hash_table_size (found);
+        }
+      ms[i] = (g_get_monotonic_time () - start) / 1000.0;
+      cpu[i] = cpu_ms () - start_cpu;
+    }
+  print_times (what, ms, cpu, n_runs, results / n_runs);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  static const char * const garcia = "garcia";
   static const char * const words[] = {
     /* What someone looks for: a place's name or part of it, a street. */
     "ñandú", "lachaise", "crème brûlée", "12345", "zoë café", "4711",
@@ -63,8 +105,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261202);
   double west = 180, east = -180, south = 90, north = -90;
-  double box_ms[N_RUNS], search_ms[N_RUNS], box_cpu[N_RUNS], search_cpu[N_RUNS];
-  double box_results = 0, search_results = 0;
+  double box_ms[N_RUNS], box_cpu[N_RUNS];
+  double box_results = 0;
   g_autoptr(GPtrArray) all = NULL;
 
   if (argc != 2)
@@ -120,66 +162,16 @@ main (int   argc,
     }
   print_times ("box query (a tenth of the map's width)", box_ms, box_cpu, N_RUNS, box_results / N_RUNS);
 
-  for (guint i = 0; i < N_RUNS; i++)
-    {
-      const char *word = words[i % G_N_ELEMENTS (words)];
-      double start_cpu = cpu_ms ();
-      gint64 start = g_get_monotonic_time ();
-      g_autoptr(GPtrArray) found = amap_store_search (store, word, &error);
-
-      search_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
-      search_cpu[i] = cpu_ms () - start_cpu;
-      g_assert_no_error (error);
-      search_results += found->len;
-    }
-  print_times ("full-text search (a name, words as prefixes)", search_ms, search_cpu, N_RUNS, search_results / N_RUNS);
-
+  time_searches (store, "full-text search (a name, words as prefixes)", words,
+                 G_N_ELEMENTS (words), N_RUNS, TRUE);
   /* The same names as the window's search filter takes them: a set of
    * uuids, unranked (amap_store_search() ranks, for callers that show
    * the best first; the window filters its list by the set). */
-  search_results = 0;
-  for (guint i = 0; i < N_RUNS; i++)
-    {
-      const char *word = words[i % G_N_ELEMENTS (words)];
-      double start_cpu = cpu_ms ();
-      gint64 start = g_get_monotonic_time ();
-      g_autoptr(GHashTable) found = amap_store_search_matches (store, word, &error);
-
-      search_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
-      search_cpu[i] = cpu_ms () - start_cpu;
-      g_assert_no_error (error);
-      search_results += g_hash_table_size (found);
-    }
-  print_times ("the same names as a set (the window's filter)", search_ms, search_cpu, N_RUNS,
-               search_results / N_RUNS);
-
+  time_searches (store, "the same names as a set (the window's filter)", words,
+                 G_N_ELEMENTS (words), N_RUNS, FALSE);
   /* And a word in every fifth asset, for the worst case. */
-  for (guint i = 0; i < N_RUNS / 10; i++)
-    {
-      double start_cpu = cpu_ms ();
-      gint64 start = g_get_monotonic_time ();
-      g_autoptr(GPtrArray) found = amap_store_search (store, "garcia", &error);
-
-      search_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
-      search_cpu[i] = cpu_ms () - start_cpu;
-      g_assert_no_error (error);
-      search_results = found->len;
-    }
-  print_times ("full-text search (\"garcia\": many results)", search_ms, search_cpu, N_RUNS / 10, search_results);
-
-  /* The same as the window's search filter takes it: a set, unranked. */
-  for (guint i = 0; i < N_RUNS / 10; i++)
-    {
-      double start_cpu = cpu_ms ();
-      gint64 start = g_get_monotonic_time ();
-      g_autoptr(GHashTable) found = amap_store_search_matches (store, "garcia", &error);
-
-      search_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
-      search_cpu[i] = cpu_ms () - start_cpu;
-      g_assert_no_error (error);
-      search_results = g_hash_table_size (found);
-    }
-  print_times ("the same as a set (the window's filter)", search_ms, search_cpu, N_RUNS / 10, search_results);
+  time_searches (store, "full-text search (\"garcia\": many results)", &garcia, 1, N_RUNS / 10, TRUE);
+  time_searches (store, "the same as a set (the window's filter)", &garcia, 1, N_RUNS / 10, FALSE);
 
   return 0;
 }
