@@ -55,9 +55,10 @@
  * stage's name in the language of the export, "Met"), tag_list after
  * tags ("family nights, food") and key_leaders after contacts ("Marisol
  * Vega (Owner), (510) 555-0131; …"). The reader drops them there, and
- * only there: an extra field of the same name comes after the own ones. A file for
- * others (amap_kml_writer_set_include_private()) has no contacts,
- * interactions or last_contacted, and says so in the Document's
+ * only there: an extra field of the same name comes after the own ones.
+ *
+ * A file for others (amap_kml_writer_set_include_private()) has no
+ * contacts, interactions or last_contacted, and says so in the Document's
  * ExtendedData: private_data = "omitted".
  */
 
@@ -1292,9 +1293,9 @@ write_extended_data (Output                *out,
   OWN_DATA (out, "created", created);
   OWN_DATA (out, "modified", modified);
   OWN_DATA (out, "tags", tags);
-  if (tags != NULL)
-    write_tag_list (out, r->tags);
+  write_tag_list (out, r->tags);
   OWN_DATA (out, "contacts", contacts);
+  /* NULL in a file for others. */
   if (contacts != NULL)
     write_key_leaders (out, r->contacts);
   OWN_DATA (out, "interactions", interactions);
